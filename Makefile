@@ -1,0 +1,100 @@
+# minivirt: kvm-hello-world (a KVM hypervisor) and its guests, tests and benchmarks.
+# Everything is built under $(BUILD); `make clean` removes it. STATIC=1 links statically.
+
+BUILD   ?= build
+CC      ?= cc
+VERSION := 0.1.0
+
+CFLAGS  ?= -O2 -g
+WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wformat=2
+CPPFLAGS_ALL := -std=c11 -D_GNU_SOURCE -Iinclude -Ivmm -DMINIVIRT_VERSION='"$(VERSION)"' -MMD -MP
+LDLIBS  := -lpthread -lm
+ifeq ($(STATIC),1)
+LDFLAGS += -static
+endif
+
+# Guests are freestanding: no libc, no PIC, no red zone (interrupts would clobber it).
+GUEST_CFLAGS := -std=c11 -O2 -ffreestanding -nostdlib -fno-pic -fno-pie -mno-red-zone \
+	-fno-stack-protector -fno-asynchronous-unwind-tables -fcf-protection=none \
+	-mgeneral-regs-only --param=min-pagesize=0 -Iinclude $(WARN)
+
+Q := @
+ifeq ($(V),1)
+Q :=
+endif
+
+VMM_SRCS := $(wildcard vmm/*.c)
+VMM_LIB_SRCS := $(filter-out vmm/main.c,$(VMM_SRCS))
+VMM_OBJS := $(VMM_SRCS:%.c=$(BUILD)/%.o) $(BUILD)/vmm/guests.o
+VMM_LIB_OBJS := $(VMM_LIB_SRCS:%.c=$(BUILD)/%.o) $(BUILD)/vmm/guests.o
+
+UNIT_SRCS := $(wildcard tests/unit/unit_*.c)
+UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
+
+# Built-in guests: one C source, built for each CPU mode, embedded into the VMM.
+GUEST_NAMES := hello fault spin badport wrong
+GUEST_BINS := $(foreach g,$(GUEST_NAMES),$(foreach m,16 32 64,$(BUILD)/guest/$(g)$(m).bin))
+
+all: $(BUILD)/kvm-hello-world $(BUILD)/bench/kvm-floor
+
+$(BUILD)/kvm-hello-world: $(VMM_OBJS)
+	@echo "  LD      $@"
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	@echo "  CC      $<"
+	$(Q)$(CC) $(CPPFLAGS_ALL) $(CFLAGS) $(WARN) -c -o $@ $<
+
+$(BUILD)/vmm/guests.o: vmm/guests.S $(GUEST_BINS)
+	@mkdir -p $(dir $@)
+	@echo "  AS      $<"
+	$(Q)$(CC) -c -Wa,-I,$(BUILD)/guest -o $@ $<
+
+# Guest builds: -m16 (real mode, 32-bit code with size prefixes), -m32, -m64.
+$(BUILD)/guest/%16.elf: guest/%.c guest/builtin.ld
+	@mkdir -p $(dir $@)
+	@echo "  CC16    $<"
+	$(Q)$(CC) $(GUEST_CFLAGS) -m16 -march=i386 -c -o $(@:.elf=.o) $<
+	$(Q)ld -m elf_i386 -T guest/builtin.ld -o $@ $(@:.elf=.o)
+
+$(BUILD)/guest/%32.elf: guest/%.c guest/builtin.ld
+	@mkdir -p $(dir $@)
+	@echo "  CC32    $<"
+	$(Q)$(CC) $(GUEST_CFLAGS) -m32 -c -o $(@:.elf=.o) $<
+	$(Q)ld -m elf_i386 -T guest/builtin.ld -o $@ $(@:.elf=.o)
+
+$(BUILD)/guest/%64.elf: guest/%.c guest/builtin.ld
+	@mkdir -p $(dir $@)
+	@echo "  CC64    $<"
+	$(Q)$(CC) $(GUEST_CFLAGS) -m64 -mcmodel=small -c -o $(@:.elf=.o) $<
+	$(Q)ld -m elf_x86_64 -T guest/builtin.ld -o $@ $(@:.elf=.o)
+
+$(BUILD)/guest/%.bin: $(BUILD)/guest/%.elf
+	$(Q)objcopy -O binary $< $@
+
+# Unit tests: pure VMM code linked with cmocka, no KVM needed.
+$(BUILD)/tests/unit_%: tests/unit/unit_%.c $(VMM_LIB_OBJS)
+	@mkdir -p $(dir $@)
+	@echo "  CC      $<"
+	$(Q)$(CC) $(CPPFLAGS_ALL) $(CFLAGS) $(WARN) -o $@ $^ -lcmocka $(LDLIBS)
+
+$(BUILD)/bench/kvm-floor: bench/kvm-floor.c
+	@mkdir -p $(dir $@)
+	@echo "  CC      $<"
+	$(Q)$(CC) $(CPPFLAGS_ALL) $(CFLAGS) $(WARN) $(LDFLAGS) -o $@ $<
+
+demo: $(BUILD)/kvm-hello-world
+	./$(BUILD)/kvm-hello-world -l --stats
+
+check: all $(UNIT_BINS)
+	sh tests/run.sh unit vmm
+
+bench: all
+	sh bench/run.sh
+
+clean:
+	rm -rf $(BUILD)
+
+.PHONY: all demo check bench clean
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -1,0 +1,32 @@
+#!/bin/sh
+# scripts/deps.sh: install the Debian packages minivirt needs, only those missing.
+# Usage: scripts/deps.sh [build|check|bench|svm]...  (default: build)
+# Runs apt-get only when something is missing, so it is cheap to call before every make.
+set -eu
+
+want="gcc make libc6-dev binutils linux-libc-dev"
+for what in "${@:-build}"; do
+	case "$what" in
+	build) ;;
+	check) want="$want libcmocka-dev" ;;
+	bench) want="$want hyperfine" ;;
+	svm) want="$want qemu-system-x86 busybox-static cpio xz-utils" ;;
+	*) echo "deps.sh: unknown group '$what' (build, check, bench, svm)" >&2; exit 2 ;;
+	esac
+done
+
+missing=""
+for p in $want; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+
+if [ "$(id -u)" -ne 0 ]; then
+	echo "deps.sh: missing Debian packages:$missing (run as root, or: sudo apt-get install$missing)" >&2
+	exit 1
+fi
+echo "deps.sh: installing$missing" >&2
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+# shellcheck disable=SC2086
+apt-get install -y -qq --no-install-recommends $missing >/dev/null

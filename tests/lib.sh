@@ -1,0 +1,74 @@
+# tests/lib.sh: a small TAP test harness in POSIX sh.
+# POSIX sh on purpose: the same test files run under bash on this host and under
+# busybox ash inside the QEMU/SVM guest (tests/svm/), where there is no bash.
+#
+# A test file sources this, defines functions, and calls `t "what it checks" func`.
+# func returns 0 to pass, non-zero to fail, or calls `skip "reason"`.
+# Output lines: "ok N - file: what", "not ok N - ...", "ok N - ... # SKIP reason".
+
+T_ROOT=$(cd "$(dirname "$0")/.." && pwd)
+T_BUILD=${MINIVIRT_BUILD:-$T_ROOT/build}
+T_FILE=$(basename "$0" .sh)
+T_N=0
+T_FAILED=0
+T_TMP=$(mktemp -d "${TMPDIR:-/tmp}/minivirt-test.XXXXXX")
+trap 'rm -rf "$T_TMP"' EXIT
+
+# The KVM platform under /dev/kvm: pvm (kvm_pvm), svm (kvm_amd), vmx (kvm_intel),
+# none (no usable /dev/kvm) or unknown.
+kvm_platform() {
+	if [ ! -r /dev/kvm ] || [ ! -w /dev/kvm ]; then echo none
+	elif [ -d /sys/module/kvm_pvm ]; then echo pvm
+	elif [ -d /sys/module/kvm_amd ]; then echo svm
+	elif [ -d /sys/module/kvm_intel ]; then echo vmx
+	else echo unknown; fi
+}
+T_PLATFORM=$(kvm_platform)
+
+skip() { echo "$*" >"$T_TMP/skip"; exit 77; }
+fail() { echo "# $*"; return 1; }
+need_kvm() { [ "$T_PLATFORM" != none ] || skip "no usable /dev/kvm"; }
+
+# run CMD...: runs it with a time bound, leaving stdout in $OUT, stderr in $ERR and the
+# status in $RC. A hung binary fails its test instead of hanging the suite.
+run() {
+	timeout "${T_TIMEOUT:-60}" "$@" >"$T_TMP/out" 2>"$T_TMP/err"
+	RC=$?
+	OUT=$(cat "$T_TMP/out")
+	ERR=$(cat "$T_TMP/err")
+}
+
+# Expectations: each prints a diagnostic and returns 1 when it does not hold.
+expect_rc() {
+	[ "$RC" -eq "$1" ] && return 0
+	fail "exit status $RC, expected $1"; show_output; return 1
+}
+expect_out() { # fixed string expected in stdout
+	printf '%s\n' "$OUT" | grep -qF -- "$1" && return 0
+	fail "stdout lacks: $1"; show_output; return 1
+}
+expect_err() { # fixed string expected in stderr
+	printf '%s\n' "$ERR" | grep -qF -- "$1" && return 0
+	fail "stderr lacks: $1"; show_output; return 1
+}
+expect_eq() { # expect_eq WHAT GOT WANT
+	[ "$2" = "$3" ] && return 0
+	fail "$1: got '$2', expected '$3'"; return 1
+}
+show_output() {
+	printf '%s\n' "$OUT" | tail -n 15 | sed 's/^/#   out: /'
+	printf '%s\n' "$ERR" | tail -n 15 | sed 's/^/#   err: /'
+}
+
+# t DESCRIPTION FUNC: runs FUNC in a subshell and prints its TAP line.
+t() {
+	T_N=$((T_N + 1))
+	rm -f "$T_TMP/skip"
+	( set +e; "$2" )
+	rc=$?
+	if [ $rc -eq 0 ]; then echo "ok $T_N - $T_FILE: $1"
+	elif [ $rc -eq 77 ]; then echo "ok $T_N - $T_FILE: $1 # SKIP $(cat "$T_TMP/skip")"
+	else echo "not ok $T_N - $T_FILE: $1"; T_FAILED=$((T_FAILED + 1)); fi
+}
+
+done_testing() { echo "1..$T_N"; [ "$T_FAILED" -eq 0 ]; }

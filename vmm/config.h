@@ -1,0 +1,35 @@
+/* vmm/config.h: the command line of kvm-hello-world, parsed into a plan (struct
+ * vmm_config) before anything runs. Pure: no KVM, unit-tested. */
+#ifndef VMM_CONFIG_H
+#define VMM_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "layout.h"
+
+struct vmm_config {
+	enum cpu_mode mode;   /* -r -s -p -l; long mode by default */
+	uint64_t mem_size;    /* --mem: guest memory in bytes */
+	const char *guest;    /* --guest: name of the built-in guest */
+	double timeout;       /* --timeout: seconds before the guest is stopped; 0 = never */
+	bool layout;          /* --layout: print the VM's layout before running it */
+	bool stats;           /* --stats: print exit statistics at the end */
+};
+
+enum config_result { CONFIG_RUN, CONFIG_HELP, CONFIG_VERSION, CONFIG_ERROR };
+
+/* config_parse: parses argv into cfg (defaults first). On CONFIG_ERROR, err holds a
+ * one-line reason. Resets getopt, so it may be called more than once. */
+enum config_result config_parse(int argc, char **argv, struct vmm_config *cfg, char *err,
+				size_t errlen);
+
+/* parse_size: "2M", "64K", "1G", "4096", "0x200000" (K/M/G are binary, an "iB" or "B"
+ * may follow). Returns 0, or -1 when s is not such a size or overflows 64 bits. */
+int parse_size(const char *s, uint64_t *out);
+
+/* config_usage: the --help text. */
+extern const char config_usage[];
+
+#endif

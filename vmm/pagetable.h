@@ -1,0 +1,82 @@
+/* vmm/pagetable.h: builds x86 identity-mapping page tables in guest memory, and walks
+ * them in software the way the CPU does (for --layout and for the unit tests). */
+#ifndef VMM_PAGETABLE_H
+#define VMM_PAGETABLE_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "gmem.h"
+
+enum pt_format {
+	PT_NONE,   /* paging off: guest-virtual is guest-physical */
+	PT_32BIT,  /* 2 levels, 4-byte entries, 4 KiB pages or 4 MiB pages (CR4.PSE) */
+	PT_4LEVEL, /* long mode: 4 levels, 8-byte entries, 4 KiB or 2 MiB pages */
+};
+
+/* Entry bits (Intel SDM vol. 3, 4.3 and 4.5; AMD APM vol. 2, 5.3). */
+#define PTE_P (1ull << 0)   /* present */
+#define PTE_RW (1ull << 1)  /* writable */
+#define PTE_US (1ull << 2)  /* user-accessible */
+#define PTE_A (1ull << 5)   /* accessed, set by the CPU */
+#define PTE_D (1ull << 6)   /* dirty, set by the CPU */
+#define PTE_PS (1ull << 7)  /* this entry maps a large page */
+#define PTE_NX (1ull << 63) /* no-execute (long mode, EFER.NXE) */
+
+#define PAGE_SIZE 4096ull
+
+struct pt_built {
+	uint64_t root;       /* CR3: guest-physical address of the top-level table */
+	uint64_t tables_end; /* guest-physical address just past the last table */
+	unsigned tables;     /* 4 KiB tables written */
+	unsigned large;      /* large pages mapped (2 MiB or 4 MiB) */
+	unsigned small;      /* 4 KiB pages mapped */
+};
+
+/* pt_levels: number of table levels of fmt (0 for PT_NONE). */
+int pt_levels(enum pt_format fmt);
+/* pt_large_page: the size of fmt's large pages (4 MiB or 2 MiB). */
+uint64_t pt_large_page(enum pt_format fmt);
+
+/* pt_tables_needed: how many 4 KiB tables pt_build writes for map_size bytes. */
+unsigned pt_tables_needed(enum pt_format fmt, uint64_t map_size);
+
+/* pt_build: identity-maps guest-virtual [0, map_size) onto the same guest-physical
+ * addresses, present and writable, supervisor only, with the largest pages that fit and
+ * 4 KiB pages for a tail; nothing else is mapped. The tables are written, zeroed first,
+ * at [table_gpa, table_limit) in g. map_size must be a multiple of 4 KiB, at most
+ * 4 GiB for PT_32BIT and 512 GiB for PT_4LEVEL. Returns 0, -EINVAL (bad format, size or
+ * alignment), -ENOSPC (tables do not fit below table_limit) or -EFAULT (outside g). */
+int pt_build(struct gmem *g, enum pt_format fmt, uint64_t map_size, uint64_t table_gpa,
+	     uint64_t table_limit, struct pt_built *out);
+
+struct pt_step {
+	uint64_t table; /* guest-physical address of the table read at this level */
+	unsigned index; /* entry index within it */
+	uint64_t entry; /* the entry's value */
+};
+
+struct pt_walk {
+	int steps;               /* levels read, including the one that stopped the walk */
+	struct pt_step step[4];  /* step[0] is the top level */
+	uint64_t gpa;            /* the translation, when the walk succeeded */
+	uint64_t page_size;      /* size of the page that maps gva */
+	int writable, user, nx;  /* effective permissions over all levels */
+};
+
+/* pt_walk: translates gva through the tables rooted at root (CR3) like the CPU does.
+ * Returns 0 with w filled, -ENOENT when an entry is not present (w->steps tells which
+ * level), -EFAULT when a table lies outside guest memory, -ERANGE for a non-canonical
+ * (4-level) or above-4-GiB (32-bit) address, -EINVAL for PT_NONE. */
+int pt_walk(const struct gmem *g, enum pt_format fmt, uint64_t root, uint64_t gva,
+	    struct pt_walk *w);
+
+/* pt_dump: prints the tree rooted at root: every table with its address (guest-physical
+ * and host-virtual), its present entries and their flags; runs of entries mapping
+ * contiguous pages with equal flags are printed as one line. */
+void pt_dump(FILE *f, const struct gmem *g, enum pt_format fmt, uint64_t root);
+
+/* pt_flags_str: "P RW US A D PS NX"-style names of the bits set in entry. */
+const char *pt_flags_str(uint64_t entry, char *buf, size_t len);
+
+#endif

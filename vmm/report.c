@@ -1,0 +1,215 @@
+/* vmm/report.c: --layout, --stats and crash reports. */
+#include "report.h"
+
+#include <inttypes.h>
+#include <linux/kvm.h>
+#include <stddef.h>
+#include <string.h>
+#include <sys/ioctl.h>
+
+#include "kvm_stats.h"
+#include "util.h"
+
+static const void *hva(const struct vm *vm, uint64_t gpa)
+{
+	return gmem_ptr(&vm->mem, gpa, 0);
+}
+
+static void layout_memory(FILE *f, const struct vm *vm, const struct vcpu *v)
+{
+	char sz[32];
+
+	fprintf(f, "guest memory: %s (0x%" PRIx64 " bytes), guest-physical 0x0-0x%" PRIx64 "\n",
+		fmt_size(vm->mem.size, sz, sizeof(sz)), vm->mem.size, vm->mem.size - 1);
+	fprintf(f, "  host: one anonymous mmap at hva %p, registered with KVM as memory slot 0\n",
+		(void *)vm->mem.host);
+	fprintf(f, "vCPU %d kvm_run area: %zu bytes at hva %p, mmap'd from the vCPU fd\n", v->id,
+		v->run_size, (void *)v->run);
+	fprintf(f, "  page 0: struct kvm_run (%zu bytes): exit_reason and the details of the last "
+		"exit\n          (io: port, size, count, data_offset; mmio: address, data), "
+		"immediate_exit\n", sizeof(struct kvm_run));
+	fprintf(f, "  page %d: the data of the last port I/O (KVM_PIO_PAGE_OFFSET); an `out` "
+		"to 0xE9 puts its byte here\n", KVM_PIO_PAGE_OFFSET);
+	if (vm->coalesced_mmio_page)
+		fprintf(f, "  page %d: the coalesced MMIO ring (KVM_CAP_COALESCED_MMIO), unused here\n",
+			vm->coalesced_mmio_page);
+	fprintf(f, "  now: exit_reason %u (%s), the vCPU has not run yet\n", v->run->exit_reason,
+		vcpu_exit_name(v->run->exit_reason));
+}
+
+static void layout_regions(FILE *f, const struct vm *vm, const struct layout *l,
+			   const struct x86_setup *x, const struct guest_image *img,
+			   size_t img_size)
+{
+	fprintf(f, "regions (guest-physical -> host-virtual):\n");
+	for (int i = 0; i < REG_COUNT; i++) {
+		const struct region *r = &l->reg[i];
+		const uint8_t *h = hva(vm, r->gpa);
+
+		if (!r->size)
+			continue;
+		fprintf(f, "  %-12s gpa 0x%08" PRIx64 "-0x%08" PRIx64 "  hva %p-%p  ", r->name, r->gpa,
+			r->gpa + r->size - 1, (const void *)h, (const void *)(h + r->size - 1));
+		switch (i) {
+		case REG_CODE:
+			fprintf(f, "the '%s' image, %zu bytes; entry 0x%" PRIx64 "\n", img->name,
+				img_size, l->entry);
+			break;
+		case REG_RESULT:
+			fprintf(f, "the guest writes 42 here\n");
+			break;
+		case REG_GDT:
+			fprintf(f, "null, code (0x08), data (0x10)\n");
+			break;
+		case REG_TABLES:
+			fprintf(f, "%u tables of 4 KiB\n", x->pt.tables);
+			break;
+		case REG_STACK:
+			fprintf(f, "grows down from 0x%" PRIx64 "\n", l->stack_top);
+			break;
+		}
+	}
+}
+
+static void layout_cpu(FILE *f, int vcpu_fd)
+{
+	struct kvm_sregs s;
+	struct kvm_regs r;
+
+	if (ioctl(vcpu_fd, KVM_GET_SREGS, &s) < 0 || ioctl(vcpu_fd, KVM_GET_REGS, &r) < 0) {
+		fprintf(f, "cpu state: cannot read registers: %s\n", strerror(errno));
+		return;
+	}
+	fprintf(f, "cpu state at the first instruction:\n");
+	fprintf(f, "  rip=0x%llx rsp=0x%llx rflags=0x%llx\n", r.rip, r.rsp, r.rflags);
+	fprintf(f, "  cr0=0x%llx (PE=%llu PG=%llu) cr3=0x%llx cr4=0x%llx (PSE=%llu PAE=%llu) "
+		"efer=0x%llx (LME=%llu LMA=%llu)\n", s.cr0, s.cr0 & 1, s.cr0 >> 31 & 1, s.cr3, s.cr4,
+		s.cr4 >> 4 & 1, s.cr4 >> 5 & 1, s.efer, s.efer >> 8 & 1, s.efer >> 10 & 1);
+	fprintf(f, "  cs: selector 0x%x base 0x%llx limit 0x%x %s;  ss: selector 0x%x base 0x%llx\n",
+		s.cs.selector, s.cs.base, s.cs.limit,
+		s.cs.l ? "64-bit" : s.cs.db ? "32-bit" : "16-bit", s.ss.selector, s.ss.base);
+	fprintf(f, "  gdt: base 0x%llx limit 0x%x;  idt: base 0x%llx limit 0x%x\n", s.gdt.base,
+		s.gdt.limit, s.idt.base, s.idt.limit);
+}
+
+static void layout_tables(FILE *f, const struct vm *vm, const struct layout *l,
+			  const struct x86_setup *x)
+{
+	if (l->pt_fmt == PT_NONE) {
+		fprintf(f, "page tables: none, paging is off: guest-virtual = segment base + offset "
+			"= guest-physical\n");
+		return;
+	}
+	fprintf(f, "page tables: %d levels (%s), %u tables, %u large (%s) + %u 4 KiB pages, "
+		"root (cr3) 0x%" PRIx64 "\n", pt_levels(l->pt_fmt),
+		l->pt_fmt == PT_4LEVEL ? "PML4 -> PDPT -> PD -> PT" : "PD -> PT", x->pt.tables,
+		x->pt.large, l->pt_fmt == PT_4LEVEL ? "2 MiB" : "4 MiB", x->pt.small, x->pt.root);
+	pt_dump(f, &vm->mem, l->pt_fmt, x->pt.root);
+}
+
+static void translate(FILE *f, const struct vm *vm, int vcpu_fd, const struct layout *l,
+		      const struct x86_setup *x, const char *what, uint64_t gva)
+{
+	static const char *const n4[] = { "PML4", "PDPT", "PD", "PT" };
+	static const char *const n2[] = { "PD", "PT" };
+	struct kvm_translation kt = { .linear_address = gva };
+	uint64_t gpa = gva;
+	struct pt_walk w;
+	char sz[32];
+
+	fprintf(f, "  %-10s gva 0x%" PRIx64, what, gva);
+	if (l->pt_fmt != PT_NONE) {
+		int err = pt_walk(&vm->mem, l->pt_fmt, x->pt.root, gva, &w);
+
+		for (int i = 0; i < w.steps; i++)
+			fprintf(f, " -> %s[%u]", l->pt_fmt == PT_4LEVEL ? n4[i] : n2[i], w.step[i].index);
+		if (err) {
+			fprintf(f, ": not mapped (%s)\n", strerror(-err));
+			return;
+		}
+		fprintf(f, " (%s page)", fmt_size(w.page_size, sz, sizeof(sz)));
+		gpa = w.gpa;
+	}
+	fprintf(f, " -> gpa 0x%" PRIx64 " -> hva %p", gpa, hva(vm, gpa));
+	if (ioctl(vcpu_fd, KVM_TRANSLATE, &kt) < 0)
+		fprintf(f, "; KVM_TRANSLATE failed: %s\n", strerror(errno));
+	else if (!kt.valid)
+		fprintf(f, "; KVM_TRANSLATE: not mapped (DISAGREES)\n");
+	else
+		fprintf(f, "; KVM_TRANSLATE: gpa 0x%llx (%s)\n", kt.physical_address,
+			kt.physical_address == gpa ? "agrees" : "DISAGREES");
+}
+
+void report_layout(FILE *f, const struct vm *vm, const struct vcpu *v, const struct layout *l,
+		   const struct x86_setup *x, const struct guest_image *img, size_t img_size)
+{
+	uint64_t push = l->stack_top - (l->mode == MODE_LONG ? 8 : l->mode == MODE_REAL ? 2 : 4);
+
+	fprintf(f, "== layout: %s mode (%s), guest '%s' ==\n", mode_name(l->mode),
+		mode_flag(l->mode), img->name);
+	layout_memory(f, vm, v);
+	layout_regions(f, vm, l, x, img, img_size);
+	layout_cpu(f, v->fd);
+	layout_tables(f, vm, l, x);
+	fprintf(f, "translations (walked in software as the CPU does, checked with KVM_TRANSLATE):\n");
+	translate(f, vm, v->fd, l, x, "code", l->entry);
+	translate(f, vm, v->fd, l, x, "stack top", push);
+	translate(f, vm, v->fd, l, x, "result", l->reg[REG_RESULT].gpa);
+	fprintf(f, "== end of layout ==\n");
+	fflush(f);
+}
+
+void report_stats(FILE *f, const struct vcpu *v)
+{
+	static const char *const names[] = { "exits", "io_exits", "halt_exits", "mmio_exits" };
+	uint64_t kvm[ARRAY_SIZE(names)];
+	int found[ARRAY_SIZE(names)];
+	int n;
+
+	fprintf(f, "== exit statistics, vCPU %d ==\n", v->id);
+	fprintf(f, "exits to the VMM: %" PRIu64 "\n", v->stats.exits);
+	for (int i = 0; i < VCPU_EXIT_REASONS; i++)
+		if (v->stats.by_reason[i])
+			fprintf(f, "  %-16s %" PRIu64 "\n", vcpu_exit_name((uint32_t)i),
+				v->stats.by_reason[i]);
+	fprintf(f, "console (port 0xE9): %" PRIu64 " bytes in %" PRIu64 " exits\n",
+		v->stats.console_bytes, v->stats.console_exits);
+	if (v->stats.interrupted)
+		fprintf(f, "KVM_RUN interrupted by a signal: %" PRIu64 " times\n", v->stats.interrupted);
+
+	n = kvm_stats_get(v->stats_fd, names, kvm, found, (int)ARRAY_SIZE(names));
+	if (n <= 0) {
+		fprintf(f, "KVM's own counters: not available (%s)\n",
+			n < 0 ? strerror(-n) : "no known counter");
+		return;
+	}
+	fprintf(f, "KVM's own counters (KVM_GET_STATS_FD):");
+	for (size_t i = 0; i < ARRAY_SIZE(names); i++)
+		if (found[i])
+			fprintf(f, " %s=%" PRIu64, names[i], kvm[i]);
+	fprintf(f, "\n  (exits counts every exit, also those KVM handled itself)\n");
+	fprintf(f, "  I/O exits: VMM %" PRIu64 ", KVM %s; HLT exits: VMM %" PRIu64 ", KVM %s\n",
+		v->stats.by_reason[KVM_EXIT_IO],
+		!found[1] ? "n/a" : kvm[1] == v->stats.by_reason[KVM_EXIT_IO] ? "agrees" : "DIFFERS",
+		v->stats.by_reason[KVM_EXIT_HLT],
+		!found[2] ? "n/a" : kvm[2] == v->stats.by_reason[KVM_EXIT_HLT] ? "agrees" : "DIFFERS");
+}
+
+void report_regs(FILE *f, int vcpu_fd)
+{
+	struct kvm_regs r;
+	struct kvm_sregs s;
+
+	if (ioctl(vcpu_fd, KVM_GET_REGS, &r) < 0 || ioctl(vcpu_fd, KVM_GET_SREGS, &s) < 0) {
+		fprintf(f, "  (registers unavailable: %s)\n", strerror(errno));
+		return;
+	}
+	fprintf(f, "  rip=0x%016llx rsp=0x%016llx rflags=0x%08llx\n", r.rip, r.rsp, r.rflags);
+	fprintf(f, "  rax=0x%016llx rbx=0x%016llx rcx=0x%016llx rdx=0x%016llx\n", r.rax, r.rbx,
+		r.rcx, r.rdx);
+	fprintf(f, "  rsi=0x%016llx rdi=0x%016llx rbp=0x%016llx\n", r.rsi, r.rdi, r.rbp);
+	fprintf(f, "  cr0=0x%llx cr2=0x%llx cr3=0x%llx cr4=0x%llx efer=0x%llx\n", s.cr0, s.cr2,
+		s.cr3, s.cr4, s.efer);
+	fprintf(f, "  cs=0x%x (base 0x%llx, %s) ss=0x%x ds=0x%x\n", s.cs.selector, s.cs.base,
+		s.cs.l ? "64-bit" : s.cs.db ? "32-bit" : "16-bit", s.ss.selector, s.ds.selector);
+}

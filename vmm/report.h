@@ -1,0 +1,27 @@
+/* vmm/report.h: what the VMM tells a student about itself: --layout, --stats, and the
+ * registers of a guest that crashed. */
+#ifndef VMM_REPORT_H
+#define VMM_REPORT_H
+
+#include <stdio.h>
+
+#include "layout.h"
+#include "loader.h"
+#include "vcpu.h"
+#include "vm.h"
+#include "x86_modes.h"
+
+/* report_layout: prints, from the live VM before it runs: guest memory and its host
+ * mapping, vCPU v's kvm_run area, each region of l, the CPU state, the page-table tree
+ * and worked translations (software walk, cross-checked with KVM_TRANSLATE). */
+void report_layout(FILE *f, const struct vm *vm, const struct vcpu *v, const struct layout *l,
+		   const struct x86_setup *x, const struct guest_image *img, size_t img_size);
+
+/* report_stats: prints v's exits by reason, the console exits, and KVM's own counters
+ * (when the stats fd is available) with whether they agree. */
+void report_stats(FILE *f, const struct vcpu *v);
+
+/* report_regs: prints vCPU fd's general, segment and control registers. */
+void report_regs(FILE *f, int vcpu_fd);
+
+#endif

@@ -1,0 +1,62 @@
+/* vmm/util.h: small helpers every VMM file uses: dying with a status, allocation,
+ * cleanup attributes and EINTR retries. */
+#ifndef VMM_UTIL_H
+#define VMM_UTIL_H
+
+#include <errno.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+/* The VMM's exit statuses (documented in README.md and --help). */
+enum vmm_status {
+	VMM_OK = 0,
+	VMM_CHECK_FAILED = 1, /* the guest ran, but a result check (the two 42s) failed */
+	VMM_USAGE = 2,        /* bad command line */
+	VMM_NO_KVM = 120,     /* /dev/kvm missing, not permitted, or its API too old */
+	VMM_UNSUPPORTED = 121, /* this host's KVM refuses the requested CPU mode */
+	VMM_GUEST_FAULT = 122, /* the guest crashed or made an exit the VMM does not handle */
+	VMM_TIMEOUT = 124,    /* the guest ran past --timeout (as timeout(1) does) */
+	VMM_HOST_ERROR = 125, /* a host resource failed (memory, thread, ioctl) */
+	/* 128+N: stopped by signal N (SIGINT, SIGTERM, SIGHUP) */
+};
+
+extern const char *progname;
+
+/* die: prints "progname: message" to stderr and exits with status. */
+__attribute__((noreturn, format(printf, 2, 3))) void die(int status, const char *fmt, ...);
+/* die_errno: as die, with ": strerror(errno)" appended. */
+__attribute__((noreturn, format(printf, 2, 3))) void die_errno(int status, const char *fmt, ...);
+/* warnx_: prints "progname: message" to stderr and returns. */
+__attribute__((format(printf, 1, 2))) void warn_msg(const char *fmt, ...);
+
+/* xcalloc: calloc that dies with VMM_HOST_ERROR when memory runs out. */
+void *xcalloc(size_t n, size_t size);
+
+/* fmt_size: "2 MiB", "64 KiB", "1 GiB" or "12345 bytes" for size, into buf. */
+const char *fmt_size(unsigned long long size, char *buf, size_t len);
+
+static inline void cleanup_freep(void *p)
+{
+	free(*(void **)p);
+}
+static inline void cleanup_closep(int *fd)
+{
+	if (*fd >= 0)
+		close(*fd);
+}
+#define cleanup_free __attribute__((cleanup(cleanup_freep)))
+#define cleanup_fd __attribute__((cleanup(cleanup_closep)))
+
+#define RETRY_EINTR(expr)                                  \
+	({                                                 \
+		long _r;                                   \
+		do                                         \
+			_r = (long)(expr);                 \
+		while (_r == -1 && errno == EINTR);        \
+		_r;                                        \
+	})
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+#endif

@@ -1,0 +1,68 @@
+/* vmm/vcpu.h: a vCPU, its kvm_run area, its thread and the KVM_RUN loop. */
+#ifndef VMM_VCPU_H
+#define VMM_VCPU_H
+
+#include <linux/kvm.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "vm.h"
+
+#define VCPU_EXIT_REASONS 64 /* KVM_EXIT_* values counted individually */
+
+struct vcpu_stats {
+	uint64_t exits;                          /* returns from KVM_RUN with an exit */
+	uint64_t by_reason[VCPU_EXIT_REASONS];   /* per KVM_EXIT_* reason */
+	uint64_t console_exits;                  /* port 0xE9 output exits */
+	uint64_t console_bytes;                  /* bytes those exits printed */
+	uint64_t interrupted;                    /* KVM_RUN returns with EINTR (kicks) */
+};
+
+enum vcpu_outcome {
+	VCPU_HALTED,  /* the guest executed HLT: its normal end */
+	VCPU_FAULT,   /* the guest crashed or made an exit we do not handle; see why */
+	VCPU_STOPPED, /* kicked out of KVM_RUN by vcpu_stop() (timeout, signal) */
+	VCPU_ERROR,   /* KVM_RUN itself failed; see why */
+};
+
+struct vcpu {
+	int id;                    /* 0-based vCPU index */
+	int fd;                    /* from KVM_CREATE_VCPU */
+	struct kvm_run *run;       /* the shared kvm_run area, mmap'd from fd */
+	size_t run_size;           /* its size (KVM_GET_VCPU_MMAP_SIZE) */
+	int stats_fd;              /* KVM_GET_STATS_FD, or -1 */
+	pthread_t thread;          /* runs vcpu_loop, named vcpu-N */
+	pthread_t waiter;          /* gets SIGUSR2 when the loop ends */
+	bool started;              /* thread was created */
+	atomic_bool stop;          /* asks the loop to return at its next check */
+	enum vcpu_outcome outcome; /* why the loop ended */
+	char why[160];             /* a one-line explanation for FAULT and ERROR */
+	struct vcpu_stats stats;   /* counted by the loop, read after it ends */
+};
+
+/* vcpu_create: creates vCPU id in vm and maps its kvm_run area. Dies on failure. */
+void vcpu_create(struct vcpu *v, struct vm *vm, int id);
+
+/* vcpu_start: runs the loop in a new thread named vcpu-N; when it ends, SIGUSR2 is sent
+ * to the thread `waiter`. Signals the caller blocks stay blocked in the new thread. */
+void vcpu_start(struct vcpu *v, pthread_t waiter);
+
+/* vcpu_stop: asks the loop to end and kicks the vCPU out of KVM_RUN. Safe to repeat. */
+void vcpu_stop(struct vcpu *v);
+
+/* vcpu_join: waits for the thread to end (no-op if it was never started). */
+void vcpu_join(struct vcpu *v);
+
+/* vcpu_destroy: unmaps kvm_run and closes the descriptors. */
+void vcpu_destroy(struct vcpu *v);
+
+/* vcpu_exit_name: "HLT", "IO", "SHUTDOWN"... for a KVM_EXIT_* reason. */
+const char *vcpu_exit_name(uint32_t reason);
+
+/* vcpu_signals_init: installs the (empty) SIGUSR1 handler that kicks a vCPU out of
+ * KVM_RUN. Call once before vcpu_start. */
+void vcpu_signals_init(void);
+
+#endif

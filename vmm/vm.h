@@ -1,0 +1,27 @@
+/* vmm/vm.h: /dev/kvm, the VM file descriptor and guest memory. */
+#ifndef VMM_VM_H
+#define VMM_VM_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "gmem.h"
+
+struct vm {
+	int kvm_fd;        /* /dev/kvm */
+	int vm_fd;         /* from KVM_CREATE_VM */
+	int api_version;   /* KVM_GET_API_VERSION: 12 on every kernel since 2.6.22 */
+	struct gmem mem;   /* guest memory: one anonymous mapping, memory slot 0 at gpa 0 */
+	size_t run_size;   /* KVM_GET_VCPU_MMAP_SIZE: bytes of each vCPU's kvm_run area */
+	int coalesced_mmio_page; /* KVM_CAP_COALESCED_MMIO: page offset of its ring, or 0 */
+	int stats_fd_cap;  /* KVM_CAP_BINARY_STATS_FD: per-vCPU binary statistics */
+};
+
+/* vm_create: opens /dev/kvm, checks the API, creates a VM with mem_size bytes of guest
+ * memory at guest-physical 0. Dies with VMM_NO_KVM or VMM_HOST_ERROR on failure. */
+void vm_create(struct vm *vm, uint64_t mem_size);
+
+/* vm_destroy: unmaps guest memory and closes the descriptors. */
+void vm_destroy(struct vm *vm);
+
+#endif

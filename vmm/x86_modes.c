@@ -1,0 +1,153 @@
+/* vmm/x86_modes.c: CPU mode setup (Intel SDM vol. 3 ch. 9-10, AMD APM vol. 2 ch. 14). */
+#include "x86_modes.h"
+
+#include <linux/kvm.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/ioctl.h>
+
+#include "util.h"
+
+#define CR0_PE (1ull << 0)
+#define CR0_MP (1ull << 1)
+#define CR0_ET (1ull << 4)
+#define CR0_NE (1ull << 5)
+#define CR0_WP (1ull << 16)
+#define CR0_PG (1ull << 31)
+#define CR4_PSE (1ull << 4)
+#define CR4_PAE (1ull << 5)
+#define EFER_LME (1ull << 8)
+#define EFER_LMA (1ull << 10)
+
+#define SEL_CODE 0x08
+#define SEL_DATA 0x10
+
+/* Segment types with the accessed bit set, as VM entry requires of usable segments. */
+#define SEG_TYPE_CODE 0xb /* execute/read, accessed */
+#define SEG_TYPE_DATA 0x3 /* read/write, accessed */
+
+/* The 8-byte GDT descriptor for segment s (SDM vol. 3, 3.4.5). */
+static uint64_t gdt_entry(const struct kvm_segment *s)
+{
+	uint64_t limit = s->g ? s->limit >> 12 : s->limit;
+
+	return (limit & 0xffff) | ((uint64_t)(s->base & 0xffffff) << 16) |
+	       ((uint64_t)s->type << 40) | ((uint64_t)s->s << 44) | ((uint64_t)s->dpl << 45) |
+	       ((uint64_t)s->present << 47) | (((limit >> 16) & 0xf) << 48) |
+	       ((uint64_t)s->l << 53) | ((uint64_t)s->db << 54) | ((uint64_t)s->g << 55) |
+	       ((uint64_t)(s->base >> 24) << 56);
+}
+
+static struct kvm_segment flat_segment(uint16_t sel, uint8_t type, int code64)
+{
+	return (struct kvm_segment){
+		.base = 0, .limit = 0xffffffff, .selector = sel, .type = type,
+		.present = 1, .dpl = 0, .s = 1, .g = 1,
+		.db = !code64, .l = (uint8_t)code64,
+	};
+}
+
+static struct kvm_segment real_segment(uint64_t base, uint8_t type)
+{
+	return (struct kvm_segment){
+		.base = base, .limit = 0xffff, .selector = (uint16_t)(base >> 4), .type = type,
+		.present = 1, .s = 1,
+	};
+}
+
+static void set_data_segments(struct kvm_sregs *sr, struct kvm_segment d)
+{
+	sr->ds = sr->es = sr->fs = sr->gs = sr->ss = d;
+}
+
+static void setup_protected(struct vm *vm, const struct layout *l, struct kvm_sregs *sr)
+{
+	struct kvm_segment code = flat_segment(SEL_CODE, SEG_TYPE_CODE, l->mode == MODE_LONG);
+	struct kvm_segment data = flat_segment(SEL_DATA, SEG_TYPE_DATA, 0);
+	const struct region *gdt = &l->reg[REG_GDT];
+
+	/* The descriptors KVM loads are also in memory, so a guest reloading them works. */
+	gmem_write64(&vm->mem, gdt->gpa, 0);
+	gmem_write64(&vm->mem, gdt->gpa + SEL_CODE, gdt_entry(&code));
+	gmem_write64(&vm->mem, gdt->gpa + SEL_DATA, gdt_entry(&data));
+	sr->gdt.base = gdt->gpa;
+	sr->gdt.limit = (uint16_t)(gdt->size - 1);
+	sr->idt.base = 0; /* no IDT: an exception becomes a triple fault, reported by the VMM */
+	sr->idt.limit = 0;
+	sr->cs = code;
+	set_data_segments(sr, data);
+	sr->cr0 = CR0_PE | CR0_MP | CR0_ET | CR0_NE | CR0_WP;
+	sr->cr4 = 0;
+	sr->efer = 0;
+}
+
+int x86_setup_mode(struct vm *vm, int vcpu_fd, const struct layout *l, struct x86_setup *out,
+		   char *why, size_t whylen)
+{
+	const struct region *tables = &l->reg[REG_TABLES];
+	struct kvm_sregs sr, back;
+	struct kvm_regs regs = { .rflags = 2, .rip = l->entry }; /* bit 1 is always set */
+	int err;
+
+	memset(out, 0, sizeof(*out));
+	if (ioctl(vcpu_fd, KVM_GET_SREGS, &sr) < 0)
+		die_errno(VMM_HOST_ERROR, "KVM_GET_SREGS failed");
+
+	if (l->mode == MODE_REAL) {
+		sr.cs = real_segment(0, SEG_TYPE_CODE);
+		set_data_segments(&sr, real_segment(0, SEG_TYPE_DATA));
+		sr.ss = real_segment(l->reg[REG_STACK].gpa, SEG_TYPE_DATA);
+		sr.cr0 = CR0_ET;
+		sr.cr4 = sr.efer = 0;
+		regs.rsp = l->reg[REG_STACK].size; /* SS:SP = top of the stack */
+	} else {
+		setup_protected(vm, l, &sr);
+		regs.rsp = l->stack_top;
+	}
+	if (l->pt_fmt != PT_NONE) {
+		err = pt_build(&vm->mem, l->pt_fmt, l->mem_size, tables->gpa,
+			       tables->gpa + tables->size, &out->pt);
+		if (err)
+			die(VMM_HOST_ERROR, "building page tables failed: %s", strerror(-err));
+		sr.cr3 = out->pt.root;
+		sr.cr0 |= CR0_PG;
+		if (l->mode == MODE_LONG) {
+			sr.cr4 |= CR4_PAE;
+			sr.efer |= EFER_LME | EFER_LMA;
+		} else {
+			sr.cr4 |= CR4_PSE;
+		}
+	}
+
+	if (ioctl(vcpu_fd, KVM_SET_SREGS, &sr) < 0) {
+		if (errno == EINVAL) {
+			snprintf(why, whylen, "KVM_SET_SREGS refused cr0=0x%llx cr4=0x%llx efer=0x%llx",
+				 (unsigned long long)sr.cr0, (unsigned long long)sr.cr4,
+				 (unsigned long long)sr.efer);
+			return -ENOTSUP;
+		}
+		die_errno(VMM_HOST_ERROR, "KVM_SET_SREGS failed");
+	}
+	/* Detect a KVM that silently drops a mode (kvm_pvm clears CR0.PG without EFER.LME):
+	 * read the registers back. */
+	if (ioctl(vcpu_fd, KVM_GET_SREGS, &back) < 0)
+		die_errno(VMM_HOST_ERROR, "KVM_GET_SREGS failed");
+	out->cr0 = back.cr0;
+	out->cr3 = back.cr3;
+	out->cr4 = back.cr4;
+	out->efer = back.efer;
+	if ((back.cr0 & (CR0_PE | CR0_PG)) != (sr.cr0 & (CR0_PE | CR0_PG)) ||
+	    (back.cr4 & (CR4_PSE | CR4_PAE)) != (sr.cr4 & (CR4_PSE | CR4_PAE)) ||
+	    (back.efer & (EFER_LME | EFER_LMA)) != (sr.efer & (EFER_LME | EFER_LMA)) ||
+	    (l->pt_fmt != PT_NONE && back.cr3 != sr.cr3)) {
+		snprintf(why, whylen,
+			 "set cr0=0x%llx cr4=0x%llx efer=0x%llx, read back cr0=0x%llx cr4=0x%llx "
+			 "efer=0x%llx", (unsigned long long)sr.cr0, (unsigned long long)sr.cr4,
+			 (unsigned long long)sr.efer, (unsigned long long)back.cr0,
+			 (unsigned long long)back.cr4, (unsigned long long)back.efer);
+		return -ENOTSUP;
+	}
+	if (ioctl(vcpu_fd, KVM_SET_REGS, &regs) < 0)
+		die_errno(VMM_HOST_ERROR, "KVM_SET_REGS failed");
+	return 0;
+}
