@@ -6,7 +6,7 @@
 # func returns 0 to pass, non-zero to fail, or calls `skip "reason"`.
 # Output lines: "ok N - file: what", "not ok N - ...", "ok N - ... # SKIP reason".
 
-T_ROOT=$(cd "$(dirname "$0")/.." && pwd)
+T_ROOT=$(cd "$(dirname "$0")/../.." && pwd)  # test files live in tests/SUITE/
 T_BUILD=${MINIVIRT_BUILD:-$T_ROOT/build}
 T_FILE=$(basename "$0" .sh)
 T_N=0
@@ -72,3 +72,12 @@ t() {
 }
 
 done_testing() { echo "1..$T_N"; [ "$T_FAILED" -eq 0 ]; }
+
+# The hypervisor under test.
+KHW="$T_BUILD/kvm-hello-world"
+
+# Prefix that runs a command as uid/gid 65534 with no supplementary groups.
+AS_NOBODY="setpriv --reuid=65534 --regid=65534 --clear-groups"
+
+# field TEXT PATTERN: the first line of TEXT matching the extended regex PATTERN.
+field() { printf '%s\n' "$1" | grep -E -m1 -- "$2"; }

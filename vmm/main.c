@@ -123,6 +123,7 @@ static int run_guest(struct vcpu *v, const struct vmm_config *cfg)
 	if (w == WAIT_TIMEOUT) {
 		warn_msg("vcpu%d: guest still running after %g s (--timeout); stopped it", v->id,
 			 cfg->timeout);
+		report_regs(stderr, v->fd);
 		return VMM_TIMEOUT;
 	}
 	if (w == WAIT_SIGNAL) {

@@ -159,6 +159,25 @@ void report_layout(FILE *f, const struct vm *vm, const struct vcpu *v, const str
 	fflush(f);
 }
 
+/* One line comparing the VMM's count of an exit kind with KVM's. KVM's total also
+ * counts exits it handled in the kernel, so it may exceed ours. */
+static void compare(FILE *f, const char *what, uint64_t ours, int found, uint64_t theirs,
+		    bool total)
+{
+	fprintf(f, "  %-10s VMM %" PRIu64 ", KVM ", what, ours);
+	if (!found)
+		fprintf(f, "n/a: this KVM has no such counter\n");
+	else if (theirs == ours)
+		fprintf(f, "%" PRIu64 ": agree\n", theirs);
+	else if (total && theirs > ours)
+		fprintf(f, "%" PRIu64 ": agree, KVM handled %" PRIu64 " more exits itself\n", theirs,
+			theirs - ours);
+	else if (theirs == 0)
+		fprintf(f, "0: this KVM does not maintain this counter\n");
+	else
+		fprintf(f, "%" PRIu64 ": DIFFER\n", theirs);
+}
+
 void report_stats(FILE *f, const struct vcpu *v)
 {
 	static const char *const names[] = { "exits", "io_exits", "halt_exits", "mmio_exits" };
@@ -172,8 +191,9 @@ void report_stats(FILE *f, const struct vcpu *v)
 		if (v->stats.by_reason[i])
 			fprintf(f, "  %-16s %" PRIu64 "\n", vcpu_exit_name((uint32_t)i),
 				v->stats.by_reason[i]);
-	fprintf(f, "console (port 0xE9): %" PRIu64 " bytes in %" PRIu64 " exits\n",
-		v->stats.console_bytes, v->stats.console_exits);
+	fprintf(f, "console (port 0xE9): %" PRIu64 " bytes in %" PRIu64 " exits%s\n",
+		v->stats.console_bytes, v->stats.console_exits,
+		v->stats.console_bytes == v->stats.console_exits ? ", one exit per byte" : "");
 	if (v->stats.interrupted)
 		fprintf(f, "KVM_RUN interrupted by a signal: %" PRIu64 " times\n", v->stats.interrupted);
 
@@ -187,12 +207,10 @@ void report_stats(FILE *f, const struct vcpu *v)
 	for (size_t i = 0; i < ARRAY_SIZE(names); i++)
 		if (found[i])
 			fprintf(f, " %s=%" PRIu64, names[i], kvm[i]);
-	fprintf(f, "\n  (exits counts every exit, also those KVM handled itself)\n");
-	fprintf(f, "  I/O exits: VMM %" PRIu64 ", KVM %s; HLT exits: VMM %" PRIu64 ", KVM %s\n",
-		v->stats.by_reason[KVM_EXIT_IO],
-		!found[1] ? "n/a" : kvm[1] == v->stats.by_reason[KVM_EXIT_IO] ? "agrees" : "DIFFERS",
-		v->stats.by_reason[KVM_EXIT_HLT],
-		!found[2] ? "n/a" : kvm[2] == v->stats.by_reason[KVM_EXIT_HLT] ? "agrees" : "DIFFERS");
+	fputc('\n', f);
+	compare(f, "all exits", v->stats.exits, found[0], kvm[0], true);
+	compare(f, "I/O exits", v->stats.by_reason[KVM_EXIT_IO], found[1], kvm[1], false);
+	compare(f, "HLT exits", v->stats.by_reason[KVM_EXIT_HLT], found[2], kvm[2], false);
 }
 
 void report_regs(FILE *f, int vcpu_fd)

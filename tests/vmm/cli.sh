@@ -1,0 +1,59 @@
+# tests/vmm/cli.sh: bad command lines and an unusable /dev/kvm get one clear line and
+# a documented status.
+. "$(dirname "$0")/../lib.sh"
+
+usage_error() { # usage_error MESSAGE ARGS...: status 2, MESSAGE, then the usage
+	msg=$1; shift
+	run "$KHW" "$@"
+	expect_rc 2 && expect_err "kvm-hello-world: $msg" && expect_err "usage: kvm-hello-world" &&
+		expect_eq "stdout" "$OUT" ""
+}
+
+t_unknown_short() { usage_error "unknown option '-x'" -x; }
+t_unknown_long() { usage_error "unknown option '--bogus'" --bogus; }
+t_missing_value() { usage_error "option '--mem' needs a value" --mem; }
+t_bad_size() { usage_error "invalid memory size 'lots'" --mem lots; }
+t_small_size() { usage_error "memory size 32768 is outside 64 KiB .. 2 GiB" --mem 32K; }
+t_large_size() { usage_error "memory size 3221225472 is outside 64 KiB .. 2 GiB" --mem 3G; }
+t_unaligned() { usage_error "memory size 5000 is not a multiple of 4 KiB" -m 5000; }
+t_overflow() { usage_error "invalid memory size" -m 99999999999999999999G; }
+t_bad_timeout() { usage_error "invalid timeout '-1'" --timeout -1; }
+t_bad_guest() { usage_error "unknown guest 'nope'" --guest nope; }
+t_stray() { usage_error "unexpected argument 'extra'" -l extra; }
+
+t_help() {
+	run "$KHW" --help
+	expect_rc 0 && expect_out "usage: kvm-hello-world" && expect_out "--layout" &&
+		expect_out "Exit status"
+}
+t_version() { run "$KHW" --version; expect_rc 0 && expect_out "kvm-hello-world 0."; }
+
+t_no_kvm() { # /dev hidden by an empty tmpfs in a private mount namespace
+	need_kvm
+	run unshare -m sh -c "mount -t tmpfs none /dev && exec \"$KHW\""
+	expect_rc 120 && expect_err "kvm-hello-world: /dev/kvm not found"
+}
+t_no_permission() {
+	need_kvm
+	[ "$(id -u)" -eq 0 ] || skip "needs root to drop to an unprivileged user"
+	[ "$(stat -c %a /dev/kvm)" = 600 ] || skip "/dev/kvm is open to others here"
+	run $AS_NOBODY "$KHW"
+	expect_rc 120 && expect_err "kvm-hello-world: no permission to open /dev/kvm"
+}
+
+t "unknown short option" t_unknown_short
+t "unknown long option" t_unknown_long
+t "option without its value" t_missing_value
+t "memory size that is not a number" t_bad_size
+t "memory size too small for the layout" t_small_size
+t "memory size too large" t_large_size
+t "memory size not a multiple of 4 KiB" t_unaligned
+t "memory size that overflows" t_overflow
+t "negative timeout" t_bad_timeout
+t "unknown built-in guest" t_bad_guest
+t "stray argument" t_stray
+t "--help prints the options and exit statuses" t_help
+t "--version" t_version
+t "no /dev/kvm: status 120, one line" t_no_kvm
+t "no permission on /dev/kvm: status 120, one line" t_no_permission
+done_testing
