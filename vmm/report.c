@@ -62,7 +62,7 @@ static void layout_regions(FILE *f, const struct vm *vm, const struct layout *l,
 			fprintf(f, "null, code (0x08), data (0x10)\n");
 			break;
 		case REG_TABLES:
-			fprintf(f, "%u tables of 4 KiB\n", x->pt.tables);
+			fprintf(f, "%u table%s of 4 KiB\n", x->pt.tables, x->pt.tables == 1 ? "" : "s");
 			break;
 		case REG_STACK:
 			fprintf(f, "grows down from 0x%" PRIx64 "\n", l->stack_top);
@@ -100,9 +100,10 @@ static void layout_tables(FILE *f, const struct vm *vm, const struct layout *l,
 			"= guest-physical\n");
 		return;
 	}
-	fprintf(f, "page tables: %d levels (%s), %u tables, %u large (%s) + %u 4 KiB pages, "
+	fprintf(f, "page tables: %d levels (%s), %u table%s, %u large (%s) + %u 4 KiB pages, "
 		"root (cr3) 0x%" PRIx64 "\n", pt_levels(l->pt_fmt),
 		l->pt_fmt == PT_4LEVEL ? "PML4 -> PDPT -> PD -> PT" : "PD -> PT", x->pt.tables,
+		x->pt.tables == 1 ? "" : "s",
 		x->pt.large, l->pt_fmt == PT_4LEVEL ? "2 MiB" : "4 MiB", x->pt.small, x->pt.root);
 	pt_dump(f, &vm->mem, l->pt_fmt, x->pt.root);
 }

@@ -1,0 +1,73 @@
+# tests/vmm/faults.sh: crashed, stuck and misbehaving guests are reported with the exit
+# reason and registers and a documented status; never a hang.
+. "$(dirname "$0")/../lib.sh"
+
+t_triple_fault() {
+	need_kvm
+	for m in -l -s; do
+		run "$KHW" "$m" --guest fault
+		expect_rc 122 &&
+			expect_err "vcpu0: guest shut down (triple fault) (exit reason 8, KVM_EXIT_SHUTDOWN)" &&
+			expect_err "rip=0x" && expect_err "cr0=0x" || return 1
+	done
+}
+
+# Real mode: hardware KVM shuts the guest down; kvm_pvm's real-mode emulation does not
+# check the IDT limit and loops through the IVT, so only --timeout ends it.
+t_triple_fault_real() {
+	need_kvm
+	run "$KHW" -r --guest fault --timeout 1
+	if [ "$T_PLATFORM" = pvm ]; then
+		expect_rc 124 && expect_err "guest still running after 1 s"
+	else
+		expect_rc 122 && expect_err "KVM_EXIT_SHUTDOWN"
+	fi
+}
+
+t_unhandled_port() {
+	need_kvm
+	run "$KHW" --guest badport
+	expect_rc 122 && expect_err "vcpu0: unhandled I/O: out to port 0x1234, 1 byte(s) x 1" &&
+		expect_err "rdx=0x0000000000001234"
+}
+
+t_wrong_result() {
+	need_kvm
+	run "$KHW" --guest wrong
+	expect_rc 1 && expect_eq "stdout" "$OUT" "Hello, world!" &&
+		expect_eq "stderr" "$ERR" "kvm-hello-world: check failed: guest-physical 0x400 holds 7, expected 42"
+}
+
+t_timeout() {
+	need_kvm
+	run "$KHW" --guest spin --timeout 0.3
+	expect_rc 124 && expect_err "vcpu0: guest still running after 0.3 s (--timeout); stopped it" &&
+		expect_err "rip=0x"
+}
+
+# A stop signal kicks the vCPU out of KVM_RUN: status 128+N, no hang, no thread left.
+stop_by() { # stop_by SIGNAL NUMBER
+	"$KHW" --guest spin --timeout 0 >"$T_TMP/out" 2>"$T_TMP/err" &
+	pid=$!
+	sleep 0.3
+	kill -s "$1" "$pid"
+	i=0
+	while kill -0 "$pid" 2>/dev/null && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+	if kill -0 "$pid" 2>/dev/null; then
+		kill -9 "$pid"; fail "still running 5 s after SIG$1"; return 1
+	fi
+	wait "$pid"
+	RC=$?; OUT=$(cat "$T_TMP/out"); ERR=$(cat "$T_TMP/err")
+	expect_rc $((128 + $2)) && expect_err "stopped by signal $2"
+}
+t_sigterm() { need_kvm; stop_by TERM 15; }
+t_sighup() { need_kvm; stop_by HUP 1; }
+
+t "triple fault in -l and -s: KVM_EXIT_SHUTDOWN, registers, status 122" t_triple_fault
+t "triple fault in real mode (platform-specific)" t_triple_fault_real
+t "unhandled port: named, registers, status 122" t_unhandled_port
+t "a wrong result word fails its check with status 1" t_wrong_result
+t "--timeout stops a spinning guest: status 124" t_timeout
+t "SIGTERM stops a spinning guest: status 143" t_sigterm
+t "SIGHUP stops a spinning guest: status 129" t_sighup
+done_testing
