@@ -8,7 +8,7 @@ VERSION := 0.1.0
 CFLAGS  ?= -O2 -g
 WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wformat=2
 CPPFLAGS_ALL := -std=c11 -D_GNU_SOURCE -Iinclude -Ivmm -DMINIVIRT_VERSION='"$(VERSION)"' -MMD -MP
-LDLIBS  := -lpthread -lm
+LDLIBS  := -lpthread
 ifeq ($(STATIC),1)
 LDFLAGS += -static
 endif
@@ -85,12 +85,13 @@ $(BUILD)/bench/kvm-floor: bench/kvm-floor.c
 	$(Q)$(CC) $(CPPFLAGS_ALL) $(CFLAGS) $(WARN) $(LDFLAGS) -o $@ $<
 
 demo: $(BUILD)/kvm-hello-world
-	./$(BUILD)/kvm-hello-world -l --stats
+	./$(BUILD)/kvm-hello-world -l
 
 check: all $(UNIT_BINS)
 	sh tests/run.sh unit vmm
 
 bench: all
+	sh scripts/deps.sh bench
 	sh bench/run.sh
 
 clean:

@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <unistd.h>
 
 #include "kvm_stats.h"
 #include "util.h"
@@ -184,7 +185,7 @@ void report_stats(FILE *f, const struct vcpu *v)
 	static const char *const names[] = { "exits", "io_exits", "halt_exits", "mmio_exits" };
 	uint64_t kvm[ARRAY_SIZE(names)];
 	int found[ARRAY_SIZE(names)];
-	int n;
+	int n, stats_fd;
 
 	fprintf(f, "== exit statistics, vCPU %d ==\n", v->id);
 	fprintf(f, "exits to the VMM: %" PRIu64 "\n", v->stats.exits);
@@ -198,7 +199,11 @@ void report_stats(FILE *f, const struct vcpu *v)
 	if (v->stats.interrupted)
 		fprintf(f, "KVM_RUN interrupted by a signal: %" PRIu64 " times\n", v->stats.interrupted);
 
-	n = kvm_stats_get(v->stats_fd, names, kvm, found, (int)ARRAY_SIZE(names));
+	/* KVM's counters run from the vCPU's creation, so the fd can be opened now. */
+	stats_fd = ioctl(v->fd, KVM_GET_STATS_FD, NULL);
+	n = kvm_stats_get(stats_fd, names, kvm, found, (int)ARRAY_SIZE(names));
+	if (stats_fd >= 0)
+		close(stats_fd);
 	if (n <= 0) {
 		fprintf(f, "KVM's own counters: not available (%s)\n",
 			n < 0 ? strerror(-n) : "no known counter");

@@ -55,7 +55,6 @@ void vcpu_create(struct vcpu *v, struct vm *vm, int id)
 {
 	memset(v, 0, sizeof(*v));
 	v->id = id;
-	v->stats_fd = -1;
 	v->fd = (int)RETRY_EINTR(ioctl(vm->vm_fd, KVM_CREATE_VCPU, (unsigned long)id));
 	if (v->fd < 0)
 		die_errno(VMM_HOST_ERROR, "KVM_CREATE_VCPU %d failed", id);
@@ -63,8 +62,6 @@ void vcpu_create(struct vcpu *v, struct vm *vm, int id)
 	v->run = mmap(NULL, v->run_size, PROT_READ | PROT_WRITE, MAP_SHARED, v->fd, 0);
 	if (v->run == MAP_FAILED)
 		die_errno(VMM_HOST_ERROR, "cannot map the kvm_run area of vCPU %d", id);
-	if (vm->stats_fd_cap)
-		v->stats_fd = ioctl(v->fd, KVM_GET_STATS_FD, NULL);
 }
 
 /* Port 0xE9 output: the bytes of one `out` (count > 1 for `rep outsb`) from the pio data
@@ -200,10 +197,8 @@ void vcpu_destroy(struct vcpu *v)
 {
 	if (v->run && v->run != MAP_FAILED)
 		munmap(v->run, v->run_size);
-	if (v->stats_fd >= 0)
-		close(v->stats_fd);
 	if (v->fd >= 0)
 		close(v->fd);
 	v->run = NULL;
-	v->fd = v->stats_fd = -1;
+	v->fd = -1;
 }

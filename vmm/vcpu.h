@@ -32,7 +32,6 @@ struct vcpu {
 	int fd;                    /* from KVM_CREATE_VCPU */
 	struct kvm_run *run;       /* the shared kvm_run area, mmap'd from fd */
 	size_t run_size;           /* its size (KVM_GET_VCPU_MMAP_SIZE) */
-	int stats_fd;              /* KVM_GET_STATS_FD, or -1 */
 	pthread_t thread;          /* runs vcpu_loop, named vcpu-N */
 	pthread_t waiter;          /* gets SIGUSR2 when the loop ends */
 	bool started;              /* thread was created */

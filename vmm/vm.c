@@ -78,7 +78,6 @@ void vm_create(struct vm *vm, uint64_t mem_size)
 	vm->run_size = (size_t)n;
 	n = ioctl(vm->kvm_fd, KVM_CHECK_EXTENSION, KVM_CAP_COALESCED_MMIO);
 	vm->coalesced_mmio_page = n > 0 ? n : 0;
-	vm->stats_fd_cap = ioctl(vm->kvm_fd, KVM_CHECK_EXTENSION, KVM_CAP_BINARY_STATS_FD) > 0;
 }
 
 void vm_destroy(struct vm *vm)

@@ -14,7 +14,6 @@ struct vm {
 	struct gmem mem;   /* guest memory: one anonymous mapping, memory slot 0 at gpa 0 */
 	size_t run_size;   /* KVM_GET_VCPU_MMAP_SIZE: bytes of each vCPU's kvm_run area */
 	int coalesced_mmio_page; /* KVM_CAP_COALESCED_MMIO: page offset of its ring, or 0 */
-	int stats_fd_cap;  /* KVM_CAP_BINARY_STATS_FD: per-vCPU binary statistics */
 };
 
 /* vm_create: opens /dev/kvm, checks the API, creates a VM with mem_size bytes of guest
