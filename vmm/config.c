@@ -72,6 +72,19 @@ static int parse_seconds(const char *s, double *out)
 	return 0;
 }
 
+/* Codes of the long-only options: above any char, so a '?' from getopt whose optopt is
+ * one of opts' codes can only be a known long option given a value it does not take
+ * ("--stats=1"), never an unknown short option (such as -S). */
+enum { OPT_LAYOUT = 256, OPT_STATS };
+
+static int option_code_known(const struct option *opts, int code)
+{
+	for (; opts->name; opts++)
+		if (opts->val == code)
+			return 1;
+	return 0;
+}
+
 enum config_result config_parse(int argc, char **argv, struct vmm_config *cfg, char *err,
 				size_t errlen)
 {
@@ -80,7 +93,7 @@ enum config_result config_parse(int argc, char **argv, struct vmm_config *cfg, c
 		{ "paged", no_argument, NULL, 'p' },     { "long", no_argument, NULL, 'l' },
 		{ "mem", required_argument, NULL, 'm' }, { "guest", required_argument, NULL, 'g' },
 		{ "timeout", required_argument, NULL, 't' },
-		{ "layout", no_argument, NULL, 'L' },    { "stats", no_argument, NULL, 'S' },
+		{ "layout", no_argument, NULL, OPT_LAYOUT }, { "stats", no_argument, NULL, OPT_STATS },
 		{ "help", no_argument, NULL, 'h' },      { "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -96,8 +109,8 @@ enum config_result config_parse(int argc, char **argv, struct vmm_config *cfg, c
 		case 's': cfg->mode = MODE_PROT; break;
 		case 'p': cfg->mode = MODE_PAGED32; break;
 		case 'l': cfg->mode = MODE_LONG; break;
-		case 'L': cfg->layout = true; break;
-		case 'S': cfg->stats = true; break;
+		case OPT_LAYOUT: cfg->layout = true; break;
+		case OPT_STATS: cfg->stats = true; break;
 		case 'g': cfg->guest = optarg; break;
 		case 'h': return CONFIG_HELP;
 		case 'V': return CONFIG_VERSION;
@@ -117,7 +130,9 @@ enum config_result config_parse(int argc, char **argv, struct vmm_config *cfg, c
 			snprintf(err, errlen, "option '%s' needs a value", argv[optind - 1]);
 			return CONFIG_ERROR;
 		default:
-			if (optopt)
+			if (optopt && option_code_known(opts, optopt))
+				snprintf(err, errlen, "option '%s' takes no value", argv[optind - 1]);
+			else if (optopt)
 				snprintf(err, errlen, "unknown option '-%c'", optopt);
 			else
 				snprintf(err, errlen, "unknown option '%s'", argv[optind - 1]);
