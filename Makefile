@@ -35,7 +35,51 @@ UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 GUEST_NAMES := hello fault spin badport wrong
 GUEST_BINS := $(foreach g,$(GUEST_NAMES),$(foreach m,16 32 64,$(BUILD)/guest/$(g)$(m).bin))
 
-all: $(BUILD)/kvm-hello-world $(BUILD)/bench/kvm-floor
+# The guest SDK: libguest for each build of a guest (16: real mode, 32, 64).
+SDK_SRCS := $(wildcard guest/sdk/*.c)
+SDK_BITS := 16 32 64
+SDK_LIBS := $(foreach b,$(SDK_BITS),$(BUILD)/sdk/libguest-$(b).a)
+SDK_CFLAGS := $(GUEST_CFLAGS) -Iguest/sdk/include -fno-tree-loop-distribute-patterns
+GUEST_ARCH_16 := -m16 -march=i386 -DGUEST_BITS=16
+GUEST_ARCH_32 := -m32 -DGUEST_BITS=32
+GUEST_ARCH_64 := -m64 -DGUEST_BITS=64
+GUEST_LD_16 := elf_i386
+GUEST_LD_32 := elf_i386
+GUEST_LD_64 := elf_x86_64
+
+# SDK guests: every guest/examples/*.c and tests/guests/*.c, one ELF per build.
+GUEST_PROGS := $(wildcard guest/examples/*.c tests/guests/*.c)
+GUEST_ELFS := $(foreach b,$(SDK_BITS),$(foreach g,$(GUEST_PROGS),\
+	$(BUILD)/guests/$(b)/$(basename $(notdir $(g))).elf))
+
+all: $(BUILD)/kvm-hello-world $(BUILD)/bench/kvm-floor $(SDK_LIBS) $(GUEST_ELFS)
+
+define SDK_RULES
+$(BUILD)/sdk/$(1)/%.o: guest/sdk/%.c
+	@mkdir -p $$(dir $$@)
+	@echo "  CC$(1)    $$<"
+	$(Q)$(CC) $(SDK_CFLAGS) $(GUEST_ARCH_$(1)) -MMD -MP -c -o $$@ $$<
+
+$(BUILD)/sdk/libguest-$(1).a: $(SDK_SRCS:guest/sdk/%.c=$(BUILD)/sdk/$(1)/%.o)
+	@echo "  AR      $$@"
+	$(Q)rm -f $$@ && ar rcs $$@ $$^
+
+$(BUILD)/guests/$(1)/%.o: guest/examples/%.c
+	@mkdir -p $$(dir $$@)
+	@echo "  CC$(1)    $$<"
+	$(Q)$(CC) $(SDK_CFLAGS) $(GUEST_ARCH_$(1)) -MMD -MP -c -o $$@ $$<
+
+$(BUILD)/guests/$(1)/%.o: tests/guests/%.c
+	@mkdir -p $$(dir $$@)
+	@echo "  CC$(1)    $$<"
+	$(Q)$(CC) $(SDK_CFLAGS) $(GUEST_ARCH_$(1)) -MMD -MP -c -o $$@ $$<
+
+$(BUILD)/guests/$(1)/%.elf: $(BUILD)/guests/$(1)/%.o $(BUILD)/sdk/libguest-$(1).a guest/sdk/guest.ld
+	@echo "  LD$(1)    $$@"
+	$(Q)ld -m $(GUEST_LD_$(1)) -static -nostdlib -z max-page-size=4096 --build-id=none \
+		-T guest/sdk/guest.ld -o $$@ $$< $(BUILD)/sdk/libguest-$(1).a
+endef
+$(foreach b,$(SDK_BITS),$(eval $(call SDK_RULES,$(b))))
 
 $(BUILD)/kvm-hello-world: $(VMM_OBJS)
 	@echo "  LD      $@"
@@ -98,4 +142,5 @@ clean:
 	rm -rf $(BUILD)
 
 .PHONY: all demo check bench clean
+.SECONDARY:
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -9,8 +9,10 @@
 #include <string.h>
 
 const char config_usage[] =
-	"usage: kvm-hello-world [-r|-s|-p|-l] [OPTIONS]\n"
-	"Runs a built-in guest in a new KVM virtual machine.\n"
+	"usage: kvm-hello-world [-r|-s|-p|-l] [OPTIONS] [GUEST [ARGS...]]\n"
+	"Runs a guest in a new KVM virtual machine: GUEST is a static ELF executable (its\n"
+	"arguments reach main) or a flat binary image loaded and entered at address 0; without\n"
+	"GUEST, the built-in hello world (or the --guest NAME) runs.\n"
 	"\n"
 	"CPU mode (the last one given wins):\n"
 	"  -r, --real            16-bit real mode\n"
@@ -26,9 +28,11 @@ const char config_usage[] =
 	"      --stats           print exit statistics at the end\n"
 	"  -h, --help            print this help and exit\n"
 	"  -V, --version         print the version and exit\n"
-	"Exit status: 0 the guest ran and its checks passed; 1 a check failed; 2 usage error;\n"
-	"120 no usable /dev/kvm; 121 the host's KVM refuses this CPU mode; 122 the guest\n"
-	"crashed or made an unhandled exit; 124 timeout; 125 host error; 128+N signal N.\n";
+	"Exit status: the guest's own exit(status); else 0 the guest halted and its checks\n"
+	"passed; 1 a check failed; 2 usage error; 120 no usable /dev/kvm; 121 the host's KVM\n"
+	"refuses this CPU mode; 122 the guest crashed or made an unhandled exit; 123 the guest\n"
+	"reported a failure; 124 timeout; 125 host error; 126 GUEST cannot be loaded; 127 GUEST\n"
+	"not found; 128+N stopped by signal N.\n";
 
 int parse_size(const char *s, uint64_t *out)
 {
@@ -39,7 +43,8 @@ int parse_size(const char *s, uint64_t *out)
 	if (!s || !isdigit((unsigned char)s[0]))
 		return -1; /* no sign, no space, no empty string */
 	errno = 0;
-	v = strtoull(s, &end, 0);
+	/* Base 10 or 0x-hex; never octal, so "010" is ten, as a user means it. */
+	v = strtoull(s, &end, (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) ? 16 : 10);
 	if (errno)
 		return -1;
 	switch (*end) {
@@ -100,10 +105,10 @@ enum config_result config_parse(int argc, char **argv, struct vmm_config *cfg, c
 	int c;
 
 	*cfg = (struct vmm_config){ .mode = MODE_LONG, .mem_size = LAYOUT_MEM_DEFAULT,
-				    .guest = "hello", .timeout = 10 };
+				    .guest = NULL, .timeout = 10 };
 	optind = 0; /* glibc: full re-initialisation */
-	opterr = 0; /* our own one-line messages */
-	while ((c = getopt_long(argc, argv, ":rsplm:g:t:hV", opts, NULL)) != -1) {
+	opterr = 0; /* our own one-line messages; "+": options end at GUEST, the rest is its */
+	while ((c = getopt_long(argc, argv, "+:rsplm:g:t:hV", opts, NULL)) != -1) {
 		switch (c) {
 		case 'r': cfg->mode = MODE_REAL; break;
 		case 's': cfg->mode = MODE_PROT; break;
@@ -140,8 +145,16 @@ enum config_result config_parse(int argc, char **argv, struct vmm_config *cfg, c
 		}
 	}
 	if (optind < argc) {
-		snprintf(err, errlen, "unexpected argument '%s'", argv[optind]);
-		return CONFIG_ERROR;
+		if (cfg->guest) {
+			snprintf(err, errlen, "give either --guest %s or a GUEST file ('%s'), not both",
+				 cfg->guest, argv[optind]);
+			return CONFIG_ERROR;
+		}
+		cfg->file = argv[optind];
+		cfg->argc = argc - optind;
+		cfg->argv = argv + optind;
+	} else if (!cfg->guest) {
+		cfg->guest = "hello";
 	}
 	return CONFIG_RUN;
 }

@@ -12,7 +12,10 @@
 struct vmm_config {
 	enum cpu_mode mode;   /* -r -s -p -l; long mode by default */
 	uint64_t mem_size;    /* --mem: guest memory in bytes */
-	const char *guest;    /* --guest: name of the built-in guest */
+	const char *guest;    /* --guest: name of the built-in guest (when no file) */
+	const char *file;     /* GUEST: a static ELF or flat image to run, or NULL */
+	int argc;             /* the guest's arguments: GUEST and what follows it */
+	char **argv;
 	double timeout;       /* --timeout: seconds before the guest is stopped; 0 = never */
 	bool layout;          /* --layout: print the VM's layout before running it */
 	bool stats;           /* --stats: print exit statistics at the end */
@@ -25,7 +28,8 @@ enum config_result { CONFIG_RUN, CONFIG_HELP, CONFIG_VERSION, CONFIG_ERROR };
 enum config_result config_parse(int argc, char **argv, struct vmm_config *cfg, char *err,
 				size_t errlen);
 
-/* parse_size: "2M", "64K", "1G", "4096", "0x200000" (K/M/G are binary, an "iB" or "B"
+/* parse_size: "2M", "64K", "1G", "4096", "0x200000" (decimal or 0x-hex, never octal;
+ * K/M/G are binary, an "iB" or "B"
  * may follow). Returns 0, or -1 when s is not such a size or overflows 64 bits. */
 int parse_size(const char *s, uint64_t *out);
 

@@ -27,7 +27,7 @@ static enum pt_format mode_paging(enum cpu_mode mode)
 int layout_plan(enum cpu_mode mode, uint64_t mem_size, struct layout *l, char *err,
 		size_t errlen)
 {
-	uint64_t top;
+	uint64_t top, at, size;
 
 	memset(l, 0, sizeof(*l));
 	if (mem_size % PAGE_SIZE) {
@@ -41,16 +41,27 @@ int layout_plan(enum cpu_mode mode, uint64_t mem_size, struct layout *l, char *e
 	l->mode = mode;
 	l->mem_size = mem_size;
 	l->pt_fmt = mode_paging(mode);
-	l->entry = LAYOUT_CODE_GPA;
-	l->reg[REG_CODE] = (struct region){ "code", LAYOUT_CODE_GPA, LAYOUT_CODE_MAX };
-	l->reg[REG_RESULT] = (struct region){ "result", LAYOUT_RESULT_GPA, 8 };
-	l->reg[REG_GDT] = (struct region){ "gdt", LAYOUT_GDT_GPA, mode == MODE_REAL ? 0 : 3 * 8 };
-	l->reg[REG_TABLES] = (struct region){ "page tables", LAYOUT_TABLES_GPA,
-					      pt_tables_needed(l->pt_fmt, mem_size) * PAGE_SIZE };
-	/* Real mode addresses the stack as SS:SP, so it must sit in the first 64 KiB. */
-	top = mode == MODE_REAL && mem_size > 0x10000 ? 0x10000 : mem_size;
-	l->reg[REG_STACK] = (struct region){ "stack", top - LAYOUT_STACK_SIZE, LAYOUT_STACK_SIZE };
+	l->entry = LAYOUT_IMAGE_GPA;
+	/* Real mode: 16-bit segments with base 0, so everything the guest addresses sits
+	 * below 64 KiB, and the stack top must fit SP (0x10000 does not): 0xf000. */
+	top = mode == MODE_REAL ? LAYOUT_REAL_TOP : mem_size;
 	l->stack_top = top;
-	/* At 64 KiB the tables (at most 5 pages) end at 0x6000, below the stack at 0xc000. */
+	at = top - LAYOUT_STACK_SIZE;
+	l->reg[REG_STACK] = (struct region){ "stack", at, LAYOUT_STACK_SIZE };
+	at -= LAYOUT_ARGS_SIZE;
+	l->reg[REG_ARGS] = (struct region){ "args", at, LAYOUT_ARGS_SIZE };
+	if (mode != MODE_REAL) {
+		at -= LAYOUT_GDT_SIZE;
+		l->reg[REG_GDT] = (struct region){ "gdt", at, LAYOUT_GDT_SIZE };
+	} else {
+		l->reg[REG_GDT] = (struct region){ "gdt", at, 0 };
+	}
+	size = pt_tables_needed(l->pt_fmt, mem_size) * PAGE_SIZE;
+	at -= size;
+	l->reg[REG_TABLES] = (struct region){ "page tables", at, size };
+	/* At 64 KiB the VMM's regions take at most 11 pages, leaving the image 20 KiB. */
+	l->image_limit = at;
+	l->reg[REG_IMAGE] = (struct region){ "image", LAYOUT_IMAGE_GPA, at - LAYOUT_IMAGE_GPA };
+	l->reg[REG_RESULT] = (struct region){ "result", LAYOUT_RESULT_GPA, 8 };
 	return 0;
 }

@@ -1,14 +1,19 @@
 /* vmm/layout.h: where everything lives in guest-physical memory, for each CPU mode and
- * memory size. One plan, used by the setup code, --layout and the tests.
+ * memory size. One plan, used by the setup code, the loader, --layout and the tests.
+ * The guest owns low memory; what the VMM adds sits at the top:
  *
- *   0x00000000  code         the guest image, entered at 0 (as the classic example)
- *   0x00000400  result       8 bytes: the hello-world guest writes 42 here
- *   0x00000800  gdt          null, code and data descriptors (protected and long mode)
- *   0x00001000  page tables  -p: PD (+PT); -l: PML4, PDPT, one PD per GiB (+PT)
- *   ...         free
+ *   0x00000000  image        the guest: built-in and flat images at 0, ELF segments where
+ *                            their headers say; anywhere below the page tables
+ *   0x00000400  result       inside the image area: the classic guest writes 42 here
+ *   ...
+ *   sys - n*4K  page tables  -p: PD (+PT); -l: PML4, PDPT, one PD per GiB (+PT)
+ *   ...         gdt          one page: null, code and data descriptors (not in real mode)
+ *   top-20K     args         one page: struct hc_boot_info, argv[] and the strings
  *   top-16K     stack        16 KiB, growing down from the top of memory
- *                            (real mode: from min(memory, 64 KiB), SS:SP addressing)
- */
+ *
+ * In real mode "top" is 0xf000: all segments have base 0 (C code assumes SS = DS), so
+ * the stack and args must sit below 64 KiB with a top that fits SP; there are no page
+ * tables or GDT. */
 #ifndef VMM_LAYOUT_H
 #define VMM_LAYOUT_H
 
@@ -24,25 +29,25 @@ enum cpu_mode {
 	MODE_LONG,    /* -l: 64-bit long mode, 4-level paging */
 };
 
-#define LAYOUT_CODE_GPA 0x0ull
-#define LAYOUT_CODE_MAX 0x400ull /* built-in images end below the result word */
+#define LAYOUT_IMAGE_GPA 0x0ull
 #define LAYOUT_RESULT_GPA 0x400ull
-#define LAYOUT_GDT_GPA 0x800ull
-#define LAYOUT_TABLES_GPA 0x1000ull
 #define LAYOUT_STACK_SIZE 0x4000ull
+#define LAYOUT_ARGS_SIZE 0x1000ull
+#define LAYOUT_GDT_SIZE 0x1000ull
 #define LAYOUT_MEM_MIN (64ull << 10)
+#define LAYOUT_REAL_TOP 0xf000ull
 /* Below 4 GiB minus the pages KVM/VMX keeps for real mode (TSS, identity map), and
  * addressable by the 32-bit modes. */
 #define LAYOUT_MEM_MAX (2ull << 30)
 #define LAYOUT_MEM_DEFAULT (2ull << 20)
 
 struct region {
-	const char *name; /* "code", "result", "gdt", "page tables", "stack" */
+	const char *name; /* "image", "result", "page tables", "gdt", "args", "stack" */
 	uint64_t gpa;     /* guest-physical start */
 	uint64_t size;    /* bytes; 0 when the region is absent in this mode */
 };
 
-enum { REG_CODE, REG_RESULT, REG_GDT, REG_TABLES, REG_STACK, REG_COUNT };
+enum { REG_IMAGE, REG_RESULT, REG_TABLES, REG_GDT, REG_ARGS, REG_STACK, REG_COUNT };
 
 struct layout {
 	enum cpu_mode mode;
@@ -51,6 +56,7 @@ struct layout {
 	struct region reg[REG_COUNT];   /* indexed by REG_* */
 	uint64_t entry;                 /* guest-virtual (= physical) first instruction */
 	uint64_t stack_top;             /* guest-physical address just above the stack */
+	uint64_t image_limit;           /* the guest image must end at or below this */
 };
 
 /* mode_name: "real", "protected", "paged 32-bit", "long". mode_flag: "-r" ... */

@@ -1,7 +1,19 @@
-/* vmm/loader.c: built-in guests (embedded by guests.S) and their loading. */
+/* vmm/loader.c: built-in guests (embedded by guests.S) and guests from files. */
 #include "loader.h"
 
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
+
+#include "elf_loader.h"
+#include "util.h"
+
+/* A guest file larger than this is refused before reading: ELF files carry debug data,
+ * so it is above the largest guest memory, but it bounds the VMM's own allocation. */
+#define LOADER_FILE_MAX (256ull << 20)
 
 #define EXTERN_GUEST(n) \
 	extern const unsigned char guest_##n##16_start[], guest_##n##16_end[], \
@@ -31,7 +43,7 @@ static const struct guest_image images[] = {
 
 const struct guest_image *loader_find(const char *name)
 {
-	for (size_t i = 0; i < sizeof(images) / sizeof(images[0]); i++)
+	for (size_t i = 0; i < ARRAY_SIZE(images); i++)
 		if (!strcmp(images[i].name, name))
 			return &images[i];
 	return NULL;
@@ -42,14 +54,105 @@ const char *loader_names(void)
 	return "hello, fault, spin, badport, wrong";
 }
 
-size_t loader_load(struct gmem *g, const struct guest_image *img, const struct layout *l)
+/* A flat image: the bytes at guest address 0, entered at 0. */
+static int load_flat(struct gmem *g, const uint8_t *buf, size_t size, const struct layout *l,
+		     struct loaded *out, char *err, size_t errlen)
 {
-	const struct region *code = &l->reg[REG_CODE];
-	size_t size = (size_t)(img->end[l->mode] - img->start[l->mode]);
 	void *dst;
 
-	if (size == 0 || size > code->size || !(dst = gmem_ptr(g, code->gpa, size)))
+	if (size == 0) {
+		snprintf(err, errlen, "the image is empty");
+		return -1;
+	}
+	if (size > l->image_limit || !(dst = gmem_ptr(g, LAYOUT_IMAGE_GPA, size))) {
+		snprintf(err, errlen, "the %zu-byte image does not fit below 0x%" PRIx64
+			 " in guest memory; try a larger --mem", size, l->image_limit);
+		return -1;
+	}
+	memcpy(dst, buf, size);
+	out->start = LAYOUT_IMAGE_GPA;
+	out->end = LAYOUT_IMAGE_GPA + size;
+	out->entry = LAYOUT_IMAGE_GPA;
+	out->segments = 1;
+	return 0;
+}
+
+int loader_builtin(struct gmem *g, const struct guest_image *img, const struct layout *l,
+		   struct loaded *out, char *err, size_t errlen)
+{
+	memset(out, 0, sizeof(*out));
+	snprintf(out->what, sizeof(out->what), "built-in '%s'", img->name);
+	out->classic = img->classic;
+	return load_flat(g, img->start[l->mode], (size_t)(img->end[l->mode] - img->start[l->mode]),
+			 l, out, err, errlen);
+}
+
+/* Reads all of fd into a new buffer (at most LOADER_FILE_MAX bytes). */
+static uint8_t *read_all(int fd, size_t *size, char *err, size_t errlen)
+{
+	struct stat st;
+	uint8_t *buf;
+	size_t got = 0;
+
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		snprintf(err, errlen, "not a regular file");
+		return NULL;
+	}
+	if ((uint64_t)st.st_size > LOADER_FILE_MAX) {
+		snprintf(err, errlen, "file of %lld bytes is larger than %llu MiB", (long long)st.st_size,
+			 LOADER_FILE_MAX >> 20);
+		return NULL;
+	}
+	buf = xcalloc(1, (size_t)st.st_size + 1);
+	while (got < (size_t)st.st_size) {
+		ssize_t n = RETRY_EINTR(read(fd, buf + got, (size_t)st.st_size - got));
+
+		if (n <= 0) { /* shrank while we read, or an I/O error */
+			snprintf(err, errlen, "cannot read: %s", n < 0 ? strerror(errno) : "file shrank");
+			free(buf);
+			return NULL;
+		}
+		got += (size_t)n;
+	}
+	*size = got;
+	return buf;
+}
+
+int loader_file(struct gmem *g, const char *path, const struct layout *l, struct loaded *out,
+		char *err, size_t errlen)
+{
+	cleanup_fd int fd = open(path, O_RDONLY | O_CLOEXEC);
+	cleanup_free uint8_t *buf = NULL;
+	struct elf_loaded e;
+	char why[200];
+	size_t size = 0;
+
+	memset(out, 0, sizeof(*out));
+	if (fd < 0) {
+		snprintf(err, errlen, "guest '%s': %s", path, strerror(errno));
+		return errno == ENOENT ? -ENOENT : -EINVAL;
+	}
+	if (!(buf = read_all(fd, &size, why, sizeof(why)))) {
+		snprintf(err, errlen, "guest '%s': %s", path, why);
+		return -EINVAL;
+	}
+	if (!elf_is_elf(buf, size)) {
+		snprintf(out->what, sizeof(out->what), "flat image '%s'", path);
+		out->classic = true;
+		if (load_flat(g, buf, size, l, out, why, sizeof(why))) {
+			snprintf(err, errlen, "guest '%s': %s", path, why);
+			return -EINVAL;
+		}
 		return 0;
-	memcpy(dst, img->start[l->mode], size);
-	return size;
+	}
+	if (elf_load(g, buf, size, l->mode, l->image_limit, &e, why, sizeof(why))) {
+		snprintf(err, errlen, "guest '%s': %s", path, why);
+		return -EINVAL;
+	}
+	snprintf(out->what, sizeof(out->what), "ELF%d file '%s'", e.bits, path);
+	out->start = e.start;
+	out->end = e.end;
+	out->entry = e.entry;
+	out->segments = e.segments;
+	return 0;
 }

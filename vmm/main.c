@@ -12,6 +12,7 @@
 
 #include "config.h"
 #include "layout.h"
+#include "bootinfo.h"
 #include "loader.h"
 #include "report.h"
 #include "util.h"
@@ -137,16 +138,61 @@ static int run_guest(struct vcpu *v, const struct vmm_config *cfg)
 	return -1; /* the vCPU ended by itself: see its outcome */
 }
 
+/* Loads the guest file or built-in named by cfg; dies with 126/127 when it cannot. */
+static void load_guest(struct vm *vm, const struct vmm_config *cfg, struct layout *lay,
+		       struct loaded *img)
+{
+	char err[320];
+	int rc;
+
+	if (cfg->file) {
+		rc = loader_file(&vm->mem, cfg->file, lay, img, err, sizeof(err));
+		if (rc == -ENOENT)
+			die(VMM_NO_GUEST, "%s", err);
+		if (rc)
+			die(VMM_BAD_GUEST, "%s", err);
+	} else if (loader_builtin(&vm->mem, loader_find(cfg->guest), lay, img, err, sizeof(err))) {
+		die(VMM_HOST_ERROR, "%s", err);
+	}
+	lay->entry = img->entry;
+}
+
+/* The exit status for a vCPU that ended by itself, reporting what needs it. */
+static int outcome_status(const struct vm *vm, const struct vcpu *v, const struct loaded *img)
+{
+	switch (v->outcome) {
+	case VCPU_HALTED:
+		return img->classic ? check_result(vm, v) : VMM_OK;
+	case VCPU_EXITED:
+		return v->hc.exit_status;
+	case VCPU_GUEST_FAIL:
+		warn_msg("vcpu%d: %s", v->id, v->why);
+		return VMM_GUEST_FAIL;
+	case VCPU_FAULT:
+		warn_msg("vcpu%d: %s (exit reason %u, KVM_EXIT_%s)", v->id, v->why,
+			 v->run->exit_reason, vcpu_exit_name(v->run->exit_reason));
+		report_regs(stderr, v->fd);
+		return VMM_GUEST_FAULT;
+	case VCPU_RUNNING:
+	case VCPU_ERROR:
+	case VCPU_STOPPED:
+		break;
+	}
+	warn_msg("vcpu%d: %s", v->id, v->why);
+	return VMM_HOST_ERROR;
+}
+
 int main(int argc, char **argv)
 {
-	const struct guest_image *img;
+	static char *builtin_argv[2];
 	struct vmm_config cfg;
 	struct x86_setup xs;
+	struct loaded img;
 	struct layout lay;
 	struct vcpu vcpu;
 	struct vm vm;
-	char err[256];
-	size_t img_size;
+	char err[320];
+	uint64_t boot;
 	int status;
 
 	switch (config_parse(argc, argv, &cfg, err, sizeof(err))) {
@@ -162,10 +208,15 @@ int main(int argc, char **argv)
 	case CONFIG_RUN:
 		break;
 	}
-	if (!(img = loader_find(cfg.guest))) {
+	if (!cfg.file && !loader_find(cfg.guest)) {
 		fprintf(stderr, "%s: unknown guest '%s' (built-in: %s)\n%s", progname, cfg.guest,
 			loader_names(), config_usage);
 		return VMM_USAGE;
+	}
+	if (!cfg.file) { /* a built-in guest gets its name as argv[0] */
+		builtin_argv[0] = (char *)cfg.guest;
+		cfg.argc = 1;
+		cfg.argv = builtin_argv;
 	}
 	if (layout_plan(cfg.mode, cfg.mem_size, &lay, err, sizeof(err))) {
 		fprintf(stderr, "%s: %s\n%s", progname, err, config_usage);
@@ -174,33 +225,18 @@ int main(int argc, char **argv)
 
 	vm_create(&vm, cfg.mem_size);
 	vcpu_create(&vcpu, &vm, 0);
-	if (!(img_size = loader_load(&vm.mem, img, &lay)))
-		die(VMM_HOST_ERROR, "the '%s' image does not fit its region", img->name);
-	if (x86_setup_mode(&vm, vcpu.fd, &lay, &xs, err, sizeof(err)) == -ENOTSUP)
+	load_guest(&vm, &cfg, &lay, &img);
+	if (!(boot = bootinfo_write(&vm.mem, &lay, cfg.argc, cfg.argv, 0, err, sizeof(err))))
+		die(VMM_USAGE, "%s", err);
+	if (x86_setup_mode(&vm, vcpu.fd, &lay, boot, &xs, err, sizeof(err)) == -ENOTSUP)
 		die(VMM_UNSUPPORTED, "%s is not supported by this host's KVM%s", mode_phrase(cfg.mode),
 		    cfg.mode == MODE_LONG ? "" : "; use -l");
 	if (cfg.layout)
-		report_layout(stdout, &vm, &vcpu, &lay, &xs, img, img_size);
+		report_layout(stdout, &vm, &vcpu, &lay, &xs, &img);
 
 	status = run_guest(&vcpu, &cfg);
-	if (status < 0) {
-		switch (vcpu.outcome) {
-		case VCPU_HALTED:
-			status = img->checks_result ? check_result(&vm, &vcpu) : VMM_OK;
-			break;
-		case VCPU_FAULT:
-			warn_msg("vcpu%d: %s (exit reason %u, KVM_EXIT_%s)", vcpu.id, vcpu.why,
-				 vcpu.run->exit_reason, vcpu_exit_name(vcpu.run->exit_reason));
-			report_regs(stderr, vcpu.fd);
-			status = VMM_GUEST_FAULT;
-			break;
-		case VCPU_ERROR:
-		case VCPU_STOPPED:
-			warn_msg("vcpu%d: %s", vcpu.id, vcpu.why);
-			status = VMM_HOST_ERROR;
-			break;
-		}
-	}
+	if (status < 0)
+		status = outcome_status(&vm, &vcpu, &img);
 	if (cfg.stats)
 		report_stats(stdout, &vcpu);
 	vcpu_destroy(&vcpu);

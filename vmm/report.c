@@ -39,8 +39,7 @@ static void layout_memory(FILE *f, const struct vm *vm, const struct vcpu *v)
 }
 
 static void layout_regions(FILE *f, const struct vm *vm, const struct layout *l,
-			   const struct x86_setup *x, const struct guest_image *img,
-			   size_t img_size)
+			   const struct x86_setup *x, const struct loaded *img)
 {
 	fprintf(f, "regions (guest-physical -> host-virtual):\n");
 	for (int i = 0; i < REG_COUNT; i++) {
@@ -52,12 +51,17 @@ static void layout_regions(FILE *f, const struct vm *vm, const struct layout *l,
 		fprintf(f, "  %-12s gpa 0x%08" PRIx64 "-0x%08" PRIx64 "  hva %p-%p  ", r->name, r->gpa,
 			r->gpa + r->size - 1, (const void *)h, (const void *)(h + r->size - 1));
 		switch (i) {
-		case REG_CODE:
-			fprintf(f, "the '%s' image, %zu bytes; entry 0x%" PRIx64 "\n", img->name,
-				img_size, l->entry);
+		case REG_IMAGE:
+			fprintf(f, "free for the guest; %s at 0x%" PRIx64 "-0x%" PRIx64
+				" (%u segment%s), entry 0x%" PRIx64 "\n", img->what, img->start,
+				img->end - 1, img->segments, img->segments == 1 ? "" : "s", l->entry);
 			break;
 		case REG_RESULT:
-			fprintf(f, "the guest writes 42 here\n");
+			fprintf(f, "%s\n", img->classic ? "the guest writes 42 here" :
+				"(the classic result word; not checked for this guest)");
+			break;
+		case REG_ARGS:
+			fprintf(f, "struct hc_boot_info, argv[] and strings; rdi points here\n");
 			break;
 		case REG_GDT:
 			fprintf(f, "null, code (0x08), data (0x10)\n");
@@ -143,20 +147,23 @@ static void translate(FILE *f, const struct vm *vm, int vcpu_fd, const struct la
 }
 
 void report_layout(FILE *f, const struct vm *vm, const struct vcpu *v, const struct layout *l,
-		   const struct x86_setup *x, const struct guest_image *img, size_t img_size)
+		   const struct x86_setup *x, const struct loaded *img)
 {
 	uint64_t push = l->stack_top - (l->mode == MODE_LONG ? 8 : l->mode == MODE_REAL ? 2 : 4);
 
-	fprintf(f, "== layout: %s mode (%s), guest '%s' ==\n", mode_name(l->mode),
-		mode_flag(l->mode), img->name);
+	fprintf(f, "== layout: %s mode (%s), guest: %s ==\n", mode_name(l->mode),
+		mode_flag(l->mode), img->what);
 	layout_memory(f, vm, v);
-	layout_regions(f, vm, l, x, img, img_size);
+	layout_regions(f, vm, l, x, img);
 	layout_cpu(f, v->fd);
 	layout_tables(f, vm, l, x);
 	fprintf(f, "translations (walked in software as the CPU does, checked with KVM_TRANSLATE):\n");
-	translate(f, vm, v->fd, l, x, "code", l->entry);
+	translate(f, vm, v->fd, l, x, "entry", l->entry);
 	translate(f, vm, v->fd, l, x, "stack top", push);
-	translate(f, vm, v->fd, l, x, "result", l->reg[REG_RESULT].gpa);
+	if (img->classic)
+		translate(f, vm, v->fd, l, x, "result", l->reg[REG_RESULT].gpa);
+	else
+		translate(f, vm, v->fd, l, x, "boot info", l->reg[REG_ARGS].gpa);
 	fprintf(f, "== end of layout ==\n");
 	fflush(f);
 }
@@ -196,6 +203,14 @@ void report_stats(FILE *f, const struct vcpu *v)
 	fprintf(f, "console (port 0xE9): %" PRIu64 " bytes in %" PRIu64 " exits%s\n",
 		v->stats.console_bytes, v->stats.console_exits,
 		v->stats.console_bytes == v->stats.console_exits ? ", one exit per byte" : "");
+	if (v->stats.hypercalls) {
+		fprintf(f, "hypercalls: %" PRIu64 " exits", v->stats.hypercalls);
+		for (uint32_t nr = 1; nr < HC_NR_MAX; nr++)
+			if (v->hc.stats.calls[nr])
+				fprintf(f, ", %s %" PRIu64, hc_name(nr), v->hc.stats.calls[nr]);
+		fprintf(f, "; %" PRIu64 " returned an error; display printed %" PRIu64 " bytes\n",
+			v->hc.stats.errors, v->hc.stats.display_bytes);
+	}
 	if (v->stats.interrupted)
 		fprintf(f, "KVM_RUN interrupted by a signal: %" PRIu64 " times\n", v->stats.interrupted);
 

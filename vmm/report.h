@@ -15,9 +15,10 @@
  * mapping, vCPU v's kvm_run area, each region of l, the CPU state, the page-table tree
  * and worked translations (software walk, cross-checked with KVM_TRANSLATE). */
 void report_layout(FILE *f, const struct vm *vm, const struct vcpu *v, const struct layout *l,
-		   const struct x86_setup *x, const struct guest_image *img, size_t img_size);
+		   const struct x86_setup *x, const struct loaded *img);
 
-/* report_stats: prints v's exits by reason, the console exits, and KVM's own counters
+/* report_stats: prints v's exits by reason, its hypercalls, the console exits, and KVM's
+ * own counters
  * (when the stats fd is available) with whether they agree. */
 void report_stats(FILE *f, const struct vcpu *v);
 

@@ -59,35 +59,112 @@ void vcpu_create(struct vcpu *v, struct vm *vm, int id)
 	if (v->fd < 0)
 		die_errno(VMM_HOST_ERROR, "KVM_CREATE_VCPU %d failed", id);
 	v->run_size = vm->run_size;
+	v->mem = &vm->mem;
+	v->hc.out = stdout;
 	v->run = mmap(NULL, v->run_size, PROT_READ | PROT_WRITE, MAP_SHARED, v->fd, 0);
 	if (v->run == MAP_FAILED)
 		die_errno(VMM_HOST_ERROR, "cannot map the kvm_run area of vCPU %d", id);
+	/* Hypercalls need the guest's paging registers at every exit: let KVM copy them
+	 * into kvm_run rather than paying a KVM_GET_SREGS each time. */
+	if (ioctl(vm->kvm_fd, KVM_CHECK_EXTENSION, KVM_CAP_SYNC_REGS) & KVM_SYNC_X86_SREGS) {
+		v->run->kvm_valid_regs = KVM_SYNC_X86_SREGS;
+		v->sync_sregs = true;
+	}
 }
 
-/* Port 0xE9 output: the bytes of one `out` (count > 1 for `rep outsb`) from the pio data
- * area of kvm_run. Returns false, with why set, for anything else. */
-static bool handle_io(struct vcpu *v)
+/* The bytes of the current I/O exit, or NULL when the kernel's offset and size do not
+ * fit the kvm_run area (never expected; checked anyway). */
+static const uint8_t *io_data(struct vcpu *v, uint64_t *len)
 {
 	const struct kvm_run *r = v->run;
-	uint64_t len = (uint64_t)r->io.size * r->io.count;
 
+	*len = (uint64_t)r->io.size * r->io.count;
+	if (r->io.data_offset > v->run_size || *len > v->run_size - r->io.data_offset) {
+		snprintf(v->why, sizeof(v->why), "I/O data outside kvm_run (offset %llu, %llu bytes)",
+			 (unsigned long long)r->io.data_offset, (unsigned long long)*len);
+		return NULL;
+	}
+	return (const uint8_t *)r + r->io.data_offset;
+}
+
+static bool is_hypercall_port(uint16_t port)
+{
+	return port > HC_PORT_BASE && port < HC_PORT_BASE + HC_NR_MAX;
+}
+
+/* A hypercall: a 32-bit `out` of its request's guest-virtual address. */
+static enum vcpu_outcome handle_hypercall(struct vcpu *v)
+{
+	const struct kvm_run *r = v->run;
+	const uint32_t nr = r->io.port - HC_PORT_BASE;
+	const struct kvm_sregs *s;
+	struct kvm_sregs sregs;
+	const uint8_t *data;
+	uint32_t req;
+	uint64_t len;
+
+	if (r->io.direction != KVM_EXIT_IO_OUT || r->io.size != 4 || r->io.count != 1) {
+		snprintf(v->why, sizeof(v->why), "hypercall %s (port 0x%x) needs one 32-bit out, got "
+			 "%s of %u byte(s) x %u", hc_name(nr), r->io.port,
+			 r->io.direction == KVM_EXIT_IO_OUT ? "an out" : "an in", r->io.size, r->io.count);
+		return VCPU_FAULT;
+	}
+	if (!(data = io_data(v, &len)))
+		return VCPU_FAULT;
+	memcpy(&req, data, sizeof(req));
+	if (v->sync_sregs) {
+		s = &r->s.regs.sregs;
+	} else {
+		if (ioctl(v->fd, KVM_GET_SREGS, &sregs) < 0) {
+			snprintf(v->why, sizeof(v->why), "KVM_GET_SREGS failed: %s", strerror(errno));
+			return VCPU_ERROR;
+		}
+		s = &sregs;
+	}
+	if (gva_view(&v->hc.view, v->mem, s->cr0, s->cr3, s->cr4, s->efer)) {
+		snprintf(v->why, sizeof(v->why), "hypercall %s from PAE paging, which the VMM does "
+			 "not walk (cr4=0x%llx)", hc_name(nr), s->cr4);
+		return VCPU_FAULT;
+	}
+	v->stats.hypercalls++;
+	v->hc.exits = v->stats.exits;
+	switch (hc_dispatch(&v->hc, nr, req)) {
+	case HC_CONTINUE:
+		return VCPU_RUNNING;
+	case HC_STOP_EXIT:
+		return VCPU_EXITED;
+	case HC_STOP_FAIL:
+		snprintf(v->why, sizeof(v->why), "%s", v->hc.why);
+		return VCPU_GUEST_FAIL;
+	case HC_STOP_FAULT:
+		break;
+	}
+	snprintf(v->why, sizeof(v->why), "%s", v->hc.why);
+	return VCPU_FAULT;
+}
+
+/* Port I/O: the console port, a hypercall, or an exit the VMM does not handle. */
+static enum vcpu_outcome handle_io(struct vcpu *v)
+{
+	const struct kvm_run *r = v->run;
+	const uint8_t *data;
+	uint64_t len;
+
+	if (is_hypercall_port(r->io.port))
+		return handle_hypercall(v);
 	if (r->io.port != HC_PORT_CONSOLE || r->io.direction != KVM_EXIT_IO_OUT ||
 	    r->io.size != 1) {
 		snprintf(v->why, sizeof(v->why), "unhandled I/O: %s port 0x%x, %u byte(s) x %u",
 			 r->io.direction == KVM_EXIT_IO_OUT ? "out to" : "in from", r->io.port,
 			 r->io.size, r->io.count);
-		return false;
+		return VCPU_FAULT;
 	}
-	/* The offset comes from the kernel; check it anyway before reading. */
-	if (r->io.data_offset > v->run_size || len > v->run_size - r->io.data_offset) {
-		snprintf(v->why, sizeof(v->why), "I/O data outside kvm_run (offset %llu, %llu bytes)",
-			 (unsigned long long)r->io.data_offset, (unsigned long long)len);
-		return false;
-	}
-	fwrite((const char *)r + r->io.data_offset, 1, len, stdout);
+	if (!(data = io_data(v, &len)))
+		return VCPU_FAULT;
+	fwrite(data, 1, len, v->hc.out); /* count > 1 for `rep outsb` */
 	v->stats.console_exits++;
 	v->stats.console_bytes += len;
-	return true;
+	return VCPU_RUNNING;
 }
 
 static void describe_exit(struct vcpu *v)
@@ -134,10 +211,13 @@ static enum vcpu_outcome vcpu_loop(struct vcpu *v)
 		if (v->run->exit_reason < VCPU_EXIT_REASONS)
 			v->stats.by_reason[v->run->exit_reason]++;
 		switch (v->run->exit_reason) {
-		case KVM_EXIT_IO:
-			if (!handle_io(v))
-				return VCPU_FAULT;
+		case KVM_EXIT_IO: {
+			enum vcpu_outcome o = handle_io(v);
+
+			if (o != VCPU_RUNNING)
+				return o;
 			break;
+		}
 		case KVM_EXIT_HLT:
 			return VCPU_HALTED;
 		default:

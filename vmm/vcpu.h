@@ -8,6 +8,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "hc.h"
 #include "vm.h"
 
 #define VCPU_EXIT_REASONS 64 /* KVM_EXIT_* values counted individually */
@@ -17,11 +18,15 @@ struct vcpu_stats {
 	uint64_t by_reason[VCPU_EXIT_REASONS];   /* per KVM_EXIT_* reason */
 	uint64_t console_exits;                  /* port 0xE9 output exits */
 	uint64_t console_bytes;                  /* bytes those exits printed */
+	uint64_t hypercalls;                     /* exits that were hypercalls */
 	uint64_t interrupted;                    /* KVM_RUN returns with EINTR (kicks) */
 };
 
 enum vcpu_outcome {
-	VCPU_HALTED,  /* the guest executed HLT: its normal end */
+	VCPU_RUNNING, /* not ended yet (internal to the loop) */
+	VCPU_HALTED,  /* the guest executed HLT */
+	VCPU_EXITED,  /* the guest called exit (or reported done): hc.exit_status */
+	VCPU_GUEST_FAIL, /* the guest reported a failure; see why */
 	VCPU_FAULT,   /* the guest crashed or made an exit we do not handle; see why */
 	VCPU_STOPPED, /* kicked out of KVM_RUN by vcpu_stop() (timeout, signal) */
 	VCPU_ERROR,   /* KVM_RUN itself failed; see why */
@@ -37,7 +42,10 @@ struct vcpu {
 	bool started;              /* thread was created */
 	atomic_bool stop;          /* asks the loop to return at its next check */
 	enum vcpu_outcome outcome; /* why the loop ended */
-	char why[160];             /* a one-line explanation for FAULT and ERROR */
+	char why[320];             /* a one-line explanation for FAULT, GUEST_FAIL, ERROR */
+	struct gmem *mem;          /* the VM's memory, for hypercalls */
+	bool sync_sregs;           /* KVM_CAP_SYNC_REGS: sregs arrive in kvm_run at each exit */
+	struct hc_ctx hc;          /* hypercall state: the guest's view, console, statistics */
 	struct vcpu_stats stats;   /* counted by the loop, read after it ends */
 };
 

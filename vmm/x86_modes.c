@@ -71,7 +71,7 @@ static void setup_protected(struct vm *vm, const struct layout *l, struct kvm_sr
 	gmem_write64(&vm->mem, gdt->gpa + SEL_CODE, gdt_entry(&code));
 	gmem_write64(&vm->mem, gdt->gpa + SEL_DATA, gdt_entry(&data));
 	sr->gdt.base = gdt->gpa;
-	sr->gdt.limit = (uint16_t)(gdt->size - 1);
+	sr->gdt.limit = 3 * 8 - 1;
 	sr->idt.base = 0; /* no IDT: an exception becomes a triple fault, reported by the VMM */
 	sr->idt.limit = 0;
 	sr->cs = code;
@@ -81,12 +81,13 @@ static void setup_protected(struct vm *vm, const struct layout *l, struct kvm_sr
 	sr->efer = 0;
 }
 
-int x86_setup_mode(struct vm *vm, int vcpu_fd, const struct layout *l, struct x86_setup *out,
-		   char *why, size_t whylen)
+int x86_setup_mode(struct vm *vm, int vcpu_fd, const struct layout *l, uint64_t boot_gva,
+		   struct x86_setup *out, char *why, size_t whylen)
 {
 	const struct region *tables = &l->reg[REG_TABLES];
 	struct kvm_sregs sr, back;
-	struct kvm_regs regs = { .rflags = 2, .rip = l->entry }; /* bit 1 is always set */
+	/* rflags bit 1 is always set */
+	struct kvm_regs regs = { .rflags = 2, .rip = l->entry, .rdi = boot_gva };
 	int err;
 
 	memset(out, 0, sizeof(*out));
@@ -96,10 +97,9 @@ int x86_setup_mode(struct vm *vm, int vcpu_fd, const struct layout *l, struct x8
 	if (l->mode == MODE_REAL) {
 		sr.cs = real_segment(0, SEG_TYPE_CODE);
 		set_data_segments(&sr, real_segment(0, SEG_TYPE_DATA));
-		sr.ss = real_segment(l->reg[REG_STACK].gpa, SEG_TYPE_DATA);
 		sr.cr0 = CR0_ET;
 		sr.cr4 = sr.efer = 0;
-		regs.rsp = l->reg[REG_STACK].size; /* SS:SP = top of the stack */
+		regs.rsp = l->stack_top; /* SS = 0, like every segment */
 	} else {
 		setup_protected(vm, l, &sr);
 		regs.rsp = l->stack_top;

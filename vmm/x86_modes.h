@@ -13,10 +13,11 @@ struct x86_setup {
 };
 
 /* x86_setup_mode: writes the tables of layout l into vm's memory and loads vcpu_fd's
- * registers so it starts at l->entry. Returns 0; or -ENOTSUP when this host's KVM
+ * registers so it starts at l->entry with boot_gva (struct hc_boot_info) in edi/rdi,
+ * and the stack pointer at the top of the stack. Returns 0; or -ENOTSUP when this host's KVM
  * refuses the mode (the control registers read back differ from those set), with the
  * register that differs named in why. Dies on other failures. */
-int x86_setup_mode(struct vm *vm, int vcpu_fd, const struct layout *l, struct x86_setup *out,
-		   char *why, size_t whylen);
+int x86_setup_mode(struct vm *vm, int vcpu_fd, const struct layout *l, uint64_t boot_gva,
+		   struct x86_setup *out, char *why, size_t whylen);
 
 #endif

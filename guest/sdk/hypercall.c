@@ -1,0 +1,61 @@
+/* guest/sdk/hypercall.c: hypercall wrappers: one 32-bit `out` of the request's address. */
+#include <minivirt/guest.h>
+
+void hypercall(unsigned nr, void *req)
+{
+	/* Requests live in the guest's identity-mapped low 4 GiB, so 32 bits hold them. */
+	outl((uint16_t)(HC_PORT_BASE + nr), (uint32_t)(uintptr_t)req);
+}
+
+void print_val(uint32_t value)
+{
+	struct hc_print_val r = { .value = value };
+
+	hypercall(HC_NR_PRINT_VAL, &r);
+}
+
+uint64_t get_num_exits(void)
+{
+	struct hc_get_num_exits r = { 0 };
+
+	hypercall(HC_NR_GET_NUM_EXITS, &r);
+	return r.exits;
+}
+
+long display(const char *s)
+{
+	struct hc_display r = { .str = (hc_gptr_t)(uintptr_t)s };
+
+	hypercall(HC_NR_DISPLAY, &r);
+	return (long)r.ret;
+}
+
+void exit(int status)
+{
+	struct hc_exit r = { .status = status };
+
+	for (;;) /* the VMM does not come back; halt if it ever did */
+		hypercall(HC_NR_EXIT, &r);
+}
+
+static __attribute__((noreturn)) void report(uint32_t kind, const char *file, unsigned line,
+					     const char *msg)
+{
+	struct hc_report r = {
+		.file = (hc_gptr_t)(uintptr_t)file, .msg = (hc_gptr_t)(uintptr_t)msg,
+		.line = line, .kind = kind,
+	};
+
+	for (;;)
+		hypercall(HC_NR_REPORT, &r);
+}
+
+void report_fail(const char *file, unsigned line, const char *msg)
+{
+	report(HC_REPORT_FAIL, file, line, msg);
+}
+
+void report_done(const char *msg)
+{
+	report(HC_REPORT_DONE, 0, 0, msg);
+}

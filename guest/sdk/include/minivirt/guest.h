@@ -1,0 +1,74 @@
+/* minivirt/guest.h: the guest SDK: what a guest program for kvm-hello-world can call.
+ * Freestanding C11; the same source builds for real mode (-m16), 32-bit and long mode.
+ * A guest defines main(argc, argv); the SDK's start code calls it and exits with its
+ * return value. Every hypercall below is one exit. */
+#ifndef MINIVIRT_GUEST_H
+#define MINIVIRT_GUEST_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <minivirt/hc.h>
+
+int main(int argc, char **argv);
+
+/* --- hypercalls (hypercall.c) --- */
+
+/* print_val: the VMM prints value in decimal on its own line. */
+void print_val(uint32_t value);
+/* get_num_exits: this vCPU's exits so far, this call's own exit included. */
+uint64_t get_num_exits(void);
+/* display: prints the NUL-terminated string s in one exit; returns its length or
+ * -HC_EFAULT when s does not end inside mapped memory. */
+long display(const char *s);
+/* exit: ends the guest; kvm-hello-world exits with status & 0xff. */
+__attribute__((noreturn)) void exit(int status);
+/* report_fail / report_done: end a test guest with a verdict the VMM prints. */
+__attribute__((noreturn)) void report_fail(const char *file, unsigned line, const char *msg);
+__attribute__((noreturn)) void report_done(const char *msg);
+/* hypercall: the raw call: request struct req for hypercall nr (see minivirt/hc.h). */
+void hypercall(unsigned nr, void *req);
+/* boot_info: what the VMM passed at start (arguments, memory size, vCPU id). */
+const struct hc_boot_info *boot_info(void);
+
+/* GUEST_ASSERT: on failure, ends the guest; the VMM reports file, line and condition. */
+#define GUEST_ASSERT(cond) \
+	((cond) ? (void)0 : report_fail(__FILE__, __LINE__, "assertion '" #cond "' failed"))
+
+/* --- port I/O --- */
+static inline void outb(uint16_t port, uint8_t v)
+{
+	__asm__ volatile("outb %0, %1" : : "a"(v), "Nd"(port));
+}
+static inline void outl(uint16_t port, uint32_t v)
+{
+	__asm__ volatile("outl %0, %1" : : "a"(v), "Nd"(port) : "memory");
+}
+/* putchar_e9: the classic console: one byte, one exit. */
+static inline void putchar_e9(char c)
+{
+	outb(HC_PORT_CONSOLE, (uint8_t)c);
+}
+
+/* --- formatted output (printf.c): one display() exit per call --- */
+__attribute__((format(printf, 1, 2))) int printf(const char *fmt, ...);
+__attribute__((format(printf, 3, 4))) int snprintf(char *buf, size_t size, const char *fmt, ...);
+int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap);
+int puts(const char *s); /* s and a newline */
+
+/* --- strings and memory (string.c) --- */
+void *memcpy(void *dst, const void *src, size_t n);
+void *memmove(void *dst, const void *src, size_t n);
+void *memset(void *dst, int c, size_t n);
+int memcmp(const void *a, const void *b, size_t n);
+size_t strlen(const char *s);
+size_t strnlen(const char *s, size_t max);
+int strcmp(const char *a, const char *b);
+int strncmp(const char *a, const char *b, size_t n);
+char *strchr(const char *s, int c);
+char *strcpy(char *dst, const char *src);
+char *strncpy(char *dst, const char *src, size_t n);
+long strtol(const char *s, char **end, int base);
+
+#endif

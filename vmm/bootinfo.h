@@ -1,0 +1,18 @@
+/* vmm/bootinfo.h: what a guest finds at start: struct hc_boot_info and its arguments,
+ * written into the args region; edi/rdi holds its address. Pure, unit-tested. */
+#ifndef VMM_BOOTINFO_H
+#define VMM_BOOTINFO_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "gmem.h"
+#include "layout.h"
+
+/* bootinfo_write: writes the boot info for vCPU vcpu_id with argc/argv into l's args
+ * region (guest-virtual = guest-physical there). Returns its guest address, or 0 with a
+ * reason in err when the arguments do not fit the region. */
+uint64_t bootinfo_write(struct gmem *g, const struct layout *l, int argc, char *const argv[],
+			uint32_t vcpu_id, char *err, size_t errlen);
+
+#endif

@@ -1,0 +1,52 @@
+/* vmm/hc.c: the hypercall table and dispatcher. */
+#include "hc.h"
+
+#include <inttypes.h>
+#include <string.h>
+
+struct hc_entry {
+	const char *name;
+	uint32_t size; /* of the request struct */
+	enum hc_action (*fn)(struct hc_ctx *c, void *req);
+};
+
+static const struct hc_entry table[HC_NR_MAX] = {
+	[HC_NR_PRINT_VAL] = { "print_val", sizeof(struct hc_print_val), hc_print_val },
+	[HC_NR_GET_NUM_EXITS] = { "get_num_exits", sizeof(struct hc_get_num_exits),
+				  hc_get_num_exits },
+	[HC_NR_DISPLAY] = { "display", sizeof(struct hc_display), hc_display },
+	[HC_NR_EXIT] = { "exit", sizeof(struct hc_exit), hc_exit },
+	[HC_NR_REPORT] = { "report", sizeof(struct hc_report), hc_report },
+};
+
+const char *hc_name(uint32_t nr)
+{
+	return nr < HC_NR_MAX ? table[nr].name : NULL;
+}
+
+/* Requests are small: a stack buffer holds any of them. */
+#define HC_REQ_MAX 64
+
+enum hc_action hc_dispatch(struct hc_ctx *c, uint32_t nr, uint64_t req)
+{
+	_Alignas(8) uint8_t buf[HC_REQ_MAX];
+	const struct hc_entry *e = nr < HC_NR_MAX ? &table[nr] : NULL;
+	enum hc_action a;
+
+	if (!e || !e->fn) {
+		snprintf(c->why, sizeof(c->why), "unknown hypercall %" PRIu32, nr);
+		return HC_STOP_FAULT;
+	}
+	c->stats.calls[nr]++;
+	/* Check the OUT write-back too, before the handler acts: all or nothing. */
+	if (gva_check(&c->view, req, e->size, true) || gva_read(&c->view, req, buf, e->size)) {
+		snprintf(c->why, sizeof(c->why),
+			 "hypercall %s: request at guest-virtual 0x%" PRIx64 " (%" PRIu32
+			 " bytes) is not mapped writable in guest memory", e->name, req, e->size);
+		return HC_STOP_FAULT;
+	}
+	a = e->fn(c, buf);
+	if (a == HC_CONTINUE)
+		gva_write(&c->view, req, buf, e->size);
+	return a;
+}

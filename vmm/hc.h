@@ -1,0 +1,50 @@
+/* vmm/hc.h: the hypercall dispatcher: a request number and the guest-virtual address of
+ * its struct in, the struct's OUT fields written back. Handlers (hc_*.c) see a copy of
+ * the request and the guest only through struct gview; they return an action, never
+ * exit. Pure: unit-tested over a plain buffer and fuzzed. */
+#ifndef VMM_HC_H
+#define VMM_HC_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include <minivirt/hc.h>
+
+#include "gva.h"
+
+enum hc_action {
+	HC_CONTINUE,   /* write the OUT fields back and resume the guest */
+	HC_STOP_EXIT,  /* the guest asked to end, with ctx->exit_status */
+	HC_STOP_FAIL,  /* the guest reported a failure, explained in ctx->why */
+	HC_STOP_FAULT, /* the request itself is unusable (not mapped...), see ctx->why */
+};
+
+struct hc_stats {
+	uint64_t calls[HC_NR_MAX]; /* per hypercall number */
+	uint64_t errors;           /* calls that returned an error code */
+	uint64_t display_bytes;    /* bytes printed by display() */
+};
+
+struct hc_ctx {
+	struct gview view;      /* the guest's memory as it sees it right now */
+	FILE *out;              /* the guest's console */
+	uint64_t exits;         /* this vCPU's exits so far, the current one included */
+	int exit_status;        /* set when a handler returns HC_STOP_EXIT */
+	char why[320];          /* set when a handler returns HC_STOP_FAIL or _FAULT */
+	struct hc_stats stats;  /* accumulated over the guest's life */
+};
+
+/* hc_dispatch: performs hypercall nr with its request at guest-virtual req. */
+enum hc_action hc_dispatch(struct hc_ctx *c, uint32_t nr, uint64_t req);
+
+/* hc_name: "print_val", "display"... or NULL for a number that is not a hypercall. */
+const char *hc_name(uint32_t nr);
+
+/* Handlers, one per hypercall: req points to a host copy of the request. */
+enum hc_action hc_print_val(struct hc_ctx *c, void *req);
+enum hc_action hc_get_num_exits(struct hc_ctx *c, void *req);
+enum hc_action hc_display(struct hc_ctx *c, void *req);
+enum hc_action hc_exit(struct hc_ctx *c, void *req);
+enum hc_action hc_report(struct hc_ctx *c, void *req);
+
+#endif

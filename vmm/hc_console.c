@@ -1,0 +1,108 @@
+/* vmm/hc_console.c: the console and control hypercalls: print_val, get_num_exits,
+ * display, exit and report. */
+#include <errno.h>
+#include <inttypes.h>
+#include <string.h>
+
+#include "hc.h"
+
+enum hc_action hc_print_val(struct hc_ctx *c, void *req)
+{
+	struct hc_print_val *r = req;
+
+	fprintf(c->out, "%" PRIu32 "\n", r->value);
+	r->ret = 0;
+	return HC_CONTINUE;
+}
+
+enum hc_action hc_get_num_exits(struct hc_ctx *c, void *req)
+{
+	struct hc_get_num_exits *r = req;
+
+	r->exits = c->exits;
+	r->ret = 0;
+	return HC_CONTINUE;
+}
+
+enum hc_action hc_display(struct hc_ctx *c, void *req)
+{
+	struct hc_display *r = req;
+	uint64_t gva = r->str, left;
+	int64_t len = gva_strlen(&c->view, gva, c->view.mem->size);
+
+	if (len < 0) { /* unmapped before the NUL, or no NUL in all of memory */
+		r->ret = -HC_EFAULT;
+		c->stats.errors++;
+		return HC_CONTINUE;
+	}
+	/* gva_strlen saw every byte mapped: print straight from guest memory. */
+	left = (uint64_t)len;
+	while (left) {
+		struct iovec iov[8];
+		int n = gva_iov(&c->view, &gva, &left, false, iov, 8);
+
+		for (int i = 0; i < n; i++)
+			fwrite(iov[i].iov_base, 1, iov[i].iov_len, c->out);
+		if (n <= 0)
+			break;
+	}
+	r->ret = len;
+	c->stats.display_bytes += (uint64_t)len;
+	return HC_CONTINUE;
+}
+
+enum hc_action hc_exit(struct hc_ctx *c, void *req)
+{
+	const struct hc_exit *r = req;
+
+	c->exit_status = r->status & 0xff;
+	return HC_STOP_EXIT;
+}
+
+/* Copies the guest string at gva into buf (truncated to fit, always terminated); a bad
+ * pointer becomes a marker rather than an error, as the report is about something else. */
+static void guest_string(struct hc_ctx *c, uint64_t gva, char *buf, size_t size)
+{
+	int64_t len;
+
+	if (!gva) {
+		buf[0] = '\0';
+		return;
+	}
+	len = gva_strlen(&c->view, gva, size - 1);
+	if (len == -ENAMETOOLONG)
+		len = (int64_t)size - 1;
+	if (len < 0 || gva_read(&c->view, gva, buf, (uint64_t)len)) {
+		snprintf(buf, size, "<bad pointer 0x%" PRIx64 ">", gva);
+		return;
+	}
+	buf[len] = '\0';
+	/* Keep the report one line whatever the guest wrote. */
+	for (int64_t i = 0; i < len; i++)
+		if ((unsigned char)buf[i] < 0x20 || buf[i] == 0x7f)
+			buf[i] = '?';
+}
+
+enum hc_action hc_report(struct hc_ctx *c, void *req)
+{
+	const struct hc_report *r = req;
+	char file[128], msg[160];
+
+	guest_string(c, r->file, file, sizeof(file));
+	guest_string(c, r->msg, msg, sizeof(msg));
+	switch (r->kind) {
+	case HC_REPORT_FAIL:
+		snprintf(c->why, sizeof(c->why), "guest assertion failed at %s:%" PRIu32 ": %s",
+			 file[0] ? file : "?", r->line, msg);
+		return HC_STOP_FAIL;
+	case HC_REPORT_DONE:
+		if (msg[0])
+			fprintf(c->out, "%s\n", msg);
+		c->exit_status = 0;
+		return HC_STOP_EXIT;
+	default:
+		snprintf(c->why, sizeof(c->why), "report of unknown kind %" PRIu32 " at %s:%" PRIu32,
+			 r->kind, file[0] ? file : "?", r->line);
+		return HC_STOP_FAIL;
+	}
+}
