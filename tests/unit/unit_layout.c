@@ -115,24 +115,40 @@ static void check_plan(enum cpu_mode mode, uint64_t size)
 			fail_msg("%s %llu: %s [0x%llx, +0x%llx) outside memory", mode_flag(mode),
 				 (unsigned long long)size, a->name, (unsigned long long)a->gpa,
 				 (unsigned long long)a->size);
-		/* Disjoint from every other region. */
+		/* Disjoint from every other region; the result word is the one region inside
+		 * another: the image area, where the classic guest writes it. */
 		for (int j = i + 1; j < REG_COUNT; j++) {
 			const struct region *b = &l.reg[j];
 
+			if (i == REG_IMAGE && j == REG_RESULT)
+				continue;
 			if (b->size && a->gpa < region_end(b) && b->gpa < region_end(a))
 				fail_msg("%s %llu: %s and %s overlap", mode_flag(mode),
 					 (unsigned long long)size, a->name, b->name);
 		}
 	}
-	assert_string_equal(l.reg[REG_CODE].name, "code");
+	assert_string_equal(l.reg[REG_IMAGE].name, "image");
 	assert_string_equal(l.reg[REG_TABLES].name, "page tables");
+	assert_string_equal(l.reg[REG_ARGS].name, "args");
 	assert_string_equal(l.reg[REG_STACK].name, "stack");
 
-	/* The guest starts at its code, whose room ends at the result word. */
-	assert_int_equal(l.entry, l.reg[REG_CODE].gpa);
-	assert_true(l.reg[REG_CODE].size > 0);
-	assert_int_equal(region_end(&l.reg[REG_CODE]), l.reg[REG_RESULT].gpa);
+	/* The guest owns low memory from 0 up to the VMM's first region, and the result
+	 * word lies inside it. */
+	assert_int_equal(l.entry, 0);
+	assert_int_equal(l.reg[REG_IMAGE].gpa, 0);
+	assert_int_equal(region_end(&l.reg[REG_IMAGE]), l.image_limit);
+	assert_true(l.image_limit >= 16 * KiB);
+	assert_int_equal(l.reg[REG_RESULT].gpa, 0x400);
 	assert_int_equal(l.reg[REG_RESULT].size, 8);
+	assert_true(region_end(&l.reg[REG_RESULT]) <= l.image_limit);
+
+	/* The VMM's regions stack up, without gaps, from the image to the stack top:
+	 * tables, gdt, args, stack. */
+	assert_int_equal(l.reg[REG_TABLES].gpa, l.image_limit);
+	assert_int_equal(region_end(&l.reg[REG_TABLES]), l.reg[REG_GDT].gpa);
+	assert_int_equal(region_end(&l.reg[REG_GDT]), l.reg[REG_ARGS].gpa);
+	assert_int_equal(region_end(&l.reg[REG_ARGS]), l.reg[REG_STACK].gpa);
+	assert_true(l.reg[REG_ARGS].size >= 4 * KiB);
 
 	/* Exactly the tables pt_build writes; none without paging. */
 	assert_int_equal(l.reg[REG_TABLES].size, pt_tables_needed(fmt, size) * PAGE_SIZE);
@@ -148,12 +164,12 @@ static void check_plan(enum cpu_mode mode, uint64_t size)
 	else
 		assert_true(l.reg[REG_GDT].size >= 3 * 8);
 
-	/* The stack ends at stack_top: the top of memory, or of the first 64 KiB in real
-	 * mode, where SS:SP can reach it. */
+	/* The stack ends at stack_top: the top of memory, or in real mode 0xf000, below
+	 * 64 KiB and small enough for SP. */
 	assert_int_equal(region_end(&l.reg[REG_STACK]), l.stack_top);
 	assert_true(l.reg[REG_STACK].size >= 4 * KiB);
 	if (mode == MODE_REAL)
-		assert_int_equal(l.stack_top, size < 64 * KiB ? size : 64 * KiB);
+		assert_int_equal(l.stack_top, 0xf000);
 	else
 		assert_int_equal(l.stack_top, size);
 }
@@ -174,11 +190,11 @@ static void test_real_stack(void **state)
 	(void)state;
 	/* 2 MiB of memory, yet the real-mode stack stays within the first segment. */
 	assert_int_equal(layout_plan(MODE_REAL, 2 * MiB, &l, err, sizeof(err)), 0);
-	assert_true(l.stack_top <= 0x10000);
+	assert_true(l.stack_top <= 0xffff); /* SP holds it */
 	assert_true(l.reg[REG_STACK].gpa < 0x10000);
-	assert_int_equal(l.reg[REG_STACK].gpa % 16, 0); /* a segment base for SS */
+	assert_true(l.reg[REG_ARGS].gpa < 0x10000);
 	assert_int_equal(layout_plan(MODE_REAL, 64 * KiB, &l, err, sizeof(err)), 0);
-	assert_int_equal(l.stack_top, 0x10000);
+	assert_int_equal(l.stack_top, 0xf000);
 	/* Protected mode, same memory: the stack moves to the top. */
 	assert_int_equal(layout_plan(MODE_PROT, 2 * MiB, &l, err, sizeof(err)), 0);
 	assert_int_equal(l.stack_top, 2 * MiB);

@@ -19,7 +19,7 @@ t_unaligned() { usage_error "memory size 5000 is not a multiple of 4 KiB" -m 500
 t_overflow() { usage_error "invalid memory size" -m 99999999999999999999G; }
 t_bad_timeout() { usage_error "invalid timeout '-1'" --timeout -1; }
 t_bad_guest() { usage_error "unknown guest 'nope'" --guest nope; }
-t_stray() { usage_error "unexpected argument 'extra'" -l extra; }
+t_both_guests() { usage_error "give either --guest hello or a GUEST file ('x.elf')" --guest hello x.elf; }
 
 t_help() {
 	run "$KHW" --help
@@ -51,7 +51,7 @@ t "memory size not a multiple of 4 KiB" t_unaligned
 t "memory size that overflows" t_overflow
 t "negative timeout" t_bad_timeout
 t "unknown built-in guest" t_bad_guest
-t "stray argument" t_stray
+t "--guest and a GUEST file together" t_both_guests
 t "--help prints the options and exit statuses" t_help
 t "--version" t_version
 t "no /dev/kvm: status 120, one line" t_no_kvm

@@ -9,21 +9,23 @@ t_addresses() { # every region's hva = memory hva + its gpa
 	run "$KHW" --layout
 	expect_rc 0 || return 1
 	base=$((0x$(hex "$(field "$OUT" 'anonymous mmap at hva')" 'hva')))
-	for r in code result gdt 'page tables' stack; do
+	for r in image result 'page tables' gdt args stack; do
 		line=$(field "$OUT" "^  $r +gpa")
 		gpa=$((0x$(hex "$line" gpa))); hva=$((0x$(hex "$line" hva)))
 		[ $((base + gpa)) -eq "$hva" ] || { fail "$r: hva 0x$(hex "$line" hva) != base + gpa"; return 1; }
 	done
-	expect_out "the 'hello' image" && expect_out "grows down from 0x200000" &&
+	expect_out "built-in 'hello' at 0x0-0x" && expect_out "grows down from 0x200000" &&
 		expect_out "rip=0x0 rsp=0x200000"
 }
 
+# The VMM's regions, from the top: stack 16 KiB, args 4 KiB, gdt 4 KiB, then the tables.
 t_default_tables() { # 2 MiB in long mode: PML4, PDPT, PD holding one 2 MiB page
 	need_kvm
 	run "$KHW" -l --layout
+	root=$(printf '0x%x' $((0x200000 - 0x4000 - 0x1000 - 0x1000 - 3 * 0x1000)))
 	expect_rc 0 &&
-		expect_out "page tables: 4 levels (PML4 -> PDPT -> PD -> PT), 3 tables, 1 large (2 MiB) + 0 4 KiB pages, root (cr3) 0x1000" &&
-		expect_out "PD at gpa 0x3000" &&
+		expect_out "page tables: 4 levels (PML4 -> PDPT -> PD -> PT), 3 tables, 1 large (2 MiB) + 0 4 KiB pages, root (cr3) $root" &&
+		expect_out "PD at gpa $(printf '0x%x' $((root + 0x2000)))" &&
 		expect_out "[0-0] 1 x 2 MiB pages: gva 0x0-0x1fffff -> gpa 0x0-0x1fffff  P RW PS"
 }
 
@@ -34,10 +36,10 @@ t_sizes_shape_tables() { # the tables follow the size: 4 KiB tail pages, a PD pe
 		expect_out "[0-255] 256 x 4 KiB pages: gva 0x200000-0x2fffff" || return 1
 	run "$KHW" -l --layout --mem 64K
 	expect_rc 0 && expect_out "4 tables, 0 large (2 MiB) + 16 4 KiB pages" &&
-		expect_out "PT at gpa 0x4000 (hva" || return 1
+		expect_out "PT at gpa $(printf '0x%x' $((0x10000 - 0x6000 - 0x1000))) (hva" || return 1
 	run "$KHW" -l --layout --mem 1026M
 	expect_rc 0 && expect_out "4 tables, 513 large (2 MiB) + 0 4 KiB pages" &&
-		expect_out "PDPT at gpa 0x2000 (hva" && expect_out "2 of 512 entries present"
+		expect_out "2 of 512 entries present" && expect_out "[0-511] 512 x 2 MiB pages: gva 0x0-0x3fffffff"
 }
 
 t_translations_agree() { # the software walk and KVM_TRANSLATE give the same gpa
@@ -57,8 +59,8 @@ t_real_mode() {
 	need_kvm
 	run "$KHW" -r --layout
 	expect_rc 0 && expect_out "page tables: none, paging is off" &&
-		expect_out "ss: selector 0xc00 base 0xc000" && expect_out "grows down from 0x10000" &&
-		expect_out "16-bit"
+		expect_out "ss: selector 0x0 base 0x0" && expect_out "grows down from 0xf000" &&
+		expect_out "rsp=0xf000" && expect_out "16-bit"
 }
 
 t_paged32() { # on hardware KVM: PD + one PT, as 2 MiB is less than one 4 MiB page
@@ -87,7 +89,7 @@ t "region addresses: hva = memory hva + gpa" t_addresses
 t "default long-mode tables: one 2 MiB page" t_default_tables
 t "page tables follow the memory size" t_sizes_shape_tables
 t "translations agree with KVM_TRANSLATE" t_translations_agree
-t "real mode: SS:SP stack below 64 KiB, no paging" t_real_mode
+t "real mode: stack below 64 KiB with SS = 0, no paging" t_real_mode
 t "32-bit paging tables (hardware KVM; refused on kvm_pvm)" t_paged32
 t "the kvm_run area is described" t_kvm_run
 done_testing
