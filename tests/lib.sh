@@ -81,3 +81,11 @@ AS_NOBODY="setpriv --reuid=65534 --regid=65534 --clear-groups"
 
 # field TEXT PATTERN: the first line of TEXT matching the extended regex PATTERN.
 field() { printf '%s\n' "$1" | grep -E -m1 -- "$2"; }
+
+# The modes this platform runs, each with the guest build it takes: "flag:bits".
+guest_modes() {
+	echo "-l:64 -s:32 -r:16"
+	[ "$T_PLATFORM" = pvm ] || echo "-p:32"
+}
+# guest_elf BITS NAME: an SDK guest built by make.
+guest_elf() { echo "$T_BUILD/guests/$1/$2.elf"; }

@@ -34,7 +34,8 @@ enum hc_action hc_dispatch(struct hc_ctx *c, uint32_t nr, uint64_t req)
 	enum hc_action a;
 
 	if (!e || !e->fn) {
-		snprintf(c->why, sizeof(c->why), "unknown hypercall %" PRIu32, nr);
+		snprintf(c->why, sizeof(c->why), "unknown hypercall %" PRIu32 " (port 0x%" PRIx32 ")",
+			 nr, HC_PORT_BASE + nr);
 		return HC_STOP_FAULT;
 	}
 	c->stats.calls[nr]++;

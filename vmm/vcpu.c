@@ -89,7 +89,7 @@ static const uint8_t *io_data(struct vcpu *v, uint64_t *len)
 
 static bool is_hypercall_port(uint16_t port)
 {
-	return port > HC_PORT_BASE && port < HC_PORT_BASE + HC_NR_MAX;
+	return port >= HC_PORT_BASE && port < HC_PORT_BASE + HC_PORT_COUNT;
 }
 
 /* A hypercall: a 32-bit `out` of its request's guest-virtual address. */
@@ -104,8 +104,8 @@ static enum vcpu_outcome handle_hypercall(struct vcpu *v)
 	uint64_t len;
 
 	if (r->io.direction != KVM_EXIT_IO_OUT || r->io.size != 4 || r->io.count != 1) {
-		snprintf(v->why, sizeof(v->why), "hypercall %s (port 0x%x) needs one 32-bit out, got "
-			 "%s of %u byte(s) x %u", hc_name(nr), r->io.port,
+		snprintf(v->why, sizeof(v->why), "hypercall %u (port 0x%x) needs one 32-bit out, got "
+			 "%s of %u byte(s) x %u", nr, r->io.port,
 			 r->io.direction == KVM_EXIT_IO_OUT ? "an out" : "an in", r->io.size, r->io.count);
 		return VCPU_FAULT;
 	}
@@ -122,8 +122,8 @@ static enum vcpu_outcome handle_hypercall(struct vcpu *v)
 		s = &sregs;
 	}
 	if (gva_view(&v->hc.view, v->mem, s->cr0, s->cr3, s->cr4, s->efer)) {
-		snprintf(v->why, sizeof(v->why), "hypercall %s from PAE paging, which the VMM does "
-			 "not walk (cr4=0x%llx)", hc_name(nr), s->cr4);
+		snprintf(v->why, sizeof(v->why), "hypercall %u from PAE paging, which the VMM does "
+			 "not walk (cr4=0x%llx)", nr, s->cr4);
 		return VCPU_FAULT;
 	}
 	v->stats.hypercalls++;

@@ -21,8 +21,10 @@
  * writes that byte to its standard output (the Bochs/QEMU debug-console port). */
 #define HC_PORT_CONSOLE 0xE9
 
-/* Hypercall nr is a 32-bit `out` to port HC_PORT_BASE + nr. */
+/* Hypercall nr is a 32-bit `out` to port HC_PORT_BASE + nr; the HC_PORT_COUNT ports from
+ * HC_PORT_BASE are all hypercall ports, so a number the VMM lacks is named as such. */
 #define HC_PORT_BASE 0x500
+#define HC_PORT_COUNT 0x100
 
 enum hc_nr {
 	HC_NR_RESERVED = 0,  /* never a hypercall: catches a zeroed port number */

@@ -1,0 +1,158 @@
+/* tests/guests/hctest.c: the hypercall test guest; argv[1] picks a case, the shell tests
+ * (tests/vmm/hypercalls.sh) check what the VMM prints and its exit status. */
+#include <minivirt/guest.h>
+
+#if GUEST_BITS == 16
+#define BIG_MAX 8192 /* real mode: the image must stay below 0xa000 */
+#else
+#define BIG_MAX 65536
+#endif
+
+static char big[BIG_MAX + 1];
+
+/* An address no guest mode maps: above its memory, below 4 GiB. */
+#define WILD ((const char *)(uintptr_t)0xdead0000u)
+
+static int arg_num(int argc, char **argv, int i, int dflt)
+{
+	return argc > i ? (int)strtol(argv[i], 0, 0) : dflt;
+}
+
+static int case_args(int argc, char **argv)
+{
+	printf("argc=%d\n", argc);
+	for (int i = 0; i < argc; i++)
+		printf("argv[%d]=<%s>\n", i, argv[i]);
+	GUEST_ASSERT(argv[argc] == 0);
+	return 0;
+}
+
+static int case_exits(void)
+{
+	const char *s = "Hello, world!\n";
+	uint64_t before = get_num_exits(), by_display, by_bytes;
+
+	display(s);
+	by_display = get_num_exits() - before - 1;
+	before = get_num_exits();
+	for (const char *p = s; *p; p++)
+		putchar_e9(*p);
+	by_bytes = get_num_exits() - before - 1;
+	printf("display: %u exit(s), bytes: %u exits\n", (unsigned)by_display, (unsigned)by_bytes);
+	GUEST_ASSERT(by_display == 1);
+	GUEST_ASSERT(by_bytes == strlen(s));
+	report_done("exits ok");
+}
+
+static int case_wild(void)
+{
+	printf("wild: %ld\n", display(WILD));
+	printf("wrap: %ld\n", display((const char *)(uintptr_t)0xfffffff0u));
+	GUEST_ASSERT(display(WILD) == -HC_EFAULT);
+	return 0;
+}
+
+/* The top 16 bytes of memory are above the stack's first slot: fill them, no NUL. */
+static int case_nonul(void)
+{
+	char *top = (char *)(uintptr_t)(boot_info()->mem_size - 16);
+
+	memset(top, 'A', 16);
+	printf("nonul: %ld\n", display(top));
+	return 0;
+}
+
+static int case_crosspage(void)
+{
+	/* With --mem 3M in long mode: 2 MiB page below 0x200000, 4 KiB pages above. */
+	char *s = (char *)(uintptr_t)0x1ffff8u;
+
+	strcpy(s, "across a page boundary\n");
+	printf("ret: %ld\n", display(s));
+	return 0;
+}
+
+static int case_big(int n)
+{
+	uint64_t before;
+	long ret;
+
+	if (n < 0 || n > BIG_MAX)
+		n = BIG_MAX;
+	for (int i = 0; i < n; i++)
+		big[i] = (char)('a' + i % 26);
+	big[n] = 0;
+	before = get_num_exits();
+	ret = display(big);
+	printf("\nbig: %ld bytes in %u exit(s)\n", ret, (unsigned)(get_num_exits() - before - 1));
+	return 0;
+}
+
+static int case_printf(void)
+{
+	printf("[%d|%i|%u|%x|%X|%o|%c|%s|%%]\n", -42, 7, 3000000000u, 0xbeef, 0xbeef, 8, 'z', "str");
+	printf("[%5d|%-5d|%05d|%+d|% d|%.3d]\n", 42, 42, 42, 42, 42, 7);
+	printf("[%lld|%llu|%llx]\n", -9000000000000000000ll, 18000000000000000000ull,
+	       0x123456789abcdefull);
+	printf("[%8s|%-8s|%.2s|%*d|%-*d]\n", "ab", "ab", "abcdef", 4, 9, 4, 9);
+	printf("[%#x|%#o|%hhd|%hd|%zu]\n", 255, 8, 300, 70000, (size_t)12);
+	printf("[%p]\n", (void *)0x1234);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	const char *c = argc > 1 ? argv[1] : "";
+	struct hc_print_val pv = { .value = 1 };
+
+	if (!strcmp(c, "args"))
+		return case_args(argc, argv);
+	if (!strcmp(c, "exits"))
+		return case_exits();
+	if (!strcmp(c, "wild"))
+		return case_wild();
+	if (!strcmp(c, "nonul"))
+		return case_nonul();
+	if (!strcmp(c, "crosspage"))
+		return case_crosspage();
+	if (!strcmp(c, "big"))
+		return case_big(arg_num(argc, argv, 2, BIG_MAX));
+	if (!strcmp(c, "printf"))
+		return case_printf();
+	if (!strcmp(c, "printval")) {
+		print_val(0);
+		print_val(4294967295u);
+		return 0;
+	}
+	if (!strcmp(c, "badreq")) { /* the request itself is not mapped */
+		hypercall(HC_NR_PRINT_VAL, (void *)(uintptr_t)WILD);
+		return 0;
+	}
+	if (!strcmp(c, "unknown")) { /* a port past the last hypercall */
+		outl(HC_PORT_BASE + 77, (uint32_t)(uintptr_t)&pv);
+		return 0;
+	}
+	if (!strcmp(c, "reserved")) { /* hypercall 0 is never one */
+		outl(HC_PORT_BASE, (uint32_t)(uintptr_t)&pv);
+		return 0;
+	}
+	if (!strcmp(c, "inport")) {
+		uint32_t v;
+
+		__asm__ volatile("inl %1, %0" : "=a"(v) : "Nd"((uint16_t)(HC_PORT_BASE + HC_NR_PRINT_VAL)));
+		return (int)v;
+	}
+	if (!strcmp(c, "byteout")) { /* a hypercall port written with the wrong size */
+		outb(HC_PORT_BASE + HC_NR_PRINT_VAL, 1);
+		return 0;
+	}
+	if (!strcmp(c, "assert"))
+		GUEST_ASSERT(argc == 99);
+	if (!strcmp(c, "exit"))
+		exit(arg_num(argc, argv, 2, 0));
+	if (!strcmp(c, "halt"))
+		for (;;)
+			__asm__ volatile("hlt");
+	printf("hctest: unknown case '%s'\n", c);
+	return 2;
+}
