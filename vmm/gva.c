@@ -114,6 +114,9 @@ int64_t gva_strlen(const struct gview *v, uint64_t gva, uint64_t max)
 		if (gva + n < gva || translate(v, gva + n, false, &gpa, &room))
 			return -EFAULT;
 		chunk = room < max - n ? room : max - n;
+		/* Scan only what memory holds: a page may run past its end (the NUL may not). */
+		if (gpa < v->mem->size && chunk > v->mem->size - gpa)
+			chunk = v->mem->size - gpa;
 		if (!(host = gmem_ptr(v->mem, gpa, chunk)))
 			return -EFAULT;
 		if ((nul = memchr(host, 0, chunk)))
