@@ -87,5 +87,11 @@ guest_modes() {
 	echo "-l:64 -s:32 -r:16"
 	[ "$T_PLATFORM" = pvm ] || echo "-p:32"
 }
+# each_mode FUNC: runs FUNC FLAG BITS for every mode; stops at the first failure.
+each_mode() {
+	for mb in $(guest_modes); do
+		"$1" "${mb%%:*}" "${mb##*:}" || { fail "in mode ${mb%%:*}"; return 1; }
+	done
+}
 # guest_elf BITS NAME: an SDK guest built by make.
 guest_elf() { echo "$T_BUILD/guests/$1/$2.elf"; }

@@ -24,6 +24,9 @@ const char config_usage[] =
 	"  -g, --guest NAME      built-in guest: hello (default), fault, spin, badport,\n"
 	"                        wrong\n"
 	"  -t, --timeout SECS    stop the guest after SECS seconds, 0 = never (default 10)\n"
+	"  -d, --dir HOSTDIR     share HOSTDIR with the guest's file hypercalls (else none)\n"
+	"      --ro              share it read-only\n"
+	"      --max-files N     the guest's fd table size, 3..4096 (default 64)\n"
 	"      --layout          print the VM's memory layout and page tables before running\n"
 	"      --stats           print exit statistics at the end\n"
 	"  -h, --help            print this help and exit\n"
@@ -62,6 +65,22 @@ int parse_size(const char *s, uint64_t *out)
 	return 0;
 }
 
+/* A decimal integer in [min, max]. */
+static int parse_int(const char *s, int min, int max, int *out)
+{
+	char *end;
+	long v;
+
+	if (!s || !isdigit((unsigned char)s[0]))
+		return -1;
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno || *end || v < min || v > max)
+		return -1;
+	*out = (int)v;
+	return 0;
+}
+
 static int parse_seconds(const char *s, double *out)
 {
 	char *end;
@@ -80,7 +99,7 @@ static int parse_seconds(const char *s, double *out)
 /* Codes of the long-only options: above any char, so a '?' from getopt whose optopt is
  * one of opts' codes can only be a known long option given a value it does not take
  * ("--stats=1"), never an unknown short option (such as -S). */
-enum { OPT_LAYOUT = 256, OPT_STATS };
+enum { OPT_LAYOUT = 256, OPT_STATS, OPT_RO, OPT_MAX_FILES };
 
 static int option_code_known(const struct option *opts, int code)
 {
@@ -99,16 +118,18 @@ enum config_result config_parse(int argc, char **argv, struct vmm_config *cfg, c
 		{ "mem", required_argument, NULL, 'm' }, { "guest", required_argument, NULL, 'g' },
 		{ "timeout", required_argument, NULL, 't' },
 		{ "layout", no_argument, NULL, OPT_LAYOUT }, { "stats", no_argument, NULL, OPT_STATS },
+		{ "dir", required_argument, NULL, 'd' },  { "ro", no_argument, NULL, OPT_RO },
+		{ "max-files", required_argument, NULL, OPT_MAX_FILES },
 		{ "help", no_argument, NULL, 'h' },      { "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c;
 
 	*cfg = (struct vmm_config){ .mode = MODE_LONG, .mem_size = LAYOUT_MEM_DEFAULT,
-				    .guest = NULL, .timeout = 10 };
+				    .guest = NULL, .timeout = 10, .max_files = 64 };
 	optind = 0; /* glibc: full re-initialisation */
 	opterr = 0; /* our own one-line messages; "+": options end at GUEST, the rest is its */
-	while ((c = getopt_long(argc, argv, "+:rsplm:g:t:hV", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+:rsplm:g:t:d:hV", opts, NULL)) != -1) {
 		switch (c) {
 		case 'r': cfg->mode = MODE_REAL; break;
 		case 's': cfg->mode = MODE_PROT; break;
@@ -117,6 +138,15 @@ enum config_result config_parse(int argc, char **argv, struct vmm_config *cfg, c
 		case OPT_LAYOUT: cfg->layout = true; break;
 		case OPT_STATS: cfg->stats = true; break;
 		case 'g': cfg->guest = optarg; break;
+		case 'd': cfg->dir = optarg; break;
+		case OPT_RO: cfg->ro = true; break;
+		case OPT_MAX_FILES:
+			if (parse_int(optarg, 3, CONFIG_MAX_FILES, &cfg->max_files)) {
+				snprintf(err, errlen, "invalid --max-files '%s' (3..%d: the console takes 0-2)",
+					 optarg, CONFIG_MAX_FILES);
+				return CONFIG_ERROR;
+			}
+			break;
 		case 'h': return CONFIG_HELP;
 		case 'V': return CONFIG_VERSION;
 		case 'm':
@@ -143,6 +173,10 @@ enum config_result config_parse(int argc, char **argv, struct vmm_config *cfg, c
 				snprintf(err, errlen, "unknown option '%s'", argv[optind - 1]);
 			return CONFIG_ERROR;
 		}
+	}
+	if (cfg->ro && !cfg->dir) {
+		snprintf(err, errlen, "--ro needs --dir");
+		return CONFIG_ERROR;
 	}
 	if (optind < argc) {
 		if (cfg->guest) {

@@ -17,9 +17,14 @@ struct vmm_config {
 	int argc;             /* the guest's arguments: GUEST and what follows it */
 	char **argv;
 	double timeout;       /* --timeout: seconds before the guest is stopped; 0 = never */
+	const char *dir;      /* --dir: the host folder shared with the guest, or NULL */
+	bool ro;              /* --ro: share it read-only */
+	int max_files;        /* --max-files: guest fd table size */
 	bool layout;          /* --layout: print the VM's layout before running it */
 	bool stats;           /* --stats: print exit statistics at the end */
 };
+
+#define CONFIG_MAX_FILES 4096
 
 enum config_result { CONFIG_RUN, CONFIG_HELP, CONFIG_VERSION, CONFIG_ERROR };
 

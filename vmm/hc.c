@@ -17,6 +17,15 @@ static const struct hc_entry table[HC_NR_MAX] = {
 	[HC_NR_DISPLAY] = { "display", sizeof(struct hc_display), hc_display },
 	[HC_NR_EXIT] = { "exit", sizeof(struct hc_exit), hc_exit },
 	[HC_NR_REPORT] = { "report", sizeof(struct hc_report), hc_report },
+	[HC_NR_OPEN] = { "open", sizeof(struct hc_open), hc_open },
+	[HC_NR_CLOSE] = { "close", sizeof(struct hc_close), hc_close },
+	[HC_NR_READ] = { "read", sizeof(struct hc_rw), hc_read },
+	[HC_NR_WRITE] = { "write", sizeof(struct hc_rw), hc_write },
+	[HC_NR_LSEEK] = { "lseek", sizeof(struct hc_lseek), hc_lseek },
+	[HC_NR_FSTAT] = { "fstat", sizeof(struct hc_fstat), hc_fstat },
+	[HC_NR_UNLINK] = { "unlink", sizeof(struct hc_path), hc_unlink },
+	[HC_NR_MKDIR] = { "mkdir", sizeof(struct hc_path), hc_mkdir },
+	[HC_NR_READDIR] = { "readdir", sizeof(struct hc_readdir), hc_readdir },
 };
 
 const char *hc_name(uint32_t nr)

@@ -10,6 +10,7 @@
 
 #include <minivirt/hc.h>
 
+#include "files.h"
 #include "gva.h"
 
 enum hc_action {
@@ -23,11 +24,14 @@ struct hc_stats {
 	uint64_t calls[HC_NR_MAX]; /* per hypercall number */
 	uint64_t errors;           /* calls that returned an error code */
 	uint64_t display_bytes;    /* bytes printed by display() */
+	uint64_t read_bytes;       /* bytes read() moved into the guest */
+	uint64_t write_bytes;      /* bytes write() moved out of the guest */
 };
 
 struct hc_ctx {
 	struct gview view;      /* the guest's memory as it sees it right now */
 	FILE *out;              /* the guest's console */
+	struct files *files;    /* the guest's fd table and shared folder */
 	uint64_t exits;         /* this vCPU's exits so far, the current one included */
 	int exit_status;        /* set when a handler returns HC_STOP_EXIT */
 	char why[320];          /* set when a handler returns HC_STOP_FAIL or _FAULT */
@@ -46,5 +50,14 @@ enum hc_action hc_get_num_exits(struct hc_ctx *c, void *req);
 enum hc_action hc_display(struct hc_ctx *c, void *req);
 enum hc_action hc_exit(struct hc_ctx *c, void *req);
 enum hc_action hc_report(struct hc_ctx *c, void *req);
+enum hc_action hc_open(struct hc_ctx *c, void *req);
+enum hc_action hc_close(struct hc_ctx *c, void *req);
+enum hc_action hc_read(struct hc_ctx *c, void *req);
+enum hc_action hc_write(struct hc_ctx *c, void *req);
+enum hc_action hc_lseek(struct hc_ctx *c, void *req);
+enum hc_action hc_fstat(struct hc_ctx *c, void *req);
+enum hc_action hc_unlink(struct hc_ctx *c, void *req);
+enum hc_action hc_mkdir(struct hc_ctx *c, void *req);
+enum hc_action hc_readdir(struct hc_ctx *c, void *req);
 
 #endif

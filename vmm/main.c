@@ -6,11 +6,13 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/resource.h>
 #include <time.h>
 
 #include <minivirt/hc.h>
 
 #include "config.h"
+#include "files.h"
 #include "layout.h"
 #include "bootinfo.h"
 #include "loader.h"
@@ -138,6 +140,24 @@ static int run_guest(struct vcpu *v, const struct vmm_config *cfg)
 	return -1; /* the vCPU ended by itself: see its outcome */
 }
 
+/* Opens --dir, and makes room for every fd the guest may hold. */
+static void open_share(struct share *s, const struct vmm_config *cfg)
+{
+	struct rlimit rl;
+	int err;
+
+	if (cfg->dir && (err = share_open_dir(s, cfg->dir, cfg->ro))) {
+		errno = -err;
+		die_errno(VMM_USAGE, "--dir '%s'", cfg->dir);
+	}
+	/* The table may hold max_files host fds; raise the soft limit toward the hard one. */
+	if (!getrlimit(RLIMIT_NOFILE, &rl) && rl.rlim_cur < (rlim_t)cfg->max_files + 64) {
+		rl.rlim_cur = rl.rlim_max < (rlim_t)cfg->max_files + 64 ? rl.rlim_max
+							      : (rlim_t)cfg->max_files + 64;
+		setrlimit(RLIMIT_NOFILE, &rl);
+	}
+}
+
 /* Loads the guest file or built-in named by cfg; dies with 126/127 when it cannot. */
 static void load_guest(struct vm *vm, const struct vmm_config *cfg, struct layout *lay,
 		       struct loaded *img)
@@ -185,6 +205,7 @@ static int outcome_status(const struct vm *vm, const struct vcpu *v, const struc
 int main(int argc, char **argv)
 {
 	static char *builtin_argv[2];
+	struct share share = { .dirfd = -1 };
 	struct vmm_config cfg;
 	struct x86_setup xs;
 	struct loaded img;
@@ -223,8 +244,11 @@ int main(int argc, char **argv)
 		return VMM_USAGE;
 	}
 
+	open_share(&share, &cfg);
 	vm_create(&vm, cfg.mem_size);
 	vcpu_create(&vcpu, &vm, 0);
+	files_init(&vcpu.files, &share, cfg.max_files);
+	vcpu.hc.files = &vcpu.files;
 	load_guest(&vm, &cfg, &lay, &img);
 	if (!(boot = bootinfo_write(&vm.mem, &lay, cfg.argc, cfg.argv, 0, err, sizeof(err))))
 		die(VMM_USAGE, "%s", err);
@@ -239,7 +263,9 @@ int main(int argc, char **argv)
 		status = outcome_status(&vm, &vcpu, &img);
 	if (cfg.stats)
 		report_stats(stdout, &vcpu);
+	files_destroy(&vcpu.files);
 	vcpu_destroy(&vcpu);
 	vm_destroy(&vm);
+	share_close(&share);
 	return status;
 }

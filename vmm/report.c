@@ -210,6 +210,8 @@ void report_stats(FILE *f, const struct vcpu *v)
 				fprintf(f, ", %s %" PRIu64, hc_name(nr), v->hc.stats.calls[nr]);
 		fprintf(f, "; %" PRIu64 " returned an error; display printed %" PRIu64 " bytes\n",
 			v->hc.stats.errors, v->hc.stats.display_bytes);
+		fprintf(f, "files: %" PRIu64 " bytes read, %" PRIu64 " bytes written\n",
+			v->hc.stats.read_bytes, v->hc.stats.write_bytes);
 	}
 	if (v->stats.interrupted)
 		fprintf(f, "KVM_RUN interrupted by a signal: %" PRIu64 " times\n", v->stats.interrupted);

@@ -46,6 +46,7 @@ struct vcpu {
 	struct gmem *mem;          /* the VM's memory, for hypercalls */
 	bool sync_sregs;           /* KVM_CAP_SYNC_REGS: sregs arrive in kvm_run at each exit */
 	struct hc_ctx hc;          /* hypercall state: the guest's view, console, statistics */
+	struct files files;        /* this guest's fd table (hc.files points here) */
 	struct vcpu_stats stats;   /* counted by the loop, read after it ends */
 };
 

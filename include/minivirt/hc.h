@@ -33,6 +33,15 @@ enum hc_nr {
 	HC_NR_DISPLAY,       /* struct hc_display */
 	HC_NR_EXIT,          /* struct hc_exit */
 	HC_NR_REPORT,        /* struct hc_report */
+	HC_NR_OPEN,          /* struct hc_open */
+	HC_NR_CLOSE,         /* struct hc_close */
+	HC_NR_READ,          /* struct hc_rw */
+	HC_NR_WRITE,         /* struct hc_rw */
+	HC_NR_LSEEK,         /* struct hc_lseek */
+	HC_NR_FSTAT,         /* struct hc_fstat */
+	HC_NR_UNLINK,        /* struct hc_path */
+	HC_NR_MKDIR,         /* struct hc_path */
+	HC_NR_READDIR,       /* struct hc_readdir */
 	HC_NR_MAX            /* first unused number */
 };
 
@@ -54,10 +63,13 @@ typedef uint64_t hc_gptr_t;
 #define HC_EMFILE 24
 #define HC_EFBIG 27
 #define HC_ENOSPC 28
+#define HC_ESPIPE 29
 #define HC_EROFS 30
 #define HC_ENAMETOOLONG 36
 #define HC_ENOSYS 38
 #define HC_ENOTEMPTY 39
+#define HC_ELOOP 40
+#define HC_EOVERFLOW 75
 
 /* printVal: the VMM prints value in decimal, one per line. */
 struct hc_print_val {
@@ -96,6 +108,109 @@ struct hc_report {
 	uint32_t kind;  /* IN: enum hc_report_kind */
 };
 
+/* --- Files: guests reach one host folder (--dir), never anything outside it. ---
+ * Paths are NUL-terminated, at most HC_PATH_MAX bytes with the NUL, relative to the
+ * shared folder ("/" and "" are the folder itself; a leading "/" is ignored). ".." that
+ * leaves the folder and symlinks that point out of it give -HC_EACCES; /proc-style magic
+ * links give -HC_ELOOP. Without --dir every path call gives -HC_EACCES; with --ro, any
+ * call that would change the folder gives -HC_EROFS. Only regular files and directories
+ * can be opened (-HC_EACCES for devices, FIFOs, sockets).
+ * Guest fds are small integers from a per-guest table: 0, 1, 2 are the console (read(0)
+ * reads the VMM's standard input, write(1) prints on its standard output, write(2) on its
+ * standard error); files get the lowest free fd >= 3, up to --max-files (-HC_EMFILE). */
+#define HC_PATH_MAX 4096
+
+/* Open flags: exactly these bits are accepted (Linux values); others give -HC_EINVAL. */
+#define HC_O_RDONLY 0x0
+#define HC_O_WRONLY 0x1
+#define HC_O_RDWR 0x2
+#define HC_O_ACCMODE 0x3
+#define HC_O_CREAT 0x40
+#define HC_O_EXCL 0x80
+#define HC_O_TRUNC 0x200
+#define HC_O_APPEND 0x400
+#define HC_O_DIRECTORY 0x10000
+#define HC_O_ALLOWED (HC_O_ACCMODE | HC_O_CREAT | HC_O_EXCL | HC_O_TRUNC | HC_O_APPEND | \
+		      HC_O_DIRECTORY)
+
+/* open: returns a guest fd. */
+struct hc_open {
+	hc_gptr_t path; /* IN */
+	uint32_t flags; /* IN: HC_O_* */
+	uint32_t mode;  /* IN: permission bits for HC_O_CREAT (masked with 0777) */
+	int32_t ret;    /* OUT: fd >= 3 or -HC_E* */
+	uint32_t pad;
+};
+
+struct hc_close {
+	int32_t fd;  /* IN */
+	int32_t ret; /* OUT: 0 or -HC_EBADF */
+};
+
+/* read / write: len bytes between fd and the guest buffer at buf, moved directly between
+ * the host file and guest memory; the whole buffer is checked first (-HC_EFAULT, nothing
+ * moved). offset >= 0 reads or writes there and leaves the file position alone (pread,
+ * pwrite); HC_OFFSET_CURRENT uses and advances the position. */
+#define HC_OFFSET_CURRENT (-1)
+struct hc_rw {
+	int32_t fd;     /* IN */
+	uint32_t pad;
+	hc_gptr_t buf;  /* IN */
+	uint64_t len;   /* IN */
+	int64_t offset; /* IN */
+	int64_t ret;    /* OUT: bytes moved (0 at end of file) or -HC_E* */
+};
+
+#define HC_SEEK_SET 0
+#define HC_SEEK_CUR 1
+#define HC_SEEK_END 2
+struct hc_lseek {
+	int32_t fd;     /* IN */
+	uint32_t whence; /* IN: HC_SEEK_* */
+	int64_t offset; /* IN */
+	int64_t ret;    /* OUT: the new position or -HC_E* */
+};
+
+#define HC_TYPE_FILE 1
+#define HC_TYPE_DIR 2
+#define HC_TYPE_CONSOLE 3
+struct hc_fstat {
+	int32_t fd;        /* IN */
+	int32_t ret;       /* OUT: 0 or -HC_E* */
+	uint64_t size;     /* OUT: bytes */
+	uint32_t type;     /* OUT: HC_TYPE_* */
+	uint32_t mode;     /* OUT: permission bits */
+	int64_t mtime;     /* OUT: seconds since the epoch */
+};
+
+/* unlink: removes a file, or with HC_AT_REMOVEDIR an empty directory.
+ * mkdir: creates a directory with mode (masked with 0777). */
+#define HC_AT_REMOVEDIR 0x200
+struct hc_path {
+	hc_gptr_t path;  /* IN */
+	uint32_t flags;  /* IN: unlink: 0 or HC_AT_REMOVEDIR; mkdir: 0 */
+	uint32_t mode;   /* IN: mkdir */
+	int32_t ret;     /* OUT: 0 or -HC_E* */
+	uint32_t pad;
+};
+
+/* readdir: fills buf with whole struct hc_dirent records for the directory fd (opened
+ * with HC_O_DIRECTORY), continuing where the last call stopped. Returns the bytes filled,
+ * 0 at the end, -HC_EINVAL when buf cannot hold even one record. */
+struct hc_readdir {
+	int32_t fd;    /* IN */
+	uint32_t pad;
+	hc_gptr_t buf; /* IN */
+	uint64_t len;  /* IN */
+	int64_t ret;   /* OUT */
+};
+struct hc_dirent {
+	uint64_t ino;    /* inode number */
+	uint16_t reclen; /* bytes of this record, a multiple of 8: the next one follows */
+	uint8_t type;    /* HC_TYPE_FILE, HC_TYPE_DIR, or 0 for anything else */
+	char name[];     /* NUL-terminated */
+};
+
 /* The VMM puts this at the bottom of the args region and its guest-virtual address in
  * edi/rdi when the guest starts; argv points to argc+1 hc_gptr_t (the last is 0), each
  * to a NUL-terminated string in the same region. */
@@ -125,6 +240,21 @@ _Static_assert(sizeof(struct hc_exit) == 8, "hc_exit size");
 _Static_assert(sizeof(struct hc_report) == 24, "hc_report size");
 HC_ASSERT_LAYOUT(struct hc_report, line, 16);
 HC_ASSERT_LAYOUT(struct hc_report, kind, 20);
+_Static_assert(sizeof(struct hc_open) == 24, "hc_open size");
+HC_ASSERT_LAYOUT(struct hc_open, ret, 16);
+_Static_assert(sizeof(struct hc_close) == 8, "hc_close size");
+_Static_assert(sizeof(struct hc_rw) == 40, "hc_rw size");
+HC_ASSERT_LAYOUT(struct hc_rw, buf, 8);
+HC_ASSERT_LAYOUT(struct hc_rw, offset, 24);
+HC_ASSERT_LAYOUT(struct hc_rw, ret, 32);
+_Static_assert(sizeof(struct hc_lseek) == 24, "hc_lseek size");
+_Static_assert(sizeof(struct hc_fstat) == 32, "hc_fstat size");
+HC_ASSERT_LAYOUT(struct hc_fstat, size, 8);
+HC_ASSERT_LAYOUT(struct hc_fstat, mtime, 24);
+_Static_assert(sizeof(struct hc_path) == 24, "hc_path size");
+_Static_assert(sizeof(struct hc_readdir) == 32, "hc_readdir size");
+HC_ASSERT_LAYOUT(struct hc_dirent, reclen, 8);
+HC_ASSERT_LAYOUT(struct hc_dirent, name, 11);
 _Static_assert(sizeof(struct hc_boot_info) == 32, "hc_boot_info size");
 HC_ASSERT_LAYOUT(struct hc_boot_info, argv, 8);
 HC_ASSERT_LAYOUT(struct hc_boot_info, mem_size, 16);

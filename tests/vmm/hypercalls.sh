@@ -2,13 +2,6 @@
 # (tests/guests/hctest.c) in every mode the platform runs.
 . "$(dirname "$0")/../lib.sh"
 
-# each_mode FUNC: runs FUNC FLAG BITS for every mode; stops at the first failure.
-each_mode() {
-	for mb in $(guest_modes); do
-		"$1" "${mb%%:*}" "${mb##*:}" || { fail "in mode ${mb%%:*}"; return 1; }
-	done
-}
-
 hc() { # hc FLAG BITS ARGS...: runs hctest
 	m=$1 b=$2; shift 2
 	run "$KHW" "$m" "$(guest_elf "$b" hctest)" "$@"

@@ -13,6 +13,21 @@
 
 int main(int argc, char **argv);
 
+/* GUEST_BITS: 16 for real mode (the build passes -DGUEST_BITS=16 with -m16: no compiler
+ * macro tells), else 32 or 64. Real-mode guests must keep code and data below 0xa000. */
+#ifndef GUEST_BITS
+#ifdef __x86_64__
+#define GUEST_BITS 64
+#else
+#define GUEST_BITS 32
+#endif
+#endif
+#if GUEST_BITS == 16
+#define GUEST_BUF_SIZE 4096
+#else
+#define GUEST_BUF_SIZE 65536
+#endif
+
 /* --- hypercalls (hypercall.c) --- */
 
 /* print_val: the VMM prints value in decimal on its own line. */
@@ -35,6 +50,35 @@ const struct hc_boot_info *boot_info(void);
 /* GUEST_ASSERT: on failure, ends the guest; the VMM reports file, line and condition. */
 #define GUEST_ASSERT(cond) \
 	((cond) ? (void)0 : report_fail(__FILE__, __LINE__, "assertion '" #cond "' failed"))
+
+/* --- files (file.c): one exit each; results are >= 0 or -HC_E* (see minivirt/hc.h) --- */
+#define O_RDONLY HC_O_RDONLY
+#define O_WRONLY HC_O_WRONLY
+#define O_RDWR HC_O_RDWR
+#define O_CREAT HC_O_CREAT
+#define O_EXCL HC_O_EXCL
+#define O_TRUNC HC_O_TRUNC
+#define O_APPEND HC_O_APPEND
+#define O_DIRECTORY HC_O_DIRECTORY
+#define SEEK_SET HC_SEEK_SET
+#define SEEK_CUR HC_SEEK_CUR
+#define SEEK_END HC_SEEK_END
+
+int open(const char *path, unsigned flags, unsigned mode);
+int close(int fd);
+long read(int fd, void *buf, size_t len);
+long write(int fd, const void *buf, size_t len);
+long pread(int fd, void *buf, size_t len, int64_t offset);
+long pwrite(int fd, const void *buf, size_t len, int64_t offset);
+int64_t lseek(int fd, int64_t offset, unsigned whence);
+int fstat(int fd, struct hc_fstat *st); /* fills size, type, mode, mtime */
+int unlink(const char *path);
+int rmdir(const char *path);
+int mkdir(const char *path, unsigned mode);
+/* readdir: whole struct hc_dirent records into buf; 0 at the end of the directory. */
+long readdir(int fd, void *buf, size_t len);
+/* strerror: "No such file or directory" for HC_ENOENT, ... (a positive code). */
+const char *strerror(int code);
 
 /* --- port I/O --- */
 static inline void outb(uint16_t port, uint8_t v)

@@ -1,0 +1,121 @@
+/* guest/sdk/file.c: wrappers for the file hypercalls, and strerror for their codes. */
+#include <minivirt/guest.h>
+
+#define PTR(p) ((hc_gptr_t)(uintptr_t)(p))
+
+int open(const char *path, unsigned flags, unsigned mode)
+{
+	struct hc_open r = { .path = PTR(path), .flags = flags, .mode = mode };
+
+	hypercall(HC_NR_OPEN, &r);
+	return r.ret;
+}
+
+int close(int fd)
+{
+	struct hc_close r = { .fd = fd };
+
+	hypercall(HC_NR_CLOSE, &r);
+	return r.ret;
+}
+
+static long rw(unsigned nr, int fd, const void *buf, size_t len, int64_t offset)
+{
+	struct hc_rw r = { .fd = fd, .buf = PTR(buf), .len = len, .offset = offset };
+
+	hypercall(nr, &r);
+	return (long)r.ret;
+}
+
+long read(int fd, void *buf, size_t len)
+{
+	return rw(HC_NR_READ, fd, buf, len, HC_OFFSET_CURRENT);
+}
+
+long write(int fd, const void *buf, size_t len)
+{
+	return rw(HC_NR_WRITE, fd, buf, len, HC_OFFSET_CURRENT);
+}
+
+long pread(int fd, void *buf, size_t len, int64_t offset)
+{
+	return rw(HC_NR_READ, fd, buf, len, offset);
+}
+
+long pwrite(int fd, const void *buf, size_t len, int64_t offset)
+{
+	return rw(HC_NR_WRITE, fd, buf, len, offset);
+}
+
+int64_t lseek(int fd, int64_t offset, unsigned whence)
+{
+	struct hc_lseek r = { .fd = fd, .whence = whence, .offset = offset };
+
+	hypercall(HC_NR_LSEEK, &r);
+	return r.ret;
+}
+
+int fstat(int fd, struct hc_fstat *st)
+{
+	st->fd = fd;
+	hypercall(HC_NR_FSTAT, st);
+	return st->ret;
+}
+
+static int path_call(unsigned nr, const char *path, unsigned flags, unsigned mode)
+{
+	struct hc_path r = { .path = PTR(path), .flags = flags, .mode = mode };
+
+	hypercall(nr, &r);
+	return r.ret;
+}
+
+int unlink(const char *path)
+{
+	return path_call(HC_NR_UNLINK, path, 0, 0);
+}
+
+int rmdir(const char *path)
+{
+	return path_call(HC_NR_UNLINK, path, HC_AT_REMOVEDIR, 0);
+}
+
+int mkdir(const char *path, unsigned mode)
+{
+	return path_call(HC_NR_MKDIR, path, 0, mode);
+}
+
+long readdir(int fd, void *buf, size_t len)
+{
+	struct hc_readdir r = { .fd = fd, .buf = PTR(buf), .len = len };
+
+	hypercall(HC_NR_READDIR, &r);
+	return (long)r.ret;
+}
+
+const char *strerror(int code)
+{
+	switch (code) {
+	case HC_EPERM: return "Operation not permitted";
+	case HC_ENOENT: return "No such file or directory";
+	case HC_EIO: return "Input/output error";
+	case HC_EBADF: return "Bad file descriptor";
+	case HC_EACCES: return "Permission denied";
+	case HC_EFAULT: return "Bad address";
+	case HC_EEXIST: return "File exists";
+	case HC_ENOTDIR: return "Not a directory";
+	case HC_EISDIR: return "Is a directory";
+	case HC_EINVAL: return "Invalid argument";
+	case HC_EMFILE: return "Too many open files";
+	case HC_EFBIG: return "File too large";
+	case HC_ENOSPC: return "No space left on device";
+	case HC_ESPIPE: return "Illegal seek";
+	case HC_EROFS: return "Read-only file system";
+	case HC_ENAMETOOLONG: return "File name too long";
+	case HC_ENOSYS: return "Function not implemented";
+	case HC_ENOTEMPTY: return "Directory not empty";
+	case HC_ELOOP: return "Too many levels of symbolic links";
+	case HC_EOVERFLOW: return "Value too large";
+	default: return "Unknown error";
+	}
+}
