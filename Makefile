@@ -52,7 +52,8 @@ GUEST_PROGS := $(wildcard guest/examples/*.c tests/guests/*.c)
 GUEST_ELFS := $(foreach b,$(SDK_BITS),$(foreach g,$(GUEST_PROGS),\
 	$(BUILD)/guests/$(b)/$(basename $(notdir $(g))).elf))
 
-all: $(BUILD)/kvm-hello-world $(BUILD)/bench/kvm-floor $(SDK_LIBS) $(GUEST_ELFS)
+all: $(BUILD)/kvm-hello-world $(BUILD)/bench/kvm-floor $(BUILD)/bench/host-read $(SDK_LIBS) \
+	$(GUEST_ELFS)
 
 define SDK_RULES
 $(BUILD)/sdk/$(1)/%.o: guest/sdk/%.c
@@ -123,7 +124,7 @@ $(BUILD)/tests/unit_%: tests/unit/unit_%.c $(VMM_LIB_OBJS)
 	@echo "  CC      $<"
 	$(Q)$(CC) $(CPPFLAGS_ALL) $(CFLAGS) $(WARN) -o $@ $^ -lcmocka $(LDLIBS)
 
-$(BUILD)/bench/kvm-floor: bench/kvm-floor.c
+$(BUILD)/bench/%: bench/%.c
 	@mkdir -p $(dir $@)
 	@echo "  CC      $<"
 	$(Q)$(CC) $(CPPFLAGS_ALL) $(CFLAGS) $(WARN) $(LDFLAGS) -o $@ $<
