@@ -7,10 +7,11 @@
 
 #include <minivirt/hc.h>
 
-uint64_t bootinfo_write(struct gmem *g, const struct layout *l, int argc, char *const argv[],
-			uint32_t vcpu_id, char *err, size_t errlen)
+uint64_t bootinfo_write(struct gmem *g, const struct layout *l, unsigned slot, int argc,
+			char *const argv[], uint32_t vcpu_id, char *err, size_t errlen)
 {
-	const struct region *r = &l->reg[REG_ARGS];
+	const struct region page = { "args", layout_args(l, slot), LAYOUT_ARGS_SIZE };
+	const struct region *r = &page;
 	uint64_t vec = r->gpa + sizeof(struct hc_boot_info);
 	uint64_t str = vec + (uint64_t)(argc + 1) * sizeof(hc_gptr_t);
 	uint64_t need = str - r->gpa;

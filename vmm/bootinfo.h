@@ -9,10 +9,11 @@
 #include "gmem.h"
 #include "layout.h"
 
-/* bootinfo_write: writes the boot info for vCPU vcpu_id with argc/argv into l's args
- * region (guest-virtual = guest-physical there). Returns its guest address, or 0 with a
- * reason in err when the arguments do not fit the region. */
-uint64_t bootinfo_write(struct gmem *g, const struct layout *l, int argc, char *const argv[],
-			uint32_t vcpu_id, char *err, size_t errlen);
+/* bootinfo_write: writes the boot info for vCPU vcpu_id with argc/argv into args page
+ * `slot` of l's args region (one page per vCPU sharing the memory; addresses in g are
+ * the guest's virtual ones). Returns its guest address, or 0 with a reason in err when
+ * the arguments do not fit a page. */
+uint64_t bootinfo_write(struct gmem *g, const struct layout *l, unsigned slot, int argc,
+			char *const argv[], uint32_t vcpu_id, char *err, size_t errlen);
 
 #endif

@@ -27,6 +27,11 @@ const char config_usage[] =
 	"  -d, --dir HOSTDIR     share HOSTDIR with the guest's file hypercalls (else none)\n"
 	"      --ro              share it read-only\n"
 	"      --max-files N     the guest's fd table size, 3..4096 (default 64)\n"
+	"      --vcpus N         run N instances of the guest, one vCPU each, each in its own\n"
+	"                        memory slice and page tables (-l, -p); 1..1024 (default 1)\n"
+	"      --smp             the N vCPUs share one address space instead (-l, -p, -s)\n"
+	"      --ring 0|3        guest privilege level: default 3 (user mode) for ELF guests,\n"
+	"                        0 for built-in and flat images (they use HLT)\n"
 	"      --layout          print the VM's memory layout and page tables before running\n"
 	"      --stats           print exit statistics at the end\n"
 	"  -h, --help            print this help and exit\n"
@@ -99,7 +104,7 @@ static int parse_seconds(const char *s, double *out)
 /* Codes of the long-only options: above any char, so a '?' from getopt whose optopt is
  * one of opts' codes can only be a known long option given a value it does not take
  * ("--stats=1"), never an unknown short option (such as -S). */
-enum { OPT_LAYOUT = 256, OPT_STATS, OPT_RO, OPT_MAX_FILES };
+enum { OPT_LAYOUT = 256, OPT_STATS, OPT_RO, OPT_MAX_FILES, OPT_VCPUS, OPT_SMP, OPT_RING };
 
 static int option_code_known(const struct option *opts, int code)
 {
@@ -120,13 +125,16 @@ enum config_result config_parse(int argc, char **argv, struct vmm_config *cfg, c
 		{ "layout", no_argument, NULL, OPT_LAYOUT }, { "stats", no_argument, NULL, OPT_STATS },
 		{ "dir", required_argument, NULL, 'd' },  { "ro", no_argument, NULL, OPT_RO },
 		{ "max-files", required_argument, NULL, OPT_MAX_FILES },
+		{ "vcpus", required_argument, NULL, OPT_VCPUS }, { "smp", no_argument, NULL, OPT_SMP },
+		{ "ring", required_argument, NULL, OPT_RING },
 		{ "help", no_argument, NULL, 'h' },      { "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c;
 
 	*cfg = (struct vmm_config){ .mode = MODE_LONG, .mem_size = LAYOUT_MEM_DEFAULT,
-				    .guest = NULL, .timeout = 10, .max_files = 64 };
+				    .guest = NULL, .timeout = 10, .max_files = 64, .vcpus = 1,
+				    .ring = -1 };
 	optind = 0; /* glibc: full re-initialisation */
 	opterr = 0; /* our own one-line messages; "+": options end at GUEST, the rest is its */
 	while ((c = getopt_long(argc, argv, "+:rsplm:g:t:d:hV", opts, NULL)) != -1) {
@@ -140,6 +148,20 @@ enum config_result config_parse(int argc, char **argv, struct vmm_config *cfg, c
 		case 'g': cfg->guest = optarg; break;
 		case 'd': cfg->dir = optarg; break;
 		case OPT_RO: cfg->ro = true; break;
+		case OPT_SMP: cfg->smp = true; break;
+		case OPT_VCPUS:
+			if (parse_int(optarg, 1, CONFIG_MAX_VCPUS, &cfg->vcpus)) {
+				snprintf(err, errlen, "invalid --vcpus '%s' (1..%d)", optarg, CONFIG_MAX_VCPUS);
+				return CONFIG_ERROR;
+			}
+			break;
+		case OPT_RING:
+			if (strcmp(optarg, "0") && strcmp(optarg, "3")) {
+				snprintf(err, errlen, "invalid --ring '%s' (0 or 3)", optarg);
+				return CONFIG_ERROR;
+			}
+			cfg->ring = optarg[0] - '0';
+			break;
 		case OPT_MAX_FILES:
 			if (parse_int(optarg, 3, CONFIG_MAX_FILES, &cfg->max_files)) {
 				snprintf(err, errlen, "invalid --max-files '%s' (3..%d: the console takes 0-2)",
@@ -173,6 +195,19 @@ enum config_result config_parse(int argc, char **argv, struct vmm_config *cfg, c
 				snprintf(err, errlen, "unknown option '%s'", argv[optind - 1]);
 			return CONFIG_ERROR;
 		}
+	}
+	if ((cfg->vcpus > 1 || cfg->smp) && cfg->mode == MODE_REAL) {
+		snprintf(err, errlen, "--vcpus and --smp need protected or long mode, not -r");
+		return CONFIG_ERROR;
+	}
+	if (cfg->vcpus > 1 && !cfg->smp && cfg->mode == MODE_PROT) {
+		snprintf(err, errlen, "separate instances need paging to keep them apart: use -l or -p "
+			 "(or --smp to share one address space)");
+		return CONFIG_ERROR;
+	}
+	if (cfg->ring == 3 && cfg->mode == MODE_REAL) {
+		snprintf(err, errlen, "--ring 3 needs protected or long mode: real mode has no rings");
+		return CONFIG_ERROR;
 	}
 	if (cfg->ro && !cfg->dir) {
 		snprintf(err, errlen, "--ro needs --dir");

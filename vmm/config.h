@@ -20,11 +20,15 @@ struct vmm_config {
 	const char *dir;      /* --dir: the host folder shared with the guest, or NULL */
 	bool ro;              /* --ro: share it read-only */
 	int max_files;        /* --max-files: guest fd table size */
+	int vcpus;            /* --vcpus */
+	bool smp;             /* --smp: the vCPUs share one address space */
+	int ring;             /* --ring: 0 or 3; -1 = by guest kind */
 	bool layout;          /* --layout: print the VM's layout before running it */
 	bool stats;           /* --stats: print exit statistics at the end */
 };
 
 #define CONFIG_MAX_FILES 4096
+#define CONFIG_MAX_VCPUS 1024
 
 enum config_result { CONFIG_RUN, CONFIG_HELP, CONFIG_VERSION, CONFIG_ERROR };
 

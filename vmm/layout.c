@@ -27,7 +27,41 @@ static enum pt_format mode_paging(enum cpu_mode mode)
 int layout_plan(enum cpu_mode mode, uint64_t mem_size, struct layout *l, char *err,
 		size_t errlen)
 {
-	uint64_t top, at, size;
+	const struct layout_req req = { .mode = mode, .mem_size = mem_size, .vcpus = 1 };
+
+	return layout_plan_ex(&req, l, err, errlen);
+}
+
+/* Sizes and places the tables region below `at` (the GDT). With a user-mode guest the
+ * region itself must stay supervisor-only, which may split a large page into a table of
+ * 4 KiB pages, which grows the region: iterate until the count stands. */
+static uint64_t place_tables(struct layout *l, uint64_t at)
+{
+	unsigned n = pt_tables_needed(l->pt_fmt, l->mem_size);
+
+	l->spec = (struct pt_spec){ .fmt = l->pt_fmt, .size = l->mem_size, .user = l->user };
+	for (int i = 0; i < 4 && l->pt_fmt != PT_NONE; i++) {
+		unsigned m;
+
+		l->spec.kernel_start = at - n * PAGE_SIZE;
+		l->spec.kernel_end = l->reg[REG_GDT].gpa + l->reg[REG_GDT].size;
+		m = pt_tables_for(&l->spec);
+		if (m <= n)
+			break;
+		n = m;
+	}
+	if (l->pt_fmt == PT_NONE)
+		n = 0;
+	l->reg[REG_TABLES] = (struct region){ "page tables", at - n * PAGE_SIZE, n * PAGE_SIZE };
+	return at - n * PAGE_SIZE;
+}
+
+int layout_plan_ex(const struct layout_req *req, struct layout *l, char *err, size_t errlen)
+{
+	const enum cpu_mode mode = req->mode;
+	const uint64_t mem_size = req->mem_size;
+	const unsigned stacks = req->vcpus ? req->vcpus : 1;
+	uint64_t top, at;
 
 	memset(l, 0, sizeof(*l));
 	if (mem_size % PAGE_SIZE) {
@@ -41,27 +75,39 @@ int layout_plan(enum cpu_mode mode, uint64_t mem_size, struct layout *l, char *e
 	l->mode = mode;
 	l->mem_size = mem_size;
 	l->pt_fmt = mode_paging(mode);
+	l->user = req->user && mode != MODE_REAL;
+	l->stacks = stacks;
 	l->entry = LAYOUT_IMAGE_GPA;
 	/* Real mode: 16-bit segments with base 0, so everything the guest addresses sits
 	 * below 64 KiB, and the stack top must fit SP (0x10000 does not): 0xf000. */
 	top = mode == MODE_REAL ? LAYOUT_REAL_TOP : mem_size;
 	l->stack_top = top;
-	at = top - LAYOUT_STACK_SIZE;
-	l->reg[REG_STACK] = (struct region){ "stack", at, LAYOUT_STACK_SIZE };
-	at -= LAYOUT_ARGS_SIZE;
-	l->reg[REG_ARGS] = (struct region){ "args", at, LAYOUT_ARGS_SIZE };
-	if (mode != MODE_REAL) {
-		at -= LAYOUT_GDT_SIZE;
-		l->reg[REG_GDT] = (struct region){ "gdt", at, LAYOUT_GDT_SIZE };
-	} else {
-		l->reg[REG_GDT] = (struct region){ "gdt", at, 0 };
+	if ((uint64_t)stacks * (LAYOUT_STACK_SIZE + LAYOUT_ARGS_SIZE) > top / 2) {
+		snprintf(err, errlen, "%u vCPUs need %u KiB of stacks and args, more than half of the "
+			 "%" PRIu64 " KiB of memory", stacks, stacks * 20, top >> 10);
+		return -1;
 	}
-	size = pt_tables_needed(l->pt_fmt, mem_size) * PAGE_SIZE;
-	at -= size;
-	l->reg[REG_TABLES] = (struct region){ "page tables", at, size };
-	/* At 64 KiB the VMM's regions take at most 11 pages, leaving the image 20 KiB. */
+	at = top - stacks * LAYOUT_STACK_SIZE;
+	l->reg[REG_STACK] = (struct region){ "stack", at, stacks * LAYOUT_STACK_SIZE };
+	at -= stacks * LAYOUT_ARGS_SIZE;
+	l->reg[REG_ARGS] = (struct region){ "args", at, stacks * LAYOUT_ARGS_SIZE };
+	if (mode != MODE_REAL)
+		at -= LAYOUT_GDT_SIZE;
+	l->reg[REG_GDT] = (struct region){ "gdt", at, mode != MODE_REAL ? LAYOUT_GDT_SIZE : 0 };
+	at = place_tables(l, at);
+	/* At 64 KiB the VMM's regions take at most 12 pages, leaving the image 16 KiB. */
 	l->image_limit = at;
 	l->reg[REG_IMAGE] = (struct region){ "image", LAYOUT_IMAGE_GPA, at - LAYOUT_IMAGE_GPA };
 	l->reg[REG_RESULT] = (struct region){ "result", LAYOUT_RESULT_GPA, 8 };
 	return 0;
+}
+
+uint64_t layout_stack_top(const struct layout *l, unsigned i)
+{
+	return l->stack_top - (uint64_t)i * LAYOUT_STACK_SIZE;
+}
+
+uint64_t layout_args(const struct layout *l, unsigned i)
+{
+	return l->reg[REG_ARGS].gpa + (uint64_t)i * LAYOUT_ARGS_SIZE;
 }

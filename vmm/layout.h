@@ -57,6 +57,17 @@ struct layout {
 	uint64_t entry;                 /* guest-virtual (= physical) first instruction */
 	uint64_t stack_top;             /* guest-physical address just above the stack */
 	uint64_t image_limit;           /* the guest image must end at or below this */
+	bool user;                      /* the guest runs in user mode (ring 3) */
+	unsigned stacks;                /* vCPUs sharing this memory (--smp), each a stack
+					 * and an args page; 1 otherwise */
+	struct pt_spec spec;            /* what the page tables map (phys left at 0) */
+};
+
+struct layout_req {
+	enum cpu_mode mode;
+	uint64_t mem_size;  /* bytes this guest sees */
+	bool user;          /* ring 3: everything user-accessible but the tables and GDT */
+	unsigned vcpus;     /* vCPUs sharing the memory (--smp), else 1 */
 };
 
 /* mode_name: "real", "protected", "paged 32-bit", "long". mode_flag: "-r" ... */
@@ -67,5 +78,13 @@ const char *mode_flag(enum cpu_mode mode);
  * err when the size is not a multiple of 4 KiB or outside [LAYOUT_MEM_MIN, MAX]. */
 int layout_plan(enum cpu_mode mode, uint64_t mem_size, struct layout *l, char *err,
 		size_t errlen);
+
+/* layout_plan_ex: layout_plan for a full request (user mode, vCPUs sharing memory).
+ * Also -1 when the stacks and args of that many vCPUs take over half of memory. */
+int layout_plan_ex(const struct layout_req *req, struct layout *l, char *err, size_t errlen);
+
+/* layout_stack_top / layout_args: vCPU i's stack top and boot-info page (--smp). */
+uint64_t layout_stack_top(const struct layout *l, unsigned i);
+uint64_t layout_args(const struct layout *l, unsigned i);
 
 #endif

@@ -29,6 +29,7 @@ static uint64_t div_up(uint64_t a, uint64_t b)
 
 unsigned pt_tables_needed(enum pt_format fmt, uint64_t map_size)
 {
+	/* Closed form of pt_tables_for() for a plain identity map (no user, at 0). */
 	int tail = map_size % pt_large_page(fmt) != 0;
 
 	if (fmt == PT_32BIT)
@@ -38,133 +39,174 @@ unsigned pt_tables_needed(enum pt_format fmt, uint64_t map_size)
 	return 0;
 }
 
-/* Hands out zeroed 4 KiB tables from [next, limit). */
-struct table_alloc {
+/* Hands out zeroed 4 KiB tables from [next, limit) of g, or only counts them when g is
+ * NULL (a dry run, to size the tables region). */
+struct builder {
 	struct gmem *g;
+	const struct pt_spec *s;
 	uint64_t next, limit;
 	unsigned count;
+	struct pt_built *out;
 };
 
-static int table_new(struct table_alloc *a, uint64_t *gpa)
+static int table_new(struct builder *b, uint64_t *gpa)
 {
-	void *p;
+	void *p = NULL;
 
-	if (a->next > a->limit || a->limit - a->next < PAGE_SIZE)
+	if (b->next > b->limit || b->limit - b->next < PAGE_SIZE)
 		return -ENOSPC;
-	p = gmem_ptr(a->g, a->next, PAGE_SIZE);
-	if (!p)
+	if (b->g && !(p = gmem_ptr(b->g, b->next, PAGE_SIZE)))
 		return -EFAULT;
-	memset(p, 0, PAGE_SIZE);
-	*gpa = a->next;
-	a->next += PAGE_SIZE;
-	a->count++;
+	if (p)
+		memset(p, 0, PAGE_SIZE);
+	*gpa = b->next;
+	b->next += PAGE_SIZE;
+	b->count++;
 	return 0;
 }
 
-static void put32(struct gmem *g, uint64_t table, unsigned i, uint64_t val)
+/* Writes entry i of the table at local address table (checked by table_new). */
+static void put(struct builder *b, uint64_t table, unsigned i, uint64_t val)
 {
-	gmem_write32(g, table + 4ull * i, (uint32_t)val); /* table checked by table_new */
+	if (!b->g)
+		return;
+	if (b->s->fmt == PT_4LEVEL)
+		gmem_write64(b->g, table + 8ull * i, val);
+	else
+		gmem_write32(b->g, table + 4ull * i, (uint32_t)val);
 }
 
-static void put64(struct gmem *g, uint64_t table, unsigned i, uint64_t val)
+static bool in_kernel(const struct pt_spec *s, uint64_t va, uint64_t len)
 {
-	gmem_write64(g, table + 8ull * i, val);
+	return va < s->kernel_end && s->kernel_start < va + len;
 }
 
-/* Maps [base, base + size) of one large-page slot with 4 KiB pages in a new table. */
-static int build_tail(struct table_alloc *a, uint64_t base, uint64_t size, int wide,
-		      uint64_t *table, struct pt_built *out)
+/* Flags of an entry pointing to a table: user-accessible when anything below may be. */
+static uint64_t dir_flags(const struct pt_spec *s)
 {
-	int err = table_new(a, table);
-
-	if (err)
-		return err;
-	for (uint64_t off = 0; off < size; off += PAGE_SIZE) {
-		unsigned i = (unsigned)(off / PAGE_SIZE);
-
-		if (wide)
-			put64(a->g, *table, i, (base + off) | PTE_P | PTE_RW);
-		else
-			put32(a->g, *table, i, (base + off) | PTE_P | PTE_RW);
-		out->small++;
-	}
-	return 0;
+	return PTE_P | PTE_RW | (s->user ? PTE_US : 0);
 }
 
-static int build_32(struct table_alloc *a, uint64_t map_size, struct pt_built *out)
+/* Flags of a leaf mapping guest-virtual [va, va + len). */
+static uint64_t leaf_flags(const struct pt_spec *s, uint64_t va, uint64_t len)
 {
-	const uint64_t large = pt_large_page(PT_32BIT);
-	uint64_t pd, pt;
-	int err = table_new(a, &pd);
-
-	if (err)
-		return err;
-	out->root = pd;
-	for (uint64_t base = 0; base < map_size; base += large) {
-		unsigned i = (unsigned)(base / large);
-
-		if (map_size - base >= large) {
-			put32(a->g, pd, i, base | PTE_P | PTE_RW | PTE_PS);
-			out->large++;
-			continue;
-		}
-		err = build_tail(a, base, map_size - base, 0, &pt, out);
-		if (err)
-			return err;
-		put32(a->g, pd, i, pt | PTE_P | PTE_RW);
-	}
-	return 0;
+	return PTE_P | PTE_RW | (s->user && !in_kernel(s, va, len) ? PTE_US : 0);
 }
 
-static int build_4level(struct table_alloc *a, uint64_t map_size, struct pt_built *out)
+/* Entry pointing to a table at local address t: the CPU needs its guest-physical one. */
+static uint64_t table_entry(const struct builder *b, uint64_t t)
 {
-	const uint64_t large = pt_large_page(PT_4LEVEL);
-	uint64_t pml4, pdpt, pd = 0, pt;
+	return (b->s->phys + t) | dir_flags(b->s);
+}
+
+/* One large-page slot at guest-virtual base: a large page when it can be one (whole,
+ * aligned, not straddling the supervisor-only range), else a table of 4 KiB pages. */
+static int map_slot(struct builder *b, uint64_t dir, unsigned i, uint64_t base)
+{
+	const struct pt_spec *s = b->s;
+	const uint64_t large = pt_large_page(s->fmt);
+	const uint64_t len = s->size - base < large ? s->size - base : large;
+	uint64_t pt;
 	int err;
 
-	if ((err = table_new(a, &pml4)) || (err = table_new(a, &pdpt)))
+	if (len == large && !(s->user && in_kernel(s, base, large) &&
+			      !(s->kernel_start <= base && base + large <= s->kernel_end))) {
+		put(b, dir, i, (s->phys + base) | leaf_flags(s, base, large) | PTE_PS);
+		b->out->large++;
+		return 0;
+	}
+	if ((err = table_new(b, &pt)))
 		return err;
-	out->root = pml4;
-	put64(a->g, pml4, 0, pdpt | PTE_P | PTE_RW);
-	for (uint64_t base = 0; base < map_size; base += large) {
+	for (uint64_t off = 0; off < len; off += PAGE_SIZE) {
+		put(b, pt, (unsigned)(off / PAGE_SIZE),
+		    (s->phys + base + off) | leaf_flags(s, base + off, PAGE_SIZE));
+		b->out->small++;
+	}
+	put(b, dir, i, table_entry(b, pt));
+	return 0;
+}
+
+static int build_32(struct builder *b)
+{
+	const uint64_t large = pt_large_page(PT_32BIT);
+	uint64_t pd;
+	int err = table_new(b, &pd);
+
+	if (err)
+		return err;
+	b->out->root = b->s->phys + pd;
+	for (uint64_t base = 0; base < b->s->size; base += large)
+		if ((err = map_slot(b, pd, (unsigned)(base / large), base)))
+			return err;
+	return 0;
+}
+
+static int build_4level(struct builder *b)
+{
+	const uint64_t large = pt_large_page(PT_4LEVEL);
+	uint64_t pml4, pdpt, pd = 0;
+	int err;
+
+	if ((err = table_new(b, &pml4)) || (err = table_new(b, &pdpt)))
+		return err;
+	b->out->root = b->s->phys + pml4;
+	put(b, pml4, 0, table_entry(b, pdpt));
+	for (uint64_t base = 0; base < b->s->size; base += large) {
 		unsigned pd_i = (unsigned)((base >> 21) & 511);
 
 		if (pd_i == 0) { /* a new GiB: a new page directory */
-			if ((err = table_new(a, &pd)))
+			if ((err = table_new(b, &pd)))
 				return err;
-			put64(a->g, pdpt, (unsigned)(base >> 30), pd | PTE_P | PTE_RW);
+			put(b, pdpt, (unsigned)(base >> 30), table_entry(b, pd));
 		}
-		if (map_size - base >= large) {
-			put64(a->g, pd, pd_i, base | PTE_P | PTE_RW | PTE_PS);
-			out->large++;
-			continue;
-		}
-		err = build_tail(a, base, map_size - base, 1, &pt, out);
-		if (err)
+		if ((err = map_slot(b, pd, pd_i, base)))
 			return err;
-		put64(a->g, pd, pd_i, pt | PTE_P | PTE_RW);
 	}
 	return 0;
+}
+
+static int build(struct gmem *g, const struct pt_spec *s, uint64_t table_gpa,
+		 uint64_t table_limit, struct pt_built *out)
+{
+	struct builder b = { .g = g, .s = s, .next = table_gpa, .limit = table_limit, .out = out };
+	int err;
+
+	memset(out, 0, sizeof(*out));
+	if (s->size == 0 || s->size % PAGE_SIZE || table_gpa % PAGE_SIZE ||
+	    (s->fmt != PT_NONE && s->phys % pt_large_page(s->fmt)))
+		return -EINVAL;
+	if (s->fmt == PT_32BIT && s->size <= (4ull << 30) && s->phys + s->size <= (4ull << 30))
+		err = build_32(&b);
+	else if (s->fmt == PT_4LEVEL && s->size <= (512ull << 30))
+		err = build_4level(&b);
+	else
+		return -EINVAL;
+	out->tables = b.count;
+	out->tables_end = b.next;
+	return err;
+}
+
+int pt_build_spec(struct gmem *g, const struct pt_spec *s, uint64_t table_gpa,
+		  uint64_t table_limit, struct pt_built *out)
+{
+	return build(g, s, table_gpa, table_limit, out);
 }
 
 int pt_build(struct gmem *g, enum pt_format fmt, uint64_t map_size, uint64_t table_gpa,
 	     uint64_t table_limit, struct pt_built *out)
 {
-	struct table_alloc a = { .g = g, .next = table_gpa, .limit = table_limit };
-	int err;
+	const struct pt_spec s = { .fmt = fmt, .size = map_size };
 
-	memset(out, 0, sizeof(*out));
-	if (map_size == 0 || map_size % PAGE_SIZE || table_gpa % PAGE_SIZE)
-		return -EINVAL;
-	if (fmt == PT_32BIT && map_size <= (4ull << 30))
-		err = build_32(&a, map_size, out);
-	else if (fmt == PT_4LEVEL && map_size <= (512ull << 30))
-		err = build_4level(&a, map_size, out);
-	else
-		return -EINVAL;
-	out->tables = a.count;
-	out->tables_end = a.next;
-	return err;
+	return build(g, &s, table_gpa, table_limit, out);
+}
+
+unsigned pt_tables_for(const struct pt_spec *s)
+{
+	struct pt_built out;
+
+	if (s->fmt == PT_NONE || build(NULL, s, 0, UINT64_MAX - PAGE_SIZE, &out))
+		return 0;
+	return out.tables;
 }
 
 static int read_entry(const struct gmem *g, enum pt_format fmt, uint64_t table,

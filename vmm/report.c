@@ -38,18 +38,19 @@ static void layout_memory(FILE *f, const struct vm *vm, const struct vcpu *v)
 		vcpu_exit_name(v->run->exit_reason));
 }
 
-static void layout_regions(FILE *f, const struct vm *vm, const struct layout *l,
+static void layout_regions(FILE *f, const struct vm *vm, const struct layout *l, uint64_t phys,
 			   const struct x86_setup *x, const struct loaded *img)
 {
 	fprintf(f, "regions (guest-physical -> host-virtual):\n");
 	for (int i = 0; i < REG_COUNT; i++) {
 		const struct region *r = &l->reg[i];
-		const uint8_t *h = hva(vm, r->gpa);
+		const uint8_t *h = hva(vm, phys + r->gpa);
 
 		if (!r->size)
 			continue;
-		fprintf(f, "  %-12s gpa 0x%08" PRIx64 "-0x%08" PRIx64 "  hva %p-%p  ", r->name, r->gpa,
-			r->gpa + r->size - 1, (const void *)h, (const void *)(h + r->size - 1));
+		fprintf(f, "  %-12s gpa 0x%08" PRIx64 "-0x%08" PRIx64 "  hva %p-%p  ", r->name,
+			phys + r->gpa, phys + r->gpa + r->size - 1, (const void *)h,
+			(const void *)(h + r->size - 1));
 		switch (i) {
 		case REG_IMAGE:
 			fprintf(f, "free for the guest; %s at 0x%" PRIx64 "-0x%" PRIx64
@@ -61,7 +62,8 @@ static void layout_regions(FILE *f, const struct vm *vm, const struct layout *l,
 				"(the classic result word; not checked for this guest)");
 			break;
 		case REG_ARGS:
-			fprintf(f, "struct hc_boot_info, argv[] and strings; rdi points here\n");
+			fprintf(f, "struct hc_boot_info, argv[] and strings; rdi points here%s\n",
+				l->stacks > 1 ? " (a page per vCPU)" : "");
 			break;
 		case REG_GDT:
 			fprintf(f, "null, code (0x08), data (0x10)\n");
@@ -70,7 +72,8 @@ static void layout_regions(FILE *f, const struct vm *vm, const struct layout *l,
 			fprintf(f, "%u table%s of 4 KiB\n", x->pt.tables, x->pt.tables == 1 ? "" : "s");
 			break;
 		case REG_STACK:
-			fprintf(f, "grows down from 0x%" PRIx64 "\n", l->stack_top);
+			fprintf(f, "grows down from 0x%" PRIx64 "%s\n", l->stack_top,
+				l->stacks > 1 ? " (16 KiB per vCPU, vCPU 0 at the top)" : "");
 			break;
 		}
 	}
@@ -86,13 +89,15 @@ static void layout_cpu(FILE *f, int vcpu_fd)
 		return;
 	}
 	fprintf(f, "cpu state at the first instruction:\n");
-	fprintf(f, "  rip=0x%llx rsp=0x%llx rflags=0x%llx\n", r.rip, r.rsp, r.rflags);
+	fprintf(f, "  rip=0x%llx rsp=0x%llx rflags=0x%llx (IOPL %llu)  rdi=0x%llx (boot info)\n",
+		r.rip, r.rsp, r.rflags, (r.rflags >> 12) & 3, r.rdi);
 	fprintf(f, "  cr0=0x%llx (PE=%llu PG=%llu) cr3=0x%llx cr4=0x%llx (PSE=%llu PAE=%llu) "
 		"efer=0x%llx (LME=%llu LMA=%llu)\n", s.cr0, s.cr0 & 1, s.cr0 >> 31 & 1, s.cr3, s.cr4,
 		s.cr4 >> 4 & 1, s.cr4 >> 5 & 1, s.efer, s.efer >> 8 & 1, s.efer >> 10 & 1);
-	fprintf(f, "  cs: selector 0x%x base 0x%llx limit 0x%x %s;  ss: selector 0x%x base 0x%llx\n",
-		s.cs.selector, s.cs.base, s.cs.limit,
-		s.cs.l ? "64-bit" : s.cs.db ? "32-bit" : "16-bit", s.ss.selector, s.ss.base);
+	fprintf(f, "  cs: selector 0x%x base 0x%llx limit 0x%x %s, DPL %u (the guest runs in ring "
+		"%u);  ss: selector 0x%x base 0x%llx\n", s.cs.selector, s.cs.base, s.cs.limit,
+		s.cs.l ? "64-bit" : s.cs.db ? "32-bit" : "16-bit", s.cs.dpl, s.cs.dpl, s.ss.selector,
+		s.ss.base);
 	fprintf(f, "  gdt: base 0x%llx limit 0x%x;  idt: base 0x%llx limit 0x%x\n", s.gdt.base,
 		s.gdt.limit, s.idt.base, s.idt.limit);
 }
@@ -147,14 +152,22 @@ static void translate(FILE *f, const struct vm *vm, int vcpu_fd, const struct la
 }
 
 void report_layout(FILE *f, const struct vm *vm, const struct vcpu *v, const struct layout *l,
-		   const struct x86_setup *x, const struct loaded *img)
+		   uint64_t phys, const struct x86_setup *x, const struct loaded *img, int index)
 {
 	uint64_t push = l->stack_top - (l->mode == MODE_LONG ? 8 : l->mode == MODE_REAL ? 2 : 4);
 
-	fprintf(f, "== layout: %s mode (%s), guest: %s ==\n", mode_name(l->mode),
-		mode_flag(l->mode), img->what);
-	layout_memory(f, vm, v);
-	layout_regions(f, vm, l, x, img);
+	if (index >= 0)
+		fprintf(f, "== layout of instance %d (vCPU %d): %s mode (%s), %s, guest: %s ==\n"
+			"its slice: guest-physical 0x%" PRIx64 "-0x%" PRIx64 ", seen by the guest at "
+			"guest-virtual 0x0-0x%" PRIx64 "\n", index, v->id, mode_name(l->mode),
+			mode_flag(l->mode), l->user ? "ring 3" : "ring 0", img->what, phys,
+			phys + l->mem_size - 1, l->mem_size - 1);
+	else
+		fprintf(f, "== layout: %s mode (%s), %s, guest: %s ==\n", mode_name(l->mode),
+			mode_flag(l->mode), l->user ? "ring 3" : "ring 0", img->what);
+	if (index <= 0)
+		layout_memory(f, vm, v);
+	layout_regions(f, vm, l, phys, x, img);
 	layout_cpu(f, v->fd);
 	layout_tables(f, vm, l, x);
 	fprintf(f, "translations (walked in software as the CPU does, checked with KVM_TRANSLATE):\n");
@@ -253,4 +266,18 @@ void report_regs(FILE *f, int vcpu_fd)
 		s.cr3, s.cr4, s.efer);
 	fprintf(f, "  cs=0x%x (base 0x%llx, %s) ss=0x%x ds=0x%x\n", s.cs.selector, s.cs.base,
 		s.cs.l ? "64-bit" : s.cs.db ? "32-bit" : "16-bit", s.ss.selector, s.ds.selector);
+}
+
+void report_stats_all(FILE *f, const struct vcpu *v, unsigned n)
+{
+	uint64_t exits = 0, hcs = 0;
+
+	for (unsigned j = 0; j < n; j++) {
+		report_stats(f, &v[j]);
+		exits += v[j].stats.exits;
+		hcs += v[j].stats.hypercalls;
+	}
+	if (n > 1)
+		fprintf(f, "== all %u vCPUs: %" PRIu64 " exits, %" PRIu64 " of them hypercalls ==\n", n,
+			exits, hcs);
 }

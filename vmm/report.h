@@ -13,14 +13,18 @@
 
 /* report_layout: prints, from the live VM before it runs: guest memory and its host
  * mapping, vCPU v's kvm_run area, each region of l, the CPU state, the page-table tree
- * and worked translations (software walk, cross-checked with KVM_TRANSLATE). */
+ * and worked translations (software walk, cross-checked with KVM_TRANSLATE). phys is
+ * the instance's guest-physical base; index its number, or -1 when it is the only one. */
 void report_layout(FILE *f, const struct vm *vm, const struct vcpu *v, const struct layout *l,
-		   const struct x86_setup *x, const struct loaded *img);
+		   uint64_t phys, const struct x86_setup *x, const struct loaded *img, int index);
 
 /* report_stats: prints v's exits by reason, its hypercalls, the console exits, and KVM's
  * own counters
  * (when the stats fd is available) with whether they agree. */
 void report_stats(FILE *f, const struct vcpu *v);
+
+/* report_stats_all: report_stats for each of the n vCPUs, then the totals when n > 1. */
+void report_stats_all(FILE *f, const struct vcpu *v, unsigned n);
 
 /* report_regs: prints vCPU fd's general, segment and control registers. */
 void report_regs(FILE *f, int vcpu_fd);

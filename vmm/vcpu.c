@@ -201,7 +201,7 @@ static enum vcpu_outcome vcpu_loop(struct vcpu *v)
 		if (ioctl(v->fd, KVM_RUN, 0) < 0) {
 			if (errno == EINTR || errno == EAGAIN) {
 				v->stats.interrupted++;
-				v->run->immediate_exit = 0;
+				__atomic_store_n(&v->run->immediate_exit, 0, __ATOMIC_RELAXED);
 				continue;
 			}
 			snprintf(v->why, sizeof(v->why), "KVM_RUN failed: %s", strerror(errno));
@@ -214,6 +214,8 @@ static enum vcpu_outcome vcpu_loop(struct vcpu *v)
 		case KVM_EXIT_IO: {
 			enum vcpu_outcome o = handle_io(v);
 
+			if (v->con) /* this exit's output, whole lines, in one go */
+				con_stream_flush(v->con, false);
 			if (o != VCPU_RUNNING)
 				return o;
 			break;
@@ -236,32 +238,36 @@ static void *vcpu_thread(void *arg)
 	sigaddset(&kick, SIG_KICK);
 	pthread_sigmask(SIG_UNBLOCK, &kick, NULL);
 	v->outcome = vcpu_loop(v);
-	fflush(stdout);
+	if (v->con)
+		con_stream_flush(v->con, true);
+	else
+		fflush(stdout);
+	atomic_fetch_add(v->done, 1);
 	pthread_kill(v->waiter, SIG_DONE);
 	return NULL;
 }
 
-void vcpu_start(struct vcpu *v, pthread_t waiter)
+int vcpu_start(struct vcpu *v, pthread_t waiter, atomic_uint *done)
 {
 	char name[16];
 	int err;
 
 	v->waiter = waiter;
+	v->done = done;
 	err = pthread_create(&v->thread, NULL, vcpu_thread, v);
-	if (err) {
-		errno = err;
-		die_errno(VMM_HOST_ERROR, "cannot start the thread of vCPU %d", v->id);
-	}
+	if (err)
+		return err;
 	v->started = true;
 	snprintf(name, sizeof(name), "vcpu-%d", v->id);
 	pthread_setname_np(v->thread, name);
+	return 0;
 }
 
 void vcpu_stop(struct vcpu *v)
 {
 	atomic_store(&v->stop, true);
 	/* immediate_exit catches the window between the stop check and KVM_RUN. */
-	v->run->immediate_exit = 1;
+	__atomic_store_n(&v->run->immediate_exit, 1, __ATOMIC_RELAXED);
 	if (v->started)
 		pthread_kill(v->thread, SIG_KICK);
 }

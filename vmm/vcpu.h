@@ -8,6 +8,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "console.h"
 #include "hc.h"
 #include "vm.h"
 
@@ -39,6 +40,8 @@ struct vcpu {
 	size_t run_size;           /* its size (KVM_GET_VCPU_MMAP_SIZE) */
 	pthread_t thread;          /* runs vcpu_loop, named vcpu-N */
 	pthread_t waiter;          /* gets SIGUSR2 when the loop ends */
+	atomic_uint *done;         /* counts the vCPUs whose loop ended */
+	struct con_stream *con;    /* its console stream with several vCPUs, else NULL */
 	bool started;              /* thread was created */
 	atomic_bool stop;          /* asks the loop to return at its next check */
 	enum vcpu_outcome outcome; /* why the loop ended */
@@ -53,9 +56,10 @@ struct vcpu {
 /* vcpu_create: creates vCPU id in vm and maps its kvm_run area. Dies on failure. */
 void vcpu_create(struct vcpu *v, struct vm *vm, int id);
 
-/* vcpu_start: runs the loop in a new thread named vcpu-N; when it ends, SIGUSR2 is sent
- * to the thread `waiter`. Signals the caller blocks stay blocked in the new thread. */
-void vcpu_start(struct vcpu *v, pthread_t waiter);
+/* vcpu_start: runs the loop in a new thread named vcpu-N; when it ends, *done is
+ * incremented and SIGUSR2 sent to the thread `waiter`. Signals the caller blocks stay
+ * blocked in the new thread. Returns 0 or the pthread_create error. */
+int vcpu_start(struct vcpu *v, pthread_t waiter, atomic_uint *done);
 
 /* vcpu_stop: asks the loop to end and kicks the vCPU out of KVM_RUN. Safe to repeat. */
 void vcpu_stop(struct vcpu *v);

@@ -60,18 +60,58 @@ static void set_data_segments(struct kvm_sregs *sr, struct kvm_segment d)
 	sr->ds = sr->es = sr->fs = sr->gs = sr->ss = d;
 }
 
-static void setup_protected(struct vm *vm, const struct layout *l, struct kvm_sregs *sr)
+/* Kernel (DPL 0) and user (DPL 3) flat code and data segments. */
+#define SEL_UCODE (0x18 | 3)
+#define SEL_UDATA (0x20 | 3)
+#define GDT_ENTRIES 5
+
+static struct kvm_segment user_segment(struct kvm_segment s, uint16_t sel)
+{
+	s.selector = sel;
+	s.dpl = 3;
+	return s;
+}
+
+void x86_build(struct gmem *mem, const struct layout *l, uint64_t phys, struct pt_built *pt)
+{
+	const int code64 = l->mode == MODE_LONG;
+	const struct kvm_segment code = flat_segment(SEL_CODE, SEG_TYPE_CODE, code64);
+	const struct kvm_segment data = flat_segment(SEL_DATA, SEG_TYPE_DATA, 0);
+	const struct kvm_segment ucode = user_segment(code, SEL_UCODE);
+	const struct kvm_segment udata = user_segment(data, SEL_UDATA);
+	const uint64_t gdt = l->reg[REG_GDT].gpa;
+	const struct region *tables = &l->reg[REG_TABLES];
+	struct pt_spec spec = l->spec;
+	int err;
+
+	memset(pt, 0, sizeof(*pt));
+	if (l->mode == MODE_REAL)
+		return;
+	/* The descriptors KVM loads are also in memory, so a guest reloading them works. */
+	gmem_write64(mem, gdt, 0);
+	gmem_write64(mem, gdt + SEL_CODE, gdt_entry(&code));
+	gmem_write64(mem, gdt + SEL_DATA, gdt_entry(&data));
+	gmem_write64(mem, gdt + (SEL_UCODE & ~3), gdt_entry(&ucode));
+	gmem_write64(mem, gdt + (SEL_UDATA & ~3), gdt_entry(&udata));
+	if (l->pt_fmt == PT_NONE)
+		return;
+	spec.phys = phys;
+	err = pt_build_spec(mem, &spec, tables->gpa, tables->gpa + tables->size, pt);
+	if (err)
+		die(VMM_HOST_ERROR, "building page tables failed: %s", strerror(-err));
+}
+
+static void protected_sregs(const struct layout *l, struct kvm_sregs *sr)
 {
 	struct kvm_segment code = flat_segment(SEL_CODE, SEG_TYPE_CODE, l->mode == MODE_LONG);
 	struct kvm_segment data = flat_segment(SEL_DATA, SEG_TYPE_DATA, 0);
-	const struct region *gdt = &l->reg[REG_GDT];
 
-	/* The descriptors KVM loads are also in memory, so a guest reloading them works. */
-	gmem_write64(&vm->mem, gdt->gpa, 0);
-	gmem_write64(&vm->mem, gdt->gpa + SEL_CODE, gdt_entry(&code));
-	gmem_write64(&vm->mem, gdt->gpa + SEL_DATA, gdt_entry(&data));
-	sr->gdt.base = gdt->gpa;
-	sr->gdt.limit = 3 * 8 - 1;
+	if (l->user) { /* ring 3: the guest cannot touch its page tables or CR3 */
+		code = user_segment(code, SEL_UCODE);
+		data = user_segment(data, SEL_UDATA);
+	}
+	sr->gdt.base = l->reg[REG_GDT].gpa; /* a linear address: paging maps it */
+	sr->gdt.limit = GDT_ENTRIES * 8 - 1;
 	sr->idt.base = 0; /* no IDT: an exception becomes a triple fault, reported by the VMM */
 	sr->idt.limit = 0;
 	sr->cs = code;
@@ -81,16 +121,17 @@ static void setup_protected(struct vm *vm, const struct layout *l, struct kvm_sr
 	sr->efer = 0;
 }
 
-int x86_setup_mode(struct vm *vm, int vcpu_fd, const struct layout *l, uint64_t boot_gva,
-		   struct x86_setup *out, char *why, size_t whylen)
+int x86_setup_vcpu(int vcpu_fd, const struct layout *l, const struct pt_built *pt, uint64_t rsp,
+		   uint64_t rdi, struct x86_setup *out, char *why, size_t whylen)
 {
-	const struct region *tables = &l->reg[REG_TABLES];
 	struct kvm_sregs sr, back;
-	/* rflags bit 1 is always set */
-	struct kvm_regs regs = { .rflags = 2, .rip = l->entry, .rdi = boot_gva };
-	int err;
+	/* rflags bit 1 is always set; IOPL 3 lets a user-mode guest use port I/O, the
+	 * hypercalls, without any other privilege. */
+	struct kvm_regs regs = { .rflags = 2 | (l->user ? 3u << 12 : 0), .rip = l->entry,
+				 .rsp = rsp, .rdi = rdi };
 
 	memset(out, 0, sizeof(*out));
+	out->pt = *pt;
 	if (ioctl(vcpu_fd, KVM_GET_SREGS, &sr) < 0)
 		die_errno(VMM_HOST_ERROR, "KVM_GET_SREGS failed");
 
@@ -99,17 +140,11 @@ int x86_setup_mode(struct vm *vm, int vcpu_fd, const struct layout *l, uint64_t 
 		set_data_segments(&sr, real_segment(0, SEG_TYPE_DATA));
 		sr.cr0 = CR0_ET;
 		sr.cr4 = sr.efer = 0;
-		regs.rsp = l->stack_top; /* SS = 0, like every segment */
 	} else {
-		setup_protected(vm, l, &sr);
-		regs.rsp = l->stack_top;
+		protected_sregs(l, &sr);
 	}
 	if (l->pt_fmt != PT_NONE) {
-		err = pt_build(&vm->mem, l->pt_fmt, l->mem_size, tables->gpa,
-			       tables->gpa + tables->size, &out->pt);
-		if (err)
-			die(VMM_HOST_ERROR, "building page tables failed: %s", strerror(-err));
-		sr.cr3 = out->pt.root;
+		sr.cr3 = pt->root;
 		sr.cr0 |= CR0_PG;
 		if (l->mode == MODE_LONG) {
 			sr.cr4 |= CR4_PAE;
@@ -118,7 +153,6 @@ int x86_setup_mode(struct vm *vm, int vcpu_fd, const struct layout *l, uint64_t 
 			sr.cr4 |= CR4_PSE;
 		}
 	}
-
 	if (ioctl(vcpu_fd, KVM_SET_SREGS, &sr) < 0) {
 		if (errno == EINVAL) {
 			snprintf(why, whylen, "KVM_SET_SREGS refused cr0=0x%llx cr4=0x%llx efer=0x%llx",

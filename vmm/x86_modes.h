@@ -12,12 +12,16 @@ struct x86_setup {
 	uint64_t cr0, cr3, cr4, efer; /* as read back from KVM after setting them */
 };
 
-/* x86_setup_mode: writes the tables of layout l into vm's memory and loads vcpu_fd's
- * registers so it starts at l->entry with boot_gva (struct hc_boot_info) in edi/rdi,
- * and the stack pointer at the top of the stack. Returns 0; or -ENOTSUP when this host's KVM
- * refuses the mode (the control registers read back differ from those set), with the
- * register that differs named in why. Dies on other failures. */
-int x86_setup_mode(struct vm *vm, int vcpu_fd, const struct layout *l, uint64_t boot_gva,
-		   struct x86_setup *out, char *why, size_t whylen);
+/* x86_build: writes the GDT and the page tables of layout l into mem, the guest's
+ * memory, whose address 0 is guest-physical phys (an instance's slice); pt gets what was
+ * built (root is guest-physical). Once per address space. Dies on failure. */
+void x86_build(struct gmem *mem, const struct layout *l, uint64_t phys, struct pt_built *pt);
+
+/* x86_setup_vcpu: loads vcpu_fd's registers for l's mode (ring 3 when l->user), with
+ * CR3 = pt->root, rip = l->entry, rsp and rdi (the boot info). Returns 0; or -ENOTSUP
+ * when this host's KVM refuses the mode (the control registers read back differ), with
+ * the registers in why. Dies on other failures. */
+int x86_setup_vcpu(int vcpu_fd, const struct layout *l, const struct pt_built *pt, uint64_t rsp,
+		   uint64_t rdi, struct x86_setup *out, char *why, size_t whylen);
 
 #endif

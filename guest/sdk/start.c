@@ -42,6 +42,6 @@ __asm__(".section .start, \"ax\"\n"
 	"	push %edi\n"
 	"	call sdk_start\n"
 #endif
-	"1:	hlt\n"
+	"1:	pause\n" /* no hlt: user-mode guests may not */
 	"	jmp 1b\n"
 	".previous\n");

@@ -87,7 +87,7 @@ static void check_write(struct fixture *f, int argc, char *const argv[], uint32_
 
 	assert_non_null(used);
 	memset(f->err, 0, sizeof(f->err));
-	at = bootinfo_write(&f->mem, &f->l, argc, argv, vcpu, f->err, sizeof(f->err));
+	at = bootinfo_write(&f->mem, &f->l, 0, argc, argv, vcpu, f->err, sizeof(f->err));
 	assert_int_equal(at, r->gpa);
 	assert_string_equal(f->err, "");
 	memcpy(&bi, f->mem.host + at, sizeof(bi));
@@ -199,7 +199,7 @@ static void test_fit(void **state)
 	big[size - head1 - 1] = 'A';
 	big[size - head1] = 0;
 	memcpy(snap, f->mem.host, MEM_SIZE);
-	assert_int_equal(bootinfo_write(&f->mem, &f->l, 1, (char *const[]){ big, NULL }, 0,
+	assert_int_equal(bootinfo_write(&f->mem, &f->l, 0, 1, (char *const[]){ big, NULL }, 0,
 					f->err, sizeof(f->err)), 0);
 	snprintf(want, sizeof(want), "%llu bytes", (unsigned long long)size + 1);
 	assert_non_null(strstr(f->err, want));
@@ -218,7 +218,7 @@ static void test_fit(void **state)
 	c[size - head3 - 3 - 3000] = 'c';
 	c[size - head3 - 3 - 3000 + 1] = 0;
 	memset(f->err, 0, sizeof(f->err));
-	assert_int_equal(bootinfo_write(&f->mem, &f->l, 3, (char *const[]){ a, b, c, NULL }, 0,
+	assert_int_equal(bootinfo_write(&f->mem, &f->l, 0, 3, (char *const[]){ a, b, c, NULL }, 0,
 					f->err, sizeof(f->err)), 0);
 	assert_non_null(strstr(f->err, "fit"));
 	free(big);
@@ -237,12 +237,12 @@ static void test_too_many(void **state)
 	for (int i = 0; i < 600; i++)
 		argv[i] = "";
 	argv[600] = NULL;
-	assert_int_equal(bootinfo_write(&f->mem, &f->l, 600, argv, 0, f->err, sizeof(f->err)), 0);
+	assert_int_equal(bootinfo_write(&f->mem, &f->l, 0, 600, argv, 0, f->err, sizeof(f->err)), 0);
 	assert_non_null(strstr(f->err, "fit"));
 	assert_true(all_bytes(f, 0, MEM_SIZE, POISON));
 	/* A negative count is refused too. */
 	f->err[0] = 0;
-	assert_int_equal(bootinfo_write(&f->mem, &f->l, -1, argv, 0, f->err, sizeof(f->err)), 0);
+	assert_int_equal(bootinfo_write(&f->mem, &f->l, 0, -1, argv, 0, f->err, sizeof(f->err)), 0);
 	assert_true(f->err[0] != 0);
 	assert_true(all_bytes(f, 0, MEM_SIZE, POISON));
 }
@@ -256,7 +256,7 @@ static void test_region_outside(void **state)
 
 	assert_int_equal(layout_plan(MODE_LONG, 2ull << 20, &big, f->err, sizeof(f->err)), 0);
 	f->err[0] = 0;
-	assert_int_equal(bootinfo_write(&f->mem, &big, 1, argv, 0, f->err, sizeof(f->err)), 0);
+	assert_int_equal(bootinfo_write(&f->mem, &big, 0, 1, argv, 0, f->err, sizeof(f->err)), 0);
 	assert_true(f->err[0] != 0);
 	assert_true(all_bytes(f, 0, MEM_SIZE, POISON));
 }

@@ -76,10 +76,12 @@ t_flat_classic() {
 	expect_rc 1 && expect_err "check failed: guest-physical 0x400 holds 7, expected 42"
 }
 
-t_elf_halt_is_ok() { # an ELF guest that halts without exit(): status 0, no 42 check
+t_elf_halt() { # ring 0: HLT ends the guest, status 0, no 42 check; ring 3: a fault
 	need_kvm
+	run "$KHW" --ring 0 "$E64" halt
+	expect_rc 0 || return 1
 	run "$KHW" "$E64" halt
-	expect_rc 0
+	expect_rc 122 && expect_err "guest shut down (triple fault)" && expect_err "cs=0x1b"
 }
 
 t_layout_of_elf() {
@@ -100,6 +102,6 @@ t "an entry point outside the segments" t_entry_outside
 t "segments and images that do not fit memory" t_does_not_fit
 t "guest arguments too long for the args page" t_args_too_long
 t "flat classic images run unchanged, 42s checked" t_flat_classic
-t "an ELF guest ending in HLT exits 0" t_elf_halt_is_ok
+t "HLT: ends a ring-0 ELF guest (status 0), faults in ring 3" t_elf_halt
 t "--layout describes a loaded ELF" t_layout_of_elf
 done_testing

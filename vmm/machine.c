@@ -1,0 +1,425 @@
+/* vmm/machine.c: instances, vCPUs, the run and its exit status.
+ *
+ * Instance i owns guest-physical [i * stride, i * stride + mem): its page tables map
+ * guest-virtual [0, mem) there and nothing else, so every instance sees the same
+ * addresses and runs the same binary; in user mode (ring 3, the default for ELF guests)
+ * it cannot touch its tables or CR3, so it cannot reach another slice. The stride is the
+ * memory size rounded up to the large-page size, so each slice can use large pages; the
+ * gap costs nothing, as unused guest memory is never touched. */
+#include "machine.h"
+
+#include <inttypes.h>
+#include <linux/kvm.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/resource.h>
+#include <time.h>
+
+#include <minivirt/hc.h>
+
+#include "bootinfo.h"
+#include "console.h"
+#include "elf_loader.h"
+#include "files.h"
+#include "loader.h"
+#include "report.h"
+#include "util.h"
+#include "vcpu.h"
+#include "vm.h"
+#include "x86_modes.h"
+
+struct instance {
+	uint64_t phys;         /* guest-physical base of its slice */
+	struct gmem mem;       /* the slice: address 0 here is guest-physical phys */
+	struct loaded img;     /* what was loaded into it */
+	struct pt_built pt;    /* its page tables */
+	struct files files;    /* its fd table (shared by its vCPUs with --smp) */
+};
+
+struct machine {
+	struct vmm_config *cfg;
+	struct vm vm;
+	struct share share;     /* --dir */
+	struct layout lay;      /* an instance's layout, in its own (virtual) addresses */
+	uint64_t stride;        /* guest-physical distance between instances */
+	unsigned ninst, nvcpu;
+	struct instance *inst;  /* ninst */
+	struct vcpu *vcpu;      /* nvcpu; vCPU j runs instance j (or 0 with --smp) */
+	struct x86_setup *xs;   /* nvcpu: each vCPU's registers as set */
+	struct console con;     /* shared by the vCPUs when there are several */
+	struct con_stream *cs;  /* nvcpu, or NULL with one vCPU */
+	atomic_uint done;       /* vCPU loops that ended */
+};
+
+/* A bad combination of options found while planning: the reason, then the usage. */
+__attribute__((noreturn, format(printf, 1, 2))) static void usage_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "%s: ", progname);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\n%s", config_usage);
+	exit(VMM_USAGE);
+}
+
+static struct instance *inst_of(struct machine *m, unsigned j)
+{
+	return &m->inst[m->cfg->smp ? 0 : j];
+}
+
+static const char *mode_phrase(enum cpu_mode mode)
+{
+	static const char *const p[] = { "real mode (-r)", "32-bit protected mode (-s)",
+					 "32-bit paging (-p)", "long mode (-l)" };
+	return p[mode];
+}
+
+/* Whether path starts like an ELF file: ELF guests run in user mode by default. */
+static bool file_is_elf(const char *path)
+{
+	unsigned char magic[4] = { 0 };
+	FILE *f = fopen(path, "rb");
+	bool elf;
+
+	if (!f)
+		return false; /* the loader reports it */
+	elf = fread(magic, 1, 4, f) == 4 && elf_is_elf(magic, 4);
+	fclose(f);
+	return elf;
+}
+
+/* Plans the layout and the slices; dies with a usage error when they cannot fit. */
+static void plan(struct machine *m)
+{
+	struct vmm_config *cfg = m->cfg;
+	const bool user = cfg->ring == 3 ||
+			  (cfg->ring < 0 && cfg->file && cfg->mode != MODE_REAL && file_is_elf(cfg->file));
+	struct layout_req req = { .mode = cfg->mode, .mem_size = cfg->mem_size, .user = user,
+				  .vcpus = cfg->smp ? (unsigned)cfg->vcpus : 1 };
+	char err[320];
+	uint64_t align, total;
+
+	if (layout_plan_ex(&req, &m->lay, err, sizeof(err)))
+		usage_error("%s", err);
+	m->nvcpu = (unsigned)cfg->vcpus;
+	m->ninst = cfg->smp ? 1 : m->nvcpu;
+	align = m->lay.pt_fmt == PT_NONE ? PAGE_SIZE : pt_large_page(m->lay.pt_fmt);
+	m->stride = (cfg->mem_size + align - 1) / align * align;
+	total = (m->ninst - 1) * m->stride + cfg->mem_size;
+	if (total > LAYOUT_MEM_MAX)
+		usage_error("%u instances of %" PRIu64 " KiB (slices every %" PRIu64 " KiB) need "
+			    "%" PRIu64 " MiB of guest memory; at most %llu MiB", m->ninst,
+			    cfg->mem_size >> 10, m->stride >> 10, total >> 20, LAYOUT_MEM_MAX >> 20);
+}
+
+/* The most vCPUs this host's KVM gives one VM (api.rst: KVM_CAP_MAX_VCPUS, else
+ * KVM_CAP_NR_VCPUS, else 4). */
+static int max_vcpus(const struct vm *vm)
+{
+	int n = ioctl(vm->kvm_fd, KVM_CHECK_EXTENSION, KVM_CAP_MAX_VCPUS);
+
+	if (n <= 0)
+		n = ioctl(vm->kvm_fd, KVM_CHECK_EXTENSION, KVM_CAP_NR_VCPUS);
+	return n > 0 ? n : 4;
+}
+
+/* Opens --dir, and makes room for every fd the guests may hold. */
+static void open_share(struct machine *m)
+{
+	const rlim_t want = (rlim_t)m->cfg->max_files * m->ninst + 64 + 4 * m->nvcpu;
+	struct rlimit rl;
+	int err;
+
+	m->share.dirfd = -1;
+	if (m->cfg->dir && (err = share_open_dir(&m->share, m->cfg->dir, m->cfg->ro))) {
+		errno = -err;
+		die_errno(VMM_USAGE, "--dir '%s'", m->cfg->dir);
+	}
+	if (!getrlimit(RLIMIT_NOFILE, &rl) && rl.rlim_cur < want) {
+		rl.rlim_cur = rl.rlim_max < want ? rl.rlim_max : want;
+		setrlimit(RLIMIT_NOFILE, &rl);
+	}
+}
+
+/* Loads the guest into instance i; dies with 126/127 when it cannot. */
+static void load_guest(struct machine *m, struct instance *in)
+{
+	struct vmm_config *cfg = m->cfg;
+	char err[320];
+	int rc;
+
+	if (cfg->file) {
+		rc = loader_file(&in->mem, cfg->file, &m->lay, &in->img, err, sizeof(err));
+		if (rc == -ENOENT)
+			die(VMM_NO_GUEST, "%s", err);
+		if (rc)
+			die(VMM_BAD_GUEST, "%s", err);
+	} else if (loader_builtin(&in->mem, loader_find(cfg->guest), &m->lay, &in->img, err,
+				  sizeof(err))) {
+		die(VMM_HOST_ERROR, "%s", err);
+	}
+	m->lay.entry = in->img.entry; /* the same file in every instance: the same entry */
+}
+
+static void build(struct machine *m)
+{
+	struct vmm_config *cfg = m->cfg;
+	char err[320];
+
+	m->inst = xcalloc(m->ninst, sizeof(*m->inst));
+	m->vcpu = xcalloc(m->nvcpu, sizeof(*m->vcpu));
+	m->xs = xcalloc(m->nvcpu, sizeof(*m->xs));
+	for (unsigned i = 0; i < m->ninst; i++) {
+		struct instance *in = &m->inst[i];
+
+		in->phys = i * m->stride;
+		in->mem = (struct gmem){ .host = m->vm.mem.host + in->phys, .size = cfg->mem_size };
+		files_init(&in->files, &m->share, cfg->max_files);
+		load_guest(m, in);
+		x86_build(&in->mem, &m->lay, in->phys, &in->pt);
+	}
+	if (m->nvcpu > 1) {
+		console_init(&m->con, stdout);
+		m->cs = xcalloc(m->nvcpu, sizeof(*m->cs));
+	}
+	for (unsigned j = 0; j < m->nvcpu; j++) {
+		struct instance *in = inst_of(m, j);
+		struct vcpu *v = &m->vcpu[j];
+		const unsigned slot = cfg->smp ? j : 0;
+		uint64_t boot;
+
+		vcpu_create(v, &m->vm, (int)j);
+		v->hc.files = &in->files;
+		if (m->cs) {
+			con_stream_open(&m->cs[j], &m->con, (int)j);
+			v->con = &m->cs[j];
+			v->hc.out = m->cs[j].file;
+		}
+		boot = bootinfo_write(&in->mem, &m->lay, slot, cfg->argc, cfg->argv, j, err, sizeof(err));
+		if (!boot)
+			die(VMM_USAGE, "%s", err);
+		if (x86_setup_vcpu(v->fd, &m->lay, &in->pt, layout_stack_top(&m->lay, slot), boot,
+				   &m->xs[j], err, sizeof(err)) == -ENOTSUP)
+			die(VMM_UNSUPPORTED, "%s is not supported by this host's KVM%s",
+			    mode_phrase(cfg->mode), cfg->mode == MODE_LONG ? "" : "; use -l");
+	}
+}
+
+enum wait_result { WAIT_DONE, WAIT_TIMEOUT, WAIT_SIGNAL };
+
+/* The signals that stop the guest; SIGUSR2 is a vCPU thread saying it ended. */
+static void stop_signals(sigset_t *set)
+{
+	sigemptyset(set);
+	sigaddset(set, SIGINT);
+	sigaddset(set, SIGTERM);
+	sigaddset(set, SIGHUP);
+	sigaddset(set, SIGUSR2);
+}
+
+/* Waits until every vCPU loop ended, timeout seconds pass (0: never) or a stop signal
+ * arrives (its number in *sig). SIGUSR2s may merge: the done count decides. */
+static enum wait_result wait_vcpus(struct machine *m, int *sig)
+{
+	const double timeout = m->cfg->timeout;
+	struct timespec now, deadline;
+	sigset_t set;
+
+	stop_signals(&set);
+	clock_gettime(CLOCK_MONOTONIC, &deadline);
+	deadline.tv_sec += (time_t)timeout;
+	deadline.tv_nsec += (long)((timeout - (double)(time_t)timeout) * 1e9);
+	if (deadline.tv_nsec >= 1000000000L) {
+		deadline.tv_sec++;
+		deadline.tv_nsec -= 1000000000L;
+	}
+	while (atomic_load(&m->done) < m->nvcpu) {
+		struct timespec left;
+		int s;
+
+		if (timeout > 0) {
+			clock_gettime(CLOCK_MONOTONIC, &now);
+			left.tv_sec = deadline.tv_sec - now.tv_sec;
+			left.tv_nsec = deadline.tv_nsec - now.tv_nsec;
+			if (left.tv_nsec < 0) {
+				left.tv_sec--;
+				left.tv_nsec += 1000000000L;
+			}
+			if (left.tv_sec < 0)
+				return WAIT_TIMEOUT;
+			s = sigtimedwait(&set, NULL, &left);
+		} else {
+			s = sigwaitinfo(&set, NULL);
+		}
+		if (s > 0 && s != SIGUSR2) {
+			*sig = s;
+			return WAIT_SIGNAL;
+		}
+		if (s < 0 && errno == EAGAIN)
+			return WAIT_TIMEOUT;
+	}
+	return WAIT_DONE;
+}
+
+static void stop_all(struct machine *m)
+{
+	for (unsigned j = 0; j < m->nvcpu; j++)
+		vcpu_stop(&m->vcpu[j]);
+	for (unsigned j = 0; j < m->nvcpu; j++)
+		vcpu_join(&m->vcpu[j]);
+}
+
+/* Starts every vCPU thread and waits. Returns a status for a run cut short (timeout,
+ * signal), or -1 when every vCPU ended by itself. */
+static int run(struct machine *m)
+{
+	static char outbuf[BUFSIZ];
+	enum wait_result w;
+	sigset_t set;
+	int sig = 0;
+
+	/* Guest output is written by the vCPU threads: give stdout its buffer here, so a
+	 * thread does not create a malloc arena (128 MiB of address space) for it. */
+	setvbuf(stdout, outbuf, _IOFBF, sizeof(outbuf));
+	stop_signals(&set);
+	pthread_sigmask(SIG_BLOCK, &set, NULL); /* inherited by the vCPU threads */
+	vcpu_signals_init();
+	for (unsigned j = 0; j < m->nvcpu; j++) {
+		int err = vcpu_start(&m->vcpu[j], pthread_self(), &m->done);
+
+		if (err) { /* tear down what runs, then say why */
+			stop_all(m);
+			errno = err;
+			die_errno(VMM_HOST_ERROR, "cannot start the thread of vCPU %u (stopped the others)",
+				  j);
+		}
+	}
+	w = wait_vcpus(m, &sig);
+	if (w != WAIT_DONE)
+		stop_all(m);
+	for (unsigned j = 0; j < m->nvcpu; j++)
+		vcpu_join(&m->vcpu[j]);
+	fflush(stdout);
+	if (w == WAIT_TIMEOUT) {
+		for (unsigned j = 0; j < m->nvcpu; j++) {
+			if (m->vcpu[j].outcome != VCPU_STOPPED)
+				continue;
+			warn_msg("vcpu%u: guest still running after %g s (--timeout); stopped it", j,
+				 m->cfg->timeout);
+			report_regs(stderr, m->vcpu[j].fd);
+		}
+		return VMM_TIMEOUT;
+	}
+	if (w == WAIT_SIGNAL) {
+		warn_msg("stopped by signal %d (%s)", sig, strsignal(sig));
+		return 128 + sig;
+	}
+	return -1;
+}
+
+/* The two checks of the classic example: 42 in guest memory at 0x400 and in rax. */
+static int check_result(const struct instance *in, const struct vcpu *v)
+{
+	struct kvm_regs regs;
+	uint32_t word = 0;
+	int status = VMM_OK;
+
+	if (!gmem_read32(&in->mem, HC_RESULT_ADDR, &word) || word != HC_RESULT_MAGIC) {
+		warn_msg("check failed: guest-physical 0x%" PRIx64 " holds %" PRIu32 ", expected %d",
+			 in->phys + HC_RESULT_ADDR, word, HC_RESULT_MAGIC);
+		status = VMM_CHECK_FAILED;
+	}
+	if (ioctl(v->fd, KVM_GET_REGS, &regs) < 0)
+		die_errno(VMM_HOST_ERROR, "KVM_GET_REGS failed");
+	if ((uint32_t)regs.rax != HC_RESULT_MAGIC) {
+		warn_msg("check failed: eax/rax holds 0x%llx at the HLT, expected %d", regs.rax,
+			 HC_RESULT_MAGIC);
+		status = VMM_CHECK_FAILED;
+	}
+	return status;
+}
+
+/* The status of a vCPU that ended by itself, reporting what needs it. */
+static int outcome_status(struct machine *m, unsigned j)
+{
+	const struct vcpu *v = &m->vcpu[j];
+
+	switch (v->outcome) {
+	case VCPU_HALTED:
+		return inst_of(m, j)->img.classic ? check_result(inst_of(m, j), v) : VMM_OK;
+	case VCPU_EXITED:
+		return v->hc.exit_status;
+	case VCPU_GUEST_FAIL:
+		warn_msg("vcpu%d: %s", v->id, v->why);
+		return VMM_GUEST_FAIL;
+	case VCPU_FAULT:
+		warn_msg("vcpu%d: %s (exit reason %u, KVM_EXIT_%s)", v->id, v->why,
+			 v->run->exit_reason, vcpu_exit_name(v->run->exit_reason));
+		report_regs(stderr, v->fd);
+		return VMM_GUEST_FAULT;
+	case VCPU_RUNNING:
+	case VCPU_ERROR:
+	case VCPU_STOPPED:
+		break;
+	}
+	warn_msg("vcpu%d: %s", v->id, v->why);
+	return VMM_HOST_ERROR;
+}
+
+static void destroy(struct machine *m)
+{
+	for (unsigned j = 0; j < m->nvcpu; j++) {
+		if (m->cs)
+			con_stream_close(&m->cs[j]);
+		vcpu_destroy(&m->vcpu[j]);
+	}
+	for (unsigned i = 0; i < m->ninst; i++)
+		files_destroy(&m->inst[i].files);
+	vm_destroy(&m->vm);
+	share_close(&m->share);
+	free(m->cs);
+	free(m->xs);
+	free(m->vcpu);
+	free(m->inst);
+}
+
+int machine_run(struct vmm_config *cfg)
+{
+	struct machine m = { .cfg = cfg };
+	int status;
+
+	plan(&m);
+	open_share(&m);
+	vm_create(&m.vm, (m.ninst - 1) * m.stride + cfg->mem_size);
+	if ((int)m.nvcpu > max_vcpus(&m.vm))
+		usage_error("--vcpus %u: this host's KVM runs at most %d vCPUs in a VM", m.nvcpu,
+			    max_vcpus(&m.vm));
+	build(&m);
+	if (cfg->layout)
+		for (unsigned i = 0; i < m.ninst; i++) {
+			struct instance *in = &m.inst[i];
+
+			report_layout(stdout, &m.vm, &m.vcpu[i], &m.lay, in->phys, &m.xs[i], &in->img,
+				      m.ninst > 1 ? (int)i : -1);
+		}
+
+	status = run(&m);
+	if (status < 0) { /* the first non-zero status by vCPU number, else 0 */
+		status = 0;
+		for (unsigned j = 0; j < m.nvcpu; j++) {
+			int s = outcome_status(&m, j);
+
+			if (!status)
+				status = s;
+		}
+	}
+	if (cfg->stats)
+		report_stats_all(stdout, m.vcpu, m.nvcpu);
+	destroy(&m);
+	return status;
+}
