@@ -74,7 +74,7 @@ t() {
 done_testing() { echo "1..$T_N"; [ "$T_FAILED" -eq 0 ]; }
 
 # The hypervisor under test.
-KHW="$T_BUILD/kvm-hello-world"
+KHW=${MINIVIRT_KHW:-$T_BUILD/kvm-hello-world} # MINIVIRT_KHW: e.g. the ThreadSanitizer build
 
 # Prefix that runs a command as uid/gid 65534 with no supplementary groups.
 AS_NOBODY="setpriv --reuid=65534 --regid=65534 --clear-groups"

@@ -28,7 +28,7 @@ const char config_usage[] =
 	"      --ro              share it read-only\n"
 	"      --max-files N     the guest's fd table size, 3..4096 (default 64)\n"
 	"      --vcpus N         run N instances of the guest, one vCPU each, each in its own\n"
-	"                        memory slice and page tables (-l, -p); 1..1024 (default 1)\n"
+	"                        memory slice and page tables (-l, -p); 1..host limit\n"
 	"      --smp             the N vCPUs share one address space instead (-l, -p, -s)\n"
 	"      --ring 0|3        guest privilege level: default 3 (user mode) for ELF guests,\n"
 	"                        0 for built-in and flat images (they use HLT)\n"

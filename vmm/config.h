@@ -28,7 +28,7 @@ struct vmm_config {
 };
 
 #define CONFIG_MAX_FILES 4096
-#define CONFIG_MAX_VCPUS 1024
+#define CONFIG_MAX_VCPUS 4096 /* the host KVM's own limit is checked at run time */
 
 enum config_result { CONFIG_RUN, CONFIG_HELP, CONFIG_VERSION, CONFIG_ERROR };
 

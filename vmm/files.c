@@ -81,6 +81,7 @@ int share_parent(const struct share *s, const char *path, const char **name)
 
 void files_init(struct files *f, const struct share *s, int max)
 {
+	pthread_mutex_init(&f->lock, NULL);
 	f->share = s;
 	f->max = max;
 	f->open = 0;

@@ -5,6 +5,7 @@
 #ifndef VMM_FILES_H
 #define VMM_FILES_H
 
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -24,6 +25,7 @@ struct file {
 };
 
 struct files {
+	pthread_mutex_t lock;  /* held by each file hypercall (--smp vCPUs share a table) */
 	const struct share *share;
 	struct file *tab;    /* guest fd -> file; 0, 1, 2 are the console */
 	int max;             /* --max-files: table size */

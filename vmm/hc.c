@@ -2,6 +2,7 @@
 #include "hc.h"
 
 #include <inttypes.h>
+#include <pthread.h>
 #include <string.h>
 
 struct hc_entry {
@@ -26,6 +27,7 @@ static const struct hc_entry table[HC_NR_MAX] = {
 	[HC_NR_UNLINK] = { "unlink", sizeof(struct hc_path), hc_unlink },
 	[HC_NR_MKDIR] = { "mkdir", sizeof(struct hc_path), hc_mkdir },
 	[HC_NR_READDIR] = { "readdir", sizeof(struct hc_readdir), hc_readdir },
+	[HC_NR_VCPU_ID] = { "vcpu_id", sizeof(struct hc_vcpu_id), hc_vcpu_id },
 };
 
 const char *hc_name(uint32_t nr)
@@ -55,7 +57,14 @@ enum hc_action hc_dispatch(struct hc_ctx *c, uint32_t nr, uint64_t req)
 			 " bytes) is not mapped writable in guest memory", e->name, req, e->size);
 		return HC_STOP_FAULT;
 	}
-	a = e->fn(c, buf);
+	/* File calls share the fd table, which --smp vCPUs share: one at a time. */
+	if (nr >= HC_NR_OPEN && nr <= HC_NR_READDIR && c->files) {
+		pthread_mutex_lock(&c->files->lock);
+		a = e->fn(c, buf);
+		pthread_mutex_unlock(&c->files->lock);
+	} else {
+		a = e->fn(c, buf);
+	}
 	if (a == HC_CONTINUE)
 		gva_write(&c->view, req, buf, e->size);
 	return a;

@@ -33,6 +33,7 @@ struct hc_ctx {
 	FILE *out;              /* the guest's console */
 	struct files *files;    /* the guest's fd table and shared folder */
 	uint64_t exits;         /* this vCPU's exits so far, the current one included */
+	uint32_t vcpu_id;       /* the calling vCPU's number */
 	int exit_status;        /* set when a handler returns HC_STOP_EXIT */
 	char why[320];          /* set when a handler returns HC_STOP_FAIL or _FAULT */
 	struct hc_stats stats;  /* accumulated over the guest's life */
@@ -49,6 +50,7 @@ enum hc_action hc_print_val(struct hc_ctx *c, void *req);
 enum hc_action hc_get_num_exits(struct hc_ctx *c, void *req);
 enum hc_action hc_display(struct hc_ctx *c, void *req);
 enum hc_action hc_exit(struct hc_ctx *c, void *req);
+enum hc_action hc_vcpu_id(struct hc_ctx *c, void *req);
 enum hc_action hc_report(struct hc_ctx *c, void *req);
 enum hc_action hc_open(struct hc_ctx *c, void *req);
 enum hc_action hc_close(struct hc_ctx *c, void *req);

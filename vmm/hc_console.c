@@ -51,6 +51,15 @@ enum hc_action hc_display(struct hc_ctx *c, void *req)
 	return HC_CONTINUE;
 }
 
+enum hc_action hc_vcpu_id(struct hc_ctx *c, void *req)
+{
+	struct hc_vcpu_id *r = req;
+
+	r->id = c->vcpu_id;
+	r->ret = 0;
+	return HC_CONTINUE;
+}
+
 enum hc_action hc_exit(struct hc_ctx *c, void *req)
 {
 	const struct hc_exit *r = req;

@@ -61,6 +61,7 @@ void vcpu_create(struct vcpu *v, struct vm *vm, int id)
 	v->run_size = vm->run_size;
 	v->mem = &vm->mem;
 	v->hc.out = stdout;
+	v->hc.vcpu_id = (uint32_t)id;
 	v->run = mmap(NULL, v->run_size, PROT_READ | PROT_WRITE, MAP_SHARED, v->fd, 0);
 	if (v->run == MAP_FAILED)
 		die_errno(VMM_HOST_ERROR, "cannot map the kvm_run area of vCPU %d", id);

@@ -22,6 +22,14 @@ uint64_t get_num_exits(void)
 	return r.exits;
 }
 
+unsigned vcpu_id(void)
+{
+	struct hc_vcpu_id r = { 0 };
+
+	hypercall(HC_NR_VCPU_ID, &r);
+	return r.id;
+}
+
 long display(const char *s)
 {
 	struct hc_display r = { .str = (hc_gptr_t)(uintptr_t)s };

@@ -42,6 +42,7 @@ enum hc_nr {
 	HC_NR_UNLINK,        /* struct hc_path */
 	HC_NR_MKDIR,         /* struct hc_path */
 	HC_NR_READDIR,       /* struct hc_readdir */
+	HC_NR_VCPU_ID,       /* struct hc_vcpu_id */
 	HC_NR_MAX            /* first unused number */
 };
 
@@ -91,7 +92,14 @@ struct hc_display {
 	int64_t ret;   /* OUT: bytes printed, or -HC_EFAULT (nothing is printed then) */
 };
 
-/* exit: ends the guest; the VMM exits with status & 0xff. */
+/* vcpu_id: the calling vCPU's number (0..N-1), e.g. to split work with --smp. */
+struct hc_vcpu_id {
+	uint32_t id; /* OUT */
+	int32_t ret; /* OUT: 0 */
+};
+
+/* exit: ends this guest instance (with --smp: this vCPU); the VMM exits with
+ * status & 0xff (with several vCPUs: the first non-zero status by vCPU number). */
 struct hc_exit {
 	int32_t status; /* IN */
 	uint32_t pad;
@@ -221,6 +229,8 @@ struct hc_boot_info {
 	uint64_t mem_size;    /* bytes of memory this guest sees, from guest-virtual 0 */
 	uint32_t vcpu_id;
 	uint32_t mode;        /* 0 real, 1 protected, 2 paged 32-bit, 3 long */
+	uint32_t vcpus;       /* vCPUs sharing this address space: N with --smp, else 1 */
+	uint32_t ring;        /* the privilege level the guest runs at: 0 or 3 */
 };
 
 /* The built-in hello-world guest (and the classic example's images) write
@@ -237,6 +247,7 @@ HC_ASSERT_LAYOUT(struct hc_get_num_exits, ret, 8);
 _Static_assert(sizeof(struct hc_display) == 16, "hc_display size");
 HC_ASSERT_LAYOUT(struct hc_display, ret, 8);
 _Static_assert(sizeof(struct hc_exit) == 8, "hc_exit size");
+_Static_assert(sizeof(struct hc_vcpu_id) == 8, "hc_vcpu_id size");
 _Static_assert(sizeof(struct hc_report) == 24, "hc_report size");
 HC_ASSERT_LAYOUT(struct hc_report, line, 16);
 HC_ASSERT_LAYOUT(struct hc_report, kind, 20);
@@ -255,7 +266,8 @@ _Static_assert(sizeof(struct hc_path) == 24, "hc_path size");
 _Static_assert(sizeof(struct hc_readdir) == 32, "hc_readdir size");
 HC_ASSERT_LAYOUT(struct hc_dirent, reclen, 8);
 HC_ASSERT_LAYOUT(struct hc_dirent, name, 11);
-_Static_assert(sizeof(struct hc_boot_info) == 32, "hc_boot_info size");
+_Static_assert(sizeof(struct hc_boot_info) == 40, "hc_boot_info size");
+HC_ASSERT_LAYOUT(struct hc_boot_info, vcpus, 32);
 HC_ASSERT_LAYOUT(struct hc_boot_info, argv, 8);
 HC_ASSERT_LAYOUT(struct hc_boot_info, mem_size, 16);
 HC_ASSERT_LAYOUT(struct hc_boot_info, mode, 28);

@@ -88,6 +88,58 @@ static int case_big(int n)
 	return 0;
 }
 
+/* Instance `victim` reaches outside its slice (or, with "tables", into its own page
+ * tables); the others finish normally. */
+static int case_poke(int argc, char **argv)
+{
+	const struct hc_boot_info *bi = boot_info();
+	unsigned victim = (unsigned)arg_num(argc, argv, 2, 1);
+	volatile uint32_t *target;
+
+	if (bi->vcpu_id != victim) {
+		printf("instance %u: done\n", (unsigned)bi->vcpu_id);
+		return 0;
+	}
+	/* Just past its memory: guest-physically, the next instance's slice. */
+	target = (volatile uint32_t *)(uintptr_t)(bi->mem_size + 0x1000);
+	if (argc > 3 && !strcmp(argv[3], "tables")) /* the args page's neighbours below */
+		target = (volatile uint32_t *)(uintptr_t)((uintptr_t)bi - 0x2000);
+	printf("instance %u: writing to 0x%lx\n", (unsigned)bi->vcpu_id, (unsigned long)(uintptr_t)target);
+	*target = 0xbad;
+	printf("instance %u: the write went through\n", (unsigned)bi->vcpu_id);
+	return 3;
+}
+
+/* Each instance opens files into its own table: instance 0 two, the others one. */
+static int case_fdtable(void)
+{
+	unsigned id = boot_info()->vcpu_id;
+	int a = open("a.txt", O_RDONLY, 0), b = id == 0 ? open("a.txt", O_RDONLY, 0) : -1;
+
+	printf("instance %u: opened %d %d, read fd 4: %ld\n", id, a, b, read(4, big, 4));
+	return 0;
+}
+
+/* Many hypercalls per vCPU, each printing a numbered line: none may be lost or torn. */
+static int case_stress(int n)
+{
+	unsigned id = boot_info()->vcpu_id;
+
+	for (int i = 0; i < n; i++)
+		printf("stress %u line %d of %d\n", id, i, n);
+	return 0;
+}
+
+/* Hypercalls as fast as the guest can make them, for make bench. */
+static int case_spincalls(int n)
+{
+	uint64_t last = 0;
+
+	for (int i = 0; i < n; i++)
+		last = get_num_exits();
+	return last >= (uint64_t)n ? 0 : 1;
+}
+
 static int case_printf(void)
 {
 	printf("[%d|%i|%u|%x|%X|%o|%c|%s|%%]\n", -42, 7, 3000000000u, 0xbeef, 0xbeef, 8, 'z', "str");
@@ -119,6 +171,14 @@ int main(int argc, char **argv)
 		return case_big(arg_num(argc, argv, 2, BIG_MAX));
 	if (!strcmp(c, "printf"))
 		return case_printf();
+	if (!strcmp(c, "poke"))
+		return case_poke(argc, argv);
+	if (!strcmp(c, "fdtable"))
+		return case_fdtable();
+	if (!strcmp(c, "stress"))
+		return case_stress(arg_num(argc, argv, 2, 1000));
+	if (!strcmp(c, "spincalls"))
+		return case_spincalls(arg_num(argc, argv, 2, 10000));
 	if (!strcmp(c, "printval")) {
 		print_val(0);
 		print_val(4294967295u);
@@ -150,6 +210,8 @@ int main(int argc, char **argv)
 		GUEST_ASSERT(argc == 99);
 	if (!strcmp(c, "exit"))
 		exit(arg_num(argc, argv, 2, 0));
+	if (!strcmp(c, "exitid")) /* instance 0 exits 0, instance i 10 + i */
+		exit(boot_info()->vcpu_id ? 10 + (int)boot_info()->vcpu_id : 0);
 	if (!strcmp(c, "halt"))
 		for (;;)
 			__asm__ volatile("hlt");

@@ -34,6 +34,8 @@ int main(int argc, char **argv);
 void print_val(uint32_t value);
 /* get_num_exits: this vCPU's exits so far, this call's own exit included. */
 uint64_t get_num_exits(void);
+/* vcpu_id: this vCPU's number, 0..N-1. */
+unsigned vcpu_id(void);
 /* display: prints the NUL-terminated string s in one exit; returns its length or
  * -HC_EFAULT when s does not end inside mapped memory. */
 long display(const char *s);

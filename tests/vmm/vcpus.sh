@@ -1,0 +1,142 @@
+# tests/vmm/vcpus.sh: several vCPUs: N instances each in its own slice (output complete,
+# isolation, own fd tables, exit status rule), --smp, stopping them all, bad counts.
+. "$(dirname "$0")/../lib.sh"
+
+HC=$(guest_elf 64 hctest)
+
+t_instances_output() { # each instance's complete output, under its own prefix
+	need_kvm
+	for n in 2 4 8; do
+		run "$KHW" --vcpus "$n" "$(guest_elf 64 hypercalls)"
+		expect_rc 0 || return 1
+		i=0
+		while [ $i -lt "$n" ]; do
+			c=$(printf '%s\n' "$OUT" | grep -c "^\[vcpu$i\] ")
+			expect_eq "$n vCPUs: lines of vcpu$i" "$c" 7 &&
+				expect_out "[vcpu$i] hypercalls: long mode, 2048 KiB of memory, vCPU $i," &&
+				expect_out "[vcpu$i] display() of 14 bytes took 1 exit(s); byte by byte on port 0xE9: 14 exits" ||
+				return 1
+			i=$((i + 1))
+		done
+		expect_eq "$n vCPUs: lines" "$(printf '%s\n' "$OUT" | wc -l)" $((7 * n)) || return 1
+	done
+}
+
+t_isolation() { # instance 1 writes past its slice: it alone faults; the others finish
+	need_kvm
+	run "$KHW" --vcpus 3 "$HC" poke 1
+	expect_rc 122 && expect_out "[vcpu0] instance 0: done" && expect_out "[vcpu2] instance 2: done" &&
+		expect_out "[vcpu1] instance 1: writing to 0x201000" &&
+		expect_err "vcpu1: guest shut down (triple fault)" && expect_err "cr2=0x201000" || return 1
+	if printf '%s\n' "$OUT" | grep -q "went through"; then fail "the write went through"; return 1; fi
+	expect_eq "faults" "$(printf '%s\n' "$ERR" | grep -c 'triple fault')" 1
+}
+
+t_tables_protected() { # a ring-3 instance cannot write its own page tables
+	need_kvm
+	run "$KHW" --vcpus 2 "$HC" poke 0 tables
+	expect_rc 122 && expect_err "vcpu0: guest shut down (triple fault)" &&
+		expect_out "[vcpu1] instance 1: done"
+}
+
+t_fd_tables() { # each instance its own table: fd 4 of instance 0 is not instance 1's
+	need_kvm
+	mkdir -p "$T_TMP/share" && echo data >"$T_TMP/share/a.txt"
+	run "$KHW" --vcpus 2 --dir "$T_TMP/share" "$HC" fdtable
+	expect_rc 0 && expect_out "[vcpu0] instance 0: opened 3 4, read fd 4: 4" &&
+		expect_out "[vcpu1] instance 1: opened 3 -1, read fd 4: -9"
+}
+
+t_stress() { # 4 vCPUs x 2000 printf hypercalls: no line lost, torn or out of order
+	need_kvm
+	run "$KHW" --vcpus 4 "$HC" stress 2000
+	expect_rc 0 || return 1
+	for i in 0 1 2 3; do
+		got=$(printf '%s\n' "$OUT" | grep "^\[vcpu$i\] " | sed -n 's/^\[vcpu[0-9]*\] stress [0-9]* line \([0-9]*\) of 2000$/\1/p' | tr '\n' ' ')
+		want=$(seq 0 1999 | tr '\n' ' ')
+		[ "$got" = "$want" ] || { fail "vcpu$i: lines missing, torn or out of order"; return 1; }
+	done
+	expect_eq "lines" "$(printf '%s\n' "$OUT" | wc -l)" 8000
+}
+
+t_exit_rule() { # the first non-zero status by vCPU number: instance 1's 11
+	need_kvm
+	run "$KHW" --vcpus 4 "$HC" exitid
+	expect_rc 11
+}
+
+t_smp_sum() { # one address space, N vCPUs, atomic adds: the right total
+	need_kvm
+	for n in 1 2 4 8; do
+		run "$KHW" --smp --vcpus "$n" "$(guest_elf 64 smpsum)"
+		expect_rc 0 && expect_out "total 2147516416, expected 2147516416: ok" || return 1
+		expect_eq "parts" "$(printf '%s\n' "$OUT" | grep -c "vCPU [0-9]* of $n: values")" "$n" || return 1
+	done
+	run "$KHW" -s --smp --vcpus 2 "$(guest_elf 32 smpsum)"
+	expect_rc 0 && expect_out "expected 2147516416: ok"
+}
+
+t_paged32() { # -p instances where the platform has 32-bit paging
+	need_kvm
+	run "$KHW" -p --vcpus 2 "$(guest_elf 32 hypercalls)"
+	if [ "$T_PLATFORM" = pvm ]; then
+		expect_rc 121 && expect_err "32-bit paging (-p) is not supported"
+	else
+		expect_rc 0 && expect_out "[vcpu1] hypercalls: paged 32-bit mode"
+	fi
+}
+
+t_stats_layout() {
+	need_kvm
+	run "$KHW" --vcpus 2 --stats --layout "$(guest_elf 64 hello)"
+	expect_rc 0 && expect_out "== exit statistics, vCPU 1 ==" &&
+		expect_out "== all 2 vCPUs: " &&
+		expect_out "== layout of instance 1 (vCPU 1): long mode (-l), ring 3" &&
+		expect_out "its slice: guest-physical 0x200000-0x3fffff, seen by the guest at guest-virtual 0x0-0x1fffff" &&
+		expect_out "-> gpa 0x201000 -> hva"
+}
+
+t_stop_all() { # SIGTERM and --timeout stop every vCPU: no hang, a clear status
+	need_kvm
+	run "$KHW" --vcpus 4 --guest spin --timeout 0.5
+	expect_rc 124 && expect_eq "timeouts" "$(printf '%s\n' "$ERR" | grep -c 'still running after 0.5 s')" 4 || return 1
+	"$KHW" --vcpus 4 --guest spin --timeout 0 >/dev/null 2>"$T_TMP/err" &
+	pid=$!
+	sleep 0.3
+	kill -TERM "$pid"
+	i=0
+	while kill -0 "$pid" 2>/dev/null && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+	if kill -0 "$pid" 2>/dev/null; then kill -9 "$pid"; fail "still running after SIGTERM"; return 1; fi
+	wait "$pid"
+	RC=$?
+	expect_rc 143
+}
+
+t_bad_counts() {
+	need_kvm
+	for v in 0 -1 abc 1.5 ''; do
+		run "$KHW" --vcpus "$v"
+		expect_rc 2 && expect_err "invalid --vcpus '$v'" || return 1
+	done
+	run "$KHW" --smp --vcpus 4000 --mem 1G
+	expect_rc 2 && expect_err "--vcpus 4000: this host's KVM runs at most" || return 1
+	run "$KHW" --vcpus 64 --mem 64M
+	expect_rc 2 && expect_err "64 instances of 65536 KiB" && expect_err "at most 2048 MiB" || return 1
+	run "$KHW" -s --vcpus 2
+	expect_rc 2 && expect_err "separate instances need paging" || return 1
+	run "$KHW" -r --vcpus 2
+	expect_rc 2 && expect_err "need protected or long mode"
+}
+
+t "2, 4 and 8 instances each print their complete output" t_instances_output
+t "an instance writing outside its slice faults alone" t_isolation
+t "ring-3 instances cannot write their page tables" t_tables_protected
+t "each instance has its own fd table" t_fd_tables
+t "stress: 4 x 2000 hypercalls, no line lost or torn" t_stress
+t "exit status: the first non-zero by vCPU number" t_exit_rule
+t "--smp: parallel sum with atomics on 1, 2, 4, 8 vCPUs" t_smp_sum
+t "-p instances (hardware KVM; refused on kvm_pvm)" t_paged32
+t "--stats and --layout per vCPU" t_stats_layout
+t "timeout and SIGTERM stop every vCPU" t_stop_all
+t "bad --vcpus values" t_bad_counts
+done_testing
