@@ -4,12 +4,12 @@
 # Runs apt-get only when something is missing, so it is cheap to call before every make.
 set -eu
 
-want="gcc make libc6-dev binutils linux-libc-dev"
+want="gcc make libc6-dev binutils linux-libc-dev libmnl-dev"
 for what in "${@:-build}"; do
 	case "$what" in
 	build) ;;
-	check) want="$want libcmocka-dev" ;;
-	bench) want="$want hyperfine" ;;
+	check) want="$want libcmocka-dev iputils-ping iproute2 procps" ;; # ping, ip, ps: tests/isolate
+	bench) want="$want hyperfine bubblewrap time" ;;
 	svm) want="$want qemu-system-x86 busybox-static cpio xz-utils" ;;
 	*) echo "deps.sh: unknown group '$what' (build, check, bench, svm)" >&2; exit 2 ;;
 	esac
