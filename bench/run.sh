@@ -55,3 +55,21 @@ awk -F, 'NR == 1 { next }
 		r = (t["host 1048576"] - t["host empty"]) / (t["guest 1048576"] - t["guest empty"])
 		printf "goal: guest reads with 1 MiB requests >= 0.90x the host: %.2fx (%s)\n", r, (r >= 0.9 ? "met" : "NOT met")
 	}' "$csv"
+
+# Hypercall throughput: each vCPU's guest makes 20000 get_num_exits calls (one exit
+# each, no output); 1 vCPU against 2 vCPUs (2 instances) in the same run.
+calls=20000
+echo
+echo "bench: hypercall throughput, $calls calls per vCPU, $((RUNS / 6)) runs each"
+hyperfine -N --style basic --warmup 1 --runs $((RUNS / 6)) --export-csv "$csv" \
+	-n "1 vcpu" "$B/kvm-hello-world --vcpus 1 $B/guests/64/hctest.elf spincalls $calls" \
+	-n "2 vcpus" "$B/kvm-hello-world --vcpus 2 $B/guests/64/hctest.elf spincalls $calls" \
+	>/dev/null 2>"$csv.err" || { cat "$csv.err"; exit 1; }
+awk -F, -v calls=$calls 'NR == 1 { next }
+	{ t[$1] = $4 }
+	END {
+		one = calls / t["1 vcpu"]; two = 2 * calls / t["2 vcpus"]
+		printf "  1 vCPU : %8.0f hypercalls/s (%.1f us each)\n", one, 1e6 / one
+		printf "  2 vCPUs: %8.0f hypercalls/s: %.2fx\n", two, two / one
+		printf "goal: 2 vCPUs >= 1.80x the hypercalls/s of 1: %.2fx (%s)\n", two / one, (two / one >= 1.8 ? "met" : "NOT met")
+	}' "$csv"

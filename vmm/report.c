@@ -66,7 +66,7 @@ static void layout_regions(FILE *f, const struct vm *vm, const struct layout *l,
 				l->stacks > 1 ? " (a page per vCPU)" : "");
 			break;
 		case REG_GDT:
-			fprintf(f, "null, code (0x08), data (0x10)\n");
+			fprintf(f, "null; kernel code 0x08, data 0x10; user code 0x1b, data 0x23\n");
 			break;
 		case REG_TABLES:
 			fprintf(f, "%u table%s of 4 KiB\n", x->pt.tables, x->pt.tables == 1 ? "" : "s");
