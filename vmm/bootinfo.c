@@ -18,7 +18,7 @@ uint64_t bootinfo_write(struct gmem *g, const struct layout *l, unsigned slot, i
 	struct hc_boot_info bi = {
 		.abi_version = HC_ABI_VERSION, .argc = (uint32_t)argc, .argv = vec,
 		.mem_size = l->mem_size, .vcpu_id = vcpu_id, .mode = (uint32_t)l->mode,
-		.vcpus = l->stacks ? l->stacks : 1, .ring = l->user ? 3 : 0,
+		.vcpus = l->stacks ? l->stacks : 1, .cpl = l->user ? 3 : 0,
 	};
 	uint8_t *base = gmem_ptr(g, r->gpa, r->size);
 

@@ -30,7 +30,7 @@ const char config_usage[] =
 	"      --vcpus N         run N instances of the guest, one vCPU each, each in its own\n"
 	"                        memory slice and page tables (-l, -p); 1..host limit\n"
 	"      --smp             the N vCPUs share one address space instead (-l, -p, -s)\n"
-	"      --ring 0|3        guest privilege level: default 3 (user mode) for ELF guests,\n"
+	"      --cpl 0|3         guest privilege level: default 3 (user mode) for ELF guests,\n"
 	"                        0 for built-in and flat images (they use HLT)\n"
 	"      --layout          print the VM's memory layout and page tables before running\n"
 	"      --stats           print exit statistics at the end\n"
@@ -104,7 +104,7 @@ static int parse_seconds(const char *s, double *out)
 /* Codes of the long-only options: above any char, so a '?' from getopt whose optopt is
  * one of opts' codes can only be a known long option given a value it does not take
  * ("--stats=1"), never an unknown short option (such as -S). */
-enum { OPT_LAYOUT = 256, OPT_STATS, OPT_RO, OPT_MAX_FILES, OPT_VCPUS, OPT_SMP, OPT_RING };
+enum { OPT_LAYOUT = 256, OPT_STATS, OPT_RO, OPT_MAX_FILES, OPT_VCPUS, OPT_SMP, OPT_CPL };
 
 static int option_code_known(const struct option *opts, int code)
 {
@@ -126,7 +126,7 @@ enum config_result config_parse(int argc, char **argv, struct vmm_config *cfg, c
 		{ "dir", required_argument, NULL, 'd' },  { "ro", no_argument, NULL, OPT_RO },
 		{ "max-files", required_argument, NULL, OPT_MAX_FILES },
 		{ "vcpus", required_argument, NULL, OPT_VCPUS }, { "smp", no_argument, NULL, OPT_SMP },
-		{ "ring", required_argument, NULL, OPT_RING },
+		{ "cpl", required_argument, NULL, OPT_CPL },
 		{ "help", no_argument, NULL, 'h' },      { "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -134,7 +134,7 @@ enum config_result config_parse(int argc, char **argv, struct vmm_config *cfg, c
 
 	*cfg = (struct vmm_config){ .mode = MODE_LONG, .mem_size = LAYOUT_MEM_DEFAULT,
 				    .guest = NULL, .timeout = 10, .max_files = 64, .vcpus = 1,
-				    .ring = -1 };
+				    .cpl = -1 };
 	optind = 0; /* glibc: full re-initialisation */
 	opterr = 0; /* our own one-line messages; "+": options end at GUEST, the rest is its */
 	while ((c = getopt_long(argc, argv, "+:rsplm:g:t:d:hV", opts, NULL)) != -1) {
@@ -155,12 +155,12 @@ enum config_result config_parse(int argc, char **argv, struct vmm_config *cfg, c
 				return CONFIG_ERROR;
 			}
 			break;
-		case OPT_RING:
+		case OPT_CPL:
 			if (strcmp(optarg, "0") && strcmp(optarg, "3")) {
-				snprintf(err, errlen, "invalid --ring '%s' (0 or 3)", optarg);
+				snprintf(err, errlen, "invalid --cpl '%s' (0 or 3)", optarg);
 				return CONFIG_ERROR;
 			}
-			cfg->ring = optarg[0] - '0';
+			cfg->cpl = optarg[0] - '0';
 			break;
 		case OPT_MAX_FILES:
 			if (parse_int(optarg, 3, CONFIG_MAX_FILES, &cfg->max_files)) {
@@ -205,8 +205,8 @@ enum config_result config_parse(int argc, char **argv, struct vmm_config *cfg, c
 			 "(or --smp to share one address space)");
 		return CONFIG_ERROR;
 	}
-	if (cfg->ring == 3 && cfg->mode == MODE_REAL) {
-		snprintf(err, errlen, "--ring 3 needs protected or long mode: real mode has no rings");
+	if (cfg->cpl == 3 && cfg->mode == MODE_REAL) {
+		snprintf(err, errlen, "--cpl 3 needs protected or long mode: real mode has no rings");
 		return CONFIG_ERROR;
 	}
 	if (cfg->ro && !cfg->dir) {

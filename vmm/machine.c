@@ -97,8 +97,8 @@ static bool file_is_elf(const char *path)
 static void plan(struct machine *m)
 {
 	struct vmm_config *cfg = m->cfg;
-	const bool user = cfg->ring == 3 ||
-			  (cfg->ring < 0 && cfg->file && cfg->mode != MODE_REAL && file_is_elf(cfg->file));
+	const bool user = cfg->cpl == 3 ||
+			  (cfg->cpl < 0 && cfg->file && cfg->mode != MODE_REAL && file_is_elf(cfg->file));
 	struct layout_req req = { .mode = cfg->mode, .mem_size = cfg->mem_size, .user = user,
 				  .vcpus = cfg->smp ? (unsigned)cfg->vcpus : 1 };
 	char err[320];

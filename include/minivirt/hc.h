@@ -230,7 +230,7 @@ struct hc_boot_info {
 	uint32_t vcpu_id;
 	uint32_t mode;        /* 0 real, 1 protected, 2 paged 32-bit, 3 long */
 	uint32_t vcpus;       /* vCPUs sharing this address space: N with --smp, else 1 */
-	uint32_t ring;        /* the privilege level the guest runs at: 0 or 3 */
+	uint32_t cpl;         /* the privilege level the guest runs at: 0 or 3 */
 };
 
 /* The built-in hello-world guest (and the classic example's images) write

@@ -78,7 +78,7 @@ t_flat_classic() {
 
 t_elf_halt() { # ring 0: HLT ends the guest, status 0, no 42 check; ring 3: a fault
 	need_kvm
-	run "$KHW" --ring 0 "$E64" halt
+	run "$KHW" --cpl 0 "$E64" halt
 	expect_rc 0 || return 1
 	run "$KHW" "$E64" halt
 	expect_rc 122 && expect_err "guest shut down (triple fault)" && expect_err "cs=0x1b"
