@@ -62,9 +62,18 @@ static int teardown(void **state)
 	return 0;
 }
 
+/* The args page of vCPU slot (one page per vCPU sharing the memory). */
+static struct region page_of(const struct fixture *f, unsigned slot)
+{
+	return (struct region){ "args", layout_args(&f->l, slot), LAYOUT_ARGS_SIZE };
+}
+
 static const struct region *args(const struct fixture *f)
 {
-	return &f->l.reg[REG_ARGS];
+	static struct region r;
+
+	r = page_of(f, 0);
+	return &r;
 }
 
 static int all_bytes(const struct fixture *f, uint64_t from, uint64_t to, uint8_t c)
@@ -75,28 +84,36 @@ static int all_bytes(const struct fixture *f, uint64_t from, uint64_t to, uint8_
 	return 1;
 }
 
-/* Writes argc/argv for vCPU vcpu and checks everything in guest memory against them:
- * the boot info, argc+1 pointers ending with 0, each string NUL-terminated in the args
- * region, every other byte of the region zero and nothing outside it touched. */
-static void check_write(struct fixture *f, int argc, char *const argv[], uint32_t vcpu)
+/* Writes argc/argv for vCPU vcpu into args page slot and checks everything in guest
+ * memory against them: the boot info, argc+1 pointers ending with 0, each string
+ * NUL-terminated in the page, every other byte of the page zero and nothing outside it
+ * touched. */
+static void check_slot(struct fixture *f, unsigned slot, int argc, char *const argv[],
+		       uint32_t vcpu)
 {
-	const struct region *r = args(f);
+	const struct region page = page_of(f, slot), *r = &page;
 	struct hc_boot_info bi;
+	uint32_t priv;
 	uint64_t at, end_used = 0;
 	uint8_t *used = calloc(1, r->size);
 
 	assert_non_null(used);
 	memset(f->err, 0, sizeof(f->err));
-	at = bootinfo_write(&f->mem, &f->l, 0, argc, argv, vcpu, f->err, sizeof(f->err));
+	at = bootinfo_write(&f->mem, &f->l, slot, argc, argv, vcpu, f->err, sizeof(f->err));
 	assert_int_equal(at, r->gpa);
 	assert_string_equal(f->err, "");
 	memcpy(&bi, f->mem.host + at, sizeof(bi));
 	assert_int_equal(bi.abi_version, HC_ABI_VERSION);
 	assert_int_equal(bi.argc, argc);
 	assert_int_equal(bi.argv, r->gpa + sizeof(bi));
-	assert_int_equal(bi.mem_size, MEM_SIZE);
+	assert_int_equal(bi.mem_size, f->l.mem_size);
 	assert_int_equal(bi.vcpu_id, vcpu);
 	assert_int_equal(bi.mode, f->l.mode);
+	assert_int_equal(bi.vcpus, f->l.stacks ? f->l.stacks : 1);
+	/* The privilege level follows vcpus (read by place: its name is being settled). */
+	memcpy(&priv, f->mem.host + at + offsetof(struct hc_boot_info, vcpus) + 4, 4);
+	assert_int_equal(priv, f->l.user ? 3 : 0);
+	assert_int_equal(sizeof(bi), offsetof(struct hc_boot_info, vcpus) + 8);
 	memset(used, 1, sizeof(bi) + (argc + 1) * sizeof(hc_gptr_t));
 	for (int i = 0; i <= argc; i++) {
 		hc_gptr_t p;
@@ -119,8 +136,13 @@ static void check_write(struct fixture *f, int argc, char *const argv[], uint32_
 			fail_msg("byte 0x%llx of the args region is 0x%x, not 0",
 				 (unsigned long long)off, f->mem.host[r->gpa + off]);
 	assert_true(all_bytes(f, 0, r->gpa, POISON));
-	assert_true(all_bytes(f, r->gpa + r->size, MEM_SIZE, POISON));
+	assert_true(all_bytes(f, r->gpa + r->size, f->mem.size, POISON));
 	free(used);
+}
+
+static void check_write(struct fixture *f, int argc, char *const argv[], uint32_t vcpu)
+{
+	check_slot(f, 0, argc, argv, vcpu);
 }
 
 static void test_argc0(void **state)
@@ -143,9 +165,9 @@ static void test_argc1(void **state)
 
 	check_write(f, 1, argv, 0);
 	/* The exact layout: boot info, two pointers, then the string. */
-	memcpy(&p, f->mem.host + base + 32, 8);
-	assert_int_equal(p, base + 32 + 16);
-	assert_string_equal((char *)f->mem.host + base + 48, "hello");
+	memcpy(&p, f->mem.host + base + sizeof(struct hc_boot_info), 8);
+	assert_int_equal(p, base + sizeof(struct hc_boot_info) + 16);
+	assert_string_equal((char *)f->mem.host + p, "hello");
 }
 
 static void test_several(void **state)
@@ -164,6 +186,25 @@ static void test_real_mode(void **state)
 	assert_int_equal(f->l.mode, MODE_REAL);
 	assert_true(args(f)->gpa + args(f)->size <= 0x10000); /* reachable with 16-bit offsets */
 	check_write(f, 2, argv, 0);
+}
+
+/* Three vCPUs sharing 256 KiB, in ring 3: each has its own page; slot 2 is the third. */
+static void test_slots(void **state)
+{
+	struct fixture *f = *state;
+	const uint64_t size = 4 * MEM_SIZE;
+	const struct layout_req req = { .mode = MODE_LONG, .mem_size = size, .user = true,
+					.vcpus = 3 };
+	char *const argv[] = { "smp", "2", NULL };
+
+	free(f->mem.host);
+	assert_non_null(f->mem.host = malloc(size));
+	f->mem.size = size;
+	memset(f->mem.host, POISON, size);
+	assert_int_equal(layout_plan_ex(&req, &f->l, f->err, sizeof(f->err)), 0);
+	assert_int_equal(page_of(f, 2).gpa, page_of(f, 0).gpa + 2 * LAYOUT_ARGS_SIZE);
+	assert_true(page_of(f, 2).gpa + LAYOUT_ARGS_SIZE <= size);
+	check_slot(f, 2, 2, argv, 2); /* pages 0 and 1 stay poisoned: checked there */
 }
 
 /* A rewrite replaces everything: no byte of an earlier, longer argv survives. */
@@ -270,6 +311,7 @@ int main(void)
 		LONG(test_argc1),
 		LONG(test_several),
 		cmocka_unit_test_setup_teardown(test_real_mode, setup_real, teardown),
+		LONG(test_slots),
 		LONG(test_rewrite),
 		LONG(test_fit),
 		LONG(test_too_many),
