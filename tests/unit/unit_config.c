@@ -279,17 +279,29 @@ static void test_missing_value(void **state)
 	assert_err_has("-g");
 }
 
+/* The first non-option is the GUEST file; it and everything after it are the guest's
+ * argv, options included ("+": option parsing stops at GUEST). */
 static void test_positional(void **state)
 {
 	struct vmm_config cfg;
 
 	(void)state;
-	assert_int_equal(parse(&cfg, "hello", NULL), CONFIG_ERROR);
-	assert_err_has("'hello'");
-	assert_int_equal(parse(&cfg, "-l", "stray", "--stats", NULL), CONFIG_ERROR);
-	assert_err_has("'stray'");
-	assert_int_equal(parse(&cfg, "--", "-l", NULL), CONFIG_ERROR); /* after --, not an option */
-	assert_err_has("'-l'");
+	assert_int_equal(parse(&cfg, "hello.elf", NULL), CONFIG_RUN);
+	assert_string_equal(cfg.file, "hello.elf");
+	assert_int_equal(cfg.argc, 1);
+	assert_null(cfg.guest);
+	assert_int_equal(parse(&cfg, "-l", "g.elf", "--stats", "-x", NULL), CONFIG_RUN);
+	assert_string_equal(cfg.file, "g.elf");
+	assert_int_equal(cfg.argc, 3);
+	assert_string_equal(cfg.argv[1], "--stats");
+	assert_false(cfg.stats); /* the guest's option, not ours */
+	assert_int_equal(parse(&cfg, "--", "-l", NULL), CONFIG_RUN); /* after --, a file */
+	assert_string_equal(cfg.file, "-l");
+	assert_int_equal(parse(&cfg, NULL), CONFIG_RUN); /* no GUEST: the built-in hello */
+	assert_null(cfg.file);
+	assert_string_equal(cfg.guest, "hello");
+	assert_int_equal(parse(&cfg, "--guest", "spin", "x.elf", NULL), CONFIG_ERROR);
+	assert_err_has("either --guest spin or a GUEST file ('x.elf')");
 }
 
 static void test_help_version(void **state)
