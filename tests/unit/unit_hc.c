@@ -145,6 +145,21 @@ static void test_get_num_exits(void **state)
 	assert_int_equal(f->c.stats.calls[HC_NR_GET_NUM_EXITS], 2);
 }
 
+static void test_vcpu_id(void **state)
+{
+	struct fixture *f = *state;
+	struct hc_vcpu_id r = { .id = 0xdead, .ret = -1 };
+
+	f->c.vcpu_id = 7;
+	put(f, REQ, &r, sizeof(r));
+	assert_int_equal(hc_dispatch(&f->c, HC_NR_VCPU_ID, REQ), HC_CONTINUE);
+	get(f, REQ, &r, sizeof(r));
+	assert_int_equal(r.id, 7);
+	assert_int_equal(r.ret, 0);
+	expect_out(f, "");
+	assert_int_equal(f->c.stats.calls[HC_NR_VCPU_ID], 1);
+}
+
 /* ---- display ---- */
 
 /* Runs display on the string at str; returns its ret. */
@@ -412,6 +427,7 @@ static const struct {
 	{ HC_NR_DISPLAY, "display", sizeof(struct hc_display) },
 	{ HC_NR_EXIT, "exit", sizeof(struct hc_exit) },
 	{ HC_NR_REPORT, "report", sizeof(struct hc_report) },
+	{ HC_NR_VCPU_ID, "vcpu_id", sizeof(struct hc_vcpu_id) },
 };
 #define NCALLS (sizeof(calls) / sizeof(calls[0]))
 
@@ -606,6 +622,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		FX(test_print_val),
 		FX(test_get_num_exits),
+		FX(test_vcpu_id),
 		FX(test_display),
 		FX(test_display_100k),
 		FX(test_display_faults),
