@@ -124,6 +124,27 @@ $(BUILD)/tests/unit_%: tests/unit/unit_%.c $(VMM_LIB_OBJS)
 	@echo "  CC      $<"
 	$(Q)$(CC) $(CPPFLAGS_ALL) $(CFLAGS) $(WARN) -o $@ $^ -lcmocka $(LDLIBS)
 
+# The hypercall fuzzer (tests/fuzz/fuzz_hc.c): clang's libFuzzer with ASan and UBSan over
+# the dispatcher's pure sources. `make fuzz` runs it for FUZZ_TIME seconds, adding what it
+# finds to $(BUILD)/fuzz/corpus and reading tests/fuzz/seeds; `make check` runs it for 10 s
+# (tests/fuzzsuite/hc.sh). -Wno-format-nonliteral: clang flags util.c's vfprintf wrapper.
+FUZZ_CC ?= clang
+FUZZ_FLAGS := -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
+FUZZ_SRCS := tests/fuzz/fuzz_hc.c vmm/gva.c vmm/gmem.c vmm/pagetable.c vmm/hc.c \
+	$(wildcard vmm/hc_*.c) vmm/files.c vmm/util.c
+FUZZ_TIME ?= 60
+
+$(BUILD)/fuzz/fuzz_hc: $(FUZZ_SRCS) $(wildcard vmm/*.h include/minivirt/*.h)
+	@mkdir -p $(dir $@)
+	@echo "  FUZZCC  $@"
+	$(Q)$(FUZZ_CC) $(FUZZ_FLAGS) -std=c11 -D_GNU_SOURCE -Iinclude -Ivmm $(WARN) \
+		-Wno-format-nonliteral -o $@ $(FUZZ_SRCS)
+
+fuzz: $(BUILD)/fuzz/fuzz_hc
+	@mkdir -p $(BUILD)/fuzz/corpus
+	$(BUILD)/fuzz/fuzz_hc -max_total_time=$(FUZZ_TIME) -artifact_prefix=$(BUILD)/fuzz/ \
+		$(BUILD)/fuzz/corpus tests/fuzz/seeds
+
 $(BUILD)/bench/%: bench/%.c
 	@mkdir -p $(dir $@)
 	@echo "  CC      $<"
@@ -132,8 +153,8 @@ $(BUILD)/bench/%: bench/%.c
 demo: $(BUILD)/kvm-hello-world
 	./$(BUILD)/kvm-hello-world -l
 
-check: all $(UNIT_BINS)
-	sh tests/run.sh unit vmm
+check: all $(UNIT_BINS) $(BUILD)/fuzz/fuzz_hc
+	sh tests/run.sh unit vmm fuzzsuite
 
 bench: all
 	sh scripts/deps.sh bench
@@ -142,6 +163,6 @@ bench: all
 clean:
 	rm -rf $(BUILD)
 
-.PHONY: all demo check bench clean
+.PHONY: all demo check bench clean fuzz
 .SECONDARY:
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
