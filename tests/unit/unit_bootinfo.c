@@ -93,7 +93,6 @@ static void check_slot(struct fixture *f, unsigned slot, int argc, char *const a
 {
 	const struct region page = page_of(f, slot), *r = &page;
 	struct hc_boot_info bi;
-	uint32_t priv;
 	uint64_t at, end_used = 0;
 	uint8_t *used = calloc(1, r->size);
 
@@ -110,10 +109,7 @@ static void check_slot(struct fixture *f, unsigned slot, int argc, char *const a
 	assert_int_equal(bi.vcpu_id, vcpu);
 	assert_int_equal(bi.mode, f->l.mode);
 	assert_int_equal(bi.vcpus, f->l.stacks ? f->l.stacks : 1);
-	/* The privilege level follows vcpus (read by place: its name is being settled). */
-	memcpy(&priv, f->mem.host + at + offsetof(struct hc_boot_info, vcpus) + 4, 4);
-	assert_int_equal(priv, f->l.user ? 3 : 0);
-	assert_int_equal(sizeof(bi), offsetof(struct hc_boot_info, vcpus) + 8);
+	assert_int_equal(bi.cpl, f->l.user ? 3 : 0);
 	memset(used, 1, sizeof(bi) + (argc + 1) * sizeof(hc_gptr_t));
 	for (int i = 0; i <= argc; i++) {
 		hc_gptr_t p;
