@@ -39,7 +39,7 @@ GUEST_BINS := $(foreach g,$(GUEST_NAMES),$(foreach m,16 32 64,$(BUILD)/guest/$(g
 SDK_SRCS := $(wildcard guest/sdk/*.c)
 SDK_BITS := 16 32 64
 SDK_LIBS := $(foreach b,$(SDK_BITS),$(BUILD)/sdk/libguest-$(b).a)
-SDK_CFLAGS := $(GUEST_CFLAGS) -Iguest/sdk/include -fno-tree-loop-distribute-patterns
+SDK_CFLAGS := $(GUEST_CFLAGS) -Iguest/sdk/include -Iguest/sdk -fno-tree-loop-distribute-patterns
 GUEST_ARCH_16 := -m16 -march=i386 -DGUEST_BITS=16
 GUEST_ARCH_32 := -m32 -DGUEST_BITS=32
 GUEST_ARCH_64 := -m64 -DGUEST_BITS=64

@@ -30,6 +30,9 @@ const char config_usage[] =
 	"      --vcpus N         run N instances of the guest, one vCPU each, each in its own\n"
 	"                        memory slice and page tables (-l, -p); 1..host limit\n"
 	"      --smp             the N vCPUs share one address space instead (-l, -p, -s)\n"
+	"      --ring            offer the console ring: SDK guests print through a ring in\n"
+	"                        their memory and a KVM_IOEVENTFD doorbell, not an exit each\n"
+	"                        (not with --smp)\n"
 	"      --cpl 0|3         guest privilege level: default 3 (user mode) for ELF guests,\n"
 	"                        0 for built-in and flat images (they use HLT)\n"
 	"      --layout          print the VM's memory layout and page tables before running\n"
@@ -104,7 +107,7 @@ static int parse_seconds(const char *s, double *out)
 /* Codes of the long-only options: above any char, so a '?' from getopt whose optopt is
  * one of opts' codes can only be a known long option given a value it does not take
  * ("--stats=1"), never an unknown short option (such as -S). */
-enum { OPT_LAYOUT = 256, OPT_STATS, OPT_RO, OPT_MAX_FILES, OPT_VCPUS, OPT_SMP, OPT_CPL };
+enum { OPT_LAYOUT = 256, OPT_STATS, OPT_RO, OPT_MAX_FILES, OPT_VCPUS, OPT_SMP, OPT_CPL, OPT_RING };
 
 static int option_code_known(const struct option *opts, int code)
 {
@@ -127,6 +130,7 @@ enum config_result config_parse(int argc, char **argv, struct vmm_config *cfg, c
 		{ "max-files", required_argument, NULL, OPT_MAX_FILES },
 		{ "vcpus", required_argument, NULL, OPT_VCPUS }, { "smp", no_argument, NULL, OPT_SMP },
 		{ "cpl", required_argument, NULL, OPT_CPL },
+		{ "ring", no_argument, NULL, OPT_RING },
 		{ "help", no_argument, NULL, 'h' },      { "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -149,6 +153,7 @@ enum config_result config_parse(int argc, char **argv, struct vmm_config *cfg, c
 		case 'd': cfg->dir = optarg; break;
 		case OPT_RO: cfg->ro = true; break;
 		case OPT_SMP: cfg->smp = true; break;
+		case OPT_RING: cfg->ring = true; break;
 		case OPT_VCPUS:
 			if (parse_int(optarg, 1, CONFIG_MAX_VCPUS, &cfg->vcpus)) {
 				snprintf(err, errlen, "invalid --vcpus '%s' (1..%d)", optarg, CONFIG_MAX_VCPUS);

@@ -22,6 +22,7 @@ struct vmm_config {
 	int max_files;        /* --max-files: guest fd table size */
 	int vcpus;            /* --vcpus */
 	bool smp;             /* --smp: the vCPUs share one address space */
+	bool ring;            /* --ring: offer the console ring */
 	int cpl;              /* --cpl: the guest's privilege level, 0 or 3; -1 = by guest kind */
 	bool layout;          /* --layout: print the VM's layout before running it */
 	bool stats;           /* --stats: print exit statistics at the end */

@@ -28,6 +28,7 @@ static const struct hc_entry table[HC_NR_MAX] = {
 	[HC_NR_MKDIR] = { "mkdir", sizeof(struct hc_path), hc_mkdir },
 	[HC_NR_READDIR] = { "readdir", sizeof(struct hc_readdir), hc_readdir },
 	[HC_NR_VCPU_ID] = { "vcpu_id", sizeof(struct hc_vcpu_id), hc_vcpu_id },
+	[HC_NR_RING_SETUP] = { "ring_setup", sizeof(struct hc_ring_setup), hc_ring_setup },
 };
 
 const char *hc_name(uint32_t nr)

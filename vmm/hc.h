@@ -12,6 +12,7 @@
 
 #include "files.h"
 #include "gva.h"
+#include "ring.h"
 
 enum hc_action {
 	HC_CONTINUE,   /* write the OUT fields back and resume the guest */
@@ -32,6 +33,7 @@ struct hc_ctx {
 	struct gview view;      /* the guest's memory as it sees it right now */
 	FILE *out;              /* the guest's console */
 	struct files *files;    /* the guest's fd table and shared folder */
+	struct ring *ring;      /* the console ring offered to this vCPU (--ring), or NULL */
 	uint64_t exits;         /* this vCPU's exits so far, the current one included */
 	uint32_t vcpu_id;       /* the calling vCPU's number */
 	int exit_status;        /* set when a handler returns HC_STOP_EXIT */
@@ -51,6 +53,7 @@ enum hc_action hc_get_num_exits(struct hc_ctx *c, void *req);
 enum hc_action hc_display(struct hc_ctx *c, void *req);
 enum hc_action hc_exit(struct hc_ctx *c, void *req);
 enum hc_action hc_vcpu_id(struct hc_ctx *c, void *req);
+enum hc_action hc_ring_setup(struct hc_ctx *c, void *req);
 enum hc_action hc_report(struct hc_ctx *c, void *req);
 enum hc_action hc_open(struct hc_ctx *c, void *req);
 enum hc_action hc_close(struct hc_ctx *c, void *req);

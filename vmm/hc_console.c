@@ -60,6 +60,27 @@ enum hc_action hc_vcpu_id(struct hc_ctx *c, void *req)
 	return HC_CONTINUE;
 }
 
+/* The ring's eventfd and thread exist from the start (with --ring); setting it up only
+ * checks the guest's proposal and points the drain at it. The caller holds ring->lock. */
+enum hc_action hc_ring_setup(struct hc_ctx *c, void *req)
+{
+	struct hc_ring_setup *r = req;
+	uint32_t size = 0;
+
+	if (!c->ring)
+		r->ret = -HC_ENOSYS;
+	else if (c->ring->active)
+		r->ret = -HC_EEXIST;
+	else if (!(r->ret = ring_validate_setup(&c->view, r->ring, &size))) {
+		c->ring->view = c->view;
+		c->ring->gva = r->ring;
+		c->ring->size = size;
+		c->ring->active = true;
+	}
+	c->stats.errors += r->ret < 0;
+	return HC_CONTINUE;
+}
+
 enum hc_action hc_exit(struct hc_ctx *c, void *req)
 {
 	const struct hc_exit *r = req;

@@ -11,6 +11,7 @@
 #include <inttypes.h>
 #include <linux/kvm.h>
 #include <signal.h>
+#include <stddef.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -203,6 +204,17 @@ static void build(struct machine *m)
 		boot = bootinfo_write(&in->mem, &m->lay, slot, cfg->argc, cfg->argv, j, err, sizeof(err));
 		if (!boot)
 			die(VMM_USAGE, "%s", err);
+		/* The ring is one producer per ring: not offered to vCPUs sharing memory. */
+		if (cfg->ring && !cfg->smp) {
+			int rc = vcpu_ring_init(v, m->vm.vm_fd);
+
+			if (rc) {
+				errno = -rc;
+				die_errno(VMM_HOST_ERROR, "cannot set up the console ring of vCPU %u", j);
+			}
+			gmem_write32(&in->mem, boot + offsetof(struct hc_boot_info, doorbell),
+				     HC_PORT_DOORBELL);
+		}
 		if (x86_setup_vcpu(v->fd, &m->lay, &in->pt, layout_stack_top(&m->lay, slot), boot,
 				   &m->xs[j], err, sizeof(err)) == -ENOTSUP)
 			die(VMM_UNSUPPORTED, "%s is not supported by this host's KVM%s",

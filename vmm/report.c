@@ -226,6 +226,11 @@ void report_stats(FILE *f, const struct vcpu *v)
 		fprintf(f, "files: %" PRIu64 " bytes read, %" PRIu64 " bytes written\n",
 			v->hc.stats.read_bytes, v->hc.stats.write_bytes);
 	}
+	if (v->hc.ring)
+		fprintf(f, "console ring: %s; %" PRIu64 " records, %" PRIu64 " bytes, %" PRIu64
+			" doorbell wake-ups of the ring thread (no exit to the VMM)\n",
+			v->ring.active ? "set up by the guest" : "offered, not used", v->ring.records,
+			v->ring.bytes, v->ring.wakeups);
 	if (v->stats.interrupted)
 		fprintf(f, "KVM_RUN interrupted by a signal: %" PRIu64 " times\n", v->stats.interrupted);
 

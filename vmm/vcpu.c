@@ -194,6 +194,34 @@ static void describe_exit(struct vcpu *v)
 	}
 }
 
+/* One exit, with the ring (if any) drained first and locked throughout, so output from
+ * the ring and from exits keeps the guest's order. */
+static enum vcpu_outcome handle_exit(struct vcpu *v)
+{
+	enum vcpu_outcome o;
+
+	if (v->hc.ring) {
+		pthread_mutex_lock(&v->ring.lock);
+		ring_drain(&v->ring);
+	}
+	switch (v->run->exit_reason) {
+	case KVM_EXIT_IO:
+		o = handle_io(v);
+		break;
+	case KVM_EXIT_HLT:
+		o = VCPU_HALTED;
+		break;
+	default:
+		describe_exit(v);
+		o = VCPU_FAULT;
+	}
+	if (v->con) /* this exit's output, whole lines, in one go */
+		con_stream_flush(v->con, false);
+	if (v->hc.ring)
+		pthread_mutex_unlock(&v->ring.lock);
+	return o;
+}
+
 static enum vcpu_outcome vcpu_loop(struct vcpu *v)
 {
 	for (;;) {
@@ -211,22 +239,25 @@ static enum vcpu_outcome vcpu_loop(struct vcpu *v)
 		v->stats.exits++;
 		if (v->run->exit_reason < VCPU_EXIT_REASONS)
 			v->stats.by_reason[v->run->exit_reason]++;
-		switch (v->run->exit_reason) {
-		case KVM_EXIT_IO: {
-			enum vcpu_outcome o = handle_io(v);
+		enum vcpu_outcome o = handle_exit(v);
 
-			if (v->con) /* this exit's output, whole lines, in one go */
-				con_stream_flush(v->con, false);
-			if (o != VCPU_RUNNING)
-				return o;
-			break;
-		}
-		case KVM_EXIT_HLT:
-			return VCPU_HALTED;
-		default:
-			describe_exit(v);
-			return VCPU_FAULT;
-		}
+		if (o != VCPU_RUNNING)
+			return o;
+	}
+}
+
+/* Whatever the ring still holds is printed before the vCPU's end is reported; a ring
+ * found corrupt turns the end into a fault. */
+static void ring_finish(struct vcpu *v)
+{
+	if (!v->hc.ring)
+		return;
+	pthread_mutex_lock(&v->ring.lock);
+	ring_drain(&v->ring);
+	pthread_mutex_unlock(&v->ring.lock);
+	if (atomic_load(&v->ring.broken)) {
+		snprintf(v->why, sizeof(v->why), "%s", v->ring.why);
+		v->outcome = VCPU_FAULT;
 	}
 }
 
@@ -239,6 +270,7 @@ static void *vcpu_thread(void *arg)
 	sigaddset(&kick, SIG_KICK);
 	pthread_sigmask(SIG_UNBLOCK, &kick, NULL);
 	v->outcome = vcpu_loop(v);
+	ring_finish(v);
 	if (v->con)
 		con_stream_flush(v->con, true);
 	else
@@ -280,8 +312,36 @@ void vcpu_join(struct vcpu *v)
 	v->started = false;
 }
 
+static void ring_broken(void *arg)
+{
+	vcpu_stop(arg);
+}
+
+int vcpu_ring_init(struct vcpu *v, int vm_fd)
+{
+	struct kvm_ioeventfd io;
+	int err = ring_init(&v->ring, v->hc.out, v->con);
+
+	if (err)
+		return err;
+	io = (struct kvm_ioeventfd){
+		.datamatch = (uint64_t)v->id, .addr = HC_PORT_DOORBELL, .len = 4,
+		.fd = v->ring.efd, .flags = KVM_IOEVENTFD_FLAG_PIO | KVM_IOEVENTFD_FLAG_DATAMATCH,
+	};
+	if (ioctl(vm_fd, KVM_IOEVENTFD, &io) < 0)
+		return -errno;
+	v->ring.on_broken = ring_broken;
+	v->ring.arg = v;
+	if ((err = ring_start(&v->ring)))
+		return -err;
+	v->hc.ring = &v->ring;
+	return 0;
+}
+
 void vcpu_destroy(struct vcpu *v)
 {
+	if (v->hc.ring)
+		ring_stop(&v->ring);
 	if (v->run && v->run != MAP_FAILED)
 		munmap(v->run, v->run_size);
 	if (v->fd >= 0)

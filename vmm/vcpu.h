@@ -50,6 +50,7 @@ struct vcpu {
 	bool sync_sregs;           /* KVM_CAP_SYNC_REGS: sregs arrive in kvm_run at each exit */
 	struct hc_ctx hc;          /* hypercall state: the guest's view, console, statistics */
 	struct files files;        /* this guest's fd table (hc.files points here) */
+	struct ring ring;          /* the console ring with --ring (hc.ring points here) */
 	struct vcpu_stats stats;   /* counted by the loop, read after it ends */
 };
 
@@ -66,6 +67,11 @@ void vcpu_stop(struct vcpu *v);
 
 /* vcpu_join: waits for the thread to end (no-op if it was never started). */
 void vcpu_join(struct vcpu *v);
+
+/* vcpu_ring_init: offers the console ring: an eventfd that KVM_IOEVENTFD signals when
+ * this vCPU writes its id to HC_PORT_DOORBELL, and the thread that drains the ring.
+ * Call after setting hc.out (and con). Returns 0 or -errno. */
+int vcpu_ring_init(struct vcpu *v, int vm_fd);
 
 /* vcpu_destroy: unmaps kvm_run and closes the descriptors. */
 void vcpu_destroy(struct vcpu *v);

@@ -2,6 +2,8 @@
  * turn struct hc_boot_info into argc/argv, call main and exit with its result. */
 #include <minivirt/guest.h>
 
+#include "sdk.h"
+
 #define SDK_MAX_ARGS 64
 
 static const struct hc_boot_info *boot;
@@ -21,6 +23,7 @@ void sdk_start(const struct hc_boot_info *bi)
 	int argc = bi->argc > SDK_MAX_ARGS ? SDK_MAX_ARGS : (int)bi->argc;
 
 	boot = bi;
+	sdk_ring_setup(bi);
 	for (int i = 0; i < argc; i++)
 		argv[i] = (char *)(uintptr_t)vec[i];
 	argv[argc] = 0;

@@ -43,6 +43,7 @@ enum hc_nr {
 	HC_NR_MKDIR,         /* struct hc_path */
 	HC_NR_READDIR,       /* struct hc_readdir */
 	HC_NR_VCPU_ID,       /* struct hc_vcpu_id */
+	HC_NR_RING_SETUP,    /* struct hc_ring_setup */
 	HC_NR_MAX            /* first unused number */
 };
 
@@ -219,6 +220,48 @@ struct hc_dirent {
 	char name[];     /* NUL-terminated */
 };
 
+/* --- The console ring (kvm-hello-world --ring): output without exits to the VMM. ---
+ * The guest appends records to a byte ring in its own memory and writes its vCPU id with
+ * a 32-bit `out` to HC_PORT_DOORBELL. KVM handles that write in the kernel
+ * (KVM_IOEVENTFD) and wakes a VMM thread, which prints the records, in order, while the
+ * guest runs on. Exits to the VMM drain the ring first, so output keeps its order, and
+ * everything is printed before the VM exits. A full ring makes the guest wait (ringing
+ * again), never drops. A corrupt ring (head - tail > size, a record longer than what is
+ * in the ring, an unknown kind) stops the guest with a report. */
+#define HC_PORT_DOORBELL 0x4f0
+
+struct hc_ring {
+	uint32_t head;   /* guest: bytes produced, free-running */
+	uint32_t tail;   /* VMM: bytes consumed, free-running */
+	uint32_t size;   /* bytes of data[]: a power of two, 4 KiB .. 1 MiB */
+	uint32_t error;  /* VMM: 1 once it refused the ring as corrupt */
+	uint8_t data[];  /* records, each 8-byte aligned, wrapping around the end */
+};
+
+enum hc_ring_kind {
+	HC_RING_DISPLAY = 1,   /* payload: bytes to print (no NUL needed) */
+	HC_RING_PRINT_VAL = 2, /* value: printed in decimal and a newline; no payload */
+	HC_RING_WRITE = 3,     /* payload written to console fd (1 or 2) */
+};
+
+struct hc_ring_rec {
+	uint32_t kind;  /* enum hc_ring_kind */
+	uint32_t len;   /* payload bytes following this header */
+	int32_t fd;     /* HC_RING_WRITE: 1 or 2 */
+	uint32_t value; /* HC_RING_PRINT_VAL */
+};
+#define HC_RING_ALIGN 8
+#define HC_RING_REC_SIZE(len) ((16u + (len) + HC_RING_ALIGN - 1) & ~(uint32_t)(HC_RING_ALIGN - 1))
+
+/* ring_setup: registers the ring at `ring` (its header and data must be mapped and
+ * writable). Returns 0, -HC_ENOSYS when the VMM runs without --ring, -HC_EINVAL for a
+ * bad size, -HC_EFAULT for a ring outside memory, -HC_EEXIST when one is set up. */
+struct hc_ring_setup {
+	hc_gptr_t ring; /* IN */
+	int32_t ret;    /* OUT */
+	uint32_t pad;
+};
+
 /* The VMM puts this at the bottom of the args region and its guest-virtual address in
  * edi/rdi when the guest starts; argv points to argc+1 hc_gptr_t (the last is 0), each
  * to a NUL-terminated string in the same region. */
@@ -231,6 +274,8 @@ struct hc_boot_info {
 	uint32_t mode;        /* 0 real, 1 protected, 2 paged 32-bit, 3 long */
 	uint32_t vcpus;       /* vCPUs sharing this address space: N with --smp, else 1 */
 	uint32_t cpl;         /* the privilege level the guest runs at: 0 or 3 */
+	uint32_t doorbell;    /* HC_PORT_DOORBELL when the console ring is offered, else 0 */
+	uint32_t pad;
 };
 
 /* The built-in hello-world guest (and the classic example's images) write
@@ -266,7 +311,11 @@ _Static_assert(sizeof(struct hc_path) == 24, "hc_path size");
 _Static_assert(sizeof(struct hc_readdir) == 32, "hc_readdir size");
 HC_ASSERT_LAYOUT(struct hc_dirent, reclen, 8);
 HC_ASSERT_LAYOUT(struct hc_dirent, name, 11);
-_Static_assert(sizeof(struct hc_boot_info) == 40, "hc_boot_info size");
+_Static_assert(sizeof(struct hc_boot_info) == 48, "hc_boot_info size");
+HC_ASSERT_LAYOUT(struct hc_boot_info, doorbell, 40);
+_Static_assert(sizeof(struct hc_ring) == 16, "hc_ring size");
+_Static_assert(sizeof(struct hc_ring_rec) == 16, "hc_ring_rec size");
+_Static_assert(sizeof(struct hc_ring_setup) == 16, "hc_ring_setup size");
 HC_ASSERT_LAYOUT(struct hc_boot_info, vcpus, 32);
 HC_ASSERT_LAYOUT(struct hc_boot_info, argv, 8);
 HC_ASSERT_LAYOUT(struct hc_boot_info, mem_size, 16);

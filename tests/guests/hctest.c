@@ -130,6 +130,38 @@ static int case_stress(int n)
 	return 0;
 }
 
+/* Every kind of console output, interleaved: with --ring and without, the VMM must
+ * print exactly the same bytes in the same order. */
+static int case_mixed(int n)
+{
+	for (int i = 0; i < n; i++) {
+		printf("display %d\n", i);
+		print_val((uint32_t)i);
+		write(1, "write(1)\n", 9);
+		putchar_e9('e');
+		putchar_e9('\n');
+	}
+	return 0;
+}
+
+/* Console writes of 64 bytes, for make bench (ring against an exit each). */
+static int case_writes(int n)
+{
+	static const char line[64] = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcde\n";
+
+	for (int i = 0; i < n; i++)
+		write(1, line, sizeof(line));
+	return 0;
+}
+
+/* Doorbell writes only, for make bench: each is handled inside KVM (KVM_IOEVENTFD). */
+static int case_doorbells(int n)
+{
+	for (int i = 0; i < n; i++)
+		outl(HC_PORT_DOORBELL, boot_info()->vcpu_id);
+	return 0;
+}
+
 /* Hypercalls as fast as the guest can make them, for make bench. */
 static int case_spincalls(int n)
 {
@@ -177,6 +209,12 @@ int main(int argc, char **argv)
 		return case_fdtable();
 	if (!strcmp(c, "stress"))
 		return case_stress(arg_num(argc, argv, 2, 1000));
+	if (!strcmp(c, "mixed"))
+		return case_mixed(arg_num(argc, argv, 2, 100));
+	if (!strcmp(c, "writes"))
+		return case_writes(arg_num(argc, argv, 2, 1000));
+	if (!strcmp(c, "doorbells"))
+		return case_doorbells(arg_num(argc, argv, 2, 1000));
 	if (!strcmp(c, "spincalls"))
 		return case_spincalls(arg_num(argc, argv, 2, 10000));
 	if (!strcmp(c, "printval")) {
