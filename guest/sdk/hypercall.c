@@ -37,10 +37,15 @@ unsigned vcpu_id(void)
 long display(const char *s)
 {
 	struct hc_display r = { .str = (hc_gptr_t)(uintptr_t)s };
-	size_t len = strlen(s);
 
-	if (len <= 0xffffffffu && !sdk_ring_put(HC_RING_DISPLAY, 0, 0, s, (uint32_t)len))
-		return (long)len;
+	/* Only the ring needs the length here: without it the VMM measures the string, so
+	 * a wild pointer gets -HC_EFAULT back instead of faulting in strlen. */
+	if (sdk_ring_active()) {
+		size_t len = strlen(s);
+
+		if (len <= 0xffffffffu && !sdk_ring_put(HC_RING_DISPLAY, 0, 0, s, (uint32_t)len))
+			return (long)len;
+	}
 	hypercall(HC_NR_DISPLAY, &r);
 	return (long)r.ret;
 }

@@ -32,6 +32,11 @@ void sdk_ring_setup(const struct hc_boot_info *bi)
 	doorbell_value = bi->vcpu_id;
 }
 
+int sdk_ring_active(void)
+{
+	return ring_on;
+}
+
 static void doorbell(void)
 {
 	outl(HC_PORT_DOORBELL, doorbell_value);
