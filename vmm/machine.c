@@ -370,8 +370,11 @@ static int outcome_status(struct machine *m, unsigned j)
 		warn_msg("vcpu%d: %s", v->id, v->why);
 		return VMM_GUEST_FAIL;
 	case VCPU_FAULT:
-		warn_msg("vcpu%d: %s (exit reason %u, KVM_EXIT_%s)", v->id, v->why,
-			 v->run->exit_reason, vcpu_exit_name(v->run->exit_reason));
+		if (v->hc.ring && atomic_load(&v->ring.broken)) /* found by the ring thread */
+			warn_msg("vcpu%d: console ring refused: %s", v->id, v->why);
+		else
+			warn_msg("vcpu%d: %s (exit reason %u, KVM_EXIT_%s)", v->id, v->why,
+				 v->run->exit_reason, vcpu_exit_name(v->run->exit_reason));
 		report_regs(stderr, v->fd);
 		return VMM_GUEST_FAULT;
 	case VCPU_RUNNING:

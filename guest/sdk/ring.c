@@ -32,6 +32,11 @@ void sdk_ring_setup(const struct hc_boot_info *bi)
 	doorbell_value = bi->vcpu_id;
 }
 
+struct hc_ring *sdk_ring(void)
+{
+	return &ring.h;
+}
+
 int sdk_ring_active(void)
 {
 	return ring_on;

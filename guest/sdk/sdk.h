@@ -10,6 +10,9 @@ void sdk_ring_setup(const struct hc_boot_info *bi);
 /* sdk_ring_active: whether the console ring is set up. */
 int sdk_ring_active(void);
 
+/* sdk_ring: the SDK's ring, for test guests that must damage it on purpose. */
+struct hc_ring *sdk_ring(void);
+
 /* sdk_ring_put: appends a record to the console ring; -1 when there is no ring (or the
  * record cannot fit it), and the caller makes the hypercall instead. */
 int sdk_ring_put(uint32_t kind, int fd, uint32_t value, const void *payload, uint32_t len);

@@ -2,6 +2,8 @@
  * (tests/vmm/hypercalls.sh) check what the VMM prints and its exit status. */
 #include <minivirt/guest.h>
 
+#include "sdk.h" /* sdk_ring(): the ring cases damage it on purpose */
+
 #if GUEST_BITS == 16
 #define BIG_MAX 8192 /* real mode: the image must stay below 0xa000 */
 #else
@@ -162,6 +164,44 @@ static int case_doorbells(int n)
 	return 0;
 }
 
+/* A hostile ring: argv[2] says how to damage the SDK's ring, then the doorbell rings.
+ * The VMM must refuse it and stop the guest; "print" before shows order still holds. */
+static int case_ringbad(int argc, char **argv)
+{
+	struct hc_ring *r = sdk_ring();
+	struct hc_ring_setup again = { .ring = (hc_gptr_t)(uintptr_t)r };
+	const char *how = argc > 2 ? argv[2] : "";
+	struct hc_ring_rec rec = { .kind = HC_RING_DISPLAY, .len = 8 };
+	uint8_t *data = (uint8_t *)(r + 1);
+
+	if (!sdk_ring_active()) {
+		hypercall(HC_NR_RING_SETUP, &again);
+		printf("no ring: setup %d\n", again.ret);
+		return 0;
+	}
+	printf("before the damage\n");
+	if (!strcmp(how, "again")) {
+		hypercall(HC_NR_RING_SETUP, &again);
+		printf("setup again: %d\n", again.ret);
+		return 0;
+	}
+	if (!strcmp(how, "indices")) {
+		r->head = r->tail + r->size + 64;
+	} else {
+		if (!strcmp(how, "len"))
+			rec.len = 0xffffff00u;
+		else if (!strcmp(how, "kind"))
+			rec.kind = 99;
+		else if (!strcmp(how, "fd"))
+			rec.kind = HC_RING_WRITE, rec.fd = 5;
+		memcpy(data + (r->head & (r->size - 1)), &rec, sizeof(rec));
+		__atomic_store_n(&r->head, r->head + 24, __ATOMIC_RELEASE);
+	}
+	outl(HC_PORT_DOORBELL, boot_info()->vcpu_id);
+	for (;;) /* the VMM stops us; printing would wait for room forever */
+		__asm__ volatile("pause");
+}
+
 /* Hypercalls as fast as the guest can make them, for make bench. */
 static int case_spincalls(int n)
 {
@@ -209,6 +249,8 @@ int main(int argc, char **argv)
 		return case_fdtable();
 	if (!strcmp(c, "stress"))
 		return case_stress(arg_num(argc, argv, 2, 1000));
+	if (!strcmp(c, "ringbad"))
+		return case_ringbad(argc, argv);
 	if (!strcmp(c, "mixed"))
 		return case_mixed(arg_num(argc, argv, 2, 100));
 	if (!strcmp(c, "writes"))

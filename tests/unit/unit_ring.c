@@ -1,0 +1,190 @@
+/* tests/unit/unit_ring.c: the console ring's set-up checks and its drain over a plain
+ * buffer standing in for guest memory: records printed in order across the wrap, tail
+ * published, and every corrupt ring refused without reading outside memory. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <minivirt/hc.h>
+
+#include "ring.h"
+
+#define MEM 0x20000ull
+#define RING 0x1000ull
+#define SIZE 4096u
+
+struct fixture {
+	struct gmem mem;
+	struct ring r;
+	char *out;
+	size_t len;
+};
+
+static struct hc_ring *hdr(struct fixture *f)
+{
+	return (struct hc_ring *)(f->mem.host + RING);
+}
+
+static int fx_setup(void **state)
+{
+	struct fixture *f = calloc(1, sizeof(*f));
+
+	f->mem = (struct gmem){ .host = calloc(1, MEM), .size = MEM };
+	hdr(f)->size = SIZE;
+	f->r.out = open_memstream(&f->out, &f->len);
+	f->r.view = (struct gview){ .mem = &f->mem, .fmt = PT_NONE };
+	f->r.gva = RING;
+	f->r.size = SIZE;
+	f->r.active = true;
+	*state = f;
+	return 0;
+}
+
+static int fx_teardown(void **state)
+{
+	struct fixture *f = *state;
+
+	fclose(f->r.out);
+	free(f->out);
+	free(f->mem.host);
+	free(f);
+	return 0;
+}
+
+/* Appends a record as a guest would (wrapping at the end of data). */
+static void put(struct fixture *f, uint32_t kind, int fd, uint32_t value, const char *s)
+{
+	struct hc_ring *h = hdr(f);
+	uint32_t len = s ? (uint32_t)strlen(s) : 0;
+	struct hc_ring_rec rec = { kind, len, fd, value };
+	uint8_t bytes[16 + 256];
+
+	memcpy(bytes, &rec, 16);
+	if (len)
+		memcpy(bytes + 16, s, len);
+	for (uint32_t i = 0; i < 16 + len; i++)
+		h->data[(h->head + i) & (SIZE - 1)] = bytes[i];
+	h->head += HC_RING_REC_SIZE(len);
+}
+
+static void expect_printed(struct fixture *f, const char *want)
+{
+	fflush(f->r.out);
+	assert_int_equal(f->len, strlen(want));
+	assert_memory_equal(f->out, want, f->len);
+}
+
+static void test_validate(void **state)
+{
+	struct fixture *f = *state;
+	uint32_t size = 0;
+
+	assert_int_equal(ring_validate_setup(&f->r.view, RING, &size), 0);
+	assert_int_equal(size, SIZE);
+	hdr(f)->size = 3000; /* not a power of two */
+	assert_int_equal(ring_validate_setup(&f->r.view, RING, &size), -HC_EINVAL);
+	hdr(f)->size = 2048; /* too small */
+	assert_int_equal(ring_validate_setup(&f->r.view, RING, &size), -HC_EINVAL);
+	hdr(f)->size = 1u << 21; /* too large */
+	assert_int_equal(ring_validate_setup(&f->r.view, RING, &size), -HC_EINVAL);
+	hdr(f)->size = SIZE;
+	assert_int_equal(ring_validate_setup(&f->r.view, RING + 4, &size), -HC_EINVAL); /* aligned */
+	/* A header inside memory whose data runs past its end. */
+	((struct hc_ring *)(f->mem.host + MEM - 16))->size = SIZE;
+	assert_int_equal(ring_validate_setup(&f->r.view, MEM - 16, &size), -HC_EFAULT);
+	assert_int_equal(ring_validate_setup(&f->r.view, MEM + 4096, &size), -HC_EFAULT);
+}
+
+static void test_drain_in_order_across_wrap(void **state)
+{
+	struct fixture *f = *state;
+	struct hc_ring *h = hdr(f);
+
+	/* Start near the end so records wrap around the data area. */
+	h->head = h->tail = SIZE - 24;
+	put(f, HC_RING_DISPLAY, 0, 0, "first record wraps\n");
+	put(f, HC_RING_PRINT_VAL, 0, 4294967295u, NULL);
+	put(f, HC_RING_WRITE, 1, 0, "write(1)\n");
+	assert_int_equal(ring_drain(&f->r), 0);
+	expect_printed(f, "first record wraps\n4294967295\nwrite(1)\n");
+	assert_int_equal(h->tail, h->head); /* consumed and published */
+	assert_int_equal(f->r.records, 3);
+	assert_int_equal(ring_drain(&f->r), 0); /* empty: nothing more */
+	expect_printed(f, "first record wraps\n4294967295\nwrite(1)\n");
+}
+
+/* A corrupt ring: -1, broken, the guest-visible error flag, a reason; nothing printed. */
+static void refused(struct fixture *f, const char *why)
+{
+	assert_int_equal(ring_drain(&f->r), -1);
+	assert_true(atomic_load(&f->r.broken));
+	assert_int_equal(hdr(f)->error, 1);
+	assert_non_null(strstr(f->r.why, why));
+	fflush(f->r.out);
+	assert_int_equal(f->len, 0);
+	assert_int_equal(ring_drain(&f->r), -1); /* stays refused */
+}
+
+static void test_bad_indices(void **state)
+{
+	struct fixture *f = *state;
+
+	hdr(f)->head = hdr(f)->tail + SIZE + 8;
+	refused(f, "indices out of range");
+}
+
+static void test_bad_length(void **state)
+{
+	struct fixture *f = *state;
+	struct hc_ring_rec rec = { HC_RING_DISPLAY, 0xfffffff0u, 0, 0 };
+
+	memcpy(hdr(f)->data, &rec, sizeof(rec));
+	hdr(f)->head = 32;
+	refused(f, "record of 4294967280 bytes");
+}
+
+static void test_cut_header(void **state)
+{
+	struct fixture *f = *state;
+
+	hdr(f)->head = 8; /* half a record header */
+	refused(f, "cut short");
+}
+
+static void test_bad_kind_and_fd(void **state)
+{
+	struct fixture *f = *state;
+
+	put(f, 77, 0, 0, "x");
+	refused(f, "unknown kind 77");
+}
+
+static void test_bad_fd(void **state)
+{
+	struct fixture *f = *state;
+
+	put(f, HC_RING_WRITE, 3, 0, "to a file");
+	refused(f, "fd 3");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_validate, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_drain_in_order_across_wrap, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_bad_indices, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_bad_length, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_cut_header, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_bad_kind_and_fd, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_bad_fd, fx_setup, fx_teardown),
+	};
+
+	return cmocka_run_group_tests_name("ring", tests, NULL, NULL);
+}
