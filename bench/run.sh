@@ -73,3 +73,28 @@ awk -F, -v calls=$calls 'NR == 1 { next }
 		printf "  2 vCPUs: %8.0f hypercalls/s: %.2fx\n", two, two / one
 		printf "goal: 2 vCPUs >= 1.80x the hypercalls/s of 1: %.2fx (%s)\n", two / one, (two / one >= 1.8 ? "met" : "NOT met")
 	}' "$csv"
+
+# The console ring against an exit per call: the round trip of one exit to the VMM (a
+# get_num_exits hypercall), of one KVM_IOEVENTFD doorbell (handled in the kernel), and
+# 64-byte console writes, each through an exit or through the ring. Fixed costs (an
+# empty run) are subtracted.
+n=20000
+g="$B/guests/64/hctest.elf"
+echo
+echo "bench: exits, doorbells and 64-byte writes, $n each, $((RUNS / 6)) runs each"
+hyperfine -N --style basic --warmup 1 --runs $((RUNS / 6)) --export-csv "$csv" \
+	-n "empty" "$B/kvm-hello-world --ring $g spincalls 1" \
+	-n "exit" "$B/kvm-hello-world $g spincalls $n" \
+	-n "doorbell" "$B/kvm-hello-world --ring $g doorbells $n" \
+	-n "write exit" "$B/kvm-hello-world $g writes $n" \
+	-n "write ring" "$B/kvm-hello-world --ring $g writes $n" \
+	>/dev/null 2>"$csv.err" || { cat "$csv.err"; exit 1; }
+awk -F, -v n=$n 'NR == 1 { next }
+	{ t[$1] = $4 }
+	END {
+		e = (t["exit"] - t["empty"]) / n * 1e6; d = (t["doorbell"] - t["empty"]) / n * 1e6
+		we = (t["write exit"] - t["empty"]) / n * 1e6; wr = (t["write ring"] - t["empty"]) / n * 1e6
+		printf "  exit to the VMM and back: %6.2f us;  ioeventfd doorbell: %6.2f us (%.1fx cheaper)\n", e, d, e / d
+		printf "  64-byte console write: %6.2f us through an exit, %6.2f us through the ring: %.1fx\n", we, wr, we / wr
+		printf "goal: the ring moves small writes >= 5x faster than an exit each: %.1fx (%s)\n", we / wr, (we / wr >= 5 ? "met" : "NOT met")
+	}' "$csv"
