@@ -150,11 +150,24 @@ $(BUILD)/bench/%: bench/%.c
 	@echo "  CC      $<"
 	$(Q)$(CC) $(CPPFLAGS_ALL) $(CFLAGS) $(WARN) $(LDFLAGS) -o $@ $<
 
+# The VMM built with ThreadSanitizer: `make check` runs the concurrent tests (several
+# vCPUs, the console ring) with it (tests/tsan/).
+TSAN_OBJS := $(VMM_SRCS:%.c=$(BUILD)/tsan/%.o) $(BUILD)/vmm/guests.o
+
+$(BUILD)/tsan/%.o: %.c
+	@mkdir -p $(dir $@)
+	@echo "  CC-TSAN $<"
+	$(Q)$(CC) $(CPPFLAGS_ALL) -O1 -g -fsanitize=thread $(WARN) -c -o $@ $<
+
+$(BUILD)/tsan/kvm-hello-world: $(TSAN_OBJS)
+	@echo "  LD-TSAN $@"
+	$(Q)$(CC) -fsanitize=thread -o $@ $^ $(LDLIBS)
+
 demo: $(BUILD)/kvm-hello-world
 	./$(BUILD)/kvm-hello-world -l
 
-check: all $(UNIT_BINS) $(BUILD)/fuzz/fuzz_hc
-	sh tests/run.sh unit vmm fuzzsuite
+check: all $(UNIT_BINS) $(BUILD)/fuzz/fuzz_hc $(BUILD)/tsan/kvm-hello-world
+	sh tests/run.sh unit vmm fuzzsuite tsan
 
 bench: all
 	sh scripts/deps.sh bench

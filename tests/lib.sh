@@ -8,7 +8,7 @@
 
 T_ROOT=$(cd "$(dirname "$0")/../.." && pwd)  # test files live in tests/SUITE/
 T_BUILD=${MINIVIRT_BUILD:-$T_ROOT/build}
-T_FILE=$(basename "$0" .sh)
+T_FILE=${MINIVIRT_T_PREFIX:-}$(basename "$0" .sh)
 T_N=0
 T_FAILED=0
 T_TMP=$(mktemp -d "${TMPDIR:-/tmp}/minivirt-test.XXXXXX")

@@ -54,6 +54,7 @@ void vcpu_signals_init(void)
 void vcpu_create(struct vcpu *v, struct vm *vm, int id)
 {
 	memset(v, 0, sizeof(*v));
+	pthread_mutex_init(&v->kick_lock, NULL);
 	v->id = id;
 	v->fd = (int)RETRY_EINTR(ioctl(vm->vm_fd, KVM_CREATE_VCPU, (unsigned long)id));
 	if (v->fd < 0)
@@ -287,10 +288,13 @@ int vcpu_start(struct vcpu *v, pthread_t waiter, atomic_uint *done)
 
 	v->waiter = waiter;
 	v->done = done;
+	/* Under kick_lock: the ring thread may kick this vCPU as soon as it runs. */
+	pthread_mutex_lock(&v->kick_lock);
 	err = pthread_create(&v->thread, NULL, vcpu_thread, v);
+	v->started = !err;
+	pthread_mutex_unlock(&v->kick_lock);
 	if (err)
 		return err;
-	v->started = true;
 	snprintf(name, sizeof(name), "vcpu-%d", v->id);
 	pthread_setname_np(v->thread, name);
 	return 0;
@@ -301,15 +305,24 @@ void vcpu_stop(struct vcpu *v)
 	atomic_store(&v->stop, true);
 	/* immediate_exit catches the window between the stop check and KVM_RUN. */
 	__atomic_store_n(&v->run->immediate_exit, 1, __ATOMIC_RELAXED);
-	if (v->started)
+	pthread_mutex_lock(&v->kick_lock);
+	if (v->started) /* until vcpu_join: an exited thread's id stays valid till then */
 		pthread_kill(v->thread, SIG_KICK);
+	pthread_mutex_unlock(&v->kick_lock);
 }
 
 void vcpu_join(struct vcpu *v)
 {
-	if (v->started)
-		pthread_join(v->thread, NULL);
+	bool started;
+
+	/* No kick after this point; joining outside the lock, as the vCPU thread may need
+	 * the ring lock, which the ring thread holds while it kicks. */
+	pthread_mutex_lock(&v->kick_lock);
+	started = v->started;
 	v->started = false;
+	pthread_mutex_unlock(&v->kick_lock);
+	if (started)
+		pthread_join(v->thread, NULL);
 }
 
 static void ring_broken(void *arg)

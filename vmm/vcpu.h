@@ -42,7 +42,9 @@ struct vcpu {
 	pthread_t waiter;          /* gets SIGUSR2 when the loop ends */
 	atomic_uint *done;         /* counts the vCPUs whose loop ended */
 	struct con_stream *con;    /* its console stream with several vCPUs, else NULL */
-	bool started;              /* thread was created */
+	bool started;              /* thread created and not yet joined (under kick_lock) */
+	pthread_mutex_t kick_lock; /* orders kicks (from the main and ring threads) with
+				    * the thread's creation and join */
 	atomic_bool stop;          /* asks the loop to return at its next check */
 	enum vcpu_outcome outcome; /* why the loop ended */
 	char why[320];             /* a one-line explanation for FAULT, GUEST_FAIL, ERROR */
