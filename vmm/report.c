@@ -226,11 +226,16 @@ void report_stats(FILE *f, const struct vcpu *v)
 		fprintf(f, "files: %" PRIu64 " bytes read, %" PRIu64 " bytes written\n",
 			v->hc.stats.read_bytes, v->hc.stats.write_bytes);
 	}
-	if (v->hc.ring)
+	if (v->hc.ring) { /* its thread still runs: read under its lock */
+		struct ring *r = (struct ring *)&v->ring;
+
+		pthread_mutex_lock(&r->lock);
 		fprintf(f, "console ring: %s; %" PRIu64 " records, %" PRIu64 " bytes, %" PRIu64
 			" doorbell wake-ups of the ring thread (no exit to the VMM)\n",
-			v->ring.active ? "set up by the guest" : "offered, not used", v->ring.records,
-			v->ring.bytes, v->ring.wakeups);
+			r->active ? "set up by the guest" : "offered, not used", r->records, r->bytes,
+			r->wakeups);
+		pthread_mutex_unlock(&r->lock);
+	}
 	if (v->stats.interrupted)
 		fprintf(f, "KVM_RUN interrupted by a signal: %" PRIu64 " times\n", v->stats.interrupted);
 

@@ -135,8 +135,8 @@ static void *ring_thread(void *arg)
 	while (!atomic_load(&r->quit)) {
 		if (read(r->efd, &n, sizeof(n)) < 0 && errno != EINTR)
 			break;
-		r->wakeups++;
 		pthread_mutex_lock(&r->lock);
+		r->wakeups++;
 		if (ring_drain(r) && r->on_broken)
 			r->on_broken(r->arg); /* the guest may be waiting for room: stop it */
 		if (r->con)
