@@ -44,7 +44,7 @@ static uint64_t place_tables(struct layout *l, uint64_t at)
 		unsigned m;
 
 		l->spec.kernel_start = at - n * PAGE_SIZE;
-		l->spec.kernel_end = l->reg[REG_GDT].gpa + l->reg[REG_GDT].size;
+		l->spec.kernel_end = l->reg[REG_XSTACK].gpa + l->reg[REG_XSTACK].size;
 		m = pt_tables_for(&l->spec);
 		if (m <= n)
 			break;
@@ -92,10 +92,14 @@ int layout_plan_ex(const struct layout_req *req, struct layout *l, char *err, si
 	at -= stacks * LAYOUT_ARGS_SIZE;
 	l->reg[REG_ARGS] = (struct region){ "args", at, stacks * LAYOUT_ARGS_SIZE };
 	if (mode != MODE_REAL)
+		at -= stacks * LAYOUT_XSTACK_SIZE;
+	l->reg[REG_XSTACK] = (struct region){ "xstack", at,
+					      mode != MODE_REAL ? stacks * LAYOUT_XSTACK_SIZE : 0 };
+	if (mode != MODE_REAL)
 		at -= LAYOUT_GDT_SIZE;
 	l->reg[REG_GDT] = (struct region){ "gdt", at, mode != MODE_REAL ? LAYOUT_GDT_SIZE : 0 };
 	at = place_tables(l, at);
-	/* At 64 KiB the VMM's regions take at most 12 pages, leaving the image 16 KiB. */
+	/* At 64 KiB the VMM's regions take at most 13 pages, leaving the image 12 KiB. */
 	l->image_limit = at;
 	l->reg[REG_IMAGE] = (struct region){ "image", LAYOUT_IMAGE_GPA, at - LAYOUT_IMAGE_GPA };
 	l->reg[REG_RESULT] = (struct region){ "result", LAYOUT_RESULT_GPA, 8 };

@@ -7,13 +7,16 @@
  *   0x00000400  result       inside the image area: the classic guest writes 42 here
  *   ...
  *   sys - n*4K  page tables  -p: PD (+PT); -l: PML4, PDPT, one PD per GiB (+PT)
- *   ...         gdt          one page: null, code and data descriptors (not in real mode)
+ *   ...         gdt          one page: GDT, TSS descriptor, IDT of 32 exception gates and
+ *                            their stubs, which report an exception to the VMM
+ *   ...         xstack       a page per vCPU: its TSS, and the stack exceptions use
  *   top-20K     args         one page: struct hc_boot_info, argv[] and the strings
  *   top-16K     stack        16 KiB, growing down from the top of memory
  *
  * In real mode "top" is 0xf000: all segments have base 0 (C code assumes SS = DS), so
  * the stack and args must sit below 64 KiB with a top that fits SP; there are no page
- * tables or GDT. */
+ * tables, GDT, IDT or exception stacks. Everything from the tables to the exception
+ * stacks is supervisor-only for a ring-3 guest. */
 #ifndef VMM_LAYOUT_H
 #define VMM_LAYOUT_H
 
@@ -34,6 +37,12 @@ enum cpu_mode {
 #define LAYOUT_STACK_SIZE 0x4000ull
 #define LAYOUT_ARGS_SIZE 0x1000ull
 #define LAYOUT_GDT_SIZE 0x1000ull
+#define LAYOUT_XSTACK_SIZE 0x1000ull
+/* Inside the gdt page: */
+#define LAYOUT_GDT_OFF 0x0     /* 7 slots: null, kcode, kdata, ucode, udata, TSS (2) */
+#define LAYOUT_IDT_OFF 0x100   /* 32 gates, 16 bytes each in long mode (8 in 32-bit) */
+#define LAYOUT_STUBS_OFF 0x400 /* 32 stubs of 16 bytes */
+#define LAYOUT_TRAP_VECTORS 32
 #define LAYOUT_MEM_MIN (64ull << 10)
 #define LAYOUT_REAL_TOP 0xf000ull
 /* Below 4 GiB minus the pages KVM/VMX keeps for real mode (TSS, identity map), and
@@ -47,7 +56,7 @@ struct region {
 	uint64_t size;    /* bytes; 0 when the region is absent in this mode */
 };
 
-enum { REG_IMAGE, REG_RESULT, REG_TABLES, REG_GDT, REG_ARGS, REG_STACK, REG_COUNT };
+enum { REG_IMAGE, REG_RESULT, REG_TABLES, REG_GDT, REG_XSTACK, REG_ARGS, REG_STACK, REG_COUNT };
 
 struct layout {
 	enum cpu_mode mode;

@@ -215,7 +215,7 @@ static void build(struct machine *m)
 			gmem_write32(&in->mem, boot + offsetof(struct hc_boot_info, doorbell),
 				     HC_PORT_DOORBELL);
 		}
-		if (x86_setup_vcpu(v->fd, &m->lay, &in->pt, layout_stack_top(&m->lay, slot), boot,
+		if (x86_setup_vcpu(v->fd, &m->lay, slot, &in->pt, layout_stack_top(&m->lay, slot), boot,
 				   &m->xs[j], err, sizeof(err)) == -ENOTSUP)
 			die(VMM_UNSUPPORTED, "%s is not supported by this host's KVM%s",
 			    mode_phrase(cfg->mode), cfg->mode == MODE_LONG ? "" : "; use -l");
@@ -370,9 +370,13 @@ static int outcome_status(struct machine *m, unsigned j)
 		warn_msg("vcpu%d: %s", v->id, v->why);
 		return VMM_GUEST_FAIL;
 	case VCPU_FAULT:
-		if (v->hc.ring && atomic_load(&v->ring.broken)) /* found by the ring thread */
+		if (v->hc.ring && atomic_load(&v->ring.broken)) { /* found by the ring thread */
 			warn_msg("vcpu%d: console ring refused: %s", v->id, v->why);
-		else
+		} else if (v->trapped) { /* the registers of the faulting code, not the stub */
+			warn_msg("vcpu%d: %s", v->id, v->why);
+			report_trap_regs(stderr, v->fd, &v->trap);
+			return VMM_GUEST_FAULT;
+		} else
 			warn_msg("vcpu%d: %s (exit reason %u, KVM_EXIT_%s)", v->id, v->why,
 				 v->run->exit_reason, vcpu_exit_name(v->run->exit_reason));
 		report_regs(stderr, v->fd);

@@ -66,7 +66,12 @@ static void layout_regions(FILE *f, const struct vm *vm, const struct layout *l,
 				l->stacks > 1 ? " (a page per vCPU)" : "");
 			break;
 		case REG_GDT:
-			fprintf(f, "null; kernel code 0x08, data 0x10; user code 0x1b, data 0x23\n");
+			fprintf(f, "GDT (kernel code 0x08, data 0x10, user 0x1b/0x23, TSS 0x28), "
+				"IDT and exception stubs\n");
+			break;
+		case REG_XSTACK:
+			fprintf(f, "TSS (I/O bitmap: the ABI's ports) and exception stack%s\n",
+				l->stacks > 1 ? ", a page per vCPU" : "");
 			break;
 		case REG_TABLES:
 			fprintf(f, "%u table%s of 4 KiB\n", x->pt.tables, x->pt.tables == 1 ? "" : "s");
@@ -276,6 +281,9 @@ void report_regs(FILE *f, int vcpu_fd)
 		s.cr3, s.cr4, s.efer);
 	fprintf(f, "  cs=0x%x (base 0x%llx, %s) ss=0x%x ds=0x%x\n", s.cs.selector, s.cs.base,
 		s.cs.l ? "64-bit" : s.cs.db ? "32-bit" : "16-bit", s.ss.selector, s.ds.selector);
+	if (s.cs.base == 0xffff0000 && r.rip == 0xfff0) /* the architectural reset state */
+		fprintf(f, "  (these are reset values: KVM reset the vCPU after the shutdown, as it "
+			"does on AMD SVM; the state at the fault is lost)\n");
 }
 
 void report_stats_all(FILE *f, const struct vcpu *v, unsigned n)
@@ -290,4 +298,24 @@ void report_stats_all(FILE *f, const struct vcpu *v, unsigned n)
 	if (n > 1)
 		fprintf(f, "== all %u vCPUs: %" PRIu64 " exits, %" PRIu64 " of them hypercalls ==\n", n,
 			exits, hcs);
+}
+
+void report_trap_regs(FILE *f, int vcpu_fd, const struct trap *t)
+{
+	struct kvm_regs r;
+	struct kvm_sregs s;
+
+	if (ioctl(vcpu_fd, KVM_GET_REGS, &r) < 0 || ioctl(vcpu_fd, KVM_GET_SREGS, &s) < 0) {
+		fprintf(f, "  (registers unavailable: %s)\n", strerror(errno));
+		return;
+	}
+	fprintf(f, "  rip=0x%016" PRIx64 " rsp=0x%016" PRIx64 " rflags=0x%08" PRIx64
+		"  (from the exception frame)\n", t->rip, t->rsp, t->rflags);
+	fprintf(f, "  rax=0x%016llx rbx=0x%016llx rcx=0x%016llx rdx=0x%016llx\n", r.rax, r.rbx,
+		r.rcx, r.rdx);
+	fprintf(f, "  rsi=0x%016llx rdi=0x%016llx rbp=0x%016llx\n", r.rsi, r.rdi, r.rbp);
+	fprintf(f, "  cr0=0x%llx cr2=0x%llx cr3=0x%llx cr4=0x%llx efer=0x%llx\n", s.cr0, s.cr2,
+		s.cr3, s.cr4, s.efer);
+	fprintf(f, "  cs=0x%" PRIx64 " ss=0x%" PRIx64 "%s\n", t->cs, t->ss,
+		t->has_error ? "" : "  (no error code for this vector)");
 }

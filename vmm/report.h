@@ -29,4 +29,8 @@ void report_stats_all(FILE *f, const struct vcpu *v, unsigned n);
 /* report_regs: prints vCPU fd's general, segment and control registers. */
 void report_regs(FILE *f, int vcpu_fd);
 
+/* report_trap_regs: the registers of the code that took exception t: rip, rsp and
+ * rflags from its frame, the others as the stub left them (it changes none). */
+void report_trap_regs(FILE *f, int vcpu_fd, const struct trap *t);
+
 #endif

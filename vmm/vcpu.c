@@ -9,6 +9,7 @@
 
 #include <minivirt/hc.h>
 
+#include "traps.h"
 #include "util.h"
 
 #define SIG_KICK SIGUSR1 /* interrupts KVM_RUN in the vCPU thread */
@@ -145,6 +146,28 @@ static enum vcpu_outcome handle_hypercall(struct vcpu *v)
 	return VCPU_FAULT;
 }
 
+/* The guest's exception reached the VMM's stub: decode the frame it pushed. */
+static enum vcpu_outcome handle_trap(struct vcpu *v)
+{
+	struct kvm_sregs sregs;
+	struct kvm_regs regs;
+	struct gview view;
+
+	if (ioctl(v->fd, KVM_GET_REGS, &regs) < 0 || ioctl(v->fd, KVM_GET_SREGS, &sregs) < 0) {
+		snprintf(v->why, sizeof(v->why), "reading the registers failed: %s", strerror(errno));
+		return VCPU_ERROR;
+	}
+	if (gva_view(&view, v->mem, sregs.cr0, sregs.cr3, sregs.cr4, sregs.efer) ||
+	    traps_decode(&view, (sregs.efer >> 10) & 1, regs.rsp, sregs.cr2, &v->trap)) {
+		snprintf(v->why, sizeof(v->why), "an exception, whose frame at 0x%llx is unreadable",
+			 regs.rsp);
+		return VCPU_FAULT;
+	}
+	v->trapped = true;
+	traps_describe(&v->trap, v->why, sizeof(v->why));
+	return VCPU_FAULT;
+}
+
 /* Port I/O: the console port, a hypercall, or an exit the VMM does not handle. */
 static enum vcpu_outcome handle_io(struct vcpu *v)
 {
@@ -154,6 +177,8 @@ static enum vcpu_outcome handle_io(struct vcpu *v)
 
 	if (is_hypercall_port(r->io.port))
 		return handle_hypercall(v);
+	if (r->io.port == HC_PORT_TRAP && r->io.direction == KVM_EXIT_IO_OUT)
+		return handle_trap(v);
 	if (r->io.port != HC_PORT_CONSOLE || r->io.direction != KVM_EXIT_IO_OUT ||
 	    r->io.size != 1) {
 		snprintf(v->why, sizeof(v->why), "unhandled I/O: %s port 0x%x, %u byte(s) x %u",

@@ -10,6 +10,7 @@
 
 #include "console.h"
 #include "hc.h"
+#include "traps.h"
 #include "vm.h"
 
 #define VCPU_EXIT_REASONS 64 /* KVM_EXIT_* values counted individually */
@@ -51,6 +52,8 @@ struct vcpu {
 	struct gmem *mem;          /* the VM's memory, for hypercalls */
 	bool sync_sregs;           /* KVM_CAP_SYNC_REGS: sregs arrive in kvm_run at each exit */
 	struct hc_ctx hc;          /* hypercall state: the guest's view, console, statistics */
+	bool trapped;              /* the guest's exception reached the VMM: see trap */
+	struct trap trap;          /* its vector, error code and faulting context */
 	struct files files;        /* this guest's fd table (hc.files points here) */
 	struct ring ring;          /* the console ring with --ring (hc.ring points here) */
 	struct vcpu_stats stats;   /* counted by the loop, read after it ends */

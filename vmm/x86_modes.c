@@ -6,6 +6,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 
+#include "traps.h"
 #include "util.h"
 
 #define CR0_PE (1ull << 0)
@@ -93,6 +94,7 @@ void x86_build(struct gmem *mem, const struct layout *l, uint64_t phys, struct p
 	gmem_write64(mem, gdt + SEL_DATA, gdt_entry(&data));
 	gmem_write64(mem, gdt + (SEL_UCODE & ~3), gdt_entry(&ucode));
 	gmem_write64(mem, gdt + (SEL_UDATA & ~3), gdt_entry(&udata));
+	traps_build(mem, l); /* the TSS descriptor, the IDT and its stubs */
 	if (l->pt_fmt == PT_NONE)
 		return;
 	spec.phys = phys;
@@ -111,9 +113,8 @@ static void protected_sregs(const struct layout *l, struct kvm_sregs *sr)
 		data = user_segment(data, SEL_UDATA);
 	}
 	sr->gdt.base = l->reg[REG_GDT].gpa; /* a linear address: paging maps it */
-	sr->gdt.limit = GDT_ENTRIES * 8 - 1;
-	sr->idt.base = 0; /* no IDT: an exception becomes a triple fault, reported by the VMM */
-	sr->idt.limit = 0;
+	/* null, 4 code/data, then the TSS descriptor: 16 bytes in long mode */
+	sr->gdt.limit = (uint16_t)(GDT_ENTRIES * 8 + (l->mode == MODE_LONG ? 16 : 8) - 1);
 	sr->cs = code;
 	set_data_segments(sr, data);
 	sr->cr0 = CR0_PE | CR0_MP | CR0_ET | CR0_NE | CR0_WP;
@@ -121,13 +122,13 @@ static void protected_sregs(const struct layout *l, struct kvm_sregs *sr)
 	sr->efer = 0;
 }
 
-int x86_setup_vcpu(int vcpu_fd, const struct layout *l, const struct pt_built *pt, uint64_t rsp,
-		   uint64_t rdi, struct x86_setup *out, char *why, size_t whylen)
+int x86_setup_vcpu(int vcpu_fd, const struct layout *l, unsigned slot, const struct pt_built *pt,
+		   uint64_t rsp, uint64_t rdi, struct x86_setup *out, char *why, size_t whylen)
 {
 	struct kvm_sregs sr, back;
-	/* rflags bit 1 is always set; IOPL 3 lets a user-mode guest use port I/O, the
-	 * hypercalls, without any other privilege. */
-	struct kvm_regs regs = { .rflags = 2 | (l->user ? 3u << 12 : 0), .rip = l->entry,
+	/* rflags bit 1 is always set. IOPL stays 0: a ring-3 guest reaches its ports through
+	 * the TSS's I/O bitmap (traps.c), which kvm_pvm honours too (it clears IOPL). */
+	struct kvm_regs regs = { .rflags = 2, .rip = l->entry,
 				 .rsp = rsp, .rdi = rdi };
 
 	memset(out, 0, sizeof(*out));
@@ -142,6 +143,7 @@ int x86_setup_vcpu(int vcpu_fd, const struct layout *l, const struct pt_built *p
 		sr.cr4 = sr.efer = 0;
 	} else {
 		protected_sregs(l, &sr);
+		traps_sregs(l, slot, &sr); /* exceptions reach the VMM's stubs */
 	}
 	if (l->pt_fmt != PT_NONE) {
 		sr.cr3 = pt->root;

@@ -17,11 +17,12 @@ struct x86_setup {
  * built (root is guest-physical). Once per address space. Dies on failure. */
 void x86_build(struct gmem *mem, const struct layout *l, uint64_t phys, struct pt_built *pt);
 
-/* x86_setup_vcpu: loads vcpu_fd's registers for l's mode (ring 3 when l->user), with
+/* x86_setup_vcpu: loads vcpu_fd's registers for l's mode (ring 3 when l->user), its IDT
+ * and TSS (slot: its exception stack, one per vCPU sharing the memory), with
  * CR3 = pt->root, rip = l->entry, rsp and rdi (the boot info). Returns 0; or -ENOTSUP
  * when this host's KVM refuses the mode (the control registers read back differ), with
  * the registers in why. Dies on other failures. */
-int x86_setup_vcpu(int vcpu_fd, const struct layout *l, const struct pt_built *pt, uint64_t rsp,
-		   uint64_t rdi, struct x86_setup *out, char *why, size_t whylen);
+int x86_setup_vcpu(int vcpu_fd, const struct layout *l, unsigned slot, const struct pt_built *pt,
+		   uint64_t rsp, uint64_t rdi, struct x86_setup *out, char *why, size_t whylen);
 
 #endif

@@ -21,6 +21,10 @@
  * writes that byte to its standard output (the Bochs/QEMU debug-console port). */
 #define HC_PORT_CONSOLE 0xE9
 
+/* The VMM's exception stubs write to this port (an 8-bit `out`): the VMM then reports the
+ * guest's exception (vector, error code, faulting rip) and stops it. */
+#define HC_PORT_TRAP 0xEB
+
 /* Hypercall nr is a 32-bit `out` to port HC_PORT_BASE + nr; the HC_PORT_COUNT ports from
  * HC_PORT_BASE are all hypercall ports, so a number the VMM lacks is named as such. */
 #define HC_PORT_BASE 0x500

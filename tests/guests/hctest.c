@@ -104,8 +104,8 @@ static int case_poke(int argc, char **argv)
 	}
 	/* Just past its memory: guest-physically, the next instance's slice. */
 	target = (volatile uint32_t *)(uintptr_t)(bi->mem_size + 0x1000);
-	if (argc > 3 && !strcmp(argv[3], "tables")) /* the args page's neighbours below */
-		target = (volatile uint32_t *)(uintptr_t)((uintptr_t)bi - 0x2000);
+	if (argc > 3 && !strcmp(argv[3], "tables")) /* below args, xstack and gdt pages */
+		target = (volatile uint32_t *)(uintptr_t)((uintptr_t)bi - 0x3000);
 	printf("instance %u: writing to 0x%lx\n", (unsigned)bi->vcpu_id, (unsigned long)(uintptr_t)target);
 	*target = 0xbad;
 	printf("instance %u: the write went through\n", (unsigned)bi->vcpu_id);
@@ -286,6 +286,15 @@ int main(int argc, char **argv)
 		outb(HC_PORT_BASE + HC_NR_PRINT_VAL, 1);
 		return 0;
 	}
+	if (!strcmp(c, "ud2"))
+		__asm__ volatile("ud2");
+	if (!strcmp(c, "div0")) {
+		volatile unsigned zero = 0;
+
+		return (int)(100u / zero);
+	}
+	if (!strcmp(c, "read")) /* a read of argv[2] */
+		return (int)*(volatile uint32_t *)(uintptr_t)arg_num(argc, argv, 2, 0);
 	if (!strcmp(c, "assert"))
 		GUEST_ASSERT(argc == 99);
 	if (!strcmp(c, "exit"))

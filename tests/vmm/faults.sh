@@ -68,7 +68,32 @@ stop_by() { # stop_by SIGNAL NUMBER
 t_sigterm() { need_kvm; stop_by TERM 15; }
 t_sighup() { need_kvm; stop_by HUP 1; }
 
+# A guest's exceptions reach the VMM's IDT stubs: named, with the faulting rip and the
+# registers of the code that took them, on every platform (no triple fault, which AMD SVM
+# answers by resetting the vCPU).
+m_traps() { # m_traps FLAG BITS CPL
+	hc="$(guest_elf "$2" hctest)"
+	run "$KHW" "$1" --cpl "$3" "$hc" ud2
+	expect_rc 122 && expect_err "invalid opcode (#UD, vector 6) at rip 0x" &&
+		expect_err "in ring $3" || return 1
+	run "$KHW" "$1" --cpl "$3" "$hc" div0
+	expect_rc 122 && expect_err "divide error (#DE, vector 0) at rip 0x" || return 1
+	if [ "$1" != -s ]; then # paging: an unmapped read is a page fault
+		run "$KHW" "$1" --cpl "$3" "$hc" read 0x30000000
+		expect_rc 122 && expect_err "page fault (#PF, vector 14)" &&
+			expect_err "read of 0x30000000, not mapped" && expect_err "cr2=0x30000000" || return 1
+	fi
+}
+t_traps() {
+	need_kvm
+	for mb in -l:64 -s:32; do
+		for cpl in 3 0; do m_traps "${mb%%:*}" "${mb##*:}" $cpl || { fail "${mb%%:*} --cpl $cpl"; return 1; }; done
+	done
+	[ "$T_PLATFORM" = pvm ] || m_traps -p 32 3
+}
+
 t "triple fault in -l and -s: KVM_EXIT_SHUTDOWN, registers, status 122" t_triple_fault
+t "exceptions (#UD, #DE, #PF) in ring 3 and 0: named, with the faulting rip" t_traps
 t "triple fault in real mode (platform-specific)" t_triple_fault_real
 t "unhandled port: named, registers, status 122" t_unhandled_port
 t "a wrong result word fails its check with status 1" t_wrong_result

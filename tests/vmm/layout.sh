@@ -9,7 +9,7 @@ t_addresses() { # every region's hva = memory hva + its gpa
 	run "$KHW" --layout
 	expect_rc 0 || return 1
 	base=$((0x$(hex "$(field "$OUT" 'anonymous mmap at hva')" 'hva')))
-	for r in image result 'page tables' gdt args stack; do
+	for r in image result 'page tables' gdt xstack args stack; do
 		line=$(field "$OUT" "^  $r +gpa")
 		gpa=$((0x$(hex "$line" gpa))); hva=$((0x$(hex "$line" hva)))
 		[ $((base + gpa)) -eq "$hva" ] || { fail "$r: hva 0x$(hex "$line" hva) != base + gpa"; return 1; }
@@ -18,11 +18,12 @@ t_addresses() { # every region's hva = memory hva + its gpa
 		expect_out "rip=0x0 rsp=0x200000"
 }
 
-# The VMM's regions, from the top: stack 16 KiB, args 4 KiB, gdt 4 KiB, then the tables.
+# The VMM's regions, from the top: stack 16 KiB, args 4 KiB, xstack 4 KiB, gdt 4 KiB, then
+# the tables.
 t_default_tables() { # 2 MiB in long mode: PML4, PDPT, PD holding one 2 MiB page
 	need_kvm
 	run "$KHW" -l --layout
-	root=$(printf '0x%x' $((0x200000 - 0x4000 - 0x1000 - 0x1000 - 3 * 0x1000)))
+	root=$(printf '0x%x' $((0x200000 - 0x4000 - 0x1000 - 0x1000 - 0x1000 - 3 * 0x1000)))
 	expect_rc 0 &&
 		expect_out "page tables: 4 levels (PML4 -> PDPT -> PD -> PT), 3 tables, 1 large (2 MiB) + 0 4 KiB pages, root (cr3) $root" &&
 		expect_out "PD at gpa $(printf '0x%x' $((root + 0x2000)))" &&
@@ -36,7 +37,7 @@ t_sizes_shape_tables() { # the tables follow the size: 4 KiB tail pages, a PD pe
 		expect_out "[0-255] 256 x 4 KiB pages: gva 0x200000-0x2fffff" || return 1
 	run "$KHW" -l --layout --mem 64K
 	expect_rc 0 && expect_out "4 tables, 0 large (2 MiB) + 16 4 KiB pages" &&
-		expect_out "PT at gpa $(printf '0x%x' $((0x10000 - 0x6000 - 0x1000))) (hva" || return 1
+		expect_out "PT at gpa $(printf '0x%x' $((0x10000 - 0x7000 - 0x1000))) (hva" || return 1
 	run "$KHW" -l --layout --mem 1026M
 	expect_rc 0 && expect_out "4 tables, 513 large (2 MiB) + 0 4 KiB pages" &&
 		expect_out "2 of 512 entries present" && expect_out "[0-511] 512 x 2 MiB pages: gva 0x0-0x3fffffff"
