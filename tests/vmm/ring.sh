@@ -14,7 +14,7 @@ m_same_output() { # display, print_val, write(1) and port 0xE9, interleaved
 }
 t_same_output() { need_kvm; each_mode m_same_output; }
 
-t_full_ring_waits() { # 20000 x 64 bytes through a 64 KiB ring: the guest waits, no loss
+t_full_ring_waits() { # 20000 x 64 bytes through a 16 KiB ring: the guest waits, no loss
 	need_kvm
 	run "$KHW" --ring --stats "$HC" writes 20000
 	expect_rc 0 || return 1
@@ -60,7 +60,7 @@ bad_ring() { # bad_ring HOW MESSAGE
 }
 t_hostile() {
 	need_kvm
-	bad_ring indices "ring indices out of range: head - tail = 65600 > size 65536" || return 1
+	bad_ring indices "ring indices out of range: head - tail = 16448 > size 16384" || return 1
 	bad_ring len "ring record of 4294967040 bytes, only 24 in the ring" &&
 		expect_out "before the damage" || return 1
 	bad_ring kind "ring record of unknown kind 99" || return 1
