@@ -76,8 +76,9 @@ done_testing() { echo "1..$T_N"; [ "$T_FAILED" -eq 0 ]; }
 # The hypervisor under test.
 KHW=${MINIVIRT_KHW:-$T_BUILD/kvm-hello-world} # MINIVIRT_KHW: e.g. the ThreadSanitizer build
 
-# Prefix that runs a command as uid/gid 65534 with no supplementary groups.
-AS_NOBODY="setpriv --reuid=65534 --regid=65534 --clear-groups"
+# Prefix that runs a command as uid/gid 65534 with no supplementary groups. util-linux's setpriv,
+# by path: busybox ash (tests/svm) would run its own setpriv applet, which lacks --reuid.
+AS_NOBODY="/usr/bin/setpriv --reuid=65534 --regid=65534 --clear-groups"
 
 # field TEXT PATTERN: the first line of TEXT matching the extended regex PATTERN.
 field() { printf '%s\n' "$1" | grep -E -m1 -- "$2"; }
