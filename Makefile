@@ -167,7 +167,12 @@ demo: $(BUILD)/kvm-hello-world
 	./$(BUILD)/kvm-hello-world -l
 
 check: all $(UNIT_BINS) $(BUILD)/fuzz/fuzz_hc $(BUILD)/tsan/kvm-hello-world
-	sh tests/run.sh unit vmm fuzzsuite tsan
+	sh tests/run.sh unit vmm fuzzsuite tsan svm
+
+# The vmm tests again on real KVM: kvm-amd in a Debian kernel under QEMU/TCG (tests/svm/).
+check-kvm-svm:
+	$(MAKE) STATIC=1 BUILD=$(BUILD)/static all
+	MINIVIRT_BUILD=$(abspath $(BUILD)) sh tests/run.sh svm
 
 bench: all
 	sh scripts/deps.sh bench
@@ -176,6 +181,6 @@ bench: all
 clean:
 	rm -rf $(BUILD)
 
-.PHONY: all demo check bench clean fuzz
+.PHONY: all demo check check-kvm-svm bench clean fuzz
 .SECONDARY:
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
