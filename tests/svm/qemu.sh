@@ -114,7 +114,8 @@ cp /bin/busybox "$R/bin/busybox" &&
 # Host tools the tests need where busybox's applet falls short (setpriv: no --reuid), at the same
 # path, with their shared libraries. Busybox ash runs its own applet for a bare `setpriv`, so the
 # tests name it by path (AS_NOBODY in tests/lib.sh).
-for tool in /usr/bin/setpriv; do
+TOOLS=/usr/bin/setpriv
+for tool in $TOOLS; do
 	mkdir -p "$R${tool%/*}" && cp "$tool" "$R$tool" || bail "cannot copy $tool into the initramfs"
 	for lib in $(ldd "$tool" | grep -o '/[^ ]*'); do
 		mkdir -p "$R${lib%/*}" && cp -L "$lib" "$R$lib" || bail "cannot copy $lib into the initramfs"
@@ -134,7 +135,7 @@ done
 con=$T_TMP/console.log
 tap=$T_TMP/tap.log
 boot() { # boot SECONDS SKIP: one QEMU run, without the test files in SKIP ("suite/name,...")
-	args="minivirt.suites=$(echo $SUITES | tr ' ' ,) minivirt.skip=$2 minivirt.watchdog=$(($1 - 10))"
+	args="minivirt.suites=$(echo "$SUITES" | tr ' ' ,) minivirt.skip=$2 minivirt.watchdog=$(($1 - 10))"
 	timeout -k 5 "$1" qemu-system-x86_64 -accel tcg -cpu max -smp 1 -m 512M \
 		-nodefaults -display none -monitor none -no-reboot \
 		-kernel "$K/vmlinuz" -initrd "$SVM/initramfs.gz" \
