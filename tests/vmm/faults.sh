@@ -86,10 +86,16 @@ m_traps() { # m_traps FLAG BITS CPL
 }
 t_traps() {
 	need_kvm
-	for mb in -l:64 -s:32; do
-		for cpl in 3 0; do m_traps "${mb%%:*}" "${mb##*:}" $cpl || { fail "${mb%%:*} --cpl $cpl"; return 1; }; done
+	for mb in -l:64 -s:32 -p:32; do
+		m=${mb%%:*}
+		[ "$m" = -p ] && [ "$T_PLATFORM" = pvm ] && continue # refused there (modes.sh)
+		for cpl in 3 0; do
+			# Under QEMU's SVM emulation a 32-bit ring-3 exception aborts QEMU itself
+			# (a QEMU 7.2 bug with busy TSS types): ring 0 only there.
+			[ "${MINIVIRT_QEMU_TCG:-0}" = 1 ] && [ "$m" != -l ] && [ $cpl = 3 ] && continue
+			m_traps "$m" "${mb##*:}" $cpl || { fail "$m --cpl $cpl"; return 1; }
+		done
 	done
-	[ "$T_PLATFORM" = pvm ] || m_traps -p 32 3
 }
 
 t "triple fault in -l and -s: KVM_EXIT_SHUTDOWN, registers, status 122" t_triple_fault
