@@ -137,16 +137,18 @@ static void check_plan(enum cpu_mode mode, uint64_t size)
 	assert_int_equal(l.entry, 0);
 	assert_int_equal(l.reg[REG_IMAGE].gpa, 0);
 	assert_int_equal(region_end(&l.reg[REG_IMAGE]), l.image_limit);
-	assert_true(l.image_limit >= 16 * KiB);
+	assert_true(l.image_limit >= 12 * KiB);
 	assert_int_equal(l.reg[REG_RESULT].gpa, 0x400);
 	assert_int_equal(l.reg[REG_RESULT].size, 8);
 	assert_true(region_end(&l.reg[REG_RESULT]) <= l.image_limit);
 
 	/* The VMM's regions stack up, without gaps, from the image to the stack top:
-	 * tables, gdt, args, stack. */
+	 * tables, gdt, exception stacks, args, stack. */
 	assert_int_equal(l.reg[REG_TABLES].gpa, l.image_limit);
 	assert_int_equal(region_end(&l.reg[REG_TABLES]), l.reg[REG_GDT].gpa);
-	assert_int_equal(region_end(&l.reg[REG_GDT]), l.reg[REG_ARGS].gpa);
+	assert_int_equal(region_end(&l.reg[REG_GDT]), l.reg[REG_XSTACK].gpa);
+	assert_int_equal(region_end(&l.reg[REG_XSTACK]), l.reg[REG_ARGS].gpa);
+	assert_int_equal(l.reg[REG_XSTACK].size, mode == MODE_REAL ? 0 : 4 * KiB);
 	assert_int_equal(region_end(&l.reg[REG_ARGS]), l.reg[REG_STACK].gpa);
 	assert_true(l.reg[REG_ARGS].size >= 4 * KiB);
 
