@@ -1,0 +1,46 @@
+/* isolate/net.h: the container's network: loopback, and a veth pair to the host made over
+ * rtnetlink (libmnl). The host side runs in isolate, the container side in PID 1. */
+#ifndef ISO_NET_H
+#define ISO_NET_H
+
+#include <net/if.h>
+#include <netinet/in.h>
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "config.h"
+
+#define ISO_CONT_IF "eth0" /* the container's end: its own namespace, so no clash */
+
+/* What the host side made; sent to the container through the sync pipe as it is. */
+struct iso_net {
+	bool veth;                  /* a veth pair was made */
+	char host_if[IFNAMSIZ];     /* the host end: "iso-PID" with isolate's PID */
+	int host_index;             /* its ifindex on the host */
+	int cont_index;             /* the container end's ifindex in its namespace */
+	struct in_addr host_ip;     /* the host end's address */
+	struct in_addr cont_ip;     /* the container end's address */
+	int prefix;                 /* prefix length of both */
+};
+
+/* iso_net_host_setup: run by isolate in the host's network namespace once the child exists.
+ * For cfg->net auto or veth: picks the addresses (cfg's, or the first free 10.11.N.0/24,
+ * under a lock), creates the veth pair with its container end in the network namespace of
+ * process child, and brings up and addresses the host end. In auto mode, when isolate may
+ * not (no CAP_NET_ADMIN on the host), says so in one line and makes nothing. Fills net.
+ * Returns 0, or -1 with a reason in err (ISO_ERR_LEN bytes), having removed what it made. */
+int iso_net_host_setup(const struct iso_config *cfg, pid_t child, struct iso_net *net, char *err);
+
+/* iso_net_host_undo: deletes the veth pair now (both ends go; about 30 ms): error paths. */
+void iso_net_host_undo(struct iso_net *net);
+
+/* iso_net_wait_gone: --wait-teardown: waits (bounded) for the kernel to remove the host end
+ * once the container's network namespace is gone, deleting it after 2 s if still there. */
+void iso_net_wait_gone(const struct iso_net *net);
+
+/* iso_net_container_setup: run by PID 1 in its new network namespace: brings lo up and,
+ * when net->veth, its veth end, addressed with cont_ip/prefix. Returns 0, or -1 with a
+ * reason in err (ISO_ERR_LEN bytes). */
+int iso_net_container_setup(const struct iso_net *net, char *err);
+
+#endif

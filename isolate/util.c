@@ -1,0 +1,73 @@
+/* isolate/util.c: error lines, --verbose steps and a one-write file helper. */
+#include "util.h"
+
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+bool iso_verbose;
+
+int iso_seterr(char *err, int errnum, const char *fmt, ...)
+{
+	va_list ap;
+	size_t n;
+
+	va_start(ap, fmt);
+	vsnprintf(err, ISO_ERR_LEN, fmt, ap);
+	va_end(ap);
+	n = strlen(err);
+	if (errnum && n < ISO_ERR_LEN)
+		snprintf(err + n, ISO_ERR_LEN - n, ": %s", strerror(errnum));
+	return -1;
+}
+
+/* One fprintf per line, so lines from isolate and the container do not interleave. */
+static void vline(const char *who, const char *fmt, va_list ap)
+{
+	char line[512];
+	int n = who ? snprintf(line, sizeof(line), "isolate: [%s] ", who)
+		    : snprintf(line, sizeof(line), "isolate: ");
+
+	vsnprintf(line + n, sizeof(line) - (size_t)n, fmt, ap);
+	fprintf(stderr, "%s\n", line);
+}
+
+void iso_msg(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vline(NULL, fmt, ap);
+	va_end(ap);
+}
+
+void iso_step(const char *who, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!iso_verbose)
+		return;
+	va_start(ap, fmt);
+	vline(who, fmt, ap);
+	va_end(ap);
+}
+
+int iso_write_file(const char *path, const char *s)
+{
+	size_t len = strlen(s);
+	int fd = RETRY_EINTR(open(path, O_WRONLY | O_CLOEXEC));
+	long n;
+
+	if (fd < 0)
+		return -errno;
+	n = RETRY_EINTR(write(fd, s, len));
+	if (n < 0) {
+		int e = errno;
+
+		close(fd);
+		return -e;
+	}
+	close(fd);
+	return (size_t)n == len ? 0 : -EIO;
+}

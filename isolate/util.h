@@ -1,0 +1,73 @@
+/* isolate/util.h: small helpers every isolate file uses: exit statuses, one-line error
+ * messages into a buffer, --verbose steps, cleanup attributes and EINTR retries. */
+#ifndef ISO_UTIL_H
+#define ISO_UTIL_H
+
+#include <errno.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+/* isolate's exit statuses (README.md and --help document them). */
+enum iso_status {
+	ISO_USAGE = 2,     /* bad command line: the usage follows */
+	ISO_SETUP = 125,   /* setting up the container failed (namespaces, maps, links, mounts) */
+	ISO_NOEXEC = 126,  /* PROGRAM exists but cannot be executed */
+	ISO_NOTFOUND = 127, /* PROGRAM was not found */
+	/* otherwise PROGRAM's own status, or 128+N when it died of signal N */
+};
+
+#define ISO_ERR_LEN 256 /* room for one error line */
+
+/* iso_verbose: --verbose; iso_step() prints only when it is set. */
+extern bool iso_verbose;
+
+/* iso_seterr: formats a one-line reason into err (ISO_ERR_LEN bytes); when errnum is
+ * not 0, ": strerror(errnum)" follows. Returns -1, so callers can `return iso_seterr(...)`. */
+__attribute__((format(printf, 3, 4))) int iso_seterr(char *err, int errnum, const char *fmt, ...);
+
+/* iso_msg: prints "isolate: message" on stderr. */
+__attribute__((format(printf, 1, 2))) void iso_msg(const char *fmt, ...);
+
+/* iso_step: with --verbose, prints "isolate: [who] message" on stderr, where who is the
+ * side doing the step ("host" for isolate itself, "pid 1" for the container's process). */
+__attribute__((format(printf, 2, 3))) void iso_step(const char *who, const char *fmt, ...);
+
+/* iso_write_file: writes the string s to the file path (opened O_WRONLY, no O_CREAT) in one
+ * write. Returns 0 or -errno. */
+int iso_write_file(const char *path, const char *s);
+
+static inline void cleanup_freep(void *p)
+{
+	free(*(void **)p);
+}
+static inline void cleanup_closep(int *fd)
+{
+	if (*fd >= 0)
+		close(*fd);
+}
+#define cleanup_free __attribute__((cleanup(cleanup_freep)))
+#define cleanup_fd __attribute__((cleanup(cleanup_closep)))
+
+/* steal_fd: hands an fd out of a cleanup_fd variable. */
+static inline int steal_fd(int *fd)
+{
+	int r = *fd;
+
+	*fd = -1;
+	return r;
+}
+
+#define RETRY_EINTR(expr)                                  \
+	({                                                 \
+		long _r;                                   \
+		do                                         \
+			_r = (long)(expr);                 \
+		while (_r == -1 && errno == EINTR);        \
+		_r;                                        \
+	})
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+#endif
