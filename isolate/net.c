@@ -434,7 +434,7 @@ int iso_net_host_setup(const struct iso_config *cfg, pid_t child, struct iso_net
 	if (plan_addresses(&nl, cfg, net, err))
 		goto out;
 	r = create_veth(&nl, net, child, why);
-	if (r == -EPERM && cfg->net == ISO_NET_AUTO) {
+	if (r == -EPERM) {
 		/* capable, but not over the host's network namespace (isolate itself runs
 		 * in a user namespace that does not own it) */
 		ret = no_veth(cfg, err);

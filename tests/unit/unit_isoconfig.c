@@ -1,0 +1,264 @@
+/* tests/unit/unit_isoconfig.c: isolate's iso_config_parse (defaults, options, PROGRAM's own
+ * options, errors), iso_parse_net_addr and the address scheme (iso_pick_subnet). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include <arpa/inet.h>
+#include <string.h>
+
+#include "../../isolate/addr.h"
+#include "../../isolate/config.h"
+
+#define MAX_ARGS 16
+
+static char err[256];
+static char *argv_buf[MAX_ARGS + 2];
+
+/* parse(cfg, "--net", "none", "true", NULL): iso_config_parse on "isolate" and the
+ * arguments; err is poisoned first, so a test sees only what this call wrote. */
+static enum iso_config_result parse(struct iso_config *cfg, ...)
+{
+	int argc = 1;
+	va_list ap;
+
+	argv_buf[0] = "isolate";
+	va_start(ap, cfg);
+	while ((argv_buf[argc] = va_arg(ap, char *)) != NULL) {
+		assert_true(argc < MAX_ARGS);
+		argc++;
+	}
+	va_end(ap);
+	strcpy(err, "(untouched)");
+	return iso_config_parse(argc, argv_buf, cfg, err, sizeof(err));
+}
+
+static void assert_err_has(const char *s)
+{
+	if (!strstr(err, s))
+		fail_msg("message '%s' does not mention '%s'", err, s);
+}
+
+static uint32_t ip(const char *s)
+{
+	struct in_addr a;
+
+	assert_int_equal(inet_pton(AF_INET, s, &a), 1);
+	return ntohl(a.s_addr);
+}
+
+static void test_defaults(void **state)
+{
+	struct iso_config cfg;
+
+	(void)state;
+	memset(&cfg, 0xff, sizeof(cfg)); /* defaults are set, not inherited */
+	assert_int_equal(parse(&cfg, "ps", "aux", NULL), ISO_CONFIG_RUN);
+	assert_string_equal(cfg.hostname, "isolated");
+	assert_int_equal(cfg.net, ISO_NET_AUTO);
+	assert_false(cfg.addr_set);
+	assert_false(cfg.verbose);
+	assert_false(cfg.wait_teardown);
+	assert_ptr_equal(cfg.argv, &argv_buf[1]);
+	assert_string_equal(cfg.argv[0], "ps");
+	assert_string_equal(cfg.argv[1], "aux");
+	assert_null(cfg.argv[2]);
+}
+
+static void test_options(void **state)
+{
+	struct iso_config cfg;
+
+	(void)state;
+	assert_int_equal(parse(&cfg, "--hostname", "box", "-v", "--net", "none",
+			       "--wait-teardown", "true", NULL), ISO_CONFIG_RUN);
+	assert_string_equal(cfg.hostname, "box");
+	assert_true(cfg.verbose);
+	assert_true(cfg.wait_teardown);
+	assert_int_equal(cfg.net, ISO_NET_NONE);
+	assert_string_equal(cfg.argv[0], "true");
+
+	assert_int_equal(parse(&cfg, "-n", "h2", "--net=veth", "id", NULL), ISO_CONFIG_RUN);
+	assert_string_equal(cfg.hostname, "h2");
+	assert_int_equal(cfg.net, ISO_NET_VETH);
+	assert_int_equal(parse(&cfg, "--net", "none", "--net", "auto", "id", NULL),
+			 ISO_CONFIG_RUN);
+	assert_int_equal(cfg.net, ISO_NET_AUTO); /* the last wins */
+}
+
+/* Options after PROGRAM are PROGRAM's, even ones isolate knows. */
+static void test_program_options(void **state)
+{
+	struct iso_config cfg;
+
+	(void)state;
+	assert_int_equal(parse(&cfg, "-v", "ls", "-l", "--help", "-V", "--net", "x", NULL),
+			 ISO_CONFIG_RUN);
+	assert_true(cfg.verbose);
+	assert_string_equal(cfg.argv[0], "ls");
+	assert_string_equal(cfg.argv[1], "-l");
+	assert_string_equal(cfg.argv[2], "--help");
+	assert_string_equal(cfg.argv[5], "x");
+	assert_null(cfg.argv[6]);
+	/* "--" ends isolate's options: a PROGRAM named like an option */
+	assert_int_equal(parse(&cfg, "--", "-weird", NULL), ISO_CONFIG_RUN);
+	assert_string_equal(cfg.argv[0], "-weird");
+}
+
+static void test_help_version(void **state)
+{
+	struct iso_config cfg;
+
+	(void)state;
+	assert_int_equal(parse(&cfg, "--help", NULL), ISO_CONFIG_HELP);
+	assert_int_equal(parse(&cfg, "-h", "ls", NULL), ISO_CONFIG_HELP);
+	assert_int_equal(parse(&cfg, "--version", NULL), ISO_CONFIG_VERSION);
+	assert_int_equal(parse(&cfg, "-V", NULL), ISO_CONFIG_VERSION);
+}
+
+static void test_errors(void **state)
+{
+	struct iso_config cfg;
+
+	(void)state;
+	assert_int_equal(parse(&cfg, NULL), ISO_CONFIG_ERROR);
+	assert_err_has("no PROGRAM");
+	assert_int_equal(parse(&cfg, "-v", NULL), ISO_CONFIG_ERROR);
+	assert_err_has("no PROGRAM");
+	assert_int_equal(parse(&cfg, "--bogus", "ls", NULL), ISO_CONFIG_ERROR);
+	assert_err_has("'--bogus'");
+	assert_int_equal(parse(&cfg, "-x", "ls", NULL), ISO_CONFIG_ERROR);
+	assert_err_has("'-x'");
+	assert_int_equal(parse(&cfg, "--hostname", NULL), ISO_CONFIG_ERROR);
+	assert_err_has("needs a value");
+	assert_int_equal(parse(&cfg, "--net", "bridge", "ls", NULL), ISO_CONFIG_ERROR);
+	assert_err_has("bridge");
+	assert_int_equal(parse(&cfg, "--hostname", "", "ls", NULL), ISO_CONFIG_ERROR);
+	assert_err_has("--hostname");
+	assert_int_equal(parse(&cfg, "--hostname",
+			       "a123456789b123456789c123456789d123456789e123456789f123456789g1234",
+			       "ls", NULL), ISO_CONFIG_ERROR);
+	assert_err_has("1 to 64");
+	assert_int_equal(parse(&cfg, "--net", "none", "--net-addr", "10.0.0.1/24,10.0.0.2", "ls",
+			       NULL), ISO_CONFIG_ERROR);
+	assert_err_has("contradict");
+}
+
+static void test_net_addr(void **state)
+{
+	struct iso_config cfg;
+
+	(void)state;
+	assert_int_equal(parse(&cfg, "--net-addr", "192.168.7.1/24,192.168.7.9", "true", NULL),
+			 ISO_CONFIG_RUN);
+	assert_true(cfg.addr_set);
+	assert_int_equal(cfg.net, ISO_NET_VETH); /* an address asks for a veth */
+	assert_int_equal(ntohl(cfg.host_ip.s_addr), ip("192.168.7.1"));
+	assert_int_equal(ntohl(cfg.cont_ip.s_addr), ip("192.168.7.9"));
+	assert_int_equal(cfg.prefix, 24);
+	assert_int_equal(parse(&cfg, "--net-addr", "10.1.0.1/16,10.1.200.3", "true", NULL),
+			 ISO_CONFIG_RUN);
+	assert_int_equal(cfg.prefix, 16);
+}
+
+static void test_net_addr_bad(void **state)
+{
+	static const struct { const char *arg, *why; } bad[] = {
+		{ "10.0.0.1", "HOST_IP/PREFIX,CONTAINER_IP" },
+		{ "10.0.0.1/24", "HOST_IP/PREFIX,CONTAINER_IP" },
+		{ "10.0.0.1,10.0.0.2/24", "HOST_IP/PREFIX,CONTAINER_IP" },
+		{ "10.0.0.1/,10.0.0.2", "HOST_IP/PREFIX,CONTAINER_IP" },
+		{ "10.0.0/24,10.0.0.2", "not an IPv4 address" },
+		{ "10.0.0.1/24,10.0.0.256", "not an IPv4 address" },
+		{ "10.0.0.1/24,", "not an IPv4 address" },
+		{ "10.0.0.1/33,10.0.0.2", "8..30" },
+		{ "10.0.0.1/31,10.0.0.0", "8..30" },
+		{ "10.0.0.1/7,10.0.0.2", "8..30" },
+		{ "10.0.0.1/2x,10.0.0.2", "8..30" },
+		{ "10.0.0.1/-4,10.0.0.2", "8..30" },
+		{ "10.0.0.1/24,10.0.1.2", "not in one /24" },
+		{ "10.0.0.1/24,10.0.0.1", "both" },
+		{ "10.0.0.0/24,10.0.0.2", "network or broadcast" },
+		{ "10.0.0.1/24,10.0.0.255", "network or broadcast" },
+		{ "127.0.0.2/24,127.0.0.3", "loopback" },
+		{ "224.0.0.2/24,224.0.0.3", "multicast" },
+	};
+	struct iso_config cfg;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		if (parse(&cfg, "--net-addr", bad[i].arg, "true", NULL) != ISO_CONFIG_ERROR)
+			fail_msg("--net-addr %s was accepted", bad[i].arg);
+		assert_err_has(bad[i].why);
+	}
+}
+
+static void test_pick_subnet(void **state)
+{
+	struct iso_host_addr a[4] = {
+		{ ip("127.0.0.1"), 8 },
+		{ ip("192.0.2.2"), 24 },
+	};
+	uint32_t host = 0, cont = 0;
+
+	(void)state;
+	/* nothing in 10.11.12.0/24: the classic pair */
+	assert_int_equal(iso_pick_subnet(a, 2, &host, &cont), 12);
+	assert_int_equal(host, ip("10.11.12.13"));
+	assert_int_equal(cont, ip("10.11.12.14"));
+	/* a container already there (its host end), and a host address in .13: the next */
+	a[2] = (struct iso_host_addr){ ip("10.11.12.13"), 24 };
+	a[3] = (struct iso_host_addr){ ip("10.11.13.200"), 28 };
+	assert_int_equal(iso_pick_subnet(a, 4, &host, &cont), 14);
+	assert_int_equal(host, ip("10.11.14.13"));
+	assert_int_equal(cont, ip("10.11.14.14"));
+	/* a wider host subnet around 10.11.12.0/24 is no obstacle (the /24 is more specific) */
+	a[2] = (struct iso_host_addr){ ip("10.0.0.5"), 8 };
+	assert_int_equal(iso_pick_subnet(a, 3, &host, &cont), 12);
+}
+
+static void test_pick_subnet_full(void **state)
+{
+	static struct iso_host_addr a[256];
+	uint32_t host = 1, cont = 1;
+	size_t n = 0;
+
+	(void)state;
+	for (uint32_t sub = ISO_SUBNET_FIRST; sub <= 255; sub++)
+		a[n++] = (struct iso_host_addr){ (10u << 24) | (11u << 16) | (sub << 8) | 1, 24 };
+	assert_int_equal(iso_pick_subnet(a, n, &host, &cont), -1);
+	a[n - 1].addr = ip("192.0.2.1"); /* 10.11.255.0/24 frees up */
+	assert_int_equal(iso_pick_subnet(a, n, &host, &cont), 255);
+	assert_int_equal(host, ip("10.11.255.13"));
+}
+
+static void test_addr_in_use(void **state)
+{
+	struct iso_host_addr a[] = { { ip("10.0.0.1"), 24 }, { ip("10.0.0.7"), 24 } };
+
+	(void)state;
+	assert_true(iso_addr_in_use(a, 2, ip("10.0.0.7")));
+	assert_false(iso_addr_in_use(a, 2, ip("10.0.0.2")));
+	assert_false(iso_addr_in_use(a, 0, ip("10.0.0.1")));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_defaults),
+		cmocka_unit_test(test_options),
+		cmocka_unit_test(test_program_options),
+		cmocka_unit_test(test_help_version),
+		cmocka_unit_test(test_errors),
+		cmocka_unit_test(test_net_addr),
+		cmocka_unit_test(test_net_addr_bad),
+		cmocka_unit_test(test_pick_subnet),
+		cmocka_unit_test(test_pick_subnet_full),
+		cmocka_unit_test(test_addr_in_use),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
