@@ -441,8 +441,10 @@ int iso_net_host_setup(const struct iso_config *cfg, pid_t child, struct iso_net
 		goto out;
 	}
 	if (r < 0) {
-		nl_seterr(err, r, why, "cannot create the veth pair %s <-> %s%s", net->host_if,
-			  ISO_CONT_IF, r == -EEXIST ? ": the name is taken" : "");
+		if (r == -EEXIST && !why[0])
+			snprintf(why, sizeof(why), "the host has an interface named %s", net->host_if);
+		nl_seterr(err, r, why, "cannot create the veth pair %s <-> %s", net->host_if,
+			  ISO_CONT_IF);
 		goto out;
 	}
 	iso_step("host", "rtnetlink RTM_NEWLINK: veth pair %s (host, up) <-> %s, created in the "

@@ -1,0 +1,97 @@
+#!/bin/sh
+# tests/isolate/cli.sh: isolate's command line: help, version, usage errors, PROGRAM's own
+# options, and the statuses of isolate's own failures (126, 127, 125), one line each.
+. "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/iso.inc"
+
+t_help() {
+	need_isolate || return 1
+	run "$ISO" --help
+	expect_rc 0 && expect_out "Usage: isolate [OPTIONS] PROGRAM [ARGS...]" &&
+		expect_out "--net-addr" && expect_out "125 setup failed"
+}
+t "--help prints the usage, exit 0" t_help
+
+t_version() {
+	need_isolate || return 1
+	run "$ISO" --version
+	expect_rc 0 && expect_out "isolate 0." && expect_eq "stderr" "$ERR" ""
+}
+t "--version prints the version, exit 0" t_version
+
+t_no_program() {
+	need_isolate || return 1
+	run "$ISO"
+	expect_rc 2 && expect_err "isolate: no PROGRAM given" && expect_err "Usage: isolate" || return 1
+	run "$ISO" --verbose --hostname x
+	expect_rc 2 && expect_err "no PROGRAM given"
+}
+t "no PROGRAM: the usage, exit 2" t_no_program
+
+t_bad_options() {
+	need_isolate || return 1
+	run "$ISO" --bogus true
+	expect_rc 2 && expect_err "unknown option '--bogus'" || return 1
+	run "$ISO" --net bridge true
+	expect_rc 2 && expect_err "unknown mode 'bridge'" || return 1
+	run "$ISO" --net-addr 10.0.0.1/24,10.0.1.2 true
+	expect_rc 2 && expect_err "not in one /24 subnet" || return 1
+	run "$ISO" --hostname
+	expect_rc 2 && expect_err "needs a value"
+}
+t "bad options: one reason and the usage, exit 2" t_bad_options
+
+t_program_options() {
+	need_isolate || return 1
+	# after PROGRAM, even isolate's own options belong to PROGRAM
+	run "$ISO" --net none sh -c 'echo "$*"' sh -v --help --net x
+	expect_rc 0 && expect_eq "PROGRAM's arguments" "$OUT" "-v --help --net x"
+}
+t "PROGRAM's options are its own (options stop at PROGRAM)" t_program_options
+
+t_not_found() {
+	need_isolate || return 1
+	run "$ISO" --net none no-such-program-xyz arg
+	expect_rc 127 && expect_err "no-such-program-xyz: command not found" && expect_one_line ||
+		return 1
+	run "$ISO" --net none /nonexistent/prog
+	expect_rc 127 && expect_err "/nonexistent/prog" && expect_one_line
+}
+t "PROGRAM not found: one line, exit 127" t_not_found
+
+t_not_executable() {
+	need_isolate || return 1
+	printf 'echo should not run\n' >"$T_TMP/plain"
+	chmod 644 "$T_TMP/plain"
+	run "$ISO" --net none "$T_TMP/plain"
+	expect_rc 126 && expect_err "cannot execute $T_TMP/plain: Permission denied" &&
+		expect_one_line || return 1
+	run "$ISO" --net none "$T_TMP"
+	expect_rc 126 && expect_one_line
+}
+t "PROGRAM not executable (a plain file, a directory): one line, exit 126" t_not_executable
+
+t_exit_status() {
+	need_isolate || return 1
+	for s in 0 1 7 125 255; do
+		run "$ISO" --net none sh -c "exit $s"
+		expect_rc "$s" || return 1
+	done
+	run "$ISO" false
+	expect_rc 1
+}
+t "PROGRAM's exit status is isolate's (0 1 7 125 255)" t_exit_status
+
+t_userns_disabled() {
+	need_isolate || return 1
+	need_root
+	# max_user_namespaces is per user namespace: 0 in a throwaway one leaves the host's
+	# alone and forbids isolate, run inside it, its own.
+	run unshare --user --map-root-user sh -c \
+		"echo 0 >/proc/sys/user/max_user_namespaces && exec $ISO true"
+	expect_rc 125 && expect_err "cannot create the namespaces" &&
+		expect_err "max_user_namespaces" && expect_one_line
+}
+t "user namespaces disabled: one line naming max_user_namespaces, exit 125" t_userns_disabled
+
+done_testing
