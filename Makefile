@@ -193,7 +193,7 @@ demo: $(BUILD)/kvm-hello-world
 	./$(BUILD)/kvm-hello-world -l
 
 check: all $(UNIT_BINS) $(BUILD)/fuzz/fuzz_hc $(BUILD)/tsan/kvm-hello-world
-	sh tests/run.sh unit vmm fuzzsuite tsan svm
+	sh tests/run.sh unit vmm isolate fuzzsuite tsan svm
 
 # The vmm tests again on real KVM: kvm-amd in a Debian kernel under QEMU/TCG (tests/svm/).
 check-kvm-svm:
