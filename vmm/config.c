@@ -33,6 +33,8 @@ const char config_usage[] =
 	"      --ring            offer the console ring: SDK guests print through a ring in\n"
 	"                        their memory and a KVM_IOEVENTFD doorbell, not an exit each\n"
 	"                        (not with --smp)\n"
+	"      --khc             offer in-kernel hypercalls (vmcall/vmmcall answered by KVM\n"
+	"                        and the minivirt_khc module), after probing that they work\n"
 	"      --cpl 0|3         guest privilege level: default 3 (user mode) for ELF guests,\n"
 	"                        0 for built-in and flat images (they use HLT)\n"
 	"      --layout          print the VM's memory layout and page tables before running\n"
@@ -107,7 +109,7 @@ static int parse_seconds(const char *s, double *out)
 /* Codes of the long-only options: above any char, so a '?' from getopt whose optopt is
  * one of opts' codes can only be a known long option given a value it does not take
  * ("--stats=1"), never an unknown short option (such as -S). */
-enum { OPT_LAYOUT = 256, OPT_STATS, OPT_RO, OPT_MAX_FILES, OPT_VCPUS, OPT_SMP, OPT_CPL, OPT_RING };
+enum { OPT_LAYOUT = 256, OPT_STATS, OPT_RO, OPT_MAX_FILES, OPT_VCPUS, OPT_SMP, OPT_CPL, OPT_RING, OPT_KHC };
 
 static int option_code_known(const struct option *opts, int code)
 {
@@ -131,6 +133,7 @@ enum config_result config_parse(int argc, char **argv, struct vmm_config *cfg, c
 		{ "vcpus", required_argument, NULL, OPT_VCPUS }, { "smp", no_argument, NULL, OPT_SMP },
 		{ "cpl", required_argument, NULL, OPT_CPL },
 		{ "ring", no_argument, NULL, OPT_RING },
+		{ "khc", no_argument, NULL, OPT_KHC },
 		{ "help", no_argument, NULL, 'h' },      { "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -154,6 +157,7 @@ enum config_result config_parse(int argc, char **argv, struct vmm_config *cfg, c
 		case OPT_RO: cfg->ro = true; break;
 		case OPT_SMP: cfg->smp = true; break;
 		case OPT_RING: cfg->ring = true; break;
+		case OPT_KHC: cfg->khc = true; break;
 		case OPT_VCPUS:
 			if (parse_int(optarg, 1, CONFIG_MAX_VCPUS, &cfg->vcpus)) {
 				snprintf(err, errlen, "invalid --vcpus '%s' (1..%d)", optarg, CONFIG_MAX_VCPUS);

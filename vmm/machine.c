@@ -25,6 +25,7 @@
 #include "console.h"
 #include "elf_loader.h"
 #include "files.h"
+#include "khc.h"
 #include "loader.h"
 #include "report.h"
 #include "util.h"
@@ -53,7 +54,29 @@ struct machine {
 	struct console con;     /* shared by the vCPUs when there are several */
 	struct con_stream *cs;  /* nvcpu, or NULL with one vCPU */
 	atomic_uint done;       /* vCPU loops that ended */
+	unsigned khc;           /* in-kernel hypercall instruction offered (--khc), or 0 */
 };
+
+/* --khc: offer in-kernel hypercalls only where the probe shows they work; kvm_pvm hangs
+ * the vCPU on vmcall, so there it is refused, not run into. */
+static unsigned probe_khc(struct vm *vm)
+{
+	char why[160];
+	unsigned insn = 0;
+
+	switch (khc_probe(vm->kvm_fd, 200, &insn, why, sizeof(why))) {
+	case KHC_OK:
+		return insn;
+	case KHC_NO_MODULE:
+		die(VMM_UNSUPPORTED, "--khc: %s (insmod minivirt_khc.ko, built from kmod/)", why);
+	case KHC_HANGS:
+		die(VMM_UNSUPPORTED, "--khc: in-kernel hypercalls hang this host's KVM (%s; kvm_pvm "
+		    "does); not offered", why);
+	case KHC_FAILS:
+		break;
+	}
+	die(VMM_UNSUPPORTED, "--khc: this host's KVM does not handle hypercalls (%s)", why);
+}
 
 /* A bad combination of options found while planning: the reason, then the usage. */
 __attribute__((noreturn, format(printf, 1, 2))) static void usage_error(const char *fmt, ...)
@@ -204,6 +227,8 @@ static void build(struct machine *m)
 		boot = bootinfo_write(&in->mem, &m->lay, slot, cfg->argc, cfg->argv, j, err, sizeof(err));
 		if (!boot)
 			die(VMM_USAGE, "%s", err);
+		if (m->khc)
+			gmem_write32(&in->mem, boot + offsetof(struct hc_boot_info, khc), m->khc);
 		/* The ring is one producer per ring: not offered to vCPUs sharing memory. */
 		if (cfg->ring && !cfg->smp) {
 			int rc = vcpu_ring_init(v, m->vm.vm_fd);
@@ -418,6 +443,8 @@ int machine_run(struct vmm_config *cfg)
 	if ((int)m.nvcpu > max_vcpus(&m.vm))
 		usage_error("--vcpus %u: this host's KVM runs at most %d vCPUs in a VM", m.nvcpu,
 			    max_vcpus(&m.vm));
+	if (cfg->khc)
+		m.khc = probe_khc(&m.vm);
 	build(&m);
 	if (cfg->layout)
 		for (unsigned i = 0; i < m.ninst; i++) {

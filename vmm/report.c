@@ -207,7 +207,8 @@ static void compare(FILE *f, const char *what, uint64_t ours, int found, uint64_
 
 void report_stats(FILE *f, const struct vcpu *v)
 {
-	static const char *const names[] = { "exits", "io_exits", "halt_exits", "mmio_exits" };
+	static const char *const names[] = { "exits", "io_exits", "halt_exits", "mmio_exits",
+					     "hypercalls" };
 	uint64_t kvm[ARRAY_SIZE(names)];
 	int found[ARRAY_SIZE(names)];
 	int n, stats_fd;
@@ -262,6 +263,9 @@ void report_stats(FILE *f, const struct vcpu *v)
 	compare(f, "all exits", v->stats.exits, found[0], kvm[0], true);
 	compare(f, "I/O exits", v->stats.by_reason[KVM_EXIT_IO], found[1], kvm[1], false);
 	compare(f, "HLT exits", v->stats.by_reason[KVM_EXIT_HLT], found[2], kvm[2], false);
+	if (found[4] && kvm[4])
+		fprintf(f, "  hypercalls answered inside KVM (vmcall/vmmcall): %" PRIu64
+			", none of them an exit to the VMM\n", kvm[4]);
 }
 
 void report_regs(FILE *f, int vcpu_fd)

@@ -266,6 +266,21 @@ struct hc_ring_setup {
 	uint32_t pad;
 };
 
+/* --- Hypercalls answered inside KVM (kvm-hello-world --khc), with no exit to the VMM. ---
+ * `vmcall` (Intel) or `vmmcall` (AMD) with the number in eax/rax and arguments in
+ * ebx, ecx, edx, esi; the result comes back in eax/rax. KVM answers its own numbers
+ * (KVM_HC_*, ring 0 only: -KVM_EPERM otherwise) and -KVM_ENOSYS for unknown ones; the
+ * minivirt_khc module (kmod/) answers these. The VMM offers them only after a probe
+ * shows the instruction returns (kvm_pvm hangs on it), and says which instruction. */
+#define HC_KHC_VMCALL 1
+#define HC_KHC_VMMCALL 2
+#define HC_KHC_PING 0x4d560000u   /* returns HC_KHC_MAGIC when minivirt_khc is loaded */
+#define HC_KHC_EXITS 0x4d560001u  /* returns KVM's count of this vCPU's exits */
+#define HC_KHC_CALLS 0x4d560002u  /* returns KVM's count of this vCPU's hypercalls */
+#define HC_KHC_MAGIC 0x6d696e69u  /* "mini" */
+#define HC_KVM_ENOSYS 1000        /* KVM's own error codes, returned negated */
+#define HC_KVM_EPERM 1
+
 /* The VMM puts this at the bottom of the args region and its guest-virtual address in
  * edi/rdi when the guest starts; argv points to argc+1 hc_gptr_t (the last is 0), each
  * to a NUL-terminated string in the same region. */
@@ -279,7 +294,7 @@ struct hc_boot_info {
 	uint32_t vcpus;       /* vCPUs sharing this address space: N with --smp, else 1 */
 	uint32_t cpl;         /* the privilege level the guest runs at: 0 or 3 */
 	uint32_t doorbell;    /* HC_PORT_DOORBELL when the console ring is offered, else 0 */
-	uint32_t pad;
+	uint32_t khc;         /* in-kernel hypercalls (--khc): HC_KHC_VMCALL, _VMMCALL or 0 */
 };
 
 /* The built-in hello-world guest (and the classic example's images) write
@@ -317,6 +332,7 @@ HC_ASSERT_LAYOUT(struct hc_dirent, reclen, 8);
 HC_ASSERT_LAYOUT(struct hc_dirent, name, 11);
 _Static_assert(sizeof(struct hc_boot_info) == 48, "hc_boot_info size");
 HC_ASSERT_LAYOUT(struct hc_boot_info, doorbell, 40);
+HC_ASSERT_LAYOUT(struct hc_boot_info, khc, 44);
 _Static_assert(sizeof(struct hc_ring) == 16, "hc_ring size");
 _Static_assert(sizeof(struct hc_ring_rec) == 16, "hc_ring_rec size");
 _Static_assert(sizeof(struct hc_ring_setup) == 16, "hc_ring_setup size");

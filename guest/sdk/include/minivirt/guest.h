@@ -53,6 +53,17 @@ const struct hc_boot_info *boot_info(void);
 #define GUEST_ASSERT(cond) \
 	((cond) ? (void)0 : report_fail(__FILE__, __LINE__, "assertion '" #cond "' failed"))
 
+/* --- hypercalls answered inside KVM (kvm-hello-world --khc; khc.c) --- */
+
+/* kvm_hypercall: vmcall/vmmcall with nr and up to four arguments; KVM's own numbers
+ * (KVM_HC_*, ring 0 only) or minivirt's HC_KHC_*. Returns rax; -HC_ENOSYS when the VMM
+ * did not offer them (the instruction is then not executed: kvm_pvm would hang). */
+long kvm_hypercall(unsigned long nr, unsigned long a0, unsigned long a1, unsigned long a2,
+		   unsigned long a3);
+/* khc_exits / khc_calls: KVM's counts of this vCPU's exits and hypercalls. */
+unsigned long khc_exits(void);
+unsigned long khc_calls(void);
+
 /* --- files (file.c): one exit each; results are >= 0 or -HC_E* (see minivirt/hc.h) --- */
 #define O_RDONLY HC_O_RDONLY
 #define O_WRONLY HC_O_WRONLY
