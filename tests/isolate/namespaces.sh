@@ -97,4 +97,27 @@ t_mount_private() {
 }
 t "a mount made inside never shows on the host, nor the container's /proc" t_mount_private
 
+t_propagation() {
+	need_isolate || return 1
+	need_root
+	# a shared mount on the host: a new mount namespace would inherit it as shared (or,
+	# owned by a new user namespace, as a slave) unless isolate makes everything private
+	mkdir "$T_TMP/shared"
+	mount -t tmpfs iso-shared-$$ "$T_TMP/shared" && mount --make-shared "$T_TMP/shared" ||
+		{ fail "cannot make a shared mount"; return 1; }
+	run "$ISO" --net none sh -c "grep ' $T_TMP/shared ' /proc/self/mountinfo; findmnt -no PROPAGATION /"
+	umount "$T_TMP/shared"
+	expect_rc 0 || return 1
+	line=$(printf '%s\n' "$OUT" | head -n 1)
+	case "$line" in
+	*iso-shared-$$*) ;;
+	*) fail "the container lacks the host's mount: $line"; return 1 ;;
+	esac
+	case "$line" in
+	*" shared:"* | *" master:"*) fail "propagation kept inside: $line"; return 1 ;;
+	esac
+	expect_eq "/ inside" "$(printf '%s\n' "$OUT" | sed -n 2p)" private
+}
+t "every mount inside is private (a shared host mount too)" t_propagation
+
 done_testing

@@ -94,7 +94,7 @@ t_signal() {
 	poll 100 test -s "$PUB/ready" || { fail "PROGRAM did not start"; kill -9 "$pid"; return 1; }
 	# $! is setpriv's pid, which exec'd isolate
 	kill -TERM "$pid"
-	wait "$pid"
+	bounded_wait "$pid"
 	expect_eq "status" "$?" 3
 }
 t "unprivileged: SIGTERM to isolate reaches PROGRAM" t_signal
@@ -114,7 +114,7 @@ t_nothing_left() {
 	poll 100 sh -c "c=\$(pgrep -P $pid) && pgrep -P \$c sleep >/dev/null" ||
 		{ fail "PROGRAM did not start"; kill -9 "$pid"; return 1; }
 	kill -KILL "$pid"
-	wait "$pid"
+	bounded_wait "$pid"
 	expect_no_procs "$mark" && expect_mounts "$mounts" &&
 		expect_eq "host links" "$(host_links)" "$before"
 }

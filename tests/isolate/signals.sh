@@ -19,7 +19,7 @@ forward_one() {
 	pid=$!
 	poll 100 test -s "$T_TMP/ready" || { fail "PROGRAM did not start"; kill -9 "$pid"; return 1; }
 	kill -s "$1" "$pid"
-	wait "$pid"
+	bounded_wait "$pid"
 	rc=$?
 	[ "$rc" -eq 3 ] || { fail "SIG$1: exit status $rc, expected 3"; cat "$T_TMP/fwd.out"; return 1; }
 	grep -q "caught $1" "$T_TMP/fwd.out" || { fail "SIG$1 not caught"; return 1; }
@@ -46,7 +46,7 @@ t_kill_pid1() {
 	poll 100 sh -c "c=\$(pgrep -P $pid) && [ \"\$(cat /proc/\$c/comm)\" = sleep ]" ||
 		{ fail "PROGRAM did not start"; kill -9 "$pid"; return 1; }
 	kill -KILL "$(pid1_of "$pid")"
-	wait "$pid"
+	bounded_wait "$pid"
 	rc=$?
 	expect_eq "isolate's status when PID 1 dies of SIGKILL" "$rc" 137
 }
@@ -66,7 +66,7 @@ t_no_handler() {
 		{ fail "no word on the dropped SIGINT"; kill -9 "$pid"; return 1; }
 	kill -0 "$pid" 2>/dev/null || { fail "the container stopped on a dropped signal"; return 1; }
 	kill -INT "$pid"
-	wait "$pid"
+	bounded_wait "$pid"
 	rc=$?
 	expect_eq "status after the second SIGINT" "$rc" 137 &&
 		grep -q "second SIGINT: killing the container" "$T_TMP/err" ||
@@ -88,7 +88,7 @@ t_sigkill_isolate() {
 	fi
 	grandchild=$(pgrep -P "$(pid1_of "$pid")" sleep)
 	kill -KILL "$pid"
-	wait "$pid"
+	bounded_wait "$pid"
 	expect_no_procs "$mark" && expect_links "$before" || return 1
 	poll 50 sh -c "! kill -0 $grandchild 2>/dev/null" ||
 		{ fail "the container's sleep (pid $grandchild) outlived it"; return 1; }
