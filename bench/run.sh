@@ -108,3 +108,40 @@ if MINIVIRT_SVM_SUITES=svmbench sh "$ROOT/tests/svm/qemu.sh" >"$csv.err" 2>&1; t
 else
 	echo "  (the QEMU/SVM run failed:)"; tail -n 5 "$csv.err" | sed 's/^/  /'
 fi
+
+# isolate: a whole container run (clone into six namespaces, maps, veth pair, /proc, exec,
+# wait) against bubblewrap and util-linux unshare doing the same namespaces around
+# /bin/true, in one hyperfine run; then peak memory (GNU time's maximum RSS, of isolate
+# and what it waited for). bwrap makes no veth: "isolate" with its veth is held to it.
+bench_isolate() {
+	veth="with its veth"
+	[ "$(id -u)" -eq 0 ] || veth="NO veth: not root, loopback only"
+	echo "bench: isolate /bin/true ($veth) against bwrap and unshare, $RUNS runs each"
+	un="unshare --user --map-root-user --uts --ipc --net --pid --fork --mount --mount-proc /bin/true"
+	bw="bwrap --unshare-all --dev-bind / / --proc /proc /bin/true"
+	hyperfine -N --style basic --warmup 5 --runs "$RUNS" --export-csv "$csv" \
+		-n "isolate" "$B/isolate /bin/true" \
+		-n "isolate --net none" "$B/isolate --net none /bin/true" \
+		-n "bwrap" "$bw" -n "unshare" "$un" >/dev/null 2>"$csv.err" ||
+		{ cat "$csv.err"; return 1; }
+	awk -F, 'NR == 1 { next }
+		{ t[$1] = $4; printf "  %-20s median %7.3f ms  (min %7.3f ms)\n", $1, $4 * 1000, $7 * 1000 }
+		END {
+			r = t["isolate"] / t["bwrap"]; n = t["isolate --net none"] / t["unshare"]
+			printf "goal: isolate (veth) no slower than bwrap: %.2fx (%s)\n", r, (r <= 1.0 ? "met" : "NOT met")
+			printf "goal: isolate --net none within 1.20x of unshare: %.2fx (%s)\n", n, (n <= 1.2 ? "met" : "NOT met")
+		}' "$csv"
+	# peak RSS in KiB: the largest of 10 runs each
+	mi=$(peak "$B/isolate" /bin/true)
+	mb=$(peak $bw)
+	mu=$(peak $un)
+	echo "  peak RSS: isolate $mi KiB, bwrap $mb KiB, unshare $mu KiB"
+	awk -v i="$mi" -v b="$mb" 'BEGIN { printf "goal: isolate peak memory no more than bwrap'"'"'s: %.2fx (%s)\n", i / b, (i <= b ? "met" : "NOT met") }'
+}
+peak() { for _ in 1 2 3 4 5 6 7 8 9 10; do /usr/bin/time -f %M "$@" 2>&1 >/dev/null | tail -n 1; done | sort -n | tail -n 1; }
+echo
+if [ -x "$B/isolate" ]; then
+	bench_isolate
+else
+	echo "bench: isolate: $B/isolate is not built (make)"
+fi
