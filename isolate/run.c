@@ -276,6 +276,10 @@ int iso_run(const struct iso_config *cfg)
 	status = wait_child(child, &wait_set);
 	if (cfg->wait_teardown)
 		iso_net_wait_gone(&net);
+	else if (net.veth)
+		iso_step("host", "%s and its peer go with the container's network namespace, which "
+			 "the kernel tears down asynchronously, a few ms from now (--wait-teardown "
+			 "waits)", net.host_if);
 	goto out;
 
 fail:
