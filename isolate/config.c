@@ -32,8 +32,8 @@ const char iso_usage[] =
 	"Exit status: PROGRAM's own; 128+N if it died of signal N; 2 usage error;\n"
 	"125 setup failed; 126 PROGRAM not executable; 127 PROGRAM not found.\n"
 	"Signals sent to isolate (HUP INT QUIT USR1 USR2 ALRM TERM WINCH) are forwarded to\n"
-	"PROGRAM; as PID 1 it only receives those it has a handler for. A second SIGINT\n"
-	"(Ctrl-C twice) kills the container.\n";
+	"PROGRAM; as PID 1 it only receives those it has a handler for. When it has none\n"
+	"for SIGINT, a second SIGINT (Ctrl-C twice) kills the container.\n";
 
 static int seterr(char *err, size_t len, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));

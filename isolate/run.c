@@ -140,24 +140,30 @@ static bool has_handler(pid_t pid, int sig)
 }
 
 /* Passes sig on to PROGRAM, PID 1 of its namespace. The kernel delivers to a PID 1 only
- * the signals it has a handler for (SIGKILL aside, from outside): say so, once. */
-static void forward(pid_t child, int sig, const siginfo_t *si, int *sigints,
+ * the signals it has a handler for (SIGKILL aside, from outside): say so, once; and a
+ * second SIGINT that PID 1 would drop kills the container, so Ctrl-C twice always works
+ * (a PROGRAM that handles SIGINT, such as an interpreter's prompt, keeps it). */
+static void forward(pid_t child, int sig, const siginfo_t *si, int *dropped_ints,
 		    unsigned long long *warned)
 {
 	/* Terminal signals (Ctrl-C, Ctrl-\, a resize) come from the kernel to the whole
 	 * foreground process group, and PROGRAM is in ours: it has them already. */
 	bool has_it = si->si_code == SI_KERNEL && getpgid(child) == getpgrp();
+	bool handled;
 
 	if (!has_it)
 		kill(child, sig);
 	iso_step("host", "%s %s PID 1", strsignal(sig),
 		 has_it ? "(from the terminal) reached" : "forwarded to");
-	if (sig == SIGINT && ++*sigints >= 2) {
+	if (sig == SIGWINCH) /* ignored by default: nothing to say */
+		return;
+	handled = has_handler(child, sig);
+	if (sig == SIGINT && !handled && ++*dropped_ints >= 2) {
 		iso_msg("second SIGINT: killing the container (SIGKILL to its PID 1)");
 		kill(child, SIGKILL);
 		return;
 	}
-	if (sig == SIGWINCH || (*warned & (1ull << sig)) || has_handler(child, sig))
+	if (handled || (*warned & (1ull << sig)))
 		return;
 	*warned |= 1ull << sig;
 	iso_msg("PROGRAM, as PID 1, has no handler for SIG%s, so the kernel drops it%s",
@@ -167,20 +173,21 @@ static void forward(pid_t child, int sig, const siginfo_t *si, int *sigints,
 /* Waits for PROGRAM, forwarding signals meanwhile; returns its exit status. */
 static int wait_child(pid_t child, const sigset_t *set)
 {
-	int status = 0, sigints = 0;
+	int status = 0, dropped_ints = 0;
 	unsigned long long warned = 0;
 	siginfo_t si;
 
 	for (;;) {
 		int sig = (int)RETRY_EINTR(sigwaitinfo(set, &si));
 
-		if (sig < 0) {
+		if (sig < 0) { /* cannot happen with a valid set; never leave PROGRAM behind */
 			iso_msg("sigwaitinfo: %s", strerror(errno));
 			kill(child, SIGKILL);
-			sig = SIGCHLD;
+			RETRY_EINTR(waitpid(child, &status, 0));
+			break;
 		}
 		if (sig != SIGCHLD) {
-			forward(child, sig, &si, &sigints, &warned);
+			forward(child, sig, &si, &dropped_ints, &warned);
 			continue;
 		}
 		/* SIGCHLD: PROGRAM may have exited. By the time waitpid sees PID 1 exit, the

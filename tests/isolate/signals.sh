@@ -75,6 +75,28 @@ t_no_handler() {
 t "PID 1 without handlers: isolate says the kernel drops the signal; a second SIGINT kills" \
 	t_no_handler
 
+t_int_handled() {
+	need_isolate || return 1
+	out="$T_TMP/ints"
+	: >"$out"
+	env --default-signal=INT "$ISO" --net none sh -c "n=0; trap 'n=\$((n + 1)); echo int \$n >>$out; [ \$n -ge 3 ] && exit 5' INT
+		echo ready >>$out; while :; do sleep 0.05; done" 2>"$T_TMP/err" &
+	pid=$!
+	for i in 1 2 3; do
+		poll 100 grep -q "^$( [ $i = 1 ] && echo ready || echo "int $((i - 1))")\$" "$out" ||
+			{ fail "PROGRAM did not get SIGINT $((i - 1))"; kill -9 "$pid" 2>/dev/null; return 1; }
+		kill -INT "$pid"
+	done
+	bounded_wait "$pid"
+	rc=$?
+	expect_eq "status after three handled SIGINTs" "$rc" 5 || { cat "$T_TMP/err"; return 1; }
+	if grep -q "second SIGINT\|no handler" "$T_TMP/err"; then
+		fail "isolate escalated a handled SIGINT: $(cat "$T_TMP/err")"
+		return 1
+	fi
+}
+t "a PROGRAM that handles SIGINT gets every one; no SIGKILL on the second" t_int_handled
+
 t_sigkill_isolate() {
 	need_isolate || return 1
 	mark="iso-sigkill-test-$$"
