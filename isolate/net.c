@@ -13,7 +13,9 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <limits.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <time.h>
 
@@ -21,8 +23,10 @@
 #include "util.h"
 
 /* Held while a host address is chosen and assigned, so concurrent isolates pick
- * different subnets. /run/lock is world-writable on Debian; only the lock matters. */
-#define ISO_LOCK_FILE "/run/lock/minivirt-isolate.lock"
+ * different subnets: in the first of these folders that exists (every isolate on a host
+ * picks the same). Only the flock matters, never the file's contents. */
+static const char *const lock_dirs[] = { "/run/lock", "/run", "/tmp" };
+#define ISO_LOCK_NAME "minivirt-isolate.lock"
 #define NL_BUF 32768          /* a dump's batch fits (the kernel sends at most ~16 KiB) */
 #define WAIT_GONE_MS 2000     /* --wait-teardown: how long the kernel gets */
 
@@ -300,7 +304,7 @@ static int plan_addresses(struct nl *nl, const struct iso_config *cfg, struct is
 	net->cont_ip.s_addr = htonl(cont);
 	net->prefix = ISO_SUBNET_PREFIX;
 	iso_step("host", "address plan: 10.11.%d.0/24 holds no host address (RTM_GETADDR dump, "
-		 "under the lock " ISO_LOCK_FILE ")", sub);
+		 "under a lock)", sub);
 	return 0;
 }
 
@@ -393,12 +397,23 @@ static int no_veth(const struct iso_config *cfg, char *err)
 	return 0;
 }
 
-static int lock_plan(void)
+/* Opens and locks the lock file (its path into path, PATH_MAX bytes); returns the fd or
+ * -errno. */
+static int lock_plan(char *path)
 {
-	int fd = RETRY_EINTR(open(ISO_LOCK_FILE, O_RDWR | O_CREAT | O_CLOEXEC, 0644));
+	struct stat st;
+	int fd;
 
-	if (fd < 0)
-		fd = RETRY_EINTR(open(ISO_LOCK_FILE, O_RDONLY | O_CLOEXEC));
+	snprintf(path, PATH_MAX, "/tmp/" ISO_LOCK_NAME);
+	for (size_t i = 0; i < ARRAY_SIZE(lock_dirs); i++) {
+		if (stat(lock_dirs[i], &st) == 0 && S_ISDIR(st.st_mode)) {
+			snprintf(path, PATH_MAX, "%s/" ISO_LOCK_NAME, lock_dirs[i]);
+			break;
+		}
+	}
+	fd = RETRY_EINTR(open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644));
+	if (fd < 0) /* someone else's file (a sticky /tmp): reading is enough to lock */
+		fd = RETRY_EINTR(open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW));
 	if (fd < 0)
 		return -errno;
 	if (RETRY_EINTR(flock(fd, LOCK_EX)) < 0) {
@@ -407,13 +422,14 @@ static int lock_plan(void)
 		close(fd);
 		return -e;
 	}
+	iso_step("host", "flock(%s): exclusive, until the host end has its address", path);
 	return fd;
 }
 
 int iso_net_host_setup(const struct iso_config *cfg, pid_t child, struct iso_net *net, char *err)
 {
 	struct nl nl = { 0 };
-	char why[128], h[INET_ADDRSTRLEN], c[INET_ADDRSTRLEN];
+	char why[128], h[INET_ADDRSTRLEN], c[INET_ADDRSTRLEN], lock_path[PATH_MAX];
 	int lock = -1, r, ret = -1;
 
 	memset(net, 0, sizeof(*net));
@@ -426,9 +442,9 @@ int iso_net_host_setup(const struct iso_config *cfg, pid_t child, struct iso_net
 	snprintf(net->host_if, sizeof(net->host_if), "iso-%d", (int)getpid());
 	if (nl_open(&nl, err))
 		return -1;
-	lock = lock_plan();
+	lock = lock_plan(lock_path);
 	if (lock < 0) {
-		iso_seterr(err, -lock, "cannot lock %s", ISO_LOCK_FILE);
+		iso_seterr(err, -lock, "cannot lock %s", lock_path);
 		goto out;
 	}
 	if (plan_addresses(&nl, cfg, net, err))

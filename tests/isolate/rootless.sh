@@ -14,10 +14,14 @@ else
 	AS_UID=$(id -u)
 	AS_GID=$(id -g)
 fi
-# A folder the unprivileged user can use ($T_TMP is root's alone).
-PUB=$(mktemp -d "${TMPDIR:-/tmp}/minivirt-rootless.XXXXXX")
+# A folder the unprivileged user can use ($T_TMP is root's alone), with a copy of isolate:
+# the build folder may be in one nobody cannot enter (a clone under /root).
+PUB=$(mktemp -d /tmp/minivirt-rootless.XXXXXX)
 chmod 1777 "$PUB"
 trap 'rm -rf "$T_TMP" "$PUB"' EXIT
+if [ -x "$ISO" ] && [ -n "$AS" ]; then
+	cp "$ISO" "$PUB/isolate" && chmod 755 "$PUB/isolate" && ISO=$PUB/isolate
+fi
 
 t_ids() {
 	need_isolate || return 1
