@@ -193,7 +193,7 @@ demo: $(BUILD)/kvm-hello-world
 	./$(BUILD)/kvm-hello-world -l
 
 check: all $(UNIT_BINS) $(BUILD)/fuzz/fuzz_hc $(BUILD)/tsan/kvm-hello-world
-	sh tests/run.sh unit vmm isolate fuzzsuite tsan svm
+	sh tests/run.sh unit vmm isolate install fuzzsuite tsan svm
 
 # The vmm tests again on real KVM: kvm-amd in a Debian kernel under QEMU/TCG (tests/svm/).
 check-kvm-svm:
@@ -204,9 +204,39 @@ bench: all
 	sh scripts/deps.sh bench
 	sh bench/run.sh
 
+# Installation: PREFIX (default /usr/local) and DESTDIR as usual. uninstall removes the
+# same list of files, then the directories of minivirt's own when they are empty.
+PREFIX ?= /usr/local
+BINDIR := $(PREFIX)/bin
+INCDIR := $(PREFIX)/include/minivirt
+LIBDIR := $(PREFIX)/lib/minivirt
+MANDIR := $(PREFIX)/share/man
+EXAMPLES := $(basename $(notdir $(wildcard guest/examples/*.c)))
+INSTALLED := $(BINDIR)/kvm-hello-world $(BINDIR)/isolate \
+	$(INCDIR)/hc.h $(INCDIR)/guest.h $(LIBDIR)/guest.ld \
+	$(foreach b,$(SDK_BITS),$(LIBDIR)/libguest-$(b).a) \
+	$(foreach b,$(SDK_BITS),$(foreach e,$(EXAMPLES),$(LIBDIR)/guests/$(b)/$(e).elf)) \
+	$(MANDIR)/man1/kvm-hello-world.1 $(MANDIR)/man1/isolate.1 $(MANDIR)/man7/minivirt-guest.7
+
+install: all
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(INCDIR) $(DESTDIR)$(MANDIR)/man1 \
+		$(DESTDIR)$(MANDIR)/man7 $(foreach b,$(SDK_BITS),$(DESTDIR)$(LIBDIR)/guests/$(b))
+	install -m 755 $(BUILD)/kvm-hello-world $(BUILD)/isolate $(DESTDIR)$(BINDIR)/
+	install -m 644 include/minivirt/hc.h guest/sdk/include/minivirt/guest.h $(DESTDIR)$(INCDIR)/
+	install -m 644 guest/sdk/guest.ld $(SDK_LIBS) $(DESTDIR)$(LIBDIR)/
+	$(foreach b,$(SDK_BITS),install -m 644 $(EXAMPLES:%=$(BUILD)/guests/$(b)/%.elf) \
+		$(DESTDIR)$(LIBDIR)/guests/$(b)/ &&) true
+	install -m 644 man/kvm-hello-world.1 man/isolate.1 $(DESTDIR)$(MANDIR)/man1/
+	install -m 644 man/minivirt-guest.7 $(DESTDIR)$(MANDIR)/man7/
+
+uninstall:
+	rm -f $(addprefix $(DESTDIR),$(INSTALLED))
+	-rmdir $(foreach b,$(SDK_BITS),$(DESTDIR)$(LIBDIR)/guests/$(b)) $(DESTDIR)$(LIBDIR)/guests \
+		$(DESTDIR)$(LIBDIR) $(DESTDIR)$(INCDIR) 2>/dev/null
+
 clean:
 	rm -rf $(BUILD)
 
-.PHONY: all demo check check-kvm-svm bench clean fuzz
+.PHONY: all demo check check-kvm-svm bench clean fuzz install uninstall
 .SECONDARY:
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -8,9 +8,9 @@ want="gcc make libc6-dev binutils linux-libc-dev libmnl-dev"
 for what in "${@:-build}"; do
 	case "$what" in
 	build) ;;
-	check) want="$want libcmocka-dev clang libclang-rt-14-dev iputils-ping iproute2 procps" ;; # clang + libFuzzer: make fuzz; ping, ip, ps: tests/isolate
+	check) want="$want libcmocka-dev clang libclang-rt-14-dev iputils-ping iproute2 procps man-db groff-base" ;; # clang + libFuzzer: make fuzz; ping, ip, ps: tests/isolate; man: tests/install
 	bench) want="$want hyperfine bubblewrap time" ;;
-	svm) want="$want qemu-system-x86 busybox-static cpio xz-utils" ;;
+	svm) want="$want qemu-system-x86 busybox-static cpio xz-utils libelf1" ;; # libelf1: the kernel headers' objtool
 	*) echo "deps.sh: unknown group '$what' (build, check, bench, svm)" >&2; exit 2 ;;
 	esac
 done
