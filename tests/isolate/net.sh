@@ -191,4 +191,27 @@ t_wait_teardown() {
 }
 t "--wait-teardown: the veth pair is gone when isolate returns" t_wait_teardown
 
+t_wait_teardown_held() {
+	need_isolate || return 1
+	need_root
+	mkfifo "$T_TMP/hold.go"
+	"$ISO" --wait-teardown sh -c "echo ready >$T_TMP/hold.ready; read x <$T_TMP/hold.go" \
+		2>"$T_TMP/hold.err" &
+	pid=$!
+	poll 100 test -s "$T_TMP/hold.ready" || { fail "PROGRAM did not start"; kill -9 "$pid"; return 1; }
+	# an open namespace file keeps the container's network namespace, and the pair, alive
+	exec 3<"/proc/$(pid1_of "$pid")/ns/net"
+	echo go >"$T_TMP/hold.go"
+	bounded_wait "$pid"
+	rc=$?
+	left=$(ip -o link show dev "iso-$pid" 2>/dev/null)
+	exec 3<&-
+	expect_eq "status" "$rc" 0 || return 1
+	expect_eq "iso-$pid after isolate returned" "$left" "" || return 1
+	grep -q "iso-$pid outlived the container's network namespace: deleted it" "$T_TMP/hold.err" ||
+		{ fail "no word on the deletion: $(cat "$T_TMP/hold.err")"; return 1; }
+}
+t "--wait-teardown with the namespace held open: isolate deletes the pair after 2 s" \
+	t_wait_teardown_held
+
 done_testing
