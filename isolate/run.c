@@ -99,6 +99,26 @@ __attribute__((noreturn)) static void child_main(const struct child_ctx *c)
 	child_fail(c, ISO_NOEXEC, err);
 }
 
+/* --verbose: each new namespace next to the host's (the links name them: type:[inode]). */
+static void show_namespaces(pid_t child)
+{
+	static const char *const ns[] = { "user", "uts", "ipc", "net", "pid", "mnt" };
+	char path[64], mine[64], theirs[64];
+	long n;
+
+	if (!iso_verbose)
+		return;
+	for (size_t i = 0; i < ARRAY_SIZE(ns); i++) {
+		snprintf(path, sizeof(path), "/proc/self/ns/%s", ns[i]);
+		n = readlink(path, mine, sizeof(mine) - 1);
+		mine[n > 0 ? n : 0] = '\0';
+		snprintf(path, sizeof(path), "/proc/%d/ns/%s", (int)child, ns[i]);
+		n = readlink(path, theirs, sizeof(theirs) - 1);
+		theirs[n > 0 ? n : 0] = '\0';
+		iso_step("host", "  new %-17s (the host's: %s)", theirs, mine);
+	}
+}
+
 /* clone3 as fork: the child goes on from here on a copy of our stack. */
 static pid_t clone_child(unsigned long long flags)
 {
@@ -255,6 +275,7 @@ int iso_run(const struct iso_config *cfg)
 	iso_step("host", "clone3(CLONE_NEWUSER|NEWUTS|NEWIPC|NEWNET|NEWPID|NEWNS): the child is "
 		 "pid %d here and pid 1 in its PID namespace; its new user namespace owns the "
 		 "other five", (int)child);
+	show_namespaces(child);
 
 	/* The maps first: until they exist the child is uid 65534 (nobody) inside. */
 	if (iso_userns_map(child, geteuid(), getegid(), err))
