@@ -82,6 +82,27 @@ t_exit_status() {
 }
 t "PROGRAM's exit status is isolate's (0 1 7 125 255)" t_exit_status
 
+t_verbose() {
+	need_isolate || return 1
+	run "$ISO" true
+	expect_rc 0 && expect_eq "stderr without --verbose" "$ERR" "" || return 1
+	run "$ISO" --verbose --hostname vbox true
+	expect_rc 0 || return 1
+	for n in user uts ipc net pid mnt; do
+		expect_err "new $n:[" || return 1
+	done
+	expect_err "setgroups: deny" && expect_err "uid_map: 0 $(id -u) 1" &&
+		expect_err "gid_map: 0 $(id -g) 1" && expect_err "made private (MS_REC|MS_PRIVATE)" &&
+		expect_err "new proc on /proc" && expect_err 'sethostname("vbox")' &&
+		expect_err "lo up" && expect_err 'execvp("true")' &&
+		expect_err "PID 1 exited with status 0" || return 1
+	[ "$(id -u)" -eq 0 ] || return 0
+	expect_err "RTM_NEWLINK: veth pair iso-" && expect_err "RTM_NEWADDR: 10.11." &&
+		expect_err "eth0 (ifindex"
+}
+t "--verbose: namespaces, maps, mounts, hostname, links and addresses, exec; else silent" \
+	t_verbose
+
 t_userns_disabled() {
 	need_isolate || return 1
 	need_root
