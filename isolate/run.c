@@ -92,7 +92,10 @@ __attribute__((noreturn)) static void child_main(const struct child_ctx *c)
 	execvp(cfg->argv[0], cfg->argv);
 	/* As shells do: 127 when there is no such program, 126 when it cannot run. */
 	if (errno == ENOENT) {
-		iso_seterr(err, 0, "%s: command not found", cfg->argv[0]);
+		if (strchr(cfg->argv[0], '/'))
+			iso_seterr(err, ENOENT, "cannot execute %s", cfg->argv[0]);
+		else
+			iso_seterr(err, 0, "%s: command not found (in PATH)", cfg->argv[0]);
 		child_fail(c, ISO_NOTFOUND, err);
 	}
 	iso_seterr(err, errno, "cannot execute %s", cfg->argv[0]);

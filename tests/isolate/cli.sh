@@ -55,7 +55,8 @@ t_not_found() {
 	expect_rc 127 && expect_err "no-such-program-xyz: command not found" && expect_one_line ||
 		return 1
 	run "$ISO" --net none /nonexistent/prog
-	expect_rc 127 && expect_err "/nonexistent/prog" && expect_one_line
+	expect_rc 127 && expect_err "cannot execute /nonexistent/prog: No such file or directory" &&
+		expect_one_line
 }
 t "PROGRAM not found: one line, exit 127" t_not_found
 
