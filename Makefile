@@ -7,7 +7,7 @@ VERSION := 0.1.0
 
 CFLAGS  ?= -O2 -g
 WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wformat=2
-CPPFLAGS_ALL := -std=c11 -D_GNU_SOURCE -Iinclude -Ivmm -DMINIVIRT_VERSION='"$(VERSION)"' -MMD -MP
+CPPFLAGS_ALL := -std=c11 -D_GNU_SOURCE -Iinclude -Icommon -Ivmm -DMINIVIRT_VERSION='"$(VERSION)"' -MMD -MP
 LDLIBS  := -lpthread
 ifeq ($(STATIC),1)
 LDFLAGS += -static
@@ -163,7 +163,7 @@ FUZZ_TIME ?= 60
 $(BUILD)/fuzz/fuzz_hc: $(FUZZ_SRCS) $(wildcard vmm/*.h include/minivirt/*.h)
 	@mkdir -p $(dir $@)
 	@echo "  FUZZCC  $@"
-	$(Q)$(FUZZ_CC) $(FUZZ_FLAGS) -std=c11 -D_GNU_SOURCE -Iinclude -Ivmm $(WARN) \
+	$(Q)$(FUZZ_CC) $(FUZZ_FLAGS) -std=c11 -D_GNU_SOURCE -Iinclude -Icommon -Ivmm $(WARN) \
 		-Wno-format-nonliteral -o $@ $(FUZZ_SRCS)
 
 fuzz: $(BUILD)/fuzz/fuzz_hc

@@ -38,36 +38,6 @@ __attribute__((format(printf, 2, 3))) void iso_step(const char *who, const char 
  * write. Returns 0 or -errno. */
 int iso_write_file(const char *path, const char *s);
 
-static inline void cleanup_freep(void *p)
-{
-	free(*(void **)p);
-}
-static inline void cleanup_closep(int *fd)
-{
-	if (*fd >= 0)
-		close(*fd);
-}
-#define cleanup_free __attribute__((cleanup(cleanup_freep)))
-#define cleanup_fd __attribute__((cleanup(cleanup_closep)))
-
-/* steal_fd: hands an fd out of a cleanup_fd variable. */
-static inline int steal_fd(int *fd)
-{
-	int r = *fd;
-
-	*fd = -1;
-	return r;
-}
-
-#define RETRY_EINTR(expr)                                  \
-	({                                                 \
-		long _r;                                   \
-		do                                         \
-			_r = (long)(expr);                 \
-		while (_r == -1 && errno == EINTR);        \
-		_r;                                        \
-	})
-
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+#include "cleanup.h" /* cleanup_free, cleanup_fd, steal_fd, RETRY_EINTR, ARRAY_SIZE */
 
 #endif

@@ -39,27 +39,6 @@ void *xcalloc(size_t n, size_t size);
 /* fmt_size: "2 MiB", "64 KiB", "1 GiB" or "12345 bytes" for size, into buf. */
 const char *fmt_size(unsigned long long size, char *buf, size_t len);
 
-static inline void cleanup_freep(void *p)
-{
-	free(*(void **)p);
-}
-static inline void cleanup_closep(int *fd)
-{
-	if (*fd >= 0)
-		close(*fd);
-}
-#define cleanup_free __attribute__((cleanup(cleanup_freep)))
-#define cleanup_fd __attribute__((cleanup(cleanup_closep)))
-
-#define RETRY_EINTR(expr)                                  \
-	({                                                 \
-		long _r;                                   \
-		do                                         \
-			_r = (long)(expr);                 \
-		while (_r == -1 && errno == EINTR);        \
-		_r;                                        \
-	})
-
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+#include "cleanup.h" /* cleanup_free, cleanup_fd, steal_fd, RETRY_EINTR, ARRAY_SIZE */
 
 #endif
