@@ -36,9 +36,12 @@ UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 # is the binary.
 ISO_SRCS := $(wildcard isolate/*.c)
 ISO_OBJS := $(ISO_SRCS:isolate/%.c=$(BUILD)/isolate-obj/%.o)
-ISO_PURE_OBJS := $(foreach o,config addr util,$(BUILD)/isolate-obj/$(o).o)
+ISO_PURE_OBJS := $(foreach o,config addr util report,$(BUILD)/isolate-obj/$(o).o)
+# The hostile programs tests/isolate runs inside it (a fork bomb, a memory hog, ...).
+ISO_PROGS := $(patsubst tests/isolate/progs/%.c,$(BUILD)/isolate-progs/%,\
+	$(wildcard tests/isolate/progs/*.c))
 ifneq ($(STATIC),1)
-ISO_BIN := $(BUILD)/isolate
+ISO_BIN := $(BUILD)/isolate $(ISO_PROGS)
 endif
 
 # Built-in guests: one C source, built for each CPU mode, embedded into the VMM.
@@ -135,7 +138,12 @@ $(BUILD)/isolate-obj/%.o: isolate/%.c
 
 $(BUILD)/isolate: $(ISO_OBJS)
 	@echo "  LD      $@"
-	$(Q)$(CC) $(LDFLAGS) -o $@ $^ -lmnl
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ -lmnl -lseccomp
+
+$(BUILD)/isolate-progs/%: tests/isolate/progs/%.c
+	@mkdir -p $(dir $@)
+	@echo "  CC      $<"
+	$(Q)$(CC) -std=gnu11 $(CFLAGS) -Wall -Wextra -Werror $(LDFLAGS) -o $@ $<
 
 # isolate's unit tests (unit_iso*): its pure parts, not the VMM's (a more specific pattern
 # than the one below, so make prefers it).

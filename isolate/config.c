@@ -7,13 +7,18 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <sys/resource.h>
 
 #define ISO_HOSTNAME_MAX 64 /* HOST_NAME_MAX: sethostname refuses longer names */
+#define ISO_MSG_LEN 256     /* one reason (util.h's ISO_ERR_LEN; this file stays pure) */
 
 const char iso_usage[] =
 	"Usage: isolate [OPTIONS] PROGRAM [ARGS...]\n"
-	"Runs PROGRAM in new user, UTS, IPC, network, PID and mount namespaces, sharing the\n"
-	"host's root filesystem; PROGRAM is PID 1 and uid 0 there (your own uid outside).\n"
+	"Runs PROGRAM in new user, UTS, IPC, network, PID and mount namespaces, on the host's\n"
+	"root filesystem or DIR (--root); PROGRAM is PID 1 (or isolate's init is, --init) and\n"
+	"uid 0 there (your own uid outside), hardened: no_new_privs, no capabilities and a\n"
+	"seccomp filter.\n"
 	"\n"
 	"  -n, --hostname NAME   the container's hostname (default: isolated)\n"
 	"      --net MODE        auto (default): a veth pair to the host when isolate has\n"
@@ -25,15 +30,69 @@ const char iso_usage[] =
 	"                          10.11.N.14 in the container)\n"
 	"      --wait-teardown   return only once the kernel has removed the veth pair\n"
 	"                          (otherwise it goes away a few ms after isolate returns)\n"
+	"      --init            isolate's own init is PID 1: it reaps orphans, forwards\n"
+	"                          signals to PROGRAM and exits with PROGRAM's status\n"
+	"\n"
+	"Limits (SIZE: bytes, or with K, M, G, T; each limit hit is named in the report):\n"
+	"      --cpu-time SECS   CPU time of each process (RLIMIT_CPU), whole seconds\n"
+	"      --wall-time SECS  wall-clock time of the whole container, e.g. 2.5\n"
+	"      --memory SIZE     address space of each process (RLIMIT_AS)\n"
+	"      --processes N     processes and threads of the container (RLIMIT_NPROC)\n"
+	"      --file-size SIZE  size of any file written (RLIMIT_FSIZE)\n"
+	"      --open-files N    open files of each process (RLIMIT_NOFILE)\n"
+	"      --stack SIZE      stack of each process (RLIMIT_STACK)\n"
+	"      --report FILE     write a JSON run report to FILE at the end (- for stderr)\n"
+	"\n"
+	"Filesystem:\n"
+	"      --root DIR        DIR becomes the container's /, read-only, with a minimal /dev\n"
+	"                          and a new /proc; nothing else of the host is visible\n"
+	"      --root-rw         leave DIR writable\n"
+	"      --bind SRC[:DST]  bind-mount the host's SRC at DST (default: the same path)\n"
+	"      --ro-bind SRC[:DST]\n"
+	"                        the same, read-only\n"
+	"      --tmpfs DST       an empty tmpfs at DST\n"
+	"\n"
+	"Hardening (on by default):\n"
+	"      --cap-add CAPS    keep these capabilities: names, comma-separated (net_raw,\n"
+	"                          CAP_KILL, ...) or all (default: none kept)\n"
+	"      --cap-drop CAPS   drop these again\n"
+	"      --seccomp MODE    default: deny dangerous system calls with EPERM; none\n"
+	"      --no-harden       no no_new_privs, every capability, no seccomp filter\n"
+	"\n"
 	"  -v, --verbose         print each step as it happens\n"
 	"  -h, --help            print this help and exit\n"
 	"  -V, --version         print the version and exit\n"
 	"\n"
-	"Exit status: PROGRAM's own; 128+N if it died of signal N; 2 usage error;\n"
-	"125 setup failed; 126 PROGRAM not executable; 127 PROGRAM not found.\n"
+	"Exit status: PROGRAM's own; 128+N if it died of signal N (137 when a limit killed\n"
+	"it); 2 usage error; 125 setup failed or a bad value; 126 PROGRAM not executable;\n"
+	"127 PROGRAM not found.\n"
 	"Signals sent to isolate (HUP INT QUIT USR1 USR2 ALRM TERM WINCH) are forwarded to\n"
 	"PROGRAM; as PID 1 it only receives those it has a handler for. When it has none\n"
 	"for SIGINT, a second SIGINT (Ctrl-C twice) kills the container.\n";
+
+/* Names match the options and the report; 1 << 31 keeps every value a valid rlim_t and
+ * far beyond any real use. */
+const struct iso_limit_info iso_limit_info[ISO_LIMIT_COUNT] = {
+	[ISO_LIMIT_CPU] = { "cpu-time", RLIMIT_CPU, ISO_VAL_SECS, 1, 1ull << 31 },
+	[ISO_LIMIT_WALL] = { "wall-time", -1, ISO_VAL_MSECS, 1, 1000ull << 31 },
+	[ISO_LIMIT_MEMORY] = { "memory", RLIMIT_AS, ISO_VAL_SIZE, 1ull << 20, 1ull << 50 },
+	[ISO_LIMIT_PROCS] = { "processes", RLIMIT_NPROC, ISO_VAL_COUNT, 1, 1ull << 22 },
+	[ISO_LIMIT_FSIZE] = { "file-size", RLIMIT_FSIZE, ISO_VAL_SIZE, 0, 1ull << 62 },
+	[ISO_LIMIT_NOFILE] = { "open-files", RLIMIT_NOFILE, ISO_VAL_COUNT, 1, 1ull << 30 },
+	[ISO_LIMIT_STACK] = { "stack", RLIMIT_STACK, ISO_VAL_SIZE, 16ull << 10, 1ull << 40 },
+};
+
+static const char *const cap_names[ISO_CAP_LAST + 1] = {
+	"CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_DAC_READ_SEARCH", "CAP_FOWNER", "CAP_FSETID",
+	"CAP_KILL", "CAP_SETGID", "CAP_SETUID", "CAP_SETPCAP", "CAP_LINUX_IMMUTABLE",
+	"CAP_NET_BIND_SERVICE", "CAP_NET_BROADCAST", "CAP_NET_ADMIN", "CAP_NET_RAW",
+	"CAP_IPC_LOCK", "CAP_IPC_OWNER", "CAP_SYS_MODULE", "CAP_SYS_RAWIO", "CAP_SYS_CHROOT",
+	"CAP_SYS_PTRACE", "CAP_SYS_PACCT", "CAP_SYS_ADMIN", "CAP_SYS_BOOT", "CAP_SYS_NICE",
+	"CAP_SYS_RESOURCE", "CAP_SYS_TIME", "CAP_SYS_TTY_CONFIG", "CAP_MKNOD", "CAP_LEASE",
+	"CAP_AUDIT_WRITE", "CAP_AUDIT_CONTROL", "CAP_SETFCAP", "CAP_MAC_OVERRIDE",
+	"CAP_MAC_ADMIN", "CAP_SYSLOG", "CAP_WAKE_ALARM", "CAP_BLOCK_SUSPEND", "CAP_AUDIT_READ",
+	"CAP_PERFMON", "CAP_BPF", "CAP_CHECKPOINT_RESTORE",
+};
 
 static int seterr(char *err, size_t len, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
@@ -102,32 +161,243 @@ static int parse_hostname(const char *s, char *err, size_t errlen)
 	return 0;
 }
 
+int iso_parse_size(const char *s, unsigned long long *bytes)
+{
+	static const char units[] = "KMGT";
+	unsigned long long v = 0, mul = 1;
+	const char *p = s;
+
+	if (*p < '0' || *p > '9')
+		return -1;
+	for (; *p >= '0' && *p <= '9'; p++) {
+		if (v > (~0ull - 9) / 10)
+			return -1;
+		v = v * 10 + (unsigned)(*p - '0');
+	}
+	if (*p) {
+		const char *u = strchr(units, *p);
+
+		if (!u || p[1])
+			return -1;
+		mul = 1ull << (10 * (u - units + 1));
+	}
+	if (v > ~0ull / mul)
+		return -1;
+	*bytes = v * mul;
+	return 0;
+}
+
+int iso_parse_secs(const char *s, unsigned long long *ms)
+{
+	unsigned long long v = 0;
+	const char *p = s;
+	int decimals = 0;
+
+	if (*p < '0' || *p > '9')
+		return -1;
+	for (; *p >= '0' && *p <= '9'; p++) {
+		if (v > 1000000000000ull)
+			return -1;
+		v = v * 10 + (unsigned)(*p - '0');
+	}
+	v *= 1000;
+	if (*p == '.') {
+		unsigned long long scale = 100;
+
+		if (p[1] < '0' || p[1] > '9')
+			return -1;
+		for (p++; *p >= '0' && *p <= '9'; p++, scale /= 10)
+			if (++decimals > 3)
+				return -1;
+			else
+				v += (unsigned)(*p - '0') * scale;
+	}
+	if (*p)
+		return -1;
+	*ms = v;
+	return 0;
+}
+
+const char *iso_cap_name(int cap)
+{
+	return cap >= 0 && cap <= ISO_CAP_LAST ? cap_names[cap] : NULL;
+}
+
+int iso_cap_parse(const char *s, unsigned long long *caps, char *err, size_t errlen)
+{
+	const char *p = s;
+
+	*caps = 0;
+	for (;;) {
+		size_t n = strcspn(p, ",");
+		char name[32];
+		int c;
+
+		if (n == 0 || n >= sizeof(name))
+			return seterr(err, errlen, "'%.*s' is not a capability name", (int)n, p);
+		memcpy(name, p, n);
+		name[n] = '\0';
+		if (!strcasecmp(name, "all")) {
+			*caps |= ISO_CAPS_ALL;
+		} else {
+			for (c = 0; c <= ISO_CAP_LAST; c++)
+				if (!strcasecmp(name, cap_names[c]) ||
+				    !strcasecmp(name, cap_names[c] + 4))
+					break;
+			if (c > ISO_CAP_LAST)
+				return seterr(err, errlen, "unknown capability '%s' (e.g. net_raw, "
+					      "CAP_SYS_ADMIN, all)", name);
+			*caps |= 1ull << c;
+		}
+		if (!p[n])
+			return 0;
+		p += n + 1;
+	}
+}
+
+static bool all_digits(const char *s)
+{
+	return *s && strspn(s, "0123456789") == strlen(s);
+}
+
+/* One limit's value, by its kind. Returns 0, or -1 with a reason in err. */
+static int parse_limit(enum iso_limit l, const char *s, unsigned long long *v, char *err,
+		       size_t errlen)
+{
+	const struct iso_limit_info *li = &iso_limit_info[l];
+	const char *what = "";
+	int r = -1;
+
+	switch (li->kind) {
+	case ISO_VAL_SECS:
+		what = "whole seconds";
+		if (all_digits(s))
+			r = iso_parse_size(s, v);
+		break;
+	case ISO_VAL_MSECS:
+		what = "seconds, at most 3 decimals";
+		r = iso_parse_secs(s, v);
+		break;
+	case ISO_VAL_SIZE:
+		what = "a size: bytes, or with K, M, G, T";
+		r = iso_parse_size(s, v);
+		break;
+	case ISO_VAL_COUNT:
+		what = "a number";
+		if (all_digits(s))
+			r = iso_parse_size(s, v);
+		break;
+	}
+	if (r)
+		return seterr(err, errlen, "--%s '%s': expected %s", li->name, s, what);
+	if (*v < li->min || *v > li->max) {
+		if (li->kind == ISO_VAL_MSECS)
+			return seterr(err, errlen, "--%s %s: out of range (0.001 to %llu seconds)",
+				      li->name, s, li->max / 1000);
+		if (li->kind == ISO_VAL_SIZE)
+			return seterr(err, errlen, "--%s %s: out of range (%lluK to %lluG)",
+				      li->name, s, li->min >> 10, li->max >> 30);
+		return seterr(err, errlen, "--%s %s: out of range (%llu to %llu)", li->name, s,
+			      li->min, li->max);
+	}
+	return 0;
+}
+
+/* --bind SRC[:DST], --ro-bind, --tmpfs DST: checks the form (absolute DST, no empty
+ * part); whether SRC exists is the plan's business (run.c), on the host. */
+static int parse_mount(struct iso_config *cfg, enum iso_mount_kind kind, const char *opt,
+		       const char *arg, char *err, size_t errlen)
+{
+	struct iso_mount *m;
+	const char *colon = strchr(arg, ':');
+
+	if (cfg->n_mounts == ISO_MAX_MOUNTS)
+		return seterr(err, errlen, "%s: more than %d mounts", opt, ISO_MAX_MOUNTS);
+	m = &cfg->mounts[cfg->n_mounts];
+	m->kind = kind;
+	if (kind == ISO_MOUNT_TMPFS) {
+		m->src = NULL;
+		m->dst = arg;
+	} else if (colon) {
+		char *src = strndup(arg, (size_t)(colon - arg));
+
+		if (!src)
+			return seterr(err, errlen, "%s: out of memory", opt);
+		m->src = src;
+		m->dst = colon + 1;
+		if (!*m->src) {
+			free(src);
+			return seterr(err, errlen, "%s '%s': SRC is empty", opt, arg);
+		}
+	} else {
+		m->src = m->dst = arg;
+	}
+	if (m->src && !*m->src)
+		return seterr(err, errlen, "%s: SRC is empty", opt);
+	if (m->dst[0] != '/')
+		return seterr(err, errlen, "%s '%s': DST must be an absolute path", opt, arg);
+	cfg->n_mounts++;
+	return 0;
+}
+
 enum iso_config_result iso_config_parse(int argc, char **argv, struct iso_config *cfg,
 					char *err, size_t errlen)
 {
-	enum { OPT_NET = 256, OPT_NET_ADDR, OPT_WAIT_TEARDOWN };
+	enum {
+		OPT_NET = 256, OPT_NET_ADDR, OPT_WAIT_TEARDOWN, OPT_INIT, OPT_REPORT, OPT_ROOT,
+		OPT_ROOT_RW, OPT_BIND, OPT_RO_BIND, OPT_TMPFS, OPT_CAP_ADD, OPT_CAP_DROP,
+		OPT_SECCOMP, OPT_NO_HARDEN,
+		OPT_LIMIT, /* OPT_LIMIT + enum iso_limit: --cpu-time, ... */
+	};
 	static const struct option longopts[] = {
 		{ "hostname", required_argument, NULL, 'n' },
 		{ "net", required_argument, NULL, OPT_NET },
 		{ "net-addr", required_argument, NULL, OPT_NET_ADDR },
 		{ "wait-teardown", no_argument, NULL, OPT_WAIT_TEARDOWN },
+		{ "init", no_argument, NULL, OPT_INIT },
+		{ "cpu-time", required_argument, NULL, OPT_LIMIT + ISO_LIMIT_CPU },
+		{ "wall-time", required_argument, NULL, OPT_LIMIT + ISO_LIMIT_WALL },
+		{ "memory", required_argument, NULL, OPT_LIMIT + ISO_LIMIT_MEMORY },
+		{ "processes", required_argument, NULL, OPT_LIMIT + ISO_LIMIT_PROCS },
+		{ "file-size", required_argument, NULL, OPT_LIMIT + ISO_LIMIT_FSIZE },
+		{ "open-files", required_argument, NULL, OPT_LIMIT + ISO_LIMIT_NOFILE },
+		{ "stack", required_argument, NULL, OPT_LIMIT + ISO_LIMIT_STACK },
+		{ "report", required_argument, NULL, OPT_REPORT },
+		{ "root", required_argument, NULL, OPT_ROOT },
+		{ "root-rw", no_argument, NULL, OPT_ROOT_RW },
+		{ "bind", required_argument, NULL, OPT_BIND },
+		{ "ro-bind", required_argument, NULL, OPT_RO_BIND },
+		{ "tmpfs", required_argument, NULL, OPT_TMPFS },
+		{ "cap-add", required_argument, NULL, OPT_CAP_ADD },
+		{ "cap-drop", required_argument, NULL, OPT_CAP_DROP },
+		{ "seccomp", required_argument, NULL, OPT_SECCOMP },
+		{ "no-harden", no_argument, NULL, OPT_NO_HARDEN },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
 	bool net_set = false;
+	/* The first bad value: parsing goes on, so a later --report is known. */
+	char bad[ISO_MSG_LEN] = "";
+	unsigned long long caps;
 	int c;
 
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->hostname = "isolated";
 	cfg->net = ISO_NET_AUTO;
+	cfg->caps = ISO_CAPS_DEFAULT;
+	cfg->seccomp = true;
+	cfg->no_new_privs = true;
 	err[0] = '\0';
 	optind = 0; /* 0, not 1: also resets glibc's internal state */
 	opterr = 0;
 	/* "+": stop at the first non-option, PROGRAM; ":" tells a missing value from an
 	 * unknown option. */
 	while ((c = getopt_long(argc, argv, "+:n:vhV", longopts, NULL)) != -1) {
+		char why[ISO_MSG_LEN];
+		int r = 0;
+
 		switch (c) {
 		case 'n':
 			if (parse_hostname(optarg, err, errlen))
@@ -156,6 +426,58 @@ enum iso_config_result iso_config_parse(int argc, char **argv, struct iso_config
 		case OPT_WAIT_TEARDOWN:
 			cfg->wait_teardown = true;
 			break;
+		case OPT_INIT:
+			cfg->init = true;
+			break;
+		case OPT_REPORT:
+			if (!*optarg)
+				r = seterr(why, sizeof(why), "--report: the FILE name is empty");
+			cfg->report = optarg;
+			break;
+		case OPT_ROOT:
+			if (!*optarg)
+				r = seterr(why, sizeof(why), "--root: the DIR name is empty");
+			cfg->root = optarg;
+			break;
+		case OPT_ROOT_RW:
+			cfg->root_rw = true;
+			break;
+		case OPT_BIND:
+			r = parse_mount(cfg, ISO_MOUNT_BIND, "--bind", optarg, why, sizeof(why));
+			break;
+		case OPT_RO_BIND:
+			r = parse_mount(cfg, ISO_MOUNT_RO_BIND, "--ro-bind", optarg, why, sizeof(why));
+			break;
+		case OPT_TMPFS:
+			r = parse_mount(cfg, ISO_MOUNT_TMPFS, "--tmpfs", optarg, why, sizeof(why));
+			break;
+		case OPT_CAP_ADD:
+		case OPT_CAP_DROP:
+			if (iso_cap_parse(optarg, &caps, why, sizeof(why))) {
+				char reason[ISO_MSG_LEN];
+
+				snprintf(reason, sizeof(reason), "%s", why);
+				r = seterr(why, sizeof(why), "%s: %s", argv[optind - 1], reason);
+			} else if (c == OPT_CAP_ADD) {
+				cfg->caps |= caps;
+			} else {
+				cfg->caps &= ~caps;
+			}
+			break;
+		case OPT_SECCOMP:
+			if (!strcmp(optarg, "default"))
+				cfg->seccomp = true;
+			else if (!strcmp(optarg, "none"))
+				cfg->seccomp = false;
+			else
+				r = seterr(why, sizeof(why), "--seccomp: unknown mode '%s' (default, none)",
+					   optarg);
+			break;
+		case OPT_NO_HARDEN:
+			cfg->caps = ISO_CAPS_ALL;
+			cfg->seccomp = false;
+			cfg->no_new_privs = false;
+			break;
 		case 'v':
 			cfg->verbose = true;
 			break;
@@ -167,12 +489,21 @@ enum iso_config_result iso_config_parse(int argc, char **argv, struct iso_config
 			seterr(err, errlen, "option '%s' needs a value", argv[optind - 1]);
 			return ISO_CONFIG_ERROR;
 		default:
+			if (c >= OPT_LIMIT && c < OPT_LIMIT + ISO_LIMIT_COUNT) {
+				enum iso_limit l = (enum iso_limit)(c - OPT_LIMIT);
+
+				r = parse_limit(l, optarg, &cfg->limit[l], why, sizeof(why));
+				cfg->limit_set[l] = r == 0;
+				break;
+			}
 			if (optopt)
 				seterr(err, errlen, "unknown option '-%c'", optopt);
 			else
 				seterr(err, errlen, "unknown option '%s'", argv[optind - 1]);
 			return ISO_CONFIG_ERROR;
 		}
+		if (r && !bad[0])
+			snprintf(bad, sizeof(bad), "%s", why);
 	}
 	if (cfg->addr_set) {
 		/* --net-addr asks for a veth: an explicit --net none contradicts it */
@@ -187,5 +518,11 @@ enum iso_config_result iso_config_parse(int argc, char **argv, struct iso_config
 		return ISO_CONFIG_ERROR;
 	}
 	cfg->argv = argv + optind;
+	if (!bad[0] && cfg->root_rw && !cfg->root)
+		snprintf(bad, sizeof(bad), "--root-rw without --root");
+	if (bad[0]) {
+		seterr(err, errlen, "%s", bad);
+		return ISO_CONFIG_BAD_VALUE;
+	}
 	return ISO_CONFIG_RUN;
 }

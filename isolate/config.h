@@ -13,6 +13,45 @@ enum iso_net_mode {
 	ISO_NET_NONE, /* loopback only */
 };
 
+/* The sandbox's limits; each has an option named like it (--cpu-time, ...) and the same
+ * name in the run report. */
+enum iso_limit {
+	ISO_LIMIT_CPU,    /* --cpu-time SECS: RLIMIT_CPU, per process (whole seconds) */
+	ISO_LIMIT_WALL,   /* --wall-time SECS: isolate's own timer on the whole container (ms) */
+	ISO_LIMIT_MEMORY, /* --memory SIZE: RLIMIT_AS, per process (bytes) */
+	ISO_LIMIT_PROCS,  /* --processes N: RLIMIT_NPROC, the container's tasks */
+	ISO_LIMIT_FSIZE,  /* --file-size SIZE: RLIMIT_FSIZE (bytes) */
+	ISO_LIMIT_NOFILE, /* --open-files N: RLIMIT_NOFILE, per process */
+	ISO_LIMIT_STACK,  /* --stack SIZE: RLIMIT_STACK, per process (bytes) */
+	ISO_LIMIT_COUNT
+};
+
+enum iso_value_kind { ISO_VAL_SECS, ISO_VAL_MSECS, ISO_VAL_SIZE, ISO_VAL_COUNT };
+
+/* What each limit is: its name (option and report), the rlimit that enforces it (-1: none,
+ * isolate's timer), how its value is written, and its smallest and largest values. */
+struct iso_limit_info {
+	const char *name;            /* "cpu-time" */
+	int resource;                /* RLIMIT_CPU, ... or -1 */
+	enum iso_value_kind kind;    /* how the option's value is parsed */
+	unsigned long long min, max; /* in the unit stored: s, ms, bytes or a count */
+};
+extern const struct iso_limit_info iso_limit_info[ISO_LIMIT_COUNT];
+
+/* --bind, --ro-bind, --tmpfs: one mount of the plan, done in this order. */
+enum iso_mount_kind { ISO_MOUNT_BIND, ISO_MOUNT_RO_BIND, ISO_MOUNT_TMPFS };
+struct iso_mount {
+	enum iso_mount_kind kind;
+	const char *src;          /* the host path (NULL for a tmpfs) */
+	const char *dst;          /* where it goes, absolute: inside --root's DIR when given */
+};
+#define ISO_MAX_MOUNTS 64
+
+/* The default capability set: none. CAP_* bit masks. */
+#define ISO_CAPS_DEFAULT 0ull
+#define ISO_CAPS_ALL ((1ull << (ISO_CAP_LAST + 1)) - 1)
+#define ISO_CAP_LAST 40 /* CAP_CHECKPOINT_RESTORE, the last one this isolate knows */
+
 struct iso_config {
 	const char *hostname;     /* --hostname: the container's hostname ("isolated") */
 	enum iso_net_mode net;    /* --net */
@@ -22,14 +61,35 @@ struct iso_config {
 	int prefix;               /* --net-addr: the prefix length of both */
 	bool wait_teardown;       /* --wait-teardown: return only once the veth is gone */
 	bool verbose;             /* --verbose: print each step */
+	bool init;                /* --init: isolate's own init is PID 1, PROGRAM its child */
+	bool limit_set[ISO_LIMIT_COUNT];            /* which limits were given */
+	unsigned long long limit[ISO_LIMIT_COUNT];  /* their values (iso_limit_info units) */
+	const char *report;       /* --report FILE: the JSON run report ("-": stderr) */
+	const char *root;         /* --root DIR: the container's / (NULL: the host's) */
+	bool root_rw;             /* --root-rw: leave it writable */
+	struct iso_mount mounts[ISO_MAX_MOUNTS]; /* --bind, --ro-bind, --tmpfs, in order */
+	size_t n_mounts;
+	unsigned long long caps;  /* the capabilities PROGRAM keeps (CAP_* bits) */
+	bool seccomp;             /* --seccomp default (true) or none */
+	bool no_new_privs;        /* PR_SET_NO_NEW_PRIVS (off only with --no-harden) */
 	char **argv;              /* PROGRAM and its arguments, NULL-terminated */
 };
 
-enum iso_config_result { ISO_CONFIG_RUN, ISO_CONFIG_HELP, ISO_CONFIG_VERSION, ISO_CONFIG_ERROR };
+/* ISO_CONFIG_ERROR: a usage error (exit 2, the usage follows); ISO_CONFIG_BAD_VALUE: a
+ * sandbox option's value is wrong (a limit, a path, a capability: exit 125, one line). */
+enum iso_config_result {
+	ISO_CONFIG_RUN,
+	ISO_CONFIG_HELP,
+	ISO_CONFIG_VERSION,
+	ISO_CONFIG_ERROR,
+	ISO_CONFIG_BAD_VALUE,
+};
 
 /* iso_config_parse: parses argv (argc entries) into cfg, defaults first. Options stop at
- * PROGRAM, so PROGRAM's own options stay its own. On ISO_CONFIG_ERROR, err (errlen bytes)
- * holds a one-line reason. Resets getopt, so it may be called more than once. */
+ * PROGRAM, so PROGRAM's own options stay its own. On ISO_CONFIG_ERROR or _BAD_VALUE, err
+ * (errlen bytes) holds a one-line reason; after a bad value, parsing goes on, so cfg->report
+ * is set even when --report came later. Resets getopt, so it may be called more than once.
+ * --bind SRC:DST allocates DST's copy of SRC (never freed: it lives as long as isolate). */
 enum iso_config_result iso_config_parse(int argc, char **argv, struct iso_config *cfg,
 					char *err, size_t errlen);
 
@@ -38,6 +98,21 @@ enum iso_config_result iso_config_parse(int argc, char **argv, struct iso_config
  * cont and prefix. Returns 0, or -1 with a reason in err (errlen bytes). */
 int iso_parse_net_addr(const char *s, struct in_addr *host, struct in_addr *cont, int *prefix,
 		       char *err, size_t errlen);
+
+/* iso_parse_size: "123", "64K", "100M", "2G", "1T" (binary units, K = 1024) into *bytes.
+ * Returns 0, or -1 when s is not such a size or overflows. */
+int iso_parse_size(const char *s, unsigned long long *bytes);
+
+/* iso_parse_secs: decimal seconds ("2", "0.5", "1.25", at most 3 decimals) into *ms.
+ * Returns 0, or -1 when s is not such a number or overflows. */
+int iso_parse_secs(const char *s, unsigned long long *ms);
+
+/* iso_cap_parse: a comma-separated list of capability names ("net_raw,CAP_KILL", any
+ * case, "all") into the mask *caps. Returns 0, or -1 with the unknown name in err. */
+int iso_cap_parse(const char *s, unsigned long long *caps, char *err, size_t errlen);
+
+/* iso_cap_name: "CAP_NET_RAW" for 13; NULL past ISO_CAP_LAST. */
+const char *iso_cap_name(int cap);
 
 /* iso_usage: the --help text. */
 extern const char iso_usage[];

@@ -20,7 +20,11 @@ int main(int argc, char **argv)
 		return 0;
 	case ISO_CONFIG_ERROR:
 		fprintf(stderr, "isolate: %s\n%s", err, iso_usage);
-		return ISO_USAGE;
+		return iso_report_failure(&cfg, ISO_USAGE, err);
+	case ISO_CONFIG_BAD_VALUE:
+		/* a sandbox option's value: one line, no usage, as for a bad path */
+		fprintf(stderr, "isolate: %s\n", err);
+		return iso_report_failure(&cfg, ISO_SETUP, err);
 	case ISO_CONFIG_RUN:
 		break;
 	}

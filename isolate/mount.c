@@ -1,23 +1,301 @@
-/* isolate/mount.c: makes the container's mounts private and gives it its own /proc. */
+/* isolate/mount.c: makes the container's mounts private, gives it its own /proc, and with
+ * --root its own root, /dev, binds and tmpfs, over the new mount API (open_tree,
+ * move_mount, fsopen, mount_setattr). */
 #include "mount.h"
 
+#include <fcntl.h>
+#include <linux/openat2.h>
+#include <stdio.h>
+#include <string.h>
 #include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
 
 #include "util.h"
 
-int iso_mount_setup(char *err)
+/* The host's device nodes the container's /dev gets, as bubblewrap's --dev does. */
+static const char *const dev_nodes[] = { "null", "zero", "full", "random", "urandom", "tty" };
+
+static const char *kind_opt(enum iso_mount_kind k)
 {
+	return k == ISO_MOUNT_BIND ? "--bind" : k == ISO_MOUNT_RO_BIND ? "--ro-bind" : "--tmpfs";
+}
+
+/* The argument as the user wrote it: "SRC:DST", "SRC" or "DST". */
+static void describe(const struct iso_mount *m, char *buf, size_t len)
+{
+	if (!m->src)
+		snprintf(buf, len, "--tmpfs %s", m->dst);
+	else if (m->src == m->dst || !strcmp(m->src, m->dst))
+		snprintf(buf, len, "%s %s", kind_opt(m->kind), m->src);
+	else
+		snprintf(buf, len, "%s %s:%s", kind_opt(m->kind), m->src, m->dst);
+}
+
+/* path inside the folder rootfd (absolute paths and ".." stay inside it, symlinks too:
+ * RESOLVE_IN_ROOT), as an O_PATH fd. Returns the fd, or -1 with errno set. */
+static int open_in(int rootfd, const char *path)
+{
+	struct open_how how = {
+		.flags = O_PATH | O_CLOEXEC,
+		.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
+	};
+
+	return (int)syscall(SYS_openat2, rootfd, path, &how, sizeof(how));
+}
+
+/* Whether DST is one isolate mounts itself under --root: /dev/..., /proc/... */
+static bool under_own(const char *dst)
+{
+	return !strncmp(dst, "/dev/", 5) || !strncmp(dst, "/proc/", 6);
+}
+
+int iso_mount_check(const struct iso_config *cfg, char *err)
+{
+	const char *where = cfg->root ? cfg->root : "/";
+	cleanup_fd int rootfd = -1;
+	struct stat st, dst;
+	char what[ISO_ERR_LEN];
+
+	if (cfg->root) {
+		if (stat(cfg->root, &st))
+			return iso_seterr(err, errno, "--root %s", cfg->root);
+		if (!S_ISDIR(st.st_mode))
+			return iso_seterr(err, ENOTDIR, "--root %s", cfg->root);
+	}
+	if (!cfg->root && !cfg->n_mounts)
+		return 0;
+	rootfd = (int)RETRY_EINTR(open(where, O_PATH | O_DIRECTORY | O_CLOEXEC));
+	if (rootfd < 0)
+		return iso_seterr(err, errno, "cannot open %s", where);
+	if (cfg->root) {
+		static const char *const need[] = { "proc", "dev" };
+
+		for (size_t i = 0; i < ARRAY_SIZE(need); i++) {
+			int fd = open_in(rootfd, need[i]);
+
+			if (fd >= 0) {
+				int r = fstat(fd, &st);
+
+				close(fd);
+				if (r == 0 && S_ISDIR(st.st_mode))
+					continue;
+			}
+			return iso_seterr(err, 0, "--root %s: it has no folder /%s (the container's "
+					  "/%s goes there)", cfg->root, need[i], need[i]);
+		}
+	}
+	for (size_t i = 0; i < cfg->n_mounts; i++) {
+		const struct iso_mount *m = &cfg->mounts[i];
+		int fd;
+
+		describe(m, what, sizeof(what));
+		if (m->src && stat(m->src, &st))
+			return iso_seterr(err, errno, "%s", what);
+		if (cfg->root && under_own(m->dst))
+			continue; /* in the /dev or /proc isolate makes: checked there */
+		fd = open_in(rootfd, m->dst);
+		if (fd < 0)
+			return iso_seterr(err, 0, "%s: %s does not exist%s%s (isolate makes no mount "
+					  "points)", what, m->dst, cfg->root ? " in " : "",
+					  cfg->root ? cfg->root : "");
+		if (fstat(fd, &dst)) {
+			close(fd);
+			return iso_seterr(err, errno, "%s: %s", what, m->dst);
+		}
+		close(fd);
+		if (!m->src && !S_ISDIR(dst.st_mode))
+			return iso_seterr(err, ENOTDIR, "%s", what);
+		if (m->src && S_ISDIR(st.st_mode) != S_ISDIR(dst.st_mode))
+			return iso_seterr(err, 0, "%s: %s is %s folder, %s is %s", what, m->src,
+					  S_ISDIR(st.st_mode) ? "a" : "not a", m->dst,
+					  S_ISDIR(dst.st_mode) ? "one" : "not");
+	}
+	return 0;
+}
+
+static int set_readonly(int fd, const char *path, bool recursive)
+{
+	struct mount_attr attr = { .attr_set = MOUNT_ATTR_RDONLY };
+
+	return mount_setattr(fd, path, (path[0] ? 0 : AT_EMPTY_PATH) |
+			     (recursive ? AT_RECURSIVE : 0), &attr, sizeof(attr));
+}
+
+/* A copy of the host's tree at src (recursive, read-only when ro), put on the O_PATH fd
+ * target (or its path below it). */
+static int bind_tree(const char *src, int target, const char *below, bool ro)
+{
+	cleanup_fd int t = open_tree(AT_FDCWD, src, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC |
+				     AT_RECURSIVE);
+
+	if (t < 0)
+		return -1;
+	if (ro && set_readonly(t, "", true))
+		return -1;
+	return move_mount(t, "", target, below, MOVE_MOUNT_F_EMPTY_PATH |
+			  (below[0] ? 0 : MOVE_MOUNT_T_EMPTY_PATH));
+}
+
+/* A new filesystem of type fs (tmpfs, proc) with mount attributes attrs, detached: returns
+ * its fd, or -1 with errno set. */
+static int new_fs(const char *fs, unsigned attrs, const char *mode)
+{
+	cleanup_fd int ctx = fsopen(fs, FSOPEN_CLOEXEC);
+
+	if (ctx < 0)
+		return -1;
+	if (mode && fsconfig(ctx, FSCONFIG_SET_STRING, "mode", mode, 0))
+		return -1;
+	if (fsconfig(ctx, FSCONFIG_CMD_CREATE, NULL, NULL, 0))
+		return -1;
+	return fsmount(ctx, FSMOUNT_CLOEXEC, attrs);
+}
+
+static int attach(int m, int target)
+{
+	return move_mount(m, "", target, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH);
+}
+
+/* --root's /dev: a tmpfs with empty files for the host's nodes to be bound on, the usual
+ * symlinks and a shm/ for a --tmpfs /dev/shm; read-only once made (the nodes stay usable:
+ * writing to a device is not writing to the filesystem). */
+static int make_dev(int rootfd, char *err)
+{
+	static const char *const links[][2] = {
+		{ "fd", "/proc/self/fd" }, { "stdin", "/proc/self/fd/0" },
+		{ "stdout", "/proc/self/fd/1" }, { "stderr", "/proc/self/fd/2" },
+	};
+	cleanup_fd int m = new_fs("tmpfs", MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV |
+				  MOUNT_ATTR_NOEXEC, "0755");
+	cleanup_fd int target = -1;
+	char host[32];
+
+	if (m < 0)
+		return iso_seterr(err, errno, "cannot make a tmpfs for /dev");
+	for (size_t i = 0; i < ARRAY_SIZE(dev_nodes); i++) {
+		int fd = openat(m, dev_nodes[i], O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0666);
+
+		if (fd < 0)
+			return iso_seterr(err, errno, "cannot make /dev/%s", dev_nodes[i]);
+		close(fd);
+		snprintf(host, sizeof(host), "/dev/%s", dev_nodes[i]);
+		if (bind_tree(host, m, dev_nodes[i], false))
+			return iso_seterr(err, errno, "cannot bind the host's %s on /dev/%s", host,
+					  dev_nodes[i]);
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(links); i++)
+		if (symlinkat(links[i][1], m, links[i][0]))
+			return iso_seterr(err, errno, "cannot make /dev/%s", links[i][0]);
+	if (mkdirat(m, "shm", 01777))
+		return iso_seterr(err, errno, "cannot make /dev/shm");
+	if (set_readonly(m, "", false))
+		return iso_seterr(err, errno, "cannot make /dev read-only");
+	target = open_in(rootfd, "dev");
+	if (target < 0 || attach(m, target))
+		return iso_seterr(err, errno, "cannot mount /dev in %s", "the new root");
+	iso_step("pid 1", "mount: /dev: a read-only tmpfs with the host's null, zero, full, "
+		 "random, urandom and tty bound in (and fd, stdin, stdout, stderr, shm/)");
+	return 0;
+}
+
+/* A new proc for this PID namespace on the folder proc of rootfd. */
+static int make_proc(int rootfd, char *err)
+{
+	cleanup_fd int m = new_fs("proc", MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV |
+				  MOUNT_ATTR_NOEXEC, NULL);
+	cleanup_fd int target = -1;
+
+	if (m < 0)
+		return iso_seterr(err, errno, "cannot make a proc");
+	target = open_in(rootfd, "proc");
+	if (target < 0 || attach(m, target))
+		return iso_seterr(err, errno, "cannot mount proc on /proc");
+	iso_step("pid 1", "mount: new proc on /proc (nosuid,nodev,noexec): this PID namespace's");
+	return 0;
+}
+
+/* The --bind, --ro-bind and --tmpfs mounts, in order, with DST inside rootfd. */
+static int user_mounts(const struct iso_config *cfg, int rootfd, char *err)
+{
+	char what[ISO_ERR_LEN];
+
+	for (size_t i = 0; i < cfg->n_mounts; i++) {
+		const struct iso_mount *m = &cfg->mounts[i];
+		cleanup_fd int target = open_in(rootfd, m->dst);
+
+		describe(m, what, sizeof(what));
+		if (target < 0)
+			return iso_seterr(err, errno, "%s: %s", what, m->dst);
+		if (m->kind == ISO_MOUNT_TMPFS) {
+			cleanup_fd int t = new_fs("tmpfs", MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV,
+						  "0755");
+
+			if (t < 0 || attach(t, target))
+				return iso_seterr(err, errno, "%s", what);
+		} else if (bind_tree(m->src, target, "", m->kind == ISO_MOUNT_RO_BIND)) {
+			return iso_seterr(err, errno, "%s", what);
+		}
+		iso_step("pid 1", "mount: %s%s", what,
+			 m->kind == ISO_MOUNT_TMPFS ? " (nosuid,nodev)" :
+			 m->kind == ISO_MOUNT_RO_BIND ? " (read-only, recursively)" : "");
+	}
+	return 0;
+}
+
+/* --root: DIR bound on itself becomes a mount point; /dev, /proc and the user's mounts go
+ * in; then pivot_root(".", ".") stacks the old root on the new one, and a lazy unmount
+ * detaches it: nothing of the host's tree stays reachable. */
+static int enter_root(const struct iso_config *cfg, char *err)
+{
+	cleanup_fd int rootfd = -1;
+
+	if (mount(cfg->root, cfg->root, NULL, MS_BIND | MS_REC, NULL))
+		return iso_seterr(err, errno, "--root %s: cannot bind it on itself", cfg->root);
+	rootfd = (int)RETRY_EINTR(open(cfg->root, O_PATH | O_DIRECTORY | O_CLOEXEC));
+	if (rootfd < 0)
+		return iso_seterr(err, errno, "--root %s", cfg->root);
+	if (!cfg->root_rw && set_readonly(rootfd, "", true))
+		return iso_seterr(err, errno, "--root %s: cannot make it read-only", cfg->root);
+	iso_step("pid 1", "mount: %s bound on itself (%s), to become /", cfg->root,
+		 cfg->root_rw ? "writable: --root-rw" : "read-only, recursively");
+	if (make_dev(rootfd, err) || make_proc(rootfd, err) || user_mounts(cfg, rootfd, err))
+		return -1;
+	if (fchdir(rootfd))
+		return iso_seterr(err, errno, "--root %s: chdir", cfg->root);
+	if (syscall(SYS_pivot_root, ".", "."))
+		return iso_seterr(err, errno, "--root %s: pivot_root", cfg->root);
+	if (umount2(".", MNT_DETACH))
+		return iso_seterr(err, errno, "--root %s: cannot detach the old root", cfg->root);
+	if (chdir("/"))
+		return iso_seterr(err, errno, "chdir(\"/\") in the new root");
+	iso_step("pid 1", "pivot_root: %s is / now; the host's root detached (MNT_DETACH), the "
+		 "working folder /", cfg->root);
+	return 0;
+}
+
+int iso_mount_setup(const struct iso_config *cfg, char *err)
+{
+	cleanup_fd int rootfd = -1;
+
 	/* The new mount namespace starts as a copy of the host's, with the host's propagation:
 	 * / is usually "shared", so a mount made here would appear on the host too. Private
 	 * first, recursively, before anything is mounted. */
 	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL))
 		return iso_seterr(err, errno, "cannot make / private (mount MS_REC|MS_PRIVATE)");
 	iso_step("pid 1", "mount: / and everything under it made private (MS_REC|MS_PRIVATE)");
+	if (cfg->root)
+		return enter_root(cfg, err);
 
 	/* The host's /proc shows the host's PID namespace; a new proc instance shows the
 	 * PID namespace of the process that mounts it: ours. It covers the old one. */
 	if (mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL))
 		return iso_seterr(err, errno, "cannot mount proc on /proc");
 	iso_step("pid 1", "mount: new proc on /proc (nosuid,nodev,noexec): this PID namespace's");
-	return 0;
+	if (!cfg->n_mounts)
+		return 0;
+	rootfd = (int)RETRY_EINTR(open("/", O_PATH | O_DIRECTORY | O_CLOEXEC));
+	if (rootfd < 0)
+		return iso_seterr(err, errno, "cannot open /");
+	return user_mounts(cfg, rootfd, err);
 }

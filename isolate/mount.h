@@ -1,10 +1,23 @@
-/* isolate/mount.h: the container's mount namespace: private propagation, then a fresh /proc. */
+/* isolate/mount.h: the container's mount namespace: private propagation, a fresh /proc,
+ * and with --root a new root (read-only unless --root-rw) with a minimal /dev; the --bind,
+ * --ro-bind and --tmpfs mounts on top. */
 #ifndef ISO_MOUNT_H
 #define ISO_MOUNT_H
 
+#include "config.h"
+
+/* iso_mount_check: run by isolate before the container exists, so a bad path makes
+ * nothing: --root's DIR is a folder holding proc/ and dev/; each SRC exists; each DST exists
+ * (inside DIR with --root: isolate makes no mount points) and is a folder when SRC is one
+ * (a tmpfs's always). Returns 0, or -1 with a reason in err (ISO_ERR_LEN bytes). */
+int iso_mount_check(const struct iso_config *cfg, char *err);
+
 /* iso_mount_setup: run by the container's process in its new mount namespace: makes every
- * mount under / private (recursively), then mounts a new proc on /proc for the new PID
- * namespace. Returns 0, or -1 with a reason in err (ISO_ERR_LEN bytes). */
-int iso_mount_setup(char *err);
+ * mount under / private (recursively); without --root, mounts a new proc on /proc and the
+ * binds and tmpfs on the host's tree; with --root, binds DIR on itself (read-only unless
+ * --root-rw), mounts a tmpfs /dev holding the host's null, zero, full, random, urandom
+ * and tty, a new /proc, the binds and tmpfs inside DIR, then pivot_root(2)s into it and
+ * detaches the old root. Returns 0, or -1 with a reason in err (ISO_ERR_LEN bytes). */
+int iso_mount_setup(const struct iso_config *cfg, char *err);
 
 #endif

@@ -1,23 +1,36 @@
 /* isolate/run.c: clone into new namespaces, set them up from both sides in step (two pipes),
- * exec PROGRAM as PID 1, forward signals to it and hand back its exit status. */
+ * harden and limit PROGRAM, exec it as PID 1 (or under --init), forward signals to it,
+ * enforce the wall-clock limit, and hand back its exit status and the run report. */
 #include "run.h"
 
 #include <fcntl.h>
+#include <grp.h>
 #include <linux/sched.h> /* struct clone_args, CLONE_NEW* */
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
+#include <time.h>
 
+#include "cgroup.h"
+#include "harden.h"
+#include "init.h"
+#include "limits.h"
 #include "mount.h"
 #include "net.h"
+#include "report.h"
 #include "userns.h"
 #include "util.h"
 
 #define ISO_CLONE_FLAGS (CLONE_NEWUSER | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWNET | \
 			 CLONE_NEWPID | CLONE_NEWNS)
+#define SAMPLE_MS 20 /* how often the container is looked at, when something needs it */
+#define ISO_NPROC_UID 65534 /* nobody: the container's root outside, as root with --processes */
+#define ISO_NPROC_GID 65534 /* nogroup */
 
 /* Forwarded to PROGRAM. Not the job-control stops (TSTP, TTIN, TTOU): isolate stops
  * with its terminal job like any program. */
@@ -35,7 +48,11 @@ struct child_ctx {
 	const struct iso_config *cfg;
 	int go_fd;               /* read end: isolate's struct iso_net once maps and veth exist */
 	int report_fd;           /* write end of the report pipe */
+	int status_fd;           /* --init: write end of the status pipe, else -1 */
 	sigset_t mask;           /* the signal mask to give PROGRAM: isolate's original one */
+	sigset_t wait_set;       /* the signals isolate forwards, and SIGCHLD */
+	bool cgroup;             /* memory and processes are limited by a cgroup */
+	bool switch_ids;         /* uid 0 is mapped to another uid than isolate's: follow it */
 };
 
 __attribute__((noreturn)) static void child_fail(const struct child_ctx *c, int status,
@@ -54,7 +71,7 @@ __attribute__((noreturn)) static void child_fail(const struct child_ctx *c, int 
 /* The container's own steps: run in its namespaces, with full capabilities there. */
 static int child_setup(const struct iso_config *cfg, char *err)
 {
-	if (iso_mount_setup(err))
+	if (iso_mount_setup(cfg, err))
 		return -1;
 	if (sethostname(cfg->hostname, strlen(cfg->hostname)))
 		return iso_seterr(err, errno, "cannot set the hostname to '%s'", cfg->hostname);
@@ -62,32 +79,30 @@ static int child_setup(const struct iso_config *cfg, char *err)
 	return 0;
 }
 
-__attribute__((noreturn)) static void child_main(const struct child_ctx *c)
+/* ping without CAP_NET_RAW: ICMP datagram sockets for gid 0, in this network namespace
+ * only (Docker does the same). Not fatal: ping would say what it lacks. */
+static void allow_ping(void)
+{
+	int r = iso_write_file("/proc/sys/net/ipv4/ping_group_range", "0 0");
+
+	if (r)
+		iso_step("pid 1", "net.ipv4.ping_group_range: %s (ping needs CAP_NET_RAW then)",
+			 strerror(-r));
+	else
+		iso_step("pid 1", "net.ipv4.ping_group_range = 0 0: ping works without CAP_NET_RAW "
+			 "(ICMP datagram sockets, this network namespace only)");
+}
+
+/* PROGRAM's own process: its limits, its signal mask, its exec. */
+__attribute__((noreturn)) static void exec_program(const struct child_ctx *c)
 {
 	const struct iso_config *cfg = c->cfg;
 	char err[ISO_ERR_LEN];
-	struct iso_net net;
-	long n;
 
-	/* Die with isolate, whatever kills it. If it died before this line, the go pipe
-	 * tells: its write end closes and the read below sees EOF. (getppid() cannot: it is
-	 * 0 here, the parent being outside this PID namespace.) */
-	prctl(PR_SET_PDEATHSIG, SIGKILL);
-	/* Without --verbose the mounts and hostname go on while isolate writes the maps and
-	 * makes the veth; with it, after, so the steps print in order. */
-	if (!cfg->verbose && child_setup(cfg, err))
+	if (iso_limits_apply(cfg, c->cgroup, err))
 		child_fail(c, ISO_SETUP, err);
-	n = RETRY_EINTR(read(c->go_fd, &net, sizeof(net)));
-	if (n != sizeof(net))
-		_exit(ISO_SETUP); /* isolate failed or died: it reports, if it can */
-	close(c->go_fd);
-	iso_step("pid 1", "released: getpid() = %d, getuid() = %d, getgid() = %d (mapped)",
-		 (int)getpid(), (int)getuid(), (int)getgid());
-	if (cfg->verbose && child_setup(cfg, err))
-		child_fail(c, ISO_SETUP, err);
-	if (iso_net_container_setup(&net, err))
-		child_fail(c, ISO_SETUP, err);
-	iso_step("pid 1", "execvp(\"%s\"): PROGRAM becomes PID 1", cfg->argv[0]);
+	iso_step(cfg->init ? "pid 2" : "pid 1", "execvp(\"%s\"): %s", cfg->argv[0],
+		 cfg->init ? "PROGRAM is pid 2, init's child" : "PROGRAM becomes PID 1");
 	sigprocmask(SIG_SETMASK, &c->mask, NULL);
 	execvp(cfg->argv[0], cfg->argv);
 	/* As shells do: 127 when there is no such program, 126 when it cannot run. */
@@ -100,6 +115,95 @@ __attribute__((noreturn)) static void child_main(const struct child_ctx *c)
 	}
 	iso_seterr(err, errno, "cannot execute %s", cfg->argv[0]);
 	child_fail(c, ISO_NOEXEC, err);
+}
+
+/* --init: PID 1 stays isolate's, hardened like PROGRAM and not dumpable (PROGRAM cannot
+ * ptrace it or read its memory), and PROGRAM is its child. */
+__attribute__((noreturn)) static void run_init(const struct child_ctx *c)
+{
+	char err[ISO_ERR_LEN];
+	pid_t program;
+
+	program = fork();
+	if (program < 0) {
+		iso_seterr(err, errno, "--init: cannot fork PROGRAM");
+		child_fail(c, ISO_SETUP, err);
+	}
+	if (program == 0)
+		exec_program(c);
+	/* Only PROGRAM holds the report pipe now: its exec closes it, which isolate sees. */
+	close(c->report_fd);
+	iso_step("pid 1", "init: PROGRAM forked as pid %d; reaping, forwarding signals",
+		 (int)program);
+	iso_init_loop(program, &c->wait_set, c->status_fd);
+}
+
+/* The maps give uid 0 here to another uid outside than ours (root's, --processes): our
+ * own ids must follow, and root's supplementary groups go. Changing ids clears the
+ * parent-death signal: set again, then a look at the go pipe, whose other end isolate
+ * holds until PROGRAM runs, says whether isolate died meanwhile. */
+static void become_mapped_root(const struct child_ctx *c)
+{
+	struct pollfd p = { .fd = c->go_fd, .events = POLLIN };
+	char err[ISO_ERR_LEN];
+
+	if (setgroups(0, NULL) || setresgid(0, 0, 0) || setresuid(0, 0, 0)) {
+		iso_seterr(err, errno, "cannot become the mapped uid 0 (setgroups, setresgid, "
+			   "setresuid)");
+		child_fail(c, ISO_SETUP, err);
+	}
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (poll(&p, 1, 0) > 0 && (p.revents & POLLHUP))
+		_exit(ISO_SETUP);
+	iso_step("pid 1", "setgroups(0, NULL), setresgid(0, 0, 0), setresuid(0, 0, 0): root's "
+		 "groups dropped, and uid 0 here is the mapped one outside");
+}
+
+__attribute__((noreturn)) static void child_main(const struct child_ctx *c)
+{
+	const struct iso_config *cfg = c->cfg;
+	struct iso_harden h;
+	char err[ISO_ERR_LEN];
+	struct iso_net net;
+	long n;
+
+	/* Die with isolate, whatever kills it. If it died before this line, the go pipe
+	 * tells: its write end closes and the read below sees EOF. (getppid() cannot: it is
+	 * 0 here, the parent being outside this PID namespace.) */
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	/* The filter, the mounts and hostname go on while isolate writes the maps and makes
+	 * the veth. Not a new root's: its /dev gets files, which need our uid mapped. With
+	 * --verbose the setup waits, so the steps print in order. */
+	bool early = !cfg->verbose && !cfg->root && !c->switch_ids;
+
+	if (iso_harden_prepare(cfg, &h, err))
+		child_fail(c, ISO_SETUP, err);
+	if (early && child_setup(cfg, err))
+		child_fail(c, ISO_SETUP, err);
+	n = RETRY_EINTR(read(c->go_fd, &net, sizeof(net)));
+	if (n != sizeof(net))
+		_exit(ISO_SETUP); /* isolate failed or died: it reports, if it can */
+	if (c->switch_ids)
+		become_mapped_root(c);
+	close(c->go_fd);
+	iso_step("pid 1", "released: getpid() = %d, getuid() = %d, getgid() = %d (mapped)",
+		 (int)getpid(), (int)getuid(), (int)getgid());
+	if (!early && child_setup(cfg, err))
+		child_fail(c, ISO_SETUP, err);
+	if (iso_net_container_setup(&net, err))
+		child_fail(c, ISO_SETUP, err);
+	allow_ping();
+	/* Hardening last: the setup above needed the capabilities and mount calls it takes. */
+	if (cfg->init && prctl(PR_SET_DUMPABLE, 0, 0, 0, 0)) {
+		iso_seterr(err, errno, "prctl(PR_SET_DUMPABLE)");
+		child_fail(c, ISO_SETUP, err);
+	}
+	iso_harden_describe(cfg);
+	if (iso_harden_apply(cfg, &h, err))
+		child_fail(c, ISO_SETUP, err);
+	if (cfg->init)
+		run_init(c);
+	exec_program(c);
 }
 
 /* --verbose: each new namespace next to the host's (the links name them: type:[inode]). */
@@ -122,11 +226,16 @@ static void show_namespaces(pid_t child)
 	}
 }
 
-/* clone3 as fork: the child goes on from here on a copy of our stack. */
-static pid_t clone_child(unsigned long long flags)
+/* clone3 as fork: the child goes on from here on a copy of our stack; cgroup_fd >= 0: it
+ * starts in that cgroup (CLONE_INTO_CGROUP), so nothing ever moves. */
+static pid_t clone_child(unsigned long long flags, int cgroup_fd)
 {
 	struct clone_args args = { .flags = flags, .exit_signal = SIGCHLD };
 
+	if (cgroup_fd >= 0) {
+		args.flags |= CLONE_INTO_CGROUP;
+		args.cgroup = (unsigned long long)cgroup_fd;
+	}
 	return (pid_t)syscall(SYS_clone3, &args, sizeof(args));
 }
 
@@ -165,8 +274,9 @@ static bool has_handler(pid_t pid, int sig)
 /* Passes sig on to PROGRAM, PID 1 of its namespace. The kernel delivers to a PID 1 only
  * the signals it has a handler for (SIGKILL aside, from outside): say so, once; and a
  * second SIGINT that PID 1 would drop kills the container, so Ctrl-C twice always works
- * (a PROGRAM that handles SIGINT, such as an interpreter's prompt, keeps it). */
-static void forward(pid_t child, int sig, const siginfo_t *si, int *dropped_ints,
+ * (a PROGRAM that handles SIGINT, such as an interpreter's prompt, keeps it). With --init,
+ * PID 1 is isolate's init, which passes everything on to PROGRAM. */
+static void forward(pid_t child, bool init, int sig, const siginfo_t *si, int *dropped_ints,
 		    unsigned long long *warned)
 {
 	/* Terminal signals (Ctrl-C, Ctrl-\, a resize) come from the kernel to the whole
@@ -176,9 +286,10 @@ static void forward(pid_t child, int sig, const siginfo_t *si, int *dropped_ints
 
 	if (!has_it)
 		kill(child, sig);
-	iso_step("host", "%s %s PID 1", strsignal(sig),
-		 has_it ? "(from the terminal) reached" : "forwarded to");
-	if (sig == SIGWINCH) /* ignored by default: nothing to say */
+	iso_step("host", "%s %s PID 1%s", strsignal(sig),
+		 has_it ? "(from the terminal) reached" : "forwarded to",
+		 init ? " (init: on to PROGRAM)" : "");
+	if (sig == SIGWINCH || init) /* ignored by default; or init's business */
 		return;
 	handled = has_handler(child, sig);
 	if (sig == SIGINT && !handled && ++*dropped_ints >= 2) {
@@ -193,74 +304,260 @@ static void forward(pid_t child, int sig, const siginfo_t *si, int *dropped_ints
 		sigabbrev_np(sig), sig == SIGINT ? "; Ctrl-C again kills the container" : "");
 }
 
-/* Waits for PROGRAM, forwarding signals meanwhile; returns its exit status. */
-static int wait_child(pid_t child, const sigset_t *set)
+static long long now_ms(void)
 {
-	int status = 0, dropped_ints = 0;
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static double secs_since(const struct timespec *t0)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)(ts.tv_sec - t0->tv_sec) + (double)(ts.tv_nsec - t0->tv_nsec) / 1e9;
+}
+
+/* What the wait needs beyond the signals: the wall-clock deadline, and what to look at
+ * every SAMPLE_MS (tasks and open files without a cgroup, the cgroup's CPU time). */
+struct watch {
+	const struct iso_config *cfg;
+	struct iso_cgroup *cg;
+	struct iso_facts *f;
+	long long deadline;      /* ms (CLOCK_MONOTONIC) of --wall-time, or 0 */
+	long long next_sample;   /* ms of the next look, or 0 for none */
+	bool tasks, fds;         /* sample these */
+	long long cpu_usec;      /* the cgroup's CPU limit in us, or 0 */
+};
+
+/* One look at the container, and isolate's own limits: the wall clock, the cgroup's CPU. */
+static void on_tick(pid_t child, struct watch *w)
+{
+	long long t = now_ms();
+
+	if (w->deadline && t >= w->deadline) {
+		iso_step("host", "wall-time limit: %llu.%03llu s: SIGKILL to PID 1 (the container "
+			 "goes with it)", w->cfg->limit[ISO_LIMIT_WALL] / 1000,
+			 w->cfg->limit[ISO_LIMIT_WALL] % 1000);
+		kill(child, SIGKILL);
+		w->f->wall_fired = true;
+		w->deadline = 0;
+		w->next_sample = 0; /* nothing more to look at */
+		return;
+	}
+	if (!w->next_sample || t < w->next_sample)
+		return;
+	w->next_sample = t + SAMPLE_MS;
+	if (w->tasks || w->fds) {
+		struct iso_sample s;
+
+		iso_sample(child, w->fds, &s);
+		if (w->tasks && s.tasks > w->f->peak_tasks)
+			w->f->peak_tasks = s.tasks;
+		if (w->fds && s.max_fds > w->f->peak_fds)
+			w->f->peak_fds = s.max_fds;
+	}
+	if (w->cpu_usec && iso_cgroup_cpu_usec(w->cg) >= w->cpu_usec && !w->f->cpu_fired) {
+		iso_step("host", "cpu-time limit reached by the container (cgroup cpu.stat): "
+			 "SIGKILL to PID 1");
+		kill(child, SIGKILL);
+		w->f->cpu_fired = true;
+		w->next_sample = 0;
+	}
+}
+
+/* Waits for PROGRAM, forwarding signals and watching its limits meanwhile; leaves its
+ * PID 1's wait status in *status and the container's resource use in *ru. Returns 0, or
+ * -1 when waiting failed. */
+static int wait_child(pid_t child, const sigset_t *set, struct watch *w, int *status,
+		      struct rusage *ru)
+{
+	int dropped_ints = 0;
 	unsigned long long warned = 0;
 	siginfo_t si;
 
 	for (;;) {
-		int sig = (int)RETRY_EINTR(sigwaitinfo(set, &si));
+		long long t = now_ms(), wake = w->deadline;
+		struct timespec ts;
+		int sig;
 
+		if (w->next_sample && (!wake || w->next_sample < wake))
+			wake = w->next_sample;
+		if (wake) {
+			long long ms = wake > t ? wake - t : 0;
+
+			ts.tv_sec = ms / 1000;
+			ts.tv_nsec = (ms % 1000) * 1000000;
+			sig = (int)RETRY_EINTR(sigtimedwait(set, &si, &ts));
+		} else {
+			sig = (int)RETRY_EINTR(sigwaitinfo(set, &si));
+		}
+		if (sig < 0 && errno == EAGAIN) {
+			on_tick(child, w);
+			continue;
+		}
 		if (sig < 0) { /* cannot happen with a valid set; never leave PROGRAM behind */
 			iso_msg("sigwaitinfo: %s", strerror(errno));
 			kill(child, SIGKILL);
-			RETRY_EINTR(waitpid(child, &status, 0));
-			break;
+			RETRY_EINTR(wait4(child, status, 0, ru));
+			return 0;
 		}
 		if (sig != SIGCHLD) {
-			forward(child, sig, &si, &dropped_ints, &warned);
+			forward(child, w->cfg->init, sig, &si, &dropped_ints, &warned);
 			continue;
 		}
-		/* SIGCHLD: PROGRAM may have exited. By the time waitpid sees PID 1 exit, the
-		 * kernel has killed and reaped everything else in its PID namespace. */
-		pid_t r = (pid_t)RETRY_EINTR(waitpid(child, &status, WNOHANG));
+		/* SIGCHLD: PROGRAM may have exited. By the time wait4 sees PID 1 exit, the
+		 * kernel has killed and reaped everything else in its PID namespace, and their
+		 * CPU time is in its rusage. */
+		pid_t r = (pid_t)RETRY_EINTR(wait4(child, status, WNOHANG, ru));
 
 		if (r == child)
-			break;
+			return 0;
 		if (r < 0) {
 			iso_msg("waitpid: %s", strerror(errno));
-			return ISO_SETUP;
+			return -1;
 		}
 	}
-	if (WIFSIGNALED(status)) {
-		iso_step("host", "PID 1 died of %s: exit status %d", strsignal(WTERMSIG(status)),
-			 128 + WTERMSIG(status));
+}
+
+/* The exit status isolate returns for PROGRAM's wait status. */
+static int exit_status_of(int status)
+{
+	if (WIFSIGNALED(status))
 		return 128 + WTERMSIG(status);
-	}
-	iso_step("host", "PID 1 exited with status %d", WEXITSTATUS(status));
 	return WEXITSTATUS(status);
+}
+
+/* Chooses the accounting: a delegated cgroup v2 where there is one and a limit or the
+ * report needs it, else rlimits; --verbose says which and what is approximate. Returns 0,
+ * or -1 with a reason in err. */
+static int plan_cgroup(const struct iso_config *cfg, struct iso_cgroup *cg, char *err)
+{
+	bool limits = cfg->limit_set[ISO_LIMIT_MEMORY] || cfg->limit_set[ISO_LIMIT_PROCS] ||
+		      cfg->limit_set[ISO_LIMIT_CPU];
+	char approx[128] = "";
+	unsigned mask;
+	size_t n = 0;
+
+	cg->usable = false;
+	cg->fd = -1;
+	cg->dir[0] = '\0';
+	if (!limits && !cfg->report && !cfg->verbose)
+		return 0; /* nothing to account for: not even a statfs */
+	iso_cgroup_detect(cg);
+	if (cg->usable && (limits || cfg->report)) {
+		iso_step("host", "cgroup v2: %s: the container gets its own (memory, pids and CPU "
+			 "by the kernel, for the whole container)", cg->why);
+		return iso_cgroup_create(cg, cfg, err);
+	}
+	mask = iso_approximate(cfg, false);
+	for (int l = 0; l < ISO_LIMIT_COUNT; l++)
+		if (mask & (1u << l))
+			n += (size_t)snprintf(approx + n, sizeof(approx) - n, "%s%s", n ? ", " : "",
+					      iso_limit_info[l].name);
+	iso_step("host", "cgroup v2: not used: %s; limits by rlimits and sampling%s%s",
+		 cg->why, n ? "; approximate: " : "", approx);
+	cg->usable = false; /* detection only: nothing below may make or write a cgroup */
+	return 0;
+}
+
+/* Writes the report, if asked for; says so on stderr when it cannot. */
+static void write_report(const struct iso_config *cfg, const struct iso_facts *f)
+{
+	struct iso_outcome o;
+	char text[4096], err[ISO_ERR_LEN];
+
+	if (!cfg->report)
+		return;
+	iso_classify(cfg, f, &o);
+	if (iso_report_json(cfg, f, &o, text, sizeof(text)) < 0) {
+		iso_msg("--report: the report does not fit its buffer");
+		return;
+	}
+	if (iso_report_write(cfg->report, text, err))
+		iso_msg("%s", err);
+	else
+		iso_step("host", "report: %s (status \"%s\")", cfg->report,
+			 iso_status_name(o.status));
+}
+
+int iso_report_failure(const struct iso_config *cfg, int status, const char *msg)
+{
+	struct iso_facts f = { .peak_tasks = -1, .peak_fds = -1, .exit_status = status };
+	char err[ISO_ERR_LEN];
+
+	if (!cfg->report)
+		return status;
+	if (iso_report_check(cfg->report, err)) {
+		iso_msg("%s", err);
+		return status;
+	}
+	snprintf(f.message, sizeof(f.message), "%s", msg);
+	write_report(cfg, &f);
+	return status;
 }
 
 int iso_run(const struct iso_config *cfg)
 {
-	int go[2] = { -1, -1 }, rep[2] = { -1, -1 }, status = ISO_SETUP;
-	struct child_ctx c = { .cfg = cfg };
+	int go[2] = { -1, -1 }, rep[2] = { -1, -1 }, st[2] = { -1, -1 }, status = ISO_SETUP;
+	struct child_ctx c = { .cfg = cfg, .status_fd = -1 };
+	struct iso_facts f = { .peak_tasks = -1, .peak_fds = -1 };
+	struct watch w = { .cfg = cfg, .f = &f };
+	struct iso_cgroup cg = { .fd = -1 };
 	char err[ISO_ERR_LEN] = "";
 	struct iso_net net = { 0 };
-	sigset_t wait_set, block_set;
+	sigset_t block_set;
+	struct timespec t_exec;
+	struct rusage ru = { 0 };
 	struct report r;
-	pid_t child;
+	uid_t map_uid = geteuid();
+	gid_t map_gid = getegid();
+	pid_t child = -1;
+	int wstatus = 0;
 	long n;
 
 	iso_verbose = cfg->verbose;
+	w.cg = &cg;
+	/* A report that cannot be written is said first, before anything is made. */
+	if (cfg->report && iso_report_check(cfg->report, err)) {
+		iso_msg("%s", err);
+		return ISO_SETUP;
+	}
+	/* The plan's paths and limits, before the container exists: a bad one makes nothing. */
+	if (iso_mount_check(cfg, err) || iso_limits_check(cfg, err) || plan_cgroup(cfg, &cg, err))
+		goto out;
+	c.cgroup = cg.dir[0] != '\0';
+	iso_limits_describe(cfg, c.cgroup);
+	/* The kernel never applies RLIMIT_NPROC to the host's root user (INIT_USER), in any
+	 * namespace: a container whose root is the host's would have no process limit. As
+	 * root, --processes maps the container's root to nobody outside instead (the count
+	 * is then the container's own: per user namespace and uid). */
+	if (geteuid() == 0 && cfg->limit_set[ISO_LIMIT_PROCS] && !c.cgroup) {
+		map_uid = ISO_NPROC_UID;
+		map_gid = ISO_NPROC_GID;
+		c.switch_ids = true;
+		iso_step("host", "--processes as root: the container's root is uid %d, gid %d "
+			 "outside (the kernel exempts uid 0 from RLIMIT_NPROC)", ISO_NPROC_UID,
+			 ISO_NPROC_GID);
+	}
 	/* Signals wait, blocked, until the loop in wait_child() takes them; SIGPIPE too, so a
 	 * write to a child that died fails with EPIPE instead of killing isolate. */
-	sigemptyset(&wait_set);
+	sigemptyset(&c.wait_set);
 	for (size_t i = 0; i < ARRAY_SIZE(fwd_signals); i++)
-		sigaddset(&wait_set, fwd_signals[i]);
-	sigaddset(&wait_set, SIGCHLD);
-	block_set = wait_set;
+		sigaddset(&c.wait_set, fwd_signals[i]);
+	sigaddset(&c.wait_set, SIGCHLD);
+	block_set = c.wait_set;
 	sigaddset(&block_set, SIGPIPE);
 	signal(SIGCHLD, SIG_DFL); /* an inherited SIG_IGN would reap PROGRAM for us */
 	sigprocmask(SIG_BLOCK, &block_set, &c.mask);
 
-	if (pipe2(go, O_CLOEXEC) || pipe2(rep, O_CLOEXEC)) {
+	if (pipe2(go, O_CLOEXEC) || pipe2(rep, O_CLOEXEC) || (cfg->init && pipe2(st, O_CLOEXEC))) {
 		iso_seterr(err, errno, "cannot make the sync pipes");
 		goto out;
 	}
-	child = clone_child(ISO_CLONE_FLAGS);
+	child = clone_child(ISO_CLONE_FLAGS, cg.fd);
 	if (child < 0) {
 		clone_error(errno, err);
 		goto out;
@@ -268,20 +565,27 @@ int iso_run(const struct iso_config *cfg)
 	if (child == 0) {
 		close(go[1]);
 		close(rep[0]);
+		if (st[0] >= 0)
+			close(st[0]);
 		c.go_fd = go[0];
 		c.report_fd = rep[1];
+		c.status_fd = st[1];
 		child_main(&c);
 	}
 	close(go[0]);
 	close(rep[1]);
 	go[0] = rep[1] = -1;
-	iso_step("host", "clone3(CLONE_NEWUSER|NEWUTS|NEWIPC|NEWNET|NEWPID|NEWNS): the child is "
+	if (st[1] >= 0) {
+		close(st[1]);
+		st[1] = -1;
+	}
+	iso_step("host", "clone3(CLONE_NEWUSER|NEWUTS|NEWIPC|NEWNET|NEWPID|NEWNS%s): the child is "
 		 "pid %d here and pid 1 in its PID namespace; its new user namespace owns the "
-		 "other five", (int)child);
+		 "other five", cg.fd >= 0 ? "|INTO_CGROUP" : "", (int)child);
 	show_namespaces(child);
 
 	/* The maps first: until they exist the child is uid 65534 (nobody) inside. */
-	if (iso_userns_map(child, geteuid(), getegid(), err))
+	if (iso_userns_map(child, map_uid, map_gid, !c.switch_ids, err))
 		goto fail;
 	if (iso_net_host_setup(cfg, child, &net, err))
 		goto fail;
@@ -291,8 +595,8 @@ int iso_run(const struct iso_config *cfg)
 		iso_seterr(err, errno, "cannot release the container");
 		goto fail;
 	}
-	close(go[1]);
-	go[1] = -1;
+	/* go[1] stays open until PROGRAM runs: the child's look at it (become_mapped_root)
+	 * tells isolate's death by its EOF. */
 
 	/* EOF: PROGRAM was exec'd (the pipe is close-on-exec). A report: the child failed. */
 	n = RETRY_EINTR(read(rep[0], &r, sizeof(r)));
@@ -304,7 +608,42 @@ int iso_run(const struct iso_config *cfg)
 	}
 	close(rep[0]);
 	rep[0] = -1;
-	status = wait_child(child, &wait_set);
+	close(go[1]);
+	go[1] = -1;
+	f.ran = true;
+	clock_gettime(CLOCK_MONOTONIC, &t_exec);
+	if (cfg->limit_set[ISO_LIMIT_WALL])
+		w.deadline = now_ms() + (long long)cfg->limit[ISO_LIMIT_WALL];
+	w.tasks = cfg->limit_set[ISO_LIMIT_PROCS] && !c.cgroup;
+	w.fds = cfg->limit_set[ISO_LIMIT_NOFILE];
+	if (c.cgroup && cfg->limit_set[ISO_LIMIT_CPU])
+		w.cpu_usec = (long long)cfg->limit[ISO_LIMIT_CPU] * 1000000;
+	if (w.tasks || w.fds || w.cpu_usec) {
+		w.next_sample = now_ms();
+		on_tick(child, &w);
+	}
+	if (wait_child(child, &c.wait_set, &w, &wstatus, &ru)) {
+		snprintf(err, sizeof(err), "cannot wait for the container");
+		f.ran = false;
+		goto out;
+	}
+	f.wall = secs_since(&t_exec);
+	/* --init: PROGRAM's own status, which init wrote before it exited (none when isolate
+	 * killed init: then init's death is the container's). */
+	if (st[0] >= 0) {
+		int ps;
+
+		if (RETRY_EINTR(read(st[0], &ps, sizeof(ps))) == (long)sizeof(ps))
+			wstatus = ps;
+	}
+	f.wstatus = wstatus;
+	status = exit_status_of(wstatus);
+	if (WIFSIGNALED(wstatus))
+		iso_step("host", "%s died of %s: exit status %d", cfg->init ? "PROGRAM" : "PID 1",
+			 strsignal(WTERMSIG(wstatus)), status);
+	else
+		iso_step("host", "%s exited with status %d", cfg->init ? "PROGRAM" : "PID 1",
+			 status);
 	if (cfg->wait_teardown)
 		iso_net_wait_gone(&net);
 	else if (net.veth)
@@ -336,6 +675,19 @@ out:
 			close(go[i]);
 		if (rep[i] >= 0)
 			close(rep[i]);
+		if (st[i] >= 0)
+			close(st[i]);
 	}
+	/* The figures: the container's CPU time (every process reaped under PID 1), the
+	 * largest RSS of any of them; a cgroup's own where there is one. */
+	f.user = (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec / 1e6;
+	f.sys = (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec / 1e6;
+	f.peak_rss_kib = ru.ru_maxrss;
+	iso_cgroup_collect(&cg, &f);
+	iso_cgroup_remove(&cg);
+	f.exit_status = status;
+	if (!f.ran)
+		snprintf(f.message, sizeof(f.message), "%s", err);
+	write_report(cfg, &f);
 	return status;
 }

@@ -19,14 +19,14 @@ static int write_map(pid_t pid, const char *file, const char *text, char *err)
 	return 0;
 }
 
-int iso_userns_map(pid_t pid, uid_t uid, gid_t gid, char *err)
+int iso_userns_map(pid_t pid, uid_t uid, gid_t gid, bool deny_setgroups, char *err)
 {
 	char line[64];
 
 	/* setgroups first: without "deny" the kernel refuses a gid_map written by a process
 	 * without CAP_SETGID outside, since the container could drop supplementary groups
 	 * that deny it access (negative permissions). */
-	if (write_map(pid, "setgroups", "deny", err))
+	if (deny_setgroups && write_map(pid, "setgroups", "deny", err))
 		return -1;
 	snprintf(line, sizeof(line), "0 %u 1", (unsigned)uid);
 	if (write_map(pid, "uid_map", line, err))

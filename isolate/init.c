@@ -1,0 +1,52 @@
+/* isolate/init.c: --init: PID 1 that reaps, forwards signals and exits with PROGRAM's status. */
+#include "init.h"
+
+#include <errno.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "util.h"
+
+void iso_init_loop(pid_t program, const sigset_t *set, int status_fd)
+{
+	int status = 0;
+	siginfo_t si;
+
+	/* The signals stay blocked: a blocked signal is queued even for a PID 1 without a
+	 * handler (the kernel drops only signals it would act on by default), and taken
+	 * here with sigwaitinfo(). */
+	for (;;) {
+		int sig = (int)RETRY_EINTR(sigwaitinfo(set, &si));
+		bool done = false;
+		pid_t p;
+		int st;
+
+		if (sig < 0) { /* cannot happen with a valid set: end PROGRAM with the rest */
+			status = ISO_SETUP << 8;
+			break;
+		}
+		if (sig != SIGCHLD) {
+			/* A terminal's signal (Ctrl-C) reached PROGRAM too when it is still in our
+			 * process group: the kernel sent it to the whole group. */
+			if (si.si_code != SI_KERNEL || getpgid(program) != getpgrp())
+				kill(program, sig);
+			continue;
+		}
+		/* Reap every child that has ended: PROGRAM, or orphans re-parented to us. */
+		while ((p = waitpid(-1, &st, WNOHANG)) > 0)
+			if (p == program) {
+				status = st;
+				done = true;
+			}
+		if (done)
+			break;
+	}
+	/* PROGRAM has ended: the rest goes, and is reaped (so its CPU time counts). */
+	kill(-1, SIGKILL);
+	while (waitpid(-1, NULL, 0) > 0 || errno == EINTR)
+		;
+	if (RETRY_EINTR(write(status_fd, &status, sizeof(status))) < 0) {
+		/* isolate is gone: nobody to tell */
+	}
+	_exit(WIFSIGNALED(status) ? 128 + WTERMSIG(status) : WEXITSTATUS(status));
+}

@@ -1,0 +1,374 @@
+/* isolate/report.c: the run's outcome, classified (pure) and written as JSON, atomically. */
+#include "report.h"
+
+#include <fcntl.h>
+#include <libgen.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+
+#include "util.h"
+
+#define BIT(l) (1u << (l))
+
+static const char *const status_names[] = {
+	[ISO_RUN_OK] = "ok",
+	[ISO_RUN_RUNTIME_ERROR] = "runtime error",
+	[ISO_RUN_SIGNALED] = "killed by signal",
+	[ISO_RUN_TIME_LIMIT] = "time limit",
+	[ISO_RUN_WALL_LIMIT] = "wall-time limit",
+	[ISO_RUN_MEMORY_LIMIT] = "memory limit",
+	[ISO_RUN_INTERNAL] = "internal error",
+};
+
+const char *iso_status_name(enum iso_run_status s)
+{
+	return status_names[s];
+}
+
+/* peak RSS reached at least 3/4 of limit (bytes): a failure near a limit of memory. */
+static bool near(long long rss_kib, unsigned long long limit)
+{
+	return rss_kib >= 0 && (unsigned long long)rss_kib * 1024 >= limit / 4 * 3;
+}
+
+unsigned iso_approximate(const struct iso_config *cfg, bool cgroup)
+{
+	unsigned mask = 0;
+
+	/* What rlimits and sampling cannot pin down; a cgroup makes memory, processes and
+	 * CPU time the container's own, counted by the kernel. */
+	for (int l = 0; l < ISO_LIMIT_COUNT; l++) {
+		bool approx = l == ISO_LIMIT_NOFILE || l == ISO_LIMIT_STACK;
+
+		if (!cgroup)
+			approx |= l == ISO_LIMIT_CPU || l == ISO_LIMIT_MEMORY || l == ISO_LIMIT_PROCS;
+		if (cfg->limit_set[l] && approx)
+			mask |= BIT(l);
+	}
+	return mask;
+}
+
+void iso_classify(const struct iso_config *cfg, const struct iso_facts *f, struct iso_outcome *o)
+{
+	const unsigned long long *lim = cfg->limit;
+	const bool *set = cfg->limit_set;
+	bool sig = WIFSIGNALED(f->wstatus), failed;
+	int signo = sig ? WTERMSIG(f->wstatus) : 0;
+
+	memset(o, 0, sizeof(*o));
+	o->limit = -1;
+	o->approximate = iso_approximate(cfg, f->cgroup);
+	if (!f->ran) {
+		o->status = ISO_RUN_INTERNAL;
+		return;
+	}
+	/* Every limit seen reached, whether or not it ended the run. */
+	if (f->wall_fired)
+		o->hits |= BIT(ISO_LIMIT_WALL);
+	if (set[ISO_LIMIT_CPU] && (f->cpu_fired || signo == SIGXCPU ||
+				   (signo == SIGKILL && f->user + f->sys >= (double)lim[ISO_LIMIT_CPU])))
+		o->hits |= BIT(ISO_LIMIT_CPU);
+	failed = sig || WEXITSTATUS(f->wstatus) != 0;
+	if (set[ISO_LIMIT_MEMORY] &&
+	    (f->cg_oom || (!f->cgroup && failed && near(f->peak_rss_kib, lim[ISO_LIMIT_MEMORY]))))
+		o->hits |= BIT(ISO_LIMIT_MEMORY);
+	if (set[ISO_LIMIT_FSIZE] && signo == SIGXFSZ)
+		o->hits |= BIT(ISO_LIMIT_FSIZE);
+	if (set[ISO_LIMIT_STACK] && (signo == SIGSEGV || signo == SIGBUS) &&
+	    near(f->peak_rss_kib, lim[ISO_LIMIT_STACK]))
+		o->hits |= BIT(ISO_LIMIT_STACK);
+	if (set[ISO_LIMIT_PROCS] &&
+	    (f->cg_pids_max || (f->peak_tasks >= 0 &&
+				(unsigned long long)f->peak_tasks >= lim[ISO_LIMIT_PROCS])))
+		o->hits |= BIT(ISO_LIMIT_PROCS);
+	if (set[ISO_LIMIT_NOFILE] && f->peak_fds >= 0 &&
+	    (unsigned long long)f->peak_fds >= lim[ISO_LIMIT_NOFILE])
+		o->hits |= BIT(ISO_LIMIT_NOFILE);
+
+	/* The status, and the limit that ended the run: isolate's own kills first, then
+	 * what the kernel's signal names, then what is inferred. */
+	if (f->wall_fired) {
+		o->status = ISO_RUN_WALL_LIMIT;
+		o->limit = ISO_LIMIT_WALL;
+		o->limit_exact = true;
+		return;
+	}
+	if (o->hits & BIT(ISO_LIMIT_CPU)) {
+		o->status = ISO_RUN_TIME_LIMIT;
+		o->limit = ISO_LIMIT_CPU;
+		o->limit_exact = f->cpu_fired || signo == SIGXCPU;
+		return;
+	}
+	if (o->hits & BIT(ISO_LIMIT_MEMORY)) {
+		o->status = ISO_RUN_MEMORY_LIMIT;
+		o->limit = ISO_LIMIT_MEMORY;
+		o->limit_exact = f->cg_oom;
+		return;
+	}
+	o->status = sig ? ISO_RUN_SIGNALED : failed ? ISO_RUN_RUNTIME_ERROR : ISO_RUN_OK;
+	if (!failed)
+		return;
+	/* A failed run: the first other limit reached is the likely cause. */
+	static const int order[] = { ISO_LIMIT_FSIZE, ISO_LIMIT_STACK, ISO_LIMIT_PROCS,
+				     ISO_LIMIT_NOFILE };
+	for (size_t i = 0; i < ARRAY_SIZE(order); i++)
+		if (o->hits & BIT(order[i])) {
+			o->limit = order[i];
+			o->limit_exact = order[i] == ISO_LIMIT_FSIZE ||
+					 (order[i] == ISO_LIMIT_PROCS && f->cg_pids_max);
+			return;
+		}
+}
+
+/* The length of the valid UTF-8 sequence at s (1..4), or 0 when it is not one. */
+static size_t utf8_len(const unsigned char *s)
+{
+	unsigned char c = s[0];
+	size_t n;
+	unsigned char lo = 0x80, hi = 0xbf;
+
+	if (c < 0x80)
+		return 1;
+	if (c >= 0xc2 && c <= 0xdf)
+		n = 2;
+	else if (c >= 0xe0 && c <= 0xef)
+		n = 3;
+	else if (c >= 0xf0 && c <= 0xf4)
+		n = 4;
+	else
+		return 0;
+	/* no overlong forms, no surrogates, nothing past U+10FFFF */
+	if (c == 0xe0)
+		lo = 0xa0;
+	else if (c == 0xed)
+		hi = 0x9f;
+	else if (c == 0xf0)
+		lo = 0x90;
+	else if (c == 0xf4)
+		hi = 0x8f;
+	if (s[1] < lo || s[1] > hi)
+		return 0;
+	for (size_t i = 2; i < n; i++)
+		if (s[i] < 0x80 || s[i] > 0xbf)
+			return 0;
+	return n;
+}
+
+int iso_json_string(const char *s, char *buf, size_t len)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t o = 0;
+
+#define PUT(str, n)                             \
+	do {                                    \
+		if (o + (n) >= len)             \
+			return -1;              \
+		memcpy(buf + o, (str), (n));    \
+		o += (n);                       \
+	} while (0)
+	PUT("\"", 1);
+	while (*p) {
+		size_t n = utf8_len(p);
+		char esc[8];
+
+		if (*p == '"' || *p == '\\') {
+			esc[0] = '\\';
+			esc[1] = (char)*p;
+			PUT(esc, 2);
+		} else if (*p == '\n') {
+			PUT("\\n", 2);
+		} else if (*p == '\t') {
+			PUT("\\t", 2);
+		} else if (*p < 0x20 || *p == 0x7f) {
+			snprintf(esc, sizeof(esc), "\\u%04x", *p);
+			PUT(esc, 6);
+		} else if (n == 0) {
+			PUT("\\ufffd", 6);
+			n = 1;
+		} else {
+			PUT(p, n);
+		}
+		p += n ? n : 1;
+	}
+	PUT("\"", 1);
+#undef PUT
+	buf[o] = '\0';
+	return (int)o;
+}
+
+struct out {
+	char *buf;
+	size_t len, o;
+	bool full;
+};
+
+__attribute__((format(printf, 2, 3))) static void put(struct out *w, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	if (w->full)
+		return;
+	va_start(ap, fmt);
+	n = vsnprintf(w->buf + w->o, w->len - w->o, fmt, ap);
+	va_end(ap);
+	if (n < 0 || (size_t)n >= w->len - w->o)
+		w->full = true;
+	else
+		w->o += (size_t)n;
+}
+
+static void put_limits(struct out *w, const char *key, unsigned mask)
+{
+	bool first = true;
+
+	put(w, "  \"%s\": [", key);
+	for (int l = 0; l < ISO_LIMIT_COUNT; l++)
+		if (mask & BIT(l)) {
+			put(w, "%s\"%s\"", first ? "" : ", ", iso_limit_info[l].name);
+			first = false;
+		}
+	put(w, "],\n");
+}
+
+int iso_report_json(const struct iso_config *cfg, const struct iso_facts *f,
+		    const struct iso_outcome *o, char *buf, size_t len)
+{
+	struct out w = { buf, len, 0, false };
+	bool sig = f->ran && WIFSIGNALED(f->wstatus) && !f->wall_fired;
+	char msg[ISO_ERR_LEN * 6 + 3];
+	bool first = true;
+
+	put(&w, "{\n  \"status\": \"%s\",\n", iso_status_name(o->status));
+	/* exit code or signal: the container's PID 1 killed by isolate's wall-time limit
+	 * died of SIGKILL */
+	if (f->ran && f->wall_fired)
+		put(&w, "  \"exit_code\": null,\n  \"signal\": %d,\n  \"signal_name\": \"SIGKILL\",\n",
+		    SIGKILL);
+	else if (sig)
+		put(&w, "  \"exit_code\": null,\n  \"signal\": %d,\n  \"signal_name\": \"SIG%s\",\n",
+		    WTERMSIG(f->wstatus), sigabbrev_np(WTERMSIG(f->wstatus)) ?: "UNKNOWN");
+	else if (f->ran)
+		put(&w, "  \"exit_code\": %d,\n  \"signal\": null,\n  \"signal_name\": null,\n",
+		    WEXITSTATUS(f->wstatus));
+	else
+		put(&w, "  \"exit_code\": null,\n  \"signal\": null,\n  \"signal_name\": null,\n");
+	if (o->limit >= 0)
+		put(&w, "  \"limit\": \"%s\",\n  \"limit_exact\": %s,\n",
+		    iso_limit_info[o->limit].name, o->limit_exact ? "true" : "false");
+	else
+		put(&w, "  \"limit\": null,\n  \"limit_exact\": null,\n");
+	put_limits(&w, "limits_hit", o->hits);
+	put(&w, "  \"cpu_time\": %.3f,\n  \"user_time\": %.3f,\n  \"system_time\": %.3f,\n",
+	    f->user + f->sys, f->user, f->sys);
+	put(&w, "  \"wall_time\": %.3f,\n  \"peak_rss_kib\": %lld,\n", f->wall, f->peak_rss_kib);
+	if (f->peak_tasks >= 0)
+		put(&w, "  \"peak_processes\": %lld,\n", f->peak_tasks);
+	else
+		put(&w, "  \"peak_processes\": null,\n");
+	put(&w, "  \"accounting\": \"%s\",\n", f->cgroup ? "cgroup" : "rlimit");
+	put_limits(&w, "approximate", o->approximate);
+	put(&w, "  \"limits\": {");
+	for (int l = 0; l < ISO_LIMIT_COUNT; l++) {
+		if (!cfg->limit_set[l])
+			continue;
+		if (iso_limit_info[l].kind == ISO_VAL_MSECS)
+			put(&w, "%s\"%s\": %llu.%03llu", first ? "" : ", ", iso_limit_info[l].name,
+			    cfg->limit[l] / 1000, cfg->limit[l] % 1000);
+		else
+			put(&w, "%s\"%s\": %llu", first ? "" : ", ", iso_limit_info[l].name,
+			    cfg->limit[l]);
+		first = false;
+	}
+	put(&w, "},\n  \"isolate_exit\": %d,\n", f->exit_status);
+	if (f->message[0] && iso_json_string(f->message, msg, sizeof(msg)) > 0)
+		put(&w, "  \"message\": %s\n}\n", msg);
+	else
+		put(&w, "  \"message\": null\n}\n");
+	return w.full ? -1 : (int)w.o;
+}
+
+/* The folder of path, into dir (PATH_MAX bytes). */
+static void folder_of(const char *path, char *dir)
+{
+	char copy[PATH_MAX];
+
+	snprintf(copy, sizeof(copy), "%s", path);
+	snprintf(dir, PATH_MAX, "%s", dirname(copy));
+}
+
+int iso_report_check(const char *path, char *err)
+{
+	char dir[PATH_MAX];
+	struct stat st;
+
+	if (!strcmp(path, "-"))
+		return 0;
+	if (strlen(path) >= PATH_MAX - 16)
+		return iso_seterr(err, ENAMETOOLONG, "--report %.64s...", path);
+	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+		return iso_seterr(err, EISDIR, "--report %s: cannot write the report", path);
+	folder_of(path, dir);
+	if (stat(dir, &st))
+		return iso_seterr(err, errno, "--report %s: cannot write the report in %s", path,
+				  dir);
+	if (!S_ISDIR(st.st_mode))
+		return iso_seterr(err, ENOTDIR, "--report %s: cannot write the report in %s", path,
+				  dir);
+	if (access(dir, W_OK | X_OK))
+		return iso_seterr(err, errno, "--report %s: cannot write the report in %s", path,
+				  dir);
+	return 0;
+}
+
+int iso_report_write(const char *path, const char *text, char *err)
+{
+	char dir[PATH_MAX], tmp[PATH_MAX + 32];
+	size_t len = strlen(text), done = 0;
+	mode_t mask;
+	int fd;
+
+	if (!strcmp(path, "-")) {
+		while (done < len) {
+			long n = RETRY_EINTR(write(STDERR_FILENO, text + done, len - done));
+
+			if (n <= 0)
+				return iso_seterr(err, errno, "--report -: cannot write to stderr");
+			done += (size_t)n;
+		}
+		return 0;
+	}
+	/* The same folder, so the rename is atomic: a reader sees the old file or the whole
+	 * new one, never a part. */
+	folder_of(path, dir);
+	snprintf(tmp, sizeof(tmp), "%s/.isolate-report.XXXXXX", dir);
+	fd = mkostemp(tmp, O_CLOEXEC);
+	if (fd < 0)
+		return iso_seterr(err, errno, "--report %s: cannot create a file in %s", path, dir);
+	mask = umask(0);
+	umask(mask);
+	fchmod(fd, 0666 & ~mask);
+	while (done < len) {
+		long n = RETRY_EINTR(write(fd, text + done, len - done));
+
+		if (n <= 0) {
+			iso_seterr(err, n < 0 ? errno : EIO, "--report %s: cannot write %s", path,
+				   tmp);
+			close(fd);
+			unlink(tmp);
+			return -1;
+		}
+		done += (size_t)n;
+	}
+	if (close(fd) || rename(tmp, path)) {
+		iso_seterr(err, errno, "--report %s: cannot write the report", path);
+		unlink(tmp);
+		return -1;
+	}
+	return 0;
+}

@@ -1,0 +1,23 @@
+/* tests/isolate/progs/memhog.c: memhog MIB: allocates MIB MiB, 1 MiB at a time, touching
+ * every page, then exits 0; memhog: for ever, until an allocation fails: says so and
+ * exits 3 (a program that checks malloc's result, as it should). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+int main(int argc, char **argv)
+{
+	long want = argc > 1 ? atol(argv[1]) : -1;
+
+	for (long i = 0; want < 0 || i < want; i++) {
+		char *p = malloc(1 << 20);
+
+		if (!p) {
+			printf("memhog: malloc failed after %ld MiB\n", i);
+			return 3;
+		}
+		memset(p, 1, 1 << 20);
+	}
+	printf("memhog: %ld MiB allocated and touched\n", want);
+	return 0;
+}

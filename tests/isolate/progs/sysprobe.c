@@ -1,0 +1,41 @@
+/* tests/isolate/progs/sysprobe.c: tries the system calls isolate's seccomp filter denies,
+ * each through syscall(2) with harmless arguments, and prints "NAME ERRNO" (the errno's
+ * name, or "ok" when the call succeeded): keyctl, add_key, bpf, userfaultfd,
+ * perf_event_open, unshare(CLONE_NEWUSER), mount, personality(READ_IMPLIES_EXEC),
+ * kexec_load, init_module, io_uring_setup, and getpid as a control. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <linux/keyctl.h>
+#include <sched.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/personality.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+static void show(const char *name, long r)
+{
+	printf("%s %s\n", name, r < 0 ? strerrorname_np(errno) : "ok");
+}
+
+int main(void)
+{
+	char attr[128] = { 0 };
+	long r;
+
+	show("getpid", syscall(SYS_getpid));
+	show("keyctl", syscall(SYS_keyctl, KEYCTL_GET_KEYRING_ID, KEY_SPEC_SESSION_KEYRING, 0));
+	show("add_key", syscall(SYS_add_key, "user", "isolate-test", "x", 1,
+				KEY_SPEC_PROCESS_KEYRING));
+	show("bpf", syscall(SYS_bpf, 0 /* BPF_MAP_CREATE */, attr, sizeof(attr)));
+	show("userfaultfd", syscall(SYS_userfaultfd, 1 /* UFFD_USER_MODE_ONLY */));
+	show("perf_event_open", syscall(SYS_perf_event_open, attr, 0, -1, -1, 0));
+	show("unshare", syscall(SYS_unshare, CLONE_NEWUSER));
+	show("mount", syscall(SYS_mount, "none", "/tmp", "tmpfs", 0, NULL));
+	r = syscall(SYS_personality, READ_IMPLIES_EXEC);
+	show("personality", r);
+	show("kexec_load", syscall(SYS_kexec_load, 0, 0, NULL, 0));
+	show("init_module", syscall(SYS_init_module, NULL, 0, ""));
+	show("io_uring_setup", syscall(SYS_io_uring_setup, 1, attr));
+	return 0;
+}
