@@ -170,9 +170,11 @@ int iso_parse_size(const char *s, unsigned long long *bytes)
 	if (*p < '0' || *p > '9')
 		return -1;
 	for (; *p >= '0' && *p <= '9'; p++) {
-		if (v > (~0ull - 9) / 10)
+		unsigned d = (unsigned)(*p - '0');
+
+		if (v > (~0ull - d) / 10)
 			return -1;
-		v = v * 10 + (unsigned)(*p - '0');
+		v = v * 10 + d;
 	}
 	if (*p) {
 		const char *u = strchr(units, *p);
@@ -457,7 +459,8 @@ enum iso_config_result iso_config_parse(int argc, char **argv, struct iso_config
 				char reason[ISO_MSG_LEN];
 
 				snprintf(reason, sizeof(reason), "%s", why);
-				r = seterr(why, sizeof(why), "%s: %s", argv[optind - 1], reason);
+				r = seterr(why, sizeof(why), "%s: %s",
+					   c == OPT_CAP_ADD ? "--cap-add" : "--cap-drop", reason);
 			} else if (c == OPT_CAP_ADD) {
 				cfg->caps |= caps;
 			} else {

@@ -1,5 +1,7 @@
 /* tests/unit/unit_isoconfig.c: isolate's iso_config_parse (defaults, options, PROGRAM's own
- * options, errors), iso_parse_net_addr and the address scheme (iso_pick_subnet). */
+ * options, errors; the sandbox's limits, mounts, capabilities and seccomp, and their bad
+ * values), iso_parse_size, iso_parse_secs, iso_cap_parse, iso_parse_net_addr and the
+ * address scheme (iso_pick_subnet). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -9,6 +11,7 @@
 
 #include <arpa/inet.h>
 #include <string.h>
+#include <sys/resource.h>
 
 #include "../../isolate/addr.h"
 #include "../../isolate/config.h"
@@ -62,6 +65,17 @@ static void test_defaults(void **state)
 	assert_false(cfg.addr_set);
 	assert_false(cfg.verbose);
 	assert_false(cfg.wait_teardown);
+	/* the sandbox: no init, no limit, no report, the host's root, hardened */
+	assert_false(cfg.init);
+	for (int l = 0; l < ISO_LIMIT_COUNT; l++)
+		assert_false(cfg.limit_set[l]);
+	assert_null(cfg.report);
+	assert_null(cfg.root);
+	assert_false(cfg.root_rw);
+	assert_int_equal(cfg.n_mounts, 0);
+	assert_int_equal(cfg.caps, 0);
+	assert_true(cfg.seccomp);
+	assert_true(cfg.no_new_privs);
 	assert_ptr_equal(cfg.argv, &argv_buf[1]);
 	assert_string_equal(cfg.argv[0], "ps");
 	assert_string_equal(cfg.argv[1], "aux");
@@ -145,6 +159,220 @@ static void test_errors(void **state)
 	assert_int_equal(parse(&cfg, "--net", "none", "--net-addr", "10.0.0.1/24,10.0.0.2", "ls",
 			       NULL), ISO_CONFIG_ERROR);
 	assert_err_has("contradict");
+}
+
+static void test_limits(void **state)
+{
+	struct iso_config cfg;
+
+	(void)state;
+	assert_int_equal(parse(&cfg, "--cpu-time", "2", "--wall-time", "1.5", "--memory", "100M",
+			       "--processes", "20", "--file-size", "0", "--open-files", "64",
+			       "--stack", "8M", "true", NULL), ISO_CONFIG_RUN);
+	for (int l = 0; l < ISO_LIMIT_COUNT; l++)
+		assert_true(cfg.limit_set[l]);
+	assert_int_equal(cfg.limit[ISO_LIMIT_CPU], 2);
+	assert_int_equal(cfg.limit[ISO_LIMIT_WALL], 1500);
+	assert_int_equal(cfg.limit[ISO_LIMIT_MEMORY], 100ull << 20);
+	assert_int_equal(cfg.limit[ISO_LIMIT_PROCS], 20);
+	assert_int_equal(cfg.limit[ISO_LIMIT_FSIZE], 0); /* a limit of 0 is a limit */
+	assert_int_equal(cfg.limit[ISO_LIMIT_NOFILE], 64);
+	assert_int_equal(cfg.limit[ISO_LIMIT_STACK], 8ull << 20);
+	/* each limit names its rlimit (the wall clock is isolate's own) */
+	assert_int_equal(iso_limit_info[ISO_LIMIT_CPU].resource, RLIMIT_CPU);
+	assert_int_equal(iso_limit_info[ISO_LIMIT_WALL].resource, -1);
+	assert_int_equal(iso_limit_info[ISO_LIMIT_MEMORY].resource, RLIMIT_AS);
+	assert_int_equal(iso_limit_info[ISO_LIMIT_PROCS].resource, RLIMIT_NPROC);
+	assert_int_equal(iso_limit_info[ISO_LIMIT_FSIZE].resource, RLIMIT_FSIZE);
+	assert_int_equal(iso_limit_info[ISO_LIMIT_NOFILE].resource, RLIMIT_NOFILE);
+	assert_int_equal(iso_limit_info[ISO_LIMIT_STACK].resource, RLIMIT_STACK);
+	/* the last one wins */
+	assert_int_equal(parse(&cfg, "--memory", "1G", "--memory", "2G", "true", NULL),
+			 ISO_CONFIG_RUN);
+	assert_int_equal(cfg.limit[ISO_LIMIT_MEMORY], 2ull << 30);
+	assert_false(cfg.limit_set[ISO_LIMIT_CPU]);
+}
+
+/* A bad value is one line and exit 125 (ISO_CONFIG_BAD_VALUE), not a usage error. */
+static void test_limits_bad(void **state)
+{
+	static const struct { const char *opt, *arg, *why; } bad[] = {
+		{ "--cpu-time", "1.5", "whole seconds" },
+		{ "--cpu-time", "0", "out of range" },
+		{ "--cpu-time", "", "whole seconds" },
+		{ "--cpu-time", "-1", "whole seconds" },
+		{ "--cpu-time", "99999999999999999999999", "whole seconds" },
+		{ "--wall-time", "abc", "seconds" },
+		{ "--wall-time", "0", "out of range" },
+		{ "--wall-time", "1.2345", "at most 3 decimals" },
+		{ "--wall-time", "1.", "seconds" },
+		{ "--wall-time", ".5", "seconds" },
+		{ "--memory", "12Q", "a size" },
+		{ "--memory", "1K", "out of range" },
+		{ "--memory", "M", "a size" },
+		{ "--memory", "99999999999999999999T", "a size" },
+		{ "--memory", "100MB", "a size" },
+		{ "--processes", "0", "out of range" },
+		{ "--processes", "2x", "a number" },
+		{ "--processes", "1K", "a number" },
+		{ "--open-files", "0", "out of range" },
+		{ "--stack", "1K", "out of range" },
+		{ "--file-size", "-5", "a size" },
+	};
+	struct iso_config cfg;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		if (parse(&cfg, bad[i].opt, bad[i].arg, "true", NULL) != ISO_CONFIG_BAD_VALUE)
+			fail_msg("%s '%s' was not a bad value", bad[i].opt, bad[i].arg);
+		assert_err_has(bad[i].opt);
+		assert_err_has(bad[i].why);
+	}
+	/* parsing goes on after a bad value: a later --report is known, for the report */
+	assert_int_equal(parse(&cfg, "--memory", "x", "--report", "r.json", "true", NULL),
+			 ISO_CONFIG_BAD_VALUE);
+	assert_string_equal(cfg.report, "r.json");
+	assert_err_has("--memory");
+	/* the first bad value is the one said */
+	assert_int_equal(parse(&cfg, "--stack", "x", "--memory", "y", "true", NULL),
+			 ISO_CONFIG_BAD_VALUE);
+	assert_err_has("--stack");
+	/* a usage error still wins over a bad value (the usage follows) */
+	assert_int_equal(parse(&cfg, "--memory", "x", NULL), ISO_CONFIG_ERROR);
+	assert_err_has("no PROGRAM");
+}
+
+static void test_sizes_secs(void **state)
+{
+	unsigned long long v;
+
+	(void)state;
+	assert_int_equal(iso_parse_size("0", &v), 0);
+	assert_int_equal(v, 0);
+	assert_int_equal(iso_parse_size("123", &v), 0);
+	assert_int_equal(v, 123);
+	assert_int_equal(iso_parse_size("64K", &v), 0);
+	assert_int_equal(v, 65536);
+	assert_int_equal(iso_parse_size("3G", &v), 0);
+	assert_int_equal(v, 3ull << 30);
+	assert_int_equal(iso_parse_size("2T", &v), 0);
+	assert_int_equal(v, 2ull << 40);
+	assert_int_equal(iso_parse_size("18446744073709551615", &v), 0);
+	assert_int_equal(iso_parse_size("18446744073709551616", &v), -1);
+	assert_int_equal(iso_parse_size("16777216T", &v), -1); /* 2^64 bytes */
+	assert_int_equal(iso_parse_size("1k", &v), -1);
+	assert_int_equal(iso_parse_size("", &v), -1);
+	assert_int_equal(iso_parse_size(" 1", &v), -1);
+	assert_int_equal(iso_parse_secs("2", &v), 0);
+	assert_int_equal(v, 2000);
+	assert_int_equal(iso_parse_secs("0.5", &v), 0);
+	assert_int_equal(v, 500);
+	assert_int_equal(iso_parse_secs("1.25", &v), 0);
+	assert_int_equal(v, 1250);
+	assert_int_equal(iso_parse_secs("0.001", &v), 0);
+	assert_int_equal(v, 1);
+	assert_int_equal(iso_parse_secs("0.0001", &v), -1);
+	assert_int_equal(iso_parse_secs("1e3", &v), -1);
+	assert_int_equal(iso_parse_secs("1,5", &v), -1);
+}
+
+static void test_mounts(void **state)
+{
+	struct iso_config cfg;
+
+	(void)state;
+	assert_int_equal(parse(&cfg, "--root", "/srv/r", "--root-rw", "--bind", "/a", "--ro-bind",
+			       "/b:/c", "--tmpfs", "/tmp", "--bind", "rel:/d", "true", NULL),
+			 ISO_CONFIG_RUN);
+	assert_string_equal(cfg.root, "/srv/r");
+	assert_true(cfg.root_rw);
+	assert_int_equal(cfg.n_mounts, 4);
+	assert_int_equal(cfg.mounts[0].kind, ISO_MOUNT_BIND);
+	assert_string_equal(cfg.mounts[0].src, "/a");
+	assert_string_equal(cfg.mounts[0].dst, "/a"); /* DST defaults to SRC */
+	assert_int_equal(cfg.mounts[1].kind, ISO_MOUNT_RO_BIND);
+	assert_string_equal(cfg.mounts[1].src, "/b");
+	assert_string_equal(cfg.mounts[1].dst, "/c");
+	assert_int_equal(cfg.mounts[2].kind, ISO_MOUNT_TMPFS);
+	assert_null(cfg.mounts[2].src);
+	assert_string_equal(cfg.mounts[2].dst, "/tmp");
+	assert_string_equal(cfg.mounts[3].src, "rel"); /* a relative SRC is the host's cwd's */
+	assert_string_equal(cfg.mounts[3].dst, "/d");
+	/* bad forms: one line, exit 125 */
+	assert_int_equal(parse(&cfg, "--bind", "/a:rel", "true", NULL), ISO_CONFIG_BAD_VALUE);
+	assert_err_has("DST must be an absolute path");
+	assert_int_equal(parse(&cfg, "--bind", "a", "true", NULL), ISO_CONFIG_BAD_VALUE);
+	assert_err_has("absolute");
+	assert_int_equal(parse(&cfg, "--ro-bind", ":/x", "true", NULL), ISO_CONFIG_BAD_VALUE);
+	assert_err_has("SRC is empty");
+	assert_int_equal(parse(&cfg, "--tmpfs", "tmp", "true", NULL), ISO_CONFIG_BAD_VALUE);
+	assert_err_has("--tmpfs");
+	assert_int_equal(parse(&cfg, "--root", "", "true", NULL), ISO_CONFIG_BAD_VALUE);
+	assert_err_has("--root");
+	assert_int_equal(parse(&cfg, "--root-rw", "true", NULL), ISO_CONFIG_BAD_VALUE);
+	assert_err_has("--root-rw without --root");
+	assert_int_equal(parse(&cfg, "--report", "", "true", NULL), ISO_CONFIG_BAD_VALUE);
+	assert_err_has("--report");
+}
+
+static void test_too_many_mounts(void **state)
+{
+	static char *args[ISO_MAX_MOUNTS * 2 + 4];
+	struct iso_config cfg;
+	int n = 0;
+
+	(void)state;
+	args[n++] = "isolate";
+	for (int i = 0; i <= ISO_MAX_MOUNTS; i++) {
+		args[n++] = "--tmpfs";
+		args[n++] = "/tmp";
+	}
+	args[n++] = "true";
+	args[n] = NULL;
+	assert_int_equal(iso_config_parse(n, args, &cfg, err, sizeof(err)), ISO_CONFIG_BAD_VALUE);
+	assert_err_has("more than 64 mounts");
+	assert_int_equal(cfg.n_mounts, ISO_MAX_MOUNTS);
+}
+
+static void test_hardening(void **state)
+{
+	struct iso_config cfg;
+	unsigned long long caps;
+
+	(void)state;
+	assert_int_equal(parse(&cfg, "--init", "--cap-add", "net_raw,CAP_KILL", "--cap-add",
+			       "Sys_Admin", "--cap-drop", "kill", "--seccomp", "none", "true", NULL),
+			 ISO_CONFIG_RUN);
+	assert_true(cfg.init);
+	assert_int_equal(cfg.caps, (1ull << 13) | (1ull << 21)); /* NET_RAW, SYS_ADMIN */
+	assert_false(cfg.seccomp);
+	assert_true(cfg.no_new_privs);
+	/* --no-harden: everything off; later options still count */
+	assert_int_equal(parse(&cfg, "--no-harden", "true", NULL), ISO_CONFIG_RUN);
+	assert_int_equal(cfg.caps, ISO_CAPS_ALL);
+	assert_false(cfg.seccomp);
+	assert_false(cfg.no_new_privs);
+	assert_int_equal(parse(&cfg, "--no-harden", "--seccomp", "default", "--cap-drop", "all",
+			       "true", NULL), ISO_CONFIG_RUN);
+	assert_int_equal(cfg.caps, 0);
+	assert_true(cfg.seccomp);
+	assert_int_equal(parse(&cfg, "--cap-add", "all", "true", NULL), ISO_CONFIG_RUN);
+	assert_int_equal(cfg.caps, ISO_CAPS_ALL);
+	assert_true(cfg.no_new_privs); /* caps only: no_new_privs stays */
+	/* bad values: 125 */
+	assert_int_equal(parse(&cfg, "--cap-add", "net_raww", "true", NULL), ISO_CONFIG_BAD_VALUE);
+	assert_err_has("--cap-add: unknown capability 'net_raww'");
+	assert_int_equal(parse(&cfg, "--cap-drop", "kill,", "true", NULL), ISO_CONFIG_BAD_VALUE);
+	assert_err_has("--cap-drop");
+	assert_int_equal(parse(&cfg, "--seccomp", "strict", "true", NULL), ISO_CONFIG_BAD_VALUE);
+	assert_err_has("unknown mode 'strict'");
+	/* the names */
+	assert_int_equal(iso_cap_parse("CAP_CHECKPOINT_RESTORE,chown", &caps, err, sizeof(err)), 0);
+	assert_int_equal(caps, (1ull << 40) | 1);
+	assert_int_equal(iso_cap_parse("cap_", &caps, err, sizeof(err)), -1);
+	assert_string_equal(iso_cap_name(13), "CAP_NET_RAW");
+	assert_null(iso_cap_name(ISO_CAP_LAST + 1));
+	assert_null(iso_cap_name(-1));
 }
 
 static void test_net_addr(void **state)
@@ -253,6 +481,12 @@ int main(void)
 		cmocka_unit_test(test_program_options),
 		cmocka_unit_test(test_help_version),
 		cmocka_unit_test(test_errors),
+		cmocka_unit_test(test_limits),
+		cmocka_unit_test(test_limits_bad),
+		cmocka_unit_test(test_sizes_secs),
+		cmocka_unit_test(test_mounts),
+		cmocka_unit_test(test_too_many_mounts),
+		cmocka_unit_test(test_hardening),
 		cmocka_unit_test(test_net_addr),
 		cmocka_unit_test(test_net_addr_bad),
 		cmocka_unit_test(test_pick_subnet),
