@@ -247,4 +247,5 @@ clean:
 
 .PHONY: all demo check check-kvm-svm bench clean fuzz install uninstall
 .SECONDARY:
--include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
+# (not into isolate-root/, the tests' Debian root: its etc/*.d are folders)
+-include $(shell find $(BUILD) -path $(BUILD)/isolate-root -prune -o -name '*.d' -type f -print 2>/dev/null)
