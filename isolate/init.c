@@ -25,6 +25,13 @@ void iso_init_loop(pid_t program, const sigset_t *set, int status_fd)
 			status = ISO_SETUP << 8;
 			break;
 		}
+		if (sig == ISO_INIT_KILL) {
+			/* isolate's own (sent from outside the namespace: no pid here): end it
+			 * all now, reaping everything, so its CPU time counts. */
+			if (si.si_code == SI_USER && si.si_pid == 0)
+				break;
+			continue;
+		}
 		if (sig != SIGCHLD) {
 			/* A terminal's signal (Ctrl-C) reached PROGRAM too when it is still in our
 			 * process group: the kernel sent it to the whole group. */
@@ -41,10 +48,18 @@ void iso_init_loop(pid_t program, const sigset_t *set, int status_fd)
 		if (done)
 			break;
 	}
-	/* PROGRAM has ended: the rest goes, and is reaped (so its CPU time counts). */
+	/* PROGRAM has ended (or isolate asks): the rest goes, and is reaped here, so its CPU
+	 * time counts (processes the kernel kills when a PID 1 exits are reaped without). */
 	kill(-1, SIGKILL);
-	while (waitpid(-1, NULL, 0) > 0 || errno == EINTR)
-		;
+	for (;;) {
+		int st;
+		pid_t p = waitpid(-1, &st, 0);
+
+		if (p == program)
+			status = st;
+		else if (p < 0 && errno != EINTR)
+			break;
+	}
 	if (RETRY_EINTR(write(status_fd, &status, sizeof(status))) < 0) {
 		/* isolate is gone: nobody to tell */
 	}

@@ -70,8 +70,11 @@ void iso_classify(const struct iso_config *cfg, const struct iso_facts *f, struc
 	/* Every limit seen reached, whether or not it ended the run. */
 	if (f->wall_fired)
 		o->hits |= BIT(ISO_LIMIT_WALL);
+	/* a SIGKILL with the CPU time at the limit (rusage's figure may fall a few ms short of
+	 * the scheduler's, which the kernel checks) */
 	if (set[ISO_LIMIT_CPU] && (f->cpu_fired || signo == SIGXCPU ||
-				   (signo == SIGKILL && f->user + f->sys >= (double)lim[ISO_LIMIT_CPU])))
+				   (signo == SIGKILL &&
+				    f->user + f->sys >= (double)lim[ISO_LIMIT_CPU] - 0.05)))
 		o->hits |= BIT(ISO_LIMIT_CPU);
 	failed = sig || WEXITSTATUS(f->wstatus) != 0;
 	if (set[ISO_LIMIT_MEMORY] &&

@@ -29,6 +29,7 @@
 #define ISO_CLONE_FLAGS (CLONE_NEWUSER | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWNET | \
 			 CLONE_NEWPID | CLONE_NEWNS)
 #define SAMPLE_MS 20 /* how often the container is looked at, when something needs it */
+#define INIT_GRACE_MS 1000 /* --init: how long init gets to end the container */
 #define ISO_NPROC_UID 65534 /* nobody: the container's root outside, as root with --processes */
 #define ISO_NPROC_GID 65534 /* nogroup */
 
@@ -51,6 +52,7 @@ struct child_ctx {
 	int status_fd;           /* --init: write end of the status pipe, else -1 */
 	sigset_t mask;           /* the signal mask to give PROGRAM: isolate's original one */
 	sigset_t wait_set;       /* the signals isolate forwards, and SIGCHLD */
+	sigset_t init_set;       /* init's: those and ISO_INIT_KILL */
 	bool cgroup;             /* memory and processes are limited by a cgroup */
 	bool switch_ids;         /* uid 0 is mapped to another uid than isolate's: follow it */
 };
@@ -135,7 +137,7 @@ __attribute__((noreturn)) static void run_init(const struct child_ctx *c)
 	close(c->report_fd);
 	iso_step("pid 1", "init: PROGRAM forked as pid %d; reaping, forwarding signals",
 		 (int)program);
-	iso_init_loop(program, &c->wait_set, c->status_fd);
+	iso_init_loop(program, &c->init_set, c->status_fd);
 }
 
 /* The maps give uid 0 here to another uid outside than ours (root's, --processes): our
@@ -328,23 +330,43 @@ struct watch {
 	struct iso_facts *f;
 	long long deadline;      /* ms (CLOCK_MONOTONIC) of --wall-time, or 0 */
 	long long next_sample;   /* ms of the next look, or 0 for none */
+	long long grace;         /* ms by which init must have ended the container, or 0 */
 	bool tasks, fds;         /* sample these */
 	long long cpu_usec;      /* the cgroup's CPU limit in us, or 0 */
 };
+
+/* Ends the container for a limit. Its PID 1's death takes everything with it, but the
+ * kernel reaps the rest without counting their CPU time: isolate's init (--init) is asked
+ * to kill and reap them itself first, with a second to do it. */
+static void end_container(pid_t child, struct watch *w)
+{
+	w->next_sample = 0; /* nothing more to look at */
+	if (w->cfg->init) {
+		kill(child, ISO_INIT_KILL);
+		w->grace = now_ms() + INIT_GRACE_MS;
+	} else {
+		kill(child, SIGKILL);
+	}
+}
 
 /* One look at the container, and isolate's own limits: the wall clock, the cgroup's CPU. */
 static void on_tick(pid_t child, struct watch *w)
 {
 	long long t = now_ms();
 
+	if (w->grace && t >= w->grace) {
+		kill(child, SIGKILL); /* init did not end it in time */
+		w->grace = 0;
+		return;
+	}
 	if (w->deadline && t >= w->deadline) {
-		iso_step("host", "wall-time limit: %llu.%03llu s: SIGKILL to PID 1 (the container "
-			 "goes with it)", w->cfg->limit[ISO_LIMIT_WALL] / 1000,
-			 w->cfg->limit[ISO_LIMIT_WALL] % 1000);
-		kill(child, SIGKILL);
+		iso_step("host", "wall-time limit: %llu.%03llu s: %s", w->cfg->limit[ISO_LIMIT_WALL] /
+			 1000, w->cfg->limit[ISO_LIMIT_WALL] % 1000, w->cfg->init ?
+			 "init kills and reaps the container" :
+			 "SIGKILL to PID 1 (the container goes with it)");
 		w->f->wall_fired = true;
 		w->deadline = 0;
-		w->next_sample = 0; /* nothing more to look at */
+		end_container(child, w);
 		return;
 	}
 	if (!w->next_sample || t < w->next_sample)
@@ -361,10 +383,9 @@ static void on_tick(pid_t child, struct watch *w)
 	}
 	if (w->cpu_usec && iso_cgroup_cpu_usec(w->cg) >= w->cpu_usec && !w->f->cpu_fired) {
 		iso_step("host", "cpu-time limit reached by the container (cgroup cpu.stat): "
-			 "SIGKILL to PID 1");
-		kill(child, SIGKILL);
+			 "ending it");
 		w->f->cpu_fired = true;
-		w->next_sample = 0;
+		end_container(child, w);
 	}
 }
 
@@ -385,6 +406,8 @@ static int wait_child(pid_t child, const sigset_t *set, struct watch *w, int *st
 
 		if (w->next_sample && (!wake || w->next_sample < wake))
 			wake = w->next_sample;
+		if (w->grace && (!wake || w->grace < wake))
+			wake = w->grace;
 		if (wake) {
 			long long ms = wake > t ? wake - t : 0;
 
@@ -550,6 +573,10 @@ int iso_run(const struct iso_config *cfg)
 	sigaddset(&c.wait_set, SIGCHLD);
 	block_set = c.wait_set;
 	sigaddset(&block_set, SIGPIPE);
+	/* init's: blocked here, so init inherits it blocked, and in init's set only */
+	sigaddset(&block_set, ISO_INIT_KILL);
+	c.init_set = c.wait_set;
+	sigaddset(&c.init_set, ISO_INIT_KILL);
 	signal(SIGCHLD, SIG_DFL); /* an inherited SIG_IGN would reap PROGRAM for us */
 	sigprocmask(SIG_BLOCK, &block_set, &c.mask);
 

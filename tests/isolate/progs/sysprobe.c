@@ -2,16 +2,26 @@
  * each through syscall(2) with harmless arguments, and prints "NAME ERRNO" (the errno's
  * name, or "ok" when the call succeeded): keyctl, add_key, bpf, userfaultfd,
  * perf_event_open, unshare(CLONE_NEWUSER), mount, personality(READ_IMPLIES_EXEC),
- * kexec_load, init_module, io_uring_setup, and getpid as a control. */
+ * kexec_load, init_module, io_uring_setup, setns, chroot, clone(CLONE_NEWNET); then
+ * getpid as a control, and a thread (pthread_create: clone3 gets ENOSYS, glibc falls back
+ * to clone). */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <linux/keyctl.h>
+#include <pthread.h>
 #include <sched.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/personality.h>
 #include <sys/syscall.h>
 #include <unistd.h>
+
+static void *thread(void *arg)
+{
+	return arg;
+}
 
 static void show(const char *name, long r)
 {
@@ -37,5 +47,21 @@ int main(void)
 	show("kexec_load", syscall(SYS_kexec_load, 0, 0, NULL, 0));
 	show("init_module", syscall(SYS_init_module, NULL, 0, ""));
 	show("io_uring_setup", syscall(SYS_io_uring_setup, 1, attr));
+	show("setns", syscall(SYS_setns, open("/proc/self/ns/net", O_RDONLY), 0));
+	show("chroot", syscall(SYS_chroot, "/"));
+	r = syscall(SYS_clone, CLONE_NEWNET | SIGCHLD, NULL, NULL, NULL, 0);
+	if (r == 0)
+		_exit(0);
+	show("clone_newnet", r);
+	show("clone3", syscall(SYS_clone3, NULL, 0));
+	{
+		pthread_t t;
+		int e = pthread_create(&t, NULL, thread, NULL);
+
+		if (e == 0)
+			pthread_join(t, NULL);
+		errno = e;
+		show("pthread", e ? -1 : 0);
+	}
 	return 0;
 }
