@@ -1,6 +1,7 @@
 #!/bin/sh
 # tests/isolate/cli.sh: isolate's command line: help, version, usage errors, PROGRAM's own
-# options, and the statuses of isolate's own failures (126, 127, 125), one line each.
+# options, the statuses of isolate's own failures (126, 127, 125), one line each, and the
+# sandbox options' bad values (125, one line, nothing made).
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/iso.inc"
 
@@ -8,7 +9,12 @@ t_help() {
 	need_isolate || return 1
 	run "$ISO" --help
 	expect_rc 0 && expect_out "Usage: isolate [OPTIONS] PROGRAM [ARGS...]" &&
-		expect_out "--net-addr" && expect_out "125 setup failed"
+		expect_out "--net-addr" && expect_out "125 setup failed" || return 1
+	for o in --init --cpu-time --wall-time --memory --processes --file-size --open-files \
+		--stack --report --root --root-rw --bind --ro-bind --tmpfs --cap-add --cap-drop \
+		--seccomp --no-harden; do
+		expect_out "$o" || return 1
+	done
 }
 t "--help prints the usage, exit 0" t_help
 
@@ -103,6 +109,29 @@ t_verbose() {
 }
 t "--verbose: namespaces, maps, mounts, hostname, links and addresses, exec; else silent" \
 	t_verbose
+
+t_bad_values() {
+	need_isolate || return 1
+	if [ "$(id -u)" -eq 0 ]; then links=$(quiet_links); else links=$(host_links); fi
+	mounts=$(host_mounts)
+	mark="iso-bad-value-$$"
+	for a in "--cpu-time 1.5:--cpu-time '1.5': expected whole seconds" \
+		"--wall-time soon:--wall-time 'soon': expected seconds" \
+		"--memory 0:--memory 0: out of range" \
+		"--processes -1:--processes '-1': expected a number" \
+		"--file-size 1X:--file-size '1X': expected a size" \
+		"--open-files 99999999:--open-files 99999999: above" \
+		"--stack 1:--stack 1: out of range" \
+		"--cap-add net_rawr:--cap-add: unknown capability 'net_rawr'" \
+		"--seccomp off:--seccomp: unknown mode 'off'" \
+		"--bind relative:--bind 'relative': DST must be an absolute path"; do
+		run "$ISO" ${a%%:*} sh -c ": $mark"
+		expect_rc 125 && expect_err "isolate: ${a#*:}" && expect_one_line || return 1
+	done
+	# nothing was made: no process ran, no link, no mount
+	expect_links "$links" && expect_mounts "$mounts" && expect_no_procs "$mark"
+}
+t "bad limit and sandbox values: one line, exit 125 (no usage), nothing made" t_bad_values
 
 t_userns_disabled() {
 	need_isolate || return 1
