@@ -164,7 +164,6 @@ static void become_mapped_root(const struct child_ctx *c)
 __attribute__((noreturn)) static void child_main(const struct child_ctx *c)
 {
 	const struct iso_config *cfg = c->cfg;
-	struct iso_harden h;
 	char err[ISO_ERR_LEN];
 	struct iso_net net;
 	long n;
@@ -173,13 +172,11 @@ __attribute__((noreturn)) static void child_main(const struct child_ctx *c)
 	 * tells: its write end closes and the read below sees EOF. (getppid() cannot: it is
 	 * 0 here, the parent being outside this PID namespace.) */
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
-	/* The filter, the mounts and hostname go on while isolate writes the maps and makes
-	 * the veth. Not a new root's: its /dev gets files, which need our uid mapped. With
-	 * --verbose the setup waits, so the steps print in order. */
+	/* The mounts and hostname go on while isolate writes the maps and makes the veth.
+	 * Not a new root's: its /dev gets files, which need our uid mapped. With --verbose
+	 * the setup waits, so the steps print in order. */
 	bool early = !cfg->verbose && !cfg->root && !c->switch_ids;
 
-	if (iso_harden_prepare(cfg, &h, err))
-		child_fail(c, ISO_SETUP, err);
 	if (early && child_setup(cfg, err))
 		child_fail(c, ISO_SETUP, err);
 	n = RETRY_EINTR(read(c->go_fd, &net, sizeof(net)));
@@ -201,7 +198,7 @@ __attribute__((noreturn)) static void child_main(const struct child_ctx *c)
 		child_fail(c, ISO_SETUP, err);
 	}
 	iso_harden_describe(cfg);
-	if (iso_harden_apply(cfg, &h, err))
+	if (iso_harden_apply(cfg, err))
 		child_fail(c, ISO_SETUP, err);
 	if (cfg->init)
 		run_init(c);
