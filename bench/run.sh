@@ -145,3 +145,31 @@ if [ -x "$B/isolate" ]; then
 else
 	echo "bench: isolate: $B/isolate is not built (make)"
 fi
+
+# isolate's sandbox: the default hardening (no_new_privs, no capabilities, the seccomp
+# filter) against none of it (--no-harden), with the veth and with --net none, side by side
+# in one hyperfine run; then a run with every limit, --init and the report, which is not
+# held to a goal (the report is a file written, the limits a few setrlimits and a timer).
+bench_harden() {
+	echo "bench: isolate's hardening: default against --no-harden, $RUNS runs each"
+	hyperfine -N --style basic --warmup 5 --runs "$RUNS" --export-csv "$csv" \
+		-n "hardened" "$B/isolate /bin/true" \
+		-n "no-harden" "$B/isolate --no-harden /bin/true" \
+		-n "hardened --net none" "$B/isolate --net none /bin/true" \
+		-n "no-harden --net none" "$B/isolate --no-harden --net none /bin/true" \
+		-n "sandbox --net none" "$B/isolate --net none --init --wall-time 10 --cpu-time 10 --memory 1G --open-files 256 --report $data/report.json /bin/true" \
+		>/dev/null 2>"$csv.err" || { cat "$csv.err"; return 1; }
+	awk -F, 'NR == 1 { next }
+		{ t[$1] = $4; printf "  %-24s median %7.3f ms  (min %7.3f ms)\n", $1, $4 * 1000, $7 * 1000 }
+		END {
+			v = t["hardened"] / t["no-harden"]; n = t["hardened --net none"] / t["no-harden --net none"]
+			printf "goal: hardened within 1.10x of --no-harden: %.2fx with the veth (%s), %.2fx with --net none (%s)\n",
+				v, (v <= 1.1 ? "met" : "NOT met"), n, (n <= 1.1 ? "met" : "NOT met")
+			printf "  (--init, four limits and the report: %.2fx the hardened --net none run)\n",
+				t["sandbox --net none"] / t["hardened --net none"]
+		}' "$csv"
+}
+echo
+if [ -x "$B/isolate" ]; then
+	bench_harden
+fi

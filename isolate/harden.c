@@ -16,8 +16,6 @@
  * iso_seccomp_denied, the calls it answers EPERM. */
 #include "seccomp_filter.h"
 
-const char *const *const iso_seccomp_denied_names = iso_seccomp_denied;
-
 /* capset(2) without libcap: the three sets of version 3 (two 32-bit words each). */
 static int set_caps(unsigned long long keep)
 {

@@ -6,10 +6,6 @@
 
 #include "config.h"
 
-/* The calls the filter denies with EPERM, NULL-terminated (clone, unshare and personality
- * are denied only with some arguments, clone3 with ENOSYS: see seccomp_gen.c). */
-extern const char *const *const iso_seccomp_denied_names;
-
 /* iso_harden_apply: no_new_privs, the filter (unless --seccomp none), then the capability
  * sets (bounding, ambient, inheritable, permitted, effective) cut down to cfg->caps. Run by
  * the container's PID 1 once its setup (mounts, network) is done: mount and friends are
