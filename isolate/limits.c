@@ -97,6 +97,9 @@ void iso_limits_describe(const struct iso_config *cfg, bool cgroup)
 		else if (cgroup && l == ISO_LIMIT_CPU)
 			iso_step("host", "limit --cpu-time: %s; and the cgroup's cpu.stat for the "
 				 "whole container", how[l]);
+		else if (l == ISO_LIMIT_WALL && cfg->init)
+			iso_step("host", "limit --wall-time: isolate's own timer: init kills and reaps "
+				 "the container (SIGKILL to it after a second more)");
 		else
 			iso_step("host", "limit --%s: %s", iso_limit_info[l].name, how[l]);
 	}
