@@ -3,7 +3,8 @@
 # without a delegated cgroup v2 (cgroup v1 mounted, or v2 without the memory, pids and cpu
 # controllers), isolate says so with --verbose, falls back to rlimits, and, traced with
 # strace, touches /sys/fs/cgroup with statfs, read-only opens and access(2) only: no mkdir,
-# no write, no rmdir, no clone into a cgroup.
+# no write, no rmdir, no clone into a cgroup. The cgroup path itself runs in a QEMU guest
+# (a Debian kernel, its own cgroup2 with the controllers enabled), never on this host.
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/iso.inc"
 
@@ -54,5 +55,80 @@ t_reads_only() {
 	! grep -q 'CLONE_INTO_CGROUP' "$log" || { fail "clone3 into a cgroup"; return 1; }
 }
 t "without a delegated cgroup v2, isolate only reads /sys/fs/cgroup (strace)" t_reads_only
+
+# The guest's /init: its own cgroup2 at /sys/fs/cgroup with memory, pids and cpu enabled
+# for children (the root cgroup may: it is exempt from the no-internal-process rule), then
+# isolate against a memory hog, a fork bomb and two busy loops; each report on ttyS1 after a
+# "=== NAME rc=N" line; then what is left in /sys/fs/cgroup.
+VM_INIT='#!/bin/busybox sh
+/bin/busybox --install -s /bin
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+mount -t devtmpfs devtmpfs /dev
+mount -t tmpfs tmpfs /tmp
+mount -t cgroup2 cgroup2 /sys/fs/cgroup
+exec >/dev/ttyS1 2>&1
+echo "+memory +pids +cpu" >/sys/fs/cgroup/cgroup.subtree_control
+one() { n=$1; shift; isolate --net none --report /tmp/$n.json "$@" >/tmp/$n.out 2>&1
+	echo "=== $n rc=$?"; cat /tmp/$n.json; }
+one memory --verbose --memory 64M /progs/memhog
+one forkbomb --processes 20 --wall-time 1 /progs/forkbomb
+one cpu --init --cpu-time 1 sh -c "while :; do :; done & while :; do :; done"
+one ok --init --memory 256M --processes 50 --cpu-time 5 /progs/memhog 100
+echo "=== verbose"; grep -i "cgroup" /tmp/memory.out
+echo "=== left"; ls /sys/fs/cgroup | grep -c isolate-
+echo "=== done"
+poweroff -f'
+
+t_cgroup_vm() {
+	need_isolate && need_progs || return 1
+	command -v qemu-system-x86_64 >/dev/null ||
+		skip "no qemu-system-x86_64 (sh scripts/deps.sh svm)"
+	[ -x /bin/busybox ] || skip "no busybox (sh scripts/deps.sh svm)"
+	vm_kernel || return 1
+	r=$T_TMP/vm
+	mkdir -p "$r/bin" "$r/progs" "$r/proc" "$r/sys" "$r/dev" "$r/tmp" &&
+		cp /bin/busybox "$ISO" "$r/bin/" && cp "$PROGS"/* "$r/progs/" &&
+		printf '%s\n' "$VM_INIT" >"$r/init" && chmod 755 "$r/init" || return 1
+	for lib in $({ ldd "$ISO"; ldd "$PROGS/memhog"; } | grep -o '/[^ ]*' | sort -u); do
+		mkdir -p "$r${lib%/*}" && cp -L "$lib" "$r$lib" || return 1
+	done
+	(cd "$r" && find . | cpio -o -H newc -R 0:0 --quiet | gzip -1) >"$T_TMP/vm.gz" || return 1
+	timeout -k 5 120 qemu-system-x86_64 -accel tcg -cpu max -smp 1 -m 512M -nodefaults \
+		-display none -monitor none -no-reboot -kernel "$VMLINUZ" -initrd "$T_TMP/vm.gz" \
+		-append "console=ttyS0 panic=-1 loglevel=4" -serial "file:$T_TMP/console" \
+		-serial "file:$T_TMP/out" </dev/null >"$T_TMP/qemu.log" 2>&1
+	tr -d '\r' <"$T_TMP/out" >"$T_TMP/vm.txt"
+	grep -q '^=== done' "$T_TMP/vm.txt" || {
+		fail "the guest did not finish (QEMU status $?); its output and console end:"
+		tail -n 10 "$T_TMP/vm.txt" "$T_TMP/console" | sed 's/^/#   /'
+		return 1
+	}
+	# one file per report
+	awk -v d="$T_TMP" '/^=== / { f = d "/" $2 ".json"; next } { print >f }' "$T_TMP/vm.txt"
+	section() { sed -n "/^=== $1/,/^=== /p" "$T_TMP/vm.txt" | sed '1d;$d'; }
+	# the memory hog: killed by the kernel's OOM killer in the cgroup, known exactly
+	expect_jf "$T_TMP/memory.json" .accounting cgroup &&
+		expect_jf "$T_TMP/memory.json" .status "memory limit" &&
+		expect_jf "$T_TMP/memory.json" .limit_exact true &&
+		expect_jf "$T_TMP/memory.json" '.approximate | length' 0 || return 1
+	# the fork bomb: pids.max held it, pids.events says so
+	expect_jf "$T_TMP/forkbomb.json" .status "wall-time limit" &&
+		expect_jf "$T_TMP/forkbomb.json" '.limits_hit | join(",")' "wall-time,processes" || return 1
+	# two busy loops: the cgroup's CPU time, the whole container's, reached 1 s
+	expect_jf "$T_TMP/cpu.json" .status "time limit" && expect_jf "$T_TMP/cpu.json" .limit_exact true &&
+		in_range "cpu_time" "$(jf "$T_TMP/cpu.json" .cpu_time)" 0.95 2.5 || return 1
+	# within every limit: ok, 100 MiB seen
+	expect_jf "$T_TMP/ok.json" .status ok && expect_jf "$T_TMP/ok.json" .accounting cgroup &&
+		in_range peak_rss_kib "$(jf "$T_TMP/ok.json" .peak_rss_kib)" 102400 262144 || return 1
+	v=$(section verbose)
+	case "$v" in
+	*"cgroup v2: delegated cgroup v2 at /sys/fs/cgroup with memory, pids and cpu"*"memory.max = 67108864"*"INTO_CGROUP"*"cgroup: removed"*) ;;
+	*) fail "--verbose in the guest: $v"; return 1 ;;
+	esac
+	expect_eq "cgroups left in the guest" "$(section left)" 0
+}
+t "in a QEMU guest with a delegated cgroup v2: memory, pids and CPU by the cgroup, exactly" \
+	t_cgroup_vm
 
 done_testing
