@@ -95,13 +95,26 @@ static bool is_hypercall_port(uint16_t port)
 	return port >= HC_PORT_BASE && port < HC_PORT_BASE + HC_PORT_COUNT;
 }
 
+/* The guest's segment and control registers at this exit: from kvm_run when KVM syncs
+ * them there, else read into buf. NULL, with why set, when they cannot be read. */
+static const struct kvm_sregs *guest_sregs(struct vcpu *v, struct kvm_sregs *buf)
+{
+	if (v->sync_sregs)
+		return &v->run->s.regs.sregs;
+	if (ioctl(v->fd, KVM_GET_SREGS, buf) < 0) {
+		snprintf(v->why, sizeof(v->why), "KVM_GET_SREGS failed: %s", strerror(errno));
+		return NULL;
+	}
+	return buf;
+}
+
 /* A hypercall: a 32-bit `out` of its request's guest-virtual address. */
 static enum vcpu_outcome handle_hypercall(struct vcpu *v)
 {
 	const struct kvm_run *r = v->run;
 	const uint32_t nr = r->io.port - HC_PORT_BASE;
 	const struct kvm_sregs *s;
-	struct kvm_sregs sregs;
+	struct kvm_sregs buf;
 	const uint8_t *data;
 	uint32_t req;
 	uint64_t len;
@@ -115,15 +128,8 @@ static enum vcpu_outcome handle_hypercall(struct vcpu *v)
 	if (!(data = io_data(v, &len)))
 		return VCPU_FAULT;
 	memcpy(&req, data, sizeof(req));
-	if (v->sync_sregs) {
-		s = &r->s.regs.sregs;
-	} else {
-		if (ioctl(v->fd, KVM_GET_SREGS, &sregs) < 0) {
-			snprintf(v->why, sizeof(v->why), "KVM_GET_SREGS failed: %s", strerror(errno));
-			return VCPU_ERROR;
-		}
-		s = &sregs;
-	}
+	if (!(s = guest_sregs(v, &buf)))
+		return VCPU_ERROR;
 	if (gva_view(&v->hc.view, v->mem, s->cr0, s->cr3, s->cr4, s->efer)) {
 		snprintf(v->why, sizeof(v->why), "hypercall %u from PAE paging, which the VMM does "
 			 "not walk (cr4=0x%llx)", nr, s->cr4);
@@ -149,16 +155,20 @@ static enum vcpu_outcome handle_hypercall(struct vcpu *v)
 /* The guest's exception reached the VMM's stub: decode the frame it pushed. */
 static enum vcpu_outcome handle_trap(struct vcpu *v)
 {
-	struct kvm_sregs sregs;
+	const struct kvm_sregs *s;
+	struct kvm_sregs buf;
 	struct kvm_regs regs;
 	struct gview view;
 
-	if (ioctl(v->fd, KVM_GET_REGS, &regs) < 0 || ioctl(v->fd, KVM_GET_SREGS, &sregs) < 0) {
-		snprintf(v->why, sizeof(v->why), "reading the registers failed: %s", strerror(errno));
+	if (ioctl(v->fd, KVM_GET_REGS, &regs) < 0) {
+		snprintf(v->why, sizeof(v->why), "KVM_GET_REGS failed: %s", strerror(errno));
 		return VCPU_ERROR;
 	}
-	if (gva_view(&view, v->mem, sregs.cr0, sregs.cr3, sregs.cr4, sregs.efer) ||
-	    traps_decode(&view, (sregs.efer >> 10) & 1, regs.rsp, sregs.cr2, &v->trap)) {
+	if (!(s = guest_sregs(v, &buf)))
+		return VCPU_ERROR;
+	/* Long mode (4-level paging) pushes 8-byte frame slots, the 32-bit modes 4-byte ones. */
+	if (gva_view(&view, v->mem, s->cr0, s->cr3, s->cr4, s->efer) ||
+	    traps_decode(&view, view.fmt == PT_4LEVEL, regs.rsp, s->cr2, &v->trap)) {
 		snprintf(v->why, sizeof(v->why), "an exception, whose frame at 0x%llx is unreadable",
 			 regs.rsp);
 		return VCPU_FAULT;
