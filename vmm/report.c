@@ -268,21 +268,35 @@ void report_stats(FILE *f, const struct vcpu *v)
 			", none of them an exit to the VMM\n", kvm[4]);
 }
 
+/* Reads vCPU fd's registers; on failure says so in the report and returns false. */
+static bool read_regs(FILE *f, int vcpu_fd, struct kvm_regs *r, struct kvm_sregs *s)
+{
+	if (ioctl(vcpu_fd, KVM_GET_REGS, r) < 0 || ioctl(vcpu_fd, KVM_GET_SREGS, s) < 0) {
+		fprintf(f, "  (registers unavailable: %s)\n", strerror(errno));
+		return false;
+	}
+	return true;
+}
+
+/* The general-purpose and control registers, as both crash reports print them. */
+static void print_gprs_crs(FILE *f, const struct kvm_regs *r, const struct kvm_sregs *s)
+{
+	fprintf(f, "  rax=0x%016llx rbx=0x%016llx rcx=0x%016llx rdx=0x%016llx\n", r->rax, r->rbx,
+		r->rcx, r->rdx);
+	fprintf(f, "  rsi=0x%016llx rdi=0x%016llx rbp=0x%016llx\n", r->rsi, r->rdi, r->rbp);
+	fprintf(f, "  cr0=0x%llx cr2=0x%llx cr3=0x%llx cr4=0x%llx efer=0x%llx\n", s->cr0, s->cr2,
+		s->cr3, s->cr4, s->efer);
+}
+
 void report_regs(FILE *f, int vcpu_fd)
 {
 	struct kvm_regs r;
 	struct kvm_sregs s;
 
-	if (ioctl(vcpu_fd, KVM_GET_REGS, &r) < 0 || ioctl(vcpu_fd, KVM_GET_SREGS, &s) < 0) {
-		fprintf(f, "  (registers unavailable: %s)\n", strerror(errno));
+	if (!read_regs(f, vcpu_fd, &r, &s))
 		return;
-	}
 	fprintf(f, "  rip=0x%016llx rsp=0x%016llx rflags=0x%08llx\n", r.rip, r.rsp, r.rflags);
-	fprintf(f, "  rax=0x%016llx rbx=0x%016llx rcx=0x%016llx rdx=0x%016llx\n", r.rax, r.rbx,
-		r.rcx, r.rdx);
-	fprintf(f, "  rsi=0x%016llx rdi=0x%016llx rbp=0x%016llx\n", r.rsi, r.rdi, r.rbp);
-	fprintf(f, "  cr0=0x%llx cr2=0x%llx cr3=0x%llx cr4=0x%llx efer=0x%llx\n", s.cr0, s.cr2,
-		s.cr3, s.cr4, s.efer);
+	print_gprs_crs(f, &r, &s);
 	fprintf(f, "  cs=0x%x (base 0x%llx, %s) ss=0x%x ds=0x%x\n", s.cs.selector, s.cs.base,
 		s.cs.l ? "64-bit" : s.cs.db ? "32-bit" : "16-bit", s.ss.selector, s.ds.selector);
 	if (s.cs.base == 0xffff0000 && r.rip == 0xfff0) /* the architectural reset state */
@@ -309,17 +323,11 @@ void report_trap_regs(FILE *f, int vcpu_fd, const struct trap *t)
 	struct kvm_regs r;
 	struct kvm_sregs s;
 
-	if (ioctl(vcpu_fd, KVM_GET_REGS, &r) < 0 || ioctl(vcpu_fd, KVM_GET_SREGS, &s) < 0) {
-		fprintf(f, "  (registers unavailable: %s)\n", strerror(errno));
+	if (!read_regs(f, vcpu_fd, &r, &s))
 		return;
-	}
 	fprintf(f, "  rip=0x%016" PRIx64 " rsp=0x%016" PRIx64 " rflags=0x%08" PRIx64
 		"  (from the exception frame)\n", t->rip, t->rsp, t->rflags);
-	fprintf(f, "  rax=0x%016llx rbx=0x%016llx rcx=0x%016llx rdx=0x%016llx\n", r.rax, r.rbx,
-		r.rcx, r.rdx);
-	fprintf(f, "  rsi=0x%016llx rdi=0x%016llx rbp=0x%016llx\n", r.rsi, r.rdi, r.rbp);
-	fprintf(f, "  cr0=0x%llx cr2=0x%llx cr3=0x%llx cr4=0x%llx efer=0x%llx\n", s.cr0, s.cr2,
-		s.cr3, s.cr4, s.efer);
+	print_gprs_crs(f, &r, &s);
 	fprintf(f, "  cs=0x%" PRIx64 " ss=0x%" PRIx64 "%s\n", t->cs, t->ss,
 		t->has_error ? "" : "  (no error code for this vector)");
 }
