@@ -36,7 +36,7 @@ UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 # is the binary.
 ISO_SRCS := $(wildcard isolate/*.c)
 ISO_OBJS := $(ISO_SRCS:isolate/%.c=$(BUILD)/isolate-obj/%.o)
-ISO_PURE_OBJS := $(foreach o,config addr util report,$(BUILD)/isolate-obj/$(o).o)
+ISO_PURE_OBJS := $(foreach o,config addr util report idrange,$(BUILD)/isolate-obj/$(o).o)
 # The hostile programs tests/isolate runs inside it (a fork bomb, a memory hog, ...).
 ISO_PROGS := $(patsubst tests/isolate/progs/%.c,$(BUILD)/isolate-progs/%,\
 	$(wildcard tests/isolate/progs/*.c))

@@ -17,8 +17,11 @@ const char iso_usage[] =
 	"Usage: isolate [OPTIONS] PROGRAM [ARGS...]\n"
 	"Runs PROGRAM in new user, UTS, IPC, network, PID and mount namespaces, on the host's\n"
 	"root filesystem or DIR (--root); PROGRAM is PID 1 (or isolate's init is, --init) and\n"
-	"uid 0 there (your own uid outside), hardened: no_new_privs, no capabilities and a\n"
-	"seccomp filter.\n"
+	"uid 0 there: your own uid outside; run by root, a slot of 65536 unprivileged ids\n"
+	"(root's range in /etc/subuid and /etc/subgid, else from 1879048192), one per\n"
+	"concurrent run. Hardened: no_new_privs, no capabilities, a seccomp filter, only fds\n"
+	"0-2, /proc/sys, /proc/sysrq-trigger, /proc/irq, /proc/bus and /sys read-only and\n"
+	"/proc/kcore, /proc/keys and the like masked.\n"
 	"\n"
 	"  -n, --hostname NAME   the container's hostname (default: isolated)\n"
 	"      --net MODE        auto (default): a veth pair to the host when isolate has\n"
@@ -41,7 +44,9 @@ const char iso_usage[] =
 	"      --file-size SIZE  size of any file written (RLIMIT_FSIZE)\n"
 	"      --open-files N    open files of each process (RLIMIT_NOFILE)\n"
 	"      --stack SIZE      stack of each process (RLIMIT_STACK)\n"
-	"      --report FILE     write a JSON run report to FILE at the end (- for stderr)\n"
+	"      --report FILE     write a JSON run report to FILE at the end (- for stderr):\n"
+	"                          a regular file, replaced, or a new one; never a symbolic\n"
+	"                          link, device, FIFO or socket (refused before the run)\n"
 	"\n"
 	"Filesystem:\n"
 	"      --root DIR        DIR becomes the container's /, read-only, with a minimal /dev\n"
@@ -57,15 +62,23 @@ const char iso_usage[] =
 	"                          CAP_KILL, ...) or all (default: none kept)\n"
 	"      --cap-drop CAPS   drop these again\n"
 	"      --seccomp MODE    default: deny dangerous system calls with EPERM; none\n"
-	"      --no-harden       no no_new_privs, every capability, no seccomp filter\n"
+	"      --no-harden       no no_new_privs, every capability, no seccomp filter: PROGRAM\n"
+	"                          may then remount read-only mounts (--root, --ro-bind,\n"
+	"                          /proc/sys, /sys) read-write and unmask what is masked\n"
+	"      --map-host-root   run by root: the container's root is the host's root (the old\n"
+	"                          mapping). UNSAFE: PROGRAM writes what host root may where\n"
+	"                          nothing is read-only: files owned by root (a set-uid root\n"
+	"                          shell) in a --bind, sysctls with --no-harden\n"
+	"      --preserve-fds N  also pass fds 3..N+2 to PROGRAM (default: only 0-2)\n"
 	"\n"
 	"  -v, --verbose         print each step as it happens\n"
 	"  -h, --help            print this help and exit\n"
 	"  -V, --version         print the version and exit\n"
 	"\n"
 	"Exit status: PROGRAM's own; 128+N if it died of signal N (137 when a limit killed\n"
-	"it); 2 usage error; 125 setup failed or a bad value; 126 PROGRAM not executable;\n"
-	"127 PROGRAM not found.\n"
+	"it); 2 usage error (unknown option, missing value, no PROGRAM: the usage follows);\n"
+	"125 setup failed or a bad value (one line); 126 PROGRAM not executable; 127 PROGRAM\n"
+	"not found.\n"
 	"Signals sent to isolate (HUP INT QUIT USR1 USR2 ALRM TERM WINCH) are forwarded to\n"
 	"PROGRAM; as PID 1 it only receives those it has a handler for. When it has none\n"
 	"for SIGINT, a second SIGINT (Ctrl-C twice) kills the container.\n";
@@ -156,7 +169,8 @@ static int parse_hostname(const char *s, char *err, size_t errlen)
 	size_t n = strlen(s);
 
 	if (n == 0 || n > ISO_HOSTNAME_MAX)
-		return seterr(err, errlen, "--hostname: '%s' must have 1 to %d characters", s,
+		return seterr(err, errlen, "--hostname: %zu characters%s%.*s%s; a hostname has 1 "
+			      "to %d", n, n ? " ('" : "", 16, s, n > 16 ? "...')" : n ? "')" : "",
 			      ISO_HOSTNAME_MAX);
 	return 0;
 }
@@ -348,7 +362,7 @@ enum iso_config_result iso_config_parse(int argc, char **argv, struct iso_config
 	enum {
 		OPT_NET = 256, OPT_NET_ADDR, OPT_WAIT_TEARDOWN, OPT_INIT, OPT_REPORT, OPT_ROOT,
 		OPT_ROOT_RW, OPT_BIND, OPT_RO_BIND, OPT_TMPFS, OPT_CAP_ADD, OPT_CAP_DROP,
-		OPT_SECCOMP, OPT_NO_HARDEN,
+		OPT_SECCOMP, OPT_NO_HARDEN, OPT_MAP_HOST_ROOT, OPT_PRESERVE_FDS,
 		OPT_LIMIT, /* OPT_LIMIT + enum iso_limit: --cpu-time, ... */
 	};
 	static const struct option longopts[] = {
@@ -374,6 +388,8 @@ enum iso_config_result iso_config_parse(int argc, char **argv, struct iso_config
 		{ "cap-drop", required_argument, NULL, OPT_CAP_DROP },
 		{ "seccomp", required_argument, NULL, OPT_SECCOMP },
 		{ "no-harden", no_argument, NULL, OPT_NO_HARDEN },
+		{ "map-host-root", no_argument, NULL, OPT_MAP_HOST_ROOT },
+		{ "preserve-fds", required_argument, NULL, OPT_PRESERVE_FDS },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
@@ -402,9 +418,9 @@ enum iso_config_result iso_config_parse(int argc, char **argv, struct iso_config
 
 		switch (c) {
 		case 'n':
-			if (parse_hostname(optarg, err, errlen))
-				return ISO_CONFIG_ERROR;
-			cfg->hostname = optarg;
+			r = parse_hostname(optarg, why, sizeof(why));
+			if (!r)
+				cfg->hostname = optarg;
 			break;
 		case OPT_NET:
 			if (!strcmp(optarg, "auto"))
@@ -413,17 +429,15 @@ enum iso_config_result iso_config_parse(int argc, char **argv, struct iso_config
 				cfg->net = ISO_NET_VETH;
 			else if (!strcmp(optarg, "none"))
 				cfg->net = ISO_NET_NONE;
-			else {
-				seterr(err, errlen, "--net: unknown mode '%s' (auto, veth, none)", optarg);
-				return ISO_CONFIG_ERROR;
-			}
-			net_set = true;
+			else
+				r = seterr(why, sizeof(why), "--net: unknown mode '%s' (auto, veth, none)",
+					   optarg);
+			net_set = r == 0;
 			break;
 		case OPT_NET_ADDR:
-			if (iso_parse_net_addr(optarg, &cfg->host_ip, &cfg->cont_ip, &cfg->prefix, err,
-					       errlen))
-				return ISO_CONFIG_ERROR;
-			cfg->addr_set = true;
+			r = iso_parse_net_addr(optarg, &cfg->host_ip, &cfg->cont_ip, &cfg->prefix, why,
+					       sizeof(why));
+			cfg->addr_set = r == 0;
 			break;
 		case OPT_WAIT_TEARDOWN:
 			cfg->wait_teardown = true;
@@ -481,6 +495,20 @@ enum iso_config_result iso_config_parse(int argc, char **argv, struct iso_config
 			cfg->seccomp = false;
 			cfg->no_new_privs = false;
 			break;
+		case OPT_MAP_HOST_ROOT:
+			cfg->map_host_root = true;
+			break;
+		case OPT_PRESERVE_FDS: {
+			unsigned long long n;
+
+			if (!all_digits(optarg) || iso_parse_size(optarg, &n) ||
+			    n > ISO_MAX_PRESERVE_FDS)
+				r = seterr(why, sizeof(why), "--preserve-fds '%s': expected a number "
+					   "0..%d", optarg, ISO_MAX_PRESERVE_FDS);
+			else
+				cfg->preserve_fds = (int)n;
+			break;
+		}
 		case 'v':
 			cfg->verbose = true;
 			break;
@@ -510,14 +538,16 @@ enum iso_config_result iso_config_parse(int argc, char **argv, struct iso_config
 	}
 	if (cfg->addr_set) {
 		/* --net-addr asks for a veth: an explicit --net none contradicts it */
-		if (net_set && cfg->net == ISO_NET_NONE) {
-			seterr(err, errlen, "--net-addr and --net none contradict each other");
-			return ISO_CONFIG_ERROR;
-		}
+		if (net_set && cfg->net == ISO_NET_NONE && !bad[0])
+			snprintf(bad, sizeof(bad), "--net-addr and --net none contradict each other");
 		cfg->net = ISO_NET_VETH;
 	}
 	if (optind >= argc) {
 		seterr(err, errlen, "no PROGRAM given");
+		return ISO_CONFIG_ERROR;
+	}
+	if (!argv[optind][0]) {
+		seterr(err, errlen, "PROGRAM is an empty string");
 		return ISO_CONFIG_ERROR;
 	}
 	cfg->argv = argv + optind;

@@ -47,6 +47,8 @@ struct iso_mount {
 };
 #define ISO_MAX_MOUNTS 64
 
+#define ISO_MAX_PRESERVE_FDS 1024 /* --preserve-fds: at most this many */
+
 /* The default capability set: none. CAP_* bit masks. */
 #define ISO_CAPS_DEFAULT 0ull
 #define ISO_CAPS_ALL ((1ull << (ISO_CAP_LAST + 1)) - 1)
@@ -72,11 +74,15 @@ struct iso_config {
 	unsigned long long caps;  /* the capabilities PROGRAM keeps (CAP_* bits) */
 	bool seccomp;             /* --seccomp default (true) or none */
 	bool no_new_privs;        /* PR_SET_NO_NEW_PRIVS (off only with --no-harden) */
+	bool map_host_root;       /* --map-host-root: as root, the container's root is the host's */
+	int preserve_fds;         /* --preserve-fds N: fds 3..N+2 pass to PROGRAM too */
 	char **argv;              /* PROGRAM and its arguments, NULL-terminated */
 };
 
-/* ISO_CONFIG_ERROR: a usage error (exit 2, the usage follows); ISO_CONFIG_BAD_VALUE: a
- * sandbox option's value is wrong (a limit, a path, a capability: exit 125, one line). */
+/* ISO_CONFIG_ERROR: a usage error: an unknown option, a missing value, no PROGRAM or an
+ * empty one (exit 2, the usage follows); ISO_CONFIG_BAD_VALUE: an option's value is wrong
+ * (a mode, a name, a limit, a path, an address, a capability) or two contradict (exit
+ * 125, one line). */
 enum iso_config_result {
 	ISO_CONFIG_RUN,
 	ISO_CONFIG_HELP,

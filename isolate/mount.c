@@ -62,6 +62,9 @@ int iso_mount_check(const struct iso_config *cfg, char *err)
 			return iso_seterr(err, errno, "--root %s", cfg->root);
 		if (!S_ISDIR(st.st_mode))
 			return iso_seterr(err, ENOTDIR, "--root %s", cfg->root);
+		if (stat("/", &dst) == 0 && st.st_dev == dst.st_dev && st.st_ino == dst.st_ino)
+			return iso_seterr(err, 0, "--root %s: that is the host's own root; leave out "
+					  "--root to run on the host's files", cfg->root);
 	}
 	if (!cfg->root && !cfg->n_mounts)
 		return 0;
@@ -271,6 +274,95 @@ static int enter_root(const struct iso_config *cfg, char *err)
 		return iso_seterr(err, errno, "chdir(\"/\") in the new root");
 	iso_step("pid 1", "pivot_root: %s is / now; the host's root detached (MNT_DETACH), the "
 		 "working folder /", cfg->root);
+	return 0;
+}
+
+/* The kernel's knobs, as the OCI runtimes' defaults (runc, crun) keep them from a
+ * container: read-only, or masked (a file by /dev/null, a folder by an empty read-only
+ * tmpfs). /proc/sys holds the sysctls, which the kernel checks by uid, not capability. */
+static const char *const ro_paths[] = {
+	"/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger",
+};
+static const char *const masked_paths[] = {
+	"/proc/acpi", "/proc/asound", "/proc/interrupts", "/proc/kcore", "/proc/keys",
+	"/proc/latency_stats", "/proc/sched_debug", "/proc/scsi", "/proc/timer_list",
+	"/proc/timer_stats", "/sys/devices/virtual/powercap", "/sys/firmware",
+};
+#define RO_ATTRS (MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC)
+
+/* Whether path is the root of a mount (statx's STATX_ATTR_MOUNT_ROOT). */
+static bool mount_root(const char *path)
+{
+	struct statx stx;
+
+	return statx(AT_FDCWD, path, AT_SYMLINK_NOFOLLOW, 0, &stx) == 0 &&
+	       (stx.stx_attributes_mask & STATX_ATTR_MOUNT_ROOT) &&
+	       (stx.stx_attributes & STATX_ATTR_MOUNT_ROOT);
+}
+
+/* Masks path (when it exists): a file gets /dev/null bound over it read-only; a folder the
+ * empty read-only tmpfs empty (the first), or a bind of the first folder masked, *first
+ * (a kernel before 6.15 does not clone a mount that is not attached). */
+static int mask(const char *path, int empty, const char **first, char *err)
+{
+	struct stat st;
+	cleanup_fd int m = -1;
+	int r;
+
+	if (lstat(path, &st))
+		return 0; /* not in this kernel, or not under --root */
+	if (S_ISDIR(st.st_mode) && !*first) {
+		if (move_mount(empty, "", AT_FDCWD, path, MOVE_MOUNT_F_EMPTY_PATH))
+			return iso_seterr(err, errno, "cannot mask %s", path);
+		*first = path;
+		return 0;
+	}
+	if (S_ISDIR(st.st_mode)) {
+		m = open_tree(AT_FDCWD, *first, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
+	} else {
+		/* not nodev: /dev/null must still open, empty */
+		struct mount_attr attr = { .attr_set = MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID |
+						       MOUNT_ATTR_NOEXEC };
+
+		m = open_tree(AT_FDCWD, "/dev/null", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
+		if (m >= 0 && mount_setattr(m, "", AT_EMPTY_PATH, &attr, sizeof(attr)))
+			return iso_seterr(err, errno, "cannot mask %s", path);
+	}
+	r = m < 0 ? -1 : move_mount(m, "", AT_FDCWD, path, MOVE_MOUNT_F_EMPTY_PATH);
+	if (r)
+		return iso_seterr(err, errno, "cannot mask %s", path);
+	return 0;
+}
+
+int iso_mount_protect(const struct iso_config *cfg, char *err)
+{
+	cleanup_fd int empty = new_fs("tmpfs", RO_ATTRS, "0555");
+	struct mount_attr ro = { .attr_set = RO_ATTRS };
+	const char *first = NULL;
+	struct stat st;
+
+	if (empty < 0)
+		return iso_seterr(err, errno, "cannot make a tmpfs to mask /proc's files");
+	for (size_t i = 0; i < ARRAY_SIZE(ro_paths); i++) {
+		cleanup_fd int t = -1;
+
+		if (lstat(ro_paths[i], &st))
+			continue;
+		t = open_tree(AT_FDCWD, ro_paths[i], OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC |
+			      AT_RECURSIVE);
+		if (t < 0 || mount_setattr(t, "", AT_EMPTY_PATH | AT_RECURSIVE, &ro, sizeof(ro)) ||
+		    move_mount(t, "", AT_FDCWD, ro_paths[i], MOVE_MOUNT_F_EMPTY_PATH))
+			return iso_seterr(err, errno, "cannot make %s read-only", ro_paths[i]);
+	}
+	/* /sys: the host's sysfs without --root, whatever a --bind put there with it. */
+	if ((!cfg->root || mount_root("/sys")) &&
+	    mount_setattr(AT_FDCWD, "/sys", AT_RECURSIVE, &ro, sizeof(ro)) && errno != ENOENT)
+		return iso_seterr(err, errno, "cannot make /sys read-only");
+	for (size_t i = 0; i < ARRAY_SIZE(masked_paths); i++)
+		if (mask(masked_paths[i], empty, &first, err))
+			return -1;
+	iso_step("pid 1", "mount: /proc/sys, sysrq-trigger, irq, bus, fs and /sys read-only; "
+		 "kcore, keys, timer_list and the like masked (the OCI runtimes' defaults)");
 	return 0;
 }
 

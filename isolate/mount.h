@@ -20,4 +20,10 @@ int iso_mount_check(const struct iso_config *cfg, char *err);
  * detaches the old root. Returns 0, or -1 with a reason in err (ISO_ERR_LEN bytes). */
 int iso_mount_setup(const struct iso_config *cfg, char *err);
 
+/* iso_mount_protect: run by the container's process once its mounts, network and sysctls
+ * are set up: makes /proc/sys, /proc/sysrq-trigger, /proc/irq, /proc/bus, /proc/fs and
+ * /sys read-only and masks /proc/kcore, /proc/keys, /proc/timer_list, /sys/firmware and
+ * the rest of the OCI runtimes' maskedPaths. Returns 0, or -1 with a reason in err. */
+int iso_mount_protect(const struct iso_config *cfg, char *err);
+
 #endif

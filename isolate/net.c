@@ -13,50 +13,101 @@
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
+#include <signal.h>
+#include <stddef.h>
 #include <sys/file.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/un.h>
 #include <time.h>
 
 #include "addr.h"
 #include "nl.h"
+#include "statedir.h"
 #include "util.h"
 
 /* Held while a host address is chosen and assigned, so concurrent isolates pick
- * different subnets: in the first of these folders that exists (every isolate on a host
- * picks the same). Only the flock matters, never the file's contents. */
-static const char *const lock_dirs[] = { "/run/lock", "/run", "/tmp" };
-#define ISO_LOCK_NAME "minivirt-isolate.lock"
+ * different subnets. The host's root keeps it in its own /run/isolate (statedir.h): no
+ * other user can hold, replace or redirect it. A root of a user namespace with a network
+ * namespace of its own (unshare -Urn) cannot write there: it locks an abstract socket
+ * name, which is per network namespace, as the subnets are. */
+#define ISO_NET_LOCK "net.lock"
+#define ISO_NET_LOCK_ABSTRACT "minivirt-isolate-net.lock"
+#define LOCK_WAIT_MS 10000    /* the lock is held for a few ms: give up after 10 s */
+#define LOCK_POLL_MS 2
 #define WAIT_GONE_MS 2000     /* --wait-teardown: how long the kernel gets */
 
-/* The host's IPv4 addresses, from an RTM_GETADDR dump. */
+/* An address left on the host end of a finished run (see stale_owner). */
+struct stale {
+	int index;               /* the link's ifindex */
+	uint32_t addr;           /* the address, host byte order */
+	int prefix;
+};
+#define MAX_STALE 16
+
+/* The host's IPv4 addresses, from an RTM_GETADDR dump, less those of finished runs. */
 struct addr_list {
 	struct iso_host_addr *a;
 	size_t n, cap;
 	int oom;
+	struct stale stale[MAX_STALE];
+	size_t n_stale;
+};
+
+struct addr_attrs {
+	uint32_t ip;             /* network byte order */
+	char label[IFNAMSIZ];
 };
 
 static int addr_attr(const struct nlattr *a, void *data)
 {
-	uint32_t *ip = data;
+	struct addr_attrs *at = data;
 
 	/* IFA_LOCAL is the interface's own address; IFA_ADDRESS the peer's on
 	 * point-to-point links. Keep the local one when both come. */
-	if ((mnl_attr_get_type(a) == IFA_LOCAL || (mnl_attr_get_type(a) == IFA_ADDRESS && !*ip)) &&
-	    mnl_attr_get_payload_len(a) == 4)
-		memcpy(ip, mnl_attr_get_payload(a), 4);
+	if ((mnl_attr_get_type(a) == IFA_LOCAL || (mnl_attr_get_type(a) == IFA_ADDRESS &&
+						   !at->ip)) && mnl_attr_get_payload_len(a) == 4)
+		memcpy(&at->ip, mnl_attr_get_payload(a), 4);
+	if (mnl_attr_get_type(a) == IFA_LABEL && mnl_attr_validate(a, MNL_TYPE_NUL_STRING) == 0)
+		snprintf(at->label, sizeof(at->label), "%s", mnl_attr_get_str(a));
 	return MNL_CB_OK;
+}
+
+/* Whether an address is the host end of a finished run: 10.11.N.13 on a link named
+ * iso-PID (isolate's own name for it) whose isolate is gone. The kernel removes that link
+ * with the container's network namespace, a few ms after the run; until then its address
+ * would push the next run off the classic 10.11.12.13. (A PID in another PID namespace
+ * looks gone: isolates that share a network namespace share a PID namespace too.) */
+static bool stale_owner(const struct addr_attrs *at)
+{
+	uint32_t ip = ntohl(at->ip);
+	char *end;
+	long pid;
+
+	if ((ip >> 16) != ((10u << 8) | 11u) || (ip & 0xff) != ISO_HOST_OCTET ||
+	    strncmp(at->label, "iso-", 4))
+		return false;
+	pid = strtol(at->label + 4, &end, 10);
+	if (*end || pid <= 0 || pid == getpid())
+		return false;
+	return kill((pid_t)pid, 0) < 0 && errno == ESRCH;
 }
 
 static int on_addr(const struct nlmsghdr *nlh, void *data)
 {
 	struct addr_list *l = data;
 	const struct ifaddrmsg *ifa = mnl_nlmsg_get_payload(nlh);
-	uint32_t ip = 0;
+	struct addr_attrs at = { 0 };
 
 	if (nlh->nlmsg_type != RTM_NEWADDR || ifa->ifa_family != AF_INET)
 		return MNL_CB_OK;
-	mnl_attr_parse(nlh, sizeof(*ifa), addr_attr, &ip);
+	mnl_attr_parse(nlh, sizeof(*ifa), addr_attr, &at);
+	if (stale_owner(&at) && l->n_stale < MAX_STALE) {
+		l->stale[l->n_stale++] = (struct stale){ (int)ifa->ifa_index, ntohl(at.ip),
+							 ifa->ifa_prefixlen };
+		return MNL_CB_OK;
+	}
 	if (l->n == l->cap) {
 		size_t cap = l->cap ? 2 * l->cap : 16;
 		struct iso_host_addr *p = realloc(l->a, cap * sizeof(*p));
@@ -68,10 +119,27 @@ static int on_addr(const struct nlmsghdr *nlh, void *data)
 		l->a = p;
 		l->cap = cap;
 	}
-	l->a[l->n].addr = ntohl(ip);
+	l->a[l->n].addr = ntohl(at.ip);
 	l->a[l->n].prefix = ifa->ifa_prefixlen;
 	l->n++;
 	return MNL_CB_OK;
+}
+
+/* Takes the addresses of finished runs off their dying links (RTM_DELADDR: no link
+ * delete's wait), so the subnets they held are free again. Run under the lock. */
+static void reclaim(struct iso_nl *nl, const struct addr_list *l)
+{
+	char why[ISO_NL_WHY], a[INET_ADDRSTRLEN];
+
+	for (size_t i = 0; i < l->n_stale; i++) {
+		struct in_addr ip = { htonl(l->stale[i].addr) };
+		int r = iso_nl_del_addr(nl, l->stale[i].index, ip, l->stale[i].prefix, why);
+
+		/* gone meanwhile with its namespace: as good */
+		iso_step("host", "reclaimed %s from the host end of a finished run (ifindex %d)%s",
+			 inet_ntop(AF_INET, &ip, a, sizeof(a)), l->stale[i].index,
+			 r < 0 ? ": it went away by itself" : ": RTM_DELADDR");
+	}
 }
 
 /* Chooses the veth's addresses: cfg's (refused when the host already has the host-side
@@ -79,7 +147,7 @@ static int on_addr(const struct nlmsghdr *nlh, void *data)
 static int plan_addresses(struct iso_nl *nl, const struct iso_config *cfg, struct iso_net *net,
 			  char *err)
 {
-	struct addr_list l = { 0 };
+	struct addr_list l = { .n = 0 };
 	char buf[512], why[ISO_NL_WHY], a[INET_ADDRSTRLEN];
 	struct nlmsghdr *nlh = iso_nl_msg(buf, RTM_GETADDR, NLM_F_DUMP);
 	struct ifaddrmsg *ifa = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifa));
@@ -93,6 +161,7 @@ static int plan_addresses(struct iso_nl *nl, const struct iso_config *cfg, struc
 		return l.oom ? iso_seterr(err, ENOMEM, "cannot list the host's addresses")
 			     : iso_nl_seterr(err, r, why, "cannot list the host's addresses (RTM_GETADDR)");
 	}
+	reclaim(nl, &l);
 	if (cfg->addr_set) {
 		net->host_ip = cfg->host_ip;
 		net->cont_ip = cfg->cont_ip;
@@ -208,39 +277,99 @@ static int no_veth(const struct iso_config *cfg, char *err)
 	return 0;
 }
 
-/* Opens and locks the lock file (its path into path, PATH_MAX bytes); returns the fd or
- * -errno. */
-static int lock_plan(char *path)
+/* A signal that ends isolate (HUP, INT, QUIT, TERM), pending while setup blocks it. */
+static int ending_signal(void)
 {
-	struct stat st;
-	int fd;
+	static const int sigs[] = { SIGHUP, SIGINT, SIGQUIT, SIGTERM };
+	sigset_t p;
 
-	snprintf(path, PATH_MAX, "/tmp/" ISO_LOCK_NAME);
-	for (size_t i = 0; i < ARRAY_SIZE(lock_dirs); i++) {
-		if (stat(lock_dirs[i], &st) == 0 && S_ISDIR(st.st_mode)) {
-			snprintf(path, PATH_MAX, "%s/" ISO_LOCK_NAME, lock_dirs[i]);
+	if (sigpending(&p))
+		return 0;
+	for (size_t i = 0; i < ARRAY_SIZE(sigs); i++)
+		if (sigismember(&p, sigs[i]) == 1)
+			return sigs[i];
+	return 0;
+}
+
+/* One try at the lock: 0 taken, 1 held by someone else, -1 with a reason in err. */
+static int try_lock(int fd, bool abstract, char *err)
+{
+	if (abstract) {
+		struct sockaddr_un a = { .sun_family = AF_UNIX };
+		socklen_t len = offsetof(struct sockaddr_un, sun_path) + 1 +
+				sizeof(ISO_NET_LOCK_ABSTRACT) - 1;
+
+		memcpy(a.sun_path + 1, ISO_NET_LOCK_ABSTRACT, sizeof(ISO_NET_LOCK_ABSTRACT) - 1);
+		if (bind(fd, (struct sockaddr *)&a, len) == 0)
+			return 0;
+		if (errno == EADDRINUSE)
+			return 1;
+		return iso_seterr(err, errno, "cannot lock @%s", ISO_NET_LOCK_ABSTRACT);
+	}
+	if (flock(fd, LOCK_EX | LOCK_NB) == 0)
+		return 0;
+	if (errno == EWOULDBLOCK || errno == EINTR)
+		return 1;
+	return iso_seterr(err, errno, "cannot lock %s/%s", ISO_STATE_DIR, ISO_NET_LOCK);
+}
+
+/* Takes the subnet lock, waiting at most LOCK_WAIT_MS, and no longer once a signal that
+ * ends isolate is pending. Returns its fd (closing it releases the lock), or -1 with a
+ * reason in err. */
+static int lock_plan(char *err)
+{
+	bool abstract = geteuid() != 0;
+	int fd = -1, r, sig;
+	long waited = 0;
+
+	if (!abstract) {
+		fd = iso_state_lock_open(ISO_NET_LOCK, err);
+		/* no host root (a user namespace's): /run/isolate is not ours to write */
+		abstract = fd < 0 && (errno == EACCES || errno == EPERM || errno == EROFS ||
+				      access(ISO_STATE_DIR, W_OK));
+		if (fd < 0 && !abstract)
+			return -1;
+	}
+	if (abstract)
+		fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return iso_seterr(err, errno, "cannot make the subnet lock");
+	for (;;) {
+		struct timespec ts = { 0, LOCK_POLL_MS * 1000000L };
+
+		r = try_lock(fd, abstract, err);
+		if (r <= 0)
+			break;
+		if ((sig = ending_signal())) {
+			r = iso_seterr(err, 0, "SIG%s while waiting for the subnet lock: stopped",
+				       sigabbrev_np(sig));
 			break;
 		}
+		if (waited >= LOCK_WAIT_MS) {
+			r = iso_seterr(err, 0, "the subnet lock (%s%s%s) was held for %d s by "
+				       "another isolate: giving up; --net none needs none",
+				       abstract ? "@" : ISO_STATE_DIR "/", abstract ?
+				       ISO_NET_LOCK_ABSTRACT : "", abstract ? "" : ISO_NET_LOCK,
+				       LOCK_WAIT_MS / 1000);
+			break;
+		}
+		nanosleep(&ts, NULL);
+		waited += LOCK_POLL_MS;
 	}
-	fd = RETRY_EINTR(open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644));
-	if (fd < 0) /* someone else's file (a sticky /tmp): reading is enough to lock */
-		fd = RETRY_EINTR(open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW));
-	if (fd < 0)
-		return -errno;
-	if (RETRY_EINTR(flock(fd, LOCK_EX)) < 0) {
-		int e = errno;
-
+	if (r < 0) {
 		close(fd);
-		return -e;
+		return -1;
 	}
-	iso_step("host", "flock(%s): exclusive, until the host end has its address", path);
+	iso_step("host", "subnet lock %s%s%s: held until the host end has its address",
+		 abstract ? "@" : ISO_STATE_DIR "/", abstract ? ISO_NET_LOCK_ABSTRACT : "",
+		 abstract ? " (abstract socket: this network namespace's)" : ISO_NET_LOCK);
 	return fd;
 }
 
 int iso_net_host_setup(const struct iso_config *cfg, pid_t child, struct iso_net *net, char *err)
 {
 	struct iso_nl nl = { 0 };
-	char why[ISO_NL_WHY], h[INET_ADDRSTRLEN], c[INET_ADDRSTRLEN], lock_path[PATH_MAX];
+	char why[ISO_NL_WHY], h[INET_ADDRSTRLEN], c[INET_ADDRSTRLEN];
 	int lock = -1, r, ret = -1;
 
 	memset(net, 0, sizeof(*net));
@@ -253,11 +382,9 @@ int iso_net_host_setup(const struct iso_config *cfg, pid_t child, struct iso_net
 	snprintf(net->host_if, sizeof(net->host_if), "iso-%d", (int)getpid());
 	if (iso_nl_open(&nl, err))
 		return -1;
-	lock = lock_plan(lock_path);
-	if (lock < 0) {
-		iso_seterr(err, -lock, "cannot lock %s", lock_path);
+	lock = lock_plan(err);
+	if (lock < 0)
 		goto out;
-	}
 	if (plan_addresses(&nl, cfg, net, err))
 		goto out;
 	r = create_veth(&nl, net, child, why);

@@ -178,6 +178,19 @@ int iso_nl_add_addr(struct iso_nl *nl, int index, struct in_addr ip, int prefix,
 	return iso_nl_talk(nl, nlh, NULL, NULL, why);
 }
 
+int iso_nl_del_addr(struct iso_nl *nl, int index, struct in_addr ip, int prefix, char *why)
+{
+	char buf[512];
+	struct nlmsghdr *nlh = iso_nl_msg(buf, RTM_DELADDR, NLM_F_ACK);
+	struct ifaddrmsg *ifa = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifa));
+
+	ifa->ifa_family = AF_INET;
+	ifa->ifa_prefixlen = (unsigned char)prefix;
+	ifa->ifa_index = (unsigned)index;
+	mnl_attr_put(nlh, IFA_LOCAL, sizeof(ip), &ip);
+	return iso_nl_talk(nl, nlh, NULL, NULL, why);
+}
+
 /* RTM_DELLINK of the host end, by name: the kernel deletes its peer with it. */
 int iso_nl_del_link(struct iso_nl *nl, const char *name, char *why)
 {

@@ -36,10 +36,11 @@ int iso_nl_seterr(char *err, int r, const char *why, const char *fmt, ...);
 
 /* iso_nl_link_up: RTM_NEWLINK setting IFF_UP on the link named name (or, name NULL, with
  * ifindex index). iso_nl_add_addr: RTM_NEWADDR ip/prefix (ip in network byte order) on
- * link index. iso_nl_del_link: RTM_DELLINK of the link named name. Each returns 0, or
- * -errno with the kernel's reason in why. */
+ * link index; iso_nl_del_addr: RTM_DELADDR of it. iso_nl_del_link: RTM_DELLINK of the link
+ * named name. Each returns 0, or -errno with the kernel's reason in why. */
 int iso_nl_link_up(struct iso_nl *nl, const char *name, int index, char *why);
 int iso_nl_add_addr(struct iso_nl *nl, int index, struct in_addr ip, int prefix, char *why);
+int iso_nl_del_addr(struct iso_nl *nl, int index, struct in_addr ip, int prefix, char *why);
 int iso_nl_del_link(struct iso_nl *nl, const char *name, char *why);
 
 #endif

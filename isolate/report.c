@@ -305,6 +305,41 @@ static void folder_of(const char *path, char *dir)
 	snprintf(dir, PATH_MAX, "%s", dirname(copy));
 }
 
+/* What is at path now: 0 a regular file, 1 nothing; -1, with a reason in err, anything
+ * else (a symbolic link, which is never followed, a device, FIFO, socket or folder, which
+ * are never replaced) or a path that cannot be looked at. The early check and the final
+ * write both ask this, so they agree. */
+static int target_state(const char *path, char *err)
+{
+	struct stat st;
+	const char *what;
+
+	if (lstat(path, &st))
+		return errno == ENOENT ? 1 : iso_seterr(err, errno, "--report %s", path);
+	switch (st.st_mode & S_IFMT) {
+	case S_IFREG:
+		return 0;
+	case S_IFLNK:
+		what = "a symbolic link";
+		break;
+	case S_IFDIR:
+		what = "a folder";
+		break;
+	case S_IFCHR:
+	case S_IFBLK:
+		what = "a device";
+		break;
+	case S_IFIFO:
+		what = "a FIFO";
+		break;
+	default:
+		what = "a socket";
+		break;
+	}
+	return iso_seterr(err, 0, "--report %s: %s; the report goes only to a regular file "
+			  "(replaced) or a new one, or - for stderr", path, what);
+}
+
 int iso_report_check(const char *path, char *err)
 {
 	char dir[PATH_MAX];
@@ -312,10 +347,12 @@ int iso_report_check(const char *path, char *err)
 
 	if (!strcmp(path, "-"))
 		return 0;
+	if (!path[0])
+		return iso_seterr(err, 0, "--report: the FILE name is empty");
 	if (strlen(path) >= PATH_MAX - 16)
 		return iso_seterr(err, ENAMETOOLONG, "--report %.64s...", path);
-	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
-		return iso_seterr(err, EISDIR, "--report %s: cannot write the report", path);
+	if (target_state(path, err) < 0)
+		return -1;
 	folder_of(path, dir);
 	if (stat(dir, &st))
 		return iso_seterr(err, errno, "--report %s: cannot write the report in %s", path,
@@ -327,6 +364,26 @@ int iso_report_check(const char *path, char *err)
 		return iso_seterr(err, errno, "--report %s: cannot write the report in %s", path,
 				  dir);
 	return 0;
+}
+
+/* Renames tmp to path if path is still a regular file, or nothing (then without replacing
+ * what may appear meanwhile: RENAME_NOREPLACE). Returns 0, or -1 with a reason in err. */
+static int put_in_place(const char *tmp, const char *path, char *err)
+{
+	for (int tries = 0; tries < 3; tries++) {
+		int r = target_state(path, err);
+
+		if (r < 0)
+			return -1;
+		if (r == 0)
+			return rename(tmp, path) ? iso_seterr(err, errno, "--report %s: cannot "
+							      "write the report", path) : 0;
+		if (renameat2(AT_FDCWD, tmp, AT_FDCWD, path, RENAME_NOREPLACE) == 0)
+			return 0;
+		if (errno != EEXIST)
+			return iso_seterr(err, errno, "--report %s: cannot write the report", path);
+	}
+	return iso_seterr(err, 0, "--report %s: something keeps appearing there", path);
 }
 
 int iso_report_write(const char *path, const char *text, char *err)
@@ -368,8 +425,12 @@ int iso_report_write(const char *path, const char *text, char *err)
 		}
 		done += (size_t)n;
 	}
-	if (close(fd) || rename(tmp, path)) {
+	if (close(fd)) {
 		iso_seterr(err, errno, "--report %s: cannot write the report", path);
+		unlink(tmp);
+		return -1;
+	}
+	if (put_in_place(tmp, path, err)) {
 		unlink(tmp);
 		return -1;
 	}

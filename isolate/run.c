@@ -12,6 +12,7 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -30,8 +31,6 @@
 			 CLONE_NEWPID | CLONE_NEWNS)
 #define SAMPLE_MS 20 /* how often the container is looked at, when something needs it */
 #define INIT_GRACE_MS 1000 /* --init: how long init gets to end the container */
-#define ISO_NPROC_UID 65534 /* nobody: the container's root outside, as root with --processes */
-#define ISO_NPROC_GID 65534 /* nogroup */
 
 /* Forwarded to PROGRAM. Not the job-control stops (TSTP, TTIN, TTOU): isolate stops
  * with its terminal job like any program. */
@@ -55,6 +54,7 @@ struct child_ctx {
 	sigset_t init_set;       /* init's: those and ISO_INIT_KILL */
 	bool cgroup;             /* memory and processes are limited by a cgroup */
 	bool switch_ids;         /* uid 0 is mapped to another uid than isolate's: follow it */
+	struct iso_ids ids;      /* the container's ids (userns.c) */
 };
 
 __attribute__((noreturn)) static void child_fail(const struct child_ctx *c, int status,
@@ -95,6 +95,27 @@ static void allow_ping(void)
 			 "(ICMP datagram sockets, this network namespace only)");
 }
 
+/* Whether some folder of PATH (as execvp reads it) has an entry called name. */
+static bool in_path(const char *name)
+{
+	const char *path = getenv("PATH");
+	char file[4096];
+	struct stat st;
+
+	if (!path)
+		path = "/bin:/usr/bin";
+	for (const char *p = path;; p++) {
+		size_t n = strcspn(p, ":");
+
+		snprintf(file, sizeof(file), "%.*s/%s", (int)n, n ? p : ".", name);
+		if (stat(file, &st) == 0)
+			return true;
+		p += n;
+		if (!*p)
+			return false;
+	}
+}
+
 /* PROGRAM's own process: its limits, its signal mask, its exec. */
 __attribute__((noreturn)) static void exec_program(const struct child_ctx *c)
 {
@@ -107,8 +128,11 @@ __attribute__((noreturn)) static void exec_program(const struct child_ctx *c)
 		 cfg->init ? "PROGRAM is pid 2, init's child" : "PROGRAM becomes PID 1");
 	sigprocmask(SIG_SETMASK, &c->mask, NULL);
 	execvp(cfg->argv[0], cfg->argv);
-	/* As shells do: 127 when there is no such program, 126 when it cannot run. */
-	if (errno == ENOENT) {
+	/* As shells do: 127 when there is no such program, 126 when it cannot run. A PATH
+	 * folder the container's root may not search (root's own, under /root) makes execvp
+	 * say EACCES even when no folder has the program: not found, then. */
+	if (errno == ENOENT || (errno == EACCES && !strchr(cfg->argv[0], '/') &&
+				!in_path(cfg->argv[0]))) {
 		if (strchr(cfg->argv[0], '/'))
 			iso_seterr(err, ENOENT, "cannot execute %s", cfg->argv[0]);
 		else
@@ -140,7 +164,7 @@ __attribute__((noreturn)) static void run_init(const struct child_ctx *c)
 	iso_init_loop(program, &c->init_set, c->status_fd);
 }
 
-/* The maps give uid 0 here to another uid outside than ours (root's, --processes): our
+/* The maps give uid 0 here to another uid outside than ours (a slot of root's range): our
  * own ids must follow, and root's supplementary groups go. Changing ids clears the
  * parent-death signal: set again, then a look at the go pipe, whose other end isolate
  * holds until PROGRAM runs, says whether isolate died meanwhile. */
@@ -192,6 +216,8 @@ __attribute__((noreturn)) static void child_main(const struct child_ctx *c)
 	if (iso_net_container_setup(&net, err))
 		child_fail(c, ISO_SETUP, err);
 	allow_ping();
+	if (iso_mount_protect(cfg, err)) /* after the sysctl above: /proc/sys goes read-only */
+		child_fail(c, ISO_SETUP, err);
 	/* Hardening last: the setup above needed the capabilities and mount calls it takes. */
 	if (cfg->init && prctl(PR_SET_DUMPABLE, 0, 0, 0, 0)) {
 		iso_seterr(err, errno, "prctl(PR_SET_DUMPABLE)");
@@ -508,7 +534,7 @@ int iso_report_failure(const struct iso_config *cfg, int status, const char *msg
 	struct iso_facts f = { .peak_tasks = -1, .peak_fds = -1, .exit_status = status };
 	char err[ISO_ERR_LEN];
 
-	if (!cfg->report)
+	if (!cfg->report || !cfg->report[0]) /* an empty name: the one line said it */
 		return status;
 	if (iso_report_check(cfg->report, err)) {
 		iso_msg("%s", err);
@@ -522,7 +548,7 @@ int iso_report_failure(const struct iso_config *cfg, int status, const char *msg
 int iso_run(const struct iso_config *cfg)
 {
 	int go[2] = { -1, -1 }, rep[2] = { -1, -1 }, st[2] = { -1, -1 }, status = ISO_SETUP;
-	struct child_ctx c = { .cfg = cfg, .status_fd = -1 };
+	struct child_ctx c = { .cfg = cfg, .status_fd = -1, .ids = { .lock_fd = -1, .slot = -1 } };
 	struct iso_facts f = { .peak_tasks = -1, .peak_fds = -1 };
 	struct watch w = { .cfg = cfg, .f = &f };
 	struct iso_cgroup cg = { .fd = -1 };
@@ -532,8 +558,6 @@ int iso_run(const struct iso_config *cfg)
 	struct timespec t_exec;
 	struct rusage ru = { 0 };
 	struct report r;
-	uid_t map_uid = geteuid();
-	gid_t map_gid = getegid();
 	pid_t child = -1;
 	int wstatus = 0;
 	long n;
@@ -550,18 +574,18 @@ int iso_run(const struct iso_config *cfg)
 		goto out;
 	c.cgroup = cg.dir[0] != '\0';
 	iso_limits_describe(cfg, c.cgroup);
-	/* The kernel never applies RLIMIT_NPROC to the host's root user (INIT_USER), in any
-	 * namespace: a container whose root is the host's would have no process limit. As
-	 * root, --processes maps the container's root to nobody outside instead (the count
-	 * is then the container's own: per user namespace and uid). */
-	if (geteuid() == 0 && cfg->limit_set[ISO_LIMIT_PROCS] && !c.cgroup) {
-		map_uid = ISO_NPROC_UID;
-		map_gid = ISO_NPROC_GID;
-		c.switch_ids = true;
-		iso_step("host", "--processes as root: the container's root is uid %d, gid %d "
-			 "outside (the kernel exempts uid 0 from RLIMIT_NPROC)", ISO_NPROC_UID,
-			 ISO_NPROC_GID);
+	/* The container's ids: as root, a slot of an unprivileged range, held until exit. The
+	 * kernel never applies RLIMIT_NPROC to the host's root user (INIT_USER), in any
+	 * namespace: --map-host-root would leave --processes without effect. */
+	if (cfg->map_host_root && geteuid() == 0 && cfg->limit_set[ISO_LIMIT_PROCS] &&
+	    !c.cgroup) {
+		iso_seterr(err, 0, "--processes with --map-host-root: the kernel does not count the "
+			   "host root's processes (RLIMIT_NPROC)");
+		goto out;
 	}
+	if (iso_userns_plan(cfg, &c.ids, err))
+		goto out;
+	c.switch_ids = c.ids.switch_ids;
 	/* Signals wait, blocked, until the loop in wait_child() takes them; SIGPIPE too, so a
 	 * write to a child that died fails with EPIPE instead of killing isolate. */
 	sigemptyset(&c.wait_set);
@@ -609,7 +633,7 @@ int iso_run(const struct iso_config *cfg)
 	show_namespaces(child);
 
 	/* The maps first: until they exist the child is uid 65534 (nobody) inside. */
-	if (iso_userns_map(child, map_uid, map_gid, !c.switch_ids, err))
+	if (iso_userns_map(child, &c.ids, err))
 		goto fail;
 	if (iso_net_host_setup(cfg, child, &net, err))
 		goto fail;
@@ -709,6 +733,7 @@ out:
 	f.peak_rss_kib = ru.ru_maxrss;
 	iso_cgroup_collect(&cg, &f);
 	iso_cgroup_remove(&cg);
+	iso_userns_release(&c.ids);
 	f.exit_status = status;
 	if (!f.ran)
 		snprintf(f.message, sizeof(f.message), "%s", err);

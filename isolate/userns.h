@@ -1,15 +1,40 @@
-/* isolate/userns.h: the user namespace's uid/gid maps, written by isolate itself. */
+/* isolate/userns.h: the container's ids: which host ids its user namespace maps (a slot of
+ * an unprivileged range as root, the caller's own otherwise), and the maps themselves. */
 #ifndef ISO_USERNS_H
 #define ISO_USERNS_H
 
 #include <stdbool.h>
 #include <sys/types.h>
 
-/* iso_userns_map: maps uid 0 and gid 0 in the user namespace of process pid to uid and gid
- * outside: writes "deny" to /proc/PID/setgroups when deny_setgroups (the kernel requires
- * it before an unprivileged gid_map; root maps another uid than its own without it, so the
- * child can drop root's groups), then uid_map and gid_map. Returns 0, or -1 with a reason
- * in err (ISO_ERR_LEN bytes). */
-int iso_userns_map(pid_t pid, uid_t uid, gid_t gid, bool deny_setgroups, char *err);
+#include "config.h"
+
+/* The plan for the container's ids: inside 0..count-1 are uid..uid+count-1 and
+ * gid..gid+count-1 outside. */
+struct iso_ids {
+	uid_t uid;          /* the host uid of the container's uid 0 */
+	gid_t gid;          /* the host gid of its gid 0 */
+	unsigned count;     /* ids mapped: 1 (the caller's own, or --map-host-root), or a slot */
+	int slot;           /* the slot held, or -1 */
+	int lock_fd;        /* holds the slot (an OFD lock on byte slot) while isolate runs */
+	bool switch_ids;    /* the child's ids are not its mapped 0: it must setresuid to 0 */
+	bool deny_setgroups; /* an unprivileged caller: setgroups "deny" before the gid_map */
+	const char *source; /* where the range came from, for --verbose */
+};
+
+/* iso_userns_plan: chooses the container's ids for cfg. As root: a free slot of the pool
+ * (root's first range in /etc/subuid and /etc/subgid when both have one, else
+ * ISO_IDS_DEFAULT_BASE's), held by a lock in /run/isolate until isolate exits; with
+ * --map-host-root, host root itself. As anyone else, and as the root of a user namespace
+ * (isolate in a container, which is no host root): the caller's own uid and gid.
+ * Returns 0, or -1 with a reason in err (ISO_ERR_LEN bytes). */
+int iso_userns_plan(const struct iso_config *cfg, struct iso_ids *ids, char *err);
+
+/* iso_userns_map: writes the maps of ids into the user namespace of process pid:
+ * /proc/PID/setgroups ("deny" when ids->deny_setgroups), uid_map, gid_map. Returns 0, or
+ * -1 with a reason in err (ISO_ERR_LEN bytes). */
+int iso_userns_map(pid_t pid, const struct iso_ids *ids, char *err);
+
+/* iso_userns_release: gives the slot back (closes its lock). */
+void iso_userns_release(struct iso_ids *ids);
 
 #endif

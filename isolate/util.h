@@ -34,6 +34,12 @@ __attribute__((format(printf, 1, 2))) void iso_msg(const char *fmt, ...);
  * side doing the step ("host" for isolate itself, "pid 1" for the container's process). */
 __attribute__((format(printf, 2, 3))) void iso_step(const char *who, const char *fmt, ...);
 
+/* iso_escape: s into out (len bytes, always terminated) with what a terminal would act on
+ * escaped: control characters as \n, \t, \e or \xNN, and bytes that are not valid UTF-8
+ * (or UTF-8's C1 controls) as \xNN; a backslash stays itself. Truncates what does not
+ * fit. Returns out. */
+char *iso_escape(const char *s, char *out, size_t len);
+
 /* iso_write_file: writes the string s to the file path (opened O_WRONLY, no O_CREAT) in one
  * write. Returns 0 or -errno. */
 int iso_write_file(const char *path, const char *s);

@@ -87,7 +87,7 @@ t_cgroup_vm() {
 	[ -x /bin/busybox ] || skip "no busybox (sh scripts/deps.sh svm)"
 	vm_kernel || return 1
 	r=$T_TMP/vm
-	mkdir -p "$r/bin" "$r/progs" "$r/proc" "$r/sys" "$r/dev" "$r/tmp" &&
+	mkdir -p "$r/bin" "$r/progs" "$r/proc" "$r/sys" "$r/dev" "$r/tmp" "$r/run" &&
 		cp /bin/busybox "$ISO" "$r/bin/" && cp "$PROGS"/* "$r/progs/" &&
 		printf '%s\n' "$VM_INIT" >"$r/init" && chmod 755 "$r/init" || return 1
 	for lib in $({ ldd "$ISO"; ldd "$PROGS/memhog"; } | grep -o '/[^ ]*' | sort -u); do

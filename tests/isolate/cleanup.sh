@@ -60,9 +60,9 @@ t_error_paths() {
 	expect_rc 126 || return 1
 	expect_eq "links right after a failed run" "$(host_links)" "$links" || return 1
 	if [ "$(id -u)" -eq 0 ]; then
-		# isolate in isolate: the inner one's host is the outer container, whose eth0
-		# has 10.77.2.2 already (the outer one unhardened: the inner needs new namespaces)
-		run "$ISO" --no-harden --net-addr 10.77.2.1/24,10.77.2.2 "$ISO" --net-addr 10.77.2.2/24,10.77.2.3 true
+		# a network namespace of the test's own whose lo has 10.77.2.2 already
+		run unshare --net sh -c 'ip link set lo up && ip addr add 10.77.2.2/24 dev lo &&
+			exec "$0" --net-addr 10.77.2.2/24,10.77.2.3 true' "$ISO"
 		expect_rc 125 && expect_err "10.77.2.2 is already in use" && expect_one_line ||
 			return 1
 	fi

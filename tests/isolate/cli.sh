@@ -38,14 +38,15 @@ t_bad_options() {
 	need_isolate || return 1
 	run "$ISO" --bogus true
 	expect_rc 2 && expect_err "unknown option '--bogus'" || return 1
-	run "$ISO" --net bridge true
-	expect_rc 2 && expect_err "unknown mode 'bridge'" || return 1
-	run "$ISO" --net-addr 10.0.0.1/24,10.0.1.2 true
-	expect_rc 2 && expect_err "not in one /24 subnet" || return 1
 	run "$ISO" --hostname
-	expect_rc 2 && expect_err "needs a value"
+	expect_rc 2 && expect_err "needs a value" || return 1
+	run "$ISO" ""
+	expect_rc 2 && expect_err "isolate: PROGRAM is an empty string" &&
+		expect_eq "first line" "$(printf '%s\n' "$ERR" | head -n 1)" \
+			"isolate: PROGRAM is an empty string"
 }
-t "bad options: one reason and the usage, exit 2" t_bad_options
+t "usage errors (unknown option, no value, no or an empty PROGRAM): the reason, the usage, exit 2" \
+	t_bad_options
 
 t_program_options() {
 	need_isolate || return 1
@@ -98,8 +99,15 @@ t_verbose() {
 	for n in user uts ipc net pid mnt; do
 		expect_err "new $n:[" || return 1
 	done
-	expect_err "setgroups: deny" && expect_err "uid_map: 0 $(id -u) 1" &&
-		expect_err "gid_map: 0 $(id -g) 1" && expect_err "made private (MS_REC|MS_PRIVATE)" &&
+	if [ "$(id -u)" -eq 0 ]; then
+		expect_slot_map "$(printf '%s\n' "$ERR" | sed -n 's/.*uid_map: //p')" &&
+			expect_slot_map "$(printf '%s\n' "$ERR" | sed -n 's/.*gid_map: //p')" &&
+			expect_err "ids: slot " || return 1
+	else
+		expect_err "setgroups: deny" && expect_err "uid_map: 0 $(id -u) 1" &&
+			expect_err "gid_map: 0 $(id -g) 1" || return 1
+	fi
+	expect_err "made private (MS_REC|MS_PRIVATE)" &&
 		expect_err "new proc on /proc" && expect_err 'sethostname("vbox")' &&
 		expect_err "lo up" && expect_err 'execvp("true")' &&
 		expect_err "PID 1 exited with status 0" || return 1
@@ -124,14 +132,22 @@ t_bad_values() {
 		"--stack 1:--stack 1: out of range" \
 		"--cap-add net_rawr:--cap-add: unknown capability 'net_rawr'" \
 		"--seccomp off:--seccomp: unknown mode 'off'" \
-		"--bind relative:--bind 'relative': DST must be an absolute path"; do
+		"--bind relative:--bind 'relative': DST must be an absolute path" \
+		"--net bridge:--net: unknown mode 'bridge' (auto, veth, none)" \
+		"--net-addr 10.0.0.1/24,10.0.1.2:--net-addr: 10.0.0.1 and 10.0.1.2 are not in one /24 subnet" \
+		"--net none --net-addr 10.0.0.1/24,10.0.0.2:--net-addr and --net none contradict" \
+		"--hostname $(printf 'h%.0s' $(seq 300)):--hostname: 300 characters ('hhhhhhhhhhhhhhhh...'); a hostname has 1 to 64" \
+		"--preserve-fds many:--preserve-fds 'many': expected a number 0..1024" \
+		"--report /dev/null:--report /dev/null: a device; the report goes only to a regular file" \
+		"--root /:--root /: that is the host's own root; leave out --root"; do
 		run "$ISO" ${a%%:*} sh -c ": $mark"
 		expect_rc 125 && expect_err "isolate: ${a#*:}" && expect_one_line || return 1
 	done
 	# nothing was made: no process ran, no link, no mount
 	expect_links "$links" && expect_mounts "$mounts" && expect_no_procs "$mark"
 }
-t "bad limit and sandbox values: one line, exit 125 (no usage), nothing made" t_bad_values
+t "bad values (limits, modes, names, addresses, paths): one line, exit 125 (no usage), nothing made" \
+	t_bad_values
 
 t_userns_disabled() {
 	need_isolate || return 1

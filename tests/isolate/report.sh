@@ -83,7 +83,7 @@ t_unwritable() {
 		expect_err "--report $T_TMP/nope/r.json: cannot write the report in $T_TMP/nope: No such file or directory" ||
 		return 1
 	run "$ISO" --report "$T_TMP" true
-	expect_rc 125 && expect_one_line && expect_err "Is a directory" || return 1
+	expect_rc 125 && expect_one_line && expect_err "--report $T_TMP: a folder;" || return 1
 	if [ "$(id -u)" -eq 0 ]; then
 		pub_dir || return 1
 		cp "$ISO" "$PUB/isolate" && chmod 755 "$PUB/isolate"

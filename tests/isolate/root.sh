@@ -27,10 +27,14 @@ t_nothing_of_the_host() {
 	expect_rc 0 || return 1
 	expect_eq "/" "$(printf '%s\n' "$OUT" | sed -n 1p)" \
 		"bin data dev etc lib lib64 proc sbin tmp usr " || return 1
-	# the mounts: the root, /dev and its six nodes, /proc, /usr; not the host's
-	expect_eq "mount points" "$(printf '%s\n' "$OUT" | sed -n 2p)" \
+	# the mounts: the root, /dev and its six nodes, /proc (and the masks in it), /usr; not
+	# the host's
+	expect_eq "mount points" "$(printf '%s\n' "$OUT" | sed -n 2p | tr ' ' '\n' |
+		grep -v '^/proc/' | tr '\n' ' ')" \
 		"/ /dev /dev/full /dev/null /dev/random /dev/tty /dev/urandom /dev/zero /proc /usr " ||
 		return 1
+	printf '%s\n' "$OUT" | sed -n 2p | grep -q ' /proc/sys ' ||
+		{ fail "no read-only /proc/sys"; return 1; }
 	# / above /
 	expect_eq ".. of /" "$(printf '%s\n' "$OUT" | sed -n '3,4p' | tr '\n' ' ')" "/ 10 " || return 1
 	expect_eq "the host's secret file" "$(printf '%s\n' "$OUT" | sed -n 5p)" \
@@ -50,6 +54,9 @@ t_read_only() {
 		expect_out "Read-only file system" && expect_out "touch: cannot touch '/usr/z': Read-only file system" ||
 		return 1
 	[ ! -e "$R/etc/x" ] || { fail "wrote into the read-only root"; return 1; }
+	# --root-rw: the container writes where its ids may (as root, an unprivileged slot's:
+	# only where others may)
+	chmod 1777 "$R/etc"
 	run "$ISO" --net none --root "$R" --root-rw --ro-bind /usr sh -c 'echo rw >/etc/x'
 	expect_rc 0 && expect_eq "--root-rw wrote" "$(cat "$R/etc/x")" rw
 }
@@ -58,7 +65,7 @@ t "--root is read-only, its binds too (--ro-bind); --root-rw writes" t_read_only
 t_binds() {
 	need_isolate || return 1
 	mini_root || return 1
-	mkdir "$T_TMP/data" "$T_TMP/ro" && echo ro-data >"$T_TMP/ro/f"
+	mkdir "$T_TMP/data" "$T_TMP/ro" && chmod 1777 "$T_TMP/data" && echo ro-data >"$T_TMP/ro/f"
 	run "$ISO" --net none --root "$R" --ro-bind /usr --bind "$T_TMP/data:/data" \
 		--ro-bind "$T_TMP/ro:/tmp" --tmpfs /etc sh -c 'exec 2>&1; echo made >/data/new; cat /tmp/f
 		echo x >/tmp/g 2>&1; ls -A /etc | wc -l; echo t >/etc/t && cat /etc/t'

@@ -148,16 +148,26 @@ static void test_errors(void **state)
 	assert_err_has("'-x'");
 	assert_int_equal(parse(&cfg, "--hostname", NULL), ISO_CONFIG_ERROR);
 	assert_err_has("needs a value");
-	assert_int_equal(parse(&cfg, "--net", "bridge", "ls", NULL), ISO_CONFIG_ERROR);
+	assert_int_equal(parse(&cfg, "", NULL), ISO_CONFIG_ERROR);
+	assert_err_has("PROGRAM is an empty string");
+	/* a bad value, whatever the option, is one line and 125: ISO_CONFIG_BAD_VALUE */
+	assert_int_equal(parse(&cfg, "--net", "bridge", "ls", NULL), ISO_CONFIG_BAD_VALUE);
 	assert_err_has("bridge");
-	assert_int_equal(parse(&cfg, "--hostname", "", "ls", NULL), ISO_CONFIG_ERROR);
+	assert_int_equal(parse(&cfg, "--hostname", "", "ls", NULL), ISO_CONFIG_BAD_VALUE);
 	assert_err_has("--hostname");
 	assert_int_equal(parse(&cfg, "--hostname",
 			       "a123456789b123456789c123456789d123456789e123456789f123456789g1234",
-			       "ls", NULL), ISO_CONFIG_ERROR);
-	assert_err_has("1 to 64");
+			       "ls", NULL), ISO_CONFIG_BAD_VALUE);
+	assert_err_has("65 characters ('a123456789b12345...'); a hostname has 1 to 64");
+	assert_int_equal(parse(&cfg, "--preserve-fds", "x", "ls", NULL), ISO_CONFIG_BAD_VALUE);
+	assert_err_has("--preserve-fds 'x': expected a number 0..1024");
+	assert_int_equal(parse(&cfg, "--preserve-fds", "1025", "ls", NULL), ISO_CONFIG_BAD_VALUE);
+	assert_int_equal(parse(&cfg, "--preserve-fds", "4", "--map-host-root", "ls", NULL),
+			 ISO_CONFIG_RUN);
+	assert_int_equal(cfg.preserve_fds, 4);
+	assert_true(cfg.map_host_root);
 	assert_int_equal(parse(&cfg, "--net", "none", "--net-addr", "10.0.0.1/24,10.0.0.2", "ls",
-			       NULL), ISO_CONFIG_ERROR);
+			       NULL), ISO_CONFIG_BAD_VALUE);
 	assert_err_has("contradict");
 }
 
@@ -418,7 +428,7 @@ static void test_net_addr_bad(void **state)
 
 	(void)state;
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		if (parse(&cfg, "--net-addr", bad[i].arg, "true", NULL) != ISO_CONFIG_ERROR)
+		if (parse(&cfg, "--net-addr", bad[i].arg, "true", NULL) != ISO_CONFIG_BAD_VALUE)
 			fail_msg("--net-addr %s was accepted", bad[i].arg);
 		assert_err_has(bad[i].why);
 	}

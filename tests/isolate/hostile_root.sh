@@ -1,0 +1,102 @@
+#!/bin/sh
+# tests/isolate/hostile_root.sh: the hostile-program suite (hostile.inc) with isolate run by
+# root, and what only root has: the container's root is an unprivileged slot, the subnet
+# lock no other user can hold, the classic address on back-to-back runs.
+. "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/iso.inc"
+
+if [ "$(id -u)" -ne 0 ]; then
+	t "hostile programs against root's isolate" skip_not_root
+	skip_not_root() { skip "needs root"; }
+	done_testing
+	exit
+fi
+AS=""
+. "$(dirname "$0")/hostile.inc"
+
+# stop_holder PID: ends a background `flock -o FILE sleep N` (the lock goes with flock) and
+# its sleep.
+stop_holder() {
+	kill $(pgrep -P "$1") "$1" 2>/dev/null
+	wait "$1" 2>/dev/null
+}
+
+t_slots() {
+	need_isolate || return 1
+	# two at once: distinct slots, neither the host's root nor any user's
+	"$HISO" --net none sh -c 'cat /proc/self/uid_map; sleep 1' >"$T_TMP/a" &
+	a=$!
+	"$HISO" --net none sh -c 'cat /proc/self/uid_map; sleep 1' >"$T_TMP/b" &
+	b=$!
+	bounded_wait $a && bounded_wait $b || { fail "a run failed"; return 1; }
+	ua=$(awk '{ print $2 }' "$T_TMP/a") && ub=$(awk '{ print $2 }' "$T_TMP/b")
+	expect_slot_map "$(cat "$T_TMP/a")" && expect_slot_map "$(cat "$T_TMP/b")" || return 1
+	[ "$ua" != "$ub" ] || { fail "two runs at once share uid $ua"; return 1; }
+	# the lock folder is root's alone
+	expect_eq "/run/isolate" "$(stat -c '%u %a' /run/isolate)" "0 755" &&
+		expect_eq "ids.lock" "$(stat -c '%u %a' /run/isolate/ids.lock)" "0 600"
+}
+t "concurrent runs get distinct unprivileged id slots, locked in root's /run/isolate" t_slots
+
+t_lock_nobody() {
+	need_isolate || return 1
+	"$HISO" --net veth true || { fail "a first run failed"; return 1; }
+	expect_eq "net.lock" "$(stat -c '%u %a %F' /run/isolate/net.lock)" "0 600 regular empty file" ||
+		return 1
+	# nobody cannot open root's lock, so cannot hold it; the old world-writable path
+	# held by nobody stops nothing
+	$AS_NOBODY flock -n /run/isolate/net.lock true 2>/dev/null &&
+		{ fail "nobody could lock /run/isolate/net.lock"; return 1; }
+	$AS_NOBODY flock -o /run/lock/minivirt-isolate.lock sleep 30 &
+	holder=$!
+	"$HISO" --net veth true &
+	pid=$!
+	bounded_wait $pid
+	rc=$?
+	stop_holder $holder
+	expect_eq "status with nobody holding the old lock" "$rc" 0
+}
+t "the subnet lock: root's file, nobody cannot hold it; the old /run/lock path blocks nothing" \
+	t_lock_nobody
+
+t_lock_signal() {
+	need_isolate || return 1
+	# another isolate stuck holding the lock (simulated; released as soon as the test is
+	# done, 20 s at most): a SIGTERM to a waiting isolate ends it at once, with one line
+	flock -o /run/isolate/net.lock sleep 20 &
+	holder=$!
+	poll 50 sh -c '! flock -n /run/isolate/net.lock true' || { fail "no holder"; return 1; }
+	"$HISO" --net veth sh -c 'echo ran' >"$T_TMP/out" 2>"$T_TMP/err" &
+	pid=$!
+	poll 50 sh -c "pgrep -P $pid >/dev/null" # the container exists: setup is under way
+	kill -TERM $pid
+	bounded_wait $pid
+	rc=$?
+	stop_holder $holder
+	ERR=$(cat "$T_TMP/err")
+	[ "$rc" -ne 0 ] && [ ! -s "$T_TMP/out" ] || { fail "it ran (status $rc)"; return 1; }
+	expect_err "SIGTERM while waiting for the subnet lock" && expect_one_line
+}
+t "a SIGTERM while isolate waits for the subnet lock ends it at once, in one line" t_lock_signal
+
+t_classic_address() {
+	need_isolate || return 1
+	quiet_links >/dev/null
+	for i in 1 2 3; do
+		run "$HISO" sh -c 'ip -4 -o addr show eth0 | awk "{ print \$4 }"; ping -c1 -W2 10.11.12.13 >/dev/null && echo pong'
+		expect_rc 0 && expect_eq "run $i: address, ping" "$(echo $OUT)" "10.11.12.14/24 pong" ||
+			return 1
+	done
+	# two at once still get distinct subnets
+	"$HISO" sh -c 'ip -4 -o addr show eth0 | awk "{ print \$4 }"; sleep 1' >"$T_TMP/a" &
+	a=$!
+	"$HISO" sh -c 'ip -4 -o addr show eth0 | awk "{ print \$4 }"; sleep 1' >"$T_TMP/b" &
+	b=$!
+	bounded_wait $a && bounded_wait $b || return 1
+	[ -s "$T_TMP/a" ] && [ "$(cat "$T_TMP/a")" != "$(cat "$T_TMP/b")" ] ||
+		{ fail "concurrent runs: '$(cat "$T_TMP/a")' and '$(cat "$T_TMP/b")'"; return 1; }
+}
+t "back-to-back runs each get the classic 10.11.12.14; concurrent ones distinct subnets" \
+	t_classic_address
+
+done_testing
