@@ -30,7 +30,7 @@ t_nothing_of_the_host() {
 	# the mounts: the root, /dev and its six nodes, /proc (and the masks in it), /usr; not
 	# the host's
 	expect_eq "mount points" "$(printf '%s\n' "$OUT" | sed -n 2p | tr ' ' '\n' |
-		grep -v '^/proc/' | tr '\n' ' ')" \
+		grep -v -e '^/proc/' -e '^$' | tr '\n' ' ')" \
 		"/ /dev /dev/full /dev/null /dev/random /dev/tty /dev/urandom /dev/zero /proc /usr " ||
 		return 1
 	printf '%s\n' "$OUT" | sed -n 2p | grep -q ' /proc/sys ' ||

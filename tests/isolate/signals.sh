@@ -78,7 +78,7 @@ t "PID 1 without handlers: isolate says the kernel drops the signal; a second SI
 t_int_handled() {
 	need_isolate || return 1
 	out="$T_TMP/ints"
-	: >"$out"
+	: >"$out" && chmod 666 "$out" # the container (as root: a slot uid) appends
 	env --default-signal=INT "$ISO" --net none sh -c "n=0; trap 'n=\$((n + 1)); echo int \$n >>$out; [ \$n -ge 3 ] && exit 5' INT
 		echo ready >>$out; while :; do sleep 0.05; done" 2>"$T_TMP/err" &
 	pid=$!
