@@ -1,39 +1,68 @@
 #!/bin/sh
-# tests/run.sh: runs the test suites and ends with "N passed, N failed".
-# Usage: tests/run.sh [unit|vmm|...]   (default: every suite present)
-# A suite is tests/unit (cmocka binaries built by make, in $BUILD/tests) or a folder
-# tests/NAME holding *.sh files. With MINIVIRT_NO_SKIP=1 (CI), a skip counts as a failure.
+# tests/run.sh: runs the test suites under prove (TAP::Harness) and ends with "N passed, N failed".
+# Usage: tests/run.sh [unit|vmm|...]   (default: unit vmm)
+# A suite is tests/unit (one cmocka binary per tests/unit/*.c, built by make into $BUILD/tests)
+# or a folder tests/NAME holding *.sh files. Each file runs under tests/tap-exec.sh: a hard
+# time limit, a hang reported as a failure. prove fails a file for a failing result, a missing
+# or wrong plan, a non-zero exit or a signal; a unit binary that is not built fails.
+# MINIVIRT_NO_SKIP=1 (CI): a skip is a failure unless tests/lib.sh's T_TOLERATED lists it.
+# Without perl's prove (the busybox guest of tests/svm), the same rules are checked here in sh.
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 BUILD=${MINIVIRT_BUILD:-$ROOT/build}
+export MINIVIRT_BUILD="$BUILD"
+cd "$ROOT" || exit 2
 suites=${*:-unit vmm}
-log=$(mktemp "${TMPDIR:-/tmp}/minivirt-run.XXXXXX")
-trap 'rm -f "$log"' EXIT
 
-run_one() { # run_one NAME CMD...: runs one test program, TAP to stdout and the log
-	"$@" 2>&1 | tee -a "$log"
-}
-
+files=
 for s in $suites; do
 	if [ "$s" = unit ]; then
-		for b in "$BUILD"/tests/unit_*; do
-			[ -x "$b" ] || continue
-			CMOCKA_MESSAGE_OUTPUT=TAP run_one "$b"
+		for c in "$ROOT"/tests/unit/unit_*.c; do
+			[ -f "$c" ] && files="$files $BUILD/tests/$(basename "$c" .c)"
+		done
+	elif [ -d "tests/$s" ]; then
+		for f in tests/"$s"/*.sh; do
+			[ -f "$f" ] && files="$files $f"
 		done
 	else
-		for f in "$ROOT"/tests/"$s"/*.sh; do
-			[ -f "$f" ] || continue
-			run_one sh "$f"
-		done
+		echo "run.sh: no suite tests/$s" >&2
+		exit 2
 	fi
 done
+[ -n "$files" ] || { echo "run.sh: no test files in: $suites" >&2; exit 2; }
 
-passed=$(grep -E '^ok ' "$log" | grep -vc '# SKIP')
-skipped=$(grep -E '^ok .*# SKIP' "$log" | wc -l)
-failed=$(grep -cE '^not ok ' "$log")
-if [ "${MINIVIRT_NO_SKIP:-0}" = 1 ] && [ "$skipped" -gt 0 ]; then
-	echo "# MINIVIRT_NO_SKIP=1: $skipped skipped test(s) count as failures"
-	failed=$((failed + skipped)); skipped=0
+if command -v prove >/dev/null 2>&1 && [ "${MINIVIRT_NO_PROVE:-0}" != 1 ]; then
+	# shellcheck disable=SC2086
+	PERL5LIB="$ROOT/tests/perl${PERL5LIB:+:$PERL5LIB}" prove --verbose --timer \
+		--formatter MinivirtFormatter --exec "sh tests/tap-exec.sh" $files
+	exit
 fi
+
+# --- without prove: the harness's rules, checked per file in sh
+echo "# run.sh: no prove here: plans and statuses checked by run.sh itself"
+passed=0 failed=0 skipped=0
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/minivirt-run.XXXXXX") || exit 1
+trap 'rm -rf "$tmp"' EXIT
+out=$tmp/out
+for f in $files; do
+	name=$(basename "$f" .sh)
+	{ sh tests/tap-exec.sh "$f"; echo $? >"$tmp/rc"; } | tee "$out"
+	rc=$(cat "$tmp/rc")
+	ok=$(grep -E '^ok ' "$out" | grep -vc '# SKIP')
+	sk=$(grep -cE '^ok .*# SKIP' "$out")
+	nok=$(grep -cE '^not ok' "$out")
+	plans=$(grep -cE '^1\.\.[0-9]+$' "$out")
+	plan=$(sed -n 's/^1\.\.\([0-9]*\)$/\1/p' "$out" | head -n 1)
+	why=
+	if [ "$plans" -ne 1 ]; then why="$plans plan lines, expected 1"
+	elif [ "$plan" -ne $((ok + sk + nok)) ]; then why="plan 1..$plan, but $((ok + sk + nok)) results"
+	elif [ "$rc" != 0 ] && [ "$nok" -eq 0 ]; then why="exit status $rc"
+	fi
+	if [ -n "$why" ]; then
+		echo "not ok - $name: $why"
+		nok=$((nok + 1))
+	fi
+	passed=$((passed + ok)) failed=$((failed + nok)) skipped=$((skipped + sk))
+done
 if [ "$skipped" -gt 0 ]; then
 	echo "$passed passed, $failed failed, $skipped skipped"
 else

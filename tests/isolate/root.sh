@@ -2,6 +2,8 @@
 # tests/isolate/root.sh: --root DIR: pivot_root into DIR (read-only unless --root-rw), a
 # minimal /dev and a new /proc, nothing else of the host; --bind, --ro-bind and --tmpfs,
 # their destinations resolved inside DIR; a Debian root made with debootstrap.
+# The first run makes that root (debootstrap, bounded to 900 s): tests/tap-exec.sh's bound is
+# time-limit: 1200
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/iso.inc"
 
