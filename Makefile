@@ -228,6 +228,12 @@ bench: all
 	sh scripts/deps.sh bench
 	sh bench/run.sh
 
+# The long runs: isolate SIGKILLed at random moments, 2000 runs of each kind (tests/isolate/
+# race.sh; `make check` runs 100 of each). Like check, run it in a network namespace of its
+# own: unshare --net sh -c 'ip link set lo up; make stress'.
+stress: all
+	MINIVIRT_RACE_RUNS=2000 sh tests/isolate/race.sh
+
 # Installation: PREFIX (default /usr/local) and DESTDIR as usual. uninstall removes the
 # same list of files, then the directories of minivirt's own when they are empty.
 PREFIX ?= /usr/local
@@ -261,7 +267,7 @@ uninstall:
 clean:
 	rm -rf $(BUILD)
 
-.PHONY: all demo check check-kvm-svm bench clean fuzz install uninstall
+.PHONY: all demo check check-kvm-svm bench stress clean fuzz install uninstall
 .SECONDARY:
 # (not into isolate-root/, the tests' Debian root: its etc/*.d are folders)
 -include $(shell find $(BUILD) -path $(BUILD)/isolate-root -prune -o -name '*.d' -type f -print 2>/dev/null)

@@ -35,6 +35,8 @@ const char iso_usage[] =
 	"                          (otherwise it goes away a few ms after isolate returns)\n"
 	"      --init            isolate's own init is PID 1: it reaps orphans, forwards\n"
 	"                          signals to PROGRAM and exits with PROGRAM's status\n"
+	"      --kill-after SECS SIGTERM to isolate: forwarded, then SIGKILL to the container\n"
+	"                          SECS later if it still runs (default: 10)\n"
 	"\n"
 	"Limits (SIZE: bytes, or with K, M, G, T; each limit hit is named in the report):\n"
 	"      --cpu-time SECS   CPU time of each process (RLIMIT_CPU), whole seconds\n"
@@ -79,9 +81,11 @@ const char iso_usage[] =
 	"it); 2 usage error (unknown option, missing value, no PROGRAM: the usage follows);\n"
 	"125 setup failed or a bad value (one line); 126 PROGRAM not executable; 127 PROGRAM\n"
 	"not found.\n"
-	"Signals sent to isolate (HUP INT QUIT USR1 USR2 ALRM TERM WINCH) are forwarded to\n"
-	"PROGRAM; as PID 1 it only receives those it has a handler for. When it has none\n"
-	"for SIGINT, a second SIGINT (Ctrl-C twice) kills the container.\n";
+	"PROGRAM runs in a session of its own; when stdin is a terminal, on a pseudo-terminal\n"
+	"of its own that isolate relays. Signals sent to isolate (HUP INT QUIT USR1 USR2 ALRM\n"
+	"TERM CONT WINCH) are forwarded to PROGRAM; as PID 1 it only receives those it has a\n"
+	"handler for. When it has none for SIGINT, a second SIGINT (Ctrl-C twice) kills the\n"
+	"container; when it has none for SIGTERM, SIGTERM does at once.\n";
 
 /* Names match the options and the report; 1 << 31 keeps every value a valid rlim_t and
  * far beyond any real use. */
@@ -362,7 +366,7 @@ enum iso_config_result iso_config_parse(int argc, char **argv, struct iso_config
 	enum {
 		OPT_NET = 256, OPT_NET_ADDR, OPT_WAIT_TEARDOWN, OPT_INIT, OPT_REPORT, OPT_ROOT,
 		OPT_ROOT_RW, OPT_BIND, OPT_RO_BIND, OPT_TMPFS, OPT_CAP_ADD, OPT_CAP_DROP,
-		OPT_SECCOMP, OPT_NO_HARDEN, OPT_MAP_HOST_ROOT, OPT_PRESERVE_FDS,
+		OPT_SECCOMP, OPT_NO_HARDEN, OPT_MAP_HOST_ROOT, OPT_PRESERVE_FDS, OPT_KILL_AFTER,
 		OPT_LIMIT, /* OPT_LIMIT + enum iso_limit: --cpu-time, ... */
 	};
 	static const struct option longopts[] = {
@@ -371,6 +375,7 @@ enum iso_config_result iso_config_parse(int argc, char **argv, struct iso_config
 		{ "net-addr", required_argument, NULL, OPT_NET_ADDR },
 		{ "wait-teardown", no_argument, NULL, OPT_WAIT_TEARDOWN },
 		{ "init", no_argument, NULL, OPT_INIT },
+		{ "kill-after", required_argument, NULL, OPT_KILL_AFTER },
 		{ "cpu-time", required_argument, NULL, OPT_LIMIT + ISO_LIMIT_CPU },
 		{ "wall-time", required_argument, NULL, OPT_LIMIT + ISO_LIMIT_WALL },
 		{ "memory", required_argument, NULL, OPT_LIMIT + ISO_LIMIT_MEMORY },
@@ -407,6 +412,7 @@ enum iso_config_result iso_config_parse(int argc, char **argv, struct iso_config
 	cfg->caps = ISO_CAPS_DEFAULT;
 	cfg->seccomp = true;
 	cfg->no_new_privs = true;
+	cfg->kill_after_ms = ISO_KILL_AFTER_DEFAULT_MS;
 	err[0] = '\0';
 	optind = 0; /* 0, not 1: also resets glibc's internal state */
 	opterr = 0;
@@ -444,6 +450,13 @@ enum iso_config_result iso_config_parse(int argc, char **argv, struct iso_config
 			break;
 		case OPT_INIT:
 			cfg->init = true;
+			break;
+		case OPT_KILL_AFTER:
+			if (iso_parse_secs(optarg, &cfg->kill_after_ms) ||
+			    cfg->kill_after_ms > ISO_KILL_AFTER_MAX_MS)
+				r = seterr(why, sizeof(why), "--kill-after: '%s' is not a number of "
+					   "seconds from 0 to %d (e.g. 2.5)", optarg,
+					   ISO_KILL_AFTER_MAX_MS / 1000);
 			break;
 		case OPT_REPORT:
 			if (!*optarg)

@@ -48,6 +48,9 @@ struct iso_mount {
 #define ISO_MAX_MOUNTS 64
 
 #define ISO_MAX_PRESERVE_FDS 1024 /* --preserve-fds: at most this many */
+/* --kill-after: the grace SIGTERM gives the container before SIGKILL (ms): docker stop's. */
+#define ISO_KILL_AFTER_DEFAULT_MS 10000ull
+#define ISO_KILL_AFTER_MAX_MS 86400000 /* a day */
 
 /* The default capability set: none. CAP_* bit masks. */
 #define ISO_CAPS_DEFAULT 0ull
@@ -64,6 +67,7 @@ struct iso_config {
 	bool wait_teardown;       /* --wait-teardown: return only once the veth is gone */
 	bool verbose;             /* --verbose: print each step */
 	bool init;                /* --init: isolate's own init is PID 1, PROGRAM its child */
+	unsigned long long kill_after_ms; /* --kill-after: SIGTERM's grace before SIGKILL */
 	bool limit_set[ISO_LIMIT_COUNT];            /* which limits were given */
 	unsigned long long limit[ISO_LIMIT_COUNT];  /* their values (iso_limit_info units) */
 	const char *report;       /* --report FILE: the JSON run report ("-": stderr) */

@@ -87,8 +87,9 @@ void iso_harden_describe(const struct iso_config *cfg)
 		 "binaries such as ping; no_new_privs grants it to none)" : "");
 	if (cfg->seccomp)
 		iso_step("pid 1", "harden: seccomp filter (%zu BPF instructions, built with "
-			 "libseccomp): %zu calls denied with EPERM, new namespaces (clone, unshare) and "
-			 "setting a personality too, clone3 with ENOSYS", ARRAY_SIZE(iso_seccomp_bpf),
+			 "libseccomp): %zu calls denied with EPERM, new namespaces (clone, unshare), "
+			 "setting a personality and the terminal ioctls TIOCSTI and TIOCLINUX too, "
+			 "clone3 with ENOSYS", ARRAY_SIZE(iso_seccomp_bpf),
 			 ARRAY_SIZE(iso_seccomp_denied) - 1);
 	else
 		iso_step("pid 1", "harden: no seccomp filter (--seccomp none)");

@@ -33,10 +33,8 @@ void iso_init_loop(pid_t program, const sigset_t *set, int status_fd)
 			continue;
 		}
 		if (sig != SIGCHLD) {
-			/* A terminal's signal (Ctrl-C) reached PROGRAM too when it is still in our
-			 * process group: the kernel sent it to the whole group. */
-			if (si.si_code != SI_KERNEL || getpgid(program) != getpgrp())
-				kill(program, sig);
+			/* PROGRAM has a session of its own: a signal reaches it only this way */
+			kill(program, sig);
 			continue;
 		}
 		/* Reap every child that has ended: PROGRAM, or orphans re-parented to us. */

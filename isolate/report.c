@@ -59,6 +59,9 @@ void iso_classify(const struct iso_config *cfg, const struct iso_facts *f, struc
 	const bool *set = cfg->limit_set;
 	bool sig = WIFSIGNALED(f->wstatus), failed;
 	int signo = sig ? WTERMSIG(f->wstatus) : 0;
+	/* a SIGKILL that isolate sent itself (a limit of its own, or a signal sent to it)
+	 * says nothing about the kernel's limits */
+	bool own_kill = f->wall_fired || f->cpu_fired || f->ended_by;
 
 	memset(o, 0, sizeof(*o));
 	o->limit = -1;
@@ -73,12 +76,13 @@ void iso_classify(const struct iso_config *cfg, const struct iso_facts *f, struc
 	/* a SIGKILL with the CPU time at the limit (rusage's figure may fall a few ms short of
 	 * the scheduler's, which the kernel checks) */
 	if (set[ISO_LIMIT_CPU] && (f->cpu_fired || signo == SIGXCPU ||
-				   (signo == SIGKILL &&
+				   (signo == SIGKILL && !own_kill &&
 				    f->user + f->sys >= (double)lim[ISO_LIMIT_CPU] - 0.05)))
 		o->hits |= BIT(ISO_LIMIT_CPU);
 	failed = sig || WEXITSTATUS(f->wstatus) != 0;
 	if (set[ISO_LIMIT_MEMORY] &&
-	    (f->cg_oom || (!f->cgroup && failed && near(f->peak_rss_kib, lim[ISO_LIMIT_MEMORY]))))
+	    (f->cg_oom || (!f->cgroup && failed && !f->ended_by &&
+			   near(f->peak_rss_kib, lim[ISO_LIMIT_MEMORY]))))
 		o->hits |= BIT(ISO_LIMIT_MEMORY);
 	if (set[ISO_LIMIT_FSIZE] && signo == SIGXFSZ)
 		o->hits |= BIT(ISO_LIMIT_FSIZE);
@@ -95,6 +99,11 @@ void iso_classify(const struct iso_config *cfg, const struct iso_facts *f, struc
 
 	/* The status, and the limit that ended the run: isolate's own kills first, then
 	 * what the kernel's signal names, then what is inferred. */
+	if (f->ended_by) {
+		/* the user's signal ended it, whatever the figures look like */
+		o->status = ISO_RUN_SIGNALED;
+		return;
+	}
 	if (f->wall_fired) {
 		o->status = ISO_RUN_WALL_LIMIT;
 		o->limit = ISO_LIMIT_WALL;

@@ -26,6 +26,8 @@ struct iso_facts {
 	int wstatus;              /* PROGRAM's wait status, when ran and not killed by isolate */
 	bool wall_fired;          /* isolate killed the container at --wall-time */
 	bool cpu_fired;           /* isolate killed it at --cpu-time (cgroup accounting) */
+	int ended_by;             /* isolate killed it for this signal sent to isolate (a second
+	                           * SIGINT, SIGTERM), or 0 */
 	double user, sys, wall;   /* seconds: the container's CPU (reaped processes), its wall */
 	long long peak_rss_kib;   /* the largest RSS of any of its processes (or the cgroup's) */
 	long long peak_tasks;     /* the most tasks seen at once (sampled), or -1 */

@@ -13,6 +13,7 @@
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/signalfd.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -23,6 +24,7 @@
 #include "limits.h"
 #include "mount.h"
 #include "net.h"
+#include "pty.h"
 #include "report.h"
 #include "userns.h"
 #include "util.h"
@@ -33,9 +35,10 @@
 #define INIT_GRACE_MS 1000 /* --init: how long init gets to end the container */
 
 /* Forwarded to PROGRAM. Not the job-control stops (TSTP, TTIN, TTOU): isolate stops
- * with its terminal job like any program. */
+ * with its terminal job like any program; SIGCONT goes on, so a stopped PROGRAM can be
+ * continued through isolate. */
 static const int fwd_signals[] = { SIGHUP, SIGINT, SIGQUIT, SIGUSR1, SIGUSR2, SIGALRM,
-				   SIGTERM, SIGWINCH };
+				   SIGTERM, SIGCONT, SIGWINCH };
 
 /* The child's failure, sent to isolate through the report pipe before it exits. The
  * pipe is close-on-exec: a successful exec closes it empty. */
@@ -55,6 +58,7 @@ struct child_ctx {
 	bool cgroup;             /* memory and processes are limited by a cgroup */
 	bool switch_ids;         /* uid 0 is mapped to another uid than isolate's: follow it */
 	struct iso_ids ids;      /* the container's ids (userns.c) */
+	struct iso_pty *pty;     /* the container's pseudo-terminal, when stdin is a terminal */
 };
 
 __attribute__((noreturn)) static void child_fail(const struct child_ctx *c, int status,
@@ -155,13 +159,33 @@ __attribute__((noreturn)) static void run_init(const struct child_ctx *c)
 		iso_seterr(err, errno, "--init: cannot fork PROGRAM");
 		child_fail(c, ISO_SETUP, err);
 	}
-	if (program == 0)
+	if (program == 0) {
+		/* PROGRAM dies with init, and init with isolate; init may already have died
+		 * (getppid() is no longer 1 then). Its own session, its terminal. */
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		if (getppid() != 1)
+			_exit(ISO_SETUP);
+		setsid();
+		if (iso_pty_take_ctty(c->pty, err))
+			child_fail(c, ISO_SETUP, err);
 		exec_program(c);
+	}
 	/* Only PROGRAM holds the report pipe now: its exec closes it, which isolate sees. */
 	close(c->report_fd);
 	iso_step("pid 1", "init: PROGRAM forked as pid %d; reaping, forwarding signals",
 		 (int)program);
 	iso_init_loop(program, &c->init_set, c->status_fd);
+}
+
+/* Whether isolate has died: it holds the go pipe's write end until PROGRAM runs, so a
+ * hangup there is its death. Asked after PR_SET_PDEATHSIG, this closes the window in
+ * which isolate died before the prctl (the child may not run at all before isolate has
+ * released it and been killed): any later death sends the signal. */
+static bool isolate_gone(int go_fd)
+{
+	struct pollfd p = { .fd = go_fd, .events = POLLIN };
+
+	return poll(&p, 1, 0) > 0 && (p.revents & POLLHUP);
 }
 
 /* The maps give uid 0 here to another uid outside than ours (a slot of root's range): our
@@ -170,7 +194,6 @@ __attribute__((noreturn)) static void run_init(const struct child_ctx *c)
  * holds until PROGRAM runs, says whether isolate died meanwhile. */
 static void become_mapped_root(const struct child_ctx *c)
 {
-	struct pollfd p = { .fd = c->go_fd, .events = POLLIN };
 	char err[ISO_ERR_LEN];
 
 	if (setgroups(0, NULL) || setresgid(0, 0, 0) || setresuid(0, 0, 0)) {
@@ -179,7 +202,7 @@ static void become_mapped_root(const struct child_ctx *c)
 		child_fail(c, ISO_SETUP, err);
 	}
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
-	if (poll(&p, 1, 0) > 0 && (p.revents & POLLHUP))
+	if (isolate_gone(c->go_fd))
 		_exit(ISO_SETUP);
 	iso_step("pid 1", "setgroups(0, NULL), setresgid(0, 0, 0), setresuid(0, 0, 0): root's "
 		 "groups dropped, and uid 0 here is the mapped one outside");
@@ -196,6 +219,10 @@ __attribute__((noreturn)) static void child_main(const struct child_ctx *c)
 	 * tells: its write end closes and the read below sees EOF. (getppid() cannot: it is
 	 * 0 here, the parent being outside this PID namespace.) */
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	/* A session of its own, at once: kill(0, sig) and the caller's terminal's job
+	 * control no longer reach isolate's process group, and the caller's terminal is
+	 * nobody's here (TIOCSTI needs a controlling terminal or CAP_SYS_ADMIN over it). */
+	setsid();
 	/* The mounts and hostname go on while isolate writes the maps and makes the veth.
 	 * Not a new root's: its /dev gets files, which need our uid mapped. With --verbose
 	 * the setup waits, so the steps print in order. */
@@ -204,7 +231,7 @@ __attribute__((noreturn)) static void child_main(const struct child_ctx *c)
 	if (early && child_setup(cfg, err))
 		child_fail(c, ISO_SETUP, err);
 	n = RETRY_EINTR(read(c->go_fd, &net, sizeof(net)));
-	if (n != sizeof(net))
+	if (n != sizeof(net) || isolate_gone(c->go_fd))
 		_exit(ISO_SETUP); /* isolate failed or died: it reports, if it can */
 	if (c->switch_ids)
 		become_mapped_root(c);
@@ -217,6 +244,9 @@ __attribute__((noreturn)) static void child_main(const struct child_ctx *c)
 		child_fail(c, ISO_SETUP, err);
 	allow_ping();
 	if (iso_mount_protect(cfg, err)) /* after the sysctl above: /proc/sys goes read-only */
+		child_fail(c, ISO_SETUP, err);
+	/* The pty before the hardening: with --init, PROGRAM takes it as its terminal */
+	if (iso_pty_child(c->pty, !cfg->init, err))
 		child_fail(c, ISO_SETUP, err);
 	/* Hardening last: the setup above needed the capabilities and mount calls it takes. */
 	if (cfg->init && prctl(PR_SET_DUMPABLE, 0, 0, 0, 0)) {
@@ -278,8 +308,9 @@ static int clone_error(int e, char *err)
 	return iso_seterr(err, 0, "cannot create the namespaces (clone3): %s%s", strerror(e), hint);
 }
 
-/* Whether process pid has a handler for sig (/proc/PID/status, SigCgt). */
-static bool has_handler(pid_t pid, int sig)
+/* Whether process pid has a handler for sig (field "SigCgt") or ignores it ("SigIgn"), from
+ * /proc/PID/status. */
+static bool sig_in(pid_t pid, int sig, const char *field)
 {
 	char path[64], line[128];
 	unsigned long long mask = 0;
@@ -290,43 +321,11 @@ static bool has_handler(pid_t pid, int sig)
 	if (!f)
 		return true; /* cannot tell: say nothing */
 	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "SigCgt: %llx", &mask) == 1)
+		if (!strncmp(line, field, strlen(field)) && line[strlen(field)] == ':' &&
+		    sscanf(line + strlen(field) + 1, "%llx", &mask) == 1)
 			break;
 	fclose(f);
 	return mask & (1ull << (sig - 1));
-}
-
-/* Passes sig on to PROGRAM, PID 1 of its namespace. The kernel delivers to a PID 1 only
- * the signals it has a handler for (SIGKILL aside, from outside): say so, once; and a
- * second SIGINT that PID 1 would drop kills the container, so Ctrl-C twice always works
- * (a PROGRAM that handles SIGINT, such as an interpreter's prompt, keeps it). With --init,
- * PID 1 is isolate's init, which passes everything on to PROGRAM. */
-static void forward(pid_t child, bool init, int sig, const siginfo_t *si, int *dropped_ints,
-		    unsigned long long *warned)
-{
-	/* Terminal signals (Ctrl-C, Ctrl-\, a resize) come from the kernel to the whole
-	 * foreground process group, and PROGRAM is in ours: it has them already. */
-	bool has_it = si->si_code == SI_KERNEL && getpgid(child) == getpgrp();
-	bool handled;
-
-	if (!has_it)
-		kill(child, sig);
-	iso_step("host", "%s %s PID 1%s", strsignal(sig),
-		 has_it ? "(from the terminal) reached" : "forwarded to",
-		 init ? " (init: on to PROGRAM)" : "");
-	if (sig == SIGWINCH || init) /* ignored by default; or init's business */
-		return;
-	handled = has_handler(child, sig);
-	if (sig == SIGINT && !handled && ++*dropped_ints >= 2) {
-		iso_msg("second SIGINT: killing the container (SIGKILL to its PID 1)");
-		kill(child, SIGKILL);
-		return;
-	}
-	if (handled || (*warned & (1ull << sig)))
-		return;
-	*warned |= 1ull << sig;
-	iso_msg("PROGRAM, as PID 1, has no handler for SIG%s, so the kernel drops it%s",
-		sigabbrev_np(sig), sig == SIGINT ? "; Ctrl-C again kills the container" : "");
 }
 
 static long long now_ms(void)
@@ -356,7 +355,66 @@ struct watch {
 	long long grace;         /* ms by which init must have ended the container, or 0 */
 	bool tasks, fds;         /* sample these */
 	long long cpu_usec;      /* the cgroup's CPU limit in us, or 0 */
+	long long kill_at;       /* ms of the SIGKILL that follows a SIGTERM (--kill-after), or 0 */
+	struct iso_pty *pty;     /* the container's pseudo-terminal (pty->active), relayed */
+	int dropped_ints;        /* SIGINTs that PID 1 had no handler for */
+	unsigned long long warned; /* 1 << sig: said once that PID 1 drops sig */
 };
+
+/* Passes sig on to PROGRAM, PID 1 of its namespace (with --init, to isolate's init, which
+ * passes everything on to PROGRAM). PROGRAM has a session of its own: a terminal's
+ * signals (Ctrl-C) reach it only this way, or through its own pseudo-terminal. The kernel
+ * delivers to a PID 1 only the signals it has a handler for (SIGKILL aside, from
+ * outside): isolate says so, once, and acts as their default action would where it
+ * matters: SIGTERM without a handler ends the container at once, a second SIGINT without
+ * one too (so Ctrl-C twice always works; a PROGRAM that handles SIGINT keeps it). SIGTERM
+ * with a handler gets --kill-after seconds before SIGKILL. */
+static void forward(pid_t child, struct watch *w, int sig)
+{
+	const struct iso_config *cfg = w->cfg;
+	bool handled;
+
+	if (sig == SIGWINCH && w->pty->active) {
+		/* the new size goes to the container's pty; the kernel signals its job */
+		iso_pty_resize(w->pty);
+		return;
+	}
+	if (sig == SIGTERM && !cfg->init && !sig_in(child, sig, "SigCgt") &&
+	    !sig_in(child, sig, "SigIgn")) {
+		iso_msg("SIGTERM: PROGRAM, as PID 1, has no handler for it, which the kernel would "
+			"drop: ending the container (SIGKILL to its PID 1)");
+		w->f->ended_by = SIGTERM;
+		kill(child, SIGKILL);
+		return;
+	}
+	kill(child, sig);
+	iso_step("host", "%s forwarded to PID 1%s", strsignal(sig),
+		 cfg->init ? " (init: on to PROGRAM)" : "");
+	if (sig == SIGTERM) {
+		/* a stopped PROGRAM could not act on it: it goes on (as systemd does) */
+		kill(child, SIGCONT);
+		if (!w->kill_at) {
+			w->kill_at = now_ms() + (long long)cfg->kill_after_ms;
+			iso_step("host", "--kill-after: SIGKILL in %llu.%03llu s if the container "
+				 "still runs", cfg->kill_after_ms / 1000, cfg->kill_after_ms % 1000);
+		}
+		return;
+	}
+	if (sig == SIGWINCH || sig == SIGCONT || cfg->init) /* harmless; or init's business */
+		return;
+	handled = sig_in(child, sig, "SigCgt");
+	if (sig == SIGINT && !handled && ++w->dropped_ints >= 2) {
+		iso_msg("second SIGINT: killing the container (SIGKILL to its PID 1)");
+		w->f->ended_by = SIGINT;
+		kill(child, SIGKILL);
+		return;
+	}
+	if (handled || (w->warned & (1ull << sig)))
+		return;
+	w->warned |= 1ull << sig;
+	iso_msg("PROGRAM, as PID 1, has no handler for SIG%s, so the kernel drops it%s",
+		sigabbrev_np(sig), sig == SIGINT ? "; Ctrl-C again kills the container" : "");
+}
 
 /* Ends the container for a limit. Its PID 1's death takes everything with it, but the
  * kernel reaps the rest without counting their CPU time: isolate's init (--init) is asked
@@ -377,6 +435,15 @@ static void on_tick(pid_t child, struct watch *w)
 {
 	long long t = now_ms();
 
+	if (w->kill_at && t >= w->kill_at) {
+		iso_msg("--kill-after: the container still runs %llu.%03llu s after SIGTERM: "
+			"SIGKILL to its PID 1", w->cfg->kill_after_ms / 1000,
+			w->cfg->kill_after_ms % 1000);
+		w->f->ended_by = SIGTERM;
+		w->kill_at = 0;
+		kill(child, SIGKILL);
+		return;
+	}
 	if (w->grace && t >= w->grace) {
 		kill(child, SIGKILL); /* init did not end it in time */
 		w->grace = 0;
@@ -412,58 +479,61 @@ static void on_tick(pid_t child, struct watch *w)
 	}
 }
 
-/* Waits for PROGRAM, forwarding signals and watching its limits meanwhile; leaves its
- * PID 1's wait status in *status and the container's resource use in *ru. Returns 0, or
- * -1 when waiting failed. */
-static int wait_child(pid_t child, const sigset_t *set, struct watch *w, int *status,
-		      struct rusage *ru)
+/* The next moment on_tick() has something to do, in ms (CLOCK_MONOTONIC), or 0: none. */
+static long long next_wake(const struct watch *w)
 {
-	int dropped_ints = 0;
-	unsigned long long warned = 0;
-	siginfo_t si;
+	const long long at[] = { w->deadline, w->next_sample, w->grace, w->kill_at };
+	long long wake = 0;
 
+	for (size_t i = 0; i < ARRAY_SIZE(at); i++)
+		if (at[i] && (!wake || at[i] < wake))
+			wake = at[i];
+	return wake;
+}
+
+/* Waits for PROGRAM, forwarding signals (read from sfd, a signalfd), relaying its
+ * pseudo-terminal and watching its limits meanwhile; leaves its PID 1's wait status in
+ * *status and the container's resource use in *ru. Returns 0, or -1 when waiting failed. */
+static int wait_child(pid_t child, int sfd, struct watch *w, int *status, struct rusage *ru)
+{
 	for (;;) {
-		long long t = now_ms(), wake = w->deadline;
-		struct timespec ts;
-		int sig;
+		struct pollfd pfd[5] = { { .fd = sfd, .events = POLLIN } };
+		long long wake = next_wake(w), t = now_ms();
+		int np = iso_pty_pollfds(w->pty, pfd + 1), r;
+		struct signalfd_siginfo si;
 
-		if (w->next_sample && (!wake || w->next_sample < wake))
-			wake = w->next_sample;
-		if (w->grace && (!wake || w->grace < wake))
-			wake = w->grace;
-		if (wake) {
-			long long ms = wake > t ? wake - t : 0;
-
-			ts.tv_sec = ms / 1000;
-			ts.tv_nsec = (ms % 1000) * 1000000;
-			sig = (int)RETRY_EINTR(sigtimedwait(set, &si, &ts));
-		} else {
-			sig = (int)RETRY_EINTR(sigwaitinfo(set, &si));
-		}
-		if (sig < 0 && errno == EAGAIN) {
-			on_tick(child, w);
-			continue;
-		}
-		if (sig < 0) { /* cannot happen with a valid set; never leave PROGRAM behind */
-			iso_msg("sigwaitinfo: %s", strerror(errno));
+		r = poll(pfd, (nfds_t)(1 + np), wake ? (int)(wake > t ? wake - t : 0) : -1);
+		if (r < 0 && errno != EINTR) { /* cannot happen; never leave PROGRAM behind */
+			iso_msg("poll: %s", strerror(errno));
 			kill(child, SIGKILL);
 			RETRY_EINTR(wait4(child, status, 0, ru));
 			return 0;
 		}
-		if (sig != SIGCHLD) {
-			forward(child, w->cfg->init, sig, &si, &dropped_ints, &warned);
+		if (r <= 0) {
+			on_tick(child, w);
 			continue;
 		}
-		/* SIGCHLD: PROGRAM may have exited. By the time wait4 sees PID 1 exit, the
-		 * kernel has killed and reaped everything else in its PID namespace, and their
-		 * CPU time is in its rusage. */
-		pid_t r = (pid_t)RETRY_EINTR(wait4(child, status, WNOHANG, ru));
+		iso_pty_relay(w->pty, pfd + 1, np);
+		if (wake)
+			on_tick(child, w);
+		while (RETRY_EINTR(read(sfd, &si, sizeof(si))) == (long)sizeof(si)) {
+			int sig = (int)si.ssi_signo;
 
-		if (r == child)
-			return 0;
-		if (r < 0) {
-			iso_msg("waitpid: %s", strerror(errno));
-			return -1;
+			if (sig != SIGCHLD) {
+				forward(child, w, sig);
+				continue;
+			}
+			/* SIGCHLD: PROGRAM may have exited. By the time wait4 sees PID 1 exit,
+			 * the kernel has killed and reaped everything else in its PID
+			 * namespace, and their CPU time is in its rusage. */
+			pid_t p = (pid_t)RETRY_EINTR(wait4(child, status, WNOHANG, ru));
+
+			if (p == child)
+				return 0;
+			if (p < 0) {
+				iso_msg("waitpid: %s", strerror(errno));
+				return -1;
+			}
 		}
 	}
 }
@@ -552,6 +622,7 @@ int iso_run(const struct iso_config *cfg)
 	struct iso_facts f = { .peak_tasks = -1, .peak_fds = -1 };
 	struct watch w = { .cfg = cfg, .f = &f };
 	struct iso_cgroup cg = { .fd = -1 };
+	struct iso_pty pty = { .master = -1, .slave = -1 };
 	char err[ISO_ERR_LEN] = "";
 	struct iso_net net = { 0 };
 	sigset_t block_set;
@@ -559,11 +630,13 @@ int iso_run(const struct iso_config *cfg)
 	struct rusage ru = { 0 };
 	struct report r;
 	pid_t child = -1;
-	int wstatus = 0;
+	int wstatus = 0, sfd = -1;
 	long n;
 
 	iso_verbose = cfg->verbose;
 	w.cg = &cg;
+	w.pty = &pty;
+	c.pty = &pty;
 	/* A report that cannot be written is said first, before anything is made. */
 	if (cfg->report && iso_report_check(cfg->report, err)) {
 		iso_msg("%s", err);
@@ -605,6 +678,20 @@ int iso_run(const struct iso_config *cfg)
 		iso_seterr(err, errno, "cannot make the sync pipes");
 		goto out;
 	}
+	/* The blocked signals, read as they come (with the pty and the limits in one poll);
+	 * those that came during the setup wait there until PROGRAM runs. */
+	sfd = signalfd(-1, &c.wait_set, SFD_NONBLOCK | SFD_CLOEXEC);
+	if (sfd < 0) {
+		iso_seterr(err, errno, "signalfd");
+		goto out;
+	}
+	/* No pty to be had (no devpts mounted, ptys used up): the plain fds, as without a
+	 * terminal; PROGRAM's own session and the filter still keep the caller's terminal
+	 * out of its reach (TIOCSTI needs it as the controlling terminal). */
+	if (iso_pty_open(&pty, err)) {
+		iso_step("host", "%s: PROGRAM gets the caller's terminal as it is", err);
+		err[0] = '\0';
+	}
 	child = clone_child(ISO_CLONE_FLAGS, cg.fd);
 	if (child < 0) {
 		clone_error(errno, err);
@@ -615,6 +702,7 @@ int iso_run(const struct iso_config *cfg)
 		close(rep[0]);
 		if (st[0] >= 0)
 			close(st[0]);
+		close(sfd);
 		c.go_fd = go[0];
 		c.report_fd = rep[1];
 		c.status_fd = st[1];
@@ -623,6 +711,7 @@ int iso_run(const struct iso_config *cfg)
 	close(go[0]);
 	close(rep[1]);
 	go[0] = rep[1] = -1;
+	iso_pty_parent(&pty);
 	if (st[1] >= 0) {
 		close(st[1]);
 		st[1] = -1;
@@ -670,12 +759,15 @@ int iso_run(const struct iso_config *cfg)
 		w.next_sample = now_ms();
 		on_tick(child, &w);
 	}
-	if (wait_child(child, &c.wait_set, &w, &wstatus, &ru)) {
+	/* the keys go to the container's pty now, Ctrl-C and Ctrl-Z included */
+	iso_pty_raw(&pty);
+	if (wait_child(child, sfd, &w, &wstatus, &ru)) {
 		snprintf(err, sizeof(err), "cannot wait for the container");
 		f.ran = false;
 		goto out;
 	}
 	f.wall = secs_since(&t_exec);
+	iso_pty_drain(&pty);
 	/* --init: PROGRAM's own status, which init wrote before it exited (none when isolate
 	 * killed init: then init's death is the container's). */
 	if (st[0] >= 0) {
@@ -716,6 +808,10 @@ fail:
 	}
 	iso_net_host_undo(&net);
 out:
+	/* the caller's terminal as it was, before any word from isolate */
+	iso_pty_close(&pty);
+	if (sfd >= 0)
+		close(sfd);
 	if (err[0])
 		iso_msg("%s", err);
 	for (int i = 0; i < 2; i++) {

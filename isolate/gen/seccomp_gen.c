@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 
 /* Denied with EPERM, for every process of the container, on x86-64, i386 and x32 alike.
  * Kernel code reachable from a user namespace is where container escapes come from; these
@@ -40,6 +41,14 @@ static const char *const denied[] = {
  * with them (and CLONE_NEWTIME, which means a CSIGNAL bit to clone), are denied. */
 static const unsigned long ns_flags[] = { CLONE_NEWNS, CLONE_NEWCGROUP, CLONE_NEWUTS,
 					  CLONE_NEWIPC, CLONE_NEWUSER, CLONE_NEWPID, CLONE_NEWNET };
+
+/* ioctls on a terminal that reach past the container: TIOCSTI pushes bytes into a
+ * terminal's input, as if typed (a program holding the caller's terminal would type
+ * commands into the caller's shell); TIOCLINUX drives the Linux console (its selection can
+ * be pasted into the input the same way). The kernel takes the request as an unsigned int:
+ * only the low 32 bits are compared, so a request with high bits set cannot slip by. */
+static const unsigned long tty_ioctls[] = { TIOCSTI, TIOCLINUX };
+#define IOCTL_REQUEST_MASK 0xffffffffu
 
 /* personality(2) may only be queried: no READ_IMPLIES_EXEC, MMAP_PAGE_ZERO,
  * ADDR_NO_RANDOMIZE, nor any other persona (setarch and linux32 get EPERM). One
@@ -91,6 +100,10 @@ int main(void)
 		cmp = SCMP_A0(SCMP_CMP_MASKED_EQ, ns_flags[i], ns_flags[i]);
 		deny(f, EPERM, "clone", 1, &cmp);
 		deny(f, EPERM, "unshare", 1, &cmp);
+	}
+	for (size_t i = 0; i < sizeof(tty_ioctls) / sizeof(tty_ioctls[0]); i++) {
+		cmp = SCMP_A1(SCMP_CMP_MASKED_EQ, IOCTL_REQUEST_MASK, tty_ioctls[i]);
+		deny(f, EPERM, "ioctl", 1, &cmp);
 	}
 	cmp = SCMP_A0(SCMP_CMP_MASKED_EQ, CLONE_NEWTIME, CLONE_NEWTIME);
 	deny(f, EPERM, "unshare", 1, &cmp);

@@ -83,8 +83,9 @@ t_kill_isolate() {
 	mark="iso-init-kill-$$"
 	"$ISO" --init --net none sh -c ": $mark; sleep 100" &
 	pid=$!
-	# the newest process with the mark is PROGRAM's sh (isolate and init have it too)
-	poll 100 sh -c "pgrep -x sleep -P \$(pgrep -n -f -- '$mark') >/dev/null" ||
+	# PROGRAM's sh is the process whose command line starts with it (isolate and init
+	# have the mark too, after their own name; so has this poll's sh, after pgrep)
+	poll 100 sh -c "pgrep -x sleep -P \$(pgrep -d, -f -- '^sh -c : $mark') >/dev/null 2>&1" ||
 		{ fail "PROGRAM did not start"; kill -9 "$pid"; return 1; }
 	kill -KILL "$pid"
 	bounded_wait "$pid"

@@ -58,9 +58,9 @@ t_no_handler() {
 	pid=$!
 	poll 100 sh -c "c=\$(pgrep -P $pid) && [ \"\$(cat /proc/\$c/comm)\" = sleep ]" ||
 		{ fail "PROGRAM did not start"; kill -9 "$pid"; return 1; }
-	kill -TERM "$pid"
-	poll 100 grep -q "no handler for SIGTERM" "$T_TMP/err" ||
-		{ fail "no word on the dropped SIGTERM"; cat "$T_TMP/err"; kill -9 "$pid"; return 1; }
+	kill -USR1 "$pid"
+	poll 100 grep -q "no handler for SIGUSR1" "$T_TMP/err" ||
+		{ fail "no word on the dropped SIGUSR1"; cat "$T_TMP/err"; kill -9 "$pid"; return 1; }
 	kill -INT "$pid"
 	poll 100 grep -q "no handler for SIGINT" "$T_TMP/err" ||
 		{ fail "no word on the dropped SIGINT"; kill -9 "$pid"; return 1; }
@@ -74,6 +74,26 @@ t_no_handler() {
 }
 t "PID 1 without handlers: isolate says the kernel drops the signal; a second SIGINT kills" \
 	t_no_handler
+
+# SIGTERM to a PID 1 without a handler: the kernel would drop it; its default action would
+# end the program: isolate ends the container at once, and says so.
+t_term_no_handler() {
+	need_isolate || return 1
+	for opt in "" "--kill-after 1000"; do
+		"$ISO" $opt sleep 100 2>"$T_TMP/err" &
+		pid=$!
+		poll 100 sh -c "c=\$(pgrep -P $pid) && [ \"\$(cat /proc/\$c/comm)\" = sleep ]" ||
+			{ fail "PROGRAM did not start"; kill -9 "$pid"; return 1; }
+		kill -TERM "$pid"
+		bounded_wait "$pid"
+		rc=$?
+		expect_eq "$opt: status after SIGTERM" "$rc" 137 || { cat "$T_TMP/err"; return 1; }
+		grep -q "no handler for it, which the kernel would drop: ending the container" "$T_TMP/err" ||
+			{ fail "no word on it"; cat "$T_TMP/err"; return 1; }
+	done
+}
+t "SIGTERM to a PID 1 without a handler ends the container at once (whatever --kill-after)" \
+	t_term_no_handler
 
 t_int_handled() {
 	need_isolate || return 1
@@ -116,5 +136,114 @@ t_sigkill_isolate() {
 		{ fail "the container's sleep (pid $grandchild) outlived it"; return 1; }
 }
 t "SIGKILL to isolate: the container's processes and its veth pair go too" t_sigkill_isolate
+
+# start_ready WHO OPTS SCRIPT: isolate OPTS sh -c SCRIPT in the background ($pid), once the
+# script has written $PUB/ready (it must); fails when it never does.
+start_ready() {
+	rm -f "$PUB/ready"
+	_pre=
+	[ "$1" = nobody ] && _pre=$AS_NOBODY
+	# (not through a function: $! must be isolate's pid; setpriv execs it)
+	$_pre "$ISO" --net none $2 sh -c "$3" >"$T_TMP/out" 2>"$T_TMP/err" &
+	pid=$!
+	poll 100 test -e "$PUB/ready" || { fail "$1 $2: PROGRAM did not start"; cat "$T_TMP/err"; kill -9 "$pid"; return 1; }
+}
+# program_pid ISOLATE_PID OPTS: PROGRAM's host pid (PID 1, or init's child with --init)
+program_pid() {
+	_p=$(pid1_of "$1")
+	case $2 in *--init*) _p=$(pgrep -P "$_p" | head -n 1) ;; esac
+	echo "$_p"
+}
+state_of() { sed -n 's/^State:[[:space:]]*\([A-Z]\).*/\1/p' "/proc/$1/status" 2>/dev/null; }
+
+# A stopped PROGRAM (SIGSTOP, from outside) goes on with SIGCONT sent to isolate, and ends.
+stop_cont_as() {
+	for opt in "" --init; do
+		start_ready "$1" "$opt" ": >$PUB/ready; while [ ! -e $PUB/go ]; do sleep 0.05; done; exit 4" || return 1
+		prog=$(program_pid "$pid" "$opt")
+		kill -STOP "$prog"
+		poll 100 sh -c "[ \"\$(sed -n 's/^State:[[:space:]]*\\([A-Z]\\).*/\\1/p' /proc/$prog/status)\" = T ]" ||
+			{ fail "$1 $opt: PROGRAM did not stop"; kill -9 "$pid"; return 1; }
+		: >"$PUB/go"
+		kill -CONT "$pid"
+		bounded_wait "$pid"
+		rc=$?
+		rm -f "$PUB/go"
+		expect_eq "$1 $opt: status after SIGCONT" "$rc" 4 || { cat "$T_TMP/err"; return 1; }
+	done
+}
+t_stop_cont() {
+	need_isolate && pub_dir && chmod 1777 "$PUB" || return 1
+	stop_cont_as root && stop_cont_as nobody
+}
+t "SIGCONT to isolate continues a stopped PROGRAM (root, nobody; --init)" t_stop_cont
+
+# A stopped PROGRAM with a SIGTERM handler: SIGTERM to isolate reaches it (isolate sends
+# SIGCONT after it), and it ends as its handler says.
+stopped_term_as() {
+	for opt in "" --init; do
+		start_ready "$1" "$opt" "trap 'exit 3' TERM; : >$PUB/ready; while :; do sleep 0.05; done" || return 1
+		prog=$(program_pid "$pid" "$opt")
+		kill -STOP "$prog"
+		poll 100 sh -c "[ \"\$(sed -n 's/^State:[[:space:]]*\\([A-Z]\\).*/\\1/p' /proc/$prog/status)\" = T ]" ||
+			{ fail "$1 $opt: PROGRAM did not stop"; kill -9 "$pid"; return 1; }
+		kill -TERM "$pid"
+		bounded_wait "$pid"
+		rc=$?
+		expect_eq "$1 $opt: status of a stopped PROGRAM after SIGTERM" "$rc" 3 || { cat "$T_TMP/err"; return 1; }
+	done
+}
+t_stopped_term() {
+	need_isolate && pub_dir && chmod 1777 "$PUB" || return 1
+	stopped_term_as root && stopped_term_as nobody
+}
+t "a stopped PROGRAM never hangs isolate: SIGTERM reaches its handler (root, nobody; --init)" t_stopped_term
+
+# --kill-after: a PROGRAM that ignores SIGTERM is killed that long after it.
+kill_after_as() {
+	for opt in "" --init; do
+		start_ready "$1" "--kill-after 0.2 $opt" "trap '' TERM; : >$PUB/ready; while :; do sleep 0.05; done" || return 1
+		kill -TERM "$pid"
+		bounded_wait "$pid"
+		rc=$?
+		expect_eq "$1 $opt: status" "$rc" 137 || { cat "$T_TMP/err"; return 1; }
+		grep -q -- "--kill-after: the container still runs 0.200 s after SIGTERM: SIGKILL" "$T_TMP/err" ||
+			{ fail "$1 $opt: no word on the SIGKILL"; cat "$T_TMP/err"; return 1; }
+	done
+}
+t_kill_after() {
+	need_isolate && pub_dir && chmod 1777 "$PUB" || return 1
+	kill_after_as root && kill_after_as nobody
+}
+t "SIGTERM to isolate, PROGRAM ignores it: SIGKILL after --kill-after (root, nobody; --init)" t_kill_after
+
+t_kill_after_bad() {
+	need_isolate || return 1
+	for v in -1 abc 1e3 86401; do
+		run "$ISO" --kill-after "$v" true
+		expect_rc 125 && expect_one_line && expect_err "--kill-after: '$v' is not a number of seconds" || return 1
+	done
+	run "$ISO" --help
+	expect_out "--kill-after SECS"
+}
+t "--kill-after: bad values are one line and 125; --help lists it" t_kill_after_bad
+
+# A SIGTERM that comes in the first 30 ms (during the setup, or as PROGRAM starts) is never
+# lost: the run never goes on to PROGRAM's own end (status 0).
+t_term_early() {
+	need_isolate || return 1
+	for d in $(awk 'BEGIN { srand(); for (i = 0; i < 20; i++) printf "%.3f\n", rand() * 0.030 }'); do
+		for opt in "" --init; do
+			"$ISO" --net none $opt sh -c 'sleep 3; exit 0' 2>/dev/null &
+			pid=$!
+			sleep "$d"
+			kill -TERM "$pid"
+			bounded_wait "$pid"
+			rc=$?
+			[ "$rc" -ne 0 ] || { fail "$opt: a SIGTERM $d s after the start was lost (status 0)"; return 1; }
+		done
+	done
+}
+t "a SIGTERM in the first 30 ms is never lost (20 runs at random times, with and without --init)" t_term_early
 
 done_testing

@@ -74,7 +74,29 @@ static void test_wall(void **state)
 	assert_int_equal(o.limit, ISO_LIMIT_WALL);
 	assert_true(o.limit_exact);
 	assert_true(o.hits & BIT(ISO_LIMIT_WALL));
-	assert_true(o.hits & BIT(ISO_LIMIT_CPU));
+	/* isolate's own SIGKILL: the CPU time of a whole container says nothing about a
+	 * per-process limit */
+	assert_false(o.hits & BIT(ISO_LIMIT_CPU));
+}
+
+/* isolate ended the run for a signal sent to it (a second SIGINT, SIGTERM): "killed by
+ * signal", never a limit, whatever the figures */
+static void test_ended_by(void **state)
+{
+	(void)state;
+	limit(ISO_LIMIT_CPU, 1);
+	limit(ISO_LIMIT_MEMORY, 64ull << 20);
+	f.user = 1.5;
+	f.peak_rss_kib = 63 << 10;
+	f.ended_by = SIGINT;
+	classify(W_EXITCODE(0, SIGKILL));
+	assert_int_equal(o.status, ISO_RUN_SIGNALED);
+	assert_int_equal(o.limit, -1);
+	assert_false(o.hits & BIT(ISO_LIMIT_CPU));
+	assert_false(o.hits & BIT(ISO_LIMIT_MEMORY));
+	f.ended_by = 0; /* the control: the same figures without it are the CPU limit */
+	classify(W_EXITCODE(0, SIGKILL));
+	assert_int_equal(o.status, ISO_RUN_TIME_LIMIT);
 }
 
 static void test_cpu(void **state)
@@ -256,6 +278,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup(test_plain, setup),
 		cmocka_unit_test_setup(test_wall, setup),
+		cmocka_unit_test_setup(test_ended_by, setup),
 		cmocka_unit_test_setup(test_cpu, setup),
 		cmocka_unit_test_setup(test_memory, setup),
 		cmocka_unit_test_setup(test_signals_of_limits, setup),
