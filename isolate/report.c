@@ -81,8 +81,8 @@ void iso_classify(const struct iso_config *cfg, const struct iso_facts *f, struc
 		o->hits |= BIT(ISO_LIMIT_CPU);
 	failed = sig || WEXITSTATUS(f->wstatus) != 0;
 	if (set[ISO_LIMIT_MEMORY] &&
-	    (f->cg_oom || (!f->cgroup && failed && !f->ended_by &&
-			   near(f->peak_rss_kib, lim[ISO_LIMIT_MEMORY]))))
+	    (f->cg_oom || f->memory_refused ||
+	     (!f->cgroup && failed && !f->ended_by && near(f->peak_rss_kib, lim[ISO_LIMIT_MEMORY]))))
 		o->hits |= BIT(ISO_LIMIT_MEMORY);
 	if (set[ISO_LIMIT_FSIZE] && signo == SIGXFSZ)
 		o->hits |= BIT(ISO_LIMIT_FSIZE);
@@ -90,7 +90,7 @@ void iso_classify(const struct iso_config *cfg, const struct iso_facts *f, struc
 	    near(f->peak_rss_kib, lim[ISO_LIMIT_STACK]))
 		o->hits |= BIT(ISO_LIMIT_STACK);
 	if (set[ISO_LIMIT_PROCS] &&
-	    (f->cg_pids_max || (f->peak_tasks >= 0 &&
+	    (f->cg_pids_max || f->fork_refused || (f->peak_tasks >= 0 &&
 				(unsigned long long)f->peak_tasks >= lim[ISO_LIMIT_PROCS])))
 		o->hits |= BIT(ISO_LIMIT_PROCS);
 	if (set[ISO_LIMIT_NOFILE] && f->peak_fds >= 0 &&
@@ -116,10 +116,11 @@ void iso_classify(const struct iso_config *cfg, const struct iso_facts *f, struc
 		o->limit_exact = f->cpu_fired || signo == SIGXCPU;
 		return;
 	}
-	if (o->hits & BIT(ISO_LIMIT_MEMORY)) {
+	/* (a refused request the program coped with, exiting 0, is a hit, not its end) */
+	if ((o->hits & BIT(ISO_LIMIT_MEMORY)) && (failed || f->cg_oom)) {
 		o->status = ISO_RUN_MEMORY_LIMIT;
 		o->limit = ISO_LIMIT_MEMORY;
-		o->limit_exact = f->cg_oom;
+		o->limit_exact = f->cg_oom || f->memory_refused;
 		return;
 	}
 	o->status = sig ? ISO_RUN_SIGNALED : failed ? ISO_RUN_RUNTIME_ERROR : ISO_RUN_OK;
@@ -132,7 +133,8 @@ void iso_classify(const struct iso_config *cfg, const struct iso_facts *f, struc
 		if (o->hits & BIT(order[i])) {
 			o->limit = order[i];
 			o->limit_exact = order[i] == ISO_LIMIT_FSIZE ||
-					 (order[i] == ISO_LIMIT_PROCS && f->cg_pids_max);
+					 (order[i] == ISO_LIMIT_PROCS &&
+					  (f->cg_pids_max || f->fork_refused));
 			return;
 		}
 }

@@ -35,6 +35,8 @@ struct iso_facts {
 	bool cgroup;              /* accounting by a cgroup v2 (else rlimits and wait4) */
 	bool cg_oom;              /* memory.events: oom_kill or max > 0 */
 	bool cg_pids_max;         /* pids.events: max > 0 (a fork refused) */
+	bool memory_refused;      /* isolate saw a request RLIMIT_AS refuses (watch.c) */
+	bool fork_refused;        /* isolate saw a fork at --processes tasks (watch.c) */
 	int exit_status;          /* isolate's own exit status */
 	char message[256];        /* isolate's one-line error, "" for none */
 };

@@ -14,6 +14,7 @@
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/signalfd.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -27,6 +28,7 @@
 #include "pty.h"
 #include "report.h"
 #include "userns.h"
+#include "watch.h"
 #include "util.h"
 
 #define ISO_CLONE_FLAGS (CLONE_NEWUSER | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWNET | \
@@ -59,6 +61,7 @@ struct child_ctx {
 	bool switch_ids;         /* uid 0 is mapped to another uid than isolate's: follow it */
 	struct iso_ids ids;      /* the container's ids (userns.c) */
 	struct iso_pty *pty;     /* the container's pseudo-terminal, when stdin is a terminal */
+	int watch_fd;            /* the socket PROGRAM sends its watch listener on, or -1 */
 };
 
 __attribute__((noreturn)) static void child_fail(const struct child_ctx *c, int status,
@@ -130,6 +133,8 @@ __attribute__((noreturn)) static void exec_program(const struct child_ctx *c)
 		child_fail(c, ISO_SETUP, err);
 	iso_step(cfg->init ? "pid 2" : "pid 1", "execvp(\"%s\"): %s", cfg->argv[0],
 		 cfg->init ? "PROGRAM is pid 2, init's child" : "PROGRAM becomes PID 1");
+	if (c->watch_fd >= 0)
+		iso_watch_install(cfg, c->watch_fd); /* the last thing before the exec */
 	sigprocmask(SIG_SETMASK, &c->mask, NULL);
 	execvp(cfg->argv[0], cfg->argv);
 	/* As shells do: 127 when there is no such program, 126 when it cannot run. A PATH
@@ -172,6 +177,8 @@ __attribute__((noreturn)) static void run_init(const struct child_ctx *c)
 	}
 	/* Only PROGRAM holds the report pipe now: its exec closes it, which isolate sees. */
 	close(c->report_fd);
+	if (c->watch_fd >= 0)
+		close(c->watch_fd);
 	iso_step("pid 1", "init: PROGRAM forked as pid %d; reaping, forwarding signals",
 		 (int)program);
 	iso_init_loop(program, &c->init_set, c->status_fd);
@@ -357,6 +364,7 @@ struct watch {
 	long long cpu_usec;      /* the cgroup's CPU limit in us, or 0 */
 	long long kill_at;       /* ms of the SIGKILL that follows a SIGTERM (--kill-after), or 0 */
 	struct iso_pty *pty;     /* the container's pseudo-terminal (pty->active), relayed */
+	struct iso_watch *wt;    /* PROGRAM's allocations and forks, seen (wt->listener >= 0) */
 	int dropped_ints;        /* SIGINTs that PID 1 had no handler for */
 	unsigned long long warned; /* 1 << sig: said once that PID 1 drops sig */
 };
@@ -499,10 +507,12 @@ static int wait_child(pid_t child, int sfd, struct watch *w, int *status, struct
 	for (;;) {
 		struct pollfd pfd[5] = { { .fd = sfd, .events = POLLIN } };
 		long long wake = next_wake(w), t = now_ms();
-		int np = iso_pty_pollfds(w->pty, pfd + 1), r;
+		int np = iso_pty_pollfds(w->pty, pfd + 1), nw = w->wt->listener >= 0, r;
 		struct signalfd_siginfo si;
 
-		r = poll(pfd, (nfds_t)(1 + np), wake ? (int)(wake > t ? wake - t : 0) : -1);
+		if (nw)
+			pfd[1 + np] = (struct pollfd){ .fd = w->wt->listener, .events = POLLIN };
+		r = poll(pfd, (nfds_t)(1 + np + nw), wake ? (int)(wake > t ? wake - t : 0) : -1);
 		if (r < 0 && errno != EINTR) { /* cannot happen; never leave PROGRAM behind */
 			iso_msg("poll: %s", strerror(errno));
 			kill(child, SIGKILL);
@@ -514,6 +524,8 @@ static int wait_child(pid_t child, int sfd, struct watch *w, int *status, struct
 			continue;
 		}
 		iso_pty_relay(w->pty, pfd + 1, np);
+		if (nw && pfd[1 + np].revents)
+			iso_watch_handle(w->wt, child);
 		if (wake)
 			on_tick(child, w);
 		while (RETRY_EINTR(read(sfd, &si, sizeof(si))) == (long)sizeof(si)) {
@@ -623,6 +635,8 @@ int iso_run(const struct iso_config *cfg)
 	struct watch w = { .cfg = cfg, .f = &f };
 	struct iso_cgroup cg = { .fd = -1 };
 	struct iso_pty pty = { .master = -1, .slave = -1 };
+	struct iso_watch wt = { .listener = -1, .peak_tasks = -1 };
+	int wsv[2] = { -1, -1 };
 	char err[ISO_ERR_LEN] = "";
 	struct iso_net net = { 0 };
 	sigset_t block_set;
@@ -636,7 +650,9 @@ int iso_run(const struct iso_config *cfg)
 	iso_verbose = cfg->verbose;
 	w.cg = &cg;
 	w.pty = &pty;
+	w.wt = &wt;
 	c.pty = &pty;
+	c.watch_fd = -1;
 	/* A report that cannot be written is said first, before anything is made. */
 	if (cfg->report && iso_report_check(cfg->report, err)) {
 		iso_msg("%s", err);
@@ -688,6 +704,11 @@ int iso_run(const struct iso_config *cfg)
 	/* No pty to be had (no devpts mounted, ptys used up): the plain fds, as without a
 	 * terminal; PROGRAM's own session and the filter still keep the caller's terminal
 	 * out of its reach (TIOCSTI needs it as the controlling terminal). */
+	if (iso_watch_wanted(cfg, c.cgroup) &&
+	    socketpair(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0, wsv)) {
+		iso_seterr(err, errno, "socketpair");
+		goto out;
+	}
 	if (iso_pty_open(&pty, err)) {
 		iso_step("host", "%s: PROGRAM gets the caller's terminal as it is", err);
 		err[0] = '\0';
@@ -703,6 +724,9 @@ int iso_run(const struct iso_config *cfg)
 		if (st[0] >= 0)
 			close(st[0]);
 		close(sfd);
+		if (wsv[0] >= 0)
+			close(wsv[0]);
+		c.watch_fd = wsv[1];
 		c.go_fd = go[0];
 		c.report_fd = rep[1];
 		c.status_fd = st[1];
@@ -712,6 +736,10 @@ int iso_run(const struct iso_config *cfg)
 	close(rep[1]);
 	go[0] = rep[1] = -1;
 	iso_pty_parent(&pty);
+	if (wsv[1] >= 0) {
+		close(wsv[1]);
+		wsv[1] = -1;
+	}
 	if (st[1] >= 0) {
 		close(st[1]);
 		st[1] = -1;
@@ -758,6 +786,10 @@ int iso_run(const struct iso_config *cfg)
 	if (w.tasks || w.fds || w.cpu_usec) {
 		w.next_sample = now_ms();
 		on_tick(child, &w);
+	}
+	if (wsv[0] >= 0) {
+		iso_watch_start(&wt, cfg, wsv[0]);
+		wsv[0] = -1;
 	}
 	/* the keys go to the container's pty now, Ctrl-C and Ctrl-Z included */
 	iso_pty_raw(&pty);
@@ -810,6 +842,14 @@ fail:
 out:
 	/* the caller's terminal as it was, before any word from isolate */
 	iso_pty_close(&pty);
+	iso_watch_stop(&wt);
+	f.memory_refused = wt.memory_refused;
+	f.fork_refused = wt.fork_refused;
+	if (wt.peak_tasks > f.peak_tasks)
+		f.peak_tasks = wt.peak_tasks;
+	for (int i = 0; i < 2; i++)
+		if (wsv[i] >= 0)
+			close(wsv[i]);
 	if (sfd >= 0)
 		close(sfd);
 	if (err[0])

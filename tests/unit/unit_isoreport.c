@@ -99,6 +99,33 @@ static void test_ended_by(void **state)
 	assert_int_equal(o.status, ISO_RUN_TIME_LIMIT);
 }
 
+/* What isolate saw through its seccomp notifications (watch.c): a request RLIMIT_AS
+ * refused, a fork at the process limit; exact, and a hit even when the program coped */
+static void test_watched(void **state)
+{
+	(void)state;
+	limit(ISO_LIMIT_MEMORY, 256ull << 20);
+	limit(ISO_LIMIT_PROCS, 30);
+	f.peak_rss_kib = 4096; /* far from the limit: the peak-RSS rule alone says nothing */
+	f.memory_refused = true;
+	classify(W_EXITCODE(1, 0));
+	assert_int_equal(o.status, ISO_RUN_MEMORY_LIMIT);
+	assert_int_equal(o.limit, ISO_LIMIT_MEMORY);
+	assert_true(o.limit_exact);
+	classify(W_EXITCODE(0, 0)); /* it coped: a hit, not its end */
+	assert_int_equal(o.status, ISO_RUN_OK);
+	assert_true(o.hits & BIT(ISO_LIMIT_MEMORY));
+	f.memory_refused = false;
+	f.fork_refused = true;
+	f.peak_tasks = 3; /* sampled after the burst */
+	classify(W_EXITCODE(0, 0));
+	assert_int_equal(o.status, ISO_RUN_OK);
+	assert_int_equal(o.hits, BIT(ISO_LIMIT_PROCS));
+	classify(W_EXITCODE(2, 0));
+	assert_int_equal(o.limit, ISO_LIMIT_PROCS);
+	assert_true(o.limit_exact);
+}
+
 static void test_cpu(void **state)
 {
 	(void)state;
@@ -279,6 +306,7 @@ int main(void)
 		cmocka_unit_test_setup(test_plain, setup),
 		cmocka_unit_test_setup(test_wall, setup),
 		cmocka_unit_test_setup(test_ended_by, setup),
+		cmocka_unit_test_setup(test_watched, setup),
 		cmocka_unit_test_setup(test_cpu, setup),
 		cmocka_unit_test_setup(test_memory, setup),
 		cmocka_unit_test_setup(test_signals_of_limits, setup),
