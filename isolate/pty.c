@@ -18,7 +18,9 @@ int iso_pty_open(struct iso_pty *p, char *err)
 	memset(p, 0, sizeof(*p));
 	p->master = p->slave = -1;
 	p->in.from = p->in.to = p->out.from = p->out.to = -1;
-	if (!isatty(STDIN_FILENO))
+	/* Only for a foreground job: in the background (isolate ... &), the raw mode and the
+	 * reads would stop isolate (SIGTTOU, SIGTTIN), as they stop any program there. */
+	if (!isatty(STDIN_FILENO) || tcgetpgrp(STDIN_FILENO) != getpgrp())
 		return 0; /* plain fds, as they are */
 	for (int fd = 0; fd <= 2; fd++)
 		if (isatty(fd))

@@ -524,8 +524,10 @@ static int wait_child(pid_t child, int sfd, struct watch *w, int *status, struct
 			continue;
 		}
 		iso_pty_relay(w->pty, pfd + 1, np);
-		if (nw && pfd[1 + np].revents)
+		if (nw && (pfd[1 + np].revents & POLLIN))
 			iso_watch_handle(w->wt, child);
+		else if (nw && pfd[1 + np].revents) /* the filter's last process is gone */
+			iso_watch_stop(w->wt);
 		if (wake)
 			on_tick(child, w);
 		while (RETRY_EINTR(read(sfd, &si, sizeof(si))) == (long)sizeof(si)) {

@@ -153,11 +153,31 @@ EOF
 }
 t "the caller's terminal is restored after a setup failure and after a death by signal" t_restored
 
+# isolate as a background job (job control on) with the terminal on stdin: no pty, no raw
+# mode (which would stop it with SIGTTOU): PROGRAM gets the caller's terminal as it is.
+t_background() {
+	need_isolate || return 1
+	pub_dir || return 1
+	cat >"$PUB/bg.sh" <<EOF
+set -m
+echo "caller \$(tty)"
+"$ISO" --net none sh -c 'echo "inside \$(tty)"' &
+wait \$!
+echo "rc=\$?"
+EOF
+	timeout 60 script -qec "sh $PUB/bg.sh" /dev/null </dev/null >"$T_TMP/bg" 2>&1
+	tr -d '\r' <"$T_TMP/bg" >"$T_TMP/bg.txt"
+	caller=$(sed -n 's/.*caller //p' "$T_TMP/bg.txt")
+	grep -q "rc=0" "$T_TMP/bg.txt" && [ -n "$caller" ] && grep -q "inside $caller\$" "$T_TMP/bg.txt" ||
+		{ fail "in the background:"; sed 's/^/#   /' "$T_TMP/bg.txt"; return 1; }
+}
+t "isolate in the background: no pty, not stopped; PROGRAM has the caller's terminal" t_background
+
 # The window size reaches the container's pty, at the start and when the caller's terminal
 # is resized (SIGWINCH to isolate, the new size to the pty, the kernel's SIGWINCH inside).
 t_winsize() {
 	need_isolate || return 1
-	pub_dir || return 1
+	pub_dir && chmod 1777 "$PUB" || return 1 # the container's root writes "ready" there
 	cat >"$PUB/prog.sh" <<'EOF'
 echo "start $(stty size)"
 trap 'echo "winch $(stty size)"; exit 0' WINCH
