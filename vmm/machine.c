@@ -244,6 +244,7 @@ static void build(struct machine *m)
 				   &m->xs[j], err, sizeof(err)) == -ENOTSUP)
 			die(VMM_UNSUPPORTED, "%s is not supported by this host's KVM%s",
 			    mode_phrase(cfg->mode), cfg->mode == MODE_LONG ? "" : "; use -l");
+		v->trap_rip = traps_report_rip(&m->lay);
 	}
 }
 

@@ -2,6 +2,7 @@
  * (Intel SDM vol. 3, ch. 6 and 7; AMD APM vol. 2, ch. 8 and 12). */
 #include "traps.h"
 
+#include <cpuid.h>
 #include <inttypes.h>
 #include <string.h>
 
@@ -12,8 +13,9 @@
 #define TSS_BASE_SIZE 104
 /* The I/O permission bitmap covers ports 0..IOMAP_PORTS-1, plus the 0xff byte the CPU
  * reads past it; every port above is denied. */
-#define IOMAP_PORTS 0x600
+#define IOMAP_PORTS 0x608
 #define TSS_SIZE (TSS_BASE_SIZE + IOMAP_PORTS / 8 + 1)
+#define CPUID1_ECX_VMX (1u << 5) /* CPUID leaf 1: the CPU has VMX */
 
 static const struct {
 	const char *name, *mnemonic;
@@ -62,6 +64,11 @@ static void write_stubs(struct gmem *mem, const struct layout *l)
 		memcpy(p, tail, sizeof(tail));
 }
 
+uint64_t traps_report_rip(const struct layout *l)
+{
+	return l->mode == MODE_REAL ? 0 : stub_addr(l, LAYOUT_TRAP_VECTORS);
+}
+
 /* An interrupt gate to handler in the kernel code segment (16 bytes in long mode). */
 static void write_gate(struct gmem *mem, uint64_t at, uint64_t handler, int wide)
 {
@@ -83,12 +90,28 @@ static uint64_t tss_descriptor(uint64_t base)
 	       (((base >> 24) & 0xff) << 56);
 }
 
-static void allow(uint8_t *bitmap, unsigned port)
+/* Admits a `width`-byte access at port: the CPU checks the bit of every port it touches
+ * (SDM vol. 1, 19.5.2). */
+static void allow(uint8_t *bitmap, unsigned port, unsigned width)
 {
-	bitmap[port / 8] &= (uint8_t)~(1u << (port % 8));
+	for (unsigned p = port; p < port + width; p++)
+		bitmap[p / 8] &= (uint8_t)~(1u << (p % 8));
 }
 
-_Static_assert(HC_PORT_BASE + HC_PORT_COUNT <= IOMAP_PORTS, "hypercall ports past the bitmap");
+/* The ABI's ports, as accesses: the console (outb), the doorbell (one outl), and a 32-bit
+ * out at each hypercall port, so a number past the VMM's reaches it and is named as
+ * unknown (ports 0x500-0x602). Nothing else: a ring-3 access to any other port is a #GP. */
+static void allow_abi(uint8_t *bitmap)
+{
+	allow(bitmap, HC_PORT_CONSOLE, 1);
+	allow(bitmap, HC_PORT_DOORBELL, 4);
+	for (unsigned port = HC_PORT_BASE; port < HC_PORT_BASE + HC_PORT_COUNT; port++)
+		allow(bitmap, port, 4);
+}
+
+_Static_assert(HC_PORT_BASE + HC_PORT_COUNT + 3 <= IOMAP_PORTS, "hypercall ports past the bitmap");
+_Static_assert(HC_PORT_TRAP != HC_PORT_CONSOLE && HC_PORT_TRAP < HC_PORT_DOORBELL,
+	       "the exception-report port is never admitted");
 
 static uint64_t tss_addr(const struct layout *l, unsigned slot)
 {
@@ -129,12 +152,27 @@ void traps_build(struct gmem *mem, const struct layout *l)
 		}
 		p[0x66] = TSS_BASE_SIZE; /* the bitmap follows the TSS */
 		memset(p + TSS_BASE_SIZE, 0xff, IOMAP_PORTS / 8 + 1);
-		allow(p + TSS_BASE_SIZE, HC_PORT_CONSOLE);
-		for (unsigned b = 0; b < 4; b++) /* a 32-bit out checks all four bytes */
-			allow(p + TSS_BASE_SIZE, HC_PORT_DOORBELL + b);
-		for (unsigned port = HC_PORT_BASE; port < HC_PORT_BASE + HC_PORT_COUNT; port++)
-			allow(p + TSS_BASE_SIZE, port);
+		allow_abi(p + TSS_BASE_SIZE);
 	}
+}
+
+/* The type TR is loaded with: a 32/64-bit TSS, busy (11) or available (9). The CPU that
+ * runs the guest reads the I/O bitmap through TR's base and limit whatever the type, so
+ * the type matters only to what checks it:
+ * - VMX's VM entry requires a busy TSS (SDM vol. 3, 27.3.1.2), which is also what a real
+ *   CPU holds after LTR: busy on a CPU with VMX.
+ * - SVM's VMRUN loads TR without checking its type (APM vol. 2, 15.5.1), and QEMU's
+ *   emulation of it, the QEMU/SVM test platform, wants the type its own LTR caches,
+ *   available: QEMU 7.2 denies every port from ring 3 unless TR is type 9 (check_io), and
+ *   aborts when a 32-bit ring-3 exception finds a busy TSS (get_ss_esp_from_tss). So
+ *   available everywhere else (AMD SVM, kvm_pvm, which reads the bitmap either way).
+ * Either type keeps IOPL 0 and the bitmap; only hypercalls would fail, loudly, with a
+ * wrong choice, never an extra port. */
+static uint8_t tr_type(void)
+{
+	unsigned a, b, c, d;
+
+	return __get_cpuid(1, &a, &b, &c, &d) && (c & CPUID1_ECX_VMX) ? 11 : 9;
 }
 
 void traps_sregs(const struct layout *l, unsigned slot, struct kvm_sregs *sr)
@@ -145,8 +183,7 @@ void traps_sregs(const struct layout *l, unsigned slot, struct kvm_sregs *sr)
 	sr->idt.limit = (uint16_t)((wide ? 16 : 8) * LAYOUT_TRAP_VECTORS - 1);
 	sr->tr = (struct kvm_segment){
 		.base = tss_addr(l, slot), .limit = TSS_SIZE - 1, .selector = SEL_TSS,
-		.type = 11, /* busy TSS, as after LTR */
-		.present = 1,
+		.type = tr_type(), .present = 1,
 	};
 }
 

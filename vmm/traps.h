@@ -18,6 +18,10 @@
  * addresses). */
 void traps_build(struct gmem *mem, const struct layout *l);
 
+/* traps_report_rip: the guest-virtual address of the stubs' `out` to HC_PORT_TRAP, the one
+ * place an exception report may come from (in ring 0); 0 in real mode, which has none. */
+uint64_t traps_report_rip(const struct layout *l);
+
 /* traps_sregs: points vCPU slot's IDTR and TR at them. */
 void traps_sregs(const struct layout *l, unsigned slot, struct kvm_sregs *sr);
 

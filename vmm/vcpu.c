@@ -155,6 +155,7 @@ static enum vcpu_outcome handle_hypercall(struct vcpu *v)
 /* The guest's exception reached the VMM's stub: decode the frame it pushed. */
 static enum vcpu_outcome handle_trap(struct vcpu *v)
 {
+	const struct kvm_run *r = v->run;
 	const struct kvm_sregs *s;
 	struct kvm_sregs buf;
 	struct kvm_regs regs;
@@ -166,6 +167,16 @@ static enum vcpu_outcome handle_trap(struct vcpu *v)
 	}
 	if (!(s = guest_sregs(v, &buf)))
 		return VCPU_ERROR;
+	/* Only the VMM's stub reports, in ring 0: ring 3 cannot reach the port (not in its
+	 * I/O bitmap) nor the stub (a supervisor page), and this catches a platform that let
+	 * it through. KVM leaves rip at the `out` (older kernels: past its 2 bytes). */
+	if ((s->cs.selector & 3) || !v->trap_rip || r->io.size != 1 || r->io.count != 1 ||
+	    (regs.rip != v->trap_rip && regs.rip != v->trap_rip + 2)) {
+		snprintf(v->why, sizeof(v->why), "unhandled I/O: out to the exception-report port "
+			 "0x%x from ring %u at rip 0x%llx, not from the VMM's stubs: refused",
+			 HC_PORT_TRAP, s->cs.selector & 3, regs.rip);
+		return VCPU_FAULT;
+	}
 	/* Long mode (4-level paging) pushes 8-byte frame slots, the 32-bit modes 4-byte ones. */
 	if (gva_view(&view, v->mem, s->cr0, s->cr3, s->cr4, s->efer) ||
 	    traps_decode(&view, view.fmt == PT_4LEVEL, regs.rsp, s->cr2, &v->trap)) {

@@ -52,6 +52,8 @@ struct vcpu {
 	struct gmem *mem;          /* the VM's memory, for hypercalls */
 	bool sync_sregs;           /* KVM_CAP_SYNC_REGS: sregs arrive in kvm_run at each exit */
 	struct hc_ctx hc;          /* hypercall state: the guest's view, console, statistics */
+	uint64_t trap_rip;         /* where the VMM's stubs report exceptions (ring 0, port
+				    * HC_PORT_TRAP); a report from anywhere else is refused */
 	bool trapped;              /* the guest's exception reached the VMM: see trap */
 	struct trap trap;          /* its vector, error code and faulting context */
 	struct files files;        /* this guest's fd table (hc.files points here) */

@@ -126,11 +126,10 @@ int x86_setup_vcpu(int vcpu_fd, const struct layout *l, unsigned slot, const str
 		   uint64_t rsp, uint64_t rdi, struct x86_setup *out, char *why, size_t whylen)
 {
 	struct kvm_sregs sr, back;
-	/* rflags bit 1 is always set. A ring-3 guest gets IOPL 3 for its port-I/O hypercalls;
-	 * kvm_pvm clears IOPL, and then the TSS's I/O bitmap (traps.c) lets it use exactly
-	 * the ABI's ports. (The bitmap alone is not enough: QEMU's SVM emulation only reads
-	 * it from a TSS marked available, while VMX requires TR to be marked busy.) */
-	struct kvm_regs regs = { .rflags = 2 | (l->user ? 3u << 12 : 0), .rip = l->entry,
+	/* rflags bit 1 is always set; IOPL is 0 in every ring, so ring 3 reaches exactly the
+	 * ports its TSS's I/O bitmap admits, the ABI's (traps.c), and cli, sti and any other
+	 * port are a #GP the VMM reports by name. */
+	struct kvm_regs regs = { .rflags = 2, .rip = l->entry,
 				 .rsp = rsp, .rdi = rdi };
 
 	memset(out, 0, sizeof(*out));

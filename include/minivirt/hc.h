@@ -22,7 +22,9 @@
 #define HC_PORT_CONSOLE 0xE9
 
 /* The VMM's exception stubs write to this port (an 8-bit `out`): the VMM then reports the
- * guest's exception (vector, error code, faulting rip) and stops it. */
+ * guest's exception (vector, error code, faulting rip) and stops it. Only its stubs, in
+ * ring 0: ring 3 cannot reach the port (a #GP), and the VMM refuses a write to it from
+ * anywhere else. Ring 3 reaches exactly the ports below (IOPL 0, the TSS's I/O bitmap). */
 #define HC_PORT_TRAP 0xEB
 
 /* Hypercall nr is a 32-bit `out` to port HC_PORT_BASE + nr; the HC_PORT_COUNT ports from

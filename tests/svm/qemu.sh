@@ -223,8 +223,9 @@ crashed() {
 }
 
 # A QEMU bug can abort the emulator in the middle of a test file (seen: "qemu: fatal: invalid tss
-# type" when a 32-bit guest leaves ring 3 through a busy TSS, which hardware accepts). That file
-# fails; the guest boots again without the files already done, so the others still report.
+# type" when a 32-bit guest left ring 3 through a busy TSS, which hardware accepts; the VMM now
+# gives SVM an available one, vmm/traps.c). That file fails; the guest boots again without the
+# files already done, so the others still report.
 FILES=$(cd "$T_ROOT/tests" && for s in $SUITES; do for f in "$s"/*.sh; do
 	[ -f "$f" ] && echo "${f%.sh}"; done; done)
 skip=

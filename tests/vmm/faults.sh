@@ -90,9 +90,6 @@ t_traps() {
 		m=${mb%%:*}
 		[ "$m" = -p ] && [ "$T_PLATFORM" = pvm ] && continue # refused there (modes.sh)
 		for cpl in 3 0; do
-			# Under QEMU's SVM emulation a 32-bit ring-3 exception aborts QEMU itself
-			# (a QEMU 7.2 bug with busy TSS types): ring 0 only there.
-			[ "${MINIVIRT_QEMU_TCG:-0}" = 1 ] && [ "$m" != -l ] && [ $cpl = 3 ] && continue
 			m_traps "$m" "${mb##*:}" $cpl || { fail "$m --cpl $cpl"; return 1; }
 		done
 	done
