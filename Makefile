@@ -213,11 +213,26 @@ $(BUILD)/tsan/kvm-hello-world: $(TSAN_OBJS)
 	@echo "  LD-TSAN $@"
 	$(Q)$(CC) -fsanitize=thread -o $@ $^ $(LDLIBS)
 
+# The VMM built with AddressSanitizer and UndefinedBehaviorSanitizer: `make check` runs the
+# whole vmm suite with it (tests/asan/); any report ends the binary with status 66.
+ASAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+ASAN_OBJS := $(VMM_SRCS:%.c=$(BUILD)/asan/%.o) $(BUILD)/vmm/guests.o
+
+$(BUILD)/asan/%.o: %.c
+	@mkdir -p $(dir $@)
+	@echo "  CC-ASAN $<"
+	$(Q)$(CC) $(CPPFLAGS_ALL) -O1 -g $(ASAN_FLAGS) $(WARN) -c -o $@ $<
+
+$(BUILD)/asan/kvm-hello-world: $(ASAN_OBJS)
+	@echo "  LD-ASAN $@"
+	$(Q)$(CC) $(ASAN_FLAGS) -o $@ $^ $(LDLIBS)
+
 demo: $(BUILD)/kvm-hello-world
 	./$(BUILD)/kvm-hello-world -l
 
-check: all $(UNIT_BINS) $(BUILD)/fuzz/fuzz_hc $(BUILD)/tsan/kvm-hello-world
-	sh tests/run.sh unit vmm isolate install fuzzsuite tsan svm
+check: all $(UNIT_BINS) $(BUILD)/fuzz/fuzz_hc $(BUILD)/tsan/kvm-hello-world \
+	$(BUILD)/asan/kvm-hello-world
+	sh tests/run.sh unit vmm isolate install fuzzsuite tsan asan svm
 
 # The vmm tests again on real KVM: kvm-amd in a Debian kernel under QEMU/TCG (tests/svm/).
 check-kvm-svm:
