@@ -167,7 +167,8 @@ void traps_build(struct gmem *mem, const struct layout *l)
  *   aborts when a 32-bit ring-3 exception finds a busy TSS (get_ss_esp_from_tss). So
  *   available everywhere else (AMD SVM, kvm_pvm, which reads the bitmap either way).
  * Either type keeps IOPL 0 and the bitmap; only hypercalls would fail, loudly, with a
- * wrong choice, never an extra port. */
+ * wrong choice, never an extra port. (KVM_GET_SREGS cannot confirm the choice: kvm-amd
+ * reports TR busy whatever the VMCB holds.) */
 static uint8_t tr_type(void)
 {
 	unsigned a, b, c, d;
