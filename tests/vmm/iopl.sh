@@ -94,6 +94,10 @@ t_forged_report() {
 			expect_err "not from the VMM's stubs: refused" || { fail "$m forge, ring 0"; return 1; }
 		case $ERR in *"page fault"* | *7eadbeef*) fail "$m: the forged report was believed"; return 1 ;; esac
 	done
+	# Real mode has no stubs at all: every write to the port is refused.
+	run "$KHW" -r "$(guest_elf 16 privtest)" forge
+	expect_rc 122 && expect_err "out to the exception-report port 0xeb from ring 0 at rip 0x" &&
+		expect_err "not from the VMM's stubs: refused" || { fail "-r forge"; return 1; }
 }
 
 # The ABI's ports still work from ring 3: the console byte port, display and print_val,
@@ -119,6 +123,6 @@ t "ring 3 starts with IOPL 0 and popf cannot raise it" t_starts_iopl0
 t "cli, sti, hlt from ring 3: #GP, named, status 122" t_cli_sti_hlt
 t "ports outside the ABI from ring 3 (0x80, 0x60, next to each ABI port): #GP" t_other_ports
 t "the same from a 32-bit TSS (-s, -p)" t_other_ports_32
-t "a forged exception report: #GP from ring 3, refused from ring 0" t_forged_report
+t "a forged exception report: #GP from ring 3, refused from ring 0 and real mode" t_forged_report
 t "the ABI's ports work from ring 3 (console, hypercalls, doorbell, 0x5ff)" t_abi_ports
 done_testing
