@@ -13,9 +13,11 @@
 # are the child shell's column, "[parent]" lines the parent's.
 set -u
 
-ME=$(cd "$(dirname "$0")" && pwd)/$(basename "$0")
-ROOT=$(dirname "$(dirname "$ME")")
-ISOLATE=${ISOLATE:-$ROOT/build/isolate}
+ME=$0 # the stages run this file again, from the same folder
+if [ -z "${ISOLATE:-}" ]; then # on the PATH (installed, or build/ added), else build/'s
+	ISOLATE=$(dirname "$0")/../build/isolate
+	! command -v isolate >/dev/null || ISOLATE=isolate
+fi
 WAIT_TENTHS=${NS_EXERCISE_WAIT:-300} # a step waits at most 30 s for the other column
 
 # --- helpers ------------------------------------------------------------------------------
@@ -189,8 +191,9 @@ minimal() {
 	run "ps --forest -s $SID -o pid,ppid,user,args"
 	# unshare --fork ignores SIGTERM while it waits; killed, it takes its child along
 	# (--kill-child: the child's parent-death signal), and PID 1's end ends the namespace
-	run "kill -KILL $SID; wait $SID"
-	if [ -x "$ISOLATE" ]; then
+	run "kill -KILL $SID"
+	wait "$SID" 2>/dev/null
+	if command -v "$ISOLATE" >/dev/null; then
 		say "and isolate, which clones once into all six:"
 		say "\$ isolate --net none sleep 30 &"
 		setsid "$ISOLATE" --net none sleep 30 &
@@ -198,7 +201,8 @@ minimal() {
 		await_proc sleep
 		run "ps --forest -s $SID -o pid,ppid,user,args"
 		# sleep, as PID 1, has no handler for SIGTERM: isolate would forward it in vain
-		run "kill -KILL $SID; wait $SID"
+		run "kill -KILL $SID"
+		wait "$SID" 2>/dev/null
 	fi
 	rm -rf "$D"
 }
@@ -257,7 +261,7 @@ caps() {
 	run "unshare --user sh -c 'id -u; grep CapEff /proc/self/status'"
 	run "unshare --user --map-root-user sh -c 'id -u; grep CapEff /proc/self/status'"
 	run "unshare --user --map-root-user setpriv --bounding-set=-all sh -c 'id -u; grep CapEff /proc/self/status'"
-	if [ -x "$ISOLATE" ]; then
+	if command -v "$ISOLATE" >/dev/null; then
 		run "$ISOLATE --net none sh -c 'id -u; grep -E \"CapEff|CapBnd|NoNewPrivs\" /proc/self/status'"
 	fi
 	rm -rf "$D"
@@ -283,7 +287,8 @@ persist() {
 	run "lsns -t net -p $P -o NS,TYPE,NPROCS,PID,COMMAND"
 	NSID=$(readlink "/proc/$P/ns/net" | tr -dc 0-9)
 	run "touch $D/net && mount --bind /proc/$P/ns/net $D/net"
-	run "kill $P; wait $P"
+	run "kill $P"
+	wait "$P" 2>/dev/null
 	say "no process is in it now, but the bind mount keeps it (as ip netns add's /run/netns/NAME do):"
 	run "nsenter --net=$D/net ip -brief link"
 	say "lsns lists the namespaces of processes only: a kept one is found among the mounts"
