@@ -160,6 +160,13 @@ parent_sequence() {
 	wait "$CHILD"
 	CHILD=
 	say "after the child shell's column has exited:"
+	# the kernel tears a dead network namespace down asynchronously, within a few ms: its
+	# peer0, and with it veth0 here, go then
+	n=0
+	while ip link show veth0 >/dev/null 2>&1 && [ $n -lt 50 ]; do
+		n=$((n + 1))
+		sleep 0.1
+	done
 	run 'ip link show veth0'
 	: "$I"
 }
