@@ -63,10 +63,10 @@ newdir() {
 	D=$(mktemp -d "$TOP/step.XXXXXX")
 	chmod 1777 "$D"
 }
-# await_proc NAME: until a process of session $SID runs NAME (its comm)
-await_proc() {
+# await_child NAME: until a child of process $SID runs NAME (its comm)
+await_child() {
 	n=0
-	until ps -s "$SID" -o comm= | grep -qx "$1"; do
+	until ps --ppid "$SID" -o comm= | grep -qx "$1"; do
 		n=$((n + 1))
 		[ $n -le "$WAIT_TENTHS" ] || { echo "ns-exercise: no $1 in session $SID" >&2; exit 1; }
 		sleep 0.1
@@ -150,7 +150,7 @@ parent_sequence() {
 	flag veth
 	await pid1
 	say "the process tree, seen from the parent shell:"
-	run "ps --forest -s $SID -o pid,ppid,user,args"
+	run "ps -ww --forest -s $SID -o pid,ppid,user,args"
 	I=$(ps -s "$SID" -o pid=,args= | awk '$3 ~ /ns-exercise/ && $4 == 4 { print $1 }' | tail -n 1)
 	say "PID 1's namespaces, beside the parent's (/proc/PID/ns/TYPE links: type:[inode]):"
 	for t in user uts ipc net pid mnt; do
@@ -194,8 +194,8 @@ minimal() {
 	say "\$ $cmd &"
 	setsid $cmd &
 	SID=$!
-	await_proc sleep
-	run "ps --forest -s $SID -o pid,ppid,user,args"
+	await_child sleep
+	run "ps -ww --forest -p $SID --ppid $SID -o pid,ppid,user,args"
 	# unshare --fork ignores SIGTERM while it waits; killed, it takes its child along
 	# (--kill-child: the child's parent-death signal), and PID 1's end ends the namespace
 	run "kill -KILL $SID"
@@ -205,8 +205,9 @@ minimal() {
 		say "\$ isolate --net none sleep 30 &"
 		setsid "$ISOLATE" --net none sleep 30 &
 		SID=$!
-		await_proc sleep
-		run "ps --forest -s $SID -o pid,ppid,user,args"
+		await_child sleep
+		# (PROGRAM has a session of its own: isolate's children are the tree)
+		run "ps -ww --forest -p $SID --ppid $SID -o pid,ppid,user,args"
 		# sleep, as PID 1, has no handler for SIGTERM: isolate would forward it in vain
 		run "kill -KILL $SID"
 		wait "$SID" 2>/dev/null

@@ -55,7 +55,7 @@ t "as root: peer0 arrives in the net namespace, 10.11.12.13 answers, veth0 goes 
 # the tree: unshare, sh, unshare, sh, unshare, sh, unshare --fork, sh (PID 1), each the
 # child of the one before, and PID 1's ps sees only itself and ps
 tree_ok() { # tree_ok FILE USER
-	tree=$(section "$1" "sequence" | sed -n '/ps --forest/,/namespaces, beside/p' | grep -E '^\[parent\] +[0-9]+ ')
+	tree=$(section "$1" "sequence" | sed -n '/--forest/,/namespaces, beside/p' | grep -E '^\[parent\] +[0-9]+ ')
 	expect_eq "processes in the tree" "$(printf '%s\n' "$tree" | wc -l)" 8 || return 1
 	expect_eq "commands" "$(printf '%s\n' "$tree" | awk '{ c = $5 == "\\_" ? $6 : $5; printf "%s ", c }')" \
 		"unshare sh unshare sh unshare sh unshare sh " || return 1
