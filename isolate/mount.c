@@ -218,6 +218,11 @@ static int make_proc(int rootfd, char *err)
 	return 0;
 }
 
+/* The container's own ids make its mounts: run by root, a slot's, which reach only what
+ * others may. */
+#define UNREACHABLE " (the container's ids make the mount: the folders above it must let " \
+		    "others search them)"
+
 /* The --bind, --ro-bind and --tmpfs mounts, in order, with DST inside rootfd. */
 static int user_mounts(const struct iso_config *cfg, int rootfd, char *err)
 {
@@ -237,7 +242,8 @@ static int user_mounts(const struct iso_config *cfg, int rootfd, char *err)
 			if (t < 0 || attach(t, target))
 				return iso_seterr(err, errno, "%s", what);
 		} else if (bind_tree(m->src, target, "", m->kind == ISO_MOUNT_RO_BIND)) {
-			return iso_seterr(err, errno, "%s", what);
+			return iso_seterr(err, 0, "%s: %s%s", what, strerror(errno),
+					  errno == EACCES ? UNREACHABLE : "");
 		}
 		iso_step("pid 1", "mount: %s%s", what,
 			 m->kind == ISO_MOUNT_TMPFS ? " (nosuid,nodev)" :
@@ -254,7 +260,8 @@ static int enter_root(const struct iso_config *cfg, char *err)
 	cleanup_fd int rootfd = -1;
 
 	if (mount(cfg->root, cfg->root, NULL, MS_BIND | MS_REC, NULL))
-		return iso_seterr(err, errno, "--root %s: cannot bind it on itself", cfg->root);
+		return iso_seterr(err, 0, "--root %s: cannot bind it on itself: %s%s", cfg->root,
+				  strerror(errno), errno == EACCES ? UNREACHABLE : "");
 	rootfd = (int)RETRY_EINTR(open(cfg->root, O_PATH | O_DIRECTORY | O_CLOEXEC));
 	if (rootfd < 0)
 		return iso_seterr(err, errno, "--root %s", cfg->root);
@@ -300,49 +307,50 @@ static bool mount_root(const char *path)
 	       (stx.stx_attributes & STATX_ATTR_MOUNT_ROOT);
 }
 
-/* Masks path (when it exists): a file gets /dev/null bound over it read-only; a folder the
- * empty read-only tmpfs empty (the first), or a bind of the first folder masked, *first
- * (a kernel before 6.15 does not clone a mount that is not attached). */
-static int mask(const char *path, int empty, const char **first, char *err)
+/* What mask() clones: the first folder and the first file masked (a kernel before 6.15
+ * does not clone a mount that is not attached, and a clone of an attached one keeps its
+ * read-only attributes: one open_tree and one move_mount for each after the first). */
+struct masks {
+	int empty;               /* the empty read-only tmpfs, detached */
+	const char *dir, *file;  /* the first folder and file masked, or NULL */
+};
+
+/* Masks path (when it exists): a folder with the empty read-only tmpfs, a file with
+ * /dev/null bound read-only (not nodev: it must still open, empty). */
+static int mask(const char *path, struct masks *mk, char *err)
 {
-	struct stat st;
+	struct mount_attr attr = { .attr_set = MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID |
+					       MOUNT_ATTR_NOEXEC };
 	cleanup_fd int m = -1;
-	int r;
+	const char **first;
+	struct stat st;
 
 	if (lstat(path, &st))
 		return 0; /* not in this kernel, or not under --root */
-	if (S_ISDIR(st.st_mode) && !*first) {
-		if (move_mount(empty, "", AT_FDCWD, path, MOVE_MOUNT_F_EMPTY_PATH))
-			return iso_seterr(err, errno, "cannot mask %s", path);
-		*first = path;
-		return 0;
-	}
-	if (S_ISDIR(st.st_mode)) {
+	first = S_ISDIR(st.st_mode) ? &mk->dir : &mk->file;
+	if (*first) {
 		m = open_tree(AT_FDCWD, *first, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
+	} else if (S_ISDIR(st.st_mode)) {
+		m = mk->empty;
+		mk->empty = -1;
 	} else {
-		/* not nodev: /dev/null must still open, empty */
-		struct mount_attr attr = { .attr_set = MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID |
-						       MOUNT_ATTR_NOEXEC };
-
 		m = open_tree(AT_FDCWD, "/dev/null", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
 		if (m >= 0 && mount_setattr(m, "", AT_EMPTY_PATH, &attr, sizeof(attr)))
 			return iso_seterr(err, errno, "cannot mask %s", path);
 	}
-	r = m < 0 ? -1 : move_mount(m, "", AT_FDCWD, path, MOVE_MOUNT_F_EMPTY_PATH);
-	if (r)
+	if (m < 0 || move_mount(m, "", AT_FDCWD, path, MOVE_MOUNT_F_EMPTY_PATH))
 		return iso_seterr(err, errno, "cannot mask %s", path);
+	*first = path;
 	return 0;
 }
 
 int iso_mount_protect(const struct iso_config *cfg, char *err)
 {
-	cleanup_fd int empty = new_fs("tmpfs", RO_ATTRS, "0555");
+	struct masks mk = { .empty = -1 };
 	struct mount_attr ro = { .attr_set = RO_ATTRS };
-	const char *first = NULL;
 	struct stat st;
+	int r = 0;
 
-	if (empty < 0)
-		return iso_seterr(err, errno, "cannot make a tmpfs to mask /proc's files");
 	for (size_t i = 0; i < ARRAY_SIZE(ro_paths); i++) {
 		cleanup_fd int t = -1;
 
@@ -358,9 +366,15 @@ int iso_mount_protect(const struct iso_config *cfg, char *err)
 	if ((!cfg->root || mount_root("/sys")) &&
 	    mount_setattr(AT_FDCWD, "/sys", AT_RECURSIVE, &ro, sizeof(ro)) && errno != ENOENT)
 		return iso_seterr(err, errno, "cannot make /sys read-only");
-	for (size_t i = 0; i < ARRAY_SIZE(masked_paths); i++)
-		if (mask(masked_paths[i], empty, &first, err))
-			return -1;
+	mk.empty = new_fs("tmpfs", RO_ATTRS, "0555");
+	if (mk.empty < 0)
+		return iso_seterr(err, errno, "cannot make a tmpfs to mask /proc's files");
+	for (size_t i = 0; i < ARRAY_SIZE(masked_paths) && !r; i++)
+		r = mask(masked_paths[i], &mk, err);
+	if (mk.empty >= 0)
+		close(mk.empty);
+	if (r)
+		return -1;
 	iso_step("pid 1", "mount: /proc/sys, sysrq-trigger, irq, bus, fs and /sys read-only; "
 		 "kcore, keys, timer_list and the like masked (the OCI runtimes' defaults)");
 	return 0;

@@ -12,11 +12,14 @@ t_help() {
 		expect_out "--net-addr" && expect_out "125 setup failed" || return 1
 	for o in --init --cpu-time --wall-time --memory --processes --file-size --open-files \
 		--stack --report --root --root-rw --bind --ro-bind --tmpfs --cap-add --cap-drop \
-		--seccomp --no-harden; do
+		--seccomp --no-harden --map-host-root --preserve-fds; do
 		expect_out "$o" || return 1
 	done
+	# what the two unsafe options give away, said where they are
+	expect_out "may then remount read-only mounts (--root, --ro-bind," &&
+		expect_out "mapping). UNSAFE: PROGRAM writes what host root may where"
 }
-t "--help prints the usage, exit 0" t_help
+t "--help prints the usage (and what --no-harden and --map-host-root give away), exit 0" t_help
 
 t_version() {
 	need_isolate || return 1

@@ -79,6 +79,21 @@ t_lock_signal() {
 }
 t "a SIGTERM while isolate waits for the subnet lock ends it at once, in one line" t_lock_signal
 
+t_unreachable_bind() {
+	need_isolate || return 1
+	# a folder only root may search: the container's ids, which make the mount, cannot
+	mkdir -p "$T_TMP/private/src" && chmod 700 "$T_TMP/private" || return 1
+	run "$HISO" --net none --ro-bind "$T_TMP/private/src:/mnt" true
+	expect_rc 125 && expect_one_line &&
+		expect_err "--ro-bind $T_TMP/private/src:/mnt: Permission denied (the container's ids make the mount" ||
+		return 1
+	chmod 711 "$T_TMP/private"
+	run "$HISO" --net none --ro-bind "$T_TMP/private/src:/mnt" true
+	expect_rc 0
+}
+t "a --bind SRC root alone may reach: one line, 125, saying why; reachable by others, it binds" \
+	t_unreachable_bind
+
 t_classic_address() {
 	need_isolate || return 1
 	quiet_links >/dev/null
