@@ -45,23 +45,51 @@ static int subid_range(const char *file, struct iso_idrange *r)
 	return iso_subid_find(text, "root", 0, r);
 }
 
-/* Whether we are root of the initial user namespace, the host's: our uid_map is the
- * identity over every id. */
-static bool host_root(void)
+/* Our user namespace's uid_map (or gid_map), "IN OUT COUNT" lines, into text (len bytes).
+ * Returns 0, or -1 when it cannot be read. */
+static int read_map(const char *file, char *text, size_t len)
 {
-	char text[128];
-	cleanup_fd int fd = RETRY_EINTR(open("/proc/self/uid_map", O_RDONLY | O_CLOEXEC));
-	unsigned long in, out, count;
+	cleanup_fd int fd = RETRY_EINTR(open(file, O_RDONLY | O_CLOEXEC));
 	long n;
 
 	if (fd < 0)
-		return true; /* no /proc: assume the worst, the host's root */
-	n = RETRY_EINTR(read(fd, text, sizeof(text) - 1));
-	if (n <= 0)
-		return true;
+		return -1;
+	n = RETRY_EINTR(read(fd, text, len - 1));
+	if (n < 0)
+		return -1;
 	text[n] = '\0';
-	return sscanf(text, "%lu %lu %lu", &in, &out, &count) == 3 && in == 0 && out == 0 &&
-	       count == 4294967295ul && !strchr(text, '\n')[1];
+	return 0;
+}
+
+/* Whether the ids id..id+count-1 of our namespace all map outside (one line covers them),
+ * and into *out what id maps to (the parent namespace's id). */
+static bool mapped(const char *text, unsigned long long id, unsigned long long count,
+		   unsigned long long *out)
+{
+	for (const char *p = text; *p;) {
+		unsigned long long in, o, n;
+
+		if (sscanf(p, "%llu %llu %llu", &in, &o, &n) == 3 && id >= in &&
+		    id + count <= in + n) {
+			*out = o + (id - in);
+			return true;
+		}
+		p = strchr(p, '\n');
+		if (!p)
+			break;
+		p++;
+	}
+	return false;
+}
+
+/* Whether we are the host's root: uid 0 of a namespace whose 0 is its parent's 0 (the
+ * initial namespace's identity map, or an `unshare -r` by root). A root of a user
+ * namespace whose 0 is someone else outside (isolate in a container) is no host root. */
+static bool host_root(const char *uid_map)
+{
+	unsigned long long out;
+
+	return !uid_map[0] || !mapped(uid_map, 0, 1, &out) || out == 0;
 }
 
 /* Takes the first free slot of nslots from start on (wrapping): an OFD lock on its byte,
@@ -87,13 +115,18 @@ int iso_userns_plan(const struct iso_config *cfg, struct iso_ids *ids, char *err
 {
 	struct iso_idrange upool, gpool;
 	unsigned usize, gsize, nslots, size;
+	char umap[1024], gmap[1024];
+	unsigned long long out;
 	int s;
 
 	memset(ids, 0, sizeof(*ids));
 	ids->slot = -1;
 	ids->lock_fd = -1;
 	ids->count = 1;
-	if (geteuid() != 0 || !host_root()) {
+	if (read_map("/proc/self/uid_map", umap, sizeof(umap)) ||
+	    read_map("/proc/self/gid_map", gmap, sizeof(gmap)))
+		umap[0] = gmap[0] = '\0'; /* no /proc: assume the host's root */
+	if (geteuid() != 0 || !host_root(umap)) {
 		/* Without CAP_SETUID outside, the kernel lets a user map its own ids only; a
 		 * root of a user namespace (isolate in a container) is no host root to hide. */
 		ids->uid = geteuid();
@@ -115,6 +148,14 @@ int iso_userns_plan(const struct iso_config *cfg, struct iso_ids *ids, char *err
 		upool.count = gpool.count = (unsigned long long)ISO_IDS_SLOT * ISO_IDS_DEFAULT_SLOTS;
 		ids->source = "isolate's default range (no root line in /etc/subuid and /etc/subgid)";
 	}
+	/* The host's root seen through a user namespace that maps only itself (unshare -r):
+	 * no unprivileged id to give the container. */
+	if (umap[0] && (!mapped(umap, upool.base, upool.count, &out) ||
+			!mapped(gmap, gpool.base, gpool.count, &out)))
+		return iso_seterr(err, 0, "the host's root in a user namespace that does not map "
+				  "%llu..%llu: no unprivileged ids for the container; run isolate "
+				  "outside it, or with --map-host-root", upool.base,
+				  upool.base + upool.count - 1);
 	nslots = iso_idrange_slots(&upool, &usize);
 	s = (int)iso_idrange_slots(&gpool, &gsize);
 	if ((unsigned)s < nslots)

@@ -24,8 +24,10 @@ struct iso_ids {
 /* iso_userns_plan: chooses the container's ids for cfg. As root: a free slot of the pool
  * (root's first range in /etc/subuid and /etc/subgid when both have one, else
  * ISO_IDS_DEFAULT_BASE's), held by a lock in /run/isolate until isolate exits; with
- * --map-host-root, host root itself. As anyone else, and as the root of a user namespace
- * (isolate in a container, which is no host root): the caller's own uid and gid.
+ * --map-host-root, host root itself (also as the host's root seen through a user namespace
+ * that maps it, unshare -r, which must map the pool, or it is an error). As anyone else,
+ * and as a root of a user namespace that is someone else outside (isolate in a
+ * container): the caller's own uid and gid.
  * Returns 0, or -1 with a reason in err (ISO_ERR_LEN bytes). */
 int iso_userns_plan(const struct iso_config *cfg, struct iso_ids *ids, char *err);
 

@@ -157,8 +157,10 @@ t_userns_disabled() {
 	need_root
 	# max_user_namespaces is per user namespace: 0 in a throwaway one leaves the host's
 	# alone and forbids isolate, run inside it, its own.
+	# (--map-host-root: that namespace maps root alone, none of the ids isolate would give
+	# the container, which is said before anything is made; see hostile_root.sh)
 	run unshare --user --map-root-user sh -c \
-		"echo 0 >/proc/sys/user/max_user_namespaces && exec $ISO true"
+		"echo 0 >/proc/sys/user/max_user_namespaces && exec $ISO --map-host-root true"
 	expect_rc 125 && expect_err "cannot create the namespaces" &&
 		expect_err "max_user_namespaces" && expect_one_line
 }

@@ -38,6 +38,20 @@ t_slots() {
 }
 t "concurrent runs get distinct unprivileged id slots, locked in root's /run/isolate" t_slots
 
+t_userns_root() {
+	need_isolate || return 1
+	# the host's root seen through `unshare -r` (its 0 is root's 0): no pool to map into,
+	# so no run, rather than a container whose root is the host's
+	run unshare --user --map-root-user "$HISO" --net none cat /proc/self/uid_map
+	expect_rc 125 && expect_one_line &&
+		expect_err "the host's root in a user namespace that does not map" || return 1
+	# by name, the old mapping
+	run unshare --user --map-root-user "$HISO" --net none --map-host-root cat /proc/self/uid_map
+	expect_rc 0 && expect_eq "map" "$(echo $OUT)" "0 0 1"
+}
+t "the host's root through unshare -r: refused in one line (no unprivileged ids), unless --map-host-root" \
+	t_userns_root
+
 t_lock_nobody() {
 	need_isolate || return 1
 	"$HISO" --net veth true || { fail "a first run failed"; return 1; }
