@@ -6,8 +6,8 @@
 . "$(dirname "$0")/iso.inc"
 
 if [ "$(id -u)" -ne 0 ]; then
-	t "hostile programs against root's isolate" skip_not_root
 	skip_not_root() { skip "needs root"; }
+	t "hostile programs against root's isolate" skip_not_root
 	done_testing
 	exit
 fi
