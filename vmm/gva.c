@@ -4,8 +4,11 @@
 #include <errno.h>
 #include <string.h>
 
-/* Translates the page holding gva: the guest-physical address and how many bytes
- * remain in that page (or in the flat range when paging is off). */
+/* Translates the page holding gva for an access with v's privilege: the guest-physical
+ * address and how many bytes remain in that page (or in the flat range when paging is
+ * off). Checks what the CPU checks for a data access (Intel SDM vol. 3, 4.6; AMD APM vol.
+ * 2, 5.6): from ring 3, U/S at every level, and R/W at every level for a write; from
+ * ring 0, R/W for a write unless CR0.WP is clear. */
 static int translate(const struct gview *v, uint64_t gva, bool write, uint64_t *gpa,
 		     uint64_t *room)
 {
@@ -17,9 +20,19 @@ static int translate(const struct gview *v, uint64_t gva, bool write, uint64_t *
 			return -EFAULT;
 		*gpa = gva;
 		*room = limit - gva;
+		if (v->user && v->sys_end > v->sys_start) {
+			if (gva >= v->sys_start && gva < v->sys_end)
+				return -EFAULT;
+			if (gva < v->sys_start && *room > v->sys_start - gva)
+				*room = v->sys_start - gva;
+		}
 		return 0;
 	}
-	if (pt_walk(v->mem, v->fmt, v->root, gva, &w) || (write && !w.writable))
+	if (pt_walk(v->mem, v->fmt, v->root, gva, &w))
+		return -EFAULT;
+	if (v->user && !w.user)
+		return -EFAULT;
+	if (write && !w.writable && (v->user || !v->wp_off))
 		return -EFAULT;
 	*gpa = w.gpa;
 	*room = w.page_size - (gva & (w.page_size - 1));
@@ -126,6 +139,37 @@ int64_t gva_strlen(const struct gview *v, uint64_t gva, uint64_t max)
 	return -ENAMETOOLONG;
 }
 
+int64_t gva_strcpy(const struct gview *v, uint64_t gva, char *buf, uint64_t size)
+{
+	uint64_t n = 0;
+
+	buf[0] = '\0';
+	while (n < size) {
+		uint64_t gpa, room, chunk;
+		const uint8_t *host;
+		const char *nul;
+
+		if (gva + n < gva || translate(v, gva + n, false, &gpa, &room))
+			return -EFAULT;
+		chunk = room < size - n ? room : size - n;
+		if (gpa < v->mem->size && chunk > v->mem->size - gpa)
+			chunk = v->mem->size - gpa;
+		if (!(host = gmem_ptr(v->mem, gpa, chunk)))
+			return -EFAULT; /* buf[n] is already the terminator */
+		/* One read of guest memory; the NUL is looked for in the copy. */
+		memcpy(buf + n, host, chunk);
+		if ((nul = memchr(buf + n, 0, chunk)))
+			return (int64_t)(nul - buf);
+		n += chunk;
+		if (n < size)
+			buf[n] = '\0';
+	}
+	buf[size - 1] = '\0';
+	return -ENAMETOOLONG;
+}
+
+#define CR0_PE (1ull << 0)
+#define CR0_WP (1ull << 16)
 #define CR0_PG (1ull << 31)
 #define CR4_PAE (1ull << 5)
 #define EFER_LMA (1ull << 10)
@@ -133,7 +177,7 @@ int64_t gva_strlen(const struct gview *v, uint64_t gva, uint64_t max)
 int gva_view(struct gview *v, struct gmem *mem, uint64_t cr0, uint64_t cr3, uint64_t cr4,
 	     uint64_t efer)
 {
-	*v = (struct gview){ .mem = mem, .fmt = PT_NONE, .root = cr3 };
+	*v = (struct gview){ .mem = mem, .fmt = PT_NONE, .root = cr3, .wp_off = !(cr0 & CR0_WP) };
 	if (!(cr0 & CR0_PG))
 		return 0;
 	if (efer & EFER_LMA)
@@ -143,4 +187,20 @@ int gva_view(struct gview *v, struct gmem *mem, uint64_t cr0, uint64_t cr3, uint
 	else
 		v->fmt = PT_32BIT;
 	return 0;
+}
+
+unsigned gva_cpl(uint64_t cr0, unsigned ss_dpl, unsigned cs_selector)
+{
+	unsigned cpl = ss_dpl & 3;
+
+	if (!(cr0 & CR0_PE))
+		return 0;
+	return (cs_selector & 3) > cpl ? cs_selector & 3 : cpl;
+}
+
+void gva_set_cpl(struct gview *v, unsigned cpl, uint64_t sys_start, uint64_t sys_end)
+{
+	v->user = cpl == 3;
+	v->sys_start = v->user ? sys_start : 0;
+	v->sys_end = v->user ? sys_end : 0;
 }

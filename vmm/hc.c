@@ -51,11 +51,14 @@ enum hc_action hc_dispatch(struct hc_ctx *c, uint32_t nr, uint64_t req)
 		return HC_STOP_FAULT;
 	}
 	c->stats.calls[nr]++;
-	/* Check the OUT write-back too, before the handler acts: all or nothing. */
+	/* The request is copied once, with the caller's privilege; the handler works on the
+	 * copy and its OUT fields go back in one write. Check that write too, before the
+	 * handler acts: all or nothing. */
 	if (gva_check(&c->view, req, e->size, true) || gva_read(&c->view, req, buf, e->size)) {
 		snprintf(c->why, sizeof(c->why),
 			 "hypercall %s: request at guest-virtual 0x%" PRIx64 " (%" PRIu32
-			 " bytes) is not mapped writable in guest memory", e->name, req, e->size);
+			 " bytes) is not mapped writable in guest memory%s", e->name, req, e->size,
+			 c->view.user ? " for ring 3" : "");
 		return HC_STOP_FAULT;
 	}
 	/* File calls share the fd table, which --smp vCPUs share: one at a time. */

@@ -24,30 +24,36 @@ enum hc_action hc_get_num_exits(struct hc_ctx *c, void *req)
 	return HC_CONTINUE;
 }
 
+/* Prints the string in pieces copied into VMM memory: the first pass only bounds it
+ * (every byte readable, a NUL within memory: else nothing is printed), the second copies
+ * each piece once and prints what it copied, up to a NUL found in the copy, so another
+ * vCPU changing the string meanwhile can shorten the output, never lengthen it. */
 enum hc_action hc_display(struct hc_ctx *c, void *req)
 {
 	struct hc_display *r = req;
-	uint64_t gva = r->str, left;
-	int64_t len = gva_strlen(&c->view, gva, c->view.mem->size);
+	int64_t len = gva_strlen(&c->view, r->str, c->view.mem->size);
+	uint64_t done = 0;
 
-	if (len < 0) { /* unmapped before the NUL, or no NUL in all of memory */
+	if (len < 0) { /* unreadable before the NUL, or no NUL in all of memory */
 		r->ret = -HC_EFAULT;
 		c->stats.errors++;
 		return HC_CONTINUE;
 	}
-	/* gva_strlen saw every byte mapped: print straight from guest memory. */
-	left = (uint64_t)len;
-	while (left) {
-		struct iovec iov[8];
-		int n = gva_iov(&c->view, &gva, &left, false, iov, 8);
+	while (done < (uint64_t)len) {
+		char buf[4096];
+		uint64_t want = (uint64_t)len - done < sizeof(buf) ? (uint64_t)len - done : sizeof(buf);
+		size_t n;
 
-		for (int i = 0; i < n; i++)
-			fwrite(iov[i].iov_base, 1, iov[i].iov_len, c->out);
-		if (n <= 0)
+		if (gva_read(&c->view, r->str + done, buf, want))
+			break;
+		n = strnlen(buf, want);
+		fwrite(buf, 1, n, c->out);
+		done += n;
+		if (n < want)
 			break;
 	}
-	r->ret = len;
-	c->stats.display_bytes += (uint64_t)len;
+	r->ret = (int64_t)done;
+	c->stats.display_bytes += done;
 	return HC_CONTINUE;
 }
 
@@ -89,8 +95,8 @@ enum hc_action hc_exit(struct hc_ctx *c, void *req)
 	return HC_STOP_EXIT;
 }
 
-/* Copies the guest string at gva into buf (truncated to fit, always terminated); a bad
- * pointer becomes a marker rather than an error, as the report is about something else. */
+/* Copies the guest string at gva into buf once (truncated to fit, always terminated); a
+ * bad pointer becomes a marker rather than an error, as the report is about something else. */
 static void guest_string(struct hc_ctx *c, uint64_t gva, char *buf, size_t size)
 {
 	int64_t len;
@@ -99,14 +105,13 @@ static void guest_string(struct hc_ctx *c, uint64_t gva, char *buf, size_t size)
 		buf[0] = '\0';
 		return;
 	}
-	len = gva_strlen(&c->view, gva, size - 1);
+	len = gva_strcpy(&c->view, gva, buf, size);
 	if (len == -ENAMETOOLONG)
 		len = (int64_t)size - 1;
-	if (len < 0 || gva_read(&c->view, gva, buf, (uint64_t)len)) {
+	if (len < 0) {
 		snprintf(buf, size, "<bad pointer 0x%" PRIx64 ">", gva);
 		return;
 	}
-	buf[len] = '\0';
 	/* Keep the report one line whatever the guest wrote. */
 	for (int64_t i = 0; i < len; i++)
 		if ((unsigned char)buf[i] < 0x20 || buf[i] == 0x7f)

@@ -31,16 +31,16 @@ static int64_t hc_err(int e)
 	}
 }
 
-/* Copies the guest path at gva into buf (HC_PATH_MAX). Returns 0 or an ABI error. */
+/* Copies the guest path at gva into buf (HC_PATH_MAX) once, terminated by the VMM: what
+ * the share code then measures and opens is this copy, whatever the guest does to its
+ * own bytes meanwhile. Returns 0 or an ABI error. */
 static int64_t guest_path(struct hc_ctx *c, uint64_t gva, char *buf)
 {
-	int64_t len = gva_strlen(&c->view, gva, HC_PATH_MAX);
+	int64_t len = gva_strcpy(&c->view, gva, buf, HC_PATH_MAX);
 
 	if (len == -ENAMETOOLONG)
 		return -HC_ENAMETOOLONG;
-	if (len < 0 || gva_read(&c->view, gva, buf, (uint64_t)len + 1))
-		return -HC_EFAULT;
-	return 0;
+	return len < 0 ? -HC_EFAULT : 0;
 }
 
 static int64_t do_open(struct hc_ctx *c, const struct hc_open *r)

@@ -219,6 +219,8 @@ static void build(struct machine *m)
 
 		vcpu_create(v, &m->vm, (int)j);
 		v->hc.files = &in->files;
+		v->hc.sys_start = in->phys + m->lay.reg[REG_TABLES].gpa;
+		v->hc.sys_end = in->phys + m->lay.reg[REG_XSTACK].gpa + m->lay.reg[REG_XSTACK].size;
 		if (m->cs) {
 			con_stream_open(&m->cs[j], &m->con, (int)j);
 			v->con = &m->cs[j];

@@ -135,6 +135,9 @@ static enum vcpu_outcome handle_hypercall(struct vcpu *v)
 			 "not walk (cr4=0x%llx)", nr, s->cr4);
 		return VCPU_FAULT;
 	}
+	/* The call acts with the caller's privilege, taken at this exit. */
+	gva_set_cpl(&v->hc.view, gva_cpl(s->cr0, s->ss.dpl, s->cs.selector), v->hc.sys_start,
+		    v->hc.sys_end);
 	v->stats.hypercalls++;
 	v->hc.exits = v->stats.exits;
 	switch (hc_dispatch(&v->hc, nr, req)) {

@@ -9,7 +9,12 @@
  * are hc_gptr_t: a plain integer on both sides, so the host cannot dereference one by
  * accident. A bad pointer inside a request makes the call return -HC_EFAULT; a request
  * struct that is not mapped, an unknown hypercall port or an `in` from one stops the guest
- * with a report (the VMM has nowhere to put an error code). */
+ * with a report (the VMM has nowhere to put an error code).
+ * Every address is checked with the caller's privilege, as the CPU checks the caller's own
+ * accesses: from ring 3 only user pages (U/S at every level), and for what the VMM writes
+ * only pages writable at every level; so ring 3 cannot name the VMM's page tables, GDT,
+ * IDT, TSS or exception stacks. Requests, strings and paths are copied once into the VMM
+ * and used from that copy. */
 #ifndef MINIVIRT_HC_H
 #define MINIVIRT_HC_H
 

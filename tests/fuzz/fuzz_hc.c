@@ -6,11 +6,15 @@
  * left guest memory alone, a call that went on changed no more bytes than the largest
  * request (read and readdir also fill their buffer: not counted), and every file
  * the guest holds open lies inside the shared folder, a read-only temporary tree with
- * symlinks that try to lead out of it.
+ * symlinks that try to lead out of it. With a ring-3 view, a call changed only bytes that
+ * ring 3 may write: with paging, pages the request or the call's buffer map to with U/S
+ * and R/W at every level (under the tables before or after the call); paging off, never
+ * the VMM's regions [SYS_START, SYS_END).
  *
  * Input layout (little-endian; missing bytes are 0):
  *   0      flags: bits 0-1 paging (0 off, 1 32-bit, 2-3 4-level); bit 2: CR3 taken whole
- *          (else masked to 64 KiB); bit 3: paging off with a limit
+ *          (else masked to 64 KiB); bit 3: paging off with a limit; bit 4: the caller
+ *          runs in ring 3; bit 5: CR0.WP clear
  *   1      number of calls - 1 (low 2 bits)
  *   2-3    limit (bit 3 of flags)
  *   4-7    exits, as get_num_exits reports them
@@ -39,6 +43,9 @@
 #define MEM_OFF (HDR + MAX_CALLS * CALL_SIZE)
 #define MAX_FILES 8
 #define REQ_MAX 64u /* no request struct is larger (hc.c's HC_REQ_MAX) */
+#define SYS_START 0x8000u /* paging off, ring 3: the VMM's regions */
+#define SYS_END 0xa000u
+#define BUF_PAGES 17u     /* of a read or readdir buffer, more than it can fill */
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -193,6 +200,72 @@ count_changed(void)
 	return n;
 }
 
+/* The guest-physical page gva maps to with U/S and R/W at every level under the tables
+ * in m, or UINT64_MAX. Uses pt_walk, not gva.c, so it checks the dispatcher's own work. */
+static uint64_t user_writable(const struct gview *v, const uint8_t *m, uint64_t gva)
+{
+	const struct gmem g = { .host = (uint8_t *)m, .size = MEM_SIZE };
+	struct pt_walk w;
+
+	if (pt_walk(&g, v->fmt, v->root, gva, &w) || !w.user || !w.writable)
+		return UINT64_MAX;
+	return w.gpa & ~(uint64_t)(PAGE - 1);
+}
+
+/* Marks in ok[] the pages ring 3 may write through [gva, gva + len), before or after. */
+static void mark_writable(const struct gview *v, uint64_t gva, uint64_t len, bool *ok)
+{
+	const uint64_t first = gva & ~(uint64_t)(PAGE - 1);
+	const uint64_t span = len < (uint64_t)BUF_PAGES * PAGE ? len : (uint64_t)BUF_PAGES * PAGE;
+	const uint64_t pages = len ? ((gva & (PAGE - 1)) + span + PAGE - 1) / PAGE : 0;
+
+	for (uint64_t i = 0; i < pages; i++) {
+		const uint8_t *img[2] = { shadow, mem };
+
+		for (int j = 0; j < 2; j++) {
+			uint64_t gpa = user_writable(v, img[j], first + i * PAGE);
+
+			if (gpa < MEM_SIZE)
+				ok[gpa / PAGE] = true;
+		}
+	}
+}
+
+/* A little-endian 8-byte field of the request at gva, as the shadow held it (any
+ * privilege: the dispatcher already refused what ring 3 could not read). */
+static uint64_t shadow_field(const struct gview *v, uint64_t gva)
+{
+	const struct gmem g = { .host = shadow, .size = MEM_SIZE };
+	uint8_t b[8] = { 0 };
+
+	for (unsigned i = 0; i < 8; i++) {
+		struct pt_walk w;
+
+		if (!pt_walk(&g, v->fmt, v->root, gva + i, &w) && w.gpa < MEM_SIZE)
+			b[i] = shadow[w.gpa];
+	}
+	return le(b, 8);
+}
+
+/* With a ring-3 view: every changed byte is one ring 3 could write. */
+static void check_ring3_writes(const struct gview *v, uint32_t nr, uint64_t req)
+{
+	bool ok[MEM_SIZE / PAGE] = { false };
+
+	if (v->fmt == PT_NONE) {
+		check(!memcmp(mem + SYS_START, shadow + SYS_START, SYS_END - SYS_START),
+		      "a ring-3 call changed the VMM's regions");
+		return;
+	}
+	mark_writable(v, req, REQ_MAX, ok);
+	if (nr == HC_NR_READ || nr == HC_NR_READDIR) /* hc_rw and hc_readdir: buf at 8, len at 16 */
+		mark_writable(v, shadow_field(v, req + 8), shadow_field(v, req + 16), ok);
+	for (uint32_t p = 0; p < MEM_SIZE / PAGE; p++)
+		if (!ok[p])
+			check(!memcmp(mem + p * PAGE, shadow + p * PAGE, PAGE),
+			      "a ring-3 call changed a page ring 3 may not write");
+}
+
 static uint32_t pick_nr(uint8_t sel)
 {
 	if (sel >= 0xf0) /* far out of range */
@@ -233,6 +306,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	c.view.root = cr3;
 	if (c.view.fmt == PT_NONE && (in[0] & 8))
 		c.view.limit = le(in + 2, 2);
+	c.view.wp_off = in[0] & 0x20;
+	gva_set_cpl(&c.view, in[0] & 0x10 ? 3 : 0, SYS_START, SYS_END);
 	c.out = devnull;
 	c.exits = le(in + 4, 4);
 	files_init(&fs, &share, MAX_FILES);
@@ -271,6 +346,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		}
 		if (nr != HC_NR_READ && nr != HC_NR_READDIR)
 			check(changed <= REQ_MAX, "a call changed more than its request");
+		if (c.view.user && changed)
+			check_ring3_writes(&c.view, nr, req);
 	}
 	check_open_files(&fs);
 	files_destroy(&fs);

@@ -105,3 +105,29 @@ mem 320 1024 8; call $MKDIR 320
 mem 384 1024 8; call $UNLINK 384
 mem 448 1 4; call $CLOSE 448
 finish files3
+
+# Ring 3, 4-level: user tables (U/S at every level) over 4 KiB pages: PML4 0x1000 -> PDPT
+# 0x2000 -> PD 0x3000 -> PT 0x4000 mapping pages 0-15 identically, U/S on all but the
+# tables (1-4) and page 8; then open a.txt, read it into user page 5 and into page 8,
+# get_num_exits on the PT itself and on user page 6.
+begin $((2 | 16)) 4096
+mem 4096 $((0x2000 | 7)) 8; mem 8192 $((0x3000 | 7)) 8; mem 12288 $((0x4000 | 7)) 8
+p=0
+while [ $p -lt 16 ]; do
+	case $p in 1|2|3|4|8) fl=3 ;; *) fl=7 ;; esac
+	mem $((16384 + 8 * p)) $((p * 4096 | fl)) 8
+	p=$((p + 1))
+done
+str 1024 "a.txt"
+mem 256 1024 8; call $OPEN 256
+mem 320 3 4; mem 328 20480 8; mem 336 64 8; mem 344 0 8; call $READ 320
+mem 384 3 4; mem 392 32768 8; mem 400 64 8; mem 408 0 8; call $READ 384
+call $GET_NUM_EXITS 16384
+finish ring3
+
+# Ring 3, paging off: a display from the VMM's regions, a read into them.
+begin 16 0
+str 33000 "sys"; mem 256 33000 8; call $DISPLAY 256
+str 1024 "a.txt"; mem 320 1024 8; call $OPEN 320
+mem 384 3 4; mem 392 32768 8; mem 400 64 8; mem 408 0 8; call $READ 384
+finish ring3flat

@@ -223,6 +223,80 @@ static void test_scatter(void **state)
 	f->c.view = (struct gview){ .mem = &f->mem, .fmt = PT_NONE };
 }
 
+static int64_t do_rw(struct fixture *f, uint32_t nr, int fd, uint64_t buf, uint64_t len)
+{
+	struct hc_rw r = { .fd = fd, .buf = buf, .len = len, .offset = 0 };
+
+	memcpy(f->mem.host + REQ, &r, sizeof(r));
+	assert_int_equal(hc_dispatch(&f->c, nr, REQ), HC_CONTINUE);
+	memcpy(&r, f->mem.host + REQ, sizeof(r));
+	return r.ret;
+}
+
+/* A ring-3 caller, tables as the VMM builds them, [0x10000, 0x18000) supervisor-only (the
+ * tables among them): no read lands there, no write or path comes from there. */
+static void test_ring3(void **state)
+{
+	struct fixture *f = *state;
+	const struct pt_spec spec = { .fmt = PT_4LEVEL, .size = MEM_SIZE, .user = true,
+				      .kernel_start = 0x10000, .kernel_end = 0x18000 };
+	const uint64_t sup = 0x17000;
+	struct hc_open o = { .path = sup, .flags = HC_O_RDONLY };
+	struct hc_readdir rd = { .buf = sup, .len = 4096 };
+	struct pt_built b;
+	uint8_t *snap = malloc(MEM_SIZE);
+	char path[128], got[64] = "";
+	int64_t fd, wfd, dfd;
+	FILE *in;
+
+	assert_non_null(snap);
+	assert_int_equal(pt_build_spec(&f->mem, &spec, 0x10000, 0x17000, &b), 0);
+	f->c.view = (struct gview){ .mem = &f->mem, .fmt = PT_4LEVEL, .root = b.root };
+	gva_set_cpl(&f->c.view, 3, 0, 0);
+	fd = do_open(f, "a.txt", HC_O_RDONLY);
+	assert_true(fd >= 3);
+	wfd = do_open(f, "w.txt", HC_O_WRONLY | HC_O_CREAT);
+	assert_true(wfd >= 3);
+	dfd = do_open(f, "sub", HC_O_RDONLY | HC_O_DIRECTORY);
+	assert_true(dfd >= 3);
+	memcpy(snap, f->mem.host, MEM_SIZE);
+
+	/* pread into a supervisor page (the tables, or a page beside them): refused. */
+	assert_int_equal(do_rw(f, HC_NR_READ, (int)fd, b.root, 8), -HC_EFAULT);
+	assert_int_equal(do_rw(f, HC_NR_READ, (int)fd, sup, 8), -HC_EFAULT);
+	assert_int_equal(do_rw(f, HC_NR_READ, (int)fd, 0xfffc, 8), -HC_EFAULT); /* straddling */
+	/* write from one: refused, the file stays empty. */
+	memcpy(f->mem.host + sup, "kernel bytes", 13);
+	memcpy(snap + sup, "kernel bytes", 13);
+	assert_int_equal(do_rw(f, HC_NR_WRITE, (int)wfd, sup, 12), -HC_EFAULT);
+	/* A path on a supervisor page. */
+	memcpy(f->mem.host + sup, "a.txt", 6);
+	memcpy(snap + sup, "a.txt", 6);
+	memcpy(f->mem.host + REQ, &o, sizeof(o));
+	assert_int_equal(hc_dispatch(&f->c, HC_NR_OPEN, REQ), HC_CONTINUE);
+	memcpy(&o, f->mem.host + REQ, sizeof(o));
+	assert_int_equal(o.ret, -HC_EFAULT);
+	/* readdir into one. */
+	rd.fd = (int32_t)dfd;
+	memcpy(f->mem.host + REQ, &rd, sizeof(rd));
+	assert_int_equal(hc_dispatch(&f->c, HC_NR_READDIR, REQ), HC_CONTINUE);
+	memcpy(&rd, f->mem.host + REQ, sizeof(rd));
+	assert_int_equal(rd.ret, -HC_EFAULT);
+	/* Guest memory: only the request page changed. */
+	memcpy(snap + REQ, f->mem.host + REQ, 64);
+	assert_memory_equal(f->mem.host, snap, MEM_SIZE);
+	snprintf(path, sizeof(path), "%s/w.txt", f->dir);
+	assert_non_null(in = fopen(path, "r"));
+	assert_int_equal(fread(got, 1, sizeof(got), in), 0);
+	fclose(in);
+	/* The same calls with user buffers work. */
+	assert_int_equal(do_rw(f, HC_NR_READ, (int)fd, 0x20000, 5), 5);
+	assert_memory_equal(f->mem.host + 0x20000, "hello", 5);
+	assert_int_equal(do_rw(f, HC_NR_WRITE, (int)wfd, 0x20000, 5), 5);
+	f->c.view = (struct gview){ .mem = &f->mem, .fmt = PT_NONE };
+	free(snap);
+}
+
 static void test_parent(void **state)
 {
 	struct fixture *f = *state;
@@ -245,6 +319,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_no_fd_leak, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_scatter, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_parent, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_ring3, fx_setup, fx_teardown),
 	};
 
 	return cmocka_run_group_tests_name("files", tests, NULL, NULL);

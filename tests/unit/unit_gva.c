@@ -1,7 +1,9 @@
 /* tests/unit/unit_gva.c: checked guest-virtual accesses (gva_check, gva_iov, gva_read,
- * gva_write, gva_strlen, gva_view) over a calloc'd buffer standing in for guest memory:
- * paging off, identity tables from pt_build, and hand-made tables that scatter
- * guest-virtual pages over non-contiguous, reversed guest-physical pages. */
+ * gva_write, gva_strlen, gva_strcpy, gva_view, gva_cpl) over a calloc'd buffer standing
+ * in for guest memory: paging off, identity tables from pt_build, hand-made tables that
+ * scatter guest-virtual pages over non-contiguous, reversed guest-physical pages, and
+ * the privilege of each access: ring 3 against the user and write bits at every level,
+ * ring 0 with and without CR0.WP, ring 3 with paging off against the VMM's regions. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -746,6 +748,7 @@ static void test_large_page_past_end_32bit(void **state)
 #define CR4_PAE (1ull << 5)
 #define EFER_LME (1ull << 8)
 #define EFER_LMA (1ull << 10)
+#define CR0_WP (1ull << 16)
 
 static void test_view(void **state)
 {
@@ -783,6 +786,306 @@ static void test_view(void **state)
 	assert_int_equal(gva_check(&v, MEM_SIZE, 1, true), -EFAULT);
 }
 
+/* ---- privilege: what ring 3 and ring 0 may reach ---- */
+
+/* The accesses from ring 3 (u) and ring 0 (s) to the page at gva, as a 4-letter string:
+ * user read, user write, supervisor read, supervisor write; 'y' allowed, '-' refused. */
+static void expect_access(const struct fixture *f, uint64_t gva, bool wp_off, const char *want)
+{
+	struct gview u = f->v, k = f->v;
+	char got[5];
+
+	u.user = true;
+	k.user = false;
+	u.wp_off = k.wp_off = wp_off;
+	got[0] = gva_check(&u, gva, 0x1000, false) ? '-' : 'y';
+	got[1] = gva_check(&u, gva, 0x1000, true) ? '-' : 'y';
+	got[2] = gva_check(&k, gva, 0x1000, false) ? '-' : 'y';
+	got[3] = gva_check(&k, gva, 0x1000, true) ? '-' : 'y';
+	got[4] = '\0';
+	if (strcmp(got, want))
+		fail_msg("gva 0x%llx (wp_off %d): access %s, want %s (user r/w, supervisor r/w)",
+			 (unsigned long long)gva, wp_off, got, want);
+}
+
+/* The host address of the entry read at level l of the walk of gva. */
+static uint8_t *entry_at(struct fixture *f, uint64_t gva, int l)
+{
+	struct pt_walk w;
+
+	assert_int_equal(pt_walk(&f->mem, f->fmt, f->v.root, gva, &w), 0);
+	assert_true(l < w.steps);
+	return f->mem.host + w.step[l].table +
+	       (uint64_t)w.step[l].index * (f->fmt == PT_4LEVEL ? 8 : 4);
+}
+
+/* Hand-made tables with U/S and R/W set everywhere, then one bit cleared at one level at a
+ * time: the CPU ANDs them over the levels, and so must the VMM. */
+static void test_priv_levels(void **state, enum pt_format fmt)
+{
+	struct fixture *f = *state;
+	const uint64_t gva = VBASE + 0x1000; /* scattered page 1 */
+	const int levels = pt_levels(fmt);
+
+	hand_made(f, fmt);
+	for (uint64_t t = 0x1000; t < 0x5000; t += 4) /* U/S in every entry of every table */
+		if (f->mem.host[t] & PTE_P)
+			f->mem.host[t] |= PTE_US;
+	expect_access(f, gva, false, "yyyy");
+	expect_access(f, VBASE + RO_PAGE * 0x1000ull, false, "y-y-"); /* leaf R/W clear */
+	expect_access(f, VBASE + RO_PAGE * 0x1000ull, true, "y-yy");  /* CR0.WP clear */
+	for (int l = 0; l < levels; l++) {
+		uint8_t *e = entry_at(f, gva, l);
+
+		*e &= (uint8_t)~PTE_US;
+		expect_access(f, gva, false, "--yy");
+		expect_access(f, gva, true, "--yy");
+		*e |= PTE_US;
+		*e &= (uint8_t)~PTE_RW;
+		expect_access(f, gva, false, "y-y-");
+		expect_access(f, gva, true, "y-yy");
+		*e |= PTE_RW;
+	}
+	expect_access(f, gva, false, "yyyy");
+}
+
+static void test_priv_levels_4level(void **state)
+{
+	test_priv_levels(state, PT_4LEVEL);
+}
+
+static void test_priv_levels_32bit(void **state)
+{
+	test_priv_levels(state, PT_32BIT);
+}
+
+/* A large page (2 MiB or 4 MiB) whose leaf lacks U/S, over a user-accessible table. */
+static void test_priv_large_page(void **state, enum pt_format fmt)
+{
+	struct fixture *f = *state;
+	const uint64_t u = PTE_P | PTE_RW | PTE_US;
+
+	f->fmt = fmt;
+	if (fmt == PT_4LEVEL) {
+		put(f, 0x1000, 0, 0x2000 | u);
+		put(f, 0x2000, 0, 0x3000 | u);
+		put(f, 0x3000, 0, 0 | PTE_P | PTE_RW | PTE_PS);
+	} else {
+		put(f, 0x1000, 0, 0 | PTE_P | PTE_RW | PTE_PS);
+	}
+	f->v = (struct gview){ .mem = &f->mem, .fmt = fmt, .root = 0x1000 };
+	expect_access(f, 0x8000, false, "--yy");
+	put(f, fmt == PT_4LEVEL ? 0x3000 : 0x1000, 0, 0 | u | PTE_PS);
+	expect_access(f, 0x8000, false, "yyyy");
+}
+
+static void test_priv_large_page_4level(void **state)
+{
+	test_priv_large_page(state, PT_4LEVEL);
+}
+
+static void test_priv_large_page_32bit(void **state)
+{
+	test_priv_large_page(state, PT_32BIT);
+}
+
+/* Ring 3 over a range that runs from user pages into a supervisor page: refused whole,
+ * nothing copied, iovecs stop before it, strings that reach it are -EFAULT. */
+static void test_priv_ranges(void **state, enum pt_format fmt)
+{
+	struct fixture *f = *state;
+	struct gview u;
+	const uint64_t base = VBASE;
+	uint8_t buf[0x40], *snap = malloc(MEM_SIZE);
+	char str[64];
+	struct iovec iov[4];
+	uint64_t gva, len;
+
+	assert_non_null(snap);
+	hand_made(f, fmt);
+	for (uint64_t t = 0x1000; t < 0x5000; t += 4)
+		if (f->mem.host[t] & PTE_P)
+			f->mem.host[t] |= PTE_US;
+	*entry_at(f, base + 0x1000, pt_levels(fmt) - 1) &= (uint8_t)~PTE_US; /* page 1 */
+	u = f->v;
+	u.user = true;
+	/* Page 0 is the user's, page 1 (gpa 0x9000) the supervisor's. */
+	assert_int_equal(gva_check(&u, base, 0x1000, true), 0);
+	assert_int_equal(gva_check(&u, base + 0xff0, 0x11, false), -EFAULT);
+	assert_int_equal(gva_check(&f->v, base + 0xff0, 0x11, true), 0);
+	memcpy(snap, f->mem.host, MEM_SIZE);
+	memset(buf, FILL, sizeof(buf));
+	assert_int_equal(gva_read(&u, base + 0xfe0, buf, sizeof(buf)), -EFAULT);
+	assert_true(all_bytes(buf, sizeof(buf), FILL));
+	assert_int_equal(gva_write(&u, base + 0xfe0, buf, sizeof(buf)), -EFAULT);
+	assert_memory_equal(f->mem.host, snap, MEM_SIZE); /* not even the user half */
+	assert_int_equal(gva_read(&u, base + 0x1000, buf, 1), -EFAULT);
+	gva = base + 0x800;
+	len = 0x1000;
+	assert_int_equal(gva_iov(&u, &gva, &len, false, iov, 4), 1);
+	assert_int_equal(iov[0].iov_len, 0x800);
+	assert_int_equal(gva_iov(&u, &gva, &len, false, iov, 4), -EFAULT);
+	assert_int_equal(gva, base + 0x1000);
+	assert_int_equal(len, 0x800);
+	/* A string whose NUL lies on the supervisor page. */
+	memset(f->mem.host + 0x8ffc, 'u', 4);
+	f->mem.host[0x9000] = 0;
+	assert_int_equal(gva_strlen(&u, base + 0xffc, UINT64_MAX), -EFAULT);
+	assert_int_equal(gva_strcpy(&u, base + 0xffc, str, sizeof(str)), -EFAULT);
+	assert_string_equal(str, "uuuu"); /* what came before, terminated */
+	assert_int_equal(gva_strlen(&f->v, base + 0xffc, UINT64_MAX), 4);
+	assert_int_equal(gva_strcpy(&f->v, base + 0xffc, str, sizeof(str)), 4);
+	assert_string_equal(str, "uuuu");
+	free(snap);
+}
+
+static void test_priv_ranges_4level(void **state)
+{
+	test_priv_ranges(state, PT_4LEVEL);
+}
+
+static void test_priv_ranges_32bit(void **state)
+{
+	test_priv_ranges(state, PT_32BIT);
+}
+
+/* pt_build maps supervisor-only: nothing of it for ring 3. pt_build_spec as the VMM uses
+ * it for a ring-3 guest: everything user but the VMM's regions. */
+static void test_priv_built(void **state)
+{
+	struct fixture *f = *state;
+	struct pt_spec spec = { .fmt = PT_4LEVEL, .size = MEM_SIZE, .user = true,
+				.kernel_start = 0x1000, .kernel_end = 0x7000 };
+	struct pt_built b;
+
+	build(f, PT_4LEVEL, BUILT_MAP);
+	expect_access(f, 0x8000, false, "--yy");
+	memset(f->mem.host, 0, MEM_SIZE);
+	assert_int_equal(pt_build_spec(&f->mem, &spec, 0x1000, 0x6000, &b), 0);
+	f->v = (struct gview){ .mem = &f->mem, .fmt = PT_4LEVEL, .root = b.root };
+	expect_access(f, 0x0000, false, "yyyy");
+	expect_access(f, 0x1000, false, "--yy"); /* the tables themselves */
+	expect_access(f, 0x3000, false, "--yy");
+	expect_access(f, 0x4000, false, "--yy");
+	expect_access(f, 0x6000, false, "--yy"); /* the rest of the range */
+	expect_access(f, 0x7000, false, "yyyy");
+	expect_access(f, MEM_SIZE - 0x1000, false, "yyyy");
+}
+
+/* Paging off: ring 3 is kept out of [sys_start, sys_end) only. */
+static void test_priv_none(void **state)
+{
+	struct fixture *f = *state;
+	struct gview v = f->v;
+	struct iovec iov[2];
+	uint64_t gva = 0x7000, len = 0x4000;
+	char str[16];
+
+	gva_set_cpl(&v, 3, 0x8000, 0xa000);
+	assert_true(v.user);
+	assert_int_equal(gva_check(&v, 0, 0x8000, true), 0);
+	assert_int_equal(gva_check(&v, 0xa000, MEM_SIZE - 0xa000, true), 0);
+	assert_int_equal(gva_check(&v, 0x8000, 1, false), -EFAULT);
+	assert_int_equal(gva_check(&v, 0x9fff, 1, false), -EFAULT);
+	assert_int_equal(gva_check(&v, 0x7fff, 2, false), -EFAULT);
+	assert_int_equal(gva_check(&v, 0x9fff, 2, true), -EFAULT);
+	assert_int_equal(gva_check(&v, 0, MEM_SIZE, false), -EFAULT);
+	assert_int_equal(gva_iov(&v, &gva, &len, true, iov, 2), 1);
+	assert_int_equal(iov[0].iov_len, 0x1000); /* up to sys_start, not across it */
+	assert_int_equal(gva_iov(&v, &gva, &len, true, iov, 2), -EFAULT);
+	memset(f->mem.host + 0x7ffe, 'p', 2); /* the NUL would be at 0x8000 */
+	assert_int_equal(gva_strcpy(&v, 0x7ffe, str, sizeof(str)), -EFAULT);
+	assert_int_equal(gva_strlen(&v, 0x7ffe, UINT64_MAX), -EFAULT);
+	/* Ring 0 reaches it; so does ring 3 of a view without the range. */
+	gva_set_cpl(&v, 0, 0x8000, 0xa000);
+	assert_false(v.user);
+	assert_int_equal(gva_check(&v, 0, MEM_SIZE, true), 0);
+	assert_int_equal(gva_strcpy(&v, 0x7ffe, str, sizeof(str)), 2);
+	gva_set_cpl(&v, 3, 0, 0);
+	assert_int_equal(gva_check(&v, 0, MEM_SIZE, true), 0);
+}
+
+static void test_cpl(void **state)
+{
+	(void)state;
+	assert_int_equal(gva_cpl(0, 3, 0x1b), 0);        /* real mode: no rings */
+	assert_int_equal(gva_cpl(CR0_PE, 0, 0x08), 0);
+	assert_int_equal(gva_cpl(CR0_PE, 3, 0x1b), 3);
+	assert_int_equal(gva_cpl(CR0_PE, 3, 0x08), 3);   /* SS.DPL is the CPL */
+	assert_int_equal(gva_cpl(CR0_PE, 0, 0x1b), 3);   /* any sign of ring 3 wins */
+	assert_int_equal(gva_cpl(CR0_PE | CR0_PG, 1, 0x09), 1);
+	assert_int_equal(gva_cpl(CR0_PE, 7, 0), 3);      /* only two bits count */
+}
+
+/* gva_view takes CR0.WP; every view it makes is ring 0 until gva_set_cpl. */
+static void test_view_wp(void **state)
+{
+	struct fixture *f = *state;
+	struct gview v;
+
+	assert_int_equal(gva_view(&v, &f->mem, CR0_PE | CR0_PG | CR0_WP, 0x1000, 0, 0), 0);
+	assert_false(v.wp_off);
+	assert_false(v.user);
+	assert_int_equal(gva_view(&v, &f->mem, CR0_PE | CR0_PG, 0x1000, 0, 0), 0);
+	assert_true(v.wp_off);
+	gva_set_cpl(&v, 3, 0, 0);
+	assert_true(v.user);
+}
+
+/* gva_strcpy: the string copied once and terminated by the VMM. */
+static void test_strcpy(void **state)
+{
+	struct fixture *f = *state;
+	const struct gview *v = &f->v;
+	uint8_t *m = f->mem.host;
+	char buf[8];
+
+	memcpy(m + 0x100, "hello", 6);
+	assert_int_equal(gva_strcpy(v, 0x100, buf, sizeof(buf)), 5);
+	assert_string_equal(buf, "hello");
+	assert_int_equal(gva_strcpy(v, 0x100, buf, 6), 5);  /* exactly fits */
+	assert_int_equal(gva_strcpy(v, 0x100, buf, 5), -ENAMETOOLONG);
+	assert_string_equal(buf, "hell");                    /* truncated, terminated */
+	assert_int_equal(gva_strcpy(v, 0x100, buf, 1), -ENAMETOOLONG);
+	assert_string_equal(buf, "");
+	assert_int_equal(gva_strcpy(v, 0x105, buf, 1), 0);
+	/* Bytes after the NUL on the same page are not the string's. */
+	memcpy(m + 0x200, "ab\0cdefg", 8);
+	memset(buf, 'X', sizeof(buf));
+	assert_int_equal(gva_strcpy(v, 0x200, buf, sizeof(buf)), 2);
+	assert_string_equal(buf, "ab");
+	/* Running into the end of memory, and starting outside it. */
+	memset(m + MEM_SIZE - 3, 'z', 3);
+	assert_int_equal(gva_strcpy(v, MEM_SIZE - 3, buf, sizeof(buf)), -EFAULT);
+	assert_string_equal(buf, "zzz");
+	assert_int_equal(gva_strcpy(v, MEM_SIZE - 3, buf, 3), -ENAMETOOLONG);
+	assert_int_equal(gva_strcpy(v, MEM_SIZE, buf, sizeof(buf)), -EFAULT);
+	assert_string_equal(buf, "");
+	assert_int_equal(gva_strcpy(v, UINT64_MAX, buf, sizeof(buf)), -EFAULT);
+}
+
+/* Across scattered pages: the copy follows the tables, never the physical neighbour. */
+static void test_strcpy_scatter(void **state)
+{
+	struct fixture *f = *state;
+	uint8_t *m = f->mem.host;
+	char buf[16];
+
+	hand_made(f, PT_4LEVEL);
+	memcpy(m + 0x9ffc, "abcd", 4); /* page 1 ends "abcd", page 2 (gpa 0x7000) "ef" */
+	memcpy(m + 0x7000, "ef", 3);
+	m[0xa000] = 0;
+	assert_int_equal(gva_strcpy(&f->v, VBASE + 0x1ffc, buf, sizeof(buf)), 6);
+	assert_string_equal(buf, "abcdef");
+	assert_int_equal(gva_strcpy(&f->v, VBASE + 0x1ffc, buf, 5), -ENAMETOOLONG);
+	assert_string_equal(buf, "abcd");
+	/* Into absent page 7. */
+	memset(m + 0xfff0, 'w', 0x10);
+	assert_int_equal(gva_strcpy(&f->v, VBASE + 0x6ff0, buf, sizeof(buf)), -ENAMETOOLONG);
+	assert_int_equal(gva_strcpy(&f->v, VBASE + 0x6ff8, buf, sizeof(buf)), -EFAULT);
+	assert_string_equal(buf, "wwwwwwww");
+}
+
 #define FX(fn) cmocka_unit_test_setup_teardown(fn, fx_setup, fx_teardown)
 
 int main(void)
@@ -805,6 +1108,18 @@ int main(void)
 		FX(test_large_page_past_end_4level),
 		FX(test_large_page_past_end_32bit),
 		FX(test_view),
+		FX(test_priv_levels_4level),
+		FX(test_priv_levels_32bit),
+		FX(test_priv_large_page_4level),
+		FX(test_priv_large_page_32bit),
+		FX(test_priv_ranges_4level),
+		FX(test_priv_ranges_32bit),
+		FX(test_priv_built),
+		FX(test_priv_none),
+		FX(test_cpl),
+		FX(test_view_wp),
+		FX(test_strcpy),
+		FX(test_strcpy_scatter),
 	};
 
 	return cmocka_run_group_tests_name("gva", tests, NULL, NULL);

@@ -615,6 +615,63 @@ static void test_4level(void **state)
 	free(snap);
 }
 
+/* A ring-3 caller under tables as the VMM builds them for a ring-3 guest: user pages,
+ * but the tables and [0x1000, 0x8000) supervisor-only. Whatever it names there (its own
+ * page table, the GDT's page) is refused, though ring 0 may use the same addresses. */
+static void test_ring3(void **state)
+{
+	struct fixture *f = *state;
+	const struct pt_spec spec = { .fmt = PT_4LEVEL, .size = MEM_SIZE, .user = true,
+				      .kernel_start = 0x1000, .kernel_end = 0x8000 };
+	struct hc_get_num_exits ge = { .exits = 0x1111, .ret = -1 };
+	struct pt_built b;
+	uint8_t *snap = malloc(MEM_SIZE);
+
+	assert_non_null(snap);
+	assert_int_equal(pt_build_spec(&f->mem, &spec, 0x1000, 0x7000, &b), 0);
+	f->c.view = (struct gview){ .mem = &f->mem, .fmt = PT_4LEVEL, .root = b.root };
+	gva_set_cpl(&f->c.view, 3, 0, 0);
+	f->c.exits = 0x4242;
+
+	/* get_num_exits on its own page-table page: refused, the tables unchanged. */
+	memcpy(snap, f->mem.host, MEM_SIZE);
+	assert_int_equal(hc_dispatch(&f->c, HC_NR_GET_NUM_EXITS, b.root), HC_STOP_FAULT);
+	assert_non_null(strstr(f->c.why, "hypercall get_num_exits: request at guest-virtual"));
+	assert_non_null(strstr(f->c.why, "ring 3"));
+	assert_int_equal(hc_dispatch(&f->c, HC_NR_GET_NUM_EXITS, 0x7ff8), HC_STOP_FAULT);
+	assert_memory_equal(f->mem.host, snap, MEM_SIZE);
+	/* The same request on a user page works. */
+	put(f, 0x9000, &ge, sizeof(ge));
+	assert_int_equal(hc_dispatch(&f->c, HC_NR_GET_NUM_EXITS, 0x9000), HC_CONTINUE);
+	get(f, 0x9000, &ge, sizeof(ge));
+	assert_int_equal(ge.exits, 0x4242);
+
+	/* display of a string on a supervisor page, or running into one: nothing printed. */
+	put_str(f, 0x7000, "secret");
+	put(f, 0x9000, &(struct hc_display){ .str = 0x7000 }, sizeof(struct hc_display));
+	assert_int_equal(hc_dispatch(&f->c, HC_NR_DISPLAY, 0x9000), HC_CONTINUE);
+	assert_int_equal(*(int64_t *)(f->mem.host + 0x9008), -HC_EFAULT);
+	memset(f->mem.host + 0xffc, 'x', 4); /* user page 0 runs into the tables at 0x1000 */
+	assert_int_equal(f->mem.host[0x1003], 0);
+	put(f, 0x9000, &(struct hc_display){ .str = 0xffc }, sizeof(struct hc_display));
+	assert_int_equal(hc_dispatch(&f->c, HC_NR_DISPLAY, 0x9000), HC_CONTINUE);
+	assert_int_equal(*(int64_t *)(f->mem.host + 0x9008), -HC_EFAULT);
+	expect_out(f, "");
+	/* report strings there become markers. */
+	put_str(f, 0xa000, "user.c");
+	put(f, 0x9000, &(struct hc_report){ .file = 0xa000, .msg = 0x7000, .line = 9,
+					    .kind = HC_REPORT_FAIL }, sizeof(struct hc_report));
+	assert_int_equal(hc_dispatch(&f->c, HC_NR_REPORT, 0x9000), HC_STOP_FAIL);
+	expect_why(f, "guest assertion failed at user.c:9: <bad pointer 0x7000>");
+
+	/* Ring 0 reaches the same addresses. */
+	gva_set_cpl(&f->c.view, 0, 0, 0);
+	put(f, 0x9000, &(struct hc_display){ .str = 0x7000 }, sizeof(struct hc_display));
+	assert_int_equal(hc_dispatch(&f->c, HC_NR_DISPLAY, 0x9000), HC_CONTINUE);
+	expect_out(f, "secret");
+	free(snap);
+}
+
 #define FX(fn) cmocka_unit_test_setup_teardown(fn, fx_setup, fx_teardown)
 
 int main(void)
@@ -638,6 +695,7 @@ int main(void)
 		FX(test_unknown_nr),
 		FX(test_stats),
 		FX(test_4level),
+		FX(test_ring3),
 	};
 
 	return cmocka_run_group_tests_name("hc", tests, NULL, NULL);
