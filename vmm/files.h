@@ -13,6 +13,7 @@
 struct share {
 	int dirfd; /* O_PATH handle of the folder, or -1 when there is none (no --dir) */
 	bool ro;   /* --ro: nothing in the folder may change */
+	uint64_t mnt_id; /* the folder's mount (statx), known not to be a pseudo-filesystem */
 };
 
 enum file_kind { FILE_FREE, FILE_CONSOLE_IN, FILE_CONSOLE_OUT, FILE_CONSOLE_ERR, FILE_REG,
@@ -32,13 +33,22 @@ struct files {
 	int open;            /* host fds held */
 };
 
-/* share_open_dir: opens path as the shared folder. Returns 0 or -errno. */
-int share_open_dir(struct share *s, const char *path, bool ro);
+/* share_open_dir: opens path as the shared folder. Returns 0 or -errno; -EPERM, with
+ * *pseudo naming it ("procfs"...), when path is on a kernel pseudo-filesystem. */
+int share_open_dir(struct share *s, const char *path, bool ro, const char **pseudo);
+
+/* share_pseudo_fs: the name of the kernel pseudo-filesystem fd lies on (procfs, sysfs,
+ * debugfs, tracefs, securityfs, cgroupfs, bpffs, devtmpfs...), or NULL for anything else.
+ * known_mnt: a mount id already found not to be devtmpfs (0: none), to skip reading
+ * /proc/self/mountinfo for files on the folder's own tmpfs. */
+const char *share_pseudo_fs(int fd, uint64_t known_mnt);
 /* share_close: closes the folder handle. */
 void share_close(struct share *s);
 
-/* share_open: opens guest path beneath s with host open flags (O_CLOEXEC added) and mode.
- * Returns a host fd or -errno (-EACCES for an escape). Pure path logic, no table. */
+/* share_open: opens guest path beneath s with host open flags (O_CLOEXEC and O_NONBLOCK
+ * added) and mode, after resolving it with O_PATH: anything but a regular file or a
+ * directory, or what lies on a pseudo-filesystem, is never opened (-EACCES). Returns a
+ * host fd or -errno (-EACCES for an escape, -EAGAIN when the entry kept changing). */
 int share_open(const struct share *s, const char *path, int flags, mode_t mode);
 
 /* share_parent: opens the directory holding the last component of guest path, beneath

@@ -46,6 +46,9 @@ struct hc_ctx {
 /* hc_dispatch: performs hypercall nr with its request at guest-virtual req. */
 enum hc_action hc_dispatch(struct hc_ctx *c, uint32_t nr, uint64_t req);
 
+/* hc_err: host errno e as an ABI result: -e where the ABI defines e (HC_E*), else -HC_EIO. */
+int64_t hc_err(int e);
+
 /* hc_name: "print_val", "display"... or NULL for a number that is not a hypercall. */
 const char *hc_name(uint32_t nr);
 

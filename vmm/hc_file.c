@@ -17,14 +17,13 @@
 #define IOV_BATCH 64             /* iovecs per preadv2/pwritev2 call */
 #define DIRENT_BUF (32 << 10)    /* host buffer for one getdents64 */
 
-/* A host errno as an ABI code: the same number where the ABI defines it, else EIO. */
-static int64_t hc_err(int e)
+int64_t hc_err(int e)
 {
 	switch (e) {
 	case EPERM: case ENOENT: case EBADF: case EACCES: case EFAULT: case EEXIST:
 	case ENOTDIR: case EISDIR: case EINVAL: case EMFILE: case EFBIG: case ENOSPC:
 	case ESPIPE: case EROFS: case ENAMETOOLONG: case ENOSYS: case ENOTEMPTY: case ELOOP:
-	case EOVERFLOW:
+	case EOVERFLOW: case EAGAIN:
 		return -e;
 	default:
 		return -HC_EIO;
@@ -294,6 +293,7 @@ static int64_t do_readdir(struct hc_ctx *c, const struct hc_readdir *r)
 	struct file *e = files_get(c->files, r->fd);
 	cleanup_free uint8_t *host = NULL, *out = NULL;
 	size_t want, filled = 0;
+	off_t start, next = -1;
 	long got;
 
 	if (!e)
@@ -304,12 +304,16 @@ static int64_t do_readdir(struct hc_ctx *c, const struct hc_readdir *r)
 		return -HC_EINVAL;
 	if (gva_check(&c->view, r->buf, r->len, true))
 		return -HC_EFAULT;
-	/* Our records are never longer than the kernel's, so what getdents64 returns for a
-	 * buffer of len bytes always fits len bytes of guest memory. */
+	/* The kernel's records are 8 bytes longer than ours: a buffer of len bytes for it may
+	 * not hold a record that fits len bytes of ours. So read a whole host buffer, keep
+	 * what fits, and seek the directory back to the first record left out (d_off of the
+	 * last one kept), where the next call goes on. */
 	want = r->len < DIRENT_BUF ? (size_t)r->len : DIRENT_BUF;
-	host = xcalloc(1, want);
+	if ((start = lseek(e->host, 0, SEEK_CUR)) < 0)
+		return hc_err(errno);
+	host = xcalloc(1, DIRENT_BUF);
 	out = xcalloc(1, want);
-	got = syscall(SYS_getdents64, e->host, host, want);
+	got = syscall(SYS_getdents64, e->host, host, DIRENT_BUF);
 	if (got < 0)
 		return hc_err(errno);
 	for (long at = 0; at < got;) {
@@ -321,13 +325,22 @@ static int64_t do_readdir(struct hc_ctx *c, const struct hc_readdir *r)
 			.type = d->d_type == DT_REG ? HC_TYPE_FILE : d->d_type == DT_DIR ? HC_TYPE_DIR : 0,
 		};
 
+		if (filled + reclen > want) {
+			lseek(e->host, filled ? next : start, SEEK_SET);
+			break;
+		}
 		memcpy(out + filled, &h, 11);
 		memcpy(out + filled + 11, d->d_name, name);
 		filled += reclen;
+		next = d->d_off;
 		at += d->d_reclen;
 	}
-	if (gva_write(&c->view, r->buf, out, filled))
+	if (got > 0 && filled == 0)
+		return -HC_EINVAL; /* not even the first record fits; nothing consumed */
+	if (gva_write(&c->view, r->buf, out, filled)) {
+		lseek(e->host, start, SEEK_SET);
 		return -HC_EFAULT;
+	}
 	return (int64_t)filled;
 }
 

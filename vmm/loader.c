@@ -118,10 +118,30 @@ static uint8_t *read_all(int fd, size_t *size, char *err, size_t errlen)
 	return buf;
 }
 
+int loader_file_check(const char *path, char *err, size_t errlen)
+{
+	struct stat st;
+	const char *kind;
+
+	if (stat(path, &st) < 0) {
+		snprintf(err, errlen, "guest '%s': %s", path, strerror(errno));
+		return errno == ENOENT ? -ENOENT : -EINVAL;
+	}
+	if (S_ISREG(st.st_mode))
+		return 0;
+	kind = S_ISFIFO(st.st_mode) ? "a FIFO" : S_ISSOCK(st.st_mode) ? "a socket"
+	     : S_ISCHR(st.st_mode) ? "a character device" : S_ISBLK(st.st_mode) ? "a block device"
+	     : S_ISDIR(st.st_mode) ? "a directory" : "not a regular file";
+	snprintf(err, errlen, "guest '%s' is %s, not a regular file", path, kind);
+	return -EINVAL;
+}
+
 int loader_file(struct gmem *g, const char *path, const struct layout *l, struct loaded *out,
 		char *err, size_t errlen)
 {
-	cleanup_fd int fd = open(path, O_RDONLY | O_CLOEXEC);
+	/* O_NONBLOCK: should path become a FIFO after loader_file_check, this open still
+	 * returns, and read_all refuses it. */
+	cleanup_fd int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	cleanup_free uint8_t *buf = NULL;
 	struct elf_loaded e;
 	char why[200];

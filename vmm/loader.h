@@ -36,6 +36,12 @@ const char *loader_names(void);
 int loader_builtin(struct gmem *g, const struct guest_image *img, const struct layout *l,
 		   struct loaded *out, char *err, size_t errlen);
 
+/* loader_file_check: whether path names a regular file, found with stat() alone, so a
+ * FIFO, socket or device is never opened (opening a FIFO blocks, or releases its writer;
+ * opening a device calls its driver). Returns 0; -ENOENT when it does not exist; -EINVAL
+ * with a reason in err for anything else. */
+int loader_file_check(const char *path, char *err, size_t errlen);
+
 /* loader_file: loads the file at path: an ELF by its program headers (elf_loader.h),
  * anything else as a flat image at 0. Returns 0; -ENOENT when the file does not exist;
  * or -EINVAL for any other failure (unreadable, bad ELF, too large), with a reason in err. */

@@ -117,12 +117,27 @@ static bool file_is_elf(const char *path)
 	return elf;
 }
 
+/* A GUEST that is not a regular file is refused before anything opens it (a FIFO would
+ * block before --timeout starts): 127 when missing, 126 otherwise. True when it is one. */
+static bool check_guest_file(const char *path)
+{
+	char err[320];
+	int rc = loader_file_check(path, err, sizeof(err));
+
+	if (rc == -ENOENT)
+		die(VMM_NO_GUEST, "%s", err);
+	if (rc)
+		die(VMM_BAD_GUEST, "%s", err);
+	return true;
+}
+
 /* Plans the layout and the slices; dies with a usage error when they cannot fit. */
 static void plan(struct machine *m)
 {
 	struct vmm_config *cfg = m->cfg;
-	const bool user = cfg->cpl == 3 ||
-			  (cfg->cpl < 0 && cfg->file && cfg->mode != MODE_REAL && file_is_elf(cfg->file));
+	const bool regular = !cfg->file || check_guest_file(cfg->file); /* first: 126, 127 */
+	const bool user = cfg->cpl == 3 || (cfg->cpl < 0 && cfg->file && regular &&
+					    cfg->mode != MODE_REAL && file_is_elf(cfg->file));
 	struct layout_req req = { .mode = cfg->mode, .mem_size = cfg->mem_size, .user = user,
 				  .vcpus = cfg->smp ? (unsigned)cfg->vcpus : 1 };
 	char err[320];
@@ -159,8 +174,13 @@ static void open_share(struct machine *m)
 	struct rlimit rl;
 	int err;
 
+	const char *pseudo = NULL;
+
 	m->share.dirfd = -1;
-	if (m->cfg->dir && (err = share_open_dir(&m->share, m->cfg->dir, m->cfg->ro))) {
+	if (m->cfg->dir && (err = share_open_dir(&m->share, m->cfg->dir, m->cfg->ro, &pseudo))) {
+		if (pseudo)
+			die(VMM_USAGE, "--dir '%s' is on %s, a kernel pseudo-filesystem, not a folder "
+			    "to share", m->cfg->dir, pseudo);
 		errno = -err;
 		die_errno(VMM_USAGE, "--dir '%s'", m->cfg->dir);
 	}

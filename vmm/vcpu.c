@@ -54,6 +54,8 @@ void vcpu_signals_init(void)
 
 void vcpu_create(struct vcpu *v, struct vm *vm, int id)
 {
+	int sync;
+
 	memset(v, 0, sizeof(*v));
 	pthread_mutex_init(&v->kick_lock, NULL);
 	v->id = id;
@@ -69,9 +71,14 @@ void vcpu_create(struct vcpu *v, struct vm *vm, int id)
 		die_errno(VMM_HOST_ERROR, "cannot map the kvm_run area of vCPU %d", id);
 	/* Hypercalls need the guest's paging registers at every exit: let KVM copy them
 	 * into kvm_run rather than paying a KVM_GET_SREGS each time. */
-	if (ioctl(vm->kvm_fd, KVM_CHECK_EXTENSION, KVM_CAP_SYNC_REGS) & KVM_SYNC_X86_SREGS) {
+	sync = ioctl(vm->kvm_fd, KVM_CHECK_EXTENSION, KVM_CAP_SYNC_REGS);
+	if (sync > 0 && (sync & KVM_SYNC_X86_SREGS)) {
 		v->run->kvm_valid_regs = KVM_SYNC_X86_SREGS;
 		v->sync_sregs = true;
+	}
+	if (sync > 0 && (sync & KVM_SYNC_X86_REGS)) { /* rax, for hypercalls */
+		v->run->kvm_valid_regs |= KVM_SYNC_X86_REGS;
+		v->sync_regs = true;
 	}
 }
 
@@ -108,6 +115,19 @@ static const struct kvm_sregs *guest_sregs(struct vcpu *v, struct kvm_sregs *buf
 	return buf;
 }
 
+/* The guest's rax at this exit: from kvm_run when KVM syncs it there, else read into
+ * v->regs. NULL, with why set, when it cannot be read. */
+static const uint64_t *guest_rax(struct vcpu *v)
+{
+	if (v->sync_regs)
+		return (const uint64_t *)&v->run->s.regs.regs.rax;
+	if (ioctl(v->fd, KVM_GET_REGS, &v->regs) < 0) {
+		snprintf(v->why, sizeof(v->why), "KVM_GET_REGS failed: %s", strerror(errno));
+		return NULL;
+	}
+	return (const uint64_t *)&v->regs.rax;
+}
+
 /* A hypercall: a 32-bit `out` of its request's guest-virtual address. */
 static enum vcpu_outcome handle_hypercall(struct vcpu *v)
 {
@@ -116,6 +136,7 @@ static enum vcpu_outcome handle_hypercall(struct vcpu *v)
 	const struct kvm_sregs *s;
 	struct kvm_sregs buf;
 	const uint8_t *data;
+	const uint64_t *rax;
 	uint32_t req;
 	uint64_t len;
 
@@ -128,6 +149,15 @@ static enum vcpu_outcome handle_hypercall(struct vcpu *v)
 	if (!(data = io_data(v, &len)))
 		return VCPU_FAULT;
 	memcpy(&req, data, sizeof(req));
+	if (!(rax = guest_rax(v)))
+		return VCPU_ERROR;
+	/* `rep outsl` may reach us one element per exit, each looking like an `out`: only an
+	 * out of eax is a hypercall. (String I/O that writes what eax holds is that out.) */
+	if (req != (uint32_t)*rax) {
+		snprintf(v->why, sizeof(v->why), "hypercall %u (port 0x%x): string I/O (outs) is "
+			 "not a hypercall; use one 32-bit out of eax", nr, r->io.port);
+		return VCPU_FAULT;
+	}
 	if (!(s = guest_sregs(v, &buf)))
 		return VCPU_ERROR;
 	if (gva_view(&v->hc.view, v->mem, s->cr0, s->cr3, s->cr4, s->efer)) {

@@ -51,6 +51,8 @@ struct vcpu {
 	char why[320];             /* a one-line explanation for FAULT, GUEST_FAIL, ERROR */
 	struct gmem *mem;          /* the VM's memory, for hypercalls */
 	bool sync_sregs;           /* KVM_CAP_SYNC_REGS: sregs arrive in kvm_run at each exit */
+	bool sync_regs;            /* ... and the general registers */
+	struct kvm_regs regs;      /* read with KVM_GET_REGS when they do not */
 	struct hc_ctx hc;          /* hypercall state: the guest's view, console, statistics */
 	uint64_t trap_rip;         /* where the VMM's stubs report exceptions (ring 0, port
 				    * HC_PORT_TRAP); a report from anywhere else is refused */

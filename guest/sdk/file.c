@@ -106,6 +106,7 @@ const char *strerror(int code)
 	case HC_EPERM: return "Operation not permitted";
 	case HC_ENOENT: return "No such file or directory";
 	case HC_EIO: return "Input/output error";
+	case HC_EAGAIN: return "Resource temporarily unavailable";
 	case HC_EBADF: return "Bad file descriptor";
 	case HC_EACCES: return "Permission denied";
 	case HC_EFAULT: return "Bad address";

@@ -67,6 +67,7 @@ typedef uint64_t hc_gptr_t;
 #define HC_ENOENT 2
 #define HC_EIO 5
 #define HC_EBADF 9
+#define HC_EAGAIN 11        /* the path kept changing under the VMM (a rename race): retry */
 #define HC_EACCES 13
 #define HC_EFAULT 14        /* a pointer or length reaches outside the guest's mapped memory */
 #define HC_EEXIST 17

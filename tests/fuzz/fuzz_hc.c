@@ -117,7 +117,7 @@ static void make_tree(void)
 		snprintf(path, sizeof(path), "%s/%s", root, rel[i]);
 		die_if(stat(path, &inside[i]) < 0, path);
 	}
-	die_if(share_open_dir(&share, root, true) < 0, "share_open_dir");
+	die_if(share_open_dir(&share, root, true, &(const char *){ NULL }) < 0, "share_open_dir");
 }
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)

@@ -29,11 +29,14 @@ static void escapes(void)
 	show("rmdir-root", rmdir("/"));
 }
 
+/* p/ in the share is a mount of /proc/self: its magic links and its files. */
 static void magic(void)
 {
-	show("magic-root", open("root/etc/passwd", O_RDONLY, 0));
-	show("magic-exe", open("exe", O_RDONLY, 0));
-	show("magic-fd", open("fd/0", O_RDONLY, 0));
+	show("magic-root", open("p/root/etc/passwd", O_RDONLY, 0));
+	show("magic-exe", open("p/exe", O_RDONLY, 0));
+	show("magic-fd", open("p/fd/0", O_RDONLY, 0));
+	show("proc-environ", open("p/environ", O_RDONLY, 0));
+	show("proc-mem", open("p/mem", O_RDWR, 0));
 }
 
 static void paths(void)

@@ -65,6 +65,15 @@ static int case_path(int argc, char **argv)
 	return 0;
 }
 
+/* open NAME in the share (a FIFO or a device there must never be opened on the host). */
+static int case_open(int argc, char **argv)
+{
+	GUEST_ASSERT(argc > 2);
+	printf("open %s: %d\n", argv[2], open(argv[2], O_RDONLY, 0));
+	printf("open-w %s: %d\n", argv[2], open(argv[2], O_WRONLY, 0));
+	return 0;
+}
+
 static __attribute__((noreturn)) int case_report(int argc, char **argv)
 {
 	report_fail("hostile.c", 1, PTR(arg_addr(argc, argv, 2)));
@@ -163,6 +172,8 @@ int main(int argc, char **argv)
 		return case_readdir(argc, argv);
 	if (!strcmp(c, "path"))
 		return case_path(argc, argv);
+	if (!strcmp(c, "open"))
+		return case_open(argc, argv);
 	if (!strcmp(c, "report"))
 		return case_report(argc, argv);
 	if (!strcmp(c, "race"))

@@ -78,7 +78,7 @@ static int fx_setup(void **state)
 	snprintf(path, sizeof(path), "%s/fifo", f->dir);
 	if (mkfifo(path, 0600))
 		return -1;
-	if (share_open_dir(&f->share, f->dir, false))
+	if (share_open_dir(&f->share, f->dir, false, &(const char *){ NULL }))
 		return -1;
 	files_init(&f->files, &f->share, 8);
 	f->mem = (struct gmem){ .host = calloc(1, MEM_SIZE), .size = MEM_SIZE };
@@ -145,6 +145,11 @@ static void test_confined(void **state)
 	assert_int_equal(do_open(f, "sub/../../etc/passwd", HC_O_RDONLY), -HC_EACCES);
 	assert_int_equal(do_open(f, "out/passwd", HC_O_RDONLY), -HC_EACCES);
 	assert_int_equal(do_open(f, "fifo", HC_O_RDONLY), -HC_EACCES);
+	assert_int_equal(do_open(f, "fifo", HC_O_WRONLY), -HC_EACCES); /* not ENXIO: unopened */
+	assert_int_equal(do_open(f, "fifo", HC_O_RDWR | HC_O_CREAT), -HC_EACCES);
+	assert_int_equal(do_open(f, "a.txt", HC_O_RDONLY | HC_O_CREAT | HC_O_EXCL), -HC_EEXIST);
+	assert_true(do_open(f, "new.txt", HC_O_WRONLY | HC_O_CREAT | HC_O_EXCL) >= 3);
+	assert_true(do_open(f, "new.txt", HC_O_RDWR | HC_O_CREAT) >= 3);
 	assert_int_equal(do_open(f, "nope", HC_O_RDONLY), -HC_ENOENT);
 	assert_int_equal(do_open(f, "a.txt", 0x800000), -HC_EINVAL);
 }
@@ -297,6 +302,61 @@ static void test_ring3(void **state)
 	free(snap);
 }
 
+/* Host errors the guest sees by their own number; the rest as EIO. */
+static void test_errno(void **state)
+{
+	(void)state;
+	assert_int_equal(hc_err(EAGAIN), -HC_EAGAIN); /* a rename race, not an I/O error */
+	assert_int_equal(hc_err(ENOENT), -HC_ENOENT);
+	assert_int_equal(hc_err(ELOOP), -HC_ELOOP);
+	assert_int_equal(hc_err(ENXIO), -HC_EIO);
+	assert_int_equal(hc_err(EXDEV), -HC_EIO);
+}
+
+/* readdir into exactly one of our records: a 255-byte name needs 272 bytes, which the
+ * kernel's 280-byte record would not fit; the next call goes on with the next record. */
+static void test_readdir_fit(void **state)
+{
+	struct fixture *f = *state;
+	char name[256], path[512];
+	struct hc_readdir r;
+	int64_t fd;
+	int seen = 0, longs = 0;
+
+	memset(name, 'n', 255);
+	name[255] = '\0';
+	snprintf(path, sizeof(path), "%s/sub/%s", f->dir, name);
+	write_file(f->dir, "sub/short", "");
+	{
+		FILE *o = fopen(path, "w");
+
+		assert_non_null(o);
+		fclose(o);
+	}
+	fd = do_open(f, "sub", HC_O_RDONLY | HC_O_DIRECTORY);
+	assert_true(fd >= 3);
+	for (;;) {
+		const struct hc_dirent *d = (const void *)(f->mem.host + BUF);
+
+		r = (struct hc_readdir){ .fd = (int32_t)fd, .buf = BUF, .len = 272 };
+		memcpy(f->mem.host + REQ, &r, sizeof(r));
+		assert_int_equal(hc_dispatch(&f->c, HC_NR_READDIR, REQ), HC_CONTINUE);
+		memcpy(&r, f->mem.host + REQ, sizeof(r));
+		if (r.ret == 0)
+			break;
+		assert_true(r.ret > 0 && r.ret <= 272);
+		for (int64_t at = 0; at < r.ret;
+		     at += d->reclen, d = (const void *)((const char *)d + d->reclen)) {
+			seen++;
+			longs += strlen(d->name) == 255;
+		}
+		assert_true(seen < 100);
+	}
+	assert_int_equal(longs, 1);
+	assert_int_equal(seen, 4); /* ".", "..", short, the long one: each once */
+	assert_int_equal(do_close(f, (int)fd), 0);
+}
+
 static void test_parent(void **state)
 {
 	struct fixture *f = *state;
@@ -320,6 +380,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_scatter, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_parent, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_ring3, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_errno, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_readdir_fit, fx_setup, fx_teardown),
 	};
 
 	return cmocka_run_group_tests_name("files", tests, NULL, NULL);

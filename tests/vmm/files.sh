@@ -40,10 +40,13 @@ m_escapes() {
 }
 t_escapes() { need_kvm; each_mode m_escapes; }
 
-t_magic_links() { # /proc/self as the share: root, exe and fd/N are magic links
-	need_kvm
-	fst -l 64 magic --dir /proc/self --ro
-	expect_rc 0 && lines "magic-root: -40" "magic-exe: -40" "magic-fd: -40"
+t_magic_links() { # /proc/PID of the VMM mounted inside the share (a private mount namespace): its
+	need_kvm       # magic links root, exe and fd/N give -ELOOP, its files -EACCES
+	mkdir -p "$T_TMP/pshare/p"
+	run unshare -m sh -c 'mount --bind /proc/$$ "$1/p" && exec "$2" -l --dir "$1" "$3" magic' \
+		sh "$T_TMP/pshare" "$KHW" "$(guest_elf 64 fstest)"
+	expect_rc 0 && lines "magic-root: -40" "magic-exe: -40" "magic-fd: -40" \
+		"proc-environ: -13" "proc-mem: -13"
 }
 
 m_paths() {
@@ -142,7 +145,7 @@ t_dir_errors() {
 }
 
 t "escapes by .., /, symlinks, mkdir and unlink all refused: -EACCES" t_escapes
-t "/proc magic links refused: -ELOOP" t_magic_links
+t "/proc inside a share: magic links -ELOOP, its files -EACCES" t_magic_links
 t "bad paths: no NUL, wild, too long, bad flags" t_paths
 t "--ro refuses every change: -EROFS" t_readonly
 t "without --dir nothing is reachable" t_no_dir

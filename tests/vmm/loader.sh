@@ -16,7 +16,7 @@ bad_guest() { # bad_guest STATUS MESSAGE ARGS...
 }
 
 t_missing() { need_kvm; bad_guest 127 "guest '$T_TMP/nope': No such file or directory" "$T_TMP/nope"; }
-t_directory() { need_kvm; bad_guest 126 "guest '$T_TMP': not a regular file" "$T_TMP"; }
+t_directory() { need_kvm; bad_guest 126 "guest '$T_TMP' is a directory, not a regular file" "$T_TMP"; }
 t_empty() { need_kvm; : >"$T_TMP/empty"; bad_guest 126 "the image is empty" "$T_TMP/empty"; }
 
 t_wrong_class() {
