@@ -102,6 +102,25 @@ static void test_validate(void **state)
 	assert_int_equal(ring_validate_setup(&f->r.view, MEM + 4096, &size), -HC_EFAULT);
 }
 
+/* Set up from ring 3: the whole ring (header and data) must be ring 3's; the drain
+ * later uses the same view. Paging off, the VMM's regions stand for supervisor pages. */
+static void test_validate_ring3(void **state)
+{
+	struct fixture *f = *state;
+	struct gview v = f->r.view;
+	uint32_t size = 0;
+
+	gva_set_cpl(&v, 3, 0x8000, 0xa000);
+	assert_int_equal(ring_validate_setup(&v, RING, &size), 0);
+	assert_int_equal(size, SIZE);
+	memcpy(f->mem.host + 0x8000, hdr(f), sizeof(struct hc_ring)); /* a ring on their page */
+	assert_int_equal(ring_validate_setup(&v, 0x8000, &size), -HC_EFAULT);
+	gva_set_cpl(&v, 3, RING + 0x800, 0xa000); /* its data runs into them */
+	assert_int_equal(ring_validate_setup(&v, RING, &size), -HC_EFAULT);
+	gva_set_cpl(&v, 0, RING + 0x800, 0xa000); /* ring 0 may */
+	assert_int_equal(ring_validate_setup(&v, RING, &size), 0);
+}
+
 static void test_drain_in_order_across_wrap(void **state)
 {
 	struct fixture *f = *state;
@@ -178,6 +197,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_validate, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_validate_ring3, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_drain_in_order_across_wrap, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_bad_indices, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_bad_length, fx_setup, fx_teardown),
