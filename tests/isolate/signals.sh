@@ -246,4 +246,25 @@ t_term_early() {
 }
 t "a SIGTERM in the first 30 ms is never lost (20 runs at random times, with and without --init)" t_term_early
 
+# A signal that comes during the setup (isolate held at the subnet lock, another run's, here
+# a flock) waits and is delivered once PROGRAM runs: under --init, PROGRAM dies of it.
+t_setup_signal() {
+	need_isolate || return 1
+	[ "$(id -u)" -eq 0 ] || skip "needs root: the subnet lock is root's"
+	flock -o /run/isolate/net.lock sleep 20 &
+	holder=$!
+	poll 50 sh -c '! flock -n /run/isolate/net.lock true' || { fail "no holder"; kill "$holder"; return 1; }
+	"$ISO" --init --net veth sh -c 'sleep 5; echo ran' >"$T_TMP/out" 2>"$T_TMP/err" &
+	pid=$!
+	poll 50 sh -c "pgrep -P $pid >/dev/null" # the container exists: setup is under way
+	kill -USR1 "$pid"
+	kill $(pgrep -P "$holder") "$holder" 2>/dev/null
+	wait "$holder" 2>/dev/null
+	bounded_wait "$pid"
+	rc=$?
+	expect_eq "status (PROGRAM dead of SIGUSR1)" "$rc" 138 || { cat "$T_TMP/err"; return 1; }
+	[ ! -s "$T_TMP/out" ] || { fail "PROGRAM ran to its end: $(cat "$T_TMP/out")"; return 1; }
+}
+t "a signal sent during the setup is delivered once PROGRAM runs" t_setup_signal
+
 done_testing

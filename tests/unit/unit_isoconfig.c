@@ -133,6 +133,28 @@ static void test_help_version(void **state)
 	assert_int_equal(parse(&cfg, "-V", NULL), ISO_CONFIG_VERSION);
 }
 
+/* --kill-after: SIGTERM's grace, 10 s by default; seconds with up to 3 decimals, 0 to a
+ * day; a bad value is a bad value (125), not a usage error */
+static void test_kill_after(void **state)
+{
+	struct iso_config cfg;
+
+	(void)state;
+	assert_int_equal(parse(&cfg, "true", NULL), ISO_CONFIG_RUN);
+	assert_int_equal(cfg.kill_after_ms, 10000);
+	assert_int_equal(parse(&cfg, "--kill-after", "2.5", "true", NULL), ISO_CONFIG_RUN);
+	assert_int_equal(cfg.kill_after_ms, 2500);
+	assert_int_equal(parse(&cfg, "--kill-after", "0", "true", NULL), ISO_CONFIG_RUN);
+	assert_int_equal(cfg.kill_after_ms, 0);
+	assert_int_equal(parse(&cfg, "--kill-after", "86400", "true", NULL), ISO_CONFIG_RUN);
+	assert_int_equal(parse(&cfg, "--kill-after", "86400.001", "true", NULL),
+			 ISO_CONFIG_BAD_VALUE);
+	assert_err_has("--kill-after: '86400.001' is not a number of seconds from 0 to 86400");
+	assert_int_equal(parse(&cfg, "--kill-after", "-1", "true", NULL), ISO_CONFIG_BAD_VALUE);
+	assert_int_equal(parse(&cfg, "--kill-after", "soon", "true", NULL), ISO_CONFIG_BAD_VALUE);
+	assert_int_equal(parse(&cfg, "--kill-after", NULL), ISO_CONFIG_ERROR);
+}
+
 static void test_errors(void **state)
 {
 	struct iso_config cfg;
@@ -490,6 +512,7 @@ int main(void)
 		cmocka_unit_test(test_options),
 		cmocka_unit_test(test_program_options),
 		cmocka_unit_test(test_help_version),
+		cmocka_unit_test(test_kill_after),
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_limits),
 		cmocka_unit_test(test_limits_bad),
