@@ -44,7 +44,9 @@ printf 'caller-got:[%s]\n' "\$(dd bs=256 count=1 2>/dev/null)"
 EOF
 	as_user "$WHO" timeout 60 script -qec "sh $PUB/term.sh" /dev/null </dev/null >"$T_TMP/term" 2>&1
 }
-caller_got() { sed -n 's/.*caller-got:\[\(.*\)\].*/\1/p' "$T_TMP/term" | tr -d '\r\n'; }
+# (printable characters only: script(1) itself may put a control character, its EOF, into
+# the terminal's input when its stdin ends; the marker typed is letters)
+caller_got() { sed -n 's/.*caller-got:\[\(.*\)\].*/\1/p' "$T_TMP/term" | tr -d '\000-\037\177'; }
 
 tiocsti_as() {
 	WHO=$1
