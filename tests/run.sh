@@ -1,6 +1,7 @@
 #!/bin/sh
 # tests/run.sh: runs the test suites under prove (TAP::Harness) and ends with "N passed, N failed".
-# Usage: tests/run.sh [unit|vmm|...]   (default: unit vmm)
+# Usage: tests/run.sh [unit|vmm|...|FILE...]   (default: unit vmm; FILE: one test file or
+# unit binary, e.g. tests/vmm/faults.sh, relative to the top of the tree)
 # A suite is tests/unit (one cmocka binary per tests/unit/*.c, built by make into $BUILD/tests)
 # or a folder tests/NAME holding *.sh files. Each file runs under tests/tap-exec.sh: a hard
 # time limit, a hang reported as a failure. prove fails a file for a failing result, a missing
@@ -15,7 +16,9 @@ suites=${*:-unit vmm}
 
 files=
 for s in $suites; do
-	if [ "$s" = unit ]; then
+	if [ -f "$s" ] || [ "${s#*/}" != "$s" ]; then # one file: tests/vmm/faults.sh, build/tests/unit_gva
+		files="$files $s"
+	elif [ "$s" = unit ]; then
 		for c in "$ROOT"/tests/unit/unit_*.c; do
 			[ -f "$c" ] && files="$files $BUILD/tests/$(basename "$c" .c)"
 		done

@@ -63,6 +63,9 @@ t_lock_nobody() {
 		{ fail "nobody could lock /run/isolate/net.lock"; return 1; }
 	$AS_NOBODY flock -o /run/lock/minivirt-isolate.lock sleep 30 &
 	holder=$!
+	# the old lock really held before isolate starts (else nothing is tested)
+	poll 50 sh -c '! flock -n /run/lock/minivirt-isolate.lock true' ||
+		{ stop_holder $holder; fail "nobody's holder never held the old lock"; return 1; }
 	"$HISO" --net veth true &
 	pid=$!
 	bounded_wait $pid

@@ -78,14 +78,23 @@ t_signal_status() {
 }
 t "--init: PROGRAM killed by a signal: 128+N, and the report names the signal" t_signal_status
 
+# sleeps_under_init ISOLATE_PID: init's child (PROGRAM) has a child running sleep.
+sleeps_under_init() {
+	_init=$(pid1_of "$1") && [ -n "$_init" ] || return 1
+	for _p in $(pgrep -P "$_init"); do
+		pgrep -x sleep -P "$_p" >/dev/null && return 0
+	done
+	return 1
+}
+
 t_kill_isolate() {
 	need_isolate || return 1
 	mark="iso-init-kill-$$"
 	"$ISO" --init --net none sh -c ": $mark; sleep 100" &
 	pid=$!
-	# PROGRAM's sh is the process whose command line starts with it (isolate and init
-	# have the mark too, after their own name; so has this poll's sh, after pgrep)
-	poll 100 sh -c "pgrep -x sleep -P \$(pgrep -d, -f -- '^sh -c : $mark') >/dev/null 2>&1" ||
+	# down the tree: isolate, init, PROGRAM's sh, its sleep (by parent, not by the mark,
+	# which a poll's own command line would carry too)
+	poll 100 sleeps_under_init "$pid" ||
 		{ fail "PROGRAM did not start"; kill -9 "$pid"; return 1; }
 	kill -KILL "$pid"
 	bounded_wait "$pid"

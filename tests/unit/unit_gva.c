@@ -12,8 +12,12 @@
 #include <cmocka.h>
 
 #include <errno.h>
+#include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "gva.h"
 
@@ -71,6 +75,55 @@ static void fill_pattern(struct gmem *g)
 }
 
 /* ---- paging off: guest-virtual = guest-physical, below limit (0 = memory size) ---- */
+
+/* Runs one access in a child and waits at most 5 s: an access at the edge of what the
+ * guest sees must be refused at once, and one that makes no progress (a translation
+ * leaving no room) fails here instead of hanging the suite. Returns its result. */
+static int bounded_access(const struct gview *v, int op, uint64_t gva)
+{
+	char buf[8], out[8] = { 0 };
+	struct iovec iov[2];
+	uint64_t len = 1;
+	int status = 0;
+	pid_t pid;
+
+	fflush(stdout);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		int64_t r;
+
+		switch (op) {
+		case 0: r = gva_check(v, gva, 1, false); break;
+		case 1: r = gva_read(v, gva, buf, 1); break;
+		case 2: r = gva_write(v, gva, out, 1); break;
+		case 3: r = gva_strlen(v, gva, 16); break;
+		default: r = gva_iov(v, &gva, &len, false, iov, 2); break;
+		}
+		_exit(r == -EFAULT ? 0 : 1);
+	}
+	for (int i = 0; i < 500 && waitpid(pid, &status, WNOHANG) == 0; i++)
+		usleep(10000);
+	if (waitpid(pid, &status, WNOHANG) == 0) {
+		kill(pid, SIGKILL);
+		waitpid(pid, &status, 0);
+		fail_msg("access %d at 0x%llx did not return within 5 s", op, (unsigned long long)gva);
+	}
+	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+static void test_none_edge_returns(void **state)
+{
+	struct fixture *f = *state;
+	struct gview v = f->v;
+
+	for (int op = 0; op < 5; op++) {
+		v.limit = 0; /* the end of memory */
+		assert_int_equal(bounded_access(&v, op, MEM_SIZE), 0);
+		v.limit = 0x8000; /* a limit below it */
+		assert_int_equal(bounded_access(&v, op, 0x8000), 0);
+	}
+}
 
 static void test_none_check(void **state)
 {
@@ -1091,6 +1144,7 @@ static void test_strcpy_scatter(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		FX(test_none_edge_returns), /* first: the others would hang on a looping access */
 		FX(test_none_check),
 		FX(test_none_limit),
 		FX(test_none_read_write),

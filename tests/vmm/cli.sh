@@ -41,6 +41,33 @@ t_no_permission() {
 	expect_rc 120 && expect_err "kvm-hello-world: no permission to open /dev/kvm"
 }
 
+# --cpl 3 on a guest whose default is ring 0 (the built-in hello): the layout says ring 3,
+# and the guest's closing hlt, privileged, is a #GP in ring 3 after its output.
+cpl3_builtin() { # cpl3_builtin FLAG MODE-NAME
+	need_kvm
+	run "$KHW" "$1" --layout
+	expect_rc 0 && expect_out "== layout: $2 mode ($1), ring 0, guest: built-in 'hello' ==" ||
+		return 1
+	run "$KHW" "$1" --cpl 3 --layout
+	expect_rc 122 && expect_out "== layout: $2 mode ($1), ring 3, guest: built-in 'hello' ==" &&
+		expect_out "Hello, world!" &&
+		expect_err "kvm-hello-world: vcpu0: general protection (#GP, vector 13) at rip 0x" &&
+		expect_err "in ring 3, error code 0x0"
+}
+t_cpl3_builtin_l() { cpl3_builtin -l long; }
+t_cpl3_builtin_s() { cpl3_builtin -s protected; }
+
+t_bad_cpl() {
+	need_kvm
+	for v in 1 2 -1 03 3x x ''; do
+		run "$KHW" --cpl "$v"
+		expect_rc 2 && expect_eq "first line" "$(printf '%s\n' "$ERR" | head -n 1)" \
+			"kvm-hello-world: invalid --cpl '$v' (0 or 3)" && expect_err "usage: " || return 1
+	done
+	run "$KHW" -r --cpl 3
+	expect_rc 2 && expect_err "--cpl 3 needs protected or long mode: real mode has no rings"
+}
+
 t "unknown short option" t_unknown_short
 t "unknown long option" t_unknown_long
 t "option without its value" t_missing_value
@@ -54,6 +81,9 @@ t "unknown built-in guest" t_bad_guest
 t "--guest and a GUEST file together" t_both_guests
 t "--help prints the options and exit statuses" t_help
 t "--version" t_version
+t "--cpl 3 on a guest whose default is ring 0 (-l): it runs in ring 3" t_cpl3_builtin_l
+t "--cpl 3 on a guest whose default is ring 0 (-s): it runs in ring 3" t_cpl3_builtin_s
+t "bad --cpl values: status 2, the value named" t_bad_cpl
 t "no /dev/kvm: status 120, one line" t_no_kvm
 t "no permission on /dev/kvm: status 120, one line" t_no_permission
 done_testing

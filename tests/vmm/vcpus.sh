@@ -104,14 +104,13 @@ t_stop_all() { # SIGTERM and --timeout stop every vCPU: no hang, a clear status
 	expect_rc 124 && expect_eq "timeouts" "$(printf '%s\n' "$ERR" | grep -c 'still running after 0.5 s')" 4 || return 1
 	"$KHW" --vcpus 4 --guest spin --timeout 0 >/dev/null 2>"$T_TMP/err" &
 	pid=$!
-	sleep 0.3
+	# once its 4 vCPU threads run, the VMM handles SIGTERM itself (blocked, then waited for)
+	vmm_running "$pid" 4 || { kill -9 "$pid"; fail "no 4 vCPU threads within 10 s"; return 1; }
 	kill -TERM "$pid"
-	i=0
-	while kill -0 "$pid" 2>/dev/null && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
-	if kill -0 "$pid" 2>/dev/null; then kill -9 "$pid"; fail "still running after SIGTERM"; return 1; fi
-	wait "$pid"
-	RC=$?
-	expect_rc 143
+	bounded_exit "$pid" || { fail "still running 10 s after SIGTERM"; return 1; }
+	ERR=$(cat "$T_TMP/err")
+	# its own status and line, not the default action's 143 alone
+	expect_rc 143 && expect_eq "stderr" "$ERR" "kvm-hello-world: stopped by signal 15 (Terminated)"
 }
 
 t_bad_counts() {
