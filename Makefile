@@ -234,6 +234,14 @@ check: all $(UNIT_BINS) $(BUILD)/fuzz/fuzz_hc $(BUILD)/tsan/kvm-hello-world \
 	$(BUILD)/asan/kvm-hello-world
 	sh tests/run.sh unit vmm isolate install fuzzsuite tsan asan svm
 
+# The unit test binaries alone (tests/mutate.sh builds them in its scratch copy).
+unit-bins: $(UNIT_BINS)
+
+# Plants a fixed list of small bugs one at a time in a scratch copy and says which the tests
+# catch (tests/mutate.sh); not part of make check.
+mutate:
+	sh tests/mutate.sh
+
 # The vmm tests again on real KVM: kvm-amd in a Debian kernel under QEMU/TCG (tests/svm/).
 check-kvm-svm:
 	$(MAKE) STATIC=1 BUILD=$(BUILD)/static all
@@ -282,7 +290,7 @@ uninstall:
 clean:
 	rm -rf $(BUILD)
 
-.PHONY: all demo check check-kvm-svm bench stress clean fuzz install uninstall
+.PHONY: all demo check check-kvm-svm unit-bins mutate bench stress clean fuzz install uninstall
 .SECONDARY:
 # (not into isolate-root/, the tests' Debian root: its etc/*.d are folders)
 -include $(shell find $(BUILD) -path $(BUILD)/isolate-root -prune -o -name '*.d' -type f -print 2>/dev/null)
