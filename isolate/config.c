@@ -85,7 +85,7 @@ const char iso_usage[] =
 	"of its own that isolate relays. Signals sent to isolate (HUP INT QUIT USR1 USR2 ALRM\n"
 	"TERM CONT WINCH) are forwarded to PROGRAM; as PID 1 it only receives those it has a\n"
 	"handler for. When it has none for SIGINT, a second SIGINT (Ctrl-C twice) kills the\n"
-	"container; when it has none for SIGTERM, SIGTERM does at once.\n";
+	"container; when it has none for SIGTERM or SIGHUP, they do at once.\n";
 
 /* Names match the options and the report; 1 << 31 keeps every value a valid rlim_t and
  * far beyond any real use. */

@@ -179,6 +179,17 @@ void iso_pty_relay(struct iso_pty *p, const struct pollfd *pfd, int n)
 			flush(d);
 		else
 			fill(d);
+		if (d == &p->in && p->in.eof && p->master >= 0) {
+			/* the caller's terminal hung up: so does the container's, as when a
+			 * terminal closes (its session leader gets SIGHUP from the kernel, and an
+			 * interactive shell exits) */
+			iso_step("host", "the caller's terminal is gone: hanging up the container's");
+			close(p->master);
+			p->master = -1;
+			p->out.eof = true;
+			p->out.off = p->out.len = 0;
+			return;
+		}
 	}
 }
 

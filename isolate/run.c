@@ -374,8 +374,8 @@ struct watch {
  * signals (Ctrl-C) reach it only this way, or through its own pseudo-terminal. The kernel
  * delivers to a PID 1 only the signals it has a handler for (SIGKILL aside, from
  * outside): isolate says so, once, and acts as their default action would where it
- * matters: SIGTERM without a handler ends the container at once, a second SIGINT without
- * one too (so Ctrl-C twice always works; a PROGRAM that handles SIGINT keeps it). SIGTERM
+ * matters: SIGTERM or SIGHUP without a handler ends the container at once, a second SIGINT
+ * without one too (so Ctrl-C twice always works; a PROGRAM that handles SIGINT keeps it). SIGTERM
  * with a handler gets --kill-after seconds before SIGKILL. */
 static void forward(pid_t child, struct watch *w, int sig)
 {
@@ -387,11 +387,13 @@ static void forward(pid_t child, struct watch *w, int sig)
 		iso_pty_resize(w->pty);
 		return;
 	}
-	if (sig == SIGTERM && !cfg->init && !sig_in(child, sig, "SigCgt") &&
+	/* SIGTERM, and SIGHUP (the caller's terminal is gone): their default action ends a
+	 * process; a PID 1 would never see them */
+	if ((sig == SIGTERM || sig == SIGHUP) && !cfg->init && !sig_in(child, sig, "SigCgt") &&
 	    !sig_in(child, sig, "SigIgn")) {
-		iso_msg("SIGTERM: PROGRAM, as PID 1, has no handler for it, which the kernel would "
-			"drop: ending the container (SIGKILL to its PID 1)");
-		w->f->ended_by = SIGTERM;
+		iso_msg("SIG%s: PROGRAM, as PID 1, has no handler for it, which the kernel would "
+			"drop: ending the container (SIGKILL to its PID 1)", sigabbrev_np(sig));
+		w->f->ended_by = sig;
 		kill(child, SIGKILL);
 		return;
 	}

@@ -175,6 +175,29 @@ EOF
 }
 t "isolate in the background: no pty, not stopped; PROGRAM has the caller's terminal" t_background
 
+# The caller's terminal goes away (script(1) killed: its pty hangs up) while a shell runs
+# in the container, interactive (it handles SIGHUP) or not (it has no handler, as PID 1):
+# isolate hangs up the container's terminal too, and ends a PID 1 that would ignore the
+# SIGHUP; nothing is left.
+t_hangup() {
+	need_isolate || return 1
+	pub_dir && chmod 1777 "$PUB" || return 1
+	for i in -i ""; do
+		mark="iso-hangup-$$-x$i"
+		rm -f "$PUB/ready"
+		cat >"$PUB/hup.sh" <<EOF
+"$ISO" --net none sh $i -c ": $mark; : >$PUB/ready; while :; do sleep 0.05; done"
+EOF
+		script -qec "sh $PUB/hup.sh" /dev/null </dev/null >"$T_TMP/hup" 2>&1 &
+		spid=$!
+		poll 100 test -e "$PUB/ready" || { fail "sh $i did not start"; kill -9 "$spid"; return 1; }
+		kill -KILL "$spid"
+		wait "$spid" 2>/dev/null
+		expect_no_procs "$mark" || { fail "sh $i"; return 1; }
+	done
+}
+t "the caller's terminal hangs up: the container's does too, nothing is left (sh -i, sh)" t_hangup
+
 # The window size reaches the container's pty, at the start and when the caller's terminal
 # is resized (SIGWINCH to isolate, the new size to the pty, the kernel's SIGWINCH inside).
 t_winsize() {

@@ -75,24 +75,28 @@ t_no_handler() {
 t "PID 1 without handlers: isolate says the kernel drops the signal; a second SIGINT kills" \
 	t_no_handler
 
-# SIGTERM to a PID 1 without a handler: the kernel would drop it; its default action would
-# end the program: isolate ends the container at once, and says so.
+# SIGTERM (or SIGHUP: the terminal is gone) to a PID 1 without a handler: the kernel would
+# drop it; its default action would end the program: isolate ends the container at once,
+# and says so.
 t_term_no_handler() {
 	need_isolate || return 1
-	for opt in "" "--kill-after 1000"; do
+	for opt in "" "--kill-after 1000" HUP; do
+		sig=TERM
+		[ "$opt" = HUP ] && sig=HUP && opt=
+		rm -f "$T_TMP/err"
 		"$ISO" $opt sleep 100 2>"$T_TMP/err" &
 		pid=$!
 		poll 100 sh -c "c=\$(pgrep -P $pid) && [ \"\$(cat /proc/\$c/comm)\" = sleep ]" ||
 			{ fail "PROGRAM did not start"; kill -9 "$pid"; return 1; }
-		kill -TERM "$pid"
+		kill -s "$sig" "$pid"
 		bounded_wait "$pid"
 		rc=$?
-		expect_eq "$opt: status after SIGTERM" "$rc" 137 || { cat "$T_TMP/err"; return 1; }
-		grep -q "no handler for it, which the kernel would drop: ending the container" "$T_TMP/err" ||
+		expect_eq "$opt: status after SIG$sig" "$rc" 137 || { cat "$T_TMP/err"; return 1; }
+		grep -q "SIG$sig: PROGRAM, as PID 1, has no handler for it, which the kernel would drop: ending the container" "$T_TMP/err" ||
 			{ fail "no word on it"; cat "$T_TMP/err"; return 1; }
 	done
 }
-t "SIGTERM to a PID 1 without a handler ends the container at once (whatever --kill-after)" \
+t "SIGTERM or SIGHUP to a PID 1 without a handler ends the container at once (whatever --kill-after)" \
 	t_term_no_handler
 
 t_int_handled() {
