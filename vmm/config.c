@@ -38,14 +38,16 @@ const char config_usage[] =
 	"      --cpl 0|3         guest privilege level: default 3 (user mode) for ELF guests,\n"
 	"                        0 for built-in and flat images (they use HLT)\n"
 	"      --layout          print the VM's memory layout and page tables before running\n"
+	"      --classic         lay memory out as dpw/kvm-hello-world does: page tables at\n"
+	"                        0x2000-0x4fff (long mode, ring 0, one vCPU)\n"
 	"      --stats           print exit statistics at the end\n"
 	"  -h, --help            print this help and exit\n"
 	"  -V, --version         print the version and exit\n"
 	"Exit status: the guest's own exit(status); else 0 the guest halted and its checks\n"
 	"passed; 1 a check failed; 2 usage error; 120 no usable /dev/kvm; 121 the host's KVM\n"
-	"refuses this CPU mode; 122 the guest crashed or made an unhandled exit; 123 the guest\n"
-	"reported a failure; 124 timeout; 125 host error; 126 GUEST cannot be loaded; 127 GUEST\n"
-	"not found; 128+N stopped by signal N.\n";
+	"refuses this CPU mode or --khc; 122 the guest crashed or made an unhandled exit;\n"
+	"123 the guest reported a failure; 124 timeout; 125 host error; 126 GUEST cannot be\n"
+	"loaded; 127 GUEST not found; 128+N stopped by signal N.\n";
 
 int parse_size(const char *s, uint64_t *out)
 {
@@ -109,7 +111,8 @@ static int parse_seconds(const char *s, double *out)
 /* Codes of the long-only options: above any char, so a '?' from getopt whose optopt is
  * one of opts' codes can only be a known long option given a value it does not take
  * ("--stats=1"), never an unknown short option (such as -S). */
-enum { OPT_LAYOUT = 256, OPT_STATS, OPT_RO, OPT_MAX_FILES, OPT_VCPUS, OPT_SMP, OPT_CPL, OPT_RING, OPT_KHC };
+enum { OPT_LAYOUT = 256, OPT_STATS, OPT_RO, OPT_MAX_FILES, OPT_VCPUS, OPT_SMP, OPT_CPL, OPT_RING, OPT_KHC,
+       OPT_CLASSIC };
 
 static int option_code_known(const struct option *opts, int code)
 {
@@ -134,6 +137,7 @@ enum config_result config_parse(int argc, char **argv, struct vmm_config *cfg, c
 		{ "cpl", required_argument, NULL, OPT_CPL },
 		{ "ring", no_argument, NULL, OPT_RING },
 		{ "khc", no_argument, NULL, OPT_KHC },
+		{ "classic", no_argument, NULL, OPT_CLASSIC },
 		{ "help", no_argument, NULL, 'h' },      { "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -158,6 +162,7 @@ enum config_result config_parse(int argc, char **argv, struct vmm_config *cfg, c
 		case OPT_SMP: cfg->smp = true; break;
 		case OPT_RING: cfg->ring = true; break;
 		case OPT_KHC: cfg->khc = true; break;
+		case OPT_CLASSIC: cfg->classic = true; break;
 		case OPT_VCPUS:
 			if (parse_int(optarg, 1, CONFIG_MAX_VCPUS, &cfg->vcpus)) {
 				snprintf(err, errlen, "invalid --vcpus '%s' (1..%d)", optarg, CONFIG_MAX_VCPUS);
@@ -216,6 +221,11 @@ enum config_result config_parse(int argc, char **argv, struct vmm_config *cfg, c
 	}
 	if (cfg->cpl == 3 && cfg->mode == MODE_REAL) {
 		snprintf(err, errlen, "--cpl 3 needs protected or long mode: real mode has no rings");
+		return CONFIG_ERROR;
+	}
+	if (cfg->classic && (cfg->mode != MODE_LONG || cfg->vcpus > 1 || cfg->smp || cfg->cpl == 3)) {
+		snprintf(err, errlen, "--classic is the classic example's layout: long mode, ring 0, "
+			 "one vCPU (not with -r, -s, -p, --vcpus, --smp or --cpl 3)");
 		return CONFIG_ERROR;
 	}
 	if (cfg->ro && !cfg->dir) {

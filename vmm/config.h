@@ -27,6 +27,7 @@ struct vmm_config {
 	int cpl;              /* --cpl: the guest's privilege level, 0 or 3; -1 = by guest kind */
 	bool layout;          /* --layout: print the VM's layout before running it */
 	bool stats;           /* --stats: print exit statistics at the end */
+	bool classic;         /* --classic: the classic example's layout (tables at 0x2000) */
 };
 
 #define CONFIG_MAX_FILES 4096

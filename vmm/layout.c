@@ -56,6 +56,33 @@ static uint64_t place_tables(struct layout *l, uint64_t at)
 	return at - n * PAGE_SIZE;
 }
 
+/* --classic: the tables at 0x2000 up, as dpw/kvm-hello-world's setup_long_mode() puts
+ * them, every entry user-accessible as there (the guest still runs in ring 0); the image
+ * below them; the result and the stack top (the top of memory) as everywhere. The VMM's
+ * own pages (GDT and IDT, exception stack, boot info) stay at the top, below the stack. */
+static int place_classic(struct layout *l, uint64_t vmm_pages, char *err, size_t errlen)
+{
+	const unsigned n = pt_tables_needed(l->pt_fmt, l->mem_size);
+	const uint64_t end = LAYOUT_CLASSIC_TABLES + n * PAGE_SIZE;
+
+	if (l->mode != MODE_LONG || l->stacks != 1) {
+		snprintf(err, errlen, "--classic is the classic example's layout: long mode, one vCPU");
+		return -1;
+	}
+	if (end > vmm_pages) {
+		snprintf(err, errlen, "--classic: %u page tables from 0x%llx reach the VMM's pages at "
+			 "0x%" PRIx64, n, LAYOUT_CLASSIC_TABLES, vmm_pages);
+		return -1;
+	}
+	l->classic = true;
+	l->spec = (struct pt_spec){ .fmt = l->pt_fmt, .size = l->mem_size, .user = true };
+	l->reg[REG_TABLES] = (struct region){ "page tables", LAYOUT_CLASSIC_TABLES, end - LAYOUT_CLASSIC_TABLES };
+	l->image_limit = LAYOUT_CLASSIC_TABLES;
+	l->reg[REG_IMAGE] = (struct region){ "image", LAYOUT_IMAGE_GPA, LAYOUT_CLASSIC_TABLES };
+	l->reg[REG_RESULT] = (struct region){ "result", LAYOUT_RESULT_GPA, 8 };
+	return 0;
+}
+
 int layout_plan_ex(const struct layout_req *req, struct layout *l, char *err, size_t errlen)
 {
 	const enum cpu_mode mode = req->mode;
@@ -98,6 +125,8 @@ int layout_plan_ex(const struct layout_req *req, struct layout *l, char *err, si
 	if (mode != MODE_REAL)
 		at -= LAYOUT_GDT_SIZE;
 	l->reg[REG_GDT] = (struct region){ "gdt", at, mode != MODE_REAL ? LAYOUT_GDT_SIZE : 0 };
+	if (req->classic)
+		return place_classic(l, at, err, errlen);
 	at = place_tables(l, at);
 	/* At 64 KiB the VMM's regions take at most 13 pages, leaving the image 12 KiB. */
 	l->image_limit = at;

@@ -49,6 +49,9 @@ enum cpu_mode {
  * addressable by the 32-bit modes. */
 #define LAYOUT_MEM_MAX (2ull << 30)
 #define LAYOUT_MEM_DEFAULT (2ull << 20)
+/* --classic: the page tables where dpw/kvm-hello-world puts them (PML4 0x2000, PDPT
+ * 0x3000, PD 0x4000), so the guest's code must end below them. */
+#define LAYOUT_CLASSIC_TABLES 0x2000ull
 
 struct region {
 	const char *name; /* "image", "result", "page tables", "gdt", "args", "stack" */
@@ -67,6 +70,7 @@ struct layout {
 	uint64_t stack_top;             /* guest-physical address just above the stack */
 	uint64_t image_limit;           /* the guest image must end at or below this */
 	bool user;                      /* the guest runs in user mode (ring 3) */
+	bool classic;                   /* --classic: the classic example's table placement */
 	unsigned stacks;                /* vCPUs sharing this memory (--smp), each a stack
 					 * and an args page; 1 otherwise */
 	struct pt_spec spec;            /* what the page tables map (phys left at 0) */
@@ -77,6 +81,8 @@ struct layout_req {
 	uint64_t mem_size;  /* bytes this guest sees */
 	bool user;          /* ring 3: everything user-accessible but the tables and GDT */
 	unsigned vcpus;     /* vCPUs sharing the memory (--smp), else 1 */
+	bool classic;       /* --classic (long mode, ring 0): tables at 0x2000, as the classic
+			     * example has them, every entry user-accessible as there */
 };
 
 /* mode_name: "real", "protected", "paged 32-bit", "long". mode_flag: "-r" ... */
@@ -88,8 +94,9 @@ const char *mode_flag(enum cpu_mode mode);
 int layout_plan(enum cpu_mode mode, uint64_t mem_size, struct layout *l, char *err,
 		size_t errlen);
 
-/* layout_plan_ex: layout_plan for a full request (user mode, vCPUs sharing memory).
- * Also -1 when the stacks and args of that many vCPUs take over half of memory. */
+/* layout_plan_ex: layout_plan for a full request (user mode, vCPUs sharing memory, the
+ * classic placement). Also -1 when the stacks and args of that many vCPUs take over half
+ * of memory, or when --classic's tables would reach the VMM's pages at the top. */
 int layout_plan_ex(const struct layout_req *req, struct layout *l, char *err, size_t errlen);
 
 /* layout_stack_top / layout_args: vCPU i's stack top and boot-info page (--smp). */

@@ -136,10 +136,12 @@ static void plan(struct machine *m)
 {
 	struct vmm_config *cfg = m->cfg;
 	const bool regular = !cfg->file || check_guest_file(cfg->file); /* first: 126, 127 */
-	const bool user = cfg->cpl == 3 || (cfg->cpl < 0 && cfg->file && regular &&
+	/* --classic: ring 0, as the classic example runs (an ELF then too) */
+	const bool user = cfg->cpl == 3 || (cfg->cpl < 0 && !cfg->classic && cfg->file && regular &&
 					    cfg->mode != MODE_REAL && file_is_elf(cfg->file));
 	struct layout_req req = { .mode = cfg->mode, .mem_size = cfg->mem_size, .user = user,
-				  .vcpus = cfg->smp ? (unsigned)cfg->vcpus : 1 };
+				  .vcpus = cfg->smp ? (unsigned)cfg->vcpus : 1,
+				  .classic = cfg->classic };
 	char err[320];
 	uint64_t align, total;
 
@@ -383,15 +385,31 @@ static int run(struct machine *m)
 }
 
 /* The two checks of the classic example: 42 in guest memory at 0x400 and in rax. */
-static int check_result(const struct instance *in, const struct vcpu *v)
+/* " (0x...)" for a result word whose decimal says little. Not reentrant (one caller). */
+static const char *wide_hex(uint64_t w)
+{
+	static char buf[32];
+
+	snprintf(buf, sizeof(buf), " (0x%" PRIx64 ")", w);
+	return buf;
+}
+
+static int check_result(const struct instance *in, const struct vcpu *v, bool wide)
 {
 	struct kvm_regs regs;
-	uint32_t word = 0;
+	uint64_t word = 0;
+	uint32_t w32 = 0;
 	int status = VMM_OK;
+	/* --classic reads 8 bytes, as the classic example's check does in long mode */
+	bool ok = wide ? gmem_read64(&in->mem, HC_RESULT_ADDR, &word)
+		       : gmem_read32(&in->mem, HC_RESULT_ADDR, &w32);
 
-	if (!gmem_read32(&in->mem, HC_RESULT_ADDR, &word) || word != HC_RESULT_MAGIC) {
-		warn_msg("check failed: guest-physical 0x%" PRIx64 " holds %" PRIu32 ", expected %d",
-			 in->phys + HC_RESULT_ADDR, word, HC_RESULT_MAGIC);
+	if (!wide)
+		word = w32;
+	if (!ok || word != HC_RESULT_MAGIC) {
+		warn_msg("check failed: guest-physical 0x%" PRIx64 " holds %" PRIu64 "%s, expected %d",
+			 in->phys + HC_RESULT_ADDR, word, word > 0xffff ? wide_hex(word) : "",
+			 HC_RESULT_MAGIC);
 		status = VMM_CHECK_FAILED;
 	}
 	if (ioctl(v->fd, KVM_GET_REGS, &regs) < 0)
@@ -411,7 +429,7 @@ static int outcome_status(struct machine *m, unsigned j)
 
 	switch (v->outcome) {
 	case VCPU_HALTED:
-		return inst_of(m, j)->img.classic ? check_result(inst_of(m, j), v) : VMM_OK;
+		return inst_of(m, j)->img.classic ? check_result(inst_of(m, j), v, m->lay.classic) : VMM_OK;
 	case VCPU_EXITED:
 		return v->hc.exit_status;
 	case VCPU_GUEST_FAIL:

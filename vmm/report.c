@@ -115,11 +115,23 @@ static void layout_tables(FILE *f, const struct vm *vm, const struct layout *l,
 			"= guest-physical\n");
 		return;
 	}
-	fprintf(f, "page tables: %d levels (%s), %u table%s, %u large (%s) + %u 4 KiB pages, "
-		"root (cr3) 0x%" PRIx64 "\n", pt_levels(l->pt_fmt),
-		l->pt_fmt == PT_4LEVEL ? "PML4 -> PDPT -> PD -> PT" : "PD -> PT", x->pt.tables,
-		x->pt.tables == 1 ? "" : "s",
-		x->pt.large, l->pt_fmt == PT_4LEVEL ? "2 MiB" : "4 MiB", x->pt.small, x->pt.root);
+	const int levels = pt_levels(l->pt_fmt);
+	const char *big = l->pt_fmt == PT_4LEVEL ? "2 MiB" : "4 MiB";
+	char walked[96];
+
+	/* A large page ends the walk one level early: the paging format has `levels`, a
+	 * translation reads fewer. */
+	if (x->pt.large && x->pt.small)
+		snprintf(walked, sizeof(walked), "%d levels walked to a %s page, %d to a 4 KiB page",
+			 levels - 1, big, levels);
+	else
+		snprintf(walked, sizeof(walked), "%d level%s walked (%s pages)",
+			 x->pt.large ? levels - 1 : levels, x->pt.large && levels == 2 ? "" : "s",
+			 x->pt.large ? big : "4 KiB");
+	fprintf(f, "page tables: %d-level paging (%s); %s; %u table page%s: %u large (%s) + %u "
+		"4 KiB pages, root (cr3) 0x%" PRIx64 "\n", levels,
+		l->pt_fmt == PT_4LEVEL ? "PML4 -> PDPT -> PD -> PT" : "PD -> PT", walked,
+		x->pt.tables, x->pt.tables == 1 ? "" : "s", x->pt.large, big, x->pt.small, x->pt.root);
 	pt_dump(f, &vm->mem, l->pt_fmt, x->pt.root);
 }
 
@@ -168,8 +180,10 @@ void report_layout(FILE *f, const struct vm *vm, const struct vcpu *v, const str
 			mode_flag(l->mode), l->user ? "ring 3" : "ring 0", img->what, phys,
 			phys + l->mem_size - 1, l->mem_size - 1);
 	else
-		fprintf(f, "== layout: %s mode (%s), %s, guest: %s ==\n", mode_name(l->mode),
-			mode_flag(l->mode), l->user ? "ring 3" : "ring 0", img->what);
+		fprintf(f, "== layout: %s mode (%s), %s, %s, guest: %s ==\n", mode_name(l->mode),
+			mode_flag(l->mode), l->user ? "ring 3" : "ring 0",
+			l->classic ? "the classic example's layout (--classic)" : "minivirt's layout",
+			img->what);
 	if (index <= 0)
 		layout_memory(f, vm, v);
 	layout_regions(f, vm, l, phys, x, img);

@@ -255,13 +255,53 @@ static void test_tables_build(void **state)
 	}
 }
 
+/* --classic: the tables exactly where dpw/kvm-hello-world puts them, the image below them,
+ * every entry user-accessible; for every size; refused outside long mode and with --smp. */
+static void test_classic(void **state)
+{
+	struct layout l;
+	char err[256];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(good_sizes) / sizeof(good_sizes[0]); i++) {
+		const struct layout_req req = { .mode = MODE_LONG, .mem_size = good_sizes[i],
+						.vcpus = 1, .classic = true };
+
+		assert_int_equal(layout_plan_ex(&req, &l, err, sizeof(err)), 0);
+		assert_true(l.classic);
+		assert_int_equal(l.reg[REG_TABLES].gpa, 0x2000);
+		assert_int_equal(l.reg[REG_TABLES].size,
+				 pt_tables_needed(PT_4LEVEL, good_sizes[i]) * 4096ull);
+		assert_int_equal(l.image_limit, 0x2000);
+		assert_int_equal(l.reg[REG_RESULT].gpa, 0x400);
+		assert_int_equal(l.reg[REG_RESULT].size, 8);
+		assert_int_equal(l.stack_top, good_sizes[i]);
+		assert_true(l.spec.user && l.spec.kernel_start == l.spec.kernel_end);
+		assert_true(l.reg[REG_TABLES].gpa + l.reg[REG_TABLES].size <= l.reg[REG_GDT].gpa);
+	}
+	/* the classic 2 MiB: PML4, PDPT, PD at 0x2000, 0x3000, 0x4000 */
+	const struct layout_req two = { .mode = MODE_LONG, .mem_size = 2 * MiB, .vcpus = 1,
+					.classic = true };
+	assert_int_equal(layout_plan_ex(&two, &l, err, sizeof(err)), 0);
+	assert_int_equal(l.reg[REG_TABLES].size, 0x3000);
+	for (size_t m = 0; m < 3; m++) {
+		const struct layout_req bad = { .mode = modes[m], .mem_size = 2 * MiB, .vcpus = 1,
+						.classic = true };
+		assert_int_equal(layout_plan_ex(&bad, &l, err, sizeof(err)), -1);
+		assert_non_null(strstr(err, "--classic"));
+	}
+	const struct layout_req smp = { .mode = MODE_LONG, .mem_size = 2 * MiB, .vcpus = 2,
+					.classic = true };
+	assert_int_equal(layout_plan_ex(&smp, &l, err, sizeof(err)), -1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_mode_names),   cmocka_unit_test(test_bad_sizes),
 		cmocka_unit_test(test_messages),     cmocka_unit_test(test_plans),
 		cmocka_unit_test(test_real_stack),   cmocka_unit_test(test_tables_sizes),
-		cmocka_unit_test(test_tables_build),
+		cmocka_unit_test(test_tables_build), cmocka_unit_test(test_classic),
 	};
 
 	return cmocka_run_group_tests_name("layout", tests, NULL, NULL);
