@@ -232,7 +232,13 @@ demo: $(BUILD)/kvm-hello-world
 
 check: all $(UNIT_BINS) $(BUILD)/fuzz/fuzz_hc $(BUILD)/tsan/kvm-hello-world \
 	$(BUILD)/asan/kvm-hello-world
-	sh tests/run.sh unit vmm isolate install fuzzsuite tsan asan svm
+	sh tests/run.sh unit vmm isolate docs install fuzzsuite tsan asan svm
+
+# The command examples of README.md and docs/ run again, their real output written back
+# into the pages (cram merges it; tests/docs/refresh.sh); `git diff` shows what changed.
+# tests/docs/examples.sh, in make check, fails when a page no longer matches.
+docs-refresh: all
+	sh tests/docs/refresh.sh
 
 # The unit test binaries alone (tests/mutate.sh builds them in its scratch copy).
 unit-bins: $(UNIT_BINS)
@@ -290,7 +296,7 @@ uninstall:
 clean:
 	rm -rf $(BUILD)
 
-.PHONY: all demo check check-kvm-svm unit-bins mutate bench stress clean fuzz install uninstall
+.PHONY: all demo check docs-refresh check-kvm-svm unit-bins mutate bench stress clean fuzz install uninstall
 .SECONDARY:
 # (not into isolate-root/, the tests' Debian root: its etc/*.d are folders)
 -include $(shell find $(BUILD) -path $(BUILD)/isolate-root -prune -o -name '*.d' -type f -print 2>/dev/null)

@@ -292,7 +292,7 @@ persist() {
 	P=$!
 	await up
 	run "nsenter --net -t $P ip -brief link"
-	run "lsns -t net -p $P -o NS,TYPE,NPROCS,PID,COMMAND"
+	run "lsns -t net -p $P -o NS,TYPE,NPROCS,COMMAND"
 	NSID=$(readlink "/proc/$P/ns/net" | tr -dc 0-9)
 	run "touch $D/net && mount --bind /proc/$P/ns/net $D/net"
 	run "kill $P"

@@ -1,0 +1,75 @@
+#!/bin/sh
+# tests/docs/examples.sh: every command example shown in README.md, docs/*.md and the manual
+# pages' EXAMPLES is run, and its output must be what the page shows, but for what changes
+# from run to run (host addresses, pids, namespace inodes, interface indexes, MAC addresses,
+# times, temporary paths). One test per page that has examples.
+#
+# The tool is cram (Debian's python3-cram, `cram3`): it runs a transcript of shell commands
+# and diffs their output against the expected lines, which may be regular expressions. A
+# transcript is exactly what a page shows, so cram needs no test code restating each output
+# (bats would, one assertion at a time), and its diff is the reader's view. The pages stay
+# plain Markdown and roff: tests/docs/doc2t.awk turns each page's examples into a cram test
+# (the masks are there). `make docs-refresh` runs them and writes the real output back.
+#
+# The examples are run as root, from a scratch folder where build/ and scripts/ are the
+# repository's (so `mkdir share` and the like land there), with build/ first on the PATH,
+# as README.md says to run them; and, like the isolate tests, in a network namespace of their
+# own, where the veth pairs of isolate's examples live and die.
+# time-limit: 600
+. "$(dirname "$0")/../lib.sh"
+. "$T_ROOT/scripts/netns.sh"
+netns_own "$0" "$@"
+netns_guard "not ok 1 - $T_FILE" || exit 1
+
+CRAM=$(command -v cram3 || command -v cram)
+
+# doc_test PAGE: runs PAGE's examples; fails with cram's diff
+doc_test() {
+	page=$1
+	[ -n "$CRAM" ] || { fail "no cram (sh scripts/deps.sh check installs python3-cram)"; return 1; }
+	[ "$(id -u)" -eq 0 ] || skip "the examples are shown as root runs them"
+	t=$T_TMP/$(echo "$page" | tr / _).t
+	work=$T_TMP/work.$(echo "$page" | tr / _)
+	mkdir -p "$work" && ln -sfn "$T_ROOT/build" "$work/build" && ln -sfn "$T_ROOT/scripts" "$work/scripts"
+	{
+		echo "The scratch folder, build/ on the PATH, as README.md runs the examples:"
+		echo ""
+		echo "  \$ cd \"$work\" && PATH=\"$T_ROOT/build:\$PATH\" TMPDIR=/tmp LC_ALL=C.UTF-8 && export PATH TMPDIR LC_ALL && unset COLUMNS"
+		echo ""
+		awk -f "$T_ROOT/tests/docs/doc2t.awk" "$T_ROOT/$page"
+	} >"$t"
+	n=$(grep -c '^  \$ ' "$t")
+	(cd "$T_TMP" && "$CRAM" --shell=/bin/sh "$t") >"$T_TMP/cram.out" 2>&1 && return 0
+	fail "$page: an example's output differs from the page ($((n - 1)) examples; cram's diff, - page, + now):"
+	sed 's/^/#   /' "$T_TMP/cram.out" | head -n 80
+	return 1
+}
+
+# plain_blocks PAGE: the plain ``` blocks of a Markdown page that are not run examples
+# ("LINE: first line"); a block that is not a command's output says what it is instead
+# (```sh, ```c, ```text), so pasted output cannot slip in unchecked
+plain_blocks() {
+	awk '/^```/ { if (!f) { f = 1; p = ($0 == "```"); first = 1 } else f = 0; next }
+		f && first { if (p && $0 !~ /^\$ /) print FNR ": " $0; first = 0 }' "$T_ROOT/$1"
+}
+t_all_run() {
+	bad=
+	for page in README.md docs/*.md; do
+		b=$(plain_blocks "$page")
+		[ -z "$b" ] || bad="$bad$(printf '%s\n' "$b" | sed "s|^|$page:|")
+"
+	done
+	[ -z "$bad" ] && return 0
+	fail "plain blocks that are not run examples (start them with \"\$ COMMAND\", or mark them \`\`\`text):"
+	printf '%s' "$bad" | sed 's/^/#   /'
+	return 1
+}
+t "every plain block of README.md and docs/*.md is a run example" t_all_run
+
+for page in README.md docs/*.md man/*.[0-9]; do
+	awk -f "$T_ROOT/tests/docs/doc2t.awk" "$T_ROOT/$page" | grep -q '^  \$ ' || continue
+	eval "t_$(echo "$page" | tr -c 'A-Za-z0-9\n' _)() { doc_test '$page'; }"
+	t "$page: every example prints what the page shows" "t_$(echo "$page" | tr -c 'A-Za-z0-9\n' _)"
+done
+
+done_testing
