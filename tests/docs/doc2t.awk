@@ -8,7 +8,9 @@
 #
 # What legitimately changes from run to run is masked: each expected line becomes a cram
 # regular expression (" (re)") in which host addresses (0x7f...), pids, namespace inodes,
-# interface indexes, MAC addresses, times and temporary paths match any value, and
+# interface indexes, MAC addresses, times, temporary paths, root's id slot and KVM's own
+# total of exits (it counts exits KVM handled itself, as many as the host interrupted the
+# guest) match any value, and
 # trailing blanks are ignored; everything else must be exactly as shown.
 #
 # Usage: awk -v plain=0|1 -f doc2t.awk DOC > DOC.t  (plain=1: no masks, for refreshing)
@@ -47,6 +49,11 @@ function mask(s,    t, pre, head, rest, out, num) {
 	gsub(/"peak_rss_kib": [0-9]+/, "\"peak_rss_kib\": [0-9]+", t)
 	# temporary folders
 	gsub(/\/tmp\/[A-Za-z0-9_.\\\/-]+/, "/tmp/[^ ]+", t)
+	# KVM's own total of exits: it also counts those it handled itself, as many as the host
+	# interrupted the guest (load), so it varies; the VMM's counts and the rest do not
+	gsub(/ exits=[0-9]+ io_exits/, " exits=[0-9]+ io_exits", t)
+	if (t ~ /^ *all exits /)
+		sub(/KVM [0-9]+: agree.*$/, "KVM [0-9]+: agree.*", t)
 	# ps's USER column, too narrow for those ids: "1883897+"
 	gsub(/1[89][0-9][0-9][0-9][0-9][0-9]\\\+/, "[0-9]+\\\\+", t)
 	# rows that start with one or two numbers and then a word (ps's PID and PPID, "PID
