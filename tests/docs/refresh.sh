@@ -20,25 +20,39 @@ for page in "$@"; do
 	work=$tmp/work
 	rm -rf "$work" && mkdir -p "$work" && ln -s "$ROOT/build" "$work/build" && ln -s "$ROOT/scripts" "$work/scripts"
 	t=$tmp/page.t
-	{
-		echo "setup:"
-		echo "  \$ cd \"$work\" && PATH=\"$ROOT/build:\$PATH\" TMPDIR=/tmp LC_ALL=C.UTF-8 && export PATH TMPDIR LC_ALL && unset COLUMNS"
-		awk -v plain=1 -f tests/docs/doc2t.awk "$page"
-	} >"$t"
+	setup="  \$ cd \"$work\" && PATH=\"$ROOT/build:\$PATH\" TMPDIR=/tmp LC_ALL=C.UTF-8 && export PATH TMPDIR LC_ALL && unset COLUMNS"
+	# the masked test (what examples.sh runs) and, line for line, the page's own text
+	{ echo "setup:"; echo "$setup"; awk -f tests/docs/doc2t.awk "$page"; } >"$t"
+	{ echo "setup:"; echo "$setup"; awk -v plain=1 -f tests/docs/doc2t.awk "$page"; } >"$tmp/plain.t"
 	grep -q "^$page:" "$t" || continue
+	cp "$t" "$tmp/pre.t"
 	(cd "$tmp" && "$CRAM" -i -y --shell=/bin/sh page.t </dev/null >"$tmp/cram.log" 2>&1) || true
-	# splice: each "PAGE:LINE:" block of the test replaces the block at LINE in the page
-	awk -v page="$page" '
-		FNR == NR {
-			if ($0 ~ /^[^ ].*:[0-9]+:$/) { n = split($0, a, ":"); cur = a[n - 1] + 0; next }
-			if (cur && substr($0, 1, 2) == "  ") { l = substr($0, 3); sub(/[ \t]+$/, "", l); body[cur] = body[cur] l "\n" }
+	# splice: each "PAGE:LINE:" block of the merged test replaces the block at LINE in the
+	# page. A line cram kept (it still matches) keeps the page's text; a line it changed
+	# is the new output (unescaped from cram's "(esc)" form).
+	awk '
+		FNR == 1 { cur = 0 }
+		function marker(l,    a, n) { if (l !~ /^[^ ].*:[0-9]+:$/) return 0; n = split(l, a, ":"); return a[n - 1] + 0 }
+		FILENAME == ARGV[1] { if ((m = marker($0))) cur = m; else if (cur && substr($0, 1, 2) == "  ") { pre[cur, ++np[cur]] = $0 }; next }
+		FILENAME == ARGV[2] { if ((m = marker($0))) cur = m; else if (cur && substr($0, 1, 2) == "  ") { txt[cur, ++nt[cur]] = substr($0, 3) }; next }
+		FILENAME == ARGV[3] {
+			if ((m = marker($0))) { cur = m; ptr[cur] = 1; has[cur] = 1; next }
+			if (!cur || substr($0, 1, 2) != "  ") next
+			for (k = ptr[cur]; k <= np[cur] && pre[cur, k] != $0; k++) ;
+			if (k <= np[cur]) { l = txt[cur, k]; ptr[cur] = k + 1 }
+			else {
+				l = substr($0, 3)
+				if (l ~ / \(esc\)$/) { sub(/ \(esc\)$/, "", l); gsub(/\\t/, "\t", l) }
+			}
+			sub(/[ \t]+$/, "", l)
+			body[cur] = body[cur] l "\n"
 			next
 		}
 		skip && /^```/ { skip = 0; print; next }
 		skip { next }
-		(FNR in body) { printf "%s", body[FNR]; skip = 1; next }
+		(FNR in has) { printf "%s", body[FNR]; skip = 1; next }
 		{ print }
-	' "$t" "$page" >"$tmp/page.new"
+	' "$tmp/pre.t" "$tmp/plain.t" "$t" "$page" >"$tmp/page.new"
 	cp "$tmp/page.new" "$page"
 	echo "refresh.sh: $page: $(grep -c '^  \$ ' "$t") example(s) run"
 done
