@@ -2,8 +2,10 @@
 # tests/docs/refresh.sh: `make docs-refresh`: runs the command examples of the given pages
 # (default: README.md and docs/*.md) as tests/docs/examples.sh does, and writes each
 # example's real output back into its page, in place. cram does the running and the
-# merging (`cram3 -y` takes every new output into the test file); this script only turns
-# that file's blocks back into the page's. Then `git diff` shows what changed. Run it as
+# merging (`cram3 -i -y` takes every line that no longer matches into the test file); this
+# script only turns that file's blocks back into the page's, keeping the page's own text
+# for every line that still matches (so host addresses and pids do not churn). Then
+# `git diff` shows what changed. Run it as
 # root, from anywhere; like the tests, it runs in a network namespace of its own.
 set -eu
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
