@@ -235,10 +235,10 @@ check: all $(UNIT_BINS) $(BUILD)/fuzz/fuzz_hc $(BUILD)/tsan/kvm-hello-world \
 	sh tests/run.sh unit vmm isolate docs install fuzzsuite tsan asan svm
 
 # The command examples of README.md and docs/ run again, their real output written back
-# into the pages (cram merges it; tests/docs/refresh.sh); `git diff` shows what changed.
+# into the pages (cram merges it; scripts/docs-refresh.sh); `git diff` shows what changed.
 # tests/docs/examples.sh, in make check, fails when a page no longer matches.
 docs-refresh: all
-	sh tests/docs/refresh.sh
+	sh scripts/docs-refresh.sh
 
 # The unit test binaries alone (tests/mutate.sh builds them in its scratch copy).
 unit-bins: $(UNIT_BINS)

@@ -32,6 +32,17 @@ run() {
 	rm -f "$D/out.$$"
 	return $rc
 }
+# run_lsns ARGS: run "lsns ARGS", again when it fails: lsns reads every process's /proc,
+# and one that ends meanwhile can make it print nothing
+run_lsns() {
+	n=0
+	until out=$(lsns "$@" 2>&1) && [ -n "$out" ] || [ $n -ge 20 ]; do
+		n=$((n + 1))
+		sleep 0.1
+	done
+	say "\$ lsns $*"
+	printf '%s\n' "$out" | sed "s/^/$(printf '[%-6s] ' "$who")/"
+}
 # flag NAME / await NAME: one column tells the other it may go on (files in $D)
 flag() { : >"$D/$1"; }
 await() {
@@ -292,7 +303,7 @@ persist() {
 	P=$!
 	await up
 	run "nsenter --net -t $P ip -brief link"
-	run "lsns -t net -p $P -o NS,TYPE,NPROCS,COMMAND"
+	run_lsns -t net -p "$P" -o NS,TYPE,NPROCS,COMMAND
 	NSID=$(readlink "/proc/$P/ns/net" | tr -dc 0-9)
 	run "touch $D/net && mount --bind /proc/$P/ns/net $D/net"
 	run "kill $P"

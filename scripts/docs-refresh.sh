@@ -1,5 +1,5 @@
 #!/bin/sh
-# tests/docs/refresh.sh: `make docs-refresh`: runs the command examples of the given pages
+# scripts/docs-refresh.sh: `make docs-refresh`: runs the command examples of the given pages
 # (default: README.md and docs/*.md) as tests/docs/examples.sh does, and writes each
 # example's real output back into its page, in place. cram does the running and the
 # merging (`cram3 -i -y` takes every line that no longer matches into the test file); this
@@ -8,17 +8,17 @@
 # `git diff` shows what changed. Run it as
 # root, from anywhere; like the tests, it runs in a network namespace of its own.
 set -eu
-ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
 if [ "$(id -u)" -eq 0 ] && [ -z "${DOCS_REFRESH_NETNS:-}" ]; then
 	exec unshare --net env DOCS_REFRESH_NETNS=1 sh -c 'ip link set lo up && exec sh "$0" "$@"' "$0" "$@"
 fi
-CRAM=$(command -v cram3 || command -v cram) || { echo "refresh.sh: no cram (apt-get install python3-cram)" >&2; exit 1; }
+CRAM=$(command -v cram3 || command -v cram) || { echo "docs-refresh.sh: no cram (apt-get install python3-cram)" >&2; exit 1; }
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/docs-refresh.XXXXXX")
 trap '[ -n "${DOCS_REFRESH_KEEP:-}" ] || rm -rf "$tmp"' EXIT
 cd "$ROOT"
 [ $# -gt 0 ] || set -- README.md docs/*.md
 for page in "$@"; do
-	case $page in *.md) ;; *) echo "refresh.sh: $page: only Markdown pages are refreshed" >&2; continue ;; esac
+	case $page in *.md) ;; *) echo "docs-refresh.sh: $page: only Markdown pages are refreshed" >&2; continue ;; esac
 	work=$tmp/work
 	rm -rf "$work" && mkdir -p "$work" && ln -s "$ROOT/build" "$work/build" && ln -s "$ROOT/scripts" "$work/scripts"
 	t=$tmp/page.t
@@ -56,5 +56,5 @@ for page in "$@"; do
 		{ print }
 	' "$tmp/pre.t" "$tmp/plain.t" "$t" "$page" >"$tmp/page.new"
 	cp "$tmp/page.new" "$page"
-	echo "refresh.sh: $page: $(grep -c '^  \$ ' "$t") example(s) run"
+	echo "docs-refresh.sh: $page: $(grep -c '^  \$ ' "$t") example(s) run"
 done
