@@ -7,6 +7,7 @@
 #include <string.h>
 
 bool iso_verbose;
+bool iso_crlf;
 
 int iso_seterr(char *err, int errnum, const char *fmt, ...)
 {
@@ -82,7 +83,7 @@ static void vline(const char *who, const char *fmt, va_list ap)
 		    : snprintf(line, sizeof(line), "isolate: ");
 
 	vsnprintf(line + n, sizeof(line) - (size_t)n, fmt, ap);
-	fprintf(stderr, "%s\n", iso_escape(line, esc, sizeof(esc)));
+	fprintf(stderr, "%s%s", iso_escape(line, esc, sizeof(esc)), iso_crlf ? "\r\n" : "\n");
 }
 
 void iso_msg(const char *fmt, ...)

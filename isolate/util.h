@@ -27,6 +27,10 @@ extern bool iso_verbose;
  * not 0, ": strerror(errnum)" follows. Returns -1, so callers can `return iso_seterr(...)`. */
 __attribute__((format(printf, 3, 4))) int iso_seterr(char *err, int errnum, const char *fmt, ...);
 
+/* iso_crlf: stderr is the caller's terminal in raw mode (the pty relay, pty.c): lines end
+ * with "\r\n", as the terminal no longer adds the carriage return. */
+extern bool iso_crlf;
+
 /* iso_msg: prints "isolate: message" on stderr. */
 __attribute__((format(printf, 1, 2))) void iso_msg(const char *fmt, ...);
 

@@ -198,6 +198,24 @@ EOF
 }
 t "the caller's terminal hangs up: the container's does too, nothing is left (sh -i, sh)" t_hangup
 
+# isolate's own lines while the caller's terminal is raw end with "\r\n" (the terminal no
+# longer adds the carriage return): a word on a dropped SIGUSR1, in the middle of a run.
+t_crlf() {
+	need_isolate || return 1
+	pub_dir && chmod 1777 "$PUB" || return 1
+	mark="iso-crlf-$$"
+	cat >"$PUB/crlf.sh" <<EOF
+(n=0; while [ ! -e "$PUB/ready" ] && [ \$n -lt 300 ]; do sleep 0.05; n=\$((n + 1)); done
+	kill -USR1 \$(pgrep -o -f "$mark"); : >"$PUB/done") &
+"$ISO" --net none sh -c ": $mark; : >$PUB/ready; while [ ! -e $PUB/done ]; do sleep 0.05; done"
+EOF
+	timeout 60 script -qec "sh $PUB/crlf.sh" /dev/null </dev/null >"$T_TMP/crlf" 2>&1
+	cr=$(printf '\r')
+	grep -q "no handler for SIGUSR1, so the kernel drops it$cr\$" "$T_TMP/crlf" ||
+		{ fail "isolate's line in raw mode:"; od -c "$T_TMP/crlf" | tail -n 8 | sed 's/^/#   /'; return 1; }
+}
+t "isolate's own lines end with CR LF while the caller's terminal is raw" t_crlf
+
 # The window size reaches the container's pty, at the start and when the caller's terminal
 # is resized (SIGWINCH to isolate, the new size to the pty, the kernel's SIGWINCH inside).
 t_winsize() {
