@@ -90,7 +90,7 @@ function out_line(s,    t) {
 }
 
 BEGIN {
-	man = FILENAME ~ /\.[0-9]$/
+	man = ARGV[1] ~ /\.[0-9]$/
 	print "Made by tests/docs/doc2t.awk from " ARGV[1] ": its command examples, in order."
 	print ""
 }
