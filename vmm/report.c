@@ -180,10 +180,9 @@ void report_layout(FILE *f, const struct vm *vm, const struct vcpu *v, const str
 			mode_flag(l->mode), l->user ? "ring 3" : "ring 0", img->what, phys,
 			phys + l->mem_size - 1, l->mem_size - 1);
 	else
-		fprintf(f, "== layout: %s mode (%s), %s, %s, guest: %s ==\n", mode_name(l->mode),
+		fprintf(f, "== layout: %s mode (%s), %s, %sguest: %s ==\n", mode_name(l->mode),
 			mode_flag(l->mode), l->user ? "ring 3" : "ring 0",
-			l->classic ? "the classic example's layout (--classic)" : "minivirt's layout",
-			img->what);
+			l->classic ? "the classic example's layout (--classic), " : "", img->what);
 	if (index <= 0)
 		layout_memory(f, vm, v);
 	layout_regions(f, vm, l, phys, x, img);
