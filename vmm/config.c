@@ -210,13 +210,10 @@ enum config_result config_parse(int argc, char **argv, struct vmm_config *cfg, c
 			return CONFIG_ERROR;
 		}
 	}
-	if ((cfg->vcpus > 1 || cfg->smp) && cfg->mode == MODE_REAL) {
-		snprintf(err, errlen, "--vcpus and --smp need protected or long mode, not -r");
-		return CONFIG_ERROR;
-	}
-	if (cfg->vcpus > 1 && !cfg->smp && cfg->mode == MODE_PROT) {
-		snprintf(err, errlen, "separate instances need paging to keep them apart: use -l or -p "
-			 "(or --smp to share one address space)");
+	/* Separate instances are separate VMs, in any mode; vCPUs sharing one VM need the
+	 * per-vCPU stacks and boot pages that only protected and long mode lay out. */
+	if (cfg->smp && cfg->mode == MODE_REAL) {
+		snprintf(err, errlen, "--smp needs protected or long mode, not -r");
 		return CONFIG_ERROR;
 	}
 	if (cfg->cpl == 3 && cfg->mode == MODE_REAL) {

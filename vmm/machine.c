@@ -1,11 +1,9 @@
 /* vmm/machine.c: instances, vCPUs, the run and its exit status.
  *
- * Instance i owns guest-physical [i * stride, i * stride + mem): its page tables map
- * guest-virtual [0, mem) there and nothing else, so every instance sees the same
- * addresses and runs the same binary; in user mode (ring 3, the default for ELF guests)
- * it cannot touch its tables or CR3, so it cannot reach another slice. The stride is the
- * memory size rounded up to the large-page size, so each slice can use large pages; the
- * gap costs nothing, as unused guest memory is never touched. */
+ * Each instance (--vcpus N without --smp) is its own KVM VM: its own VM fd, guest memory
+ * and memory slot at guest-physical 0. Nested paging (EPT/NPT) then keeps it out of every
+ * other instance's memory whatever it runs in ring 0: no guest-physical address of its VM
+ * leads to another's. With --smp, one VM holds the N vCPUs, which share its memory. */
 #include "machine.h"
 
 #include <inttypes.h>
@@ -34,8 +32,7 @@
 #include "x86_modes.h"
 
 struct instance {
-	uint64_t phys;         /* guest-physical base of its slice */
-	struct gmem mem;       /* the slice: address 0 here is guest-physical phys */
+	struct vm vm;          /* its own VM: fd, memory (vm.mem) and memory slot */
 	struct loaded img;     /* what was loaded into it */
 	struct pt_built pt;    /* its page tables */
 	struct files files;    /* its fd table (shared by its vCPUs with --smp) */
@@ -43,10 +40,9 @@ struct instance {
 
 struct machine {
 	struct vmm_config *cfg;
-	struct vm vm;
+	int kvm_fd;             /* /dev/kvm, shared by the instances' VMs */
 	struct share share;     /* --dir */
-	struct layout lay;      /* an instance's layout, in its own (virtual) addresses */
-	uint64_t stride;        /* guest-physical distance between instances */
+	struct layout lay;      /* an instance's layout (the same in each VM) */
 	unsigned ninst, nvcpu;
 	struct instance *inst;  /* ninst */
 	struct vcpu *vcpu;      /* nvcpu; vCPU j runs instance j (or 0 with --smp) */
@@ -59,12 +55,12 @@ struct machine {
 
 /* --khc: offer in-kernel hypercalls only where the probe shows they work; kvm_pvm hangs
  * the vCPU on vmcall, so there it is refused, not run into. */
-static unsigned probe_khc(struct vm *vm)
+static unsigned probe_khc(int kvm_fd)
 {
 	char why[160];
 	unsigned insn = 0;
 
-	switch (khc_probe(vm->kvm_fd, 200, &insn, why, sizeof(why))) {
+	switch (khc_probe(kvm_fd, 200, &insn, why, sizeof(why))) {
 	case KHC_OK:
 		return insn;
 	case KHC_NO_MODULE:
@@ -131,7 +127,7 @@ static bool check_guest_file(const char *path)
 	return true;
 }
 
-/* Plans the layout and the slices; dies with a usage error when they cannot fit. */
+/* Plans the layout of an instance; dies with a usage error when it cannot fit. */
 static void plan(struct machine *m)
 {
 	struct vmm_config *cfg = m->cfg;
@@ -143,29 +139,21 @@ static void plan(struct machine *m)
 				  .vcpus = cfg->smp ? (unsigned)cfg->vcpus : 1,
 				  .classic = cfg->classic };
 	char err[320];
-	uint64_t align, total;
 
 	if (layout_plan_ex(&req, &m->lay, err, sizeof(err)))
 		usage_error("%s", err);
 	m->nvcpu = (unsigned)cfg->vcpus;
 	m->ninst = cfg->smp ? 1 : m->nvcpu;
-	align = m->lay.pt_fmt == PT_NONE ? PAGE_SIZE : pt_large_page(m->lay.pt_fmt);
-	m->stride = (cfg->mem_size + align - 1) / align * align;
-	total = (m->ninst - 1) * m->stride + cfg->mem_size;
-	if (total > LAYOUT_MEM_MAX)
-		usage_error("%u instances of %" PRIu64 " KiB (slices every %" PRIu64 " KiB) need "
-			    "%" PRIu64 " MiB of guest memory; at most %llu MiB", m->ninst,
-			    cfg->mem_size >> 10, m->stride >> 10, total >> 20, LAYOUT_MEM_MAX >> 20);
 }
 
 /* The most vCPUs this host's KVM gives one VM (api.rst: KVM_CAP_MAX_VCPUS, else
  * KVM_CAP_NR_VCPUS, else 4). */
-static int max_vcpus(const struct vm *vm)
+static int max_vcpus(int kvm_fd)
 {
-	int n = ioctl(vm->kvm_fd, KVM_CHECK_EXTENSION, KVM_CAP_MAX_VCPUS);
+	int n = ioctl(kvm_fd, KVM_CHECK_EXTENSION, KVM_CAP_MAX_VCPUS);
 
 	if (n <= 0)
-		n = ioctl(vm->kvm_fd, KVM_CHECK_EXTENSION, KVM_CAP_NR_VCPUS);
+		n = ioctl(kvm_fd, KVM_CHECK_EXTENSION, KVM_CAP_NR_VCPUS);
 	return n > 0 ? n : 4;
 }
 
@@ -200,12 +188,12 @@ static void load_guest(struct machine *m, struct instance *in)
 	int rc;
 
 	if (cfg->file) {
-		rc = loader_file(&in->mem, cfg->file, &m->lay, &in->img, err, sizeof(err));
+		rc = loader_file(&in->vm.mem, cfg->file, &m->lay, &in->img, err, sizeof(err));
 		if (rc == -ENOENT)
 			die(VMM_NO_GUEST, "%s", err);
 		if (rc)
 			die(VMM_BAD_GUEST, "%s", err);
-	} else if (loader_builtin(&in->mem, loader_find(cfg->guest), &m->lay, &in->img, err,
+	} else if (loader_builtin(&in->vm.mem, loader_find(cfg->guest), &m->lay, &in->img, err,
 				  sizeof(err))) {
 		die(VMM_HOST_ERROR, "%s", err);
 	}
@@ -223,11 +211,10 @@ static void build(struct machine *m)
 	for (unsigned i = 0; i < m->ninst; i++) {
 		struct instance *in = &m->inst[i];
 
-		in->phys = i * m->stride;
-		in->mem = (struct gmem){ .host = m->vm.mem.host + in->phys, .size = cfg->mem_size };
+		vm_create(&in->vm, m->kvm_fd, cfg->mem_size);
 		files_init(&in->files, &m->share, cfg->max_files);
 		load_guest(m, in);
-		x86_build(&in->mem, &m->lay, in->phys, &in->pt);
+		x86_build(&in->vm.mem, &m->lay, 0, &in->pt);
 	}
 	if (m->nvcpu > 1) {
 		console_init(&m->con, stdout);
@@ -239,29 +226,29 @@ static void build(struct machine *m)
 		const unsigned slot = cfg->smp ? j : 0;
 		uint64_t boot;
 
-		vcpu_create(v, &m->vm, (int)j);
+		vcpu_create(v, &in->vm, (int)j, slot);
 		v->hc.files = &in->files;
-		v->hc.sys_start = in->phys + m->lay.reg[REG_TABLES].gpa;
-		v->hc.sys_end = in->phys + m->lay.reg[REG_XSTACK].gpa + m->lay.reg[REG_XSTACK].size;
+		v->hc.sys_start = m->lay.reg[REG_TABLES].gpa;
+		v->hc.sys_end = m->lay.reg[REG_XSTACK].gpa + m->lay.reg[REG_XSTACK].size;
 		if (m->cs) {
 			con_stream_open(&m->cs[j], &m->con, (int)j);
 			v->con = &m->cs[j];
 			v->hc.out = m->cs[j].file;
 		}
-		boot = bootinfo_write(&in->mem, &m->lay, slot, cfg->argc, cfg->argv, j, err, sizeof(err));
+		boot = bootinfo_write(&in->vm.mem, &m->lay, slot, cfg->argc, cfg->argv, j, err, sizeof(err));
 		if (!boot)
 			die(VMM_USAGE, "%s", err);
 		if (m->khc)
-			gmem_write32(&in->mem, boot + offsetof(struct hc_boot_info, khc), m->khc);
+			gmem_write32(&in->vm.mem, boot + offsetof(struct hc_boot_info, khc), m->khc);
 		/* The ring is one producer per ring: not offered to vCPUs sharing memory. */
 		if (cfg->ring && !cfg->smp) {
-			int rc = vcpu_ring_init(v, m->vm.vm_fd);
+			int rc = vcpu_ring_init(v, in->vm.vm_fd);
 
 			if (rc) {
 				errno = -rc;
 				die_errno(VMM_HOST_ERROR, "cannot set up the console ring of vCPU %u", j);
 			}
-			gmem_write32(&in->mem, boot + offsetof(struct hc_boot_info, doorbell),
+			gmem_write32(&in->vm.mem, boot + offsetof(struct hc_boot_info, doorbell),
 				     HC_PORT_DOORBELL);
 		}
 		if (x86_setup_vcpu(v->fd, &m->lay, slot, &in->pt, layout_stack_top(&m->lay, slot), boot,
@@ -401,14 +388,14 @@ static int check_result(const struct instance *in, const struct vcpu *v, bool wi
 	uint32_t w32 = 0;
 	int status = VMM_OK;
 	/* --classic reads 8 bytes, as the classic example's check does in long mode */
-	bool ok = wide ? gmem_read64(&in->mem, HC_RESULT_ADDR, &word)
-		       : gmem_read32(&in->mem, HC_RESULT_ADDR, &w32);
+	bool ok = wide ? gmem_read64(&in->vm.mem, HC_RESULT_ADDR, &word)
+		       : gmem_read32(&in->vm.mem, HC_RESULT_ADDR, &w32);
 
 	if (!wide)
 		word = w32;
 	if (!ok || word != HC_RESULT_MAGIC) {
 		warn_msg("check failed: guest-physical 0x%" PRIx64 " holds %" PRIu64 "%s, expected %d",
-			 in->phys + HC_RESULT_ADDR, word, word > 0xffff ? wide_hex(word) : "",
+			 (uint64_t)HC_RESULT_ADDR, word, word > 0xffff ? wide_hex(word) : "",
 			 HC_RESULT_MAGIC);
 		status = VMM_CHECK_FAILED;
 	}
@@ -463,9 +450,11 @@ static void destroy(struct machine *m)
 			con_stream_close(&m->cs[j]);
 		vcpu_destroy(&m->vcpu[j]);
 	}
-	for (unsigned i = 0; i < m->ninst; i++)
+	for (unsigned i = 0; i < m->ninst; i++) {
 		files_destroy(&m->inst[i].files);
-	vm_destroy(&m->vm);
+		vm_destroy(&m->inst[i].vm);
+	}
+	close(m->kvm_fd);
 	share_close(&m->share);
 	free(m->cs);
 	free(m->xs);
@@ -480,18 +469,18 @@ int machine_run(struct vmm_config *cfg)
 
 	plan(&m);
 	open_share(&m);
-	vm_create(&m.vm, (m.ninst - 1) * m.stride + cfg->mem_size);
-	if ((int)m.nvcpu > max_vcpus(&m.vm))
+	m.kvm_fd = vm_open_kvm();
+	if (cfg->smp && (int)m.nvcpu > max_vcpus(m.kvm_fd))
 		usage_error("--vcpus %u: this host's KVM runs at most %d vCPUs in a VM", m.nvcpu,
-			    max_vcpus(&m.vm));
+			    max_vcpus(m.kvm_fd));
 	if (cfg->khc)
-		m.khc = probe_khc(&m.vm);
+		m.khc = probe_khc(m.kvm_fd);
 	build(&m);
 	if (cfg->layout)
 		for (unsigned i = 0; i < m.ninst; i++) {
 			struct instance *in = &m.inst[i];
 
-			report_layout(stdout, &m.vm, &m.vcpu[i], &m.lay, in->phys, &m.xs[i], &in->img,
+			report_layout(stdout, &in->vm, &m.vcpu[i], &m.lay, &m.xs[i], &in->img,
 				      m.ninst > 1 ? (int)i : -1);
 		}
 
@@ -506,7 +495,7 @@ int machine_run(struct vmm_config *cfg)
 		}
 	}
 	if (cfg->stats)
-		report_stats_all(stdout, m.vcpu, m.nvcpu);
+		report_stats_all(stdout, m.vcpu, m.nvcpu, cfg->smp);
 	destroy(&m);
 	return status;
 }

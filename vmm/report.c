@@ -38,18 +38,18 @@ static void layout_memory(FILE *f, const struct vm *vm, const struct vcpu *v)
 		vcpu_exit_name(v->run->exit_reason));
 }
 
-static void layout_regions(FILE *f, const struct vm *vm, const struct layout *l, uint64_t phys,
+static void layout_regions(FILE *f, const struct vm *vm, const struct layout *l,
 			   const struct x86_setup *x, const struct loaded *img)
 {
 	fprintf(f, "regions (guest-physical -> host-virtual):\n");
 	for (int i = 0; i < REG_COUNT; i++) {
 		const struct region *r = &l->reg[i];
-		const uint8_t *h = hva(vm, phys + r->gpa);
+		const uint8_t *h = hva(vm, r->gpa);
 
 		if (!r->size)
 			continue;
 		fprintf(f, "  %-12s gpa 0x%08" PRIx64 "-0x%08" PRIx64 "  hva %p-%p  ", r->name,
-			phys + r->gpa, phys + r->gpa + r->size - 1, (const void *)h,
+			r->gpa, r->gpa + r->size - 1, (const void *)h,
 			(const void *)(h + r->size - 1));
 		switch (i) {
 		case REG_IMAGE:
@@ -169,23 +169,22 @@ static void translate(FILE *f, const struct vm *vm, int vcpu_fd, const struct la
 }
 
 void report_layout(FILE *f, const struct vm *vm, const struct vcpu *v, const struct layout *l,
-		   uint64_t phys, const struct x86_setup *x, const struct loaded *img, int index)
+		   const struct x86_setup *x, const struct loaded *img, int index)
 {
 	uint64_t push = l->stack_top - (l->mode == MODE_LONG ? 8 : l->mode == MODE_REAL ? 2 : 4);
 
 	if (index >= 0)
 		fprintf(f, "== layout of instance %d (vCPU %d): %s mode (%s), %s, guest: %s ==\n"
-			"its slice: guest-physical 0x%" PRIx64 "-0x%" PRIx64 ", seen by the guest at "
-			"guest-virtual 0x0-0x%" PRIx64 "\n", index, v->id, mode_name(l->mode),
-			mode_flag(l->mode), l->user ? "ring 3" : "ring 0", img->what, phys,
-			phys + l->mem_size - 1, l->mem_size - 1);
+			"its own VM: guest-physical 0x0-0x%" PRIx64 " is all its memory; no "
+			"guest-physical address reaches another instance's\n", index, v->id,
+			mode_name(l->mode), mode_flag(l->mode), l->user ? "ring 3" : "ring 0", img->what,
+			l->mem_size - 1);
 	else
 		fprintf(f, "== layout: %s mode (%s), %s, %sguest: %s ==\n", mode_name(l->mode),
 			mode_flag(l->mode), l->user ? "ring 3" : "ring 0",
 			l->classic ? "the classic example's layout (--classic), " : "", img->what);
-	if (index <= 0)
-		layout_memory(f, vm, v);
-	layout_regions(f, vm, l, phys, x, img);
+	layout_memory(f, vm, v);
+	layout_regions(f, vm, l, x, img);
 	layout_cpu(f, v->fd);
 	layout_tables(f, vm, l, x);
 	fprintf(f, "translations (walked in software as the CPU does, checked with KVM_TRANSLATE):\n");
@@ -218,7 +217,7 @@ static void compare(FILE *f, const char *what, uint64_t ours, int found, uint64_
 		fprintf(f, "%" PRIu64 ": DIFFER\n", theirs);
 }
 
-void report_stats(FILE *f, const struct vcpu *v)
+void report_stats(FILE *f, const struct vcpu *v, const char *vm_line)
 {
 	static const char *const names[] = { "exits", "io_exits", "halt_exits", "mmio_exits",
 					     "hypercalls" };
@@ -227,6 +226,8 @@ void report_stats(FILE *f, const struct vcpu *v)
 	int n, stats_fd;
 
 	fprintf(f, "== exit statistics, vCPU %d ==\n", v->id);
+	if (vm_line)
+		fprintf(f, "%s\n", vm_line);
 	fprintf(f, "exits to the VMM: %" PRIu64 "\n", v->stats.exits);
 	for (int i = 0; i < VCPU_EXIT_REASONS; i++)
 		if (v->stats.by_reason[i])
@@ -317,12 +318,19 @@ void report_regs(FILE *f, int vcpu_fd)
 			"does on AMD SVM; the state at the fault is lost)\n");
 }
 
-void report_stats_all(FILE *f, const struct vcpu *v, unsigned n)
+void report_stats_all(FILE *f, const struct vcpu *v, unsigned n, bool shared)
 {
 	uint64_t exits = 0, hcs = 0;
 
 	for (unsigned j = 0; j < n; j++) {
-		report_stats(f, &v[j]);
+		char sz[32], line[160];
+
+		if (shared)
+			snprintf(line, sizeof(line), "  in VM 0, shared by the %u vCPUs (--smp)", n);
+		else
+			snprintf(line, sizeof(line), "  in VM %u (its own): %s of guest memory, memory "
+				 "slot 0, no other vCPU", j, fmt_size(v[j].mem->size, sz, sizeof(sz)));
+		report_stats(f, &v[j], line);
 		exits += v[j].stats.exits;
 		hcs += v[j].stats.hypercalls;
 	}

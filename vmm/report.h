@@ -11,20 +11,23 @@
 #include "vm.h"
 #include "x86_modes.h"
 
-/* report_layout: prints, from the live VM before it runs: guest memory and its host
+/* report_layout: prints, from the live VM before it runs: its guest memory and host
  * mapping, vCPU v's kvm_run area, each region of l, the CPU state, the page-table tree
- * and worked translations (software walk, cross-checked with KVM_TRANSLATE). phys is
- * the instance's guest-physical base; index its number, or -1 when it is the only one. */
+ * and worked translations (software walk, cross-checked with KVM_TRANSLATE). index is
+ * the instance's number (each instance its own VM), or -1 when there is one VM. */
 void report_layout(FILE *f, const struct vm *vm, const struct vcpu *v, const struct layout *l,
-		   uint64_t phys, const struct x86_setup *x, const struct loaded *img, int index);
+		   const struct x86_setup *x, const struct loaded *img, int index);
 
 /* report_stats: prints v's exits by reason, its hypercalls, the console exits, and KVM's
  * own counters
- * (when the stats fd is available) with whether they agree. */
-void report_stats(FILE *f, const struct vcpu *v);
+ * (when the stats fd is available) with whether they agree; vm_line (the VM it runs in)
+ * follows the heading. */
+void report_stats(FILE *f, const struct vcpu *v, const char *vm_line);
 
-/* report_stats_all: report_stats for each of the n vCPUs, then the totals when n > 1. */
-void report_stats_all(FILE *f, const struct vcpu *v, unsigned n);
+/* report_stats_all: report_stats for each of the n vCPUs, each with the VM it ran in
+ * (one VM shared by all with `shared` (--smp), else one each), then the totals when
+ * n > 1. */
+void report_stats_all(FILE *f, const struct vcpu *v, unsigned n, bool shared);
 
 /* report_regs: prints vCPU fd's general, segment and control registers. */
 void report_regs(FILE *f, int vcpu_fd);

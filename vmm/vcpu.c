@@ -52,16 +52,16 @@ void vcpu_signals_init(void)
 		die_errno(VMM_HOST_ERROR, "sigaction");
 }
 
-void vcpu_create(struct vcpu *v, struct vm *vm, int id)
+void vcpu_create(struct vcpu *v, struct vm *vm, int id, unsigned kvm_id)
 {
 	int sync;
 
 	memset(v, 0, sizeof(*v));
 	pthread_mutex_init(&v->kick_lock, NULL);
 	v->id = id;
-	v->fd = (int)RETRY_EINTR(ioctl(vm->vm_fd, KVM_CREATE_VCPU, (unsigned long)id));
+	v->fd = (int)RETRY_EINTR(ioctl(vm->vm_fd, KVM_CREATE_VCPU, (unsigned long)kvm_id));
 	if (v->fd < 0)
-		die_errno(VMM_HOST_ERROR, "KVM_CREATE_VCPU %d failed", id);
+		die_errno(VMM_HOST_ERROR, "KVM_CREATE_VCPU %u (vCPU %d) failed", kvm_id, id);
 	v->run_size = vm->run_size;
 	v->mem = &vm->mem;
 	v->hc.out = stdout;

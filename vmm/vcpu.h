@@ -49,7 +49,7 @@ struct vcpu {
 	atomic_bool stop;          /* asks the loop to return at its next check */
 	enum vcpu_outcome outcome; /* why the loop ended */
 	char why[320];             /* a one-line explanation for FAULT, GUEST_FAIL, ERROR */
-	struct gmem *mem;          /* the VM's memory, for hypercalls */
+	struct gmem *mem;          /* its VM's memory, for hypercalls */
 	bool sync_sregs;           /* KVM_CAP_SYNC_REGS: sregs arrive in kvm_run at each exit */
 	bool sync_regs;            /* ... and the general registers */
 	struct kvm_regs regs;      /* read with KVM_GET_REGS when they do not */
@@ -63,8 +63,9 @@ struct vcpu {
 	struct vcpu_stats stats;   /* counted by the loop, read after it ends */
 };
 
-/* vcpu_create: creates vCPU id in vm and maps its kvm_run area. Dies on failure. */
-void vcpu_create(struct vcpu *v, struct vm *vm, int id);
+/* vcpu_create: creates vCPU id of the run (its name, prefix and vcpu_id) as vCPU kvm_id
+ * of vm, and maps its kvm_run area. Dies on failure. */
+void vcpu_create(struct vcpu *v, struct vm *vm, int id, unsigned kvm_id);
 
 /* vcpu_start: runs the loop in a new thread named vcpu-N; when it ends, *done is
  * incremented and SIGUSR2 sent to the thread `waiter`. Signals the caller blocks stay

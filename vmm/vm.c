@@ -13,10 +13,11 @@
 #define KVM_TSS_GPA 0xfffbd000ull
 #define KVM_IDENTITY_MAP_GPA 0xfffbc000ull
 
-static void open_kvm(struct vm *vm)
+int vm_open_kvm(void)
 {
-	vm->kvm_fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
-	if (vm->kvm_fd < 0) {
+	int fd = open("/dev/kvm", O_RDWR | O_CLOEXEC), api;
+
+	if (fd < 0) {
 		if (errno == ENOENT || errno == ENXIO || errno == ENODEV)
 			die(VMM_NO_KVM, "/dev/kvm not found: KVM is not available on this host "
 			    "(is the kvm module loaded, or virtualization enabled?)");
@@ -25,22 +26,21 @@ static void open_kvm(struct vm *vm)
 			    "(run as root or join the group that owns it, usually 'kvm')");
 		die_errno(VMM_NO_KVM, "cannot open /dev/kvm");
 	}
-	vm->api_version = ioctl(vm->kvm_fd, KVM_GET_API_VERSION, 0);
-	if (vm->api_version != KVM_API_VERSION)
-		die(VMM_NO_KVM, "KVM API version %d, this program needs %d", vm->api_version,
-		    KVM_API_VERSION);
-	if (ioctl(vm->kvm_fd, KVM_CHECK_EXTENSION, KVM_CAP_USER_MEMORY) <= 0)
+	api = ioctl(fd, KVM_GET_API_VERSION, 0);
+	if (api != KVM_API_VERSION)
+		die(VMM_NO_KVM, "KVM API version %d, this program needs %d", api, KVM_API_VERSION);
+	if (ioctl(fd, KVM_CHECK_EXTENSION, KVM_CAP_USER_MEMORY) <= 0)
 		die(VMM_NO_KVM, "this KVM lacks KVM_CAP_USER_MEMORY");
+	return fd;
 }
 
-void vm_create(struct vm *vm, uint64_t mem_size)
+void vm_create(struct vm *vm, int kvm_fd, uint64_t mem_size)
 {
 	struct kvm_userspace_memory_region slot;
 	int n;
 	void *mem;
 
-	*vm = (struct vm){ .kvm_fd = -1, .vm_fd = -1 };
-	open_kvm(vm);
+	*vm = (struct vm){ .kvm_fd = kvm_fd, .vm_fd = -1, .api_version = KVM_API_VERSION };
 	vm->vm_fd = RETRY_EINTR(ioctl(vm->kvm_fd, KVM_CREATE_VM, 0));
 	if (vm->vm_fd < 0)
 		die_errno(VMM_HOST_ERROR, "KVM_CREATE_VM failed");
@@ -86,7 +86,5 @@ void vm_destroy(struct vm *vm)
 		munmap(vm->mem.host, vm->mem.size);
 	if (vm->vm_fd >= 0)
 		close(vm->vm_fd);
-	if (vm->kvm_fd >= 0)
-		close(vm->kvm_fd);
 	*vm = (struct vm){ .kvm_fd = -1, .vm_fd = -1 };
 }

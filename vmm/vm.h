@@ -8,7 +8,7 @@
 #include "gmem.h"
 
 struct vm {
-	int kvm_fd;        /* /dev/kvm */
+	int kvm_fd;        /* /dev/kvm (shared by every VM of the run; not owned) */
 	int vm_fd;         /* from KVM_CREATE_VM */
 	int api_version;   /* KVM_GET_API_VERSION: 12 on every kernel since 2.6.22 */
 	struct gmem mem;   /* guest memory: one anonymous mapping, memory slot 0 at gpa 0 */
@@ -16,11 +16,16 @@ struct vm {
 	int coalesced_mmio_page; /* KVM_CAP_COALESCED_MMIO: page offset of its ring, or 0 */
 };
 
-/* vm_create: opens /dev/kvm, checks the API, creates a VM with mem_size bytes of guest
- * memory at guest-physical 0. Dies with VMM_NO_KVM or VMM_HOST_ERROR on failure. */
-void vm_create(struct vm *vm, uint64_t mem_size);
+/* vm_open_kvm: opens /dev/kvm and checks its API; returns the fd. Dies with VMM_NO_KVM. */
+int vm_open_kvm(void);
 
-/* vm_destroy: unmaps guest memory and closes the descriptors. */
+/* vm_create: creates a VM on kvm_fd (from vm_open_kvm) with its own mem_size bytes of
+ * guest memory, its own memory slot 0 at guest-physical 0. Each VM is a separate
+ * guest-physical address space: nested paging (EPT/NPT) keeps one VM's vCPUs out of
+ * every other VM's memory. Dies with VMM_HOST_ERROR on failure. */
+void vm_create(struct vm *vm, int kvm_fd, uint64_t mem_size);
+
+/* vm_destroy: unmaps guest memory and closes the VM fd (not kvm_fd). */
 void vm_destroy(struct vm *vm);
 
 #endif

@@ -1,5 +1,6 @@
-# tests/vmm/vcpus.sh: several vCPUs: N instances each in its own slice (output complete,
-# isolation, own fd tables, exit status rule), --smp, stopping them all, bad counts.
+# tests/vmm/vcpus.sh: several vCPUs: N instances each its own VM (output complete,
+# isolation in ring 3 and ring 0, own fd tables, exit status rule), --smp, stopping them
+# all, bad counts.
 . "$(dirname "$0")/../lib.sh"
 
 HC=$(guest_elf 64 hctest)
@@ -31,6 +32,26 @@ t_isolation() { # instance 1 writes past its slice: it alone faults; the others 
 		expect_err "in ring 3: write to 0x201000, not mapped (from user mode)" || return 1
 	if printf '%s\n' "$OUT" | grep -q "went through"; then fail "the write went through"; return 1; fi
 	expect_eq "faults" "$(printf '%s\n' "$ERR" | grep -c 'page fault')" 1
+}
+
+t_neighbour_ring0() { # attack: a ring-0 instance maps the next gpas itself: outside its VM
+	need_kvm
+	for op in read:reading write:writing; do
+		ing=${op#*:} op=${op%:*}
+		run "$KHW" --vcpus 2 --cpl 0 "$(guest_elf 64 neighbour)" "$op"
+		expect_rc 122 && expect_out "[vcpu1] instance 1: marked" &&
+			expect_out "[vcpu0] instance 0: $ing guest-physical 0x203000" &&
+			expect_err "vcpu0: 4-byte $op at guest-physical 0x203000, outside memory" || return 1
+		if printf '%s\n' "$OUT" | grep -q "went through"; then fail "the $op went through"; return 1; fi
+	done
+	# 32-bit instances without paging reach guest-physical addresses directly
+	run "$KHW" -s --vcpus 3 --cpl 0 "$(guest_elf 32 neighbour)" write
+	expect_rc 122 && expect_out "[vcpu2] instance 2: marked" &&
+		expect_err "vcpu0: 4-byte write at guest-physical 0x403000, outside memory" || return 1
+	if [ "$T_PLATFORM" != pvm ]; then # 32-bit paging: a 4 MiB page of its own making
+		run "$KHW" -p --vcpus 2 --cpl 0 "$(guest_elf 32 neighbour)" read
+		expect_rc 122 && expect_err "vcpu0: 4-byte read at guest-physical 0x403000, outside memory"
+	fi
 }
 
 t_tables_protected() { # a ring-3 instance cannot write its own page tables
@@ -94,8 +115,23 @@ t_stats_layout() {
 	expect_rc 0 && expect_out "== exit statistics, vCPU 1 ==" &&
 		expect_out "== all 2 vCPUs: " &&
 		expect_out "== layout of instance 1 (vCPU 1): long mode (-l), ring 3" &&
-		expect_out "its slice: guest-physical 0x200000-0x3fffff, seen by the guest at guest-virtual 0x0-0x1fffff" &&
-		expect_out "-> gpa 0x201000 -> hva"
+		expect_out "guest-physical 0x0-0x1fffff is all its memory; no guest-physical address reaches another instance's" &&
+		expect_eq "VMs" "$(printf '%s\n' "$OUT" | grep -c '^its own VM: ')" 2 &&
+		expect_eq "memory slots" "$(printf '%s\n' "$OUT" | grep -c 'registered with KVM as memory slot 0')" 2 &&
+		expect_eq "per-VM lines" "$(printf '%s\n' "$OUT" | grep -c '^  in VM [01] (its own)')" 2 || return 1
+	h0=$(printf '%s\n' "$OUT" | grep -m1 'one anonymous mmap at hva' | sed 's/.*hva \([^,]*\),.*/\1/')
+	h1=$(printf '%s\n' "$OUT" | grep 'one anonymous mmap at hva' | sed -n '2s/.*hva \([^,]*\),.*/\1/p')
+	[ -n "$h0" ] && [ "$h0" != "$h1" ] || { fail "the two VMs share memory at $h0"; return 1; }
+	run "$KHW" --smp --vcpus 2 --stats "$(guest_elf 64 smpsum)"
+	expect_rc 0 && expect_eq "shared VM lines" "$(printf '%s\n' "$OUT" | grep -c '^  in VM 0, shared by the 2 vCPUs (--smp)')" 2
+}
+
+t_modes_instances() { # separate VMs need no paging: -s and -r instances too
+	need_kvm
+	for m in -s -r; do
+		run "$KHW" "$m" --vcpus 2
+		expect_rc 0 && expect_out "[vcpu0] Hello, world!" && expect_out "[vcpu1] Hello, world!" || return 1
+	done
 }
 
 t_stop_all() { # SIGTERM and --timeout stop every vCPU: no hang, a clear status
@@ -121,23 +157,21 @@ t_bad_counts() {
 	done
 	run "$KHW" --smp --vcpus 4000 --mem 1G
 	expect_rc 2 && expect_err "--vcpus 4000: this host's KVM runs at most" || return 1
-	run "$KHW" --vcpus 64 --mem 64M
-	expect_rc 2 && expect_err "64 instances of 65536 KiB" && expect_err "at most 2048 MiB" || return 1
-	run "$KHW" -s --vcpus 2
-	expect_rc 2 && expect_err "separate instances need paging" || return 1
-	run "$KHW" -r --vcpus 2
-	expect_rc 2 && expect_err "need protected or long mode"
+	run "$KHW" -r --smp --vcpus 2
+	expect_rc 2 && expect_err "--smp needs protected or long mode, not -r"
 }
 
 t "2, 4 and 8 instances each print their complete output" t_instances_output
 t "an instance writing outside its slice faults alone" t_isolation
+t "attack: a ring-0 instance cannot read or write its neighbour (own VM each)" t_neighbour_ring0
 t "ring-3 instances cannot write their page tables" t_tables_protected
 t "each instance has its own fd table" t_fd_tables
 t "stress: 4 x 2000 hypercalls, no line lost or torn" t_stress
 t "exit status: the first non-zero by vCPU number" t_exit_rule
 t "--smp: parallel sum with atomics on 1, 2, 4, 8 vCPUs" t_smp_sum
 t "-p instances (hardware KVM; refused on kvm_pvm)" t_paged32
-t "--stats and --layout per vCPU" t_stats_layout
+t "--stats and --layout per vCPU and per VM" t_stats_layout
+t "-s and -r instances (each its own VM)" t_modes_instances
 t "timeout and SIGTERM stop every vCPU" t_stop_all
 t "bad --vcpus values" t_bad_counts
 done_testing
