@@ -27,9 +27,9 @@ const char config_usage[] =
 	"  -d, --dir HOSTDIR     share HOSTDIR with the guest's file hypercalls (else none)\n"
 	"      --ro              share it read-only\n"
 	"      --max-files N     the guest's fd table size, 3..4096 (default 64)\n"
-	"      --vcpus N         run N instances of the guest, one vCPU each, each in its own\n"
-	"                        memory slice and page tables (-l, -p); 1..host limit\n"
-	"      --smp             the N vCPUs share one address space instead (-l, -p, -s)\n"
+	"      --vcpus N         run N instances of the guest, one vCPU each, each its own KVM\n"
+	"                        VM: none can reach another's memory, in any ring\n"
+	"      --smp             the N vCPUs share one VM and its memory instead (-l, -p, -s)\n"
 	"      --ring            offer the console ring: SDK guests print through a ring in\n"
 	"                        their memory and a KVM_IOEVENTFD doorbell, not an exit each\n"
 	"                        (not with --smp)\n"
@@ -45,9 +45,14 @@ const char config_usage[] =
 	"  -V, --version         print the version and exit\n"
 	"Exit status: the guest's own exit(status); else 0 the guest halted and its checks\n"
 	"passed; 1 a check failed; 2 usage error; 120 no usable /dev/kvm; 121 the host's KVM\n"
-	"refuses this CPU mode or --khc; 122 the guest crashed or made an unhandled exit;\n"
-	"123 the guest reported a failure; 124 timeout; 125 host error; 126 GUEST cannot be\n"
-	"loaded; 127 GUEST not found; 128+N stopped by signal N.\n";
+	"refuses this CPU mode or --khc; 122 the guest crashed or made an unhandled exit;
+"
+	"123 the guest reported a failure; 124 timeout; 125 host error or the output could
+"
+	"not be written; 126 GUEST cannot be loaded; 127 GUEST not found; 128+N stopped by
+"
+	"signal N.
+";
 
 int parse_size(const char *s, uint64_t *out)
 {

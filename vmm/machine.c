@@ -6,6 +6,7 @@
  * leads to another's. With --smp, one VM holds the N vCPUs, which share its memory. */
 #include "machine.h"
 
+#include <fcntl.h>
 #include <inttypes.h>
 #include <linux/kvm.h>
 #include <signal.h>
@@ -29,6 +30,7 @@
 #include "util.h"
 #include "vcpu.h"
 #include "vm.h"
+#include "watchdog.h"
 #include "x86_modes.h"
 
 struct instance {
@@ -47,9 +49,10 @@ struct machine {
 	struct instance *inst;  /* ninst */
 	struct vcpu *vcpu;      /* nvcpu; vCPU j runs instance j (or 0 with --smp) */
 	struct x86_setup *xs;   /* nvcpu: each vCPU's registers as set */
-	struct console con;     /* shared by the vCPUs when there are several */
+	struct console con;     /* standard output, shared by the vCPUs */
 	struct con_stream *cs;  /* nvcpu, or NULL with one vCPU */
 	atomic_uint done;       /* vCPU loops that ended */
+	struct watchdog wd;     /* --timeout, stop signals, output failures */
 	unsigned khc;           /* in-kernel hypercall instruction offered (--khc), or 0 */
 };
 
@@ -157,11 +160,41 @@ static int max_vcpus(int kvm_fd)
 	return n > 0 ? n : 4;
 }
 
-/* Opens --dir, and makes room for every fd the guests may hold. */
+/* The fds the run may hold at once: each instance's --max-files table and VM fd, each
+ * vCPU's fd, ring eventfd and a stats fd, and a margin for fds 0-2, /dev/kvm, --dir and
+ * what libc opens. */
+static rlim_t fd_budget(const struct machine *m)
+{
+	return (rlim_t)m->ninst * ((rlim_t)m->cfg->max_files + 1) + 3 * (rlim_t)m->nvcpu + 64;
+}
+
+/* Makes room for every fd the guests may hold, raising the soft RLIMIT_NOFILE up to the
+ * hard one if need be, or refuses the run before it starts: an instance must never
+ * meet EMFILE below its --max-files because the others took the process's fds. */
+static void check_fd_budget(const struct machine *m)
+{
+	const rlim_t want = fd_budget(m);
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl))
+		die_errno(VMM_HOST_ERROR, "getrlimit(RLIMIT_NOFILE)");
+	if (rl.rlim_cur >= want)
+		return;
+	if (rl.rlim_max >= want) {
+		rl.rlim_cur = want;
+		if (!setrlimit(RLIMIT_NOFILE, &rl))
+			return;
+	}
+	die(VMM_USAGE, "%u instance%s x --max-files %d need %llu file descriptors; this process "
+	    "may have %llu (RLIMIT_NOFILE, hard limit %llu): lower --vcpus or --max-files, or raise "
+	    "the limit", m->ninst, m->ninst == 1 ? "" : "s", m->cfg->max_files,
+	    (unsigned long long)want, (unsigned long long)rl.rlim_cur,
+	    (unsigned long long)rl.rlim_max);
+}
+
+/* Opens --dir. */
 static void open_share(struct machine *m)
 {
-	const rlim_t want = (rlim_t)m->cfg->max_files * m->ninst + 64 + 4 * m->nvcpu;
-	struct rlimit rl;
 	int err;
 
 	const char *pseudo = NULL;
@@ -173,10 +206,6 @@ static void open_share(struct machine *m)
 			    "to share", m->cfg->dir, pseudo);
 		errno = -err;
 		die_errno(VMM_USAGE, "--dir '%s'", m->cfg->dir);
-	}
-	if (!getrlimit(RLIMIT_NOFILE, &rl) && rl.rlim_cur < want) {
-		rl.rlim_cur = rl.rlim_max < want ? rl.rlim_max : want;
-		setrlimit(RLIMIT_NOFILE, &rl);
 	}
 }
 
@@ -216,10 +245,9 @@ static void build(struct machine *m)
 		load_guest(m, in);
 		x86_build(&in->vm.mem, &m->lay, 0, &in->pt);
 	}
-	if (m->nvcpu > 1) {
-		console_init(&m->con, stdout);
+	console_init(&m->con, STDOUT_FILENO, m->nvcpu == 1);
+	if (m->nvcpu > 1)
 		m->cs = xcalloc(m->nvcpu, sizeof(*m->cs));
-	}
 	for (unsigned j = 0; j < m->nvcpu; j++) {
 		struct instance *in = inst_of(m, j);
 		struct vcpu *v = &m->vcpu[j];
@@ -228,6 +256,7 @@ static void build(struct machine *m)
 
 		vcpu_create(v, &in->vm, (int)j, slot);
 		v->hc.files = &in->files;
+		v->hc.out = m->con.file;
 		v->hc.sys_start = m->lay.reg[REG_TABLES].gpa;
 		v->hc.sys_end = m->lay.reg[REG_XSTACK].gpa + m->lay.reg[REG_XSTACK].size;
 		if (m->cs) {
@@ -259,102 +288,49 @@ static void build(struct machine *m)
 	}
 }
 
-enum wait_result { WAIT_DONE, WAIT_TIMEOUT, WAIT_SIGNAL };
-
-/* The signals that stop the guest; SIGUSR2 is a vCPU thread saying it ended. */
-static void stop_signals(sigset_t *set)
+/* The watchdog's kick: every vCPU asked to stop (those not started yet stop at once). */
+static void stop_all(void *arg)
 {
-	sigemptyset(set);
-	sigaddset(set, SIGINT);
-	sigaddset(set, SIGTERM);
-	sigaddset(set, SIGHUP);
-	sigaddset(set, SIGUSR2);
-}
+	struct machine *m = arg;
 
-/* Waits until every vCPU loop ended, timeout seconds pass (0: never) or a stop signal
- * arrives (its number in *sig). SIGUSR2s may merge: the done count decides. */
-static enum wait_result wait_vcpus(struct machine *m, int *sig)
-{
-	const double timeout = m->cfg->timeout;
-	struct timespec now, deadline;
-	sigset_t set;
-
-	stop_signals(&set);
-	clock_gettime(CLOCK_MONOTONIC, &deadline);
-	deadline.tv_sec += (time_t)timeout;
-	deadline.tv_nsec += (long)((timeout - (double)(time_t)timeout) * 1e9);
-	if (deadline.tv_nsec >= 1000000000L) {
-		deadline.tv_sec++;
-		deadline.tv_nsec -= 1000000000L;
-	}
-	while (atomic_load(&m->done) < m->nvcpu) {
-		struct timespec left;
-		int s;
-
-		if (timeout > 0) {
-			clock_gettime(CLOCK_MONOTONIC, &now);
-			left.tv_sec = deadline.tv_sec - now.tv_sec;
-			left.tv_nsec = deadline.tv_nsec - now.tv_nsec;
-			if (left.tv_nsec < 0) {
-				left.tv_sec--;
-				left.tv_nsec += 1000000000L;
-			}
-			if (left.tv_sec < 0)
-				return WAIT_TIMEOUT;
-			s = sigtimedwait(&set, NULL, &left);
-		} else {
-			s = sigwaitinfo(&set, NULL);
-		}
-		if (s > 0 && s != SIGUSR2) {
-			*sig = s;
-			return WAIT_SIGNAL;
-		}
-		if (s < 0 && errno == EAGAIN)
-			return WAIT_TIMEOUT;
-	}
-	return WAIT_DONE;
-}
-
-static void stop_all(struct machine *m)
-{
 	for (unsigned j = 0; j < m->nvcpu; j++)
 		vcpu_stop(&m->vcpu[j]);
-	for (unsigned j = 0; j < m->nvcpu; j++)
-		vcpu_join(&m->vcpu[j]);
 }
 
-/* Starts every vCPU thread and waits. Returns a status for a run cut short (timeout,
- * signal), or -1 when every vCPU ended by itself. */
-static int run(struct machine *m)
+/* Starts every vCPU thread and joins them. Returns the watchdog's stop, if any. */
+static enum wd_reason run(struct machine *m, int *sig)
 {
 	static char outbuf[BUFSIZ];
-	enum wait_result w;
-	sigset_t set;
-	int sig = 0;
 
-	/* Guest output is written by the vCPU threads: give stdout its buffer here, so a
-	 * thread does not create a malloc arena (128 MiB of address space) for it. */
+	/* --layout and --stats print through stdout: give it its buffer here, so no other
+	 * thread ever creates a malloc arena (128 MiB of address space) for it. */
 	setvbuf(stdout, outbuf, _IOFBF, sizeof(outbuf));
-	stop_signals(&set);
-	pthread_sigmask(SIG_BLOCK, &set, NULL); /* inherited by the vCPU threads */
 	vcpu_signals_init();
 	for (unsigned j = 0; j < m->nvcpu; j++) {
-		int err = vcpu_start(&m->vcpu[j], pthread_self(), &m->done);
+		int err = vcpu_start(&m->vcpu[j], wd_thread_id(&m->wd), &m->done);
 
 		if (err) { /* tear down what runs, then say why */
 			stop_all(m);
+			for (unsigned i = 0; i < j; i++)
+				vcpu_join(&m->vcpu[i]);
 			errno = err;
 			die_errno(VMM_HOST_ERROR, "cannot start the thread of vCPU %u (stopped the others)",
 				  j);
 		}
 	}
-	w = wait_vcpus(m, &sig);
-	if (w != WAIT_DONE)
-		stop_all(m);
 	for (unsigned j = 0; j < m->nvcpu; j++)
 		vcpu_join(&m->vcpu[j]);
-	fflush(stdout);
-	if (w == WAIT_TIMEOUT) {
+	return wd_joined(&m->wd, sig);
+}
+
+/* The status of a stop by the watchdog, reported (a line per vCPU still running, with
+ * its registers, for a timeout). */
+static int stop_status(struct machine *m, enum wd_reason r, int sig)
+{
+	int err, fd;
+
+	switch (r) {
+	case WD_TIMEOUT:
 		for (unsigned j = 0; j < m->nvcpu; j++) {
 			if (m->vcpu[j].outcome != VCPU_STOPPED)
 				continue;
@@ -363,12 +339,19 @@ static int run(struct machine *m)
 			report_regs(stderr, m->vcpu[j].fd);
 		}
 		return VMM_TIMEOUT;
-	}
-	if (w == WAIT_SIGNAL) {
+	case WD_SIGNAL:
 		warn_msg("stopped by signal %d (%s)", sig, strsignal(sig));
 		return 128 + sig;
+	case WD_OUTPUT:
+	case WD_NONE:
+		break;
 	}
-	return -1;
+	fd = console_error(&err);
+	if (fd == 1 && err)
+		warn_msg("cannot write the guest's output to standard output: %s", strerror(err));
+	else
+		warn_msg("cannot write the guest's output to standard %s", fd == 2 ? "error" : "output");
+	return VMM_HOST_ERROR;
 }
 
 /* The two checks of the classic example: 42 in guest memory at 0x400 and in rax. */
@@ -434,6 +417,8 @@ static int outcome_status(struct machine *m, unsigned j)
 				 v->run->exit_reason, vcpu_exit_name(v->run->exit_reason));
 		report_regs(stderr, v->fd);
 		return VMM_GUEST_FAULT;
+	case VCPU_OUTPUT: /* reported once, by the caller */
+		return VMM_HOST_ERROR;
 	case VCPU_RUNNING:
 	case VCPU_ERROR:
 	case VCPU_STOPPED:
@@ -450,6 +435,7 @@ static void destroy(struct machine *m)
 			con_stream_close(&m->cs[j]);
 		vcpu_destroy(&m->vcpu[j]);
 	}
+	console_close(&m->con);
 	for (unsigned i = 0; i < m->ninst; i++) {
 		files_destroy(&m->inst[i].files);
 		vm_destroy(&m->inst[i].vm);
@@ -462,12 +448,41 @@ static void destroy(struct machine *m)
 	free(m->inst);
 }
 
+/* fds 0-2 closed at start would be taken by /dev/kvm or a VM, and the guest's output
+ * would go there: hold each with /dev/null opened the other way round, so writing to a
+ * closed stdout fails with EBADF as it should, and is reported. */
+static void hold_std_fds(void)
+{
+	for (int fd = 0; fd <= 2; fd++) {
+		int got;
+
+		if (fcntl(fd, F_GETFD) >= 0 || errno != EBADF)
+			continue;
+		got = open("/dev/null", fd == 0 ? O_WRONLY : O_RDONLY);
+		if (got != fd)
+			die(VMM_HOST_ERROR, "cannot hold closed fd %d with /dev/null", fd);
+	}
+}
+
+/* Writes what stdio still holds for stdout (--layout, --stats); a failure is the
+ * output's failure. */
+static void flush_stdout(void)
+{
+	if (fflush(stdout) || ferror(stdout))
+		console_note_error(STDOUT_FILENO, errno);
+}
+
 int machine_run(struct vmm_config *cfg)
 {
 	struct machine m = { .cfg = cfg };
-	int status;
+	enum wd_reason stop, late;
+	int status = 0, sig = 0, late_sig = 0;
 
+	hold_std_fds();
+	signal(SIGPIPE, SIG_IGN); /* a closed reader is EPIPE, reported, not a silent death */
+	wd_start(&m.wd, cfg->timeout, stop_all, &m);
 	plan(&m);
+	check_fd_budget(&m);
 	open_share(&m);
 	m.kvm_fd = vm_open_kvm();
 	if (cfg->smp && (int)m.nvcpu > max_vcpus(m.kvm_fd))
@@ -476,26 +491,41 @@ int machine_run(struct vmm_config *cfg)
 	if (cfg->khc)
 		m.khc = probe_khc(m.kvm_fd);
 	build(&m);
-	if (cfg->layout)
+	wd_running(&m.wd); /* from here a stop kicks the vCPUs, and --timeout runs */
+	if (cfg->layout) {
 		for (unsigned i = 0; i < m.ninst; i++) {
 			struct instance *in = &m.inst[i];
 
 			report_layout(stdout, &in->vm, &m.vcpu[i], &m.lay, &m.xs[i], &in->img,
 				      m.ninst > 1 ? (int)i : -1);
 		}
+		flush_stdout();
+	}
 
-	status = run(&m);
-	if (status < 0) { /* the first non-zero status by vCPU number, else 0 */
-		status = 0;
-		for (unsigned j = 0; j < m.nvcpu; j++) {
+	stop = run(&m, &sig);
+	for (unsigned j = 0; j < m.nvcpu; j++) /* the first non-zero status by vCPU number */
+		if (m.vcpu[j].outcome != VCPU_STOPPED) {
 			int s = outcome_status(&m, j);
 
 			if (!status)
 				status = s;
 		}
-	}
-	if (cfg->stats)
+	if (stop != WD_NONE)
+		status = stop_status(&m, stop, sig);
+	if (cfg->stats && !console_error(NULL))
 		report_stats_all(stdout, m.vcpu, m.nvcpu, cfg->smp);
-	destroy(&m);
+	destroy(&m); /* flushes the guests' last output */
+	flush_stdout();
+	if (stop == WD_NONE && console_error(NULL))
+		status = stop_status(&m, WD_OUTPUT, 0);
+	late = wd_finish(&m.wd, &late_sig);
+	if (stop == WD_NONE && late == WD_SIGNAL) { /* a signal while reporting */
+		char line[200];
+
+		snprintf(line, sizeof(line), "%s: stopped by signal %d (%s)\n", progname, late_sig,
+			 strsignal(late_sig));
+		wd_say(line);
+		status = 128 + late_sig;
+	}
 	return status;
 }

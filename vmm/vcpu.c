@@ -323,6 +323,8 @@ static enum vcpu_outcome vcpu_loop(struct vcpu *v)
 
 		if (o != VCPU_RUNNING)
 			return o;
+		if (console_check_stderr()) /* stdout's failures are recorded as they happen */
+			return VCPU_OUTPUT;
 	}
 }
 
@@ -354,7 +356,14 @@ static void *vcpu_thread(void *arg)
 	if (v->con)
 		con_stream_flush(v->con, true);
 	else
-		fflush(stdout);
+		fflush(v->hc.out);
+	if (v->outcome != VCPU_OUTPUT && console_check_stderr())
+		v->outcome = VCPU_OUTPUT;
+	/* No kick from here on: the thread's id stays valid until it is joined, and the
+	 * loop it would interrupt has ended. */
+	pthread_mutex_lock(&v->kick_lock);
+	v->started = false;
+	pthread_mutex_unlock(&v->kick_lock);
 	atomic_fetch_add(v->done, 1);
 	pthread_kill(v->waiter, SIG_DONE);
 	return NULL;
@@ -370,7 +379,7 @@ int vcpu_start(struct vcpu *v, pthread_t waiter, atomic_uint *done)
 	/* Under kick_lock: the ring thread may kick this vCPU as soon as it runs. */
 	pthread_mutex_lock(&v->kick_lock);
 	err = pthread_create(&v->thread, NULL, vcpu_thread, v);
-	v->started = !err;
+	v->started = v->joinable = !err;
 	pthread_mutex_unlock(&v->kick_lock);
 	if (err)
 		return err;
@@ -385,23 +394,17 @@ void vcpu_stop(struct vcpu *v)
 	/* immediate_exit catches the window between the stop check and KVM_RUN. */
 	__atomic_store_n(&v->run->immediate_exit, 1, __ATOMIC_RELAXED);
 	pthread_mutex_lock(&v->kick_lock);
-	if (v->started) /* until vcpu_join: an exited thread's id stays valid till then */
+	if (v->started) /* until the thread's last steps, so its id is valid */
 		pthread_kill(v->thread, SIG_KICK);
 	pthread_mutex_unlock(&v->kick_lock);
 }
 
 void vcpu_join(struct vcpu *v)
 {
-	bool started;
-
-	/* No kick after this point; joining outside the lock, as the vCPU thread may need
-	 * the ring lock, which the ring thread holds while it kicks. */
-	pthread_mutex_lock(&v->kick_lock);
-	started = v->started;
-	v->started = false;
-	pthread_mutex_unlock(&v->kick_lock);
-	if (started)
+	/* The thread itself stops the kicks before it ends; vcpu_stop may run meanwhile. */
+	if (v->joinable)
 		pthread_join(v->thread, NULL);
+	v->joinable = false;
 }
 
 static void ring_broken(void *arg)

@@ -32,6 +32,7 @@ enum vcpu_outcome {
 	VCPU_FAULT,   /* the guest crashed or made an exit we do not handle; see why */
 	VCPU_STOPPED, /* kicked out of KVM_RUN by vcpu_stop() (timeout, signal) */
 	VCPU_ERROR,   /* KVM_RUN itself failed; see why */
+	VCPU_OUTPUT,  /* writing the guest's output failed (console_error() says how) */
 };
 
 struct vcpu {
@@ -43,9 +44,10 @@ struct vcpu {
 	pthread_t waiter;          /* gets SIGUSR2 when the loop ends */
 	atomic_uint *done;         /* counts the vCPUs whose loop ended */
 	struct con_stream *con;    /* its console stream with several vCPUs, else NULL */
-	bool started;              /* thread created and not yet joined (under kick_lock) */
-	pthread_mutex_t kick_lock; /* orders kicks (from the main and ring threads) with
-				    * the thread's creation and join */
+	bool started;              /* thread created and not at its end (under kick_lock) */
+	bool joinable;             /* thread created and not yet joined (main thread only) */
+	pthread_mutex_t kick_lock; /* orders kicks (from the watchdog and ring threads) with
+				    * the thread's creation and end */
 	atomic_bool stop;          /* asks the loop to return at its next check */
 	enum vcpu_outcome outcome; /* why the loop ended */
 	char why[320];             /* a one-line explanation for FAULT, GUEST_FAIL, ERROR */
@@ -72,7 +74,8 @@ void vcpu_create(struct vcpu *v, struct vm *vm, int id, unsigned kvm_id);
  * blocked in the new thread. Returns 0 or the pthread_create error. */
 int vcpu_start(struct vcpu *v, pthread_t waiter, atomic_uint *done);
 
-/* vcpu_stop: asks the loop to end and kicks the vCPU out of KVM_RUN. Safe to repeat. */
+/* vcpu_stop: asks the loop to end and kicks the vCPU out of KVM_RUN (and out of a
+ * blocking system call). Safe to repeat, from any thread, until vcpu_destroy. */
 void vcpu_stop(struct vcpu *v);
 
 /* vcpu_join: waits for the thread to end (no-op if it was never started). */

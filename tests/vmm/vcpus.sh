@@ -161,6 +161,17 @@ t_bad_counts() {
 	expect_rc 2 && expect_err "--smp needs protected or long mode, not -r"
 }
 
+t_fd_budget() { # N x --max-files must fit RLIMIT_NOFILE: the soft limit raised, else refused
+	need_kvm
+	run sh -c 'ulimit -n 4096 && exec "$@"' sh "$KHW" --vcpus 6 --max-files 4096
+	expect_rc 2 && expect_err "6 instances x --max-files 4096 need 24664 file descriptors; this process may have 4096" &&
+		expect_eq "lines" "$(printf '%s\n' "$ERR" | wc -l)" 1 && expect_eq "stdout" "$OUT" "" || return 1
+	mkdir -p "$T_TMP/fds" && echo x >"$T_TMP/fds/a.txt"
+	run sh -c 'ulimit -S -n 256 && exec "$@"' sh "$KHW" --vcpus 2 --max-files 1000 --dir "$T_TMP/fds" \
+		"$(guest_elf 64 fstest)" exhaust
+	expect_rc 0 && expect_out "[vcpu0] opened: 997" && expect_out "[vcpu1] opened: 997"
+}
+
 t "2, 4 and 8 instances each print their complete output" t_instances_output
 t "an instance writing outside its slice faults alone" t_isolation
 t "attack: a ring-0 instance cannot read or write its neighbour (own VM each)" t_neighbour_ring0
@@ -174,4 +185,5 @@ t "--stats and --layout per vCPU and per VM" t_stats_layout
 t "-s and -r instances (each its own VM)" t_modes_instances
 t "timeout and SIGTERM stop every vCPU" t_stop_all
 t "bad --vcpus values" t_bad_counts
+t "fd budget: --vcpus x --max-files fits RLIMIT_NOFILE or is refused" t_fd_budget
 done_testing
