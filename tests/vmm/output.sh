@@ -37,14 +37,14 @@ peak_rss() {
 	wait "$pid"
 }
 
-t_bounded_rss() { # 4 vCPUs x 16 MiB without a newline: the peak RSS of 4 x 0 MiB, nearly
+t_bounded_rss() { # 4 vCPUs x 8 MiB without a newline: the peak RSS of 4 x 0 MiB, nearly
 	need_kvm
-	base=$(peak_rss 0) && big=$(peak_rss 16) || { fail "a run failed"; return 1; }
+	base=$(peak_rss 0) && big=$(peak_rss 8) || { fail "a run failed"; return 1; }
 	[ -n "$base" ] && [ -n "$big" ] || { fail "the VMM ended before its peak RSS could be read"; return 1; }
-	echo "# peak RSS ${base} kB with no output, ${big} kB with 64 MiB"
-	# Keeping the output would take 64 MiB and more; the cap, 16 MiB over the run without
+	echo "# peak RSS ${base} kB with no output, ${big} kB with 32 MiB"
+	# Keeping the output would take 32 MiB and more; the cap, 12 MiB over the run without
 	# output, is far above what the 4 x 4 KiB buffers need.
-	[ "$big" -lt $((base + 16384)) ] || { fail "peak RSS grew by $((big - base)) kB for 64 MiB of output"; return 1; }
+	[ "$big" -lt $((base + 12288)) ] || { fail "peak RSS grew by $((big - base)) kB for 32 MiB of output"; return 1; }
 }
 
 t_dev_full() { # ENOSPC: one vCPU, several, with --stats, with --layout
@@ -88,7 +88,7 @@ t_stderr_full() { # the guest's own writes to fd 2 fail: a failure too (no line 
 }
 
 t "a line without end goes out in 4 KiB pieces, whole" t_pieces
-t "bounded memory: 64 MiB without a newline from 4 vCPUs" t_bounded_rss
+t "bounded memory: 32 MiB without a newline from 4 vCPUs" t_bounded_rss
 t "stdout /dev/full (ENOSPC): status 125 and one line" t_dev_full
 t "stdout closed (EBADF): status 125 and one line" t_closed_stdout
 t "stdout's reader gone (EPIPE): status 125 and one line" t_epipe
