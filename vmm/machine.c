@@ -185,11 +185,11 @@ static void check_fd_budget(const struct machine *m)
 		if (!setrlimit(RLIMIT_NOFILE, &rl))
 			return;
 	}
-	die(VMM_USAGE, "%u instance%s x --max-files %d need %llu file descriptors; this process "
+	die(VMM_USAGE, "%u instance%s x --max-files %d%s need %llu file descriptors; this process "
 	    "may have %llu (RLIMIT_NOFILE, hard limit %llu): lower --vcpus or --max-files, or raise "
 	    "the limit", m->ninst, m->ninst == 1 ? "" : "s", m->cfg->max_files,
-	    (unsigned long long)want, (unsigned long long)rl.rlim_cur,
-	    (unsigned long long)rl.rlim_max);
+	    m->nvcpu > m->ninst ? " and their vCPUs" : "", (unsigned long long)want,
+	    (unsigned long long)rl.rlim_cur, (unsigned long long)rl.rlim_max);
 }
 
 /* Opens --dir. */
@@ -300,11 +300,6 @@ static void stop_all(void *arg)
 /* Starts every vCPU thread and joins them. Returns the watchdog's stop, if any. */
 static enum wd_reason run(struct machine *m, int *sig)
 {
-	static char outbuf[BUFSIZ];
-
-	/* --layout and --stats print through stdout: give it its buffer here, so no other
-	 * thread ever creates a malloc arena (128 MiB of address space) for it. */
-	setvbuf(stdout, outbuf, _IOFBF, sizeof(outbuf));
 	vcpu_signals_init();
 	for (unsigned j = 0; j < m->nvcpu; j++) {
 		int err = vcpu_start(&m->vcpu[j], wd_thread_id(&m->wd), &m->done);
@@ -478,16 +473,21 @@ int machine_run(struct vmm_config *cfg)
 	enum wd_reason stop, late;
 	int status = 0, sig = 0, late_sig = 0;
 
+	static char outbuf[BUFSIZ];
+
+	/* --layout and --stats print through stdout: give it its buffer before any output,
+	 * so no other thread ever creates a malloc arena (128 MiB of address space) for it. */
 	hold_std_fds();
+	setvbuf(stdout, outbuf, _IOFBF, sizeof(outbuf));
 	signal(SIGPIPE, SIG_IGN); /* a closed reader is EPIPE, reported, not a silent death */
 	wd_start(&m.wd, cfg->timeout, stop_all, &m);
 	plan(&m);
-	check_fd_budget(&m);
-	open_share(&m);
 	m.kvm_fd = vm_open_kvm();
 	if (cfg->smp && (int)m.nvcpu > max_vcpus(m.kvm_fd))
 		usage_error("--vcpus %u: this host's KVM runs at most %d vCPUs in a VM", m.nvcpu,
 			    max_vcpus(m.kvm_fd));
+	check_fd_budget(&m);
+	open_share(&m);
 	if (cfg->khc)
 		m.khc = probe_khc(m.kvm_fd);
 	build(&m);

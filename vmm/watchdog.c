@@ -162,11 +162,11 @@ static void *wd_thread(void *arg)
 
 void wd_start(struct watchdog *w, double timeout, void (*kick)(void *arg), void *arg)
 {
+	pthread_condattr_t ca;
 	sigset_t set;
 	int err;
 
 	pthread_mutex_init(&w->lock, NULL);
-	pthread_condattr_t ca;
 	pthread_condattr_init(&ca);
 	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
 	pthread_cond_init(&w->cond, &ca);

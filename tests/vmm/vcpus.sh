@@ -166,6 +166,8 @@ t_fd_budget() { # N x --max-files must fit RLIMIT_NOFILE: the soft limit raised,
 	run sh -c 'ulimit -n 4096 && exec "$@"' sh "$KHW" --vcpus 6 --max-files 4096
 	expect_rc 2 && expect_err "6 instances x --max-files 4096 need 24664 file descriptors; this process may have 4096" &&
 		expect_eq "lines" "$(printf '%s\n' "$ERR" | wc -l)" 1 && expect_eq "stdout" "$OUT" "" || return 1
+	run sh -c 'ulimit -n 1024 && exec "$@"' sh "$KHW" --smp --vcpus 400 --mem 64M
+	expect_rc 2 && expect_err "1 instance x --max-files 64 and their vCPUs need 1329 file descriptors" || return 1
 	mkdir -p "$T_TMP/fds" && echo x >"$T_TMP/fds/a.txt"
 	run sh -c 'ulimit -S -n 256 && exec "$@"' sh "$KHW" --vcpus 2 --max-files 1000 --dir "$T_TMP/fds" \
 		"$(guest_elf 64 fstest)" exhaust
