@@ -45,14 +45,10 @@ const char config_usage[] =
 	"  -V, --version         print the version and exit\n"
 	"Exit status: the guest's own exit(status); else 0 the guest halted and its checks\n"
 	"passed; 1 a check failed; 2 usage error; 120 no usable /dev/kvm; 121 the host's KVM\n"
-	"refuses this CPU mode or --khc; 122 the guest crashed or made an unhandled exit;
-"
-	"123 the guest reported a failure; 124 timeout; 125 host error or the output could
-"
-	"not be written; 126 GUEST cannot be loaded; 127 GUEST not found; 128+N stopped by
-"
-	"signal N.
-";
+	"refuses this CPU mode or --khc; 122 the guest crashed or made an unhandled exit;\n"
+	"123 the guest reported a failure; 124 timeout; 125 host error or the output could\n"
+	"not be written; 126 GUEST cannot be loaded; 127 GUEST not found; 128+N stopped by\n"
+	"signal N.\n";
 
 int parse_size(const char *s, uint64_t *out)
 {
