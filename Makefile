@@ -36,7 +36,7 @@ UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 # is the binary.
 ISO_SRCS := $(wildcard isolate/*.c)
 ISO_OBJS := $(ISO_SRCS:isolate/%.c=$(BUILD)/isolate-obj/%.o)
-ISO_PURE_OBJS := $(foreach o,config addr util report idrange,$(BUILD)/isolate-obj/$(o).o)
+ISO_PURE_OBJS := $(foreach o,config addr util report idrange oci_spec,$(BUILD)/isolate-obj/$(o).o)
 # The hostile programs tests/isolate runs inside it (a fork bomb, a memory hog, ...).
 ISO_PROGS := $(patsubst tests/isolate/progs/%.c,$(BUILD)/isolate-progs/%,\
 	$(wildcard tests/isolate/progs/*.c))
@@ -138,7 +138,7 @@ $(BUILD)/isolate-obj/%.o: isolate/%.c
 
 $(BUILD)/isolate: $(ISO_OBJS)
 	@echo "  LD      $@"
-	$(Q)$(CC) $(LDFLAGS) -o $@ $^ -lmnl
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ -lmnl -ljansson -lseccomp
 
 # isolate's default seccomp filter is built with libseccomp here, once, by a generator
 # (isolate/gen/seccomp_gen.c) that prints the BPF program as a header: isolate loads it
@@ -166,7 +166,7 @@ $(BUILD)/isolate-progs/%: tests/isolate/progs/%.c
 $(BUILD)/tests/unit_iso%: tests/unit/unit_iso%.c $(ISO_PURE_OBJS)
 	@mkdir -p $(dir $@)
 	@echo "  CC      $<"
-	$(Q)$(CC) $(CPPFLAGS_ALL) $(CFLAGS) $(WARN) -o $@ $^ -lcmocka
+	$(Q)$(CC) $(CPPFLAGS_ALL) $(CFLAGS) $(WARN) -o $@ $^ -lcmocka -ljansson
 
 # Unit tests: pure VMM code linked with cmocka, no KVM needed.
 $(BUILD)/tests/unit_%: tests/unit/unit_%.c $(VMM_LIB_OBJS)

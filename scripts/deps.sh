@@ -4,7 +4,7 @@
 # Runs apt-get only when something is missing, so it is cheap to call before every make.
 set -eu
 
-want="gcc make libc6-dev binutils linux-libc-dev libmnl-dev libseccomp-dev"
+want="gcc make libc6-dev binutils linux-libc-dev libmnl-dev libseccomp-dev libjansson-dev"
 for what in "${@:-build}"; do
 	case "$what" in
 	build) ;;
