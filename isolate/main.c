@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "oci.h"
 #include "run.h"
 #include "util.h"
 
@@ -31,6 +32,9 @@ int main(int argc, char **argv)
 	struct iso_config cfg;
 	char err[ISO_ERR_LEN];
 
+	/* `isolate create ...`, `isolate --root DIR state ID`: the OCI runtime's commands */
+	if (oci_wants(argc, argv))
+		return oci_main(argc, argv);
 	switch (iso_config_parse(argc, argv, &cfg, err, sizeof(err))) {
 	case ISO_CONFIG_HELP:
 		fputs(iso_usage, stdout);

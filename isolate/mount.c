@@ -160,6 +160,24 @@ static int attach(int m, int target)
 	return move_mount(m, "", target, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH);
 }
 
+int iso_mount_dev_nodes(int devfd, char *err)
+{
+	char host[32];
+
+	for (size_t i = 0; i < ARRAY_SIZE(dev_nodes); i++) {
+		int fd = openat(devfd, dev_nodes[i], O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0666);
+
+		if (fd < 0)
+			return iso_seterr(err, errno, "cannot make /dev/%s", dev_nodes[i]);
+		close(fd);
+		snprintf(host, sizeof(host), "/dev/%s", dev_nodes[i]);
+		if (bind_tree(host, devfd, dev_nodes[i], false))
+			return iso_seterr(err, errno, "cannot bind the host's %s on /dev/%s", host,
+					  dev_nodes[i]);
+	}
+	return 0;
+}
+
 /* --root's /dev: a tmpfs with empty files for the host's nodes to be bound on, the usual
  * symlinks and a shm/ for a --tmpfs /dev/shm; read-only once made (the nodes stay usable:
  * writing to a device is not writing to the filesystem). */
@@ -172,21 +190,11 @@ static int make_dev(int rootfd, char *err)
 	cleanup_fd int m = new_fs("tmpfs", MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV |
 				  MOUNT_ATTR_NOEXEC, "0755");
 	cleanup_fd int target = -1;
-	char host[32];
 
 	if (m < 0)
 		return iso_seterr(err, errno, "cannot make a tmpfs for /dev");
-	for (size_t i = 0; i < ARRAY_SIZE(dev_nodes); i++) {
-		int fd = openat(m, dev_nodes[i], O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0666);
-
-		if (fd < 0)
-			return iso_seterr(err, errno, "cannot make /dev/%s", dev_nodes[i]);
-		close(fd);
-		snprintf(host, sizeof(host), "/dev/%s", dev_nodes[i]);
-		if (bind_tree(host, m, dev_nodes[i], false))
-			return iso_seterr(err, errno, "cannot bind the host's %s on /dev/%s", host,
-					  dev_nodes[i]);
-	}
+	if (iso_mount_dev_nodes(m, err))
+		return -1;
 	for (size_t i = 0; i < ARRAY_SIZE(links); i++)
 		if (symlinkat(links[i][1], m, links[i][0]))
 			return iso_seterr(err, errno, "cannot make /dev/%s", links[i][0]);
@@ -344,36 +352,50 @@ static int mask(const char *path, struct masks *mk, char *err)
 	return 0;
 }
 
-int iso_mount_protect(const struct iso_config *cfg, char *err)
+int iso_mount_readonly(const char *const *paths, size_t n, bool harden, char *err)
 {
-	struct masks mk = { .empty = -1 };
-	struct mount_attr ro = { .attr_set = RO_ATTRS };
+	struct mount_attr ro = { .attr_set = harden ? RO_ATTRS : MOUNT_ATTR_RDONLY };
 	struct stat st;
-	int r = 0;
 
-	for (size_t i = 0; i < ARRAY_SIZE(ro_paths); i++) {
+	for (size_t i = 0; i < n; i++) {
 		cleanup_fd int t = -1;
 
-		if (lstat(ro_paths[i], &st))
+		if (lstat(paths[i], &st))
 			continue;
-		t = open_tree(AT_FDCWD, ro_paths[i], OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC |
+		t = open_tree(AT_FDCWD, paths[i], OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC |
 			      AT_RECURSIVE);
 		if (t < 0 || mount_setattr(t, "", AT_EMPTY_PATH | AT_RECURSIVE, &ro, sizeof(ro)) ||
-		    move_mount(t, "", AT_FDCWD, ro_paths[i], MOVE_MOUNT_F_EMPTY_PATH))
-			return iso_seterr(err, errno, "cannot make %s read-only", ro_paths[i]);
+		    move_mount(t, "", AT_FDCWD, paths[i], MOVE_MOUNT_F_EMPTY_PATH))
+			return iso_seterr(err, errno, "cannot make %s read-only", paths[i]);
 	}
+	return 0;
+}
+
+int iso_mount_mask(const char *const *paths, size_t n, char *err)
+{
+	struct masks mk = { .empty = new_fs("tmpfs", RO_ATTRS, "0555") };
+	int r = 0;
+
+	if (mk.empty < 0)
+		return iso_seterr(err, errno, "cannot make a tmpfs to mask /proc's files");
+	for (size_t i = 0; i < n && !r; i++)
+		r = mask(paths[i], &mk, err);
+	if (mk.empty >= 0)
+		close(mk.empty);
+	return r;
+}
+
+int iso_mount_protect(const struct iso_config *cfg, char *err)
+{
+	struct mount_attr ro = { .attr_set = RO_ATTRS };
+
+	if (iso_mount_readonly(ro_paths, ARRAY_SIZE(ro_paths), true, err))
+		return -1;
 	/* /sys: the host's sysfs without --root, whatever a --bind put there with it. */
 	if ((!cfg->root || mount_root("/sys")) &&
 	    mount_setattr(AT_FDCWD, "/sys", AT_RECURSIVE, &ro, sizeof(ro)) && errno != ENOENT)
 		return iso_seterr(err, errno, "cannot make /sys read-only");
-	mk.empty = new_fs("tmpfs", RO_ATTRS, "0555");
-	if (mk.empty < 0)
-		return iso_seterr(err, errno, "cannot make a tmpfs to mask /proc's files");
-	for (size_t i = 0; i < ARRAY_SIZE(masked_paths) && !r; i++)
-		r = mask(masked_paths[i], &mk, err);
-	if (mk.empty >= 0)
-		close(mk.empty);
-	if (r)
+	if (iso_mount_mask(masked_paths, ARRAY_SIZE(masked_paths), err))
 		return -1;
 	iso_step("pid 1", "mount: /proc/sys, sysrq-trigger, irq, bus, fs and /sys read-only; "
 		 "kcore, keys, timer_list and the like masked (the OCI runtimes' defaults)");

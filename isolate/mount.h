@@ -26,4 +26,21 @@ int iso_mount_setup(const struct iso_config *cfg, char *err);
  * the rest of the OCI runtimes' maskedPaths. Returns 0, or -1 with a reason in err. */
 int iso_mount_protect(const struct iso_config *cfg, char *err);
 
+/* The pieces of iso_mount_protect and of --root's /dev that the OCI front end (oci_init.c)
+ * calls with the lists of a bundle's config.json. */
+
+/* iso_mount_readonly: each of the n paths that exists becomes a read-only mount of itself
+ * (recursively; with harden also nosuid, nodev, noexec). Returns 0, or -1 with a reason
+ * in err (ISO_ERR_LEN bytes). */
+int iso_mount_readonly(const char *const *paths, size_t n, bool harden, char *err);
+
+/* iso_mount_mask: each of the n paths that exists is masked: a file by /dev/null, a folder
+ * by an empty read-only tmpfs. Returns 0, or -1 with a reason in err. */
+int iso_mount_mask(const char *const *paths, size_t n, char *err);
+
+/* iso_mount_dev_nodes: binds the host's null, zero, full, random, urandom and tty onto new
+ * empty files of those names in the folder devfd (a /dev being made). Returns 0, or -1
+ * with a reason in err. */
+int iso_mount_dev_nodes(int devfd, char *err);
+
 #endif

@@ -1,0 +1,211 @@
+/* isolate/oci_cli.c: the OCI front end's command line: which argv is an OCI one, the global
+ * options (runc's and crun's), the log (--log, --log-format) and the command table. */
+#include "oci.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <jansson.h>
+
+struct oci_globals oci_g = { .root = OCI_DEFAULT_ROOT };
+
+static const struct {
+	const char *name;
+	int (*fn)(int argc, char **argv);
+} commands[] = {
+	{ "create", oci_cmd_create }, { "start", oci_cmd_start }, { "run", oci_cmd_run },
+	{ "state", oci_cmd_state }, { "kill", oci_cmd_kill }, { "delete", oci_cmd_delete },
+	{ "list", oci_cmd_list }, { "exec", oci_cmd_exec }, { "spec", oci_cmd_spec },
+	{ "features", oci_cmd_features },
+};
+
+/* The global options; those with a value take it as the next word or after '='. */
+static const struct {
+	const char *name;
+	bool value;
+} globals[] = {
+	{ "--root", true }, { "--log", true }, { "--log-format", true }, { "--debug", false },
+	{ "--systemd-cgroup", false }, { "--cgroup-manager", true }, { "--rootless", true },
+};
+
+/* Which global option arg is (its index), or -1; *inline_value: "--opt=value". */
+static int global_of(const char *arg, const char **inline_value)
+{
+	*inline_value = NULL;
+	for (size_t i = 0; i < sizeof(globals) / sizeof(globals[0]); i++) {
+		size_t n = strlen(globals[i].name);
+
+		if (strncmp(arg, globals[i].name, n))
+			continue;
+		if (!arg[n])
+			return (int)i;
+		if (arg[n] == '=' && globals[i].value) {
+			*inline_value = arg + n + 1;
+			return (int)i;
+		}
+	}
+	return -1;
+}
+
+bool oci_wants(int argc, char **argv)
+{
+	int i = 1;
+
+	while (i < argc) {
+		const char *v;
+		int g = global_of(argv[i], &v);
+
+		if (g < 0)
+			break;
+		i += globals[g].value && !v ? 2 : 1;
+	}
+	if (i >= argc)
+		return i > 1; /* global options alone: the OCI usage */
+	for (size_t c = 0; c < sizeof(commands) / sizeof(commands[0]); c++)
+		if (!strcmp(argv[i], commands[c].name))
+			return true;
+	return false;
+}
+
+static void log_entry(const char *level, const char *msg)
+{
+	FILE *f;
+
+	if (!oci_g.log)
+		return;
+	f = fopen(oci_g.log, "ae");
+	if (!f)
+		return; /* the message went to stderr: nothing better to do */
+	if (oci_g.log_json) {
+		char t[64];
+		time_t now = time(NULL);
+		json_t *o;
+		char *s;
+
+		strftime(t, sizeof(t), "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
+		o = json_pack("{s:s, s:s, s:s}", "level", level, "msg", msg, "time", t);
+		s = o ? json_dumps(o, JSON_COMPACT) : NULL;
+		if (s)
+			fprintf(f, "%s\n", s);
+		free(s);
+		json_decref(o);
+	} else {
+		fprintf(f, "%s: %s\n", level, msg);
+	}
+	fclose(f);
+}
+
+int oci_fail(const char *fmt, ...)
+{
+	char msg[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "isolate: %s\n", msg);
+	log_entry("error", msg);
+	return OCI_FAIL;
+}
+
+void oci_warn(const char *fmt, ...)
+{
+	char msg[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "isolate: warning: %s\n", msg);
+	log_entry("warning", msg);
+}
+
+void oci_debug(const char *fmt, ...)
+{
+	char msg[1024];
+	va_list ap;
+
+	if (!oci_g.debug)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "isolate: debug: %s\n", msg);
+	log_entry("debug", msg);
+}
+
+static const char usage[] =
+	"Usage: isolate [GLOBAL OPTIONS] COMMAND [OPTIONS] [ID]\n"
+	"isolate as an OCI runtime (docs/oci.md); `isolate PROGRAM` is the other front end.\n"
+	"\n"
+	"Commands:\n"
+	"  create [--bundle DIR] [--pid-file F] [--console-socket S] [--preserve-fds N] ID\n"
+	"  start ID           run the created container's process\n"
+	"  run [create's options] [--detach] ID\n"
+	"  state ID           the container's state (JSON)\n"
+	"  kill [--all] ID [SIGNAL]   SIGNAL: a name (TERM, SIGKILL) or number (15)\n"
+	"  delete [--force] ID\n"
+	"  exec [--process F] [--detach] [--pid-file F] [--console-socket S] [-t] ID [ARGS]\n"
+	"  list [--quiet] [--format table|json]\n"
+	"  spec [--bundle DIR] [--rootless]   write a default config.json\n"
+	"  features           what this runtime supports (JSON)\n"
+	"\n"
+	"Global options:\n"
+	"  --root DIR         state folder, one subfolder per container (default "
+	OCI_DEFAULT_ROOT ")\n"
+	"  --log FILE         also append errors there\n"
+	"  --log-format text|json\n"
+	"  --debug            print each step\n"
+	"  --systemd-cgroup, --cgroup-manager M, --rootless V: accepted and ignored\n"
+	"\n"
+	"Exit status: 0; 1 failed (one line); 2 usage error; run and exec: the process's own.\n";
+
+int oci_main(int argc, char **argv)
+{
+	int i = 1;
+
+	while (i < argc) {
+		const char *v;
+		int g = global_of(argv[i], &v);
+
+		if (g < 0)
+			break;
+		if (globals[g].value && !v) {
+			if (i + 1 >= argc) {
+				fprintf(stderr, "isolate: %s needs a value\n%s", globals[g].name, usage);
+				return OCI_USAGE;
+			}
+			v = argv[++i];
+		}
+		i++;
+		if (!strcmp(globals[g].name, "--root"))
+			oci_g.root = v;
+		else if (!strcmp(globals[g].name, "--log"))
+			oci_g.log = v;
+		else if (!strcmp(globals[g].name, "--debug"))
+			oci_g.debug = true;
+		else if (!strcmp(globals[g].name, "--log-format")) {
+			if (strcmp(v, "json") && strcmp(v, "text")) {
+				fprintf(stderr, "isolate: --log-format: '%s' is not text or json\n", v);
+				return OCI_USAGE;
+			}
+			oci_g.log_json = !strcmp(v, "json");
+		}
+		/* --systemd-cgroup, --cgroup-manager, --rootless: no cgroup manager here */
+	}
+	if (i >= argc) {
+		fputs(usage, stderr);
+		return OCI_USAGE;
+	}
+	if (!oci_g.root[0] || oci_g.root[0] != '/')
+		return oci_fail("--root %s: not an absolute path", oci_g.root);
+	for (size_t c = 0; c < sizeof(commands) / sizeof(commands[0]); c++)
+		if (!strcmp(argv[i], commands[c].name))
+			return commands[c].fn(argc - i, argv + i);
+	fputs(usage, stderr);
+	return OCI_USAGE;
+}

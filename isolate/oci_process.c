@@ -1,0 +1,252 @@
+/* isolate/oci_process.c: applies a config.json process to the calling process, compiles its
+ * seccomp profile with libseccomp, sends a console's master fd. */
+#include "oci_process.h"
+
+#include <ctype.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <limits.h>
+#include <linux/capability.h>
+#include <seccomp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "util.h"
+
+static const char *env_path(const struct oci_process *p)
+{
+	for (size_t i = 0; p->env[i]; i++)
+		if (!strncmp(p->env[i], "PATH=", 5))
+			return p->env[i] + 5;
+	return "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+}
+
+static bool executable(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0 && S_ISREG(st.st_mode) && access(path, X_OK) == 0;
+}
+
+int oci_process_find(const struct oci_process *p, char *path, char *err)
+{
+	const char *prog = p->args[0], *dirs = env_path(p);
+
+	if (strchr(prog, '/')) {
+		snprintf(path, PATH_MAX, "%s", prog);
+		if (executable(path))
+			return 0;
+		return iso_seterr(err, errno ? errno : EACCES, "exec: \"%s\"", prog);
+	}
+	for (const char *d = dirs;; d++) {
+		size_t n = strcspn(d, ":");
+
+		snprintf(path, PATH_MAX, "%.*s/%s", (int)n, n ? d : ".", prog);
+		if (executable(path))
+			return 0;
+		d += n;
+		if (!*d)
+			break;
+	}
+	return iso_seterr(err, 0, "exec: \"%s\": executable file not found in $PATH", prog);
+}
+
+static int set_caps(const struct oci_process *p)
+{
+	struct __user_cap_header_struct hdr = { _LINUX_CAPABILITY_VERSION_3, 0 };
+	struct __user_cap_data_struct data[2] = { 0 };
+
+	for (int i = 0; i < 2; i++) {
+		data[i].effective = (unsigned)(p->caps[OCI_CAP_EFFECTIVE] >> (32 * i));
+		data[i].permitted = (unsigned)(p->caps[OCI_CAP_PERMITTED] >> (32 * i));
+		data[i].inheritable = (unsigned)(p->caps[OCI_CAP_INHERITABLE] >> (32 * i));
+	}
+	return (int)syscall(SYS_capset, &hdr, data);
+}
+
+int oci_process_setup(const struct oci_process *p, char *err)
+{
+	for (size_t i = 0; i < p->n_rlimits; i++) {
+		struct rlimit rl = { p->rlimits[i].soft, p->rlimits[i].hard };
+
+		if (setrlimit(p->rlimits[i].resource, &rl))
+			return iso_seterr(err, errno, "process.rlimits[%zu]: setrlimit", i);
+	}
+	if (p->umask >= 0)
+		umask((mode_t)p->umask);
+	/* The bounding set first, while CAP_SETPCAP is there. */
+	for (int c = 0; c <= 63; c++) {
+		if (p->caps[OCI_CAP_BOUNDING] & (1ull << c))
+			continue;
+		if (prctl(PR_CAPBSET_DROP, c, 0, 0, 0)) {
+			if (errno == EINVAL)
+				break; /* past the kernel's last capability */
+			return iso_seterr(err, errno, "prctl(PR_CAPBSET_DROP, %d)", c);
+		}
+	}
+	/* The ids: the capabilities survive setresuid only with KEEPCAPS (then set below). */
+	if (prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0))
+		return iso_seterr(err, errno, "prctl(PR_SET_KEEPCAPS)");
+	if (setgroups(p->n_gids, p->gids) && !(errno == EPERM && !p->n_gids))
+		return iso_seterr(err, errno, "process.user.additionalGids: setgroups");
+	if (setresgid(p->gid, p->gid, p->gid))
+		return iso_seterr(err, errno, "process.user.gid %u: setresgid", (unsigned)p->gid);
+	if (setresuid(p->uid, p->uid, p->uid))
+		return iso_seterr(err, errno, "process.user.uid %u: setresuid", (unsigned)p->uid);
+	prctl(PR_SET_KEEPCAPS, 0, 0, 0, 0);
+	if (set_caps(p))
+		return iso_seterr(err, errno, "process.capabilities: capset");
+	if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) && errno != EINVAL)
+		return iso_seterr(err, errno, "prctl(PR_CAP_AMBIENT_CLEAR_ALL)");
+	/* An ambient capability needs to be permitted and inheritable too; like runc, one
+	 * that is not (runc's own default spec has none inheritable) is left out. */
+	for (int c = 0; c <= 63; c++)
+		if (p->caps[OCI_CAP_AMBIENT] & (1ull << c))
+			prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, c, 0, 0);
+	if (chdir(p->cwd))
+		return iso_seterr(err, errno, "process.cwd %s", p->cwd);
+	return 0;
+}
+
+static uint32_t scmp_action(enum oci_scmp_act a, int errno_ret)
+{
+	switch (a) {
+	case OCI_ACT_KILL_THREAD: return SCMP_ACT_KILL_THREAD;
+	case OCI_ACT_KILL_PROCESS: return SCMP_ACT_KILL_PROCESS;
+	case OCI_ACT_TRAP: return SCMP_ACT_TRAP;
+	case OCI_ACT_ERRNO: return SCMP_ACT_ERRNO((uint32_t)errno_ret);
+	case OCI_ACT_TRACE: return SCMP_ACT_TRACE((uint32_t)errno_ret);
+	case OCI_ACT_LOG: return SCMP_ACT_LOG;
+	case OCI_ACT_ALLOW: break;
+	}
+	return SCMP_ACT_ALLOW;
+}
+
+/* The profile, compiled now: calls this libseccomp does not know are skipped (as runc
+ * does: a profile lists calls of newer kernels); a rule whose action is the default is
+ * left out (libseccomp refuses it). */
+static int load_seccomp(const struct oci_seccomp *sc, char *err)
+{
+	static const enum scmp_compare ops[] = { SCMP_CMP_NE, SCMP_CMP_LT, SCMP_CMP_LE,
+						 SCMP_CMP_EQ, SCMP_CMP_GE, SCMP_CMP_GT,
+						 SCMP_CMP_MASKED_EQ };
+	uint32_t def = scmp_action(sc->default_action, sc->default_errno);
+	scmp_filter_ctx ctx = seccomp_init(def);
+	int r = 0;
+
+	if (!ctx)
+		return iso_seterr(err, 0, "linux.seccomp: seccomp_init failed");
+	for (size_t i = 0; sc->archs && sc->archs[i] && !r; i++) {
+		uint32_t arch;
+		char lower[32];
+		size_t k;
+
+		for (k = 0; sc->archs[i][10 + k] && k < sizeof(lower) - 1; k++)
+			lower[k] = (char)tolower((unsigned char)sc->archs[i][10 + k]);
+		lower[k] = '\0';
+		arch = seccomp_arch_resolve_name(lower);
+		if (!arch) {
+			iso_seterr(err, 0, "linux.seccomp.architectures[%zu]: unknown '%s'", i,
+				   sc->archs[i]);
+			r = -1;
+		} else if ((r = seccomp_arch_add(ctx, arch)) == -EEXIST) {
+			r = 0;
+		} else if (r) {
+			iso_seterr(err, -r, "linux.seccomp.architectures[%zu]: %s", i, sc->archs[i]);
+		}
+	}
+	for (size_t i = 0; i < sc->n_rules && !r; i++) {
+		const struct oci_scmp_rule *rule = &sc->rules[i];
+		uint32_t act = scmp_action(rule->action, rule->errno_ret);
+		struct scmp_arg_cmp cmp[6];
+
+		if (act == def)
+			continue;
+		for (size_t a = 0; a < rule->n_args && a < 6; a++)
+			cmp[a] = (struct scmp_arg_cmp){ rule->args[a].index,
+							ops[rule->args[a].op],
+							rule->args[a].value, rule->args[a].value2 };
+		for (size_t n = 0; rule->names[n] && !r; n++) {
+			int nr = seccomp_syscall_resolve_name(rule->names[n]);
+
+			if (nr == __NR_SCMP_ERROR)
+				continue;
+			r = seccomp_rule_add_array(ctx, act, nr, (unsigned)rule->n_args, cmp);
+			if (r)
+				iso_seterr(err, -r, "linux.seccomp.syscalls[%zu]: %s", i,
+					   rule->names[n]);
+		}
+	}
+	if (!r && (r = seccomp_load(ctx)))
+		iso_seterr(err, -r, "linux.seccomp: cannot load the filter");
+	seccomp_release(ctx);
+	return r ? -1 : 0;
+}
+
+void oci_process_finish(const struct oci_process *p, const struct oci_seccomp *sc,
+			const char *path, char *err)
+{
+	if (p->no_new_privs && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0)) {
+		iso_seterr(err, errno, "process.noNewPrivileges: prctl");
+		return;
+	}
+	if (sc && sc->set && load_seccomp(sc, err))
+		return;
+	execve(path, (char *const *)p->args, (char *const *)p->env);
+	iso_seterr(err, errno, "exec: \"%s\"", path);
+}
+
+int oci_send_fd(int sock, int fd)
+{
+	char byte = '\0', cbuf[CMSG_SPACE(sizeof(int))] = { 0 };
+	struct iovec iov = { &byte, 1 };
+	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf,
+			      .msg_controllen = sizeof(cbuf) };
+	struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
+
+	c->cmsg_level = SOL_SOCKET;
+	c->cmsg_type = SCM_RIGHTS;
+	c->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(c), &fd, sizeof(int));
+	return RETRY_EINTR(sendmsg(sock, &msg, MSG_NOSIGNAL)) == 1 ? 0 : -1;
+}
+
+int oci_console_open(int sock, unsigned rows, unsigned cols, char *err)
+{
+	cleanup_fd int master = (int)RETRY_EINTR(open("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC));
+	cleanup_fd int slave = -1;
+	char name[64];
+
+	if (master < 0)
+		return iso_seterr(err, errno, "process.terminal: cannot open /dev/ptmx (a devpts "
+				  "on /dev/pts and /dev/ptmx are needed)");
+	if (unlockpt(master) || ptsname_r(master, name, sizeof(name)))
+		return iso_seterr(err, errno, "process.terminal: unlockpt");
+	slave = (int)RETRY_EINTR(open(name, O_RDWR | O_NOCTTY | O_CLOEXEC));
+	if (slave < 0)
+		return iso_seterr(err, errno, "process.terminal: cannot open %s", name);
+	if (rows && cols) {
+		struct winsize ws = { .ws_row = (unsigned short)rows, .ws_col = (unsigned short)cols };
+
+		ioctl(slave, TIOCSWINSZ, &ws);
+	}
+	if (oci_send_fd(sock, master))
+		return iso_seterr(err, errno, "--console-socket: cannot send the pty's master");
+	if (setsid() < 0 && errno != EPERM)
+		return iso_seterr(err, errno, "setsid");
+	if (ioctl(slave, TIOCSCTTY, 0))
+		return iso_seterr(err, errno, "process.terminal: TIOCSCTTY");
+	for (int fd = 0; fd <= 2; fd++)
+		if (dup2(slave, fd) < 0)
+			return iso_seterr(err, errno, "process.terminal: dup2");
+	return 0;
+}
