@@ -40,8 +40,10 @@ ISO_PURE_OBJS := $(foreach o,config addr util report idrange oci_spec,$(BUILD)/i
 # The hostile programs tests/isolate runs inside it (a fork bomb, a memory hog, ...).
 ISO_PROGS := $(patsubst tests/isolate/progs/%.c,$(BUILD)/isolate-progs/%,\
 	$(wildcard tests/isolate/progs/*.c))
+# The helpers tests/oci runs beside the runtime (the console socket's other end).
+OCI_PROGS := $(patsubst tests/oci/progs/%.c,$(BUILD)/oci-progs/%,$(wildcard tests/oci/progs/*.c))
 ifneq ($(STATIC),1)
-ISO_BIN := $(BUILD)/isolate $(ISO_PROGS)
+ISO_BIN := $(BUILD)/isolate $(ISO_PROGS) $(OCI_PROGS)
 endif
 
 # Built-in guests: one C source, built for each CPU mode, embedded into the VMM.
@@ -157,6 +159,11 @@ $(BUILD)/isolate-obj/harden.o: CPPFLAGS_ALL += -I$(BUILD)/isolate-obj
 $(BUILD)/isolate-obj/harden.o: $(BUILD)/isolate-obj/seccomp_filter.h
 
 $(BUILD)/isolate-progs/%: tests/isolate/progs/%.c
+	@mkdir -p $(dir $@)
+	@echo "  CC      $<"
+	$(Q)$(CC) -std=gnu11 $(CFLAGS) -Wall -Wextra -Werror $(LDFLAGS) -o $@ $<
+
+$(BUILD)/oci-progs/%: tests/oci/progs/%.c
 	@mkdir -p $(dir $@)
 	@echo "  CC      $<"
 	$(Q)$(CC) -std=gnu11 $(CFLAGS) -Wall -Wextra -Werror $(LDFLAGS) -o $@ $<

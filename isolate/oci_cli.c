@@ -2,7 +2,10 @@
  * options (runc's and crun's), the log (--log, --log-format) and the command table. */
 #include "oci.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -71,13 +74,17 @@ bool oci_wants(int argc, char **argv)
 	return false;
 }
 
+/* --log's file, opened once: exec joins the container's namespaces, where its path is
+ * not the same file. */
+static int log_fd = -1;
+
 static void log_entry(const char *level, const char *msg)
 {
 	FILE *f;
 
-	if (!oci_g.log)
+	if (log_fd < 0)
 		return;
-	f = fopen(oci_g.log, "ae");
+	f = fdopen(dup(log_fd), "a");
 	if (!f)
 		return; /* the message went to stderr: nothing better to do */
 	if (oci_g.log_json) {
@@ -200,6 +207,11 @@ int oci_main(int argc, char **argv)
 	if (i >= argc) {
 		fputs(usage, stderr);
 		return OCI_USAGE;
+	}
+	if (oci_g.log) {
+		log_fd = open(oci_g.log, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+		if (log_fd < 0)
+			return oci_fail("--log %s: %s", oci_g.log, strerror(errno));
 	}
 	if (!oci_g.root[0] || oci_g.root[0] != '/')
 		return oci_fail("--root %s: not an absolute path", oci_g.root);

@@ -141,7 +141,8 @@ int oci_cmd_exec(int argc, char **argv)
 	void *pjson = NULL;
 	char err[ISO_ERR_LEN], path[PATH_MAX + 32];
 	int first, dirfd, rep[2] = { -1, -1 }, r, status = 0;
-	cleanup_fd int rootfd = -1, console = -1;
+	cleanup_fd int rootfd = -1, console = -1, piddir = -1;
+	const char *pid_name = NULL;
 	int nsfd[ARRAY_SIZE(joins)];
 	const char **saved_args = NULL;
 	struct exec_msg m;
@@ -209,7 +210,21 @@ int oci_cmd_exec(int argc, char **argv)
 			goto out;
 		}
 	}
-	/* Everything opened before the first setns: the container's root and namespaces. */
+	/* Everything opened before the first setns: the pid file's folder, the container's
+	 * root and namespaces. */
+	if (o.pid_file) {
+		cleanup_free char *dir = strdup(o.pid_file);
+		char *slash = dir ? strrchr(dir, '/') : NULL;
+
+		pid_name = slash ? o.pid_file + (slash - dir) + 1 : o.pid_file;
+		if (slash)
+			slash[slash == dir ? 1 : 0] = '\0';
+		piddir = (int)RETRY_EINTR(open(slash ? dir : ".", O_PATH | O_DIRECTORY | O_CLOEXEC));
+		if (piddir < 0) {
+			r = oci_fail("exec: --pid-file %s: %s", o.pid_file, strerror(errno));
+			goto out;
+		}
+	}
 	snprintf(path, sizeof(path), "/proc/%d/root", (int)st.pid);
 	rootfd = (int)RETRY_EINTR(open(path, O_PATH | O_DIRECTORY | O_CLOEXEC));
 	if (rootfd < 0) {
@@ -266,7 +281,9 @@ int oci_cmd_exec(int argc, char **argv)
 		goto out;
 	}
 	if (o.pid_file) {
-		FILE *f = fopen(o.pid_file, "we");
+		int fd = (int)RETRY_EINTR(openat(piddir, pid_name, O_WRONLY | O_CREAT | O_TRUNC |
+						 O_CLOEXEC, 0644));
+		FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
 
 		if (!f || fprintf(f, "%d", (int)child) < 0 || fclose(f)) {
 			r = oci_fail("exec: --pid-file %s: %s", o.pid_file, strerror(errno));
