@@ -194,3 +194,8 @@ echo
 if [ -x "$B/isolate" ]; then
 	bench_harden
 fi
+
+# The OCI runtimes: `isolate run` against `crun run` and `runc run` (bench/oci.sh).
+if [ -x "$B/isolate" ]; then
+	sh "$ROOT/bench/oci.sh"
+fi

@@ -38,6 +38,7 @@ int main(int argc, char **argv)
 	switch (iso_config_parse(argc, argv, &cfg, err, sizeof(err))) {
 	case ISO_CONFIG_HELP:
 		fputs(iso_usage, stdout);
+		printf("\n%s", oci_usage);
 		return 0;
 	case ISO_CONFIG_VERSION:
 		printf("isolate %s\n", MINIVIRT_VERSION);

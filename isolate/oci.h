@@ -20,6 +20,9 @@ struct oci_globals {
 };
 extern struct oci_globals oci_g;
 
+/* oci_usage: the OCI commands' usage (also the end of `isolate --help`). */
+extern const char oci_usage[];
+
 /* oci_wants: whether argv is an OCI command line: global options (--root, --log, ...), then
  * one of the command names. Anything else is `isolate PROGRAM`. */
 bool oci_wants(int argc, char **argv);

@@ -145,7 +145,7 @@ void oci_debug(const char *fmt, ...)
 	log_entry("debug", msg);
 }
 
-static const char usage[] =
+const char oci_usage[] =
 	"Usage: isolate [GLOBAL OPTIONS] COMMAND [OPTIONS] [ID]\n"
 	"isolate as an OCI runtime (docs/oci.md); `isolate PROGRAM` is the other front end.\n"
 	"\n"
@@ -156,7 +156,8 @@ static const char usage[] =
 	"  state ID           the container's state (JSON)\n"
 	"  kill [--all] ID [SIGNAL]   SIGNAL: a name (TERM, SIGKILL) or number (15)\n"
 	"  delete [--force] ID\n"
-	"  exec [--process F] [--detach] [--pid-file F] [--console-socket S] [-t] ID [ARGS]\n"
+	"  exec [--process F] [--detach] [--pid-file F] [--console-socket S] [-t, --tty]\n"
+	"       [--cwd DIR] ID [ARGS]\n"
 	"  list [--quiet] [--format table|json]\n"
 	"  spec [--bundle DIR] [--rootless]   write a default config.json\n"
 	"  features           what this runtime supports (JSON)\n"
@@ -183,7 +184,7 @@ int oci_main(int argc, char **argv)
 			break;
 		if (globals[g].value && !v) {
 			if (i + 1 >= argc) {
-				fprintf(stderr, "isolate: %s needs a value\n%s", globals[g].name, usage);
+				fprintf(stderr, "isolate: %s needs a value\n%s", globals[g].name, oci_usage);
 				return OCI_USAGE;
 			}
 			v = argv[++i];
@@ -205,7 +206,7 @@ int oci_main(int argc, char **argv)
 		/* --systemd-cgroup, --cgroup-manager, --rootless: no cgroup manager here */
 	}
 	if (i >= argc) {
-		fputs(usage, stderr);
+		fputs(oci_usage, stderr);
 		return OCI_USAGE;
 	}
 	if (oci_g.log) {
@@ -218,6 +219,6 @@ int oci_main(int argc, char **argv)
 	for (size_t c = 0; c < sizeof(commands) / sizeof(commands[0]); c++)
 		if (!strcmp(argv[i], commands[c].name))
 			return commands[c].fn(argc - i, argv + i);
-	fputs(usage, stderr);
+	fputs(oci_usage, stderr);
 	return OCI_USAGE;
 }
