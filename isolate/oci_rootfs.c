@@ -212,24 +212,41 @@ static int do_mount(int rootfd, const struct oci_mount *m, size_t i, char *err)
 	return 0;
 }
 
-/* /dev as a new tmpfs: the host's null, zero, full, random, urandom, tty bound in, and the
- * links every runtime makes. */
-static int default_dev(int rootfd, char *err)
+/* /dev as a new tmpfs: the usual nodes (made, as runc does; in a user namespace, where
+ * mknod is refused, the host's bound in) and the links every runtime makes. */
+static int default_dev(int rootfd, bool userns, char *err)
 {
+	static const struct {
+		const char *name;
+		unsigned major, minor;
+	} nodes[] = { { "null", 1, 3 }, { "zero", 1, 5 }, { "full", 1, 7 }, { "random", 1, 8 },
+		      { "urandom", 1, 9 }, { "tty", 5, 0 } };
 	static const char *const links[][2] = {
 		{ "fd", "/proc/self/fd" }, { "stdin", "/proc/self/fd/0" },
 		{ "stdout", "/proc/self/fd/1" }, { "stderr", "/proc/self/fd/2" },
-		{ "ptmx", "pts/ptmx" }, { "core", "/proc/kcore" },
+		{ "ptmx", "pts/ptmx" },
 	};
 	cleanup_fd int dev = open_beneath(rootfd, "/dev", O_DIRECTORY | O_RDONLY);
 
 	if (dev < 0)
 		return iso_seterr(err, errno, "/dev");
-	if (iso_mount_dev_nodes(dev, err))
-		return -1;
+	if (userns) {
+		if (iso_mount_dev_nodes(dev, err))
+			return -1;
+	} else {
+		for (size_t i = 0; i < ARRAY_SIZE(nodes); i++)
+			if (mknodat(dev, nodes[i].name, S_IFCHR | 0666,
+				    makedev(nodes[i].major, nodes[i].minor)) ||
+			    fchmodat(dev, nodes[i].name, 0666, 0))
+				return iso_seterr(err, errno, "cannot make /dev/%s", nodes[i].name);
+	}
 	for (size_t i = 0; i < ARRAY_SIZE(links); i++)
 		if (symlinkat(links[i][1], dev, links[i][0]) && errno != EEXIST)
 			return iso_seterr(err, errno, "cannot make /dev/%s", links[i][0]);
+	/* runc's /dev/core, where the kernel has a /proc/kcore */
+	if (access("/proc/kcore", F_OK) == 0 && symlinkat("/proc/kcore", dev, "core") &&
+	    errno != EEXIST)
+		return iso_seterr(err, errno, "cannot make /dev/core");
 	return 0;
 }
 
@@ -288,7 +305,7 @@ int oci_rootfs_mount(const struct oci_spec *s, const char *rootfs, bool userns, 
 		if (!strcmp(s->mounts[i].dest, "/dev"))
 			new_dev = !s->mounts[i].bind;
 	}
-	if (new_dev && default_dev(rootfd, err))
+	if (new_dev && default_dev(rootfd, userns, err))
 		return -1;
 	for (size_t i = 0; i < s->n_devices; i++)
 		if (make_device(rootfd, &s->devices[i], i, userns, err))

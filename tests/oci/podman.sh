@@ -9,15 +9,7 @@
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/oci.inc"
 
-if [ "$(id -u)" -eq 0 ] && [ "${MINIVIRT_PRIVATE_MNT:-}" != 1 ]; then
-	MINIVIRT_PRIVATE_MNT=1 exec unshare --mount --propagation private sh "$0" "$@"
-fi
-if [ "${MINIVIRT_PRIVATE_MNT:-}" = 1 ]; then
-	umount /sys/fs/cgroup/unified 2>/dev/null
-	for m in $(awk '$9 ~ /^cgroup/ { print $5 }' /proc/self/mountinfo) /sys/fs/cgroup; do
-		mount -o remount,bind,ro "$m" || { echo "not ok 1 - $T_FILE: cannot make $m read-only"; exit 1; }
-	done
-fi
+ro_cgroups "$0" "$@"
 
 cat >"$T_TMP/containers.conf" <<EOC
 [containers]
