@@ -80,7 +80,7 @@ test_kill() {
 	expect_err "kill: 'NOSUCH' is not a signal" || return 1
 	expect_eq "still" "$(state_of k1)" running || return 1
 	run $OCI kill k1 15; expect_rc 0 || return 1   # numeric, as podman sends it
-	poll 50 sh -c "[ \"\$($ISO --root $OCI_ROOT state k1 | jq -r .status)\" = stopped ]" ||
+	poll 50 sh -c "[ \"\$($ISO --root $OCI_ROOT state k1 2>/dev/null | jq -r .status)\" = stopped ]" ||
 		{ fail "SIGTERM did not stop it: $(state_of k1)"; return 1; }
 	run $OCI kill k1 KILL; expect_rc 1 || return 1
 	expect_err "container k1 is stopped" || return 1
@@ -90,7 +90,7 @@ test_kill() {
 	oci create --bundle "$B" k2 && oci start k2 || { fail "create/start"; return 1; }
 	poll 50 test -e "$B/rootfs/tmp/ready" || { fail "never ready"; return 1; }
 	run $OCI kill k2 SIGTERM; expect_rc 0 || return 1
-	poll 50 sh -c "[ \"\$($ISO --root $OCI_ROOT state k2 | jq -r .status)\" = stopped ]" || return 1
+	poll 50 sh -c "[ \"\$($ISO --root $OCI_ROOT state k2 2>/dev/null | jq -r .status)\" = stopped ]" || return 1
 	oci delete k2
 	nothing_left "$B"
 }
@@ -114,7 +114,7 @@ test_kill_all() {
 	pid=$(pid_of a1)
 	expect_eq "processes" "$(ns_members "$pid")" 3 || return 1
 	run $OCI kill --all a1 KILL; expect_rc 0 || return 1
-	poll 50 sh -c "[ \"\$($ISO --root $OCI_ROOT state a1 | jq -r .status)\" = stopped ]" || return 1
+	poll 50 sh -c "[ \"\$($ISO --root $OCI_ROOT state a1 2>/dev/null | jq -r .status)\" = stopped ]" || return 1
 	oci delete a1 || return 1
 	nothing_left "$B"
 }
@@ -140,7 +140,7 @@ test_run() {
 	# a PID 1 cannot SIGKILL itself: the signal comes from outside, as from an engine
 	make_bundle "$B" sleep 1000 || return 1
 	oci run --bundle "$B" r2 >/dev/null 2>&1 &
-	poll 50 sh -c "[ \"\$($ISO --root $OCI_ROOT state r2 | jq -r .status)\" = running ]" ||
+	poll 50 sh -c "[ \"\$($ISO --root $OCI_ROOT state r2 2>/dev/null | jq -r .status)\" = running ]" ||
 		{ fail "r2 never ran"; return 1; }
 	oci kill r2 KILL || return 1
 	wait $!
