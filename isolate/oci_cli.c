@@ -3,6 +3,7 @@
 #include "oci.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <fcntl.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -14,7 +15,9 @@
 
 #include <jansson.h>
 
-struct oci_globals oci_g = { .root = OCI_DEFAULT_ROOT };
+static const char default_root[] = OCI_DEFAULT_ROOT;
+static char user_root[PATH_MAX];
+struct oci_globals oci_g = { .root = default_root };
 
 static const struct {
 	const char *name;
@@ -164,7 +167,8 @@ const char oci_usage[] =
 	"\n"
 	"Global options:\n"
 	"  --root DIR         state folder, one subfolder per container (default "
-	OCI_DEFAULT_ROOT ")\n"
+	OCI_DEFAULT_ROOT ";\n"
+	"                     without root: $XDG_RUNTIME_DIR/isolate-oci)\n"
 	"  --log FILE         also append errors there\n"
 	"  --log-format text|json\n"
 	"  --debug            print each step\n"
@@ -208,6 +212,12 @@ int oci_main(int argc, char **argv)
 	if (i >= argc) {
 		fputs(oci_usage, stderr);
 		return OCI_USAGE;
+	}
+	/* Without root, the state goes where the user's runtime files go, as runc's does. */
+	if (geteuid() != 0 && oci_g.root == default_root && getenv("XDG_RUNTIME_DIR") &&
+	    getenv("XDG_RUNTIME_DIR")[0] == '/') {
+		snprintf(user_root, sizeof(user_root), "%s/isolate-oci", getenv("XDG_RUNTIME_DIR"));
+		oci_g.root = user_root;
 	}
 	if (oci_g.log) {
 		log_fd = open(oci_g.log, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);

@@ -252,10 +252,11 @@ static int connect_console(const char *path, char *err)
 /* Writes a pid file as runc does: the number alone, through a temporary file and rename. */
 static int write_pid_file(const char *path, pid_t pid, char *err)
 {
-	char tmp[PATH_MAX];
+	char tmp[PATH_MAX + 16];
 	FILE *f;
 
-	snprintf(tmp, sizeof(tmp), "%s.isolate-tmp", path);
+	if ((size_t)snprintf(tmp, sizeof(tmp), "%s.isolate-tmp", path) >= sizeof(tmp))
+		return iso_seterr(err, ENAMETOOLONG, "--pid-file %s", path);
 	f = fopen(tmp, "we");
 	if (!f)
 		return iso_seterr(err, errno, "--pid-file %s", path);
@@ -363,6 +364,7 @@ static int do_create(const struct create_opts *o, const char *id, struct created
 	struct init_ctx c = { .console_fd = -1, .fifo_fd = -1, .preserve_fds = o->preserve_fds };
 	int release[2] = { -1, -1 }, report[2] = { -1, -1 };
 	char err[ISO_ERR_LEN], bundle[PATH_MAX], rootfs[PATH_MAX], path[PATH_MAX + 32];
+	char pid_path[PATH_MAX + 1];
 	struct clone_args ca = { .exit_signal = SIGCHLD };
 	cleanup_free char *state = NULL;
 	struct init_msg m;
@@ -374,6 +376,18 @@ static int do_create(const struct create_opts *o, const char *id, struct created
 	out->dirfd = -1;
 	if (!realpath(o->bundle, bundle))
 		return oci_fail("--bundle %s: %s", o->bundle, strerror(errno));
+	/* a relative --pid-file is the caller's, as runc takes it: create moves to the bundle */
+	if (o->pid_file && o->pid_file[0] != '/') {
+		char cwd[PATH_MAX];
+
+		if (!getcwd(cwd, sizeof(cwd)) ||
+		    (size_t)snprintf(pid_path, sizeof(pid_path), "%s/%s", cwd, o->pid_file) >=
+		    sizeof(pid_path))
+			return oci_fail("--pid-file %s: %s", o->pid_file, strerror(errno ? errno :
+					ENAMETOOLONG));
+	} else if (o->pid_file) {
+		snprintf(pid_path, sizeof(pid_path), "%s", o->pid_file);
+	}
 	snprintf(path, sizeof(path), "%s/config.json", bundle);
 	if (oci_spec_load(path, s, err))
 		return oci_fail("%s", err);
@@ -483,7 +497,7 @@ static int do_create(const struct create_opts *o, const char *id, struct created
 	}
 	st->creating = false;
 	if (oci_state_write(dirfd, st, err) ||
-	    (o->pid_file && write_pid_file(o->pid_file, child, err)))
+	    (o->pid_file && write_pid_file(pid_path, child, err)))
 		goto fail;
 	oci_debug("created %s: init pid %d, waiting for start", id, (int)child);
 	close(release[1]);

@@ -244,6 +244,30 @@ test_log() {
 	expect_err "--log-format: 'yaml' is not text or json"
 }
 
+# Without root: `spec --rootless`, the state under $XDG_RUNTIME_DIR, a relative pid file
+# (the caller's folder, not the bundle's); uid 0 inside is the user outside.
+test_rootless() {
+	need_oci || return 1
+	make_bundle "$T_TMP/rl" true && rm "$T_TMP/rl/config.json" || return 1
+	mkdir -p "$T_TMP/xdg" "$T_TMP/here" && chmod 755 "$T_TMP"
+	chown -R 65534:65534 "$T_TMP/rl" "$T_TMP/xdg" "$T_TMP/here"
+	$AS_NOBODY "$ISO" spec --rootless --bundle "$T_TMP/rl" || { fail "spec --rootless"; return 1; }
+	cfg "$T_TMP/rl" '.process.args = ["sh", "-c", "id -u; cat /proc/self/uid_map"]' || return 1
+	run sh -c "cd $T_TMP/here && $AS_NOBODY env XDG_RUNTIME_DIR=$T_TMP/xdg $ISO create --bundle $T_TMP/rl --pid-file rel.pid n1"
+	expect_rc 0 || return 1
+	[ -s "$T_TMP/here/rel.pid" ] || { fail "no pid file in the caller's folder"; return 1; }
+	[ -d "$T_TMP/xdg/isolate-oci/n1" ] || { fail "no state under XDG_RUNTIME_DIR"; return 1; }
+	run $AS_NOBODY env XDG_RUNTIME_DIR="$T_TMP/xdg" "$ISO" start n1; expect_rc 0 || return 1
+	poll 50 sh -c "[ \"\$($AS_NOBODY env XDG_RUNTIME_DIR=$T_TMP/xdg $ISO state n1 2>/dev/null | jq -r .status)\" = stopped ]" ||
+		{ fail "never stopped"; return 1; }
+	run $AS_NOBODY env XDG_RUNTIME_DIR="$T_TMP/xdg" "$ISO" delete n1; expect_rc 0 || return 1
+	[ -z "$(ls -A "$T_TMP/xdg/isolate-oci")" ] || { fail "state left"; return 1; }
+	run $AS_NOBODY env XDG_RUNTIME_DIR="$T_TMP/xdg" "$ISO" run --bundle "$T_TMP/rl" n2
+	expect_rc 0 || return 1
+	expect_eq "rootless ids" "$(echo "$OUT" | tr -s ' ')" "0
+ 0 65534 1"
+}
+
 t "spec writes runc's default config (rootless: a user namespace), never over one" test_spec
 t "features: namespaces, hooks, seccomp; no cgroup" test_features
 t "create: the pid file holds the init's host pid, waiting in new namespaces; start runs the process; state follows" test_create_start
@@ -256,4 +280,5 @@ t "list: table, -q, json" test_list
 t "IDs: one of each, checked" test_ids
 t "concurrent containers apart; one container's commands in turn (its lock)" test_concurrent
 t "--log --log-format json; cgroup options accepted" test_log
+t "without root: spec --rootless, state under XDG_RUNTIME_DIR, a relative pid file, uid 0 is the user" test_rootless
 done_testing
