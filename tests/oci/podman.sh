@@ -100,15 +100,16 @@ test_kill() {
 test_no_cgroup_write() {
 	need_podman || return 1
 	command -v strace >/dev/null || { fail "no strace"; return 1; }
-	run strace -f -qq -o "$T_TMP/st" -e trace=open,openat,openat2,mkdir,mkdirat,rmdir,unlink,unlinkat,rename,renameat2,truncate,execve \
+	# -ff: one file per process, so no call is split by another thread's
+	run strace -ff -qq -o "$T_TMP/st" -e trace=open,openat,openat2,mkdir,mkdirat,rmdir,unlink,unlinkat,rename,renameat2,truncate,execve \
 		$PODMAN run --rm $RUNOPTS localhost/bb true
 	expect_rc 0 || return 1
-	iso_pids=$(grep -F "execve(\"$ISO\"" "$T_TMP/st" | awk '{print $1}' | sort -u | tr '\n' ' ')
-	[ -n "$iso_pids" ] || { fail "isolate never ran"; return 1; }
-	for p in $iso_pids; do
-		! grep -E "^$p .*/sys/fs/cgroup" "$T_TMP/st" || { fail "isolate (pid $p) touched /sys/fs/cgroup"; return 1; }
+	iso_files=$(grep -l -F "execve(\"$ISO\"" "$T_TMP"/st.*)
+	[ -n "$iso_files" ] || { fail "isolate never ran"; return 1; }
+	for f in $iso_files; do
+		! grep "/sys/fs/cgroup" "$f" || { fail "isolate (${f##*.}) touched /sys/fs/cgroup"; return 1; }
 	done
-	! grep "/sys/fs/cgroup" "$T_TMP/st" | grep -E "O_WRONLY|O_RDWR|O_CREAT|mkdir|rmdir|unlink|rename|truncate" | grep -v "= -1 E" ||
+	! cat "$T_TMP"/st.* | grep "/sys/fs/cgroup" | grep -E "O_WRONLY|O_RDWR|O_CREAT|mkdir|rmdir|unlink|rename|truncate" | grep -v "= -1 E" ||
 		{ fail "a cgroup write that did not fail"; return 1; }
 }
 
