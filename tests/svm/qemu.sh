@@ -11,7 +11,7 @@
 SVM=$T_BUILD/svm          # cache: kernel and modules (make clean removes it), last logs
 STATIC=$T_BUILD/static    # the static VMM that goes into the initramfs
 SUITES=${MINIVIRT_SVM_SUITES:-vmm}
-BOUND=${MINIVIRT_SVM_TIMEOUT:-100}
+BOUND=${MINIVIRT_SVM_TIMEOUT:-400}
 N=0
 FAILS=0
 
