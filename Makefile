@@ -23,10 +23,13 @@ ifeq ($(V),1)
 Q :=
 endif
 
+# common/: the toolkit both tools link (parsing, messages, cleanup helpers).
+COMMON_SRCS := $(wildcard common/*.c)
+COMMON_OBJS := $(COMMON_SRCS:%.c=$(BUILD)/%.o)
 VMM_SRCS := $(wildcard vmm/*.c)
 VMM_LIB_SRCS := $(filter-out vmm/main.c,$(VMM_SRCS))
-VMM_OBJS := $(VMM_SRCS:%.c=$(BUILD)/%.o) $(BUILD)/vmm/guests.o
-VMM_LIB_OBJS := $(VMM_LIB_SRCS:%.c=$(BUILD)/%.o) $(BUILD)/vmm/guests.o
+VMM_OBJS := $(VMM_SRCS:%.c=$(BUILD)/%.o) $(BUILD)/vmm/guests.o $(COMMON_OBJS)
+VMM_LIB_OBJS := $(VMM_LIB_SRCS:%.c=$(BUILD)/%.o) $(BUILD)/vmm/guests.o $(COMMON_OBJS)
 
 UNIT_SRCS := $(wildcard tests/unit/unit_*.c)
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
@@ -35,8 +38,9 @@ UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 # so a STATIC=1 build leaves isolate out. Its objects go to isolate-obj/: $(BUILD)/isolate
 # is the binary.
 ISO_SRCS := $(wildcard isolate/*.c)
-ISO_OBJS := $(ISO_SRCS:isolate/%.c=$(BUILD)/isolate-obj/%.o)
-ISO_PURE_OBJS := $(foreach o,config addr util report idrange oci_spec,$(BUILD)/isolate-obj/$(o).o)
+ISO_OBJS := $(ISO_SRCS:isolate/%.c=$(BUILD)/isolate-obj/%.o) $(COMMON_OBJS)
+ISO_PURE_OBJS := $(foreach o,config addr util report idrange oci_spec,$(BUILD)/isolate-obj/$(o).o) \
+	$(COMMON_OBJS)
 # The hostile programs tests/isolate runs inside it (a fork bomb, a memory hog, ...).
 ISO_PROGS := $(patsubst tests/isolate/progs/%.c,$(BUILD)/isolate-progs/%,\
 	$(wildcard tests/isolate/progs/*.c))
@@ -188,10 +192,10 @@ $(BUILD)/tests/unit_%: tests/unit/unit_%.c $(VMM_LIB_OBJS)
 FUZZ_CC ?= clang
 FUZZ_FLAGS := -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
 FUZZ_SRCS := tests/fuzz/fuzz_hc.c vmm/gva.c vmm/gmem.c vmm/pagetable.c vmm/hc.c \
-	$(wildcard vmm/hc_*.c) vmm/files.c vmm/util.c vmm/ring.c vmm/console.c
+	$(wildcard vmm/hc_*.c) vmm/files.c vmm/util.c vmm/ring.c vmm/console.c $(COMMON_SRCS)
 FUZZ_TIME ?= 60
 
-$(BUILD)/fuzz/fuzz_hc: $(FUZZ_SRCS) $(wildcard vmm/*.h include/minivirt/*.h)
+$(BUILD)/fuzz/fuzz_hc: $(FUZZ_SRCS) $(wildcard vmm/*.h include/minivirt/*.h common/*.h)
 	@mkdir -p $(dir $@)
 	@echo "  FUZZCC  $@"
 	$(Q)$(FUZZ_CC) $(FUZZ_FLAGS) -std=c11 -D_GNU_SOURCE -Iinclude -Icommon -Ivmm $(WARN) \
@@ -209,7 +213,8 @@ $(BUILD)/bench/%: bench/%.c
 
 # The VMM built with ThreadSanitizer: `make check` runs the concurrent tests (several
 # vCPUs, the console ring) with it (tests/tsan/).
-TSAN_OBJS := $(VMM_SRCS:%.c=$(BUILD)/tsan/%.o) $(BUILD)/vmm/guests.o
+TSAN_OBJS := $(VMM_SRCS:%.c=$(BUILD)/tsan/%.o) $(COMMON_SRCS:%.c=$(BUILD)/tsan/%.o) \
+	$(BUILD)/vmm/guests.o
 
 $(BUILD)/tsan/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -223,7 +228,8 @@ $(BUILD)/tsan/kvm-hello-world: $(TSAN_OBJS)
 # The VMM built with AddressSanitizer and UndefinedBehaviorSanitizer: `make check` runs the
 # whole vmm suite with it (tests/asan/); any report ends the binary with status 66.
 ASAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
-ASAN_OBJS := $(VMM_SRCS:%.c=$(BUILD)/asan/%.o) $(BUILD)/vmm/guests.o
+ASAN_OBJS := $(VMM_SRCS:%.c=$(BUILD)/asan/%.o) $(COMMON_SRCS:%.c=$(BUILD)/asan/%.o) \
+	$(BUILD)/vmm/guests.o
 
 $(BUILD)/asan/%.o: %.c
 	@mkdir -p $(dir $@)

@@ -1,6 +1,8 @@
 /* isolate/config.c: isolate's command line -> struct iso_config. */
 #include "config.h"
 
+#include "parse.h"
+
 #include <arpa/inet.h>
 #include <getopt.h>
 #include <stdarg.h>
@@ -179,65 +181,6 @@ static int parse_hostname(const char *s, char *err, size_t errlen)
 	return 0;
 }
 
-int iso_parse_size(const char *s, unsigned long long *bytes)
-{
-	static const char units[] = "KMGT";
-	unsigned long long v = 0, mul = 1;
-	const char *p = s;
-
-	if (*p < '0' || *p > '9')
-		return -1;
-	for (; *p >= '0' && *p <= '9'; p++) {
-		unsigned d = (unsigned)(*p - '0');
-
-		if (v > (~0ull - d) / 10)
-			return -1;
-		v = v * 10 + d;
-	}
-	if (*p) {
-		const char *u = strchr(units, *p);
-
-		if (!u || p[1])
-			return -1;
-		mul = 1ull << (10 * (u - units + 1));
-	}
-	if (v > ~0ull / mul)
-		return -1;
-	*bytes = v * mul;
-	return 0;
-}
-
-int iso_parse_secs(const char *s, unsigned long long *ms)
-{
-	unsigned long long v = 0;
-	const char *p = s;
-	int decimals = 0;
-
-	if (*p < '0' || *p > '9')
-		return -1;
-	for (; *p >= '0' && *p <= '9'; p++) {
-		if (v > 1000000000000ull)
-			return -1;
-		v = v * 10 + (unsigned)(*p - '0');
-	}
-	v *= 1000;
-	if (*p == '.') {
-		unsigned long long scale = 100;
-
-		if (p[1] < '0' || p[1] > '9')
-			return -1;
-		for (p++; *p >= '0' && *p <= '9'; p++, scale /= 10)
-			if (++decimals > 3)
-				return -1;
-			else
-				v += (unsigned)(*p - '0') * scale;
-	}
-	if (*p)
-		return -1;
-	*ms = v;
-	return 0;
-}
-
 const char *iso_cap_name(int cap)
 {
 	return cap >= 0 && cap <= ISO_CAP_LAST ? cap_names[cap] : NULL;
@@ -275,39 +218,38 @@ int iso_cap_parse(const char *s, unsigned long long *caps, char *err, size_t err
 	}
 }
 
-static bool all_digits(const char *s)
-{
-	return *s && strspn(s, "0123456789") == strlen(s);
-}
-
 /* One limit's value, by its kind. Returns 0, or -1 with a reason in err. */
 static int parse_limit(enum iso_limit l, const char *s, unsigned long long *v, char *err,
 		       size_t errlen)
 {
 	const struct iso_limit_info *li = &iso_limit_info[l];
 	const char *what = "";
+	uint64_t n = 0;
 	int r = -1;
 
+	/* The grammar is common/parse.h's, the same as kvm-hello-world's. */
 	switch (li->kind) {
 	case ISO_VAL_SECS:
 		what = "whole seconds";
-		if (all_digits(s))
-			r = iso_parse_size(s, v);
+		if (parse_duration_ms(s, &n) == 0 && n % 1000 == 0) {
+			n /= 1000;
+			r = 0;
+		}
 		break;
 	case ISO_VAL_MSECS:
 		what = "seconds, at most 3 decimals";
-		r = iso_parse_secs(s, v);
+		r = parse_duration_ms(s, &n);
 		break;
 	case ISO_VAL_SIZE:
 		what = "a size: bytes, or with K, M, G, T";
-		r = iso_parse_size(s, v);
+		r = parse_size(s, &n);
 		break;
 	case ISO_VAL_COUNT:
 		what = "a number";
-		if (all_digits(s))
-			r = iso_parse_size(s, v);
+		r = parse_count(s, &n);
 		break;
 	}
+	*v = n;
 	if (r)
 		return seterr(err, errlen, "--%s '%s': expected %s", li->name, s, what);
 	if (*v < li->min || *v > li->max) {
@@ -451,13 +393,17 @@ enum iso_config_result iso_config_parse(int argc, char **argv, struct iso_config
 		case OPT_INIT:
 			cfg->init = true;
 			break;
-		case OPT_KILL_AFTER:
-			if (iso_parse_secs(optarg, &cfg->kill_after_ms) ||
-			    cfg->kill_after_ms > ISO_KILL_AFTER_MAX_MS)
+		case OPT_KILL_AFTER: {
+			uint64_t ms;
+
+			if (parse_duration_ms(optarg, &ms) || ms > ISO_KILL_AFTER_MAX_MS)
 				r = seterr(why, sizeof(why), "--kill-after: '%s' is not a number of "
 					   "seconds from 0 to %d (e.g. 2.5)", optarg,
 					   ISO_KILL_AFTER_MAX_MS / 1000);
+			else
+				cfg->kill_after_ms = ms;
 			break;
+		}
 		case OPT_REPORT:
 			if (!*optarg)
 				r = seterr(why, sizeof(why), "--report: the FILE name is empty");
@@ -512,9 +458,9 @@ enum iso_config_result iso_config_parse(int argc, char **argv, struct iso_config
 			cfg->map_host_root = true;
 			break;
 		case OPT_PRESERVE_FDS: {
-			unsigned long long n;
+			uint64_t n;
 
-			if (!all_digits(optarg) || iso_parse_size(optarg, &n) ||
+			if (parse_count(optarg, &n) ||
 			    n > ISO_MAX_PRESERVE_FDS)
 				r = seterr(why, sizeof(why), "--preserve-fds '%s': expected a number "
 					   "0..%d", optarg, ISO_MAX_PRESERVE_FDS);

@@ -109,14 +109,6 @@ enum iso_config_result iso_config_parse(int argc, char **argv, struct iso_config
 int iso_parse_net_addr(const char *s, struct in_addr *host, struct in_addr *cont, int *prefix,
 		       char *err, size_t errlen);
 
-/* iso_parse_size: "123", "64K", "100M", "2G", "1T" (binary units, K = 1024) into *bytes.
- * Returns 0, or -1 when s is not such a size or overflows. */
-int iso_parse_size(const char *s, unsigned long long *bytes);
-
-/* iso_parse_secs: decimal seconds ("2", "0.5", "1.25", at most 3 decimals) into *ms.
- * Returns 0, or -1 when s is not such a number or overflows. */
-int iso_parse_secs(const char *s, unsigned long long *ms);
-
 /* iso_cap_parse: a comma-separated list of capability names ("net_raw,CAP_KILL", any
  * case, "all") into the mask *caps. Returns 0, or -1 with the unknown name in err. */
 int iso_cap_parse(const char *s, unsigned long long *caps, char *err, size_t errlen);

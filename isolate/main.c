@@ -44,12 +44,12 @@ int main(int argc, char **argv)
 		printf("isolate %s\n", MINIVIRT_VERSION);
 		return 0;
 	case ISO_CONFIG_ERROR:
-		iso_msg("%s", err);
+		warn_msg("%s", err);
 		fputs(iso_usage, stderr);
 		return iso_report_failure(&cfg, ISO_USAGE, err);
 	case ISO_CONFIG_BAD_VALUE:
 		/* a sandbox option's value: one line, no usage, as for a bad path */
-		iso_msg("%s", err);
+		warn_msg("%s", err);
 		return iso_report_failure(&cfg, ISO_SETUP, err);
 	case ISO_CONFIG_RUN:
 		break;

@@ -272,8 +272,8 @@ static int no_veth(const struct iso_config *cfg, char *err)
 	if (cfg->net == ISO_NET_VETH)
 		return iso_seterr(err, 0, "--net veth: a veth pair needs CAP_NET_ADMIN in the "
 				  "host's network namespace (run isolate as root)");
-	iso_msg("networking is loopback only: a veth pair needs CAP_NET_ADMIN in the host's "
-		"network namespace (root); --net none silences this");
+	warn_msg("networking is loopback only: a veth pair needs CAP_NET_ADMIN in the host's "
+		 "network namespace (root); --net none silences this");
 	return 0;
 }
 
@@ -442,13 +442,13 @@ void iso_net_host_undo(struct iso_net *net)
 		return;
 	net->veth = false;
 	if (iso_nl_open(&nl, err)) {
-		iso_msg("cannot delete the veth %s: %s", net->host_if, err);
+		warn_msg("cannot delete the veth %s: %s", net->host_if, err);
 		return;
 	}
 	r = iso_nl_del_link(&nl, net->host_if, why);
 	if (r < 0 && r != -ENODEV) {
 		iso_nl_seterr(err, r, why, "cannot delete the veth %s", net->host_if);
-		iso_msg("%s", err);
+		warn_msg("%s", err);
 	} else {
 		iso_step("host", "rtnetlink RTM_DELLINK: %s and its peer deleted", net->host_if);
 	}
@@ -514,8 +514,8 @@ fallback:
 	if (!iso_nl_open(&nl, err)) {
 		r = iso_nl_del_link(&nl, net->host_if, why);
 		if (r == 0)
-			iso_msg("%s outlived the container's network namespace: deleted it",
-				net->host_if);
+			warn_msg("%s outlived the container's network namespace: deleted it",
+				 net->host_if);
 	}
 out:
 	iso_nl_close(&nl);

@@ -105,7 +105,7 @@ void iso_pty_raw(struct iso_pty *p)
 	/* TCSADRAIN: what isolate printed so far goes out in the old mode */
 	if (!tcsetattr(STDIN_FILENO, TCSADRAIN, &t)) {
 		p->raw = true;
-		iso_crlf = isatty(STDERR_FILENO); /* isolate's own lines: \r\n now */
+		msg_crlf = isatty(STDERR_FILENO); /* isolate's own lines: \r\n now */
 	}
 	iso_pty_resize(p);
 }
@@ -225,7 +225,7 @@ void iso_pty_close(struct iso_pty *p)
 {
 	if (p->raw && tcsetattr(STDIN_FILENO, TCSADRAIN, &p->saved) == 0)
 		p->raw = false;
-	iso_crlf = false;
+	msg_crlf = false;
 	if (p->master >= 0)
 		close(p->master);
 	if (p->slave >= 0)

@@ -391,8 +391,8 @@ static void forward(pid_t child, struct watch *w, int sig)
 	 * process; a PID 1 would never see them */
 	if ((sig == SIGTERM || sig == SIGHUP) && !cfg->init && !sig_in(child, sig, "SigCgt") &&
 	    !sig_in(child, sig, "SigIgn")) {
-		iso_msg("SIG%s: PROGRAM, as PID 1, has no handler for it, which the kernel would "
-			"drop: ending the container (SIGKILL to its PID 1)", sigabbrev_np(sig));
+		warn_msg("SIG%s: PROGRAM, as PID 1, has no handler for it, which the kernel would "
+			 "drop: ending the container (SIGKILL to its PID 1)", sigabbrev_np(sig));
 		w->f->ended_by = sig;
 		kill(child, SIGKILL);
 		return;
@@ -414,7 +414,7 @@ static void forward(pid_t child, struct watch *w, int sig)
 		return;
 	handled = sig_in(child, sig, "SigCgt");
 	if (sig == SIGINT && !handled && ++w->dropped_ints >= 2) {
-		iso_msg("second SIGINT: killing the container (SIGKILL to its PID 1)");
+		warn_msg("second SIGINT: killing the container (SIGKILL to its PID 1)");
 		w->f->ended_by = SIGINT;
 		kill(child, SIGKILL);
 		return;
@@ -422,8 +422,8 @@ static void forward(pid_t child, struct watch *w, int sig)
 	if (handled || (w->warned & (1ull << sig)))
 		return;
 	w->warned |= 1ull << sig;
-	iso_msg("PROGRAM, as PID 1, has no handler for SIG%s, so the kernel drops it%s",
-		sigabbrev_np(sig), sig == SIGINT ? "; Ctrl-C again kills the container" : "");
+	warn_msg("PROGRAM, as PID 1, has no handler for SIG%s, so the kernel drops it%s",
+		 sigabbrev_np(sig), sig == SIGINT ? "; Ctrl-C again kills the container" : "");
 }
 
 /* Ends the container for a limit. Its PID 1's death takes everything with it, but the
@@ -446,9 +446,9 @@ static void on_tick(pid_t child, struct watch *w)
 	long long t = now_ms();
 
 	if (w->kill_at && t >= w->kill_at) {
-		iso_msg("--kill-after: the container still runs %llu.%03llu s after SIGTERM: "
-			"SIGKILL to its PID 1", w->cfg->kill_after_ms / 1000,
-			w->cfg->kill_after_ms % 1000);
+		warn_msg("--kill-after: the container still runs %llu.%03llu s after SIGTERM: "
+			 "SIGKILL to its PID 1", w->cfg->kill_after_ms / 1000,
+			 w->cfg->kill_after_ms % 1000);
 		w->f->ended_by = SIGTERM;
 		w->kill_at = 0;
 		kill(child, SIGKILL);
@@ -516,7 +516,7 @@ static int wait_child(pid_t child, int sfd, struct watch *w, int *status, struct
 			pfd[1 + np] = (struct pollfd){ .fd = w->wt->listener, .events = POLLIN };
 		r = poll(pfd, (nfds_t)(1 + np + nw), wake ? (int)(wake > t ? wake - t : 0) : -1);
 		if (r < 0 && errno != EINTR) { /* cannot happen; never leave PROGRAM behind */
-			iso_msg("poll: %s", strerror(errno));
+			warn_msg("poll: %s", strerror(errno));
 			kill(child, SIGKILL);
 			RETRY_EINTR(wait4(child, status, 0, ru));
 			return 0;
@@ -547,7 +547,7 @@ static int wait_child(pid_t child, int sfd, struct watch *w, int *status, struct
 			if (p == child)
 				return 0;
 			if (p < 0) {
-				iso_msg("waitpid: %s", strerror(errno));
+				warn_msg("waitpid: %s", strerror(errno));
 				return -1;
 			}
 		}
@@ -605,11 +605,11 @@ static void write_report(const struct iso_config *cfg, const struct iso_facts *f
 		return;
 	iso_classify(cfg, f, &o);
 	if (iso_report_json(cfg, f, &o, text, sizeof(text)) < 0) {
-		iso_msg("--report: the report does not fit its buffer");
+		warn_msg("--report: the report does not fit its buffer");
 		return;
 	}
 	if (iso_report_write(cfg->report, text, err))
-		iso_msg("%s", err);
+		warn_msg("%s", err);
 	else
 		iso_step("host", "report: %s (status \"%s\")", cfg->report,
 			 iso_status_name(o.status));
@@ -623,7 +623,7 @@ int iso_report_failure(const struct iso_config *cfg, int status, const char *msg
 	if (!cfg->report || !cfg->report[0]) /* an empty name: the one line said it */
 		return status;
 	if (iso_report_check(cfg->report, err)) {
-		iso_msg("%s", err);
+		warn_msg("%s", err);
 		return status;
 	}
 	snprintf(f.message, sizeof(f.message), "%s", msg);
@@ -659,7 +659,7 @@ int iso_run(const struct iso_config *cfg)
 	c.watch_fd = -1;
 	/* A report that cannot be written is said first, before anything is made. */
 	if (cfg->report && iso_report_check(cfg->report, err)) {
-		iso_msg("%s", err);
+		warn_msg("%s", err);
 		return ISO_SETUP;
 	}
 	/* The plan's paths and limits, before the container exists: a bad one makes nothing. */
@@ -857,7 +857,7 @@ out:
 	if (sfd >= 0)
 		close(sfd);
 	if (err[0])
-		iso_msg("%s", err);
+		warn_msg("%s", err);
 	for (int i = 0; i < 2; i++) {
 		if (go[i] >= 0)
 			close(go[i]);

@@ -1,8 +1,8 @@
 /* vmm/config.c: command-line parsing for kvm-hello-world. */
 #include "config.h"
 
-#include <ctype.h>
-#include <errno.h>
+#include "parse.h"
+
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -50,62 +50,25 @@ const char config_usage[] =
 	"not be written; 126 GUEST cannot be loaded; 127 GUEST not found; 128+N stopped by\n"
 	"signal N.\n";
 
-int parse_size(const char *s, uint64_t *out)
-{
-	unsigned long long v;
-	unsigned shift = 0;
-	char *end;
-
-	if (!s || !isdigit((unsigned char)s[0]))
-		return -1; /* no sign, no space, no empty string */
-	errno = 0;
-	/* Base 10 or 0x-hex; never octal, so "010" is ten, as a user means it. */
-	v = strtoull(s, &end, (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) ? 16 : 10);
-	if (errno)
-		return -1;
-	switch (*end) {
-	case 'k': case 'K': shift = 10; end++; break;
-	case 'm': case 'M': shift = 20; end++; break;
-	case 'g': case 'G': shift = 30; end++; break;
-	}
-	if (shift && strcmp(end, "iB") && strcmp(end, "B") && *end)
-		return -1;
-	if (!shift && *end)
-		return -1;
-	if (shift && v > (UINT64_MAX >> shift))
-		return -1;
-	*out = (uint64_t)v << shift;
-	return 0;
-}
-
-/* A decimal integer in [min, max]. */
+/* A decimal count in [min, max] (the shared grammar: common/parse.h). */
 static int parse_int(const char *s, int min, int max, int *out)
 {
-	char *end;
-	long v;
+	uint64_t v;
 
-	if (!s || !isdigit((unsigned char)s[0]))
-		return -1;
-	errno = 0;
-	v = strtol(s, &end, 10);
-	if (errno || *end || v < min || v > max)
+	if (parse_count(s, &v) || v < (uint64_t)min || v > (uint64_t)max)
 		return -1;
 	*out = (int)v;
 	return 0;
 }
 
+/* Seconds, up to 1e6 (11.6 days), at a millisecond's resolution (common/parse.h). */
 static int parse_seconds(const char *s, double *out)
 {
-	char *end;
-	double v;
+	uint64_t ms;
 
-	if (!s || !(isdigit((unsigned char)s[0]) || s[0] == '.'))
+	if (parse_duration_ms(s, &ms) || ms > 1000000000ull)
 		return -1;
-	errno = 0;
-	v = strtod(s, &end);
-	if (errno || *end || !(v >= 0 && v <= 1e6)) /* also refuses nan, inf */
-		return -1;
-	*out = v;
+	*out = (double)ms / 1000;
 	return 0;
 }
 

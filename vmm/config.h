@@ -40,11 +40,6 @@ enum config_result { CONFIG_RUN, CONFIG_HELP, CONFIG_VERSION, CONFIG_ERROR };
 enum config_result config_parse(int argc, char **argv, struct vmm_config *cfg, char *err,
 				size_t errlen);
 
-/* parse_size: "2M", "64K", "1G", "4096", "0x200000" (decimal or 0x-hex, never octal;
- * K/M/G are binary, an "iB" or "B"
- * may follow). Returns 0, or -1 when s is not such a size or overflows 64 bits. */
-int parse_size(const char *s, uint64_t *out);
-
 /* config_usage: the --help text. */
 extern const char config_usage[];
 

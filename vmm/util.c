@@ -1,4 +1,4 @@
-/* vmm/util.c: die(), messages and allocation helpers. */
+/* vmm/util.c: the VMM's name in messages (common/msg.c prints them) and allocation helpers. */
 #include "util.h"
 
 #include <stdarg.h>
@@ -6,46 +6,6 @@
 #include <string.h>
 
 const char *progname = "kvm-hello-world";
-
-static void vmsg(const char *fmt, va_list ap, int err)
-{
-	fflush(stdout); /* keep guest output ahead of the message */
-	fprintf(stderr, "%s: ", progname);
-	vfprintf(stderr, fmt, ap);
-	if (err)
-		fprintf(stderr, ": %s", strerror(err));
-	fputc('\n', stderr);
-}
-
-void die(int status, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vmsg(fmt, ap, 0);
-	va_end(ap);
-	exit(status);
-}
-
-void die_errno(int status, const char *fmt, ...)
-{
-	int err = errno;
-	va_list ap;
-
-	va_start(ap, fmt);
-	vmsg(fmt, ap, err);
-	va_end(ap);
-	exit(status);
-}
-
-void warn_msg(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vmsg(fmt, ap, 0);
-	va_end(ap);
-}
 
 void *xcalloc(size_t n, size_t size)
 {

@@ -24,15 +24,6 @@ enum vmm_status {
 	/* 128+N: stopped by signal N (SIGINT, SIGTERM, SIGHUP) */
 };
 
-extern const char *progname;
-
-/* die: prints "progname: message" to stderr and exits with status. */
-__attribute__((noreturn, format(printf, 2, 3))) void die(int status, const char *fmt, ...);
-/* die_errno: as die, with ": strerror(errno)" appended. */
-__attribute__((noreturn, format(printf, 2, 3))) void die_errno(int status, const char *fmt, ...);
-/* warnx_: prints "progname: message" to stderr and returns. */
-__attribute__((format(printf, 1, 2))) void warn_msg(const char *fmt, ...);
-
 /* xcalloc: calloc that dies with VMM_HOST_ERROR when memory runs out. */
 void *xcalloc(size_t n, size_t size);
 
@@ -40,5 +31,6 @@ void *xcalloc(size_t n, size_t size);
 const char *fmt_size(unsigned long long size, char *buf, size_t len);
 
 #include "cleanup.h" /* cleanup_free, cleanup_fd, steal_fd, RETRY_EINTR, ARRAY_SIZE */
+#include "msg.h"     /* progname, die, die_errno, warn_msg: the messages both tools print */
 
 #endif

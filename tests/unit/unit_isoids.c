@@ -1,5 +1,5 @@
 /* tests/unit/unit_isoids.c: isolate's id pool (iso_subid_find over /etc/subuid text,
- * iso_idrange_slots) and the escaping of what messages echo (iso_escape). */
+ * iso_idrange_slots) and the escaping of what messages echo (msg_escape). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -67,19 +67,19 @@ static void test_escape(void **state)
 	char out[64];
 
 	(void)state;
-	assert_string_equal(iso_escape("plain /path", out, sizeof(out)), "plain /path");
-	assert_string_equal(iso_escape("a\033[31mb\tc\001\n", out, sizeof(out)),
+	assert_string_equal(msg_escape("plain /path", out, sizeof(out)), "plain /path");
+	assert_string_equal(msg_escape("a\033[31mb\tc\001\n", out, sizeof(out)),
 			    "a\\e[31mb\\tc\\x01\\n");
-	assert_string_equal(iso_escape("del\177", out, sizeof(out)), "del\\x7f");
+	assert_string_equal(msg_escape("del\177", out, sizeof(out)), "del\\x7f");
 	/* UTF-8 stays, C1 controls (8-bit CSI) and broken bytes do not */
-	assert_string_equal(iso_escape("caf\xc3\xa9 \xe2\x82\xac", out, sizeof(out)),
+	assert_string_equal(msg_escape("caf\xc3\xa9 \xe2\x82\xac", out, sizeof(out)),
 			    "caf\xc3\xa9 \xe2\x82\xac");
-	assert_string_equal(iso_escape("x\xc2\x9b" "2J", out, sizeof(out)), "x\\xc2\\x9b2J");
-	assert_string_equal(iso_escape("\x9b\xff\xc3", out, sizeof(out)), "\\x9b\\xff\\xc3");
-	assert_string_equal(iso_escape("\xed\xa0\x80", out, sizeof(out)), "\\xed\\xa0\\x80");
+	assert_string_equal(msg_escape("x\xc2\x9b" "2J", out, sizeof(out)), "x\\xc2\\x9b2J");
+	assert_string_equal(msg_escape("\x9b\xff\xc3", out, sizeof(out)), "\\x9b\\xff\\xc3");
+	assert_string_equal(msg_escape("\xed\xa0\x80", out, sizeof(out)), "\\xed\\xa0\\x80");
 	/* truncated at an escape's boundary, always terminated */
-	assert_string_equal(iso_escape("ab\001", out, 5), "ab");
-	assert_string_equal(iso_escape("abcdef", out, 4), "abc");
+	assert_string_equal(msg_escape("ab\001", out, 5), "ab");
+	assert_string_equal(msg_escape("abcdef", out, 4), "abc");
 }
 
 int main(void)
