@@ -168,12 +168,6 @@ int64_t gva_strcpy(const struct gview *v, uint64_t gva, char *buf, uint64_t size
 	return -ENAMETOOLONG;
 }
 
-#define CR0_PE (1ull << 0)
-#define CR0_WP (1ull << 16)
-#define CR0_PG (1ull << 31)
-#define CR4_PAE (1ull << 5)
-#define EFER_LMA (1ull << 10)
-
 int gva_view(struct gview *v, struct gmem *mem, uint64_t cr0, uint64_t cr3, uint64_t cr4,
 	     uint64_t efer)
 {

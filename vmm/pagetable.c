@@ -10,7 +10,6 @@
 #define ENTRIES_32 1024u
 #define ENTRIES_64 512u
 /* Physical-address bits of a 4-level entry: 51:12 (bits 62:52 are ignored/keys). */
-#define ADDR_MASK_64 0x000ffffffffff000ull
 
 int pt_levels(enum pt_format fmt)
 {
@@ -243,8 +242,8 @@ static int is_leaf(enum pt_format fmt, int l, uint64_t e)
 static uint64_t leaf_base(enum pt_format fmt, int l, uint64_t e, uint64_t size)
 {
 	if (fmt == PT_4LEVEL)
-		return e & ADDR_MASK_64 & ~(size - 1);
-	return l == 1 ? e & 0xfffff000ull : pde32_large_base(e);
+		return e & PTE_ADDR_MASK_64 & ~(size - 1);
+	return l == 1 ? e & PTE_ADDR_MASK_32 : pde32_large_base(e);
 }
 
 int pt_walk(const struct gmem *g, enum pt_format fmt, uint64_t root, uint64_t gva,
@@ -271,9 +270,9 @@ int pt_walk(const struct gmem *g, enum pt_format fmt, uint64_t root, uint64_t gv
 		int err;
 
 		if (fmt == PT_32BIT)
-			table &= 0xfffff000ull;
+			table &= PTE_ADDR_MASK_32;
 		else
-			table &= ADDR_MASK_64;
+			table &= PTE_ADDR_MASK_64;
 		if ((err = read_entry(g, fmt, table, i, &e)))
 			return err;
 		w->step[l] = (struct pt_step){ .table = table, .index = i, .entry = e };
@@ -348,7 +347,7 @@ static void dump_table(FILE *f, const struct gmem *g, enum pt_format fmt, uint64
 		if (!(e & PTE_P))
 			continue;
 		if (!is_leaf(fmt, l, e)) {
-			uint64_t child = fmt == PT_4LEVEL ? e & ADDR_MASK_64 : e & 0xfffff000ull;
+			uint64_t child = fmt == PT_4LEVEL ? e & PTE_ADDR_MASK_64 : e & PTE_ADDR_MASK_32;
 
 			fprintf(f, "%*s[%u] -> %s at gpa 0x%" PRIx64 "  %s\n", depth * 2 + 2, "", i,
 				level_name(fmt, l + 1), child, pt_flags_str(e, flags, sizeof(flags)));

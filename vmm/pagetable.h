@@ -8,23 +8,13 @@
 #include <stdio.h>
 
 #include "gmem.h"
+#include "x86.h" /* PTE_*, PAGE_SIZE */
 
 enum pt_format {
 	PT_NONE,   /* paging off: guest-virtual is guest-physical */
 	PT_32BIT,  /* 2 levels, 4-byte entries, 4 KiB pages or 4 MiB pages (CR4.PSE) */
 	PT_4LEVEL, /* long mode: 4 levels, 8-byte entries, 4 KiB or 2 MiB pages */
 };
-
-/* Entry bits (Intel SDM vol. 3, 4.3 and 4.5; AMD APM vol. 2, 5.3). */
-#define PTE_P (1ull << 0)   /* present */
-#define PTE_RW (1ull << 1)  /* writable */
-#define PTE_US (1ull << 2)  /* user-accessible */
-#define PTE_A (1ull << 5)   /* accessed, set by the CPU */
-#define PTE_D (1ull << 6)   /* dirty, set by the CPU */
-#define PTE_PS (1ull << 7)  /* this entry maps a large page */
-#define PTE_NX (1ull << 63) /* no-execute (long mode, EFER.NXE) */
-
-#define PAGE_SIZE 4096ull
 
 struct pt_built {
 	uint64_t root;       /* CR3: guest-physical address of the top-level table */

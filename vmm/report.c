@@ -10,6 +10,7 @@
 
 #include "kvm_stats.h"
 #include "util.h"
+#include "x86.h"
 
 static const void *hva(const struct vm *vm, uint64_t gpa)
 {
@@ -95,10 +96,11 @@ static void layout_cpu(FILE *f, int vcpu_fd)
 	}
 	fprintf(f, "cpu state at the first instruction:\n");
 	fprintf(f, "  rip=0x%llx rsp=0x%llx rflags=0x%llx (IOPL %llu)  rdi=0x%llx (boot info)\n",
-		r.rip, r.rsp, r.rflags, (r.rflags >> 12) & 3, r.rdi);
-	fprintf(f, "  cr0=0x%llx (PE=%llu PG=%llu) cr3=0x%llx cr4=0x%llx (PSE=%llu PAE=%llu) "
-		"efer=0x%llx (LME=%llu LMA=%llu)\n", s.cr0, s.cr0 & 1, s.cr0 >> 31 & 1, s.cr3, s.cr4,
-		s.cr4 >> 4 & 1, s.cr4 >> 5 & 1, s.efer, s.efer >> 8 & 1, s.efer >> 10 & 1);
+		r.rip, r.rsp, r.rflags, (r.rflags & RFLAGS_IOPL_MASK) >> RFLAGS_IOPL_SHIFT, r.rdi);
+	fprintf(f, "  cr0=0x%llx (PE=%d PG=%d) cr3=0x%llx cr4=0x%llx (PSE=%d PAE=%d) "
+		"efer=0x%llx (LME=%d LMA=%d)\n", s.cr0, !!(s.cr0 & CR0_PE), !!(s.cr0 & CR0_PG), s.cr3,
+		s.cr4, !!(s.cr4 & CR4_PSE), !!(s.cr4 & CR4_PAE), s.efer, !!(s.efer & EFER_LME),
+		!!(s.efer & EFER_LMA));
 	fprintf(f, "  cs: selector 0x%x base 0x%llx limit 0x%x %s, DPL %u (the guest runs in ring "
 		"%u);  ss: selector 0x%x base 0x%llx\n", s.cs.selector, s.cs.base, s.cs.limit,
 		s.cs.l ? "64-bit" : s.cs.db ? "32-bit" : "16-bit", s.cs.dpl, s.cs.dpl, s.ss.selector,

@@ -8,6 +8,8 @@
 
 #include <minivirt/hc.h>
 
+#include "x86.h"
+
 #define SEL_KCODE 0x08
 #define SEL_TSS 0x28
 #define TSS_BASE_SIZE 104
@@ -73,7 +75,7 @@ uint64_t traps_report_rip(const struct layout *l)
 static void write_gate(struct gmem *mem, uint64_t at, uint64_t handler, int wide)
 {
 	uint64_t lo = (handler & 0xffff) | ((uint64_t)SEL_KCODE << 16) |
-		      (0xeull << 40) /* interrupt gate */ | (1ull << 47) |
+		      (DESC_TYPE_INT_GATE << DESC_TYPE_SHIFT) | DESC_P |
 		      (((handler >> 16) & 0xffff) << 48);
 
 	gmem_write64(mem, at, lo);
@@ -86,7 +88,8 @@ static uint64_t tss_descriptor(uint64_t base)
 {
 	const uint64_t limit = TSS_SIZE - 1;
 
-	return (limit & 0xffff) | ((base & 0xffffff) << 16) | (9ull << 40) | (1ull << 47) |
+	return (limit & 0xffff) | ((base & 0xffffff) << 16) |
+	       (DESC_TYPE_TSS_AVAIL << DESC_TYPE_SHIFT) | DESC_P |
 	       (((base >> 24) & 0xff) << 56);
 }
 

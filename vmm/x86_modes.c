@@ -8,24 +8,11 @@
 
 #include "traps.h"
 #include "util.h"
+#include "x86.h"
 
-#define CR0_PE (1ull << 0)
-#define CR0_MP (1ull << 1)
-#define CR0_ET (1ull << 4)
-#define CR0_NE (1ull << 5)
-#define CR0_WP (1ull << 16)
-#define CR0_PG (1ull << 31)
-#define CR4_PSE (1ull << 4)
-#define CR4_PAE (1ull << 5)
-#define EFER_LME (1ull << 8)
-#define EFER_LMA (1ull << 10)
 
 #define SEL_CODE 0x08
 #define SEL_DATA 0x10
-
-/* Segment types with the accessed bit set, as VM entry requires of usable segments. */
-#define SEG_TYPE_CODE 0xb /* execute/read, accessed */
-#define SEG_TYPE_DATA 0x3 /* read/write, accessed */
 
 /* The 8-byte GDT descriptor for segment s (SDM vol. 3, 3.4.5). */
 static uint64_t gdt_entry(const struct kvm_segment *s)
@@ -92,8 +79,8 @@ void x86_build(struct gmem *mem, const struct layout *l, uint64_t phys, struct p
 	gmem_write64(mem, gdt, 0);
 	gmem_write64(mem, gdt + SEL_CODE, gdt_entry(&code));
 	gmem_write64(mem, gdt + SEL_DATA, gdt_entry(&data));
-	gmem_write64(mem, gdt + (SEL_UCODE & ~3), gdt_entry(&ucode));
-	gmem_write64(mem, gdt + (SEL_UDATA & ~3), gdt_entry(&udata));
+	gmem_write64(mem, gdt + (SEL_UCODE & ~SEL_RPL_MASK), gdt_entry(&ucode));
+	gmem_write64(mem, gdt + (SEL_UDATA & ~SEL_RPL_MASK), gdt_entry(&udata));
 	traps_build(mem, l); /* the TSS descriptor, the IDT and its stubs */
 	if (l->pt_fmt == PT_NONE)
 		return;
@@ -129,7 +116,7 @@ int x86_setup_vcpu(int vcpu_fd, const struct layout *l, unsigned slot, const str
 	/* rflags bit 1 is always set; IOPL is 0 in every ring, so ring 3 reaches exactly the
 	 * ports its TSS's I/O bitmap admits, the ABI's (traps.c), and cli, sti and any other
 	 * port are a #GP the VMM reports by name. */
-	struct kvm_regs regs = { .rflags = 2, .rip = l->entry,
+	struct kvm_regs regs = { .rflags = RFLAGS_FIXED, .rip = l->entry,
 				 .rsp = rsp, .rdi = rdi };
 
 	memset(out, 0, sizeof(*out));
