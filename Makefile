@@ -7,7 +7,11 @@ VERSION := 0.1.0
 
 CFLAGS  ?= -O2 -g
 WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wformat=2
-CPPFLAGS_ALL := -std=c11 -D_GNU_SOURCE -Iinclude -Icommon -Ivmm -DMINIVIRT_VERSION='"$(VERSION)"' -MMD -MP
+# Each tool sees only its own headers and common/'s: isolate neither the VMM's nor the
+# guest ABI, common/ nothing but itself.
+BASE_CPPFLAGS := -std=c11 -D_GNU_SOURCE -Icommon -DMINIVIRT_VERSION='"$(VERSION)"' -MMD -MP
+CPPFLAGS_ALL := $(BASE_CPPFLAGS) -Iinclude -Ivmm
+ISO_CPPFLAGS := $(BASE_CPPFLAGS)
 LDLIBS  := -lpthread
 ifeq ($(STATIC),1)
 LDFLAGS += -static
@@ -110,6 +114,11 @@ $(BUILD)/%.o: %.c
 	@echo "  CC      $<"
 	$(Q)$(CC) $(CPPFLAGS_ALL) $(CFLAGS) $(WARN) -c -o $@ $<
 
+$(BUILD)/common/%.o: common/%.c
+	@mkdir -p $(dir $@)
+	@echo "  CC      $<"
+	$(Q)$(CC) $(BASE_CPPFLAGS) $(CFLAGS) $(WARN) -c -o $@ $<
+
 $(BUILD)/vmm/guests.o: vmm/guests.S $(GUEST_BINS)
 	@mkdir -p $(dir $@)
 	@echo "  AS      $<"
@@ -140,7 +149,7 @@ $(BUILD)/guest/%.bin: $(BUILD)/guest/%.elf
 $(BUILD)/isolate-obj/%.o: isolate/%.c
 	@mkdir -p $(dir $@)
 	@echo "  CC      $<"
-	$(Q)$(CC) $(CPPFLAGS_ALL) $(CFLAGS) $(WARN) -c -o $@ $<
+	$(Q)$(CC) $(ISO_CPPFLAGS) $(CFLAGS) $(WARN) -c -o $@ $<
 
 $(BUILD)/isolate: $(ISO_OBJS)
 	@echo "  LD      $@"
@@ -159,7 +168,7 @@ $(BUILD)/isolate-obj/seccomp_filter.h: $(BUILD)/isolate-gen/seccomp_gen
 	@echo "  GEN     $@"
 	$(Q)$< >$@.tmp && mv $@.tmp $@
 
-$(BUILD)/isolate-obj/harden.o: CPPFLAGS_ALL += -I$(BUILD)/isolate-obj
+$(BUILD)/isolate-obj/harden.o: ISO_CPPFLAGS += -I$(BUILD)/isolate-obj
 $(BUILD)/isolate-obj/harden.o: $(BUILD)/isolate-obj/seccomp_filter.h
 
 $(BUILD)/isolate-progs/%: tests/isolate/progs/%.c
@@ -177,7 +186,7 @@ $(BUILD)/oci-progs/%: tests/oci/progs/%.c
 $(BUILD)/tests/unit_iso%: tests/unit/unit_iso%.c $(ISO_PURE_OBJS)
 	@mkdir -p $(dir $@)
 	@echo "  CC      $<"
-	$(Q)$(CC) $(CPPFLAGS_ALL) $(CFLAGS) $(WARN) -o $@ $^ -lcmocka -ljansson
+	$(Q)$(CC) $(ISO_CPPFLAGS) $(CFLAGS) $(WARN) -o $@ $^ -lcmocka -ljansson
 
 # Unit tests: pure VMM code linked with cmocka, no KVM needed.
 $(BUILD)/tests/unit_%: tests/unit/unit_%.c $(VMM_LIB_OBJS)

@@ -1,6 +1,6 @@
-/* isolate/limits.c: rlimits for PROGRAM, checked first against isolate's own; sampling the
+/* isolate/rlimits.c: rlimits for PROGRAM, checked first against isolate's own; sampling the
  * container's tasks and open files, where no cgroup counts them. */
-#include "limits.h"
+#include "rlimits.h"
 
 #include <dirent.h>
 #include <fcntl.h>

@@ -1,8 +1,8 @@
-/* isolate/limits.h: the limits of --cpu-time ... --stack as rlimits, checked against
+/* isolate/rlimits.h: the limits of --cpu-time ... --stack as rlimits, checked against
  * isolate's own before anything runs, set in PROGRAM's process just before its exec; and
  * a sampler that counts the container's tasks and open files while it runs. */
-#ifndef ISO_LIMITS_H
-#define ISO_LIMITS_H
+#ifndef ISO_RLIMITS_H
+#define ISO_RLIMITS_H
 
 #include <stdbool.h>
 #include <sys/types.h>

@@ -22,7 +22,7 @@
 #include "cgroup.h"
 #include "harden.h"
 #include "init.h"
-#include "limits.h"
+#include "rlimits.h"
 #include "mount.h"
 #include "net.h"
 #include "pty.h"

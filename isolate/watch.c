@@ -12,7 +12,7 @@
 #include <sys/socket.h>
 #include <sys/syscall.h>
 
-#include "limits.h"
+#include "rlimits.h"
 #include "util.h"
 
 /* x86-64 system call numbers (the filter sees numbers, not names) */
