@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* bench/host-read.c: host-read FILE CHUNK: the baseline for the guest's readbench: the
  * same read loop, natively, into one buffer of CHUNK bytes. */
 #include <fcntl.h>

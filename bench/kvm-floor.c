@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* bench/kvm-floor.c: the floor for `make bench`: the least a KVM program can do, to
  * compare kvm-hello-world against. Opens /dev/kvm, creates a VM with one page holding a
  * HLT, runs one vCPU in real mode until the HLT exit, and exits 0. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* common/cleanup.h: the helpers both tools share: cleanup attributes that release memory
  * and fds on every path, steal_fd, EINTR retries and ARRAY_SIZE. */
 #ifndef MINIVIRT_CLEANUP_H

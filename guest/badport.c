@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* guest/badport.c: a built-in guest that writes to an I/O port the VMM does not
  * handle, to show how an unhandled exit is reported. */
 #include "x86.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* guest/fault.c: a built-in guest that triple-faults on purpose: with an empty IDT, an
  * invalid opcode cannot be delivered, nor the double fault after it, so the CPU shuts
  * down (KVM_EXIT_SHUTDOWN). Shows how the VMM reports a crashed guest. */

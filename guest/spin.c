@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* guest/spin.c: a built-in guest that loops forever without an exit, so the VMM's
  * --timeout (and Ctrl-C) has to kick the vCPU out of KVM_RUN. */
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* guest/wrong.c: a built-in guest that greets but writes 7, not 42, to 0x400, so the
  * VMM's result check must fail and say which check it was. */
 #include <minivirt/hc.h>

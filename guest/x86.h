@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* guest/x86.h: the few x86 instructions built-in guests need, for 16/32/64-bit builds. */
 #ifndef GUEST_X86_H
 #define GUEST_X86_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* isolate/addr.c: the veth address scheme (see addr.h); pure, unit-tested. */
 #include "addr.h"
 

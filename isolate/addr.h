@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* isolate/addr.h: the veth address scheme, as pure functions over the host's addresses
  * (net.c lists them over rtnetlink): 10.11.N.13 on the host and 10.11.N.14 in the
  * container, for the first N from 12 up whose 10.11.N.0/24 holds no host address. */

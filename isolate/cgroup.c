@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* isolate/cgroup.c: detect (reading only) a delegated cgroup v2, and when there is one, a
  * child cgroup for the container: memory.max, pids.max, CPU accounting and their events. */
 #include "cgroup.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* isolate/cgroup.h: a delegated cgroup v2 for the container's memory, pids and CPU, when
  * there is one. Detection only reads (statfs, read, access); the cgroup is made, used and
  * removed only when detection found every piece in place. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* isolate/config.c: isolate's command line -> struct iso_config. */
 #include "config.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* isolate/config.h: isolate's command line, parsed into a plan (struct iso_config) before
  * anything runs. Pure: no namespaces, no syscalls beyond parsing; unit-tested. */
 #ifndef ISO_CONFIG_H

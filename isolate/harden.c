@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* isolate/harden.c: no_new_privs, capabilities and the default seccomp filter. */
 #include "harden.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* isolate/harden.h: the last steps before PROGRAM runs: no_new_privs, the capabilities it
  * keeps, and a seccomp filter that denies dangerous system calls with EPERM (built with
  * libseccomp when isolate is built: isolate/gen/seccomp_gen.c). */

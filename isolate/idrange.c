@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* isolate/idrange.c: root's subordinate id ranges and their slots (see idrange.h); pure,
  * unit-tested. */
 #include "idrange.h"

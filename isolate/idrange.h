@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* isolate/idrange.h: where the container's ids go on the host when root runs isolate: a
  * pool of unprivileged ids (root's range in /etc/subuid and /etc/subgid, else a fixed
  * default) cut into slots, one slot per concurrent run. Pure: parsing and arithmetic. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* isolate/init.c: --init: PID 1 that reaps, forwards signals and exits with PROGRAM's status. */
 #include "init.h"
 

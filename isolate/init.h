@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* isolate/init.h: --init: a minimal init of isolate's own as the container's PID 1. It
  * forks PROGRAM, passes signals on to it, reaps every process that ends up its child
  * (orphans are re-parented to PID 1), and when PROGRAM ends kills what is left and exits

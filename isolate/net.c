@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* isolate/net.c: the container's network over rtnetlink (nl.c): a veth pair with one end
  * in the container's namespace, the address scheme's lock and lookup, lo up. */
 #include "net.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* isolate/net.h: the container's network: loopback, and a veth pair to the host made over
  * rtnetlink (libmnl). The host side runs in isolate, the container side in PID 1. */
 #ifndef ISO_NET_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* isolate/nl.c: rtnetlink requests and answers over libmnl, with the kernel's reasons. */
 #include "nl.h"
 

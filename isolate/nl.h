@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* isolate/nl.h: rtnetlink over libmnl: one socket, one request at a time, and errors that
  * carry the kernel's own reason (extended acks). */
 #ifndef ISO_NL_H

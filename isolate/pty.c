@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* isolate/pty.c: the container's own pseudo-terminal and its relay to the caller's terminal. */
 #include "pty.h"
 

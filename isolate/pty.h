@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* isolate/pty.h: the container's own pseudo-terminal, when isolate's stdin is a terminal:
  * made before the clone, handed to PROGRAM as its controlling terminal, and relayed to and
  * from the caller's terminal (raw while PROGRAM runs, restored on every way out). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* isolate/report.c: the run's outcome, classified (pure) and written as JSON, atomically. */
 #include "report.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* isolate/report.h: the run's outcome: what isolate saw (struct iso_facts), classified into
  * a status and the limit that fired (pure, unit-tested), then written as a small JSON
  * report, atomically (--report FILE). */

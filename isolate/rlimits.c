@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* isolate/rlimits.c: rlimits for PROGRAM, checked first against isolate's own; sampling the
  * container's tasks and open files, where no cgroup counts them. */
 #include "rlimits.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* isolate/rlimits.h: the limits of --cpu-time ... --stack as rlimits, checked against
  * isolate's own before anything runs, set in PROGRAM's process just before its exec; and
  * a sampler that counts the container's tasks and open files while it runs. */

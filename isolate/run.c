@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* isolate/run.c: clone into new namespaces, set them up from both sides in step (two pipes),
  * harden and limit PROGRAM, exec it as PID 1 (or under --init), forward signals to it,
  * enforce the wall-clock limit, and hand back its exit status and the run report. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* isolate/run.h: runs PROGRAM in its new namespaces, from clone to its exit status. */
 #ifndef ISO_RUN_H
 #define ISO_RUN_H

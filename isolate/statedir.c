@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* isolate/statedir.c: opens isolate's lock files in /run/isolate, checking their owner and
  * mode (see statedir.h). */
 #include "statedir.h"

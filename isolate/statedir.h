@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* isolate/statedir.h: /run/isolate, root's folder for isolate's locks (the id slots, the
  * subnet plan): owned by root and writable by root alone, so no other user can hold,
  * replace or redirect a lock in it. */

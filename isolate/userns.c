@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* isolate/userns.c: the container's id range (a slot of root's unprivileged pool, locked
  * in /run/isolate) and its setgroups, uid_map and gid_map, written from the host. */
 #include "userns.h"

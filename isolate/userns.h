@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* isolate/userns.h: the container's ids: which host ids its user namespace maps (a slot of
  * an unprivileged range as root, the caller's own otherwise), and the maps themselves. */
 #ifndef ISO_USERNS_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* isolate/util.c: error lines, --verbose steps and a one-write file helper (the messages
  * themselves: common/msg.c). */
 #include "util.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* isolate/util.h: small helpers every isolate file uses: exit statuses, one-line error
  * messages into a buffer, --verbose steps, cleanup attributes and EINTR retries. */
 #ifndef ISO_UTIL_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* isolate/watch.c: a seccomp user-notification filter that shows isolate the large
  * allocations and the forks its rlimits may refuse (see watch.h). */
 #include "watch.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* isolate/watch.h: seeing an rlimit refuse something, without a cgroup. RLIMIT_AS refuses a
  * large allocation at once, and RLIMIT_NPROC a fork, with nothing to sample afterwards: a
  * program that prints "MemoryError" or "Cannot fork" and exits would leave no trace. So

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # scripts/netns.sh: sourced by the isolate tests (tests/isolate/iso.inc) and bench/run.sh, never
 # run: puts the calling script in a network namespace made for it, and the guard against the
 # machine's initial one. Run as root, isolate makes a veth pair whose host end (10.11.N.13,

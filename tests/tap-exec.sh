@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # tests/tap-exec.sh: runs one test program for tests/run.sh under a hard time limit.
 # Usage: sh tests/tap-exec.sh FILE   (FILE: tests/SUITE/NAME.sh, or a unit binary)
 # The limit is MINIVIRT_TEST_LIMIT seconds if set, else the "# time-limit: N" line in the

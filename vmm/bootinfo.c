@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* vmm/bootinfo.c: the args region: [struct hc_boot_info][argv[argc+1]][strings]. */
 #include "bootinfo.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* vmm/bootinfo.h: what a guest finds at start: struct hc_boot_info and its arguments,
  * written into the args region; edi/rdi holds its address. Pure, unit-tested. */
 #ifndef VMM_BOOTINFO_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* vmm/elf_loader.c: a small, strict ELF loader for static guests (System V gABI, ch. 4-5). */
 #include "elf_loader.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* vmm/elf_loader.h: loading a static x86 ELF executable into guest memory, every header field
  * checked against the file and the guest's image area (overflow-safe). Pure: works on a
  * byte buffer, unit-tested. */

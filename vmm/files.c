@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* vmm/files.c: the shared folder and the guest fd table. */
 #include "files.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* vmm/files.h: the host folder a guest may use (--dir, --ro) and the guest's fd table.
  * Every guest path is opened beneath the folder with openat2(RESOLVE_BENEATH |
  * RESOLVE_NO_MAGICLINKS), so "..", symlinks and /proc magic links never lead out of it;

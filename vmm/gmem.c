@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* vmm/gmem.c: checked guest-physical to host-pointer translation. */
 #include "gmem.h"
 

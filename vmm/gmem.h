@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* vmm/gmem.h: guest memory, and the ONLY way to turn a guest address into a host
  * pointer: every access is range- and overflow-checked against the guest's size. */
 #ifndef VMM_GMEM_H

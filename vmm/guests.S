@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* vmm/guests.S: the built-in guest images, embedded into the VMM binary.
  * Each image has a start and end symbol; loader.c lists them by name. */
 #define GUEST(name, file)              \

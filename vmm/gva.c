@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* vmm/gva.c: checked guest-virtual accesses over struct gmem and pt_walk(). */
 #include "gva.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* vmm/gva.h: guest-virtual memory accesses: a guest pointer is translated through the
  * guest's own page tables (or taken as linear when paging is off), page by page, and
  * every byte checked with gmem_ptr() before any byte moves. The one helper every

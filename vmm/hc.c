@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* vmm/hc.c: the hypercall table and dispatcher. */
 #include "hc.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* vmm/hc.h: the hypercall dispatcher: a request number and the guest-virtual address of
  * its struct in, the struct's OUT fields written back. Handlers (hc_*.c) see a copy of
  * the request and the guest only through struct gview; they return an action, never

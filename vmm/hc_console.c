@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* vmm/hc_console.c: the console and control hypercalls: print_val, get_num_exits,
  * display, exit and report. */
 #include <errno.h>

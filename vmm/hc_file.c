@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* vmm/hc_file.c: the file hypercalls: open, close, read, write, lseek, fstat, unlink,
  * mkdir, readdir, over the guest's fd table (files.c). Data moves straight between the
  * host file and guest memory through iovecs (preadv2/pwritev2), after the whole guest

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* vmm/khc.c: the in-kernel hypercall probe: a page of real-mode code and one KVM_RUN,
  * cut short by a timer because kvm_pvm never returns from vmcall. */
 #include "khc.h"

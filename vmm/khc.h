@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* vmm/khc.h: probing whether this host's KVM answers vmcall/vmmcall (kvm_pvm hangs the
  * vCPU on it) and whether the minivirt_khc module is there, before offering in-kernel
  * hypercalls to a guest (--khc). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* vmm/kvm_stats.c: a reader for KVM's binary statistics format
  * (Documentation/virt/kvm/api.rst, "KVM_GET_STATS_FD"). */
 #include "kvm_stats.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* vmm/kvm_stats.h: reading counters from KVM's binary statistics (KVM_GET_STATS_FD),
  * so the VMM's own exit counts can be checked against the kernel's. */
 #ifndef VMM_KVM_STATS_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* vmm/loader.c: built-in guests (embedded by guests.S) and guests from files. */
 #include "loader.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* vmm/loader.h: putting a guest into memory: a built-in image, or a file (static ELF, or
  * a flat binary loaded at 0 as the classic example does). */
 #ifndef VMM_LOADER_H

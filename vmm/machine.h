@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* vmm/machine.h: the whole VM of one run: its guest instances (one per vCPU, each in
  * its own slice of memory, or one shared by every vCPU with --smp), their vCPU threads,
  * and the run from start to exit status. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* vmm/main.c: kvm-hello-world's entry point: command line -> config; machine.c does
  * the rest. */
 #include <stdio.h>

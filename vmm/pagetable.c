@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* vmm/pagetable.c: identity page tables for 32-bit and 4-level paging, a software
  * walker and a printer. Pure code over struct gmem: no KVM, unit-tested. */
 #include "pagetable.h"

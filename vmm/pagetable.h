@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* vmm/pagetable.h: builds x86 identity-mapping page tables in guest memory, and walks
  * them in software the way the CPU does (for --layout and for the unit tests). */
 #ifndef VMM_PAGETABLE_H

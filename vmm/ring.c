@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* vmm/ring.c: draining the console ring. The guest may change the ring while we read
  * it: every field is read once into a local copy, checked, then used. */
 #include "ring.h"

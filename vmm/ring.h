@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* vmm/ring.h: the console ring (--ring): a byte ring in guest memory that the guest
  * fills and a VMM thread drains when KVM_IOEVENTFD signals the doorbell, so console
  * output needs no exit to the VMM. All ring memory is reached through gva.c, checked. */

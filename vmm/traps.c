@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* vmm/traps.c: the IDT, TSS and stubs that turn a guest exception into a report
  * (Intel SDM vol. 3, ch. 6 and 7; AMD APM vol. 2, ch. 8 and 12). */
 #include "traps.h"

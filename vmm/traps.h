@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* vmm/traps.h: exceptions reported instead of triple faults. The VMM gives protected- and
  * long-mode guests an IDT of 32 gates whose stubs push the vector and write to port
  * HC_PORT_TRAP; the VMM then reads the exception frame and says what happened, with the

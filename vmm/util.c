@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* vmm/util.c: the VMM's name in messages (common/msg.c prints them) and allocation helpers. */
 #include "util.h"
 

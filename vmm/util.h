@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* vmm/util.h: small helpers every VMM file uses: dying with a status, allocation,
  * cleanup attributes and EINTR retries. */
 #ifndef VMM_UTIL_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* vmm/x86_modes.c: CPU mode setup (Intel SDM vol. 3 ch. 9-10, AMD APM vol. 2 ch. 14). */
 #include "x86_modes.h"
 

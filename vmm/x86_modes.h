@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* vmm/x86_modes.h: puts a vCPU into real, protected, paged 32-bit or long mode: the GDT
  * and page tables in guest memory, then the segment and control registers. */
 #ifndef VMM_X86_MODES_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* guest/examples/cat.c: copies each FILE (in the --dir folder), or standard input when
  * there is none, to standard output. */
 #include <minivirt/guest.h>

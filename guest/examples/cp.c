@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* guest/examples/cp.c: cp SRC DST inside the --dir folder, in reads and writes of GUEST_BUF_SIZE (64 KiB; 4 KiB in real mode)
  * that move straight between the host files and guest memory. */
 #include <minivirt/guest.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* guest/examples/hello.c: the hello world, written with the guest SDK: one display()
  * exit for the whole greeting, then exit(0) through main's return. */
 #include <minivirt/guest.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* guest/examples/hypercalls.c: each hypercall once, and what display() saves: the exits
  * a whole string costs through display() against one `out` per byte on port 0xE9. */
 #include <minivirt/guest.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* guest/examples/khc.c: hypercalls answered inside KVM (run with --khc). khc [N] makes N
  * of them and shows, with get_num_exits() (an exit to the VMM), that they cost the VMM
  * no exit, while KVM's own counters, read through them, count every one. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* guest/examples/ls.c: lists a directory of the --dir folder ("/" by default): type,
  * size and name, one entry per line, without "." and "..". */
 #include <minivirt/guest.h>

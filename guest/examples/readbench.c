@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* guest/examples/readbench.c: readbench FILE CHUNK: reads FILE (in the --dir folder) to
  * its end in CHUNK-byte read() calls, one exit each, and prints the bytes and calls.
  * make bench runs it against bench/host-read, the same loop on the host. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* guest/examples/smpsum.c: run with --smp --vcpus N: every vCPU runs main in the same
  * address space, sums its share of one array, adds it to a shared total with an atomic
  * add, and vCPU 0 waits for all of them and checks the total against the formula. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* guest/examples/wc.c: lines, words and bytes of each FILE (or standard input). */
 #include <minivirt/guest.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* guest/sdk/file.c: wrappers for the file hypercalls, and strerror for their codes. */
 #include <minivirt/guest.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* guest/sdk/hypercall.c: hypercall wrappers: one 32-bit `out` of the request's address. */
 #include <minivirt/guest.h>
 

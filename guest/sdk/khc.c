@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* guest/sdk/khc.c: hypercalls answered inside KVM: vmcall on Intel, vmmcall on AMD, as
  * the VMM says in the boot info, and only when it offered them (--khc). */
 #include <minivirt/guest.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* guest/sdk/printf.c: vsnprintf and friends: flags (- 0 + space #), width and precision
  * (also *), length modifiers (hh h l ll z j t), conversions d i u x X o c s p %.
  * printf formats into a buffer and prints it with one display() exit per call. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* guest/sdk/ring.c: the console ring (kvm-hello-world --ring): display, print_val and
  * writes to fds 1 and 2 become records in a ring in the guest's memory, and a doorbell
  * write that KVM handles in the kernel: no exit to the VMM. Used only when the VMM

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* guest/sdk/sdk.h: what the SDK's own files share, not part of the guest API. */
 #ifndef GUEST_SDK_H
 #define GUEST_SDK_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* guest/sdk/start.c: the guest's first instructions: align the stack the VMM set up,
  * turn struct hc_boot_info into argc/argv, call main and exit with its result. */
 #include <minivirt/guest.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* guest/sdk/string.c: the string and memory functions guests (and the compiler, for
  * struct copies) need. Simple loops: guests are small, and clear beats clever here. */
 #include <minivirt/guest.h>

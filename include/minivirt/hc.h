@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* minivirt/hc.h: the whole guest<->host contract of kvm-hello-world, included by guests
  * (freestanding) and by the VMM. C11, fixed-size types only, the same layout in 16-, 32-
  * and 64-bit guests.

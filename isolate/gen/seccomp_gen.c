@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* isolate/gen/seccomp_gen.c: builds isolate's default seccomp filter with libseccomp, at
  * build time, and prints it as a C header (the BPF program and the list of denied calls):
  * isolate then loads it with one prctl(2), instead of building it again (half a ms) in

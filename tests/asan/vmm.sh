@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # tests/asan/vmm.sh: the whole vmm suite (tests/vmm/*.sh) again, with the VMM built with
 # AddressSanitizer and UndefinedBehaviorSanitizer (make build/asan/kvm-hello-world): a
 # report ends the binary with status 66, which fails the test that ran it, and the last

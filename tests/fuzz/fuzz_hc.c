@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* tests/fuzz/fuzz_hc.c: libFuzzer target for the hypercall dispatcher. The input picks up
  * to four hypercalls (number and request address), the paging format and root (CR3 may
  * point anywhere, so the page tables are guest bytes like any other) and the contents of

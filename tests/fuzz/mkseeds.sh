@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # tests/fuzz/mkseeds.sh: writes the hand-made seed inputs of fuzz_hc into tests/fuzz/seeds/
 # (the input layout is described at the top of fuzz_hc.c). Each seed is a working call
 # sequence the fuzzer can mutate from: console calls with paging off, 32-bit and 4-level

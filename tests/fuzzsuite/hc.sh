@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # tests/fuzzsuite/hc.sh: a short run of the hypercall fuzzer ($BUILD/fuzz/fuzz_hc, built by
 # `make check`; `make fuzz` runs it longer): one test, ok when libFuzzer finds nothing in
 # FUZZ_SECONDS (default 10) seconds. Starts from tests/fuzz/seeds and, when present, the

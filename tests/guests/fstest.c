@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* tests/guests/fstest.c: the hostile file guest: argv[1] picks a group of attempts, each
  * printed as "name: result" (an fd, a byte count, or -code); tests/vmm/files.sh checks
  * every line against what the ABI promises. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* tests/guests/hctest.c: the hypercall test guest; argv[1] picks a case, the shell tests
  * (tests/vmm/hypercalls.sh) check what the VMM prints and its exit status. */
 #include <minivirt/guest.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* tests/guests/privtest.c: I/O privilege probes; argv[1] picks what the guest tries (cli,
  * sti, hlt, a port, a forged exception report), tests/vmm/iopl.sh checks the VMM's verdict.
  * Each case that should be refused prints "trying ..." first and, if the CPU let it

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # tests/install/install.sh: make install into a temporary DESTDIR, then use what was
 # installed as a user would: the tools, the manual pages, the SDK for a guest built out of
 # the tree with the documented compiler command; make uninstall leaves nothing.

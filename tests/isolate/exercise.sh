@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # tests/isolate/exercise.sh: scripts/ns-exercise.sh, the namespace exercise's sequence, runs
 # as root and as nobody and shows what docs/questions.md says it shows: the maps, the
 # hostname, the veth and its ping (root), the eight-process tree, six new namespaces, the

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # tests/isolate/hostile_nobody.sh: the hostile-program suite (hostile.inc) with isolate run
 # by nobody (as root, the tests drop to uid 65534 with setpriv).
 . "$(dirname "$0")/../lib.sh"

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # tests/isolate/namespaces.sh: what each namespace gives the container: uid/gid 0 (user),
 # its own hostname (UTS), SysV IPC (IPC), PID 1 and its own /proc (PID), private mounts
 # (mount), and six /proc/self/ns links that differ from the host's.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # tests/isolate/net.sh: the container's network: lo, a veth pair to the host (the address
 # scheme, --net-addr, --net none), ping to the host end and nowhere else, concurrent
 # containers, taken names and addresses, and the pair's removal after isolate returns.

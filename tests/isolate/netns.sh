@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # tests/isolate/netns.sh: the isolate tests' own network namespace (scripts/netns.sh, through
 # iso.inc): a test file runs again under `unshare --net`, so its containers' veths never
 # appear in the namespace it ran from; the guard stops one that finds itself in the

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # tests/isolate/outcome.sh: the run report names what really ended a run, without a cgroup
 # (rlimits and isolate's own eyes), as root and as nobody: one large allocation refused by
 # --memory, a burst of forks refused by --processes (the program copes and exits 0), a

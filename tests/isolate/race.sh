@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # tests/isolate/race.sh: nothing survives isolate: runs SIGKILLed at a random moment 0-30 ms
 # after the start (during the setup, as PROGRAM starts, or later) leave no process and no
 # veth behind, with the veth and with --net none, with and without --init, as root and as

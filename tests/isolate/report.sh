@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # tests/isolate/report.sh: --report FILE: JSON (jq reads it), written atomically (a temporary
 # file renamed over FILE), on every path: a normal run, PROGRAM's failures, isolate's own
 # (setup, usage, a bad value); "-" is stderr; a FILE that cannot be written is one line,

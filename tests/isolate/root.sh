@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # tests/isolate/root.sh: --root DIR: pivot_root into DIR (read-only unless --root-rw), a
 # minimal /dev and a new /proc, nothing else of the host; --bind, --ro-bind and --tmpfs,
 # their destinations resolved inside DIR; a Debian root made with debootstrap.

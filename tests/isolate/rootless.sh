@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # tests/isolate/rootless.sh: isolate run by an unprivileged user (as root, the tests drop
 # to nobody with setpriv): every namespace works, networking is loopback only and says so
 # in one line, and nothing is left behind.

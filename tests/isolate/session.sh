@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # tests/isolate/session.sh: PROGRAM's own session, as a hostile program sees it, as root and
 # as nobody: kill(0) does not reach the caller's process group; TIOCSTI never types into
 # the caller's terminal (through a real terminal: util-linux script(1)), with the seccomp

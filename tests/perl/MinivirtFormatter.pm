@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # tests/perl/MinivirtFormatter.pm: prove's console output, ending with minivirt's one line.
 # Loaded by tests/run.sh (prove --formatter MinivirtFormatter). After prove's own summary
 # (which names each file with a failed test, a wrong or missing plan, a non-zero exit or a

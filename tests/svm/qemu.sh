@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # tests/svm/qemu.sh: runs the vmm tests on real KVM (kvm-amd) in a Debian kernel under QEMU/TCG.
 # The host's /dev/kvm may be kvm_pvm, which refuses some modes; QEMU's `-cpu max` emulates AMD SVM,
 # so a guest kernel can load kvm-amd and run the same test files against hardware-style KVM.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # tests/svmbench/khc.sh: for make bench, inside the QEMU/SVM platform: the cost of an
 # in-kernel hypercall against an exit to the VMM, printed, never asserted.
 . "$(dirname "$0")/../lib.sh"

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # tests/tsan/ring.sh: tests/vmm/ring.sh again (concurrent: the console ring), with the VMM
 # built with ThreadSanitizer: any data race it reports makes the binary exit 66, which
 # fails the test that ran it. One file per vmm file, so each keeps its own plan.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* tests/unit/unit_bootinfo.c: bootinfo_write's struct hc_boot_info, argv vector and
  * strings in the args region, what fits and what does not, over a calloc'd buffer. */
 #include <setjmp.h>

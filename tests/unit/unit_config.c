@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* tests/unit/unit_config.c: config_parse (defaults, modes, values, errors), on argument
  * vectors built in the test (the number grammar itself: unit_parse.c). */
 #include <setjmp.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* tests/unit/unit_elf.c: elf_load over ELF images built in memory from <elf.h>: valid
  * 64- and 32-bit images land at their addresses with their bss zeroed, and every broken
  * or hostile header field is refused with a message that says why. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* tests/unit/unit_files.c: the file hypercalls through hc_dispatch over a calloc'd guest
  * memory and a real temporary share folder: confinement, the fd table, scatter/gather
  * into non-contiguous guest pages, and no host fd left behind. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* tests/unit/unit_gmem.c: gmem_ptr's range and overflow checks and the checked
  * read/write helpers, over a calloc'd buffer standing in for guest memory. */
 #include <setjmp.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* tests/unit/unit_hc.c: every console hypercall through hc_dispatch over a calloc'd
  * buffer standing in for guest memory, with the console on an open_memstream so the
  * output is checked byte for byte: requests, OUT fields, faults, reports and stats. */

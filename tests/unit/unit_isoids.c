@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* tests/unit/unit_isoids.c: isolate's id pool (iso_subid_find over /etc/subuid text,
  * iso_idrange_slots) and the escaping of what messages echo (msg_escape). */
 #include <setjmp.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* tests/unit/unit_isoreport.c: isolate's run report: iso_classify (status, the limit that
  * fired, the limits seen reached, what is approximate), iso_json_string (escaping, UTF-8)
  * and iso_report_json. */

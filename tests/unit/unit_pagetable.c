@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* tests/unit/unit_pagetable.c: pt_build checked by walking every page in software,
  * pt_walk over hand-made tables, and pt_dump's output. */
 #include <setjmp.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* tests/unit/unit_ring.c: the console ring's set-up checks and its drain over a plain
  * buffer standing in for guest memory: records printed in order across the wrap, tail
  * published, and every corrupt ring refused without reading outside memory. */

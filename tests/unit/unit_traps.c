@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* tests/unit/unit_traps.c: the TSS I/O permission bitmap traps_build writes, checked the
  * way the CPU checks a ring-3 access (SDM vol. 1, 19.5.2): exactly the ABI's ports pass,
  * for every port and width; and the stubs' report instruction traps_report_rip names. */

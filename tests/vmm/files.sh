@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # tests/vmm/files.sh: file hypercalls confined to --dir: the example guests (cat, cp, ls,
 # wc) and the hostile guest (tests/guests/fstest.c), whose every escape must fail with
 # the documented code while nothing outside the folder changes.

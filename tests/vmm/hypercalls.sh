@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # tests/vmm/hypercalls.sh: the hypercall ABI end to end, with the SDK test guest
 # (tests/guests/hctest.c) in every mode the platform runs.
 . "$(dirname "$0")/../lib.sh"

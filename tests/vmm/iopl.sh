@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # tests/vmm/iopl.sh: ring 3 runs with IOPL 0 and reaches exactly the ABI's ports (its TSS's
 # I/O bitmap); cli, sti, hlt, any other port and a forged exception report are refused by the
 # CPU with a #GP the VMM names (status 122), or by the VMM itself. tests/guests/privtest.c

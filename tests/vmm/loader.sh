@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # tests/vmm/loader.sh: guests from files: static ELF and flat images, and every way a
 # file can be wrong: one clear line and status 126/127 (2 for arguments).
 . "$(dirname "$0")/../lib.sh"

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # tests/vmm/modes.sh: the built-in hello world in every CPU mode and memory size.
 . "$(dirname "$0")/../lib.sh"
 

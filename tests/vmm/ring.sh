@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # tests/vmm/ring.sh: the console ring (--ring): output identical to one exit per call, in
 # order, under load and with several vCPUs; no exits for console output; hostile rings.
 . "$(dirname "$0")/../lib.sh"

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # tests/vmm/stats.sh: --stats figures against independent facts: the greeting's length,
 # and KVM's own per-vCPU counters.
 . "$(dirname "$0")/../lib.sh"

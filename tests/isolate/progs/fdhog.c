@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* tests/isolate/progs/fdhog.c: opens /dev/null until the kernel refuses (EMFILE at the
  * open-files limit), holds them a moment, says how many it opened and the last fd it got,
  * and exits 3. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* tests/isolate/progs/fds.c: prints the numbers of its open fds, one line ("0 1 2"), then,
  * for each fd that is a folder, whether a file of its parent ("FD/..") can be listed: an
  * inherited folder fd is a way out of --root. */

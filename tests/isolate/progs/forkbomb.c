@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* tests/isolate/progs/forkbomb.c: forkbomb: a fork bomb: every process forks for ever,
  * retrying when the kernel refuses (EAGAIN at the process limit), and never exits. Only a
  * limit outside it (isolate's wall-time) ends it; the process limit keeps it bounded.

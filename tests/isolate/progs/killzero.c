@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* tests/isolate/progs/killzero.c: killzero SIG: sends signal SIG to its own process group
  * (kill(0, SIG)), as a hostile program would to end whoever started it, and says whether
  * the kernel took it. */

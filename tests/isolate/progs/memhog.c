@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* tests/isolate/progs/memhog.c: memhog MIB: allocates MIB MiB, 1 MiB at a time, touching
  * every page, then exits 0; memhog: for ever, until an allocation fails: says so and
  * exits 3 (a program that checks malloc's result, as it should); memhog once MIB: one

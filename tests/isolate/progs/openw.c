@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* tests/isolate/progs/openw.c: openw PATH...: for each PATH, whether it opens for writing
  * ("PATH writable", "PATH EROFS", "PATH EACCES", ...), one line each. It opens with
  * O_WRONLY and closes at once: it never writes a byte, so a kernel knob it could open

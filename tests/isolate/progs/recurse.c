@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* tests/isolate/progs/recurse.c: recurse [LIMIT_KIB]: recurses with 4 KiB frames, each
  * touched, until the stack limit stops it (SIGSEGV); with LIMIT_KIB, stops itself once
  * that much is used, prints it and exits 0. */

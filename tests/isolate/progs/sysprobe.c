@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* tests/isolate/progs/sysprobe.c: tries the system calls isolate's seccomp filter denies,
  * each through syscall(2) with harmless arguments, and prints "NAME ERRNO" (the errno's
  * name, or "ok" when the call succeeded): keyctl, add_key, bpf, userfaultfd,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* tests/isolate/progs/tiocsti.c: tiocsti FD TEXT [high|linux]: pushes TEXT into the input
  * of the terminal on FD with TIOCSTI, as if typed (the attack on a caller's shell); with
  * "high", the request has bits above the 32 the kernel reads set (a filter that compares

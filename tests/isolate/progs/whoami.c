@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* tests/isolate/progs/whoami.c: whoami [FILE]: prints "euid N caps HEX nnp N", the
  * effective uid, effective capabilities and no_new_privs; with FILE, creates it, so the
  * host can see whose it really is. Installed set-uid root by the tests: what it gains. */

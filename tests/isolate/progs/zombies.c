@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* tests/isolate/progs/zombies.c: zombies N: a child forks N grandchildren that exit at
  * once, and exits itself (reaped here): the grandchildren are orphans, re-parented to the
  * PID namespace's PID 1. This program never waits for them; after a pause it prints how

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* minivirt/guest.h: the guest SDK: what a guest program for kvm-hello-world can call.
  * Freestanding C11; the same source builds for real mode (-m16), 32-bit and long mode.
  * A guest defines main(argc, argv); the SDK's start code calls it and exits with its
