@@ -270,6 +270,13 @@ unit-bins: $(UNIT_BINS)
 mutate:
 	sh tests/mutate.sh
 
+# `make lint`: shellcheck on every script, cppcheck on the C sources, each with a short
+# suppression list justified in scripts/lint.sh; `make check` runs it first.
+lint:
+	sh scripts/lint.sh
+
+check: lint
+
 # The vmm tests again on real KVM: kvm-amd in a Debian kernel under QEMU/TCG (tests/svm/).
 check-kvm-svm:
 	$(MAKE) STATIC=1 BUILD=$(BUILD)/static all
@@ -318,7 +325,7 @@ uninstall:
 clean:
 	rm -rf $(BUILD)
 
-.PHONY: all demo check docs-refresh check-kvm-svm unit-bins mutate bench stress clean fuzz install uninstall
+.PHONY: all demo check docs-refresh check-kvm-svm lint unit-bins mutate bench stress clean fuzz install uninstall
 .SECONDARY:
 # (not into isolate-root/, the tests' Debian root: its etc/*.d are folders)
 -include $(shell find $(BUILD) -path $(BUILD)/isolate-root -prune -o -name '*.d' -type f -print 2>/dev/null)
