@@ -303,52 +303,48 @@ static int parse_mount(struct iso_config *cfg, enum iso_mount_kind kind, const c
 	return 0;
 }
 
-enum iso_config_result iso_config_parse(int argc, char **argv, struct iso_config *cfg,
-					char *err, size_t errlen)
-{
-	enum {
-		OPT_NET = 256, OPT_NET_ADDR, OPT_WAIT_TEARDOWN, OPT_INIT, OPT_REPORT, OPT_ROOT,
-		OPT_ROOT_RW, OPT_BIND, OPT_RO_BIND, OPT_TMPFS, OPT_CAP_ADD, OPT_CAP_DROP,
-		OPT_SECCOMP, OPT_NO_HARDEN, OPT_MAP_HOST_ROOT, OPT_PRESERVE_FDS, OPT_KILL_AFTER,
-		OPT_LIMIT, /* OPT_LIMIT + enum iso_limit: --cpu-time, ... */
-	};
-	static const struct option longopts[] = {
-		{ "hostname", required_argument, NULL, 'n' },
-		{ "net", required_argument, NULL, OPT_NET },
-		{ "net-addr", required_argument, NULL, OPT_NET_ADDR },
-		{ "wait-teardown", no_argument, NULL, OPT_WAIT_TEARDOWN },
-		{ "init", no_argument, NULL, OPT_INIT },
-		{ "kill-after", required_argument, NULL, OPT_KILL_AFTER },
-		{ "cpu-time", required_argument, NULL, OPT_LIMIT + ISO_LIMIT_CPU },
-		{ "wall-time", required_argument, NULL, OPT_LIMIT + ISO_LIMIT_WALL },
-		{ "memory", required_argument, NULL, OPT_LIMIT + ISO_LIMIT_MEMORY },
-		{ "processes", required_argument, NULL, OPT_LIMIT + ISO_LIMIT_PROCS },
-		{ "file-size", required_argument, NULL, OPT_LIMIT + ISO_LIMIT_FSIZE },
-		{ "open-files", required_argument, NULL, OPT_LIMIT + ISO_LIMIT_NOFILE },
-		{ "stack", required_argument, NULL, OPT_LIMIT + ISO_LIMIT_STACK },
-		{ "report", required_argument, NULL, OPT_REPORT },
-		{ "root", required_argument, NULL, OPT_ROOT },
-		{ "root-rw", no_argument, NULL, OPT_ROOT_RW },
-		{ "bind", required_argument, NULL, OPT_BIND },
-		{ "ro-bind", required_argument, NULL, OPT_RO_BIND },
-		{ "tmpfs", required_argument, NULL, OPT_TMPFS },
-		{ "cap-add", required_argument, NULL, OPT_CAP_ADD },
-		{ "cap-drop", required_argument, NULL, OPT_CAP_DROP },
-		{ "seccomp", required_argument, NULL, OPT_SECCOMP },
-		{ "no-harden", no_argument, NULL, OPT_NO_HARDEN },
-		{ "map-host-root", no_argument, NULL, OPT_MAP_HOST_ROOT },
-		{ "preserve-fds", required_argument, NULL, OPT_PRESERVE_FDS },
-		{ "verbose", no_argument, NULL, 'v' },
-		{ "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, 'V' },
-		{ NULL, 0, NULL, 0 },
-	};
-	bool net_set = false;
-	/* The first bad value: parsing goes on, so a later --report is known. */
-	char bad[ISO_MSG_LEN] = "";
-	unsigned long long caps;
-	int c;
+/* Codes of the long-only options: above any char. */
+enum {
+	OPT_NET = 256, OPT_NET_ADDR, OPT_WAIT_TEARDOWN, OPT_INIT, OPT_REPORT, OPT_ROOT,
+	OPT_ROOT_RW, OPT_BIND, OPT_RO_BIND, OPT_TMPFS, OPT_CAP_ADD, OPT_CAP_DROP,
+	OPT_SECCOMP, OPT_NO_HARDEN, OPT_MAP_HOST_ROOT, OPT_PRESERVE_FDS, OPT_KILL_AFTER,
+	OPT_LIMIT, /* OPT_LIMIT + enum iso_limit: --cpu-time, ... */
+};
 
+static const struct option longopts[] = {
+	{ "hostname", required_argument, NULL, 'n' },
+	{ "net", required_argument, NULL, OPT_NET },
+	{ "net-addr", required_argument, NULL, OPT_NET_ADDR },
+	{ "wait-teardown", no_argument, NULL, OPT_WAIT_TEARDOWN },
+	{ "init", no_argument, NULL, OPT_INIT },
+	{ "kill-after", required_argument, NULL, OPT_KILL_AFTER },
+	{ "cpu-time", required_argument, NULL, OPT_LIMIT + ISO_LIMIT_CPU },
+	{ "wall-time", required_argument, NULL, OPT_LIMIT + ISO_LIMIT_WALL },
+	{ "memory", required_argument, NULL, OPT_LIMIT + ISO_LIMIT_MEMORY },
+	{ "processes", required_argument, NULL, OPT_LIMIT + ISO_LIMIT_PROCS },
+	{ "file-size", required_argument, NULL, OPT_LIMIT + ISO_LIMIT_FSIZE },
+	{ "open-files", required_argument, NULL, OPT_LIMIT + ISO_LIMIT_NOFILE },
+	{ "stack", required_argument, NULL, OPT_LIMIT + ISO_LIMIT_STACK },
+	{ "report", required_argument, NULL, OPT_REPORT },
+	{ "root", required_argument, NULL, OPT_ROOT },
+	{ "root-rw", no_argument, NULL, OPT_ROOT_RW },
+	{ "bind", required_argument, NULL, OPT_BIND },
+	{ "ro-bind", required_argument, NULL, OPT_RO_BIND },
+	{ "tmpfs", required_argument, NULL, OPT_TMPFS },
+	{ "cap-add", required_argument, NULL, OPT_CAP_ADD },
+	{ "cap-drop", required_argument, NULL, OPT_CAP_DROP },
+	{ "seccomp", required_argument, NULL, OPT_SECCOMP },
+	{ "no-harden", no_argument, NULL, OPT_NO_HARDEN },
+	{ "map-host-root", no_argument, NULL, OPT_MAP_HOST_ROOT },
+	{ "preserve-fds", required_argument, NULL, OPT_PRESERVE_FDS },
+	{ "verbose", no_argument, NULL, 'v' },
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, 'V' },
+	{ NULL, 0, NULL, 0 },
+};
+
+static void set_defaults(struct iso_config *cfg)
+{
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->hostname = "isolated";
 	cfg->net = ISO_NET_AUTO;
@@ -356,150 +352,150 @@ enum iso_config_result iso_config_parse(int argc, char **argv, struct iso_config
 	cfg->seccomp = true;
 	cfg->no_new_privs = true;
 	cfg->kill_after_ms = ISO_KILL_AFTER_DEFAULT_MS;
-	err[0] = '\0';
-	optind = 0; /* 0, not 1: also resets glibc's internal state */
-	opterr = 0;
-	/* "+": stop at the first non-option, PROGRAM; ":" tells a missing value from an
-	 * unknown option. */
-	while ((c = getopt_long(argc, argv, "+:n:vhV", longopts, NULL)) != -1) {
-		char why[ISO_MSG_LEN];
-		int r = 0;
+}
 
-		switch (c) {
-		case 'n':
-			r = parse_hostname(optarg, why, sizeof(why));
-			if (!r)
-				cfg->hostname = optarg;
-			break;
-		case OPT_NET:
-			if (!strcmp(optarg, "auto"))
-				cfg->net = ISO_NET_AUTO;
-			else if (!strcmp(optarg, "veth"))
-				cfg->net = ISO_NET_VETH;
-			else if (!strcmp(optarg, "none"))
-				cfg->net = ISO_NET_NONE;
-			else
-				r = seterr(why, sizeof(why), "--net: unknown mode '%s' (auto, veth, none)",
-					   optarg);
-			net_set = r == 0;
-			break;
-		case OPT_NET_ADDR:
-			r = iso_parse_net_addr(optarg, &cfg->host_ip, &cfg->cont_ip, &cfg->prefix, why,
-					       sizeof(why));
-			cfg->addr_set = r == 0;
-			break;
-		case OPT_WAIT_TEARDOWN:
-			cfg->wait_teardown = true;
-			break;
-		case OPT_INIT:
-			cfg->init = true;
-			break;
-		case OPT_KILL_AFTER: {
-			uint64_t ms;
+/* --net MODE: auto, veth or none. */
+static int parse_net(const char *arg, struct iso_config *cfg, char *why, size_t len)
+{
+	if (!strcmp(arg, "auto"))
+		cfg->net = ISO_NET_AUTO;
+	else if (!strcmp(arg, "veth"))
+		cfg->net = ISO_NET_VETH;
+	else if (!strcmp(arg, "none"))
+		cfg->net = ISO_NET_NONE;
+	else
+		return seterr(why, len, "--net: unknown mode '%s' (auto, veth, none)", arg);
+	return 0;
+}
 
-			if (parse_duration_ms(optarg, &ms) || ms > ISO_KILL_AFTER_MAX_MS)
-				r = seterr(why, sizeof(why), "--kill-after: '%s' is not a number of "
-					   "seconds from 0 to %d (e.g. 2.5)", optarg,
-					   ISO_KILL_AFTER_MAX_MS / 1000);
-			else
-				cfg->kill_after_ms = ms;
-			break;
-		}
-		case OPT_REPORT:
-			if (!*optarg)
-				r = seterr(why, sizeof(why), "--report: the FILE name is empty");
-			cfg->report = optarg;
-			break;
-		case OPT_ROOT:
-			if (!*optarg)
-				r = seterr(why, sizeof(why), "--root: the DIR name is empty");
-			cfg->root = optarg;
-			break;
-		case OPT_ROOT_RW:
-			cfg->root_rw = true;
-			break;
-		case OPT_BIND:
-			r = parse_mount(cfg, ISO_MOUNT_BIND, "--bind", optarg, why, sizeof(why));
-			break;
-		case OPT_RO_BIND:
-			r = parse_mount(cfg, ISO_MOUNT_RO_BIND, "--ro-bind", optarg, why, sizeof(why));
-			break;
-		case OPT_TMPFS:
-			r = parse_mount(cfg, ISO_MOUNT_TMPFS, "--tmpfs", optarg, why, sizeof(why));
-			break;
-		case OPT_CAP_ADD:
-		case OPT_CAP_DROP:
-			if (iso_cap_parse(optarg, &caps, why, sizeof(why))) {
-				char reason[ISO_MSG_LEN];
+/* --kill-after SECS, 0 to ISO_KILL_AFTER_MAX_MS. */
+static int parse_kill_after(const char *arg, struct iso_config *cfg, char *why, size_t len)
+{
+	uint64_t ms;
 
-				snprintf(reason, sizeof(reason), "%s", why);
-				r = seterr(why, sizeof(why), "%s: %s",
-					   c == OPT_CAP_ADD ? "--cap-add" : "--cap-drop", reason);
-			} else if (c == OPT_CAP_ADD) {
-				cfg->caps |= caps;
-			} else {
-				cfg->caps &= ~caps;
-			}
-			break;
-		case OPT_SECCOMP:
-			if (!strcmp(optarg, "default"))
-				cfg->seccomp = true;
-			else if (!strcmp(optarg, "none"))
-				cfg->seccomp = false;
-			else
-				r = seterr(why, sizeof(why), "--seccomp: unknown mode '%s' (default, none)",
-					   optarg);
-			break;
-		case OPT_NO_HARDEN:
-			cfg->caps = ISO_CAPS_ALL;
-			cfg->seccomp = false;
-			cfg->no_new_privs = false;
-			break;
-		case OPT_MAP_HOST_ROOT:
-			cfg->map_host_root = true;
-			break;
-		case OPT_PRESERVE_FDS: {
-			uint64_t n;
+	if (parse_duration_ms(arg, &ms) || ms > ISO_KILL_AFTER_MAX_MS)
+		return seterr(why, len, "--kill-after: '%s' is not a number of seconds from 0 to "
+			      "%d (e.g. 2.5)", arg, ISO_KILL_AFTER_MAX_MS / 1000);
+	cfg->kill_after_ms = ms;
+	return 0;
+}
 
-			if (parse_count(optarg, &n) ||
-			    n > ISO_MAX_PRESERVE_FDS)
-				r = seterr(why, sizeof(why), "--preserve-fds '%s': expected a number "
-					   "0..%d", optarg, ISO_MAX_PRESERVE_FDS);
-			else
-				cfg->preserve_fds = (int)n;
-			break;
-		}
-		case 'v':
-			cfg->verbose = true;
-			break;
-		case 'h':
-			return ISO_CONFIG_HELP;
-		case 'V':
-			return ISO_CONFIG_VERSION;
-		case ':':
-			seterr(err, errlen, "option '%s' needs a value", argv[optind - 1]);
-			return ISO_CONFIG_ERROR;
-		default:
-			if (c >= OPT_LIMIT && c < OPT_LIMIT + ISO_LIMIT_COUNT) {
-				enum iso_limit l = (enum iso_limit)(c - OPT_LIMIT);
+/* --report FILE, --root DIR: a name that is not empty (checked when the plan runs). */
+static int parse_name(const char *opt, const char *what, const char *arg, const char **to,
+		      char *why, size_t len)
+{
+	*to = arg;
+	return *arg ? 0 : seterr(why, len, "%s: the %s name is empty", opt, what);
+}
 
-				r = parse_limit(l, optarg, &cfg->limit[l], why, sizeof(why));
-				cfg->limit_set[l] = r == 0;
-				break;
-			}
-			if (optopt)
-				seterr(err, errlen, "unknown option '-%c'", optopt);
-			else
-				seterr(err, errlen, "unknown option '%s'", argv[optind - 1]);
-			return ISO_CONFIG_ERROR;
-		}
-		if (r && !bad[0])
-			snprintf(bad, sizeof(bad), "%s", why);
+/* --cap-add LIST (add is true), --cap-drop LIST. */
+static int parse_caps(bool add, const char *arg, struct iso_config *cfg, char *why, size_t len)
+{
+	unsigned long long caps;
+	char reason[ISO_MSG_LEN];
+
+	if (iso_cap_parse(arg, &caps, reason, sizeof(reason)))
+		return seterr(why, len, "%s: %s", add ? "--cap-add" : "--cap-drop", reason);
+	if (add)
+		cfg->caps |= caps;
+	else
+		cfg->caps &= ~caps;
+	return 0;
+}
+
+/* --seccomp MODE: default or none. */
+static int parse_seccomp(const char *arg, struct iso_config *cfg, char *why, size_t len)
+{
+	if (!strcmp(arg, "default"))
+		cfg->seccomp = true;
+	else if (!strcmp(arg, "none"))
+		cfg->seccomp = false;
+	else
+		return seterr(why, len, "--seccomp: unknown mode '%s' (default, none)", arg);
+	return 0;
+}
+
+/* --preserve-fds N, 0 to ISO_MAX_PRESERVE_FDS. */
+static int parse_preserve_fds(const char *arg, struct iso_config *cfg, char *why, size_t len)
+{
+	uint64_t n;
+
+	if (parse_count(arg, &n) || n > ISO_MAX_PRESERVE_FDS)
+		return seterr(why, len, "--preserve-fds '%s': expected a number 0..%d", arg,
+			      ISO_MAX_PRESERVE_FDS);
+	cfg->preserve_fds = (int)n;
+	return 0;
+}
+
+/* The options that only switch something on or off. */
+static void set_flag(int c, struct iso_config *cfg)
+{
+	switch (c) {
+	case OPT_WAIT_TEARDOWN: cfg->wait_teardown = true; break;
+	case OPT_INIT: cfg->init = true; break;
+	case OPT_ROOT_RW: cfg->root_rw = true; break;
+	case OPT_MAP_HOST_ROOT: cfg->map_host_root = true; break;
+	case 'v': cfg->verbose = true; break;
+	case OPT_NO_HARDEN:
+		cfg->caps = ISO_CAPS_ALL;
+		cfg->seccomp = false;
+		cfg->no_new_privs = false;
+		break;
 	}
+}
+
+/* One known option c with its value arg: 0, or -1 with the reason in why. *net_set says
+ * whether the last --net given was a good one. */
+static int parse_option(int c, const char *arg, struct iso_config *cfg, bool *net_set,
+			char *why, size_t len)
+{
+	int r;
+
+	if (c >= OPT_LIMIT && c < OPT_LIMIT + ISO_LIMIT_COUNT) {
+		enum iso_limit l = (enum iso_limit)(c - OPT_LIMIT);
+
+		r = parse_limit(l, arg, &cfg->limit[l], why, len);
+		cfg->limit_set[l] = r == 0;
+		return r;
+	}
+	switch (c) {
+	case 'n':
+		r = parse_hostname(arg, why, len);
+		if (!r)
+			cfg->hostname = arg;
+		return r;
+	case OPT_NET:
+		r = parse_net(arg, cfg, why, len);
+		*net_set = r == 0;
+		return r;
+	case OPT_NET_ADDR:
+		r = iso_parse_net_addr(arg, &cfg->host_ip, &cfg->cont_ip, &cfg->prefix, why, len);
+		cfg->addr_set = r == 0;
+		return r;
+	case OPT_KILL_AFTER: return parse_kill_after(arg, cfg, why, len);
+	case OPT_REPORT: return parse_name("--report", "FILE", arg, &cfg->report, why, len);
+	case OPT_ROOT: return parse_name("--root", "DIR", arg, &cfg->root, why, len);
+	case OPT_BIND: return parse_mount(cfg, ISO_MOUNT_BIND, "--bind", arg, why, len);
+	case OPT_RO_BIND: return parse_mount(cfg, ISO_MOUNT_RO_BIND, "--ro-bind", arg, why, len);
+	case OPT_TMPFS: return parse_mount(cfg, ISO_MOUNT_TMPFS, "--tmpfs", arg, why, len);
+	case OPT_CAP_ADD:
+	case OPT_CAP_DROP: return parse_caps(c == OPT_CAP_ADD, arg, cfg, why, len);
+	case OPT_SECCOMP: return parse_seccomp(arg, cfg, why, len);
+	case OPT_PRESERVE_FDS: return parse_preserve_fds(arg, cfg, why, len);
+	default: set_flag(c, cfg); return 0;
+	}
+}
+
+/* After the options: PROGRAM, and what only the whole command line shows. bad is the first
+ * bad value, or "". */
+static enum iso_config_result finish(int argc, char **argv, struct iso_config *cfg,
+				     bool net_set, char *bad, size_t badlen, char *err,
+				     size_t errlen)
+{
 	if (cfg->addr_set) {
 		/* --net-addr asks for a veth: an explicit --net none contradicts it */
 		if (net_set && cfg->net == ISO_NET_NONE && !bad[0])
-			snprintf(bad, sizeof(bad), "--net-addr and --net none contradict each other");
+			snprintf(bad, badlen, "--net-addr and --net none contradict each other");
 		cfg->net = ISO_NET_VETH;
 	}
 	if (optind >= argc) {
@@ -512,10 +508,48 @@ enum iso_config_result iso_config_parse(int argc, char **argv, struct iso_config
 	}
 	cfg->argv = argv + optind;
 	if (!bad[0] && cfg->root_rw && !cfg->root)
-		snprintf(bad, sizeof(bad), "--root-rw without --root");
+		snprintf(bad, badlen, "--root-rw without --root");
 	if (bad[0]) {
 		seterr(err, errlen, "%s", bad);
 		return ISO_CONFIG_BAD_VALUE;
 	}
 	return ISO_CONFIG_RUN;
+}
+
+enum iso_config_result iso_config_parse(int argc, char **argv, struct iso_config *cfg,
+					char *err, size_t errlen)
+{
+	bool net_set = false;
+	/* The first bad value: parsing goes on, so a later --report is known. */
+	char bad[ISO_MSG_LEN] = "";
+	int c;
+
+	set_defaults(cfg);
+	err[0] = '\0';
+	optind = 0; /* 0, not 1: also resets glibc's internal state */
+	opterr = 0;
+	/* "+": stop at the first non-option, PROGRAM; ":" tells a missing value from an
+	 * unknown option. */
+	while ((c = getopt_long(argc, argv, "+:n:vhV", longopts, NULL)) != -1) {
+		char why[ISO_MSG_LEN];
+
+		switch (c) {
+		case 'h':
+			return ISO_CONFIG_HELP;
+		case 'V':
+			return ISO_CONFIG_VERSION;
+		case ':':
+			seterr(err, errlen, "option '%s' needs a value", argv[optind - 1]);
+			return ISO_CONFIG_ERROR;
+		case '?':
+			if (optopt)
+				seterr(err, errlen, "unknown option '-%c'", optopt);
+			else
+				seterr(err, errlen, "unknown option '%s'", argv[optind - 1]);
+			return ISO_CONFIG_ERROR;
+		}
+		if (parse_option(c, optarg, cfg, &net_set, why, sizeof(why)) && !bad[0])
+			snprintf(bad, sizeof(bad), "%s", why);
+	}
+	return finish(argc, argv, cfg, net_set, bad, sizeof(bad), err, errlen);
 }

@@ -54,15 +54,65 @@ unsigned iso_approximate(const struct iso_config *cfg, bool cgroup)
 	return mask;
 }
 
-void iso_classify(const struct iso_config *cfg, const struct iso_facts *f, struct iso_outcome *o)
+/* Every limit seen reached, whether or not it ended the run (a bit per enum iso_limit). */
+static unsigned limits_hit(const struct iso_config *cfg, const struct iso_facts *f, int signo,
+			   bool failed)
 {
 	const unsigned long long *lim = cfg->limit;
 	const bool *set = cfg->limit_set;
-	bool sig = WIFSIGNALED(f->wstatus), failed;
-	int signo = sig ? WTERMSIG(f->wstatus) : 0;
 	/* a SIGKILL that isolate sent itself (a limit of its own, or a signal sent to it)
 	 * says nothing about the kernel's limits */
 	bool own_kill = f->wall_fired || f->cpu_fired || f->ended_by;
+	unsigned hits = 0;
+
+	if (f->wall_fired)
+		hits |= BIT(ISO_LIMIT_WALL);
+	/* a SIGKILL with the CPU time at the limit (rusage's figure may fall a few ms short of
+	 * the scheduler's, which the kernel checks) */
+	if (set[ISO_LIMIT_CPU] && (f->cpu_fired || signo == SIGXCPU ||
+				   (signo == SIGKILL && !own_kill &&
+				    f->user + f->sys >= (double)lim[ISO_LIMIT_CPU] - 0.05)))
+		hits |= BIT(ISO_LIMIT_CPU);
+	if (set[ISO_LIMIT_MEMORY] &&
+	    (f->cg_oom || f->memory_refused ||
+	     (!f->cgroup && failed && !f->ended_by && near(f->peak_rss_kib, lim[ISO_LIMIT_MEMORY]))))
+		hits |= BIT(ISO_LIMIT_MEMORY);
+	if (set[ISO_LIMIT_FSIZE] && signo == SIGXFSZ)
+		hits |= BIT(ISO_LIMIT_FSIZE);
+	if (set[ISO_LIMIT_STACK] && (signo == SIGSEGV || signo == SIGBUS) &&
+	    near(f->peak_rss_kib, lim[ISO_LIMIT_STACK]))
+		hits |= BIT(ISO_LIMIT_STACK);
+	if (set[ISO_LIMIT_PROCS] &&
+	    (f->cg_pids_max || f->fork_refused || (f->peak_tasks >= 0 &&
+				(unsigned long long)f->peak_tasks >= lim[ISO_LIMIT_PROCS])))
+		hits |= BIT(ISO_LIMIT_PROCS);
+	if (set[ISO_LIMIT_NOFILE] && f->peak_fds >= 0 &&
+	    (unsigned long long)f->peak_fds >= lim[ISO_LIMIT_NOFILE])
+		hits |= BIT(ISO_LIMIT_NOFILE);
+	return hits;
+}
+
+/* A failed run that no limit of isolate's own ended: the first other limit reached is the
+ * likely cause. */
+static void failed_limit(const struct iso_facts *f, struct iso_outcome *o)
+{
+	static const int order[] = { ISO_LIMIT_FSIZE, ISO_LIMIT_STACK, ISO_LIMIT_PROCS,
+				     ISO_LIMIT_NOFILE };
+
+	for (size_t i = 0; i < ARRAY_SIZE(order); i++)
+		if (o->hits & BIT(order[i])) {
+			o->limit = order[i];
+			o->limit_exact = order[i] == ISO_LIMIT_FSIZE ||
+					 (order[i] == ISO_LIMIT_PROCS &&
+					  (f->cg_pids_max || f->fork_refused));
+			return;
+		}
+}
+
+void iso_classify(const struct iso_config *cfg, const struct iso_facts *f, struct iso_outcome *o)
+{
+	bool sig = WIFSIGNALED(f->wstatus), failed;
+	int signo = sig ? WTERMSIG(f->wstatus) : 0;
 
 	memset(o, 0, sizeof(*o));
 	o->limit = -1;
@@ -71,32 +121,8 @@ void iso_classify(const struct iso_config *cfg, const struct iso_facts *f, struc
 		o->status = ISO_RUN_INTERNAL;
 		return;
 	}
-	/* Every limit seen reached, whether or not it ended the run. */
-	if (f->wall_fired)
-		o->hits |= BIT(ISO_LIMIT_WALL);
-	/* a SIGKILL with the CPU time at the limit (rusage's figure may fall a few ms short of
-	 * the scheduler's, which the kernel checks) */
-	if (set[ISO_LIMIT_CPU] && (f->cpu_fired || signo == SIGXCPU ||
-				   (signo == SIGKILL && !own_kill &&
-				    f->user + f->sys >= (double)lim[ISO_LIMIT_CPU] - 0.05)))
-		o->hits |= BIT(ISO_LIMIT_CPU);
 	failed = sig || WEXITSTATUS(f->wstatus) != 0;
-	if (set[ISO_LIMIT_MEMORY] &&
-	    (f->cg_oom || f->memory_refused ||
-	     (!f->cgroup && failed && !f->ended_by && near(f->peak_rss_kib, lim[ISO_LIMIT_MEMORY]))))
-		o->hits |= BIT(ISO_LIMIT_MEMORY);
-	if (set[ISO_LIMIT_FSIZE] && signo == SIGXFSZ)
-		o->hits |= BIT(ISO_LIMIT_FSIZE);
-	if (set[ISO_LIMIT_STACK] && (signo == SIGSEGV || signo == SIGBUS) &&
-	    near(f->peak_rss_kib, lim[ISO_LIMIT_STACK]))
-		o->hits |= BIT(ISO_LIMIT_STACK);
-	if (set[ISO_LIMIT_PROCS] &&
-	    (f->cg_pids_max || f->fork_refused || (f->peak_tasks >= 0 &&
-				(unsigned long long)f->peak_tasks >= lim[ISO_LIMIT_PROCS])))
-		o->hits |= BIT(ISO_LIMIT_PROCS);
-	if (set[ISO_LIMIT_NOFILE] && f->peak_fds >= 0 &&
-	    (unsigned long long)f->peak_fds >= lim[ISO_LIMIT_NOFILE])
-		o->hits |= BIT(ISO_LIMIT_NOFILE);
+	o->hits = limits_hit(cfg, f, signo, failed);
 
 	/* The status, and the limit that ended the run: isolate's own kills first, then
 	 * what the kernel's signal names, then what is inferred. */
@@ -127,17 +153,7 @@ void iso_classify(const struct iso_config *cfg, const struct iso_facts *f, struc
 	o->status = sig ? ISO_RUN_SIGNALED : failed ? ISO_RUN_RUNTIME_ERROR : ISO_RUN_OK;
 	if (!failed)
 		return;
-	/* A failed run: the first other limit reached is the likely cause. */
-	static const int order[] = { ISO_LIMIT_FSIZE, ISO_LIMIT_STACK, ISO_LIMIT_PROCS,
-				     ISO_LIMIT_NOFILE };
-	for (size_t i = 0; i < ARRAY_SIZE(order); i++)
-		if (o->hits & BIT(order[i])) {
-			o->limit = order[i];
-			o->limit_exact = order[i] == ISO_LIMIT_FSIZE ||
-					 (order[i] == ISO_LIMIT_PROCS &&
-					  (f->cg_pids_max || f->fork_refused));
-			return;
-		}
+	failed_limit(f, o);
 }
 
 /* The length of the valid UTF-8 sequence at s (1..4), or 0 when it is not one. */
@@ -174,44 +190,57 @@ static size_t utf8_len(const unsigned char *s)
 	return n;
 }
 
+/* The JSON form of the character at p: its bytes at *out (esc, or p itself when it is
+ * valid UTF-8), their count as the result, and in *take how many bytes of p it stands for. */
+static size_t json_char(const unsigned char *p, char esc[8], const char **out, size_t *take)
+{
+	size_t n = utf8_len(p);
+
+	*out = esc;
+	*take = 1;
+	if (*p == '"' || *p == '\\')
+		return (size_t)snprintf(esc, 8, "\\%c", *p);
+	if (*p == '\n')
+		return (size_t)snprintf(esc, 8, "\\n");
+	if (*p == '\t')
+		return (size_t)snprintf(esc, 8, "\\t");
+	if (*p < 0x20 || *p == 0x7f)
+		return (size_t)snprintf(esc, 8, "\\u%04x", *p);
+	if (n == 0)
+		return (size_t)snprintf(esc, 8, "\\ufffd");
+	*out = (const char *)p;
+	*take = n;
+	return n;
+}
+
+/* Appends n bytes of s at buf + *o, leaving room for a terminator; -1 when they do not fit. */
+static int put_bytes(char *buf, size_t len, size_t *o, const char *s, size_t n)
+{
+	if (*o + n >= len)
+		return -1;
+	memcpy(buf + *o, s, n);
+	*o += n;
+	return 0;
+}
+
 int iso_json_string(const char *s, char *buf, size_t len)
 {
 	const unsigned char *p = (const unsigned char *)s;
 	size_t o = 0;
 
-#define PUT(str, n)                             \
-	do {                                    \
-		if (o + (n) >= len)             \
-			return -1;              \
-		memcpy(buf + o, (str), (n));    \
-		o += (n);                       \
-	} while (0)
-	PUT("\"", 1);
+	if (put_bytes(buf, len, &o, "\"", 1))
+		return -1;
 	while (*p) {
-		size_t n = utf8_len(p);
 		char esc[8];
+		const char *out;
+		size_t take, n = json_char(p, esc, &out, &take);
 
-		if (*p == '"' || *p == '\\') {
-			esc[0] = '\\';
-			esc[1] = (char)*p;
-			PUT(esc, 2);
-		} else if (*p == '\n') {
-			PUT("\\n", 2);
-		} else if (*p == '\t') {
-			PUT("\\t", 2);
-		} else if (*p < 0x20 || *p == 0x7f) {
-			snprintf(esc, sizeof(esc), "\\u%04x", *p);
-			PUT(esc, 6);
-		} else if (n == 0) {
-			PUT("\\ufffd", 6);
-			n = 1;
-		} else {
-			PUT(p, n);
-		}
-		p += n ? n : 1;
+		if (put_bytes(buf, len, &o, out, n))
+			return -1;
+		p += take;
 	}
-	PUT("\"", 1);
-#undef PUT
+	if (put_bytes(buf, len, &o, "\"", 1))
+		return -1;
 	buf[o] = '\0';
 	return (int)o;
 }
@@ -251,28 +280,53 @@ static void put_limits(struct out *w, const char *key, unsigned mask)
 	put(w, "],\n");
 }
 
+/* "exit_code", "signal" and "signal_name": the container's PID 1 killed by isolate's
+ * wall-time limit died of SIGKILL. */
+static void put_exit(struct out *w, const struct iso_facts *f)
+{
+	bool sig = f->ran && WIFSIGNALED(f->wstatus) && !f->wall_fired;
+
+	if (f->ran && f->wall_fired)
+		put(w, "  \"exit_code\": null,\n  \"signal\": %d,\n  \"signal_name\": \"SIGKILL\",\n",
+		    SIGKILL);
+	else if (sig)
+		put(w, "  \"exit_code\": null,\n  \"signal\": %d,\n  \"signal_name\": \"SIG%s\",\n",
+		    WTERMSIG(f->wstatus), sigabbrev_np(WTERMSIG(f->wstatus)) ?: "UNKNOWN");
+	else if (f->ran)
+		put(w, "  \"exit_code\": %d,\n  \"signal\": null,\n  \"signal_name\": null,\n",
+		    WEXITSTATUS(f->wstatus));
+	else
+		put(w, "  \"exit_code\": null,\n  \"signal\": null,\n  \"signal_name\": null,\n");
+}
+
+/* "limits": each limit asked for, in its own units (seconds with 3 decimals for wall time). */
+static void put_limit_values(struct out *w, const struct iso_config *cfg)
+{
+	bool first = true;
+
+	put(w, "  \"limits\": {");
+	for (int l = 0; l < ISO_LIMIT_COUNT; l++) {
+		if (!cfg->limit_set[l])
+			continue;
+		if (iso_limit_info[l].kind == ISO_VAL_MSECS)
+			put(w, "%s\"%s\": %llu.%03llu", first ? "" : ", ", iso_limit_info[l].name,
+			    cfg->limit[l] / 1000, cfg->limit[l] % 1000);
+		else
+			put(w, "%s\"%s\": %llu", first ? "" : ", ", iso_limit_info[l].name,
+			    cfg->limit[l]);
+		first = false;
+	}
+	put(w, "},\n");
+}
+
 int iso_report_json(const struct iso_config *cfg, const struct iso_facts *f,
 		    const struct iso_outcome *o, char *buf, size_t len)
 {
 	struct out w = { buf, len, 0, false };
-	bool sig = f->ran && WIFSIGNALED(f->wstatus) && !f->wall_fired;
 	char msg[ISO_ERR_LEN * 6 + 3];
-	bool first = true;
 
 	put(&w, "{\n  \"status\": \"%s\",\n", iso_status_name(o->status));
-	/* exit code or signal: the container's PID 1 killed by isolate's wall-time limit
-	 * died of SIGKILL */
-	if (f->ran && f->wall_fired)
-		put(&w, "  \"exit_code\": null,\n  \"signal\": %d,\n  \"signal_name\": \"SIGKILL\",\n",
-		    SIGKILL);
-	else if (sig)
-		put(&w, "  \"exit_code\": null,\n  \"signal\": %d,\n  \"signal_name\": \"SIG%s\",\n",
-		    WTERMSIG(f->wstatus), sigabbrev_np(WTERMSIG(f->wstatus)) ?: "UNKNOWN");
-	else if (f->ran)
-		put(&w, "  \"exit_code\": %d,\n  \"signal\": null,\n  \"signal_name\": null,\n",
-		    WEXITSTATUS(f->wstatus));
-	else
-		put(&w, "  \"exit_code\": null,\n  \"signal\": null,\n  \"signal_name\": null,\n");
+	put_exit(&w, f);
 	if (o->limit >= 0)
 		put(&w, "  \"limit\": \"%s\",\n  \"limit_exact\": %s,\n",
 		    iso_limit_info[o->limit].name, o->limit_exact ? "true" : "false");
@@ -288,19 +342,8 @@ int iso_report_json(const struct iso_config *cfg, const struct iso_facts *f,
 		put(&w, "  \"peak_processes\": null,\n");
 	put(&w, "  \"accounting\": \"%s\",\n", f->cgroup ? "cgroup" : "rlimit");
 	put_limits(&w, "approximate", o->approximate);
-	put(&w, "  \"limits\": {");
-	for (int l = 0; l < ISO_LIMIT_COUNT; l++) {
-		if (!cfg->limit_set[l])
-			continue;
-		if (iso_limit_info[l].kind == ISO_VAL_MSECS)
-			put(&w, "%s\"%s\": %llu.%03llu", first ? "" : ", ", iso_limit_info[l].name,
-			    cfg->limit[l] / 1000, cfg->limit[l] % 1000);
-		else
-			put(&w, "%s\"%s\": %llu", first ? "" : ", ", iso_limit_info[l].name,
-			    cfg->limit[l]);
-		first = false;
-	}
-	put(&w, "},\n  \"isolate_exit\": %d,\n", f->exit_status);
+	put_limit_values(&w, cfg);
+	put(&w, "  \"isolate_exit\": %d,\n", f->exit_status);
 	if (f->message[0] && iso_json_string(f->message, msg, sizeof(msg)) > 0)
 		put(&w, "  \"message\": %s\n}\n", msg);
 	else
