@@ -8,6 +8,38 @@
 
 #include "util.h"
 
+/* Reaps every child that has ended: PROGRAM, or orphans re-parented to us. Returns true
+ * when PROGRAM was one of them, its wait status in *status. */
+static bool reap_ended(pid_t program, int *status)
+{
+	bool done = false;
+	pid_t p;
+	int st;
+
+	while ((p = waitpid(-1, &st, WNOHANG)) > 0)
+		if (p == program) {
+			*status = st;
+			done = true;
+		}
+	return done;
+}
+
+/* PROGRAM has ended (or isolate asks): the rest goes, and is reaped here, so its CPU time
+ * counts (processes the kernel kills when a PID 1 exits are reaped without). */
+static void end_all(pid_t program, int *status)
+{
+	kill(-1, SIGKILL);
+	for (;;) {
+		int st;
+		pid_t p = waitpid(-1, &st, 0);
+
+		if (p == program)
+			*status = st;
+		else if (p < 0 && errno != EINTR)
+			break;
+	}
+}
+
 void iso_init_loop(pid_t program, const sigset_t *set, int status_fd)
 {
 	int status = 0;
@@ -18,9 +50,6 @@ void iso_init_loop(pid_t program, const sigset_t *set, int status_fd)
 	 * here with sigwaitinfo(). */
 	for (;;) {
 		int sig = (int)RETRY_EINTR(sigwaitinfo(set, &si));
-		bool done = false;
-		pid_t p;
-		int st;
 
 		if (sig < 0) { /* cannot happen with a valid set: end PROGRAM with the rest */
 			status = ISO_SETUP << 8;
@@ -38,27 +67,10 @@ void iso_init_loop(pid_t program, const sigset_t *set, int status_fd)
 			kill(program, sig);
 			continue;
 		}
-		/* Reap every child that has ended: PROGRAM, or orphans re-parented to us. */
-		while ((p = waitpid(-1, &st, WNOHANG)) > 0)
-			if (p == program) {
-				status = st;
-				done = true;
-			}
-		if (done)
+		if (reap_ended(program, &status))
 			break;
 	}
-	/* PROGRAM has ended (or isolate asks): the rest goes, and is reaped here, so its CPU
-	 * time counts (processes the kernel kills when a PID 1 exits are reaped without). */
-	kill(-1, SIGKILL);
-	for (;;) {
-		int st;
-		pid_t p = waitpid(-1, &st, 0);
-
-		if (p == program)
-			status = st;
-		else if (p < 0 && errno != EINTR)
-			break;
-	}
+	end_all(program, &status);
 	if (RETRY_EINTR(write(status_fd, &status, sizeof(status))) < 0) {
 		/* isolate is gone: nobody to tell */
 	}

@@ -314,27 +314,39 @@ static int try_lock(int fd, bool abstract, char *err)
 	return iso_seterr(err, errno, "cannot lock %s/%s", ISO_STATE_DIR, ISO_NET_LOCK);
 }
 
+/* The subnet lock's fd: the file in ISO_STATE_DIR, or (*abstract set) a socket to bind
+ * to an abstract name when that folder is not ours. Returns -1 with a reason in err. */
+static int open_lock(bool *abstract, char *err)
+{
+	int fd = -1;
+
+	*abstract = geteuid() != 0;
+	if (!*abstract) {
+		fd = iso_state_lock_open(ISO_NET_LOCK, err);
+		/* no host root (a user namespace's): /run/isolate is not ours to write */
+		*abstract = fd < 0 && (errno == EACCES || errno == EPERM || errno == EROFS ||
+				       access(ISO_STATE_DIR, W_OK));
+		if (fd < 0 && !*abstract)
+			return -1;
+	}
+	if (*abstract)
+		fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return iso_seterr(err, errno, "cannot make the subnet lock");
+	return fd;
+}
+
 /* Takes the subnet lock, waiting at most LOCK_WAIT_MS, and no longer once a signal that
  * ends isolate is pending. Returns its fd (closing it releases the lock), or -1 with a
  * reason in err. */
 static int lock_plan(char *err)
 {
-	bool abstract = geteuid() != 0;
-	int fd = -1, r, sig;
+	bool abstract;
+	int fd = open_lock(&abstract, err), r, sig;
 	long waited = 0;
 
-	if (!abstract) {
-		fd = iso_state_lock_open(ISO_NET_LOCK, err);
-		/* no host root (a user namespace's): /run/isolate is not ours to write */
-		abstract = fd < 0 && (errno == EACCES || errno == EPERM || errno == EROFS ||
-				      access(ISO_STATE_DIR, W_OK));
-		if (fd < 0 && !abstract)
-			return -1;
-	}
-	if (abstract)
-		fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (fd < 0)
-		return iso_seterr(err, errno, "cannot make the subnet lock");
+		return -1;
 	for (;;) {
 		struct timespec ts = { 0, LOCK_POLL_MS * 1000000L };
 
@@ -474,11 +486,31 @@ static long now_ms(void)
 	return ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+/* Waits, until deadline (ms), for the RTM_DELLINK of net's host end on ev. */
+static bool dellink_seen(const struct iso_nl *ev, const struct iso_net *net, long deadline)
+{
+	char buf[ISO_NL_BUF];
+	long n;
+
+	for (;;) {
+		struct pollfd p = { .fd = mnl_socket_get_fd(ev->sock), .events = POLLIN };
+		long left = deadline - now_ms();
+
+		if (left <= 0 || RETRY_EINTR(poll(&p, 1, (int)left)) <= 0)
+			return false;
+		n = RETRY_EINTR(mnl_socket_recvfrom(ev->sock, buf, sizeof(buf)));
+		if (n < 0)
+			return false;
+		if (mnl_cb_run(buf, (size_t)n, 0, 0, on_dellink, (void *)net) == MNL_CB_STOP)
+			return true;
+	}
+}
+
 void iso_net_wait_gone(const struct iso_net *net)
 {
 	struct iso_nl nl = { 0 }, ev = { 0 };
-	char err[ISO_ERR_LEN], why[ISO_NL_WHY], buf[ISO_NL_BUF];
-	long deadline = now_ms() + WAIT_GONE_MS, n;
+	char err[ISO_ERR_LEN], why[ISO_NL_WHY];
+	long deadline = now_ms() + WAIT_GONE_MS;
 	struct iso_net probe = *net;
 	int r;
 
@@ -491,21 +523,9 @@ void iso_net_wait_gone(const struct iso_net *net)
 		goto fallback;
 	probe.host_index = 0;
 	r = get_link(&nl, &probe, why);
-	if (r == -ENODEV || (r == 0 && probe.host_index != net->host_index))
-		goto gone;
-	for (;;) {
-		struct pollfd p = { .fd = mnl_socket_get_fd(ev.sock), .events = POLLIN };
-		long left = deadline - now_ms();
-
-		if (left <= 0 || RETRY_EINTR(poll(&p, 1, (int)left)) <= 0)
-			goto fallback;
-		n = RETRY_EINTR(mnl_socket_recvfrom(ev.sock, buf, sizeof(buf)));
-		if (n < 0)
-			goto fallback;
-		if (mnl_cb_run(buf, (size_t)n, 0, 0, on_dellink, (void *)net) == MNL_CB_STOP)
-			goto gone;
-	}
-gone:
+	if (r != -ENODEV && !(r == 0 && probe.host_index != net->host_index) &&
+	    !dellink_seen(&ev, net, deadline))
+		goto fallback;
 	iso_step("host", "rtnetlink RTM_DELLINK seen: %s is gone with the container's network "
 		 "namespace", net->host_if);
 	goto out;

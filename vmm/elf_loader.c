@@ -50,6 +50,25 @@ static struct phdr read_phdr(const uint8_t *buf, uint64_t off, int bits)
 	return p;
 }
 
+/* The fields of the ELF header (of bits 32 or 64) that the loader uses. */
+static void read_ehdr(const uint8_t *buf, int bits, uint16_t *type, uint16_t *machine,
+		      uint16_t *phentsize, uint64_t *entry, uint64_t *phoff, unsigned *phnum)
+{
+	if (bits == 64) {
+		Elf64_Ehdr h;
+
+		memcpy(&h, buf, sizeof(h));
+		*type = h.e_type, *machine = h.e_machine, *phentsize = h.e_phentsize;
+		*entry = h.e_entry, *phoff = h.e_phoff, *phnum = h.e_phnum;
+	} else {
+		Elf32_Ehdr h;
+
+		memcpy(&h, buf, sizeof(h));
+		*type = h.e_type, *machine = h.e_machine, *phentsize = h.e_phentsize;
+		*entry = h.e_entry, *phoff = h.e_phoff, *phnum = h.e_phnum;
+	}
+}
+
 /* Checks the ELF header and returns the program header table's place and shape. */
 static int check_header(const uint8_t *buf, size_t size, enum cpu_mode mode, int *bits,
 			uint64_t *entry, uint64_t *phoff, unsigned *phnum, char *err, size_t errlen)
@@ -66,19 +85,7 @@ static int check_header(const uint8_t *buf, size_t size, enum cpu_mode mode, int
 		return fail(err, errlen, "not a little-endian ELF");
 	if (size < (*bits == 64 ? sizeof(Elf64_Ehdr) : sizeof(Elf32_Ehdr)))
 		return fail(err, errlen, "truncated ELF header");
-	if (*bits == 64) {
-		Elf64_Ehdr h;
-
-		memcpy(&h, buf, sizeof(h));
-		type = h.e_type, machine = h.e_machine, phentsize = h.e_phentsize;
-		*entry = h.e_entry, *phoff = h.e_phoff, *phnum = h.e_phnum;
-	} else {
-		Elf32_Ehdr h;
-
-		memcpy(&h, buf, sizeof(h));
-		type = h.e_type, machine = h.e_machine, phentsize = h.e_phentsize;
-		*entry = h.e_entry, *phoff = h.e_phoff, *phnum = h.e_phnum;
-	}
+	read_ehdr(buf, *bits, &type, &machine, &phentsize, entry, phoff, phnum);
 	if (machine != (*bits == 64 ? EM_X86_64 : EM_386))
 		return fail(err, errlen, "ELF for machine %u, not x86 (%s)", machine,
 			    *bits == 64 ? "x86-64" : "i386");
@@ -95,6 +102,28 @@ static int check_header(const uint8_t *buf, size_t size, enum cpu_mode mode, int
 		return fail(err, errlen, "%u program headers (1..%d expected)", *phnum, ELF_MAX_PHDRS);
 	if (*phoff > size || (uint64_t)*phnum * phentsize > size - *phoff)
 		return fail(err, errlen, "program headers lie outside the file");
+	return 0;
+}
+
+/* Copies loadable segment number i, p, into guest memory below limit, zeroing its tail. */
+static int load_segment(struct gmem *g, const uint8_t *buf, size_t size, uint64_t limit,
+			const struct phdr *p, unsigned i, char *err, size_t errlen)
+{
+	uint8_t *dst;
+
+	if (p->filesz > p->memsz)
+		return fail(err, errlen, "segment %u: file size above memory size", i);
+	if (p->offset > size || p->filesz > size - p->offset)
+		return fail(err, errlen, "segment %u: data lies outside the file", i);
+	if (p->vaddr > limit || p->memsz > limit - p->vaddr)
+		return fail(err, errlen,
+			    "segment %u (0x%" PRIx64 "-0x%" PRIx64 ") does not fit below 0x%" PRIx64
+			    " in guest memory; try a larger --mem", i, p->vaddr,
+			    p->vaddr + (p->memsz - 1), limit);
+	if (!(dst = gmem_ptr(g, p->vaddr, p->memsz)))
+		return fail(err, errlen, "segment %u: outside guest memory", i);
+	memcpy(dst, buf + p->offset, p->filesz);
+	memset(dst + p->filesz, 0, p->memsz - p->filesz);
 	return 0;
 }
 
@@ -115,23 +144,11 @@ int elf_load(struct gmem *g, const uint8_t *buf, size_t size, enum cpu_mode mode
 	for (unsigned i = 0; i < phnum; i++) {
 		uint64_t off = phoff + (uint64_t)i * (bits == 64 ? sizeof(Elf64_Phdr) : sizeof(Elf32_Phdr));
 		struct phdr p = read_phdr(buf, off, bits);
-		uint8_t *dst;
 
 		if (p.type != PT_LOAD || p.memsz == 0)
 			continue;
-		if (p.filesz > p.memsz)
-			return fail(err, errlen, "segment %u: file size above memory size", i);
-		if (p.offset > size || p.filesz > size - p.offset)
-			return fail(err, errlen, "segment %u: data lies outside the file", i);
-		if (p.vaddr > limit || p.memsz > limit - p.vaddr)
-			return fail(err, errlen,
-				    "segment %u (0x%" PRIx64 "-0x%" PRIx64 ") does not fit below 0x%" PRIx64
-				    " in guest memory; try a larger --mem", i, p.vaddr,
-				    p.vaddr + (p.memsz - 1), limit);
-		if (!(dst = gmem_ptr(g, p.vaddr, p.memsz)))
-			return fail(err, errlen, "segment %u: outside guest memory", i);
-		memcpy(dst, buf + p.offset, p.filesz);
-		memset(dst + p.filesz, 0, p.memsz - p.filesz);
+		if (load_segment(g, buf, size, limit, &p, i, err, errlen))
+			return -1;
 		out->segments++;
 		if (p.vaddr < out->start)
 			out->start = p.vaddr;

@@ -74,6 +74,35 @@ static int print_payload(struct ring *r, uint32_t at, uint32_t len, FILE *to)
 	return 0;
 }
 
+/* Acts on one record whose payload starts at ring offset data: prints it. Returns 0, or
+ * -1 when the record is bad (the ring is then marked broken). */
+static int play(struct ring *r, const struct hc_ring_rec *rec, uint32_t data)
+{
+	FILE *to = r->out;
+
+	switch (rec->kind) {
+	case HC_RING_PRINT_VAL:
+		fprintf(r->out, "%" PRIu32 "\n", rec->value);
+		return 0;
+	case HC_RING_WRITE:
+		if (rec->fd != 1 && rec->fd != 2)
+			return corrupt(r, "ring write to fd %d (console fds 1 and 2 only)", rec->fd);
+		if (rec->fd == 2) {
+			fflush(r->out);
+			to = stderr;
+		}
+		/* fall through */
+	case HC_RING_DISPLAY:
+		if (print_payload(r, data, rec->len, to))
+			return corrupt(r, "ring data unmapped");
+		if (to == stderr)
+			fflush(stderr);
+		return 0;
+	default:
+		return corrupt(r, "ring record of unknown kind %" PRIu32, rec->kind);
+	}
+}
+
 int ring_drain(struct ring *r)
 {
 	struct hc_ring h;
@@ -88,34 +117,14 @@ int ring_drain(struct ring *r)
 	while (h.tail != h.head) {
 		const uint32_t used = h.head - h.tail;
 		struct hc_ring_rec rec;
-		FILE *to = r->out;
 
 		if (used < sizeof(rec) || ring_read(r, h.tail, &rec, sizeof(rec)))
 			return corrupt(r, "ring record header cut short (%" PRIu32 " of 16 bytes)", used);
 		if (rec.len > used - sizeof(rec) || HC_RING_REC_SIZE(rec.len) > used)
 			return corrupt(r, "ring record of %" PRIu32 " bytes, only %" PRIu32 " in the ring",
 				       rec.len, used);
-		switch (rec.kind) {
-		case HC_RING_PRINT_VAL:
-			fprintf(r->out, "%" PRIu32 "\n", rec.value);
-			break;
-		case HC_RING_WRITE:
-			if (rec.fd != 1 && rec.fd != 2)
-				return corrupt(r, "ring write to fd %d (console fds 1 and 2 only)", rec.fd);
-			if (rec.fd == 2) {
-				fflush(r->out);
-				to = stderr;
-			}
-			/* fall through */
-		case HC_RING_DISPLAY:
-			if (print_payload(r, h.tail + (uint32_t)sizeof(rec), rec.len, to))
-				return corrupt(r, "ring data unmapped");
-			if (to == stderr)
-				fflush(stderr);
-			break;
-		default:
-			return corrupt(r, "ring record of unknown kind %" PRIu32, rec.kind);
-		}
+		if (play(r, &rec, h.tail + (uint32_t)sizeof(rec)))
+			return -1;
 		h.tail += HC_RING_REC_SIZE(rec.len);
 		r->records++;
 		/* Publish progress so a guest waiting for room sees it. */
