@@ -15,6 +15,7 @@
 #include <minivirt/hc.h>
 
 #include "bootinfo.h"
+#include "gmem_fixture.h"
 
 #define MEM_SIZE 0x10000ull /* 64 KiB */
 #define POISON 0xcc
@@ -29,14 +30,12 @@ static int setup_mode(void **state, enum cpu_mode mode)
 {
 	struct fixture *f = calloc(1, sizeof(*f));
 
-	if (!f || !(f->mem.host = malloc(MEM_SIZE))) {
+	if (!f || gmem_fixture_new(&f->mem, MEM_SIZE, POISON)) {
 		free(f);
 		return -1;
 	}
-	f->mem.size = MEM_SIZE;
-	memset(f->mem.host, POISON, MEM_SIZE);
 	if (layout_plan(mode, MEM_SIZE, &f->l, f->err, sizeof(f->err))) {
-		free(f->mem.host);
+		gmem_fixture_free(&f->mem);
 		free(f);
 		return -1;
 	}
@@ -58,7 +57,7 @@ static int teardown(void **state)
 {
 	struct fixture *f = *state;
 
-	free(f->mem.host);
+	gmem_fixture_free(&f->mem);
 	free(f);
 	return 0;
 }

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "elf_loader.h"
+#include "gmem_fixture.h"
 
 #define MEM_SIZE 0x100000ull /* 1 MiB of guest memory */
 #define LIMIT 0x80000ull     /* segments must end at or below this */
@@ -40,12 +41,10 @@ static int fx_setup(void **state)
 {
 	struct fixture *f = calloc(1, sizeof(*f));
 
-	if (!f || !(f->mem.host = malloc(MEM_SIZE))) {
+	if (!f || gmem_fixture_new(&f->mem, MEM_SIZE, POISON)) {
 		free(f);
 		return -1;
 	}
-	f->mem.size = MEM_SIZE;
-	memset(f->mem.host, POISON, MEM_SIZE);
 	*state = f;
 	return 0;
 }
@@ -54,7 +53,7 @@ static int fx_teardown(void **state)
 {
 	struct fixture *f = *state;
 
-	free(f->mem.host);
+	gmem_fixture_free(&f->mem);
 	free(f);
 	return 0;
 }

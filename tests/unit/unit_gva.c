@@ -19,6 +19,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "gmem_fixture.h"
 #include "gva.h"
 
 #define MEM_SIZE 0x10000ull /* 64 KiB of guest-physical memory */
@@ -34,11 +35,10 @@ static int fx_setup(void **state)
 {
 	struct fixture *f = calloc(1, sizeof(*f));
 
-	if (!f || !(f->mem.host = calloc(1, MEM_SIZE))) {
+	if (!f || gmem_fixture_new(&f->mem, MEM_SIZE, 0)) {
 		free(f);
 		return -1;
 	}
-	f->mem.size = MEM_SIZE;
 	f->v = (struct gview){ .mem = &f->mem, .fmt = PT_NONE };
 	*state = f;
 	return 0;
@@ -48,7 +48,7 @@ static int fx_teardown(void **state)
 {
 	struct fixture *f = *state;
 
-	free(f->mem.host);
+	gmem_fixture_free(&f->mem);
 	free(f);
 	return 0;
 }
@@ -794,14 +794,7 @@ static void test_large_page_past_end_32bit(void **state)
 }
 
 /* ---- gva_view: the paging format from the control registers ---- */
-
-#define CR0_PE (1ull << 0)
-#define CR0_PG (1ull << 31)
-#define CR4_PSE (1ull << 4)
-#define CR4_PAE (1ull << 5)
-#define EFER_LME (1ull << 8)
-#define EFER_LMA (1ull << 10)
-#define CR0_WP (1ull << 16)
+/* (the control-register bits: vmm/x86.h, through gva.h) */
 
 static void test_view(void **state)
 {

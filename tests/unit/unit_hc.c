@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "gmem_fixture.h"
 #include "hc.h"
 
 #define MEM_SIZE 0x40000ull /* 256 KiB: room for a 100 KiB string */
@@ -32,14 +33,13 @@ static int fx_setup(void **state)
 {
 	struct fixture *f = calloc(1, sizeof(*f));
 
-	if (!f || !(f->mem.host = calloc(1, MEM_SIZE))) {
+	if (!f || gmem_fixture_new(&f->mem, MEM_SIZE, 0)) {
 		free(f);
 		return -1;
 	}
-	f->mem.size = MEM_SIZE;
 	f->c.view = (struct gview){ .mem = &f->mem, .fmt = PT_NONE };
 	if (!(f->c.out = open_memstream(&f->out, &f->len))) {
-		free(f->mem.host);
+		gmem_fixture_free(&f->mem);
 		free(f);
 		return -1;
 	}
@@ -53,7 +53,7 @@ static int fx_teardown(void **state)
 
 	fclose(f->c.out);
 	free(f->out);
-	free(f->mem.host);
+	gmem_fixture_free(&f->mem);
 	free(f);
 	return 0;
 }
