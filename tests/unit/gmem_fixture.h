@@ -30,4 +30,13 @@ static inline void gmem_fixture_free(struct gmem *mem)
 	*mem = (struct gmem){ 0 };
 }
 
+/* gmem_fixture_teardown: a cmocka teardown for a calloc'd fixture whose first member is
+ * its struct gmem. */
+static inline int gmem_fixture_teardown(void **state)
+{
+	gmem_fixture_free(*state);
+	free(*state);
+	return 0;
+}
+
 #endif

@@ -53,15 +53,6 @@ static int setup_real(void **state)
 	return setup_mode(state, MODE_REAL);
 }
 
-static int teardown(void **state)
-{
-	struct fixture *f = *state;
-
-	gmem_fixture_free(&f->mem);
-	free(f);
-	return 0;
-}
-
 /* The args page of vCPU slot (one page per vCPU sharing the memory). */
 static struct region page_of(const struct fixture *f, unsigned slot)
 {
@@ -298,7 +289,7 @@ static void test_region_outside(void **state)
 	assert_true(all_bytes(f, 0, MEM_SIZE, POISON));
 }
 
-#define LONG(fn) cmocka_unit_test_setup_teardown(fn, setup_long, teardown)
+#define LONG(fn) cmocka_unit_test_setup_teardown(fn, setup_long, gmem_fixture_teardown)
 
 int main(void)
 {
@@ -306,7 +297,7 @@ int main(void)
 		LONG(test_argc0),
 		LONG(test_argc1),
 		LONG(test_several),
-		cmocka_unit_test_setup_teardown(test_real_mode, setup_real, teardown),
+		cmocka_unit_test_setup_teardown(test_real_mode, setup_real, gmem_fixture_teardown),
 		LONG(test_slots),
 		LONG(test_rewrite),
 		LONG(test_fit),

@@ -49,15 +49,6 @@ static int fx_setup(void **state)
 	return 0;
 }
 
-static int fx_teardown(void **state)
-{
-	struct fixture *f = *state;
-
-	gmem_fixture_free(&f->mem);
-	free(f);
-	return 0;
-}
-
 /* The byte at offset i of segment s's file data. */
 static uint8_t seg_byte(unsigned s, uint64_t i)
 {
@@ -650,7 +641,7 @@ static void test_short_err(void **state)
 		assert_int_equal(err[i], 'x');
 }
 
-#define FX(fn) cmocka_unit_test_setup_teardown(fn, fx_setup, fx_teardown)
+#define FX(fn) cmocka_unit_test_setup_teardown(fn, fx_setup, gmem_fixture_teardown)
 
 int main(void)
 {

@@ -44,15 +44,6 @@ static int fx_setup(void **state)
 	return 0;
 }
 
-static int fx_teardown(void **state)
-{
-	struct fixture *f = *state;
-
-	gmem_fixture_free(&f->mem);
-	free(f);
-	return 0;
-}
-
 /* Whether every byte of buf[0..len) is c. */
 static int all_bytes(const void *buf, uint64_t len, uint8_t c)
 {
@@ -1132,7 +1123,7 @@ static void test_strcpy_scatter(void **state)
 	assert_string_equal(buf, "wwwwwwww");
 }
 
-#define FX(fn) cmocka_unit_test_setup_teardown(fn, fx_setup, fx_teardown)
+#define FX(fn) cmocka_unit_test_setup_teardown(fn, fx_setup, gmem_fixture_teardown)
 
 int main(void)
 {
