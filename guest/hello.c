@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* guest/hello.c: the built-in hello-world guest (built for real, 32-bit and long mode):
  * prints its greeting through port 0xE9, writes 42 to guest-physical 0x400 and halts
  * with 42 in eax/rax. The 42 is a long, as in the classic example: 8 bytes in long mode

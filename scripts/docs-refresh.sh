@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # scripts/docs-refresh.sh: `make docs-refresh`: runs the command examples of the given pages
 # (default: README.md and docs/*.md) as tests/docs/examples.sh does, and writes each
 # example's real output back into its page, in place. cram does the running and the

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # scripts/ns-exercise.sh: the namespace exercise's sequence (docs/questions.md, part 2), run
 # for real: the "child shell" and "parent shell" columns as two processes kept in step, then
 # the minimal form, the order experiments, a deferred map, the capability rule and

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # tests/lib.sh: a small TAP test harness in POSIX sh.
 # POSIX sh on purpose: the same test files run under bash on this host and under
 # busybox ash inside the QEMU/SVM guest (tests/svm/), where there is no bash.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # tests/mutate.sh: `make mutate`: do the tests catch real bugs? Plants a fixed list of small
 # bugs, one at a time, in a scratch copy of the tree, builds it, runs the suites that should
 # see the bug, and prints, for each, whether it was caught (a failing result), missed (every

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # tests/run.sh: runs the test suites under prove (TAP::Harness) and ends with "N passed, N failed".
 # Usage: tests/run.sh [unit|vmm|...|FILE...]   (default: unit vmm; FILE: one test file or
 # unit binary, e.g. tests/vmm/faults.sh, relative to the top of the tree)

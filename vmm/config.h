@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* vmm/config.h: the command line of kvm-hello-world, parsed into a plan (struct
  * vmm_config) before anything runs. Pure: no KVM, unit-tested. */
 #ifndef VMM_CONFIG_H

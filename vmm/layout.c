@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* vmm/layout.c: the guest-physical memory plan (see layout.h for the picture). */
 #include "layout.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* vmm/layout.h: where everything lives in guest-physical memory, for each CPU mode and
  * memory size. One plan, used by the setup code, the loader, --layout and the tests.
  * The guest owns low memory; what the VMM adds sits at the top:

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # tests/docs/examples.sh: every command example shown in README.md, docs/*.md and the manual
 # pages' EXAMPLES is run, and its output must be what the page shows, but for what changes
 # from run to run (host addresses, pids, namespace inodes, interface indexes, MAC addresses,

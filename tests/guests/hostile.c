@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* tests/guests/hostile.c: a hostile guest: each case (argv[1]) points a hypercall at
  * memory its ring may not use, or breaks the ABI's small print; tests/vmm/attacks_priv.sh
  * passes the addresses (read from --layout) and checks the VMM's answer. */

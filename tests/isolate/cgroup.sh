@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # tests/isolate/cgroup.sh: isolate's cgroup v2 detection reads and never writes. On a host
 # without a delegated cgroup v2 (cgroup v1 mounted, or v2 without the memory, pids and cpu
 # controllers), isolate says so with --verbose, falls back to rlimits, and, traced with

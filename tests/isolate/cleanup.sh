@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # tests/isolate/cleanup.sh: nothing is left behind: after 100 runs in a row, 10 at once, and
 # the error paths, the host has the interfaces, mounts and processes it had before.
 . "$(dirname "$0")/../lib.sh"

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # tests/isolate/cli.sh: isolate's command line: help, version, usage errors, PROGRAM's own
 # options, the statuses of isolate's own failures (126, 127, 125), one line each, and the
 # sandbox options' bad values (125, one line, nothing made).

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # tests/isolate/harden.sh: the default hardening: a seccomp filter that answers EPERM to
 # dangerous system calls, no capabilities, no_new_privs (a set-uid or file-capability
 # binary gains nothing), ping still working; --cap-add, --cap-drop, --seccomp none and

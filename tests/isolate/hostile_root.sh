@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # tests/isolate/hostile_root.sh: the hostile-program suite (hostile.inc) with isolate run by
 # root, and what only root has: the container's root is an unprivileged slot, the subnet
 # lock no other user can hold, the classic address on back-to-back runs.

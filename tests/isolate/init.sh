@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # tests/isolate/init.sh: --init: isolate's own init is PID 1 and PROGRAM its child; it reaps
 # orphans (zombies stay without it), passes signals on, and exits with PROGRAM's status,
 # killing what PROGRAM left running.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # tests/isolate/limits.sh: hostile programs against the limits: a fork bomb held to
 # --processes and cleaned up, a memory hog stopped at --memory, endless loops stopped by
 # --cpu-time and --wall-time, files past --file-size, descriptors past --open-files, a

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # tests/isolate/signals.sh: signals sent to isolate reach PROGRAM (PID 1), the kernel's PID 1
 # rule is said, a second SIGINT kills the container, deaths by signal give 128+N, and a
 # SIGKILLed isolate takes its container (processes and veth) with it.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* tests/unit/unit_gva.c: checked guest-virtual accesses (gva_check, gva_iov, gva_read,
  * gva_write, gva_strlen, gva_strcpy, gva_view, gva_cpl) over a calloc'd buffer standing
  * in for guest memory: paging off, identity tables from pt_build, hand-made tables that

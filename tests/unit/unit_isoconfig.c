@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* tests/unit/unit_isoconfig.c: isolate's iso_config_parse (defaults, options, PROGRAM's own
  * options, errors; the sandbox's limits, mounts, capabilities and seccomp, and their bad
  * values), iso_cap_parse, iso_parse_net_addr and the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* tests/unit/unit_layout.c: layout_plan's size checks and the shape of its plan in
  * each CPU mode: regions disjoint, inside memory, the page tables sized to fit. */
 #include <setjmp.h>

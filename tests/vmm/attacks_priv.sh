@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # tests/vmm/attacks_priv.sh: hypercalls act with the guest's privilege. The hostile guest
 # (tests/guests/hostile.c) runs in ring 3 and points each hypercall at the VMM's regions
 # (its page tables, GDT, IDT, TSS), which are supervisor-only: every one is refused, as

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # tests/vmm/attacks_share.sh: what a share may be and hold. --dir refuses kernel
 # pseudo-filesystems (procfs, sysfs, devtmpfs, cgroupfs...) by their magic; a FIFO or a
 # device inside a share is never opened on the host (a writer blocked on the FIFO stays

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # tests/vmm/cli.sh: bad command lines and an unusable /dev/kvm get one clear line and
 # a documented status.
 . "$(dirname "$0")/../lib.sh"

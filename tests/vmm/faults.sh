@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # tests/vmm/faults.sh: crashed, stuck and misbehaving guests are reported with the exit
 # reason and registers and a documented status; never a hang.
 . "$(dirname "$0")/../lib.sh"

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # tests/vmm/hc_edges.sh: the ABI's edges (issue 13, item 11): a readdir buffer that holds
 # exactly one record, 32-bit outs to the last hypercall ports, and string I/O (`rep
 # outsl`) to a hypercall port, from ring 3 and ring 0.

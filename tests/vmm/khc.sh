@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # tests/vmm/khc.sh: hypercalls answered inside KVM (--khc, the minivirt_khc module): on
 # hardware KVM they cost the VMM no exit and KVM's counters see every one; where they hang
 # or fault (kvm_pvm) the VMM refuses them in one line instead of running into them.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # tests/vmm/layout.sh: --layout figures against independent facts: arithmetic on the
 # addresses it prints, the page-table shape each memory size implies, KVM_TRANSLATE.
 . "$(dirname "$0")/../lib.sh"
