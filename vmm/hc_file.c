@@ -123,23 +123,32 @@ static ssize_t console_io(struct hc_ctx *c, const struct file *e, struct iovec *
 }
 
 /* read (into guest memory) or write (from it), in batches of iovecs. */
-static int64_t do_rw(struct hc_ctx *c, const struct hc_rw *r, bool into_guest)
+/* What a read (into_guest) or write request r on file e may not do: an -HC_E* code, or 0. */
+static int64_t rw_refused(struct hc_ctx *c, const struct file *e, const struct hc_rw *r,
+			  bool into_guest)
 {
-	struct file *e = files_get(c->files, r->fd);
-	uint64_t gva = r->buf, left = r->len;
-	int64_t done = 0, off = r->offset;
-
 	if (!e || (into_guest ? !e->readable : !e->writable))
 		return -HC_EBADF;
 	if (e->kind == FILE_DIR)
 		return -HC_EISDIR;
-	if (off < HC_OFFSET_CURRENT || r->len > INT64_MAX)
+	if (r->offset < HC_OFFSET_CURRENT || r->len > INT64_MAX)
 		return -HC_EINVAL;
-	if (e->host < 0 && off != HC_OFFSET_CURRENT)
+	if (e->host < 0 && r->offset != HC_OFFSET_CURRENT)
 		return -HC_ESPIPE;
 	/* All or nothing: every byte of the buffer must be there before any moves. */
 	if (gva_check(&c->view, r->buf, r->len, into_guest))
 		return -HC_EFAULT;
+	return 0;
+}
+
+static int64_t do_rw(struct hc_ctx *c, const struct hc_rw *r, bool into_guest)
+{
+	struct file *e = files_get(c->files, r->fd);
+	uint64_t gva = r->buf, left = r->len;
+	int64_t done = 0, off = r->offset, refused = rw_refused(c, e, r, into_guest);
+
+	if (refused)
+		return refused;
 	while (left) {
 		struct iovec iov[IOV_BATCH];
 		uint64_t want = 0;
