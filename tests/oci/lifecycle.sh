@@ -172,7 +172,7 @@ from-process
 /tmp" || return 1
 	run $OCI exec --detach --pid-file "$T_TMP/epid" e1 sleep 1000; expect_rc 0 || return 1
 	epid=$(cat "$T_TMP/epid")
-	[ "$(readlink /proc/$epid/ns/pid)" = "$(readlink /proc/$(pid_of e1)/ns/pid)" ] ||
+	[ "$(readlink /proc/$epid/ns/pid)" = "$(readlink "/proc/$(pid_of e1)/ns/pid")" ] ||
 		{ fail "exec'd process not in the container's PID namespace"; return 1; }
 	run $OCI exec e1 nosuchprogram; expect_rc 1 || return 1
 	expect_err 'exec: "nosuchprogram": executable file not found in $PATH' || return 1
