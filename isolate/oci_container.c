@@ -605,24 +605,35 @@ static bool load_bundle_spec(const struct oci_state *st, struct oci_spec *s)
 	return true;
 }
 
+/* state_load: opens the state folder of container ID (locked when LOCK) and reads its state
+ * into ST. Returns the folder's fd, or -1 after saying why (oci_fail). */
+static int state_load(const char *id, bool lock, struct oci_state *st)
+{
+	char err[ISO_ERR_LEN];
+	int dirfd = oci_state_open(id, false, lock, err);
+
+	if (dirfd >= 0 && oci_state_read(dirfd, id, st, err)) {
+		close(dirfd);
+		dirfd = -1;
+	}
+	if (dirfd < 0)
+		oci_fail("%s", err);
+	return dirfd;
+}
+
 int oci_cmd_start(int argc, char **argv)
 {
 	struct oci_state st;
 	struct oci_spec s;
-	char err[ISO_ERR_LEN];
 	const char *id;
 	int dirfd, r = one_id(argc, argv, &id);
 	bool have;
 
 	if (r)
 		return r;
-	dirfd = oci_state_open(id, false, true, err);
+	dirfd = state_load(id, true, &st);
 	if (dirfd < 0)
-		return oci_fail("%s", err);
-	if (oci_state_read(dirfd, id, &st, err)) {
-		close(dirfd);
-		return oci_fail("%s", err);
-	}
+		return OCI_FAIL;
 	have = load_bundle_spec(&st, &s);
 	r = do_start(dirfd, &st, have ? &s : NULL);
 	if (have)
@@ -635,20 +646,15 @@ int oci_cmd_start(int argc, char **argv)
 int oci_cmd_state(int argc, char **argv)
 {
 	struct oci_state st;
-	char err[ISO_ERR_LEN];
 	cleanup_free char *text = NULL;
 	const char *id;
 	int dirfd, r = one_id(argc, argv, &id);
 
 	if (r)
 		return r;
-	dirfd = oci_state_open(id, false, false, err);
+	dirfd = state_load(id, false, &st);
 	if (dirfd < 0)
-		return oci_fail("%s", err);
-	if (oci_state_read(dirfd, id, &st, err)) {
-		close(dirfd);
-		return oci_fail("%s", err);
-	}
+		return OCI_FAIL;
 	text = oci_state_json(&st, oci_state_status(dirfd, &st), true);
 	oci_state_free(&st);
 	close(dirfd);
@@ -715,7 +721,6 @@ int oci_cmd_kill(int argc, char **argv)
 	bool all = false;
 	struct oci_state st;
 	enum oci_status now;
-	char err[ISO_ERR_LEN];
 	const char *id, *signame = "SIGTERM";
 	int i = 1, sig, dirfd, r = OCI_OK;
 
@@ -738,13 +743,9 @@ int oci_cmd_kill(int argc, char **argv)
 	if (sig < 0)
 		return oci_fail("kill: '%s' is not a signal (a name such as TERM or SIGKILL, or a "
 				"number 1..%d)", signame, NSIG - 1);
-	dirfd = oci_state_open(id, false, true, err);
+	dirfd = state_load(id, true, &st);
 	if (dirfd < 0)
-		return oci_fail("%s", err);
-	if (oci_state_read(dirfd, id, &st, err)) {
-		close(dirfd);
-		return oci_fail("%s", err);
-	}
+		return OCI_FAIL;
 	now = oci_state_status(dirfd, &st);
 	if (now != OCI_CREATED && now != OCI_RUNNING)
 		r = oci_fail("kill: container %s is %s: nothing to signal", id, oci_status_name(now));
@@ -807,7 +808,6 @@ int oci_cmd_delete(int argc, char **argv)
 {
 	bool force = false;
 	struct oci_state st;
-	char err[ISO_ERR_LEN];
 	int i = 1, dirfd, r;
 
 	for (; i < argc && argv[i][0] == '-' && argv[i][1]; i++) {
@@ -822,13 +822,9 @@ int oci_cmd_delete(int argc, char **argv)
 		fprintf(stderr, "isolate: delete: isolate delete [--force] ID\n");
 		return OCI_USAGE;
 	}
-	dirfd = oci_state_open(argv[i], false, true, err);
+	dirfd = state_load(argv[i], true, &st);
 	if (dirfd < 0)
-		return oci_fail("%s", err);
-	if (oci_state_read(dirfd, argv[i], &st, err)) {
-		close(dirfd);
-		return oci_fail("%s", err);
-	}
+		return OCI_FAIL;
 	r = do_delete(dirfd, &st, force);
 	oci_state_free(&st);
 	return r;
