@@ -29,13 +29,13 @@ static inline int steal_fd(int *fd)
 	return r;
 }
 
-#define RETRY_EINTR(expr)                                  \
-	({                                                 \
-		long _r;                                   \
-		do                                         \
-			_r = (long)(expr);                 \
-		while (_r == -1 && errno == EINTR);        \
-		_r;                                        \
+#define RETRY_EINTR(expr)                           \
+	({                                          \
+		long _r;                            \
+		do                                  \
+			_r = (long)(expr);          \
+		while (_r == -1 && errno == EINTR); \
+		_r;                                 \
 	})
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))

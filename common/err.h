@@ -16,8 +16,8 @@ struct mv_err {
 
 /* mv_seterr: formats a one-line reason into e (truncated to fit); when errnum is not 0,
  * ": strerror(errnum)" follows. Returns -1, so callers can `return mv_seterr(...)`. */
-__attribute__((format(printf, 3, 4))) int mv_seterr(struct mv_err *e, int errnum,
-						    const char *fmt, ...);
+__attribute__((format(printf, 3, 4))) int mv_seterr(struct mv_err *e, int errnum, const char *fmt,
+						    ...);
 
 /* mv_errprefix: puts "prefix: " before e's reason (truncated to fit), for a caller that
  * adds what it was doing. Returns -1. */

@@ -26,8 +26,8 @@ __attribute__((format(printf, 1, 2))) void warn_msg(const char *fmt, ...);
 
 /* msg_vline: the line all of them print: "progname: [who] message", "[who] " only when who
  * is not NULL, ": strerror(errnum)" appended when errnum is not 0. */
-__attribute__((format(printf, 3, 0))) void msg_vline(const char *who, int errnum,
-						    const char *fmt, va_list ap);
+__attribute__((format(printf, 3, 0))) void msg_vline(const char *who, int errnum, const char *fmt,
+						     va_list ap);
 
 /* msg_escape: s into out (len bytes, always terminated) with what a terminal would act on
  * escaped: control characters as \n, \t, \e or \xNN, and bytes that are not valid UTF-8

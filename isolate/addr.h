@@ -8,10 +8,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define ISO_SUBNET_FIRST 12  /* 10.11.12.0/24 first: the classic 10.11.12.13 <-> .14 */
+#define ISO_SUBNET_FIRST 12 /* 10.11.12.0/24 first: the classic 10.11.12.13 <-> .14 */
 #define ISO_SUBNET_PREFIX 24
-#define ISO_HOST_OCTET 13    /* 10.11.N.13: the host end */
-#define ISO_CONT_OCTET 14    /* 10.11.N.14: the container end */
+#define ISO_HOST_OCTET 13 /* 10.11.N.13: the host end */
+#define ISO_CONT_OCTET 14 /* 10.11.N.14: the container end */
 
 /* One IPv4 address on a host interface, in host byte order. */
 struct iso_host_addr {

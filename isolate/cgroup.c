@@ -75,8 +75,10 @@ void iso_cgroup_detect(struct iso_cgroup *cg)
 	if (sf.f_type != CGROUP2_SUPER_MAGIC) {
 		snprintf(cg->why, sizeof(cg->why), "%s is %s, not a cgroup v2 hierarchy",
 			 ISO_CGROUP_ROOT,
-			 sf.f_type == TMPFS_MAGIC ? "a tmpfs (cgroup v1 hierarchies are mounted under it)"
-			 : sf.f_type == CGROUP_SUPER_MAGIC ? "cgroup v1" : "another filesystem");
+			 sf.f_type == TMPFS_MAGIC
+				 ? "a tmpfs (cgroup v1 hierarchies are mounted under it)"
+			 : sf.f_type == CGROUP_SUPER_MAGIC ? "cgroup v1"
+							   : "another filesystem");
 		return;
 	}
 	/* Gate 2: our own cgroup, the v2 line of /proc/self/cgroup. */
@@ -89,7 +91,8 @@ void iso_cgroup_detect(struct iso_cgroup *cg)
 		if (!strncmp(line, "0::/", 4))
 			rel = line + 3;
 	if (!rel || strstr(rel, "/..") || strlen(rel) > PATH_MAX - 64) {
-		snprintf(cg->why, sizeof(cg->why), "/proc/self/cgroup has no usable cgroup v2 path");
+		snprintf(cg->why, sizeof(cg->why),
+			 "/proc/self/cgroup has no usable cgroup v2 path");
 		return;
 	}
 	snprintf(cg->own, sizeof(cg->own), "%s%s", ISO_CGROUP_ROOT, strcmp(rel, "/") ? rel : "");
@@ -102,19 +105,20 @@ void iso_cgroup_detect(struct iso_cgroup *cg)
 	}
 	snprintf(path, sizeof(path), "%s/cgroup.subtree_control", cg->own);
 	if ((r = read_small(path, buf, sizeof(buf))) || !has_controllers(buf, &missing)) {
-		snprintf(cg->why, sizeof(cg->why), "%.200s lacks %s (not enabled for child cgroups)",
-			 path, r ? strerror(-r) : missing);
+		snprintf(cg->why, sizeof(cg->why),
+			 "%.200s lacks %s (not enabled for child cgroups)", path,
+			 r ? strerror(-r) : missing);
 		return;
 	}
 	/* Gate 4: delegated to us: we may make a child cgroup and move a process into it. */
 	snprintf(path, sizeof(path), "%s/cgroup.procs", cg->own);
 	if (access(cg->own, W_OK | X_OK) || access(path, W_OK)) {
-		snprintf(cg->why, sizeof(cg->why), "%.200s is not delegated to this user: %s", cg->own,
-			 strerror(errno));
+		snprintf(cg->why, sizeof(cg->why), "%.200s is not delegated to this user: %s",
+			 cg->own, strerror(errno));
 		return;
 	}
-	snprintf(cg->why, sizeof(cg->why), "delegated cgroup v2 at %.200s with memory, pids and cpu",
-		 cg->own);
+	snprintf(cg->why, sizeof(cg->why),
+		 "delegated cgroup v2 at %.200s with memory, pids and cpu", cg->own);
 	cg->usable = true;
 }
 

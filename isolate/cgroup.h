@@ -14,11 +14,11 @@
 #define ISO_CGROUP_ROOT "/sys/fs/cgroup"
 
 struct iso_cgroup {
-	bool usable;              /* detection: a delegated cgroup v2 with memory, pids, cpu */
-	char why[320];            /* detection's finding, for --verbose */
-	char own[PATH_MAX];       /* isolate's own cgroup folder (when usable) */
-	char dir[PATH_MAX + 32];  /* the container's: own/isolate-PID, once made */
-	int fd;                   /* dir's fd for clone3(CLONE_INTO_CGROUP), else -1 */
+	bool usable;             /* detection: a delegated cgroup v2 with memory, pids, cpu */
+	char why[320];           /* detection's finding, for --verbose */
+	char own[PATH_MAX];      /* isolate's own cgroup folder (when usable) */
+	char dir[PATH_MAX + 32]; /* the container's: own/isolate-PID, once made */
+	int fd;                  /* dir's fd for clone3(CLONE_INTO_CGROUP), else -1 */
 };
 
 /* iso_cgroup_detect: fills cg by reading only: statfs(/sys/fs/cgroup) must say cgroup2,

@@ -103,15 +103,47 @@ const struct iso_limit_info iso_limit_info[ISO_LIMIT_COUNT] = {
 };
 
 static const char *const cap_names[ISO_CAP_LAST + 1] = {
-	"CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_DAC_READ_SEARCH", "CAP_FOWNER", "CAP_FSETID",
-	"CAP_KILL", "CAP_SETGID", "CAP_SETUID", "CAP_SETPCAP", "CAP_LINUX_IMMUTABLE",
-	"CAP_NET_BIND_SERVICE", "CAP_NET_BROADCAST", "CAP_NET_ADMIN", "CAP_NET_RAW",
-	"CAP_IPC_LOCK", "CAP_IPC_OWNER", "CAP_SYS_MODULE", "CAP_SYS_RAWIO", "CAP_SYS_CHROOT",
-	"CAP_SYS_PTRACE", "CAP_SYS_PACCT", "CAP_SYS_ADMIN", "CAP_SYS_BOOT", "CAP_SYS_NICE",
-	"CAP_SYS_RESOURCE", "CAP_SYS_TIME", "CAP_SYS_TTY_CONFIG", "CAP_MKNOD", "CAP_LEASE",
-	"CAP_AUDIT_WRITE", "CAP_AUDIT_CONTROL", "CAP_SETFCAP", "CAP_MAC_OVERRIDE",
-	"CAP_MAC_ADMIN", "CAP_SYSLOG", "CAP_WAKE_ALARM", "CAP_BLOCK_SUSPEND", "CAP_AUDIT_READ",
-	"CAP_PERFMON", "CAP_BPF", "CAP_CHECKPOINT_RESTORE",
+	"CAP_CHOWN",
+	"CAP_DAC_OVERRIDE",
+	"CAP_DAC_READ_SEARCH",
+	"CAP_FOWNER",
+	"CAP_FSETID",
+	"CAP_KILL",
+	"CAP_SETGID",
+	"CAP_SETUID",
+	"CAP_SETPCAP",
+	"CAP_LINUX_IMMUTABLE",
+	"CAP_NET_BIND_SERVICE",
+	"CAP_NET_BROADCAST",
+	"CAP_NET_ADMIN",
+	"CAP_NET_RAW",
+	"CAP_IPC_LOCK",
+	"CAP_IPC_OWNER",
+	"CAP_SYS_MODULE",
+	"CAP_SYS_RAWIO",
+	"CAP_SYS_CHROOT",
+	"CAP_SYS_PTRACE",
+	"CAP_SYS_PACCT",
+	"CAP_SYS_ADMIN",
+	"CAP_SYS_BOOT",
+	"CAP_SYS_NICE",
+	"CAP_SYS_RESOURCE",
+	"CAP_SYS_TIME",
+	"CAP_SYS_TTY_CONFIG",
+	"CAP_MKNOD",
+	"CAP_LEASE",
+	"CAP_AUDIT_WRITE",
+	"CAP_AUDIT_CONTROL",
+	"CAP_SETFCAP",
+	"CAP_MAC_OVERRIDE",
+	"CAP_MAC_ADMIN",
+	"CAP_SYSLOG",
+	"CAP_WAKE_ALARM",
+	"CAP_BLOCK_SUSPEND",
+	"CAP_AUDIT_READ",
+	"CAP_PERFMON",
+	"CAP_BPF",
+	"CAP_CHECKPOINT_RESTORE",
 };
 
 static int seterr(char *err, size_t len, const char *fmt, ...)
@@ -136,10 +168,12 @@ int iso_parse_net_addr(const char *s, struct in_addr *host, struct in_addr *cont
 	long p;
 
 	if (!slash || !comma || comma < slash)
-		return seterr(err, errlen, "--net-addr '%s': expected HOST_IP/PREFIX,CONTAINER_IP", s);
+		return seterr(err, errlen, "--net-addr '%s': expected HOST_IP/PREFIX,CONTAINER_IP",
+			      s);
 	if ((size_t)(slash - s) >= sizeof(hbuf) || (size_t)(comma - slash - 1) >= sizeof(pbuf) ||
 	    comma == slash + 1)
-		return seterr(err, errlen, "--net-addr '%s': expected HOST_IP/PREFIX,CONTAINER_IP", s);
+		return seterr(err, errlen, "--net-addr '%s': expected HOST_IP/PREFIX,CONTAINER_IP",
+			      s);
 	memcpy(hbuf, s, (size_t)(slash - s));
 	hbuf[slash - s] = '\0';
 	memcpy(pbuf, slash + 1, (size_t)(comma - slash - 1));
@@ -150,21 +184,23 @@ int iso_parse_net_addr(const char *s, struct in_addr *host, struct in_addr *cont
 		return seterr(err, errlen, "--net-addr: '%s' is not an IPv4 address", comma + 1);
 	p = strtol(pbuf, &end, 10);
 	if (*end || pbuf[0] < '0' || pbuf[0] > '9' || p < 8 || p > 30)
-		return seterr(err, errlen, "--net-addr: prefix '/%s' is not a number in 8..30", pbuf);
+		return seterr(err, errlen, "--net-addr: prefix '/%s' is not a number in 8..30",
+			      pbuf);
 	*prefix = (int)p;
 	h = ntohl(host->s_addr);
 	c = ntohl(cont->s_addr);
 	mask = ~0u << (32 - p);
 	if ((h & mask) != (c & mask))
-		return seterr(err, errlen, "--net-addr: %s and %s are not in one /%ld subnet",
-			      hbuf, comma + 1, p);
+		return seterr(err, errlen, "--net-addr: %s and %s are not in one /%ld subnet", hbuf,
+			      comma + 1, p);
 	if (h == c)
-		return seterr(err, errlen, "--net-addr: the host and container addresses are both %s",
-			      hbuf);
-	if ((h & ~mask) == 0 || (h & ~mask) == ~mask || (c & ~mask) == 0 || (c & ~mask) == ~mask)
 		return seterr(err, errlen,
-			      "--net-addr: %s: an address is the subnet's network or broadcast address",
-			      s);
+			      "--net-addr: the host and container addresses are both %s", hbuf);
+	if ((h & ~mask) == 0 || (h & ~mask) == ~mask || (c & ~mask) == 0 || (c & ~mask) == ~mask)
+		return seterr(
+			err, errlen,
+			"--net-addr: %s: an address is the subnet's network or broadcast address",
+			s);
 	if ((h >> 24) == 127 || (h >> 28) >= 14)
 		return seterr(err, errlen,
 			      "--net-addr: %s is a loopback, multicast or reserved address", hbuf);
@@ -176,8 +212,13 @@ static int parse_hostname(const char *s, char *err, size_t errlen)
 	size_t n = strlen(s);
 
 	if (n == 0 || n > ISO_HOSTNAME_MAX)
-		return seterr(err, errlen, "--hostname: %zu characters%s%.*s%s; a hostname has 1 "
-			      "to %d", n, n ? " ('" : "", 16, s, n > 16 ? "...')" : n ? "')" : "",
+		return seterr(err, errlen,
+			      "--hostname: %zu characters%s%.*s%s; a hostname has 1 "
+			      "to %d",
+			      n, n ? " ('" : "", 16, s,
+			      n > 16 ? "...')"
+			      : n    ? "')"
+				     : "",
 			      ISO_HOSTNAME_MAX);
 	return 0;
 }
@@ -209,8 +250,10 @@ int iso_cap_parse(const char *s, unsigned long long *caps, char *err, size_t err
 				    !strcasecmp(name, cap_names[c] + 4))
 					break;
 			if (c > ISO_CAP_LAST)
-				return seterr(err, errlen, "unknown capability '%s' (e.g. net_raw, "
-					      "CAP_SYS_ADMIN, all)", name);
+				return seterr(err, errlen,
+					      "unknown capability '%s' (e.g. net_raw, "
+					      "CAP_SYS_ADMIN, all)",
+					      name);
 			*caps |= 1ull << c;
 		}
 		if (!p[n])
@@ -305,9 +348,23 @@ static int parse_mount(struct iso_config *cfg, enum iso_mount_kind kind, const c
 
 /* Codes of the long-only options: above any char. */
 enum {
-	OPT_NET = 256, OPT_NET_ADDR, OPT_WAIT_TEARDOWN, OPT_INIT, OPT_REPORT, OPT_ROOT,
-	OPT_ROOT_RW, OPT_BIND, OPT_RO_BIND, OPT_TMPFS, OPT_CAP_ADD, OPT_CAP_DROP,
-	OPT_SECCOMP, OPT_NO_HARDEN, OPT_MAP_HOST_ROOT, OPT_PRESERVE_FDS, OPT_KILL_AFTER,
+	OPT_NET = 256,
+	OPT_NET_ADDR,
+	OPT_WAIT_TEARDOWN,
+	OPT_INIT,
+	OPT_REPORT,
+	OPT_ROOT,
+	OPT_ROOT_RW,
+	OPT_BIND,
+	OPT_RO_BIND,
+	OPT_TMPFS,
+	OPT_CAP_ADD,
+	OPT_CAP_DROP,
+	OPT_SECCOMP,
+	OPT_NO_HARDEN,
+	OPT_MAP_HOST_ROOT,
+	OPT_PRESERVE_FDS,
+	OPT_KILL_AFTER,
 	OPT_LIMIT, /* OPT_LIMIT + enum iso_limit: --cpu-time, ... */
 };
 
@@ -374,8 +431,10 @@ static int parse_kill_after(const char *arg, struct iso_config *cfg, char *why, 
 	uint64_t ms;
 
 	if (parse_duration_ms(arg, &ms) || ms > ISO_KILL_AFTER_MAX_MS)
-		return seterr(why, len, "--kill-after: '%s' is not a number of seconds from 0 to "
-			      "%d (e.g. 2.5)", arg, ISO_KILL_AFTER_MAX_MS / 1000);
+		return seterr(why, len,
+			      "--kill-after: '%s' is not a number of seconds from 0 to "
+			      "%d (e.g. 2.5)",
+			      arg, ISO_KILL_AFTER_MAX_MS / 1000);
 	cfg->kill_after_ms = ms;
 	return 0;
 }
@@ -446,8 +505,8 @@ static void set_flag(int c, struct iso_config *cfg)
 
 /* One known option c with its value arg: 0, or -1 with the reason in why. *net_set says
  * whether the last --net given was a good one. */
-static int parse_option(int c, const char *arg, struct iso_config *cfg, bool *net_set,
-			char *why, size_t len)
+static int parse_option(int c, const char *arg, struct iso_config *cfg, bool *net_set, char *why,
+			size_t len)
 {
 	int r;
 
@@ -488,9 +547,8 @@ static int parse_option(int c, const char *arg, struct iso_config *cfg, bool *ne
 
 /* After the options: PROGRAM, and what only the whole command line shows. bad is the first
  * bad value, or "". */
-static enum iso_config_result finish(int argc, char **argv, struct iso_config *cfg,
-				     bool net_set, char *bad, size_t badlen, char *err,
-				     size_t errlen)
+static enum iso_config_result finish(int argc, char **argv, struct iso_config *cfg, bool net_set,
+				     char *bad, size_t badlen, char *err, size_t errlen)
 {
 	if (cfg->addr_set) {
 		/* --net-addr asks for a veth: an explicit --net none contradicts it */
@@ -516,8 +574,8 @@ static enum iso_config_result finish(int argc, char **argv, struct iso_config *c
 	return ISO_CONFIG_RUN;
 }
 
-enum iso_config_result iso_config_parse(int argc, char **argv, struct iso_config *cfg,
-					char *err, size_t errlen)
+enum iso_config_result iso_config_parse(int argc, char **argv, struct iso_config *cfg, char *err,
+					size_t errlen)
 {
 	bool net_set = false;
 	/* The first bad value: parsing goes on, so a later --report is known. */
@@ -534,10 +592,8 @@ enum iso_config_result iso_config_parse(int argc, char **argv, struct iso_config
 		char why[ISO_MSG_LEN];
 
 		switch (c) {
-		case 'h':
-			return ISO_CONFIG_HELP;
-		case 'V':
-			return ISO_CONFIG_VERSION;
+		case 'h': return ISO_CONFIG_HELP;
+		case 'V': return ISO_CONFIG_VERSION;
 		case ':':
 			seterr(err, errlen, "option '%s' needs a value", argv[optind - 1]);
 			return ISO_CONFIG_ERROR;

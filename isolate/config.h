@@ -27,7 +27,12 @@ enum iso_limit {
 	ISO_LIMIT_COUNT
 };
 
-enum iso_value_kind { ISO_VAL_SECS, ISO_VAL_MSECS, ISO_VAL_SIZE, ISO_VAL_COUNT };
+enum iso_value_kind {
+	ISO_VAL_SECS,
+	ISO_VAL_MSECS,
+	ISO_VAL_SIZE,
+	ISO_VAL_COUNT
+};
 
 /* What each limit is: its name (option and report), the rlimit that enforces it (-1: none,
  * isolate's timer), how its value is written, and its smallest and largest values. */
@@ -40,11 +45,15 @@ struct iso_limit_info {
 extern const struct iso_limit_info iso_limit_info[ISO_LIMIT_COUNT];
 
 /* --bind, --ro-bind, --tmpfs: one mount of the plan, done in this order. */
-enum iso_mount_kind { ISO_MOUNT_BIND, ISO_MOUNT_RO_BIND, ISO_MOUNT_TMPFS };
+enum iso_mount_kind {
+	ISO_MOUNT_BIND,
+	ISO_MOUNT_RO_BIND,
+	ISO_MOUNT_TMPFS
+};
 struct iso_mount {
 	enum iso_mount_kind kind;
-	const char *src;          /* the host path (NULL for a tmpfs) */
-	const char *dst;          /* where it goes, absolute: inside --root's DIR when given */
+	const char *src; /* the host path (NULL for a tmpfs) */
+	const char *dst; /* where it goes, absolute: inside --root's DIR when given */
 };
 #define ISO_MAX_MOUNTS 64
 
@@ -59,29 +68,29 @@ struct iso_mount {
 #define ISO_CAP_LAST 40 /* CAP_CHECKPOINT_RESTORE, the last one this isolate knows */
 
 struct iso_config {
-	const char *hostname;     /* --hostname: the container's hostname ("isolated") */
-	enum iso_net_mode net;    /* --net */
-	bool addr_set;            /* --net-addr given: use host_ip/cont_ip, no subnet search */
-	struct in_addr host_ip;   /* --net-addr: the host end's address */
-	struct in_addr cont_ip;   /* --net-addr: the container end's address */
-	int prefix;               /* --net-addr: the prefix length of both */
-	bool wait_teardown;       /* --wait-teardown: return only once the veth is gone */
-	bool verbose;             /* --verbose: print each step */
-	bool init;                /* --init: isolate's own init is PID 1, PROGRAM its child */
+	const char *hostname;   /* --hostname: the container's hostname ("isolated") */
+	enum iso_net_mode net;  /* --net */
+	bool addr_set;          /* --net-addr given: use host_ip/cont_ip, no subnet search */
+	struct in_addr host_ip; /* --net-addr: the host end's address */
+	struct in_addr cont_ip; /* --net-addr: the container end's address */
+	int prefix;             /* --net-addr: the prefix length of both */
+	bool wait_teardown;     /* --wait-teardown: return only once the veth is gone */
+	bool verbose;           /* --verbose: print each step */
+	bool init;              /* --init: isolate's own init is PID 1, PROGRAM its child */
 	unsigned long long kill_after_ms; /* --kill-after: SIGTERM's grace before SIGKILL */
-	bool limit_set[ISO_LIMIT_COUNT];            /* which limits were given */
-	unsigned long long limit[ISO_LIMIT_COUNT];  /* their values (iso_limit_info units) */
-	const char *report;       /* --report FILE: the JSON run report ("-": stderr) */
-	const char *root;         /* --root DIR: the container's / (NULL: the host's) */
-	bool root_rw;             /* --root-rw: leave it writable */
+	bool limit_set[ISO_LIMIT_COUNT];  /* which limits were given */
+	unsigned long long limit[ISO_LIMIT_COUNT]; /* their values (iso_limit_info units) */
+	const char *report; /* --report FILE: the JSON run report ("-": stderr) */
+	const char *root;   /* --root DIR: the container's / (NULL: the host's) */
+	bool root_rw;       /* --root-rw: leave it writable */
 	struct iso_mount mounts[ISO_MAX_MOUNTS]; /* --bind, --ro-bind, --tmpfs, in order */
 	size_t n_mounts;
-	unsigned long long caps;  /* the capabilities PROGRAM keeps (CAP_* bits) */
-	bool seccomp;             /* --seccomp default (true) or none */
-	bool no_new_privs;        /* PR_SET_NO_NEW_PRIVS (off only with --no-harden) */
-	bool map_host_root;       /* --map-host-root: as root, the container's root is the host's */
-	int preserve_fds;         /* --preserve-fds N: fds 3..N+2 pass to PROGRAM too */
-	char **argv;              /* PROGRAM and its arguments, NULL-terminated */
+	unsigned long long caps; /* the capabilities PROGRAM keeps (CAP_* bits) */
+	bool seccomp;            /* --seccomp default (true) or none */
+	bool no_new_privs;       /* PR_SET_NO_NEW_PRIVS (off only with --no-harden) */
+	bool map_host_root;      /* --map-host-root: as root, the container's root is the host's */
+	int preserve_fds;        /* --preserve-fds N: fds 3..N+2 pass to PROGRAM too */
+	char **argv;             /* PROGRAM and its arguments, NULL-terminated */
 };
 
 /* ISO_CONFIG_ERROR: a usage error: an unknown option, a missing value, no PROGRAM or an
@@ -101,8 +110,8 @@ enum iso_config_result {
  * (errlen bytes) holds a one-line reason; after a bad value, parsing goes on, so cfg->report
  * is set even when --report came later. Resets getopt, so it may be called more than once.
  * --bind SRC:DST allocates DST's copy of SRC (never freed: it lives as long as isolate). */
-enum iso_config_result iso_config_parse(int argc, char **argv, struct iso_config *cfg,
-					char *err, size_t errlen);
+enum iso_config_result iso_config_parse(int argc, char **argv, struct iso_config *cfg, char *err,
+					size_t errlen);
 
 /* iso_parse_net_addr: parses "HOST_IP/PREFIX,CONTAINER_IP" (PREFIX 8..30, both addresses
  * in one subnet, distinct, neither its network nor its broadcast address) into host,

@@ -82,16 +82,19 @@ void iso_harden_describe(const struct iso_config *cfg)
 					      iso_cap_name(c));
 	if (cfg->caps == ISO_CAPS_ALL)
 		snprintf(caps, sizeof(caps), "all");
-	iso_step("pid 1", "harden: no_new_privs %s; capabilities kept: %s%s", cfg->no_new_privs ?
-		 "on" : "off (--no-harden)", n ? caps : "none",
+	iso_step("pid 1", "harden: no_new_privs %s; capabilities kept: %s%s",
+		 cfg->no_new_privs ? "on" : "off (--no-harden)", n ? caps : "none",
 		 cfg->no_new_privs ? " (bounding set: those and CAP_NET_RAW, for file-capability "
-		 "binaries such as ping; no_new_privs grants it to none)" : "");
+				     "binaries such as ping; no_new_privs grants it to none)"
+				   : "");
 	if (cfg->seccomp)
-		iso_step("pid 1", "harden: seccomp filter (%zu BPF instructions, built with "
-			 "libseccomp): %zu calls denied with EPERM, new namespaces (clone, unshare), "
-			 "setting a personality and the terminal ioctls TIOCSTI and TIOCLINUX too, "
-			 "clone3 with ENOSYS", ARRAY_SIZE(iso_seccomp_bpf),
-			 ARRAY_SIZE(iso_seccomp_denied) - 1);
+		iso_step(
+			"pid 1",
+			"harden: seccomp filter (%zu BPF instructions, built with "
+			"libseccomp): %zu calls denied with EPERM, new namespaces (clone, unshare), "
+			"setting a personality and the terminal ioctls TIOCSTI and TIOCLINUX too, "
+			"clone3 with ENOSYS",
+			ARRAY_SIZE(iso_seccomp_bpf), ARRAY_SIZE(iso_seccomp_denied) - 1);
 	else
 		iso_step("pid 1", "harden: no seccomp filter (--seccomp none)");
 }

@@ -40,9 +40,7 @@ int main(int argc, char **argv)
 		fputs(iso_usage, stdout);
 		printf("\n%s", oci_usage);
 		return 0;
-	case ISO_CONFIG_VERSION:
-		printf("isolate %s\n", MINIVIRT_VERSION);
-		return 0;
+	case ISO_CONFIG_VERSION: printf("isolate %s\n", MINIVIRT_VERSION); return 0;
 	case ISO_CONFIG_ERROR:
 		warn_msg("%s", err);
 		fputs(iso_usage, stderr);
@@ -51,8 +49,7 @@ int main(int argc, char **argv)
 		/* a sandbox option's value: one line, no usage, as for a bad path */
 		warn_msg("%s", err);
 		return iso_report_failure(&cfg, ISO_SETUP, err);
-	case ISO_CONFIG_RUN:
-		break;
+	case ISO_CONFIG_RUN: break;
 	}
 	keep_fds(cfg.preserve_fds);
 	return iso_run(&cfg);

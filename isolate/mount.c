@@ -63,8 +63,10 @@ int iso_mount_check(const struct iso_config *cfg, char *err)
 		if (!S_ISDIR(st.st_mode))
 			return iso_seterr(err, ENOTDIR, "--root %s", cfg->root);
 		if (stat("/", &dst) == 0 && st.st_dev == dst.st_dev && st.st_ino == dst.st_ino)
-			return iso_seterr(err, 0, "--root %s: that is the host's own root; leave out "
-					  "--root to run on the host's files", cfg->root);
+			return iso_seterr(err, 0,
+					  "--root %s: that is the host's own root; leave out "
+					  "--root to run on the host's files",
+					  cfg->root);
 	}
 	if (!cfg->root && !cfg->n_mounts)
 		return 0;
@@ -84,8 +86,10 @@ int iso_mount_check(const struct iso_config *cfg, char *err)
 				if (r == 0 && S_ISDIR(st.st_mode))
 					continue;
 			}
-			return iso_seterr(err, 0, "--root %s: it has no folder /%s (the container's "
-					  "/%s goes there)", cfg->root, need[i], need[i]);
+			return iso_seterr(err, 0,
+					  "--root %s: it has no folder /%s (the container's "
+					  "/%s goes there)",
+					  cfg->root, need[i], need[i]);
 		}
 	}
 	for (size_t i = 0; i < cfg->n_mounts; i++) {
@@ -99,8 +103,10 @@ int iso_mount_check(const struct iso_config *cfg, char *err)
 			continue; /* in the /dev or /proc isolate makes: checked there */
 		fd = open_in(rootfd, m->dst);
 		if (fd < 0)
-			return iso_seterr(err, 0, "%s: %s does not exist%s%s (isolate makes no mount "
-					  "points)", what, m->dst, cfg->root ? " in " : "",
+			return iso_seterr(err, 0,
+					  "%s: %s does not exist%s%s (isolate makes no mount "
+					  "points)",
+					  what, m->dst, cfg->root ? " in " : "",
 					  cfg->root ? cfg->root : "");
 		if (fstat(fd, &dst)) {
 			close(fd);
@@ -121,23 +127,24 @@ static int set_readonly(int fd, const char *path, bool recursive)
 {
 	struct mount_attr attr = { .attr_set = MOUNT_ATTR_RDONLY };
 
-	return mount_setattr(fd, path, (path[0] ? 0 : AT_EMPTY_PATH) |
-			     (recursive ? AT_RECURSIVE : 0), &attr, sizeof(attr));
+	return mount_setattr(fd, path,
+			     (path[0] ? 0 : AT_EMPTY_PATH) | (recursive ? AT_RECURSIVE : 0), &attr,
+			     sizeof(attr));
 }
 
 /* A copy of the host's tree at src (recursive, read-only when ro), put on the O_PATH fd
  * target (or its path below it). */
 static int bind_tree(const char *src, int target, const char *below, bool ro)
 {
-	cleanup_fd int t = open_tree(AT_FDCWD, src, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC |
-				     AT_RECURSIVE);
+	cleanup_fd int t =
+		open_tree(AT_FDCWD, src, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
 
 	if (t < 0)
 		return -1;
 	if (ro && set_readonly(t, "", true))
 		return -1;
-	return move_mount(t, "", target, below, MOVE_MOUNT_F_EMPTY_PATH |
-			  (below[0] ? 0 : MOVE_MOUNT_T_EMPTY_PATH));
+	return move_mount(t, "", target, below,
+			  MOVE_MOUNT_F_EMPTY_PATH | (below[0] ? 0 : MOVE_MOUNT_T_EMPTY_PATH));
 }
 
 /* A new filesystem of type fs (tmpfs, proc) with mount attributes attrs, detached: returns
@@ -184,11 +191,13 @@ int iso_mount_dev_nodes(int devfd, char *err)
 static int make_dev(int rootfd, char *err)
 {
 	static const char *const links[][2] = {
-		{ "fd", "/proc/self/fd" }, { "stdin", "/proc/self/fd/0" },
-		{ "stdout", "/proc/self/fd/1" }, { "stderr", "/proc/self/fd/2" },
+		{ "fd", "/proc/self/fd" },
+		{ "stdin", "/proc/self/fd/0" },
+		{ "stdout", "/proc/self/fd/1" },
+		{ "stderr", "/proc/self/fd/2" },
 	};
-	cleanup_fd int m = new_fs("tmpfs", MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV |
-				  MOUNT_ATTR_NOEXEC, "0755");
+	cleanup_fd int m =
+		new_fs("tmpfs", MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC, "0755");
 	cleanup_fd int target = -1;
 
 	if (m < 0)
@@ -206,15 +215,15 @@ static int make_dev(int rootfd, char *err)
 	if (target < 0 || attach(m, target))
 		return iso_seterr(err, errno, "cannot mount /dev in %s", "the new root");
 	iso_step("pid 1", "mount: /dev: a read-only tmpfs with the host's null, zero, full, "
-		 "random, urandom and tty bound in (and fd, stdin, stdout, stderr, shm/)");
+			  "random, urandom and tty bound in (and fd, stdin, stdout, stderr, shm/)");
 	return 0;
 }
 
 /* A new proc for this PID namespace on the folder proc of rootfd. */
 static int make_proc(int rootfd, char *err)
 {
-	cleanup_fd int m = new_fs("proc", MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV |
-				  MOUNT_ATTR_NOEXEC, NULL);
+	cleanup_fd int m =
+		new_fs("proc", MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC, NULL);
 	cleanup_fd int target = -1;
 
 	if (m < 0)
@@ -228,8 +237,9 @@ static int make_proc(int rootfd, char *err)
 
 /* The container's own ids make its mounts: run by root, a slot's, which reach only what
  * others may. */
-#define UNREACHABLE " (the container's ids make the mount: the folders above it must let " \
-		    "others search them)"
+#define UNREACHABLE                                                            \
+	" (the container's ids make the mount: the folders above it must let " \
+	"others search them)"
 
 /* The --bind, --ro-bind and --tmpfs mounts, in order, with DST inside rootfd. */
 static int user_mounts(const struct iso_config *cfg, int rootfd, char *err)
@@ -244,8 +254,8 @@ static int user_mounts(const struct iso_config *cfg, int rootfd, char *err)
 		if (target < 0)
 			return iso_seterr(err, errno, "%s: %s", what, m->dst);
 		if (m->kind == ISO_MOUNT_TMPFS) {
-			cleanup_fd int t = new_fs("tmpfs", MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV,
-						  "0755");
+			cleanup_fd int t =
+				new_fs("tmpfs", MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, "0755");
 
 			if (t < 0 || attach(t, target))
 				return iso_seterr(err, errno, "%s", what);
@@ -254,8 +264,9 @@ static int user_mounts(const struct iso_config *cfg, int rootfd, char *err)
 					  errno == EACCES ? UNREACHABLE : "");
 		}
 		iso_step("pid 1", "mount: %s%s", what,
-			 m->kind == ISO_MOUNT_TMPFS ? " (nosuid,nodev)" :
-			 m->kind == ISO_MOUNT_RO_BIND ? " (read-only, recursively)" : "");
+			 m->kind == ISO_MOUNT_TMPFS     ? " (nosuid,nodev)"
+			 : m->kind == ISO_MOUNT_RO_BIND ? " (read-only, recursively)"
+							: "");
 	}
 	return 0;
 }
@@ -287,8 +298,10 @@ static int enter_root(const struct iso_config *cfg, char *err)
 		return iso_seterr(err, errno, "--root %s: cannot detach the old root", cfg->root);
 	if (chdir("/"))
 		return iso_seterr(err, errno, "chdir(\"/\") in the new root");
-	iso_step("pid 1", "pivot_root: %s is / now; the host's root detached (MNT_DETACH), the "
-		 "working folder /", cfg->root);
+	iso_step("pid 1",
+		 "pivot_root: %s is / now; the host's root detached (MNT_DETACH), the "
+		 "working folder /",
+		 cfg->root);
 	return 0;
 }
 
@@ -299,9 +312,18 @@ static const char *const ro_paths[] = {
 	"/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger",
 };
 static const char *const masked_paths[] = {
-	"/proc/acpi", "/proc/asound", "/proc/interrupts", "/proc/kcore", "/proc/keys",
-	"/proc/latency_stats", "/proc/sched_debug", "/proc/scsi", "/proc/timer_list",
-	"/proc/timer_stats", "/sys/devices/virtual/powercap", "/sys/firmware",
+	"/proc/acpi",
+	"/proc/asound",
+	"/proc/interrupts",
+	"/proc/kcore",
+	"/proc/keys",
+	"/proc/latency_stats",
+	"/proc/sched_debug",
+	"/proc/scsi",
+	"/proc/timer_list",
+	"/proc/timer_stats",
+	"/sys/devices/virtual/powercap",
+	"/sys/firmware",
 };
 #define RO_ATTRS (MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC)
 
@@ -319,8 +341,8 @@ static bool mount_root(const char *path)
  * does not clone a mount that is not attached, and a clone of an attached one keeps its
  * read-only attributes: one open_tree and one move_mount for each after the first). */
 struct masks {
-	int empty;               /* the empty read-only tmpfs, detached */
-	const char *dir, *file;  /* the first folder and file masked, or NULL */
+	int empty;              /* the empty read-only tmpfs, detached */
+	const char *dir, *file; /* the first folder and file masked, or NULL */
 };
 
 /* Masks path (when it exists): a folder with the empty read-only tmpfs, a file with
@@ -362,8 +384,8 @@ int iso_mount_readonly(const char *const *paths, size_t n, bool harden, char *er
 
 		if (lstat(paths[i], &st))
 			continue;
-		t = open_tree(AT_FDCWD, paths[i], OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC |
-			      AT_RECURSIVE);
+		t = open_tree(AT_FDCWD, paths[i],
+			      OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
 		if (t < 0 || mount_setattr(t, "", AT_EMPTY_PATH | AT_RECURSIVE, &ro, sizeof(ro)) ||
 		    move_mount(t, "", AT_FDCWD, paths[i], MOVE_MOUNT_F_EMPTY_PATH))
 			return iso_seterr(err, errno, "cannot make %s read-only", paths[i]);
@@ -397,7 +419,8 @@ int iso_mount_protect(const struct iso_config *cfg, char *err)
 		return iso_seterr(err, errno, "cannot make /sys read-only");
 	if (iso_mount_mask(masked_paths, ARRAY_SIZE(masked_paths), err))
 		return -1;
-	iso_step("pid 1", "mount: /proc/sys, sysrq-trigger, irq, bus, fs and /sys read-only; "
+	iso_step("pid 1",
+		 "mount: /proc/sys, sysrq-trigger, irq, bus, fs and /sys read-only; "
 		 "kcore, keys, timer_list and the like masked (the OCI runtimes' defaults)");
 	return 0;
 }

@@ -35,14 +35,14 @@
  * name, which is per network namespace, as the subnets are. */
 #define ISO_NET_LOCK "net.lock"
 #define ISO_NET_LOCK_ABSTRACT "minivirt-isolate-net.lock"
-#define LOCK_WAIT_MS 10000    /* the lock is held for a few ms: give up after 10 s */
+#define LOCK_WAIT_MS 10000 /* the lock is held for a few ms: give up after 10 s */
 #define LOCK_POLL_MS 2
-#define WAIT_GONE_MS 2000     /* --wait-teardown: how long the kernel gets */
+#define WAIT_GONE_MS 2000 /* --wait-teardown: how long the kernel gets */
 
 /* An address left on the host end of a finished run (see stale_owner). */
 struct stale {
-	int index;               /* the link's ifindex */
-	uint32_t addr;           /* the address, host byte order */
+	int index;     /* the link's ifindex */
+	uint32_t addr; /* the address, host byte order */
 	int prefix;
 };
 #define MAX_STALE 16
@@ -57,7 +57,7 @@ struct addr_list {
 };
 
 struct addr_attrs {
-	uint32_t ip;             /* network byte order */
+	uint32_t ip; /* network byte order */
 	char label[IFNAMSIZ];
 };
 
@@ -67,8 +67,9 @@ static int addr_attr(const struct nlattr *a, void *data)
 
 	/* IFA_LOCAL is the interface's own address; IFA_ADDRESS the peer's on
 	 * point-to-point links. Keep the local one when both come. */
-	if ((mnl_attr_get_type(a) == IFA_LOCAL || (mnl_attr_get_type(a) == IFA_ADDRESS &&
-						   !at->ip)) && mnl_attr_get_payload_len(a) == 4)
+	if ((mnl_attr_get_type(a) == IFA_LOCAL ||
+	     (mnl_attr_get_type(a) == IFA_ADDRESS && !at->ip)) &&
+	    mnl_attr_get_payload_len(a) == 4)
 		memcpy(&at->ip, mnl_attr_get_payload(a), 4);
 	if (mnl_attr_get_type(a) == IFA_LABEL && mnl_attr_validate(a, MNL_TYPE_NUL_STRING) == 0)
 		snprintf(at->label, sizeof(at->label), "%s", mnl_attr_get_str(a));
@@ -105,8 +106,8 @@ static int on_addr(const struct nlmsghdr *nlh, void *data)
 		return MNL_CB_OK;
 	mnl_attr_parse(nlh, sizeof(*ifa), addr_attr, &at);
 	if (stale_owner(&at) && l->n_stale < MAX_STALE) {
-		l->stale[l->n_stale++] = (struct stale){ (int)ifa->ifa_index, ntohl(at.ip),
-							 ifa->ifa_prefixlen };
+		l->stale[l->n_stale++] =
+			(struct stale){ (int)ifa->ifa_index, ntohl(at.ip), ifa->ifa_prefixlen };
 		return MNL_CB_OK;
 	}
 	if (l->n == l->cap) {
@@ -160,7 +161,8 @@ static int plan_addresses(struct iso_nl *nl, const struct iso_config *cfg, struc
 	if (r < 0 || l.oom) {
 		free(l.a);
 		return l.oom ? iso_seterr(err, ENOMEM, "cannot list the host's addresses")
-			     : iso_nl_seterr(err, r, why, "cannot list the host's addresses (RTM_GETADDR)");
+			     : iso_nl_seterr(err, r, why,
+					     "cannot list the host's addresses (RTM_GETADDR)");
 	}
 	reclaim(nl, &l);
 	if (cfg->addr_set) {
@@ -179,13 +181,17 @@ static int plan_addresses(struct iso_nl *nl, const struct iso_config *cfg, struc
 	sub = iso_pick_subnet(l.a, l.n, &host, &cont);
 	free(l.a);
 	if (sub < 0)
-		return iso_seterr(err, 0, "no free subnet 10.11.%d.0/24 .. 10.11.255.0/24 on this host: "
-				  "choose one with --net-addr", ISO_SUBNET_FIRST);
+		return iso_seterr(err, 0,
+				  "no free subnet 10.11.%d.0/24 .. 10.11.255.0/24 on this host: "
+				  "choose one with --net-addr",
+				  ISO_SUBNET_FIRST);
 	net->host_ip.s_addr = htonl(host);
 	net->cont_ip.s_addr = htonl(cont);
 	net->prefix = ISO_SUBNET_PREFIX;
-	iso_step("host", "address plan: 10.11.%d.0/24 holds no host address (RTM_GETADDR dump, "
-		 "under a lock)", sub);
+	iso_step("host",
+		 "address plan: 10.11.%d.0/24 holds no host address (RTM_GETADDR dump, "
+		 "under a lock)",
+		 sub);
 	return 0;
 }
 
@@ -271,7 +277,8 @@ static bool have_net_admin(void)
 static int no_veth(const struct iso_config *cfg, char *err)
 {
 	if (cfg->net == ISO_NET_VETH)
-		return iso_seterr(err, 0, "--net veth: a veth pair needs CAP_NET_ADMIN in the "
+		return iso_seterr(err, 0,
+				  "--net veth: a veth pair needs CAP_NET_ADMIN in the "
 				  "host's network namespace (run isolate as root)");
 	warn_msg("networking is loopback only: a veth pair needs CAP_NET_ADMIN in the host's "
 		 "network namespace (root); --net none silences this");
@@ -359,11 +366,12 @@ static int lock_plan(char *err)
 			break;
 		}
 		if (waited >= LOCK_WAIT_MS) {
-			r = iso_seterr(err, 0, "the subnet lock (%s%s%s) was held for %d s by "
+			r = iso_seterr(err, 0,
+				       "the subnet lock (%s%s%s) was held for %d s by "
 				       "another isolate: giving up; --net none needs none",
-				       abstract ? "@" : ISO_STATE_DIR "/", abstract ?
-				       ISO_NET_LOCK_ABSTRACT : "", abstract ? "" : ISO_NET_LOCK,
-				       LOCK_WAIT_MS / 1000);
+				       abstract ? "@" : ISO_STATE_DIR "/",
+				       abstract ? ISO_NET_LOCK_ABSTRACT : "",
+				       abstract ? "" : ISO_NET_LOCK, LOCK_WAIT_MS / 1000);
 			break;
 		}
 		nanosleep(&ts, NULL);
@@ -409,17 +417,20 @@ int iso_net_host_setup(const struct iso_config *cfg, pid_t child, struct iso_net
 	}
 	if (r < 0) {
 		if (r == -EEXIST && !why[0])
-			snprintf(why, sizeof(why), "the host has an interface named %s", net->host_if);
+			snprintf(why, sizeof(why), "the host has an interface named %s",
+				 net->host_if);
 		iso_nl_seterr(err, r, why, "cannot create the veth pair %s <-> %s", net->host_if,
-			  ISO_CONT_IF);
+			      ISO_CONT_IF);
 		goto out;
 	}
-	iso_step("host", "rtnetlink RTM_NEWLINK: veth pair %s (host, up) <-> %s, created in the "
-		 "network namespace of pid %d (IFLA_NET_NS_PID)", net->host_if, ISO_CONT_IF,
-		 (int)child);
+	iso_step("host",
+		 "rtnetlink RTM_NEWLINK: veth pair %s (host, up) <-> %s, created in the "
+		 "network namespace of pid %d (IFLA_NET_NS_PID)",
+		 net->host_if, ISO_CONT_IF, (int)child);
 	r = get_link(&nl, net, why);
 	if (r < 0 || !net->host_index || !net->cont_index) {
-		iso_nl_seterr(err, r < 0 ? r : -ENODEV, why, "cannot find the veth %s", net->host_if);
+		iso_nl_seterr(err, r < 0 ? r : -ENODEV, why, "cannot find the veth %s",
+			      net->host_if);
 		goto undo;
 	}
 	r = iso_nl_add_addr(&nl, net->host_index, net->host_ip, net->prefix, why);
@@ -429,9 +440,11 @@ int iso_net_host_setup(const struct iso_config *cfg, pid_t child, struct iso_net
 		iso_nl_seterr(err, r, why, "cannot add %s/%d to %s", h, net->prefix, net->host_if);
 		goto undo;
 	}
-	iso_step("host", "rtnetlink RTM_NEWADDR: %s/%d on %s (ifindex %d); the container's %s is "
-		 "ifindex %d there and gets %s/%d", h, net->prefix, net->host_if, net->host_index,
-		 ISO_CONT_IF, net->cont_index, c, net->prefix);
+	iso_step("host",
+		 "rtnetlink RTM_NEWADDR: %s/%d on %s (ifindex %d); the container's %s is "
+		 "ifindex %d there and gets %s/%d",
+		 h, net->prefix, net->host_if, net->host_index, ISO_CONT_IF, net->cont_index, c,
+		 net->prefix);
 	net->veth = true;
 	ret = 0;
 	goto out;
@@ -526,8 +539,10 @@ void iso_net_wait_gone(const struct iso_net *net)
 	if (r != -ENODEV && !(r == 0 && probe.host_index != net->host_index) &&
 	    !dellink_seen(&ev, net, deadline))
 		goto fallback;
-	iso_step("host", "rtnetlink RTM_DELLINK seen: %s is gone with the container's network "
-		 "namespace", net->host_if);
+	iso_step("host",
+		 "rtnetlink RTM_DELLINK seen: %s is gone with the container's network "
+		 "namespace",
+		 net->host_if);
 	goto out;
 fallback:
 	/* Still there (something else holds the namespace), or we could not watch: delete. */
@@ -565,11 +580,12 @@ int iso_net_container_setup(const struct iso_net *net, char *err)
 		if (r < 0) {
 			iso_nl_close(&nl);
 			return iso_nl_seterr(err, r, why, "cannot add %s/%d to %s", c, net->prefix,
-					 ISO_CONT_IF);
+					     ISO_CONT_IF);
 		}
-		iso_step("pid 1", "rtnetlink RTM_NEWLINK + RTM_NEWADDR: %s (ifindex %d) up with "
-			 "%s/%d; no default route: only the host end is reachable", ISO_CONT_IF,
-			 net->cont_index, c, net->prefix);
+		iso_step("pid 1",
+			 "rtnetlink RTM_NEWLINK + RTM_NEWADDR: %s (ifindex %d) up with "
+			 "%s/%d; no default route: only the host end is reachable",
+			 ISO_CONT_IF, net->cont_index, c, net->prefix);
 	}
 	iso_nl_close(&nl);
 	return 0;

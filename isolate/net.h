@@ -15,13 +15,13 @@
 
 /* What the host side made; sent to the container through the sync pipe as it is. */
 struct iso_net {
-	bool veth;                  /* a veth pair was made */
-	char host_if[IFNAMSIZ];     /* the host end: "iso-PID" with isolate's PID */
-	int host_index;             /* its ifindex on the host */
-	int cont_index;             /* the container end's ifindex in its namespace */
-	struct in_addr host_ip;     /* the host end's address */
-	struct in_addr cont_ip;     /* the container end's address */
-	int prefix;                 /* prefix length of both */
+	bool veth;              /* a veth pair was made */
+	char host_if[IFNAMSIZ]; /* the host end: "iso-PID" with isolate's PID */
+	int host_index;         /* its ifindex on the host */
+	int cont_index;         /* the container end's ifindex in its namespace */
+	struct in_addr host_ip; /* the host end's address */
+	struct in_addr cont_ip; /* the container end's address */
+	int prefix;             /* prefix length of both */
 };
 
 /* iso_net_host_setup: run by isolate in the host's network namespace once the child exists.

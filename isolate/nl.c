@@ -14,7 +14,7 @@
 /* One request's answers. */
 struct nl_answer {
 	int error;            /* the kernel's errno for the request, or 0 */
-	char msg[ISO_NL_WHY];  /* its extended-ack message (why), or "" */
+	char msg[ISO_NL_WHY]; /* its extended-ack message (why), or "" */
 	mnl_cb_t cb;          /* called for each data message (dumps, GET replies), or NULL */
 	void *data;           /* cb's argument */
 };
@@ -124,8 +124,8 @@ int iso_nl_talk(struct iso_nl *nl, struct nlmsghdr *nlh, mnl_cb_t cb, void *data
 	}
 }
 
-__attribute__((format(printf, 4, 5)))
-int iso_nl_seterr(char *err, int r, const char *why, const char *fmt, ...)
+__attribute__((format(printf, 4, 5))) int iso_nl_seterr(char *err, int r, const char *why,
+							const char *fmt, ...)
 {
 	char what[ISO_ERR_LEN];
 	va_list ap;
@@ -203,4 +203,3 @@ int iso_nl_del_link(struct iso_nl *nl, const char *name, char *why)
 	mnl_attr_put_strz(nlh, IFLA_IFNAME, name);
 	return iso_nl_talk(nl, nlh, NULL, NULL, why);
 }
-

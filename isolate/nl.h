@@ -13,8 +13,8 @@
 
 struct iso_nl {
 	struct mnl_socket *sock;
-	unsigned portid;      /* our netlink address, to check answers against */
-	unsigned seq;         /* sequence number of the last request */
+	unsigned portid; /* our netlink address, to check answers against */
+	unsigned seq;    /* sequence number of the last request */
 };
 
 /* iso_nl_open: a NETLINK_ROUTE socket in the caller's network namespace. Returns 0, or -1
@@ -32,8 +32,8 @@ int iso_nl_talk(struct iso_nl *nl, struct nlmsghdr *nlh, mnl_cb_t cb, void *data
 
 /* iso_nl_seterr: "WHAT: strerror(-r) (why)" into err (ISO_ERR_LEN bytes), WHAT from fmt;
  * returns -1. */
-__attribute__((format(printf, 4, 5)))
-int iso_nl_seterr(char *err, int r, const char *why, const char *fmt, ...);
+__attribute__((format(printf, 4, 5))) int iso_nl_seterr(char *err, int r, const char *why,
+							const char *fmt, ...);
 
 /* iso_nl_link_up: RTM_NEWLINK setting IFF_UP on the link named name (or, name NULL, with
  * ifindex index). iso_nl_add_addr: RTM_NEWADDR ip/prefix (ip in network byte order) on

@@ -7,16 +7,20 @@
 
 /* The OCI commands' exit statuses (runc's): 0 done, 1 failed (one line on stderr and in
  * --log), 2 a usage error. `run` and `exec` without --detach return the process's own. */
-enum { OCI_OK = 0, OCI_FAIL = 1, OCI_USAGE = 2 };
+enum {
+	OCI_OK = 0,
+	OCI_FAIL = 1,
+	OCI_USAGE = 2
+};
 
 #define OCI_DEFAULT_ROOT "/run/isolate-oci" /* --root: root's state folder */
 
 /* The global options, before the command: --root, --log, --log-format, --debug. */
 struct oci_globals {
-	const char *root;         /* --root DIR: one folder per container (0700) */
-	const char *log;          /* --log FILE: errors (and --debug steps) appended there */
-	bool log_json;            /* --log-format json: one JSON object per line */
-	bool debug;               /* --debug: steps on stderr and in the log */
+	const char *root; /* --root DIR: one folder per container (0700) */
+	const char *log;  /* --log FILE: errors (and --debug steps) appended there */
+	bool log_json;    /* --log-format json: one JSON object per line */
+	bool debug;       /* --debug: steps on stderr and in the log */
 };
 extern struct oci_globals oci_g;
 

@@ -23,9 +23,9 @@ static const struct {
 	const char *name;
 	int (*fn)(int argc, char **argv);
 } commands[] = {
-	{ "create", oci_cmd_create }, { "start", oci_cmd_start }, { "run", oci_cmd_run },
-	{ "state", oci_cmd_state }, { "kill", oci_cmd_kill }, { "delete", oci_cmd_delete },
-	{ "list", oci_cmd_list }, { "exec", oci_cmd_exec }, { "spec", oci_cmd_spec },
+	{ "create", oci_cmd_create },     { "start", oci_cmd_start }, { "run", oci_cmd_run },
+	{ "state", oci_cmd_state },       { "kill", oci_cmd_kill },   { "delete", oci_cmd_delete },
+	{ "list", oci_cmd_list },         { "exec", oci_cmd_exec },   { "spec", oci_cmd_spec },
 	{ "features", oci_cmd_features },
 };
 
@@ -34,8 +34,13 @@ static const struct {
 	const char *name;
 	bool value;
 } globals[] = {
-	{ "--root", true }, { "--log", true }, { "--log-format", true }, { "--debug", false },
-	{ "--systemd-cgroup", false }, { "--cgroup-manager", true }, { "--rootless", true },
+	{ "--root", true },
+	{ "--log", true },
+	{ "--log-format", true },
+	{ "--debug", false },
+	{ "--systemd-cgroup", false },
+	{ "--cgroup-manager", true },
+	{ "--rootless", true },
 };
 
 /* Which global option arg is (its index), or -1; *inline_value: "--opt=value". */
@@ -166,8 +171,8 @@ const char oci_usage[] =
 	"  features           what this runtime supports (JSON)\n"
 	"\n"
 	"Global options:\n"
-	"  --root DIR         state folder, one subfolder per container (default "
-	OCI_DEFAULT_ROOT ";\n"
+	"  --root DIR         state folder, one subfolder per container (default " OCI_DEFAULT_ROOT
+	";\n"
 	"                     without root: $XDG_RUNTIME_DIR/isolate-oci)\n"
 	"  --log FILE         also append errors there\n"
 	"  --log-format text|json\n"
@@ -188,7 +193,8 @@ int oci_main(int argc, char **argv)
 			break;
 		if (globals[g].value && !v) {
 			if (i + 1 >= argc) {
-				fprintf(stderr, "isolate: %s needs a value\n%s", globals[g].name, oci_usage);
+				fprintf(stderr, "isolate: %s needs a value\n%s", globals[g].name,
+					oci_usage);
 				return OCI_USAGE;
 			}
 			v = argv[++i];
@@ -202,7 +208,8 @@ int oci_main(int argc, char **argv)
 			oci_g.debug = true;
 		else if (!strcmp(globals[g].name, "--log-format")) {
 			if (strcmp(v, "json") && strcmp(v, "text")) {
-				fprintf(stderr, "isolate: --log-format: '%s' is not text or json\n", v);
+				fprintf(stderr, "isolate: --log-format: '%s' is not text or json\n",
+					v);
 				return OCI_USAGE;
 			}
 			oci_g.log_json = !strcmp(v, "json");

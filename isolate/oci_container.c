@@ -31,18 +31,19 @@
 #define OCI_DELETE_WAIT_MS 10000 /* delete: how long the killed init may take to die */
 
 static const int ns_flags[OCI_NS_COUNT] = {
-	[OCI_NS_USER] = CLONE_NEWUSER, [OCI_NS_PID] = CLONE_NEWPID, [OCI_NS_NET] = CLONE_NEWNET,
-	[OCI_NS_IPC] = CLONE_NEWIPC, [OCI_NS_UTS] = CLONE_NEWUTS, [OCI_NS_MOUNT] = CLONE_NEWNS,
+	[OCI_NS_USER] = CLONE_NEWUSER,     [OCI_NS_PID] = CLONE_NEWPID,
+	[OCI_NS_NET] = CLONE_NEWNET,       [OCI_NS_IPC] = CLONE_NEWIPC,
+	[OCI_NS_UTS] = CLONE_NEWUTS,       [OCI_NS_MOUNT] = CLONE_NEWNS,
 	[OCI_NS_CGROUP] = CLONE_NEWCGROUP,
 };
 
 /* create's and run's options. */
 struct create_opts {
-	const char *bundle;          /* --bundle DIR (default: the current folder) */
-	const char *pid_file;        /* --pid-file FILE: the init's host pid */
-	const char *console_socket;  /* --console-socket PATH: the pty's master goes there */
-	int preserve_fds;            /* --preserve-fds N: fds 3..N+2 pass to the process */
-	bool detach;                 /* run --detach */
+	const char *bundle;         /* --bundle DIR (default: the current folder) */
+	const char *pid_file;       /* --pid-file FILE: the init's host pid */
+	const char *console_socket; /* --console-socket PATH: the pty's master goes there */
+	int preserve_fds;           /* --preserve-fds N: fds 3..N+2 pass to the process */
+	bool detach;                /* run --detach */
 };
 
 /* What the init sends create: ready (status 0) or why it failed. */
@@ -53,13 +54,13 @@ struct init_msg {
 
 struct init_ctx {
 	const struct oci_spec *s;
-	struct oci_state *st;        /* for the createContainer and startContainer hooks */
+	struct oci_state *st; /* for the createContainer and startContainer hooks */
 	const char *rootfs;
-	int release_fd;              /* read end: create sends the init's host pid once ready */
-	int report_fd;               /* write end: struct init_msg */
-	int fifo_fd;                 /* the exec FIFO, read-write: start's byte arrives there */
-	int console_fd;              /* the connected console socket, or -1 */
-	bool userns;                 /* a new user namespace */
+	int release_fd; /* read end: create sends the init's host pid once ready */
+	int report_fd;  /* write end: struct init_msg */
+	int fifo_fd;    /* the exec FIFO, read-write: start's byte arrives there */
+	int console_fd; /* the connected console socket, or -1 */
+	bool userns;    /* a new user namespace */
 	int preserve_fds;
 };
 
@@ -148,8 +149,7 @@ __attribute__((noreturn)) static void init_main(struct init_ctx *c)
 	_exit(errno == ENOENT ? 127 : 126);
 }
 
-static int parse_create(int argc, char **argv, bool run, struct create_opts *o,
-			const char **id)
+static int parse_create(int argc, char **argv, bool run, struct create_opts *o, const char **id)
 {
 	static const struct option opts[] = {
 		{ "bundle", required_argument, NULL, 'b' },
@@ -178,25 +178,28 @@ static int parse_create(int argc, char **argv, bool run, struct create_opts *o,
 			o->preserve_fds = (int)strtol(optarg, &end, 10);
 			if (errno || *end || end == optarg || o->preserve_fds < 0 ||
 			    o->preserve_fds > 1024)
-				return oci_fail("%s: --preserve-fds '%s': not a number 0..1024", argv[0],
-						optarg);
+				return oci_fail("%s: --preserve-fds '%s': not a number 0..1024",
+						argv[0], optarg);
 			break;
 		case 'd':
 			if (!run)
 				goto bad;
 			o->detach = true;
 			break;
-		case 'n': case 'k': break; /* runc's: pivot_root always; no keyring is made */
+		case 'n':
+		case 'k': break; /* runc's: pivot_root always; no keyring is made */
 		default:
-		bad:
-			fprintf(stderr, "isolate: %s: unknown option or missing value: %s\n", argv[0],
-				argv[optind - 1]);
+bad:
+			fprintf(stderr, "isolate: %s: unknown option or missing value: %s\n",
+				argv[0], argv[optind - 1]);
 			return OCI_USAGE;
 		}
 	}
 	if (optind != argc - 1) {
-		fprintf(stderr, "isolate: %s: needs exactly one container ID (isolate %s [OPTIONS] "
-			"ID)\n", argv[0], argv[0]);
+		fprintf(stderr,
+			"isolate: %s: needs exactly one container ID (isolate %s [OPTIONS] "
+			"ID)\n",
+			argv[0], argv[0]);
 		return OCI_USAGE;
 	}
 	*id = argv[optind];
@@ -220,9 +223,10 @@ static int write_maps(pid_t pid, const struct oci_spec *s, char *err)
 
 		n = 0;
 		for (size_t i = 0; i < count && n < sizeof(text); i++)
-			n += (size_t)snprintf(text + n, sizeof(text) - n, "%u %u %u\n", m[i].container,
-					      m[i].host, m[i].size);
-		snprintf(path, sizeof(path), "/proc/%d/%s", (int)pid, which ? "gid_map" : "uid_map");
+			n += (size_t)snprintf(text + n, sizeof(text) - n, "%u %u %u\n",
+					      m[i].container, m[i].host, m[i].size);
+		snprintf(path, sizeof(path), "/proc/%d/%s", (int)pid,
+			 which ? "gid_map" : "uid_map");
 		r = iso_write_file(path, text);
 		if (r)
 			return iso_seterr(err, -r, "linux.%s: cannot write them",
@@ -287,10 +291,12 @@ static int plan(const struct oci_spec *s, const struct create_opts *o, const cha
 	if (!s->has_process)
 		return iso_seterr(err, 0, "config.json: process: missing (create needs one)");
 	if (!s->ns[OCI_NS_MOUNT].set || s->ns[OCI_NS_MOUNT].path)
-		return iso_seterr(err, 0, "config.json: linux.namespaces: isolate needs a new "
+		return iso_seterr(err, 0,
+				  "config.json: linux.namespaces: isolate needs a new "
 				  "mount namespace (type mount, no path)");
 	if (s->process.terminal && !o->console_socket)
-		return iso_seterr(err, 0, "process.terminal is true: --console-socket is needed "
+		return iso_seterr(err, 0,
+				  "process.terminal is true: --console-socket is needed "
 				  "(isolate relays no terminal itself)");
 	if (!s->process.terminal && o->console_socket)
 		return iso_seterr(err, 0, "--console-socket given but process.terminal is false");
@@ -298,7 +304,8 @@ static int plan(const struct oci_spec *s, const struct create_opts *o, const cha
 	    (s->n_uid_maps != 1 || s->n_gid_maps != 1 || s->uid_maps[0].host != geteuid() ||
 	     s->gid_maps[0].host != getegid() || s->uid_maps[0].size != 1 ||
 	     s->gid_maps[0].size != 1))
-		return iso_seterr(err, 0, "config.json: linux.uidMappings: without root, only your "
+		return iso_seterr(err, 0,
+				  "config.json: linux.uidMappings: without root, only your "
 				  "own uid and gid, one each (newuidmap is not used)");
 	return oci_rootfs_check(s, rootfs, err);
 }
@@ -309,14 +316,19 @@ static void say_ignored(const struct oci_spec *s)
 	for (size_t i = 0; i < s->n_mounts; i++)
 		if (s->mounts[i].type && !strncmp(s->mounts[i].type, "cgroup", 6))
 			oci_warn("mounts[%zu]: a %s mount on %s is skipped (isolate never touches "
-				 "cgroups here)", i, s->mounts[i].type, s->mounts[i].dest);
+				 "cgroups here)",
+				 i, s->mounts[i].type, s->mounts[i].dest);
 	if (s->has_resources) {
 		struct iso_cgroup cg = { .fd = -1 };
 
 		iso_cgroup_detect(&cg); /* reads only */
-		oci_warn("linux.resources: not applied: %s%s", cg.usable ?
-			 "isolate's OCI mode does not manage cgroups yet, even with a delegated "
-			 "cgroup v2 (" : "", cg.usable ? "usable here)" : cg.why);
+		oci_warn(
+			"linux.resources: not applied: %s%s",
+			cg.usable
+				? "isolate's OCI mode does not manage cgroups yet, even with a delegated "
+				  "cgroup v2 ("
+				: "",
+			cg.usable ? "usable here)" : cg.why);
 	}
 }
 
@@ -351,8 +363,8 @@ static int join_namespaces(const struct oci_spec *s, char *err)
 
 /* A created container: what run goes on with. */
 struct created {
-	int dirfd;                   /* --root/ID, locked */
-	pid_t pid;                   /* the init (our child) */
+	int dirfd; /* --root/ID, locked */
+	pid_t pid; /* the init (our child) */
 	struct oci_state st;
 	struct oci_spec spec;
 };
@@ -382,9 +394,9 @@ static int do_create(const struct create_opts *o, const char *id, struct created
 
 		if (!getcwd(cwd, sizeof(cwd)) ||
 		    (size_t)snprintf(pid_path, sizeof(pid_path), "%s/%s", cwd, o->pid_file) >=
-		    sizeof(pid_path))
-			return oci_fail("--pid-file %s: %s", o->pid_file, strerror(errno ? errno :
-					ENAMETOOLONG));
+			    sizeof(pid_path))
+			return oci_fail("--pid-file %s: %s", o->pid_file,
+					strerror(errno ? errno : ENAMETOOLONG));
 	} else if (o->pid_file) {
 		snprintf(pid_path, sizeof(pid_path), "%s", o->pid_file);
 	}
@@ -742,18 +754,23 @@ int oci_cmd_kill(int argc, char **argv)
 	sig = parse_signal(signame);
 	if (sig < 0)
 		return oci_fail("kill: '%s' is not a signal (a name such as TERM or SIGKILL, or a "
-				"number 1..%d)", signame, NSIG - 1);
+				"number 1..%d)",
+				signame, NSIG - 1);
 	dirfd = state_load(id, true, &st);
 	if (dirfd < 0)
 		return OCI_FAIL;
 	now = oci_state_status(dirfd, &st);
 	if (now != OCI_CREATED && now != OCI_RUNNING)
-		r = oci_fail("kill: container %s is %s: nothing to signal", id, oci_status_name(now));
+		r = oci_fail("kill: container %s is %s: nothing to signal", id,
+			     oci_status_name(now));
 	else if (all && st.new_pidns ? kill_all(st.pid, sig) : kill(st.pid, sig))
 		r = oci_fail("kill %s: %s", id, strerror(errno));
 	else
-		oci_debug("kill: SIG%s to %s%s (pid %d)", sigabbrev_np(sig), all ? "every process "
-			  "of " : "", id, (int)st.pid);
+		oci_debug("kill: SIG%s to %s%s (pid %d)", sigabbrev_np(sig),
+			  all ? "every process "
+				"of "
+			      : "",
+			  id, (int)st.pid);
 	oci_state_free(&st);
 	close(dirfd);
 	return r;
@@ -780,7 +797,8 @@ static int do_delete(int dirfd, struct oci_state *st, bool force)
 	if (now == OCI_RUNNING && !force) {
 		close(dirfd);
 		return oci_fail("cannot delete container %s: it is running (stop it, or "
-				"delete --force)", st->id);
+				"delete --force)",
+				st->id);
 	}
 	if (now == OCI_CREATED || now == OCI_RUNNING) {
 		if (st->new_pidns)
@@ -894,7 +912,8 @@ int oci_cmd_list(int argc, char **argv)
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "-q") || !strcmp(argv[i], "--quiet")) {
 			quiet = true;
-		} else if ((!strcmp(argv[i], "--format") || !strcmp(argv[i], "-f")) && i + 1 < argc) {
+		} else if ((!strcmp(argv[i], "--format") || !strcmp(argv[i], "-f")) &&
+			   i + 1 < argc) {
 			json = !strcmp(argv[++i], "json");
 			if (!json && strcmp(argv[i], "table")) {
 				json_decref(all);
@@ -902,7 +921,8 @@ int oci_cmd_list(int argc, char **argv)
 			}
 		} else {
 			json_decref(all);
-			fprintf(stderr, "isolate: list: isolate list [--quiet] [--format table|json]\n");
+			fprintf(stderr,
+				"isolate: list: isolate list [--quiet] [--format table|json]\n");
 			return OCI_USAGE;
 		}
 	}
@@ -925,13 +945,16 @@ int oci_cmd_list(int argc, char **argv)
 			if (quiet)
 				printf("%s\n", st.id);
 			else if (json)
-				json_array_append_new(all, json_pack("{s:s, s:I, s:s, s:s, s:s}", "id",
-					st.id, "pid", (json_int_t)(now == OCI_STOPPED ? 0 : st.pid),
-					"status", oci_status_name(now), "bundle", st.bundle, "created",
-					st.created));
+				json_array_append_new(
+					all,
+					json_pack("{s:s, s:I, s:s, s:s, s:s}", "id", st.id, "pid",
+						  (json_int_t)(now == OCI_STOPPED ? 0 : st.pid),
+						  "status", oci_status_name(now), "bundle",
+						  st.bundle, "created", st.created));
 			else
-				printf("%-12s %-8d %-10s %-40s %s\n", st.id, now == OCI_STOPPED ? 0 :
-				       (int)st.pid, oci_status_name(now), st.bundle, st.created);
+				printf("%-12s %-8d %-10s %-40s %s\n", st.id,
+				       now == OCI_STOPPED ? 0 : (int)st.pid, oci_status_name(now),
+				       st.bundle, st.created);
 			oci_state_free(&st);
 		}
 		close(fd);

@@ -59,39 +59,44 @@ static const char default_spec[] =
 static void make_rootless(json_t *spec)
 {
 	json_t *linux = json_object_get(spec, "linux");
-	json_t *ns = json_object_get(linux, "namespaces"), *mounts = json_object_get(spec, "mounts");
+	json_t *ns = json_object_get(linux, "namespaces"),
+	       *mounts = json_object_get(spec, "mounts");
 	size_t i;
 	json_t *v;
 
-	json_array_foreach(ns, i, v)
-		if (!strcmp(json_string_value(json_object_get(v, "type")), "network")) {
-			json_array_remove(ns, i);
-			break;
-		}
+	json_array_foreach(ns, i,
+			   v) if (!strcmp(json_string_value(json_object_get(v, "type")), "network"))
+	{
+		json_array_remove(ns, i);
+		break;
+	}
 	json_array_append_new(ns, json_pack("{s:s}", "type", "user"));
-	json_object_set_new(linux, "uidMappings", json_pack("[{s:i, s:I, s:i}]", "containerID", 0,
-							    "hostID", (json_int_t)getuid(), "size",
-							    1));
-	json_object_set_new(linux, "gidMappings", json_pack("[{s:i, s:I, s:i}]", "containerID", 0,
-							    "hostID", (json_int_t)getgid(), "size",
-							    1));
-	json_array_foreach(mounts, i, v) {
+	json_object_set_new(linux, "uidMappings",
+			    json_pack("[{s:i, s:I, s:i}]", "containerID", 0, "hostID",
+				      (json_int_t)getuid(), "size", 1));
+	json_object_set_new(linux, "gidMappings",
+			    json_pack("[{s:i, s:I, s:i}]", "containerID", 0, "hostID",
+				      (json_int_t)getgid(), "size", 1));
+	json_array_foreach(mounts, i, v)
+	{
 		const char *dest = json_string_value(json_object_get(v, "destination"));
 
 		if (!strcmp(dest, "/sys")) {
-			json_array_set_new(mounts, i, json_pack("{s:s, s:s, s:s, s:[s, s, s, s, s]}",
-				"destination", "/sys", "type", "none", "source", "/sys", "options",
-				"rbind", "nosuid", "noexec", "nodev", "ro"));
+			json_array_set_new(mounts, i,
+					   json_pack("{s:s, s:s, s:s, s:[s, s, s, s, s]}",
+						     "destination", "/sys", "type", "none",
+						     "source", "/sys", "options", "rbind", "nosuid",
+						     "noexec", "nodev", "ro"));
 		} else if (!strcmp(dest, "/dev/pts")) {
 			json_t *opts = json_object_get(v, "options");
 			size_t k;
 			json_t *o;
 
-			json_array_foreach(opts, k, o)
-				if (!strcmp(json_string_value(o), "gid=5")) {
-					json_array_remove(opts, k);
-					break;
-				}
+			json_array_foreach(opts, k, o) if (!strcmp(json_string_value(o), "gid=5"))
+			{
+				json_array_remove(opts, k);
+				break;
+			}
 		}
 	}
 }
@@ -99,7 +104,8 @@ static void make_rootless(json_t *spec)
 int oci_cmd_spec(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "bundle", required_argument, NULL, 'b' }, { "rootless", no_argument, NULL, 'r' },
+		{ "bundle", required_argument, NULL, 'b' },
+		{ "rootless", no_argument, NULL, 'r' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *bundle = ".";
@@ -133,11 +139,12 @@ int oci_cmd_spec(int argc, char **argv)
 	dir = (int)RETRY_EINTR(open(bundle, O_PATH | O_DIRECTORY | O_CLOEXEC));
 	if (dir < 0)
 		return oci_fail("spec: --bundle %s: %s", bundle, strerror(errno));
-	fd = (int)RETRY_EINTR(openat(dir, "config.json", O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
-				     0644));
+	fd = (int)RETRY_EINTR(
+		openat(dir, "config.json", O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644));
 	if (fd < 0)
-		return oci_fail("spec: %s/config.json: %s", bundle, errno == EEXIST ?
-				"exists already (remove it first)" : strerror(errno));
+		return oci_fail("spec: %s/config.json: %s", bundle,
+				errno == EEXIST ? "exists already (remove it first)"
+						: strerror(errno));
 	if (dprintf(fd, "%s\n", text) < 0)
 		return oci_fail("spec: %s/config.json: %s", bundle, strerror(errno));
 	return OCI_OK;
@@ -146,14 +153,17 @@ int oci_cmd_spec(int argc, char **argv)
 int oci_cmd_features(int argc, char **argv)
 {
 	static const char *const mount_opts[] = {
-		"async", "atime", "bind", "defaults", "dev", "diratime", "dirsync", "exec",
-		"lazytime", "loud", "mand", "noatime", "nodev", "nodiratime", "noexec", "nolazytime",
-		"nomand", "norelatime", "nostrictatime", "nosuid", "private", "rbind", "relatime",
-		"remount", "ro", "rprivate", "rshared", "rslave", "runbindable", "rw", "shared",
-		"silent", "slave", "strictatime", "suid", "sync", "tmpcopyup", "unbindable",
+		"async",      "atime",     "bind",       "defaults",      "dev",
+		"diratime",   "dirsync",   "exec",       "lazytime",      "loud",
+		"mand",       "noatime",   "nodev",      "nodiratime",    "noexec",
+		"nolazytime", "nomand",    "norelatime", "nostrictatime", "nosuid",
+		"private",    "rbind",     "relatime",   "remount",       "ro",
+		"rprivate",   "rshared",   "rslave",     "runbindable",   "rw",
+		"shared",     "silent",    "slave",      "strictatime",   "suid",
+		"sync",       "tmpcopyup", "unbindable",
 	};
-	json_t *f, *caps = json_array(), *mo = json_array(), *ns = json_array(), *hooks =
-		json_array(), *acts = json_array();
+	json_t *f, *caps = json_array(), *mo = json_array(), *ns = json_array(),
+		   *hooks = json_array(), *acts = json_array();
 	cleanup_free char *text = NULL;
 
 	(void)argv;
@@ -173,14 +183,13 @@ int oci_cmd_features(int argc, char **argv)
 	f = json_pack("{s:s, s:s, s:o, s:o, s:{s:o, s:o, s:{s:b, s:b, s:b}, s:{s:b, s:o, s:[s, s, "
 		      "s, s, s, s, s], s:[s, s, s]}, s:{s:b}, s:{s:b}}, s:{s:s}}",
 		      "ociVersionMin", "1.0.0", "ociVersionMax", "1.1.0", "hooks", hooks,
-		      "mountOptions", mo, "linux", "namespaces", ns, "capabilities", caps,
-		      "cgroup", "v1", false, "v2", false, "systemd", false,
-		      "seccomp", "enabled", true, "actions", acts, "operators",
-		      "SCMP_CMP_NE", "SCMP_CMP_LT", "SCMP_CMP_LE", "SCMP_CMP_EQ", "SCMP_CMP_GE",
-		      "SCMP_CMP_GT", "SCMP_CMP_MASKED_EQ", "archs", "SCMP_ARCH_X86_64",
-		      "SCMP_ARCH_X86", "SCMP_ARCH_X32", "apparmor", "enabled", false, "selinux",
-		      "enabled", false, "annotations", "org.minivirt.isolate.version",
-		      MINIVIRT_VERSION);
+		      "mountOptions", mo, "linux", "namespaces", ns, "capabilities", caps, "cgroup",
+		      "v1", false, "v2", false, "systemd", false, "seccomp", "enabled", true,
+		      "actions", acts, "operators", "SCMP_CMP_NE", "SCMP_CMP_LT", "SCMP_CMP_LE",
+		      "SCMP_CMP_EQ", "SCMP_CMP_GE", "SCMP_CMP_GT", "SCMP_CMP_MASKED_EQ", "archs",
+		      "SCMP_ARCH_X86_64", "SCMP_ARCH_X86", "SCMP_ARCH_X32", "apparmor", "enabled",
+		      false, "selinux", "enabled", false, "annotations",
+		      "org.minivirt.isolate.version", MINIVIRT_VERSION);
 	text = f ? json_dumps(f, JSON_INDENT(4) | JSON_PRESERVE_ORDER) : NULL;
 	json_decref(f);
 	if (!text)

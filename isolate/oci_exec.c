@@ -20,13 +20,13 @@
 #include "util.h"
 
 struct exec_opts {
-	const char *process;         /* --process FILE: a process object (JSON) */
-	const char *pid_file;        /* --pid-file FILE */
-	const char *console_socket;  /* --console-socket PATH */
-	bool detach;                 /* --detach: return once it runs */
-	bool tty;                    /* -t, --tty: a terminal (with the args form) */
-	const char *cwd;             /* --cwd DIR (args form) */
-	int preserve_fds;            /* --preserve-fds N */
+	const char *process;        /* --process FILE: a process object (JSON) */
+	const char *pid_file;       /* --pid-file FILE */
+	const char *console_socket; /* --console-socket PATH */
+	bool detach;                /* --detach: return once it runs */
+	bool tty;                   /* -t, --tty: a terminal (with the args form) */
+	const char *cwd;            /* --cwd DIR (args form) */
+	int preserve_fds;           /* --preserve-fds N */
 };
 
 /* /proc/PID/ns names, in the order they are joined: the user namespace first. */
@@ -36,8 +36,8 @@ static const struct {
 	int flag;
 } joins[] = {
 	{ OCI_NS_USER, "user", CLONE_NEWUSER }, { OCI_NS_IPC, "ipc", CLONE_NEWIPC },
-	{ OCI_NS_UTS, "uts", CLONE_NEWUTS }, { OCI_NS_NET, "net", CLONE_NEWNET },
-	{ OCI_NS_PID, "pid", CLONE_NEWPID }, { OCI_NS_CGROUP, "cgroup", CLONE_NEWCGROUP },
+	{ OCI_NS_UTS, "uts", CLONE_NEWUTS },    { OCI_NS_NET, "net", CLONE_NEWNET },
+	{ OCI_NS_PID, "pid", CLONE_NEWPID },    { OCI_NS_CGROUP, "cgroup", CLONE_NEWCGROUP },
 	{ OCI_NS_MOUNT, "mnt", CLONE_NEWNS },
 };
 
@@ -75,7 +75,7 @@ static int parse_exec(int argc, char **argv, struct exec_opts *o, int *first)
 	}
 	if (optind >= argc || (!o->process && optind + 1 >= argc)) {
 		fprintf(stderr, "isolate: exec: isolate exec [OPTIONS] ID [ARGS...] (ARGS or "
-			"--process FILE)\n");
+				"--process FILE)\n");
 		return OCI_USAGE;
 	}
 	*first = optind;
@@ -195,8 +195,11 @@ int oci_cmd_exec(int argc, char **argv)
 		p->terminal = o.tty;
 	}
 	if (p->terminal != (o.console_socket != NULL)) {
-		r = oci_fail("exec: %s", p->terminal ? "a terminal needs --console-socket" :
-			     "--console-socket without a terminal (-t, or process.terminal)");
+		r = oci_fail(
+			"exec: %s",
+			p->terminal
+				? "a terminal needs --console-socket"
+				: "--console-socket without a terminal (-t, or process.terminal)");
 		goto out;
 	}
 	if (o.console_socket) {
@@ -219,7 +222,8 @@ int oci_cmd_exec(int argc, char **argv)
 		pid_name = slash ? o.pid_file + (slash - dir) + 1 : o.pid_file;
 		if (slash)
 			slash[slash == dir ? 1 : 0] = '\0';
-		piddir = (int)RETRY_EINTR(open(slash ? dir : ".", O_PATH | O_DIRECTORY | O_CLOEXEC));
+		piddir =
+			(int)RETRY_EINTR(open(slash ? dir : ".", O_PATH | O_DIRECTORY | O_CLOEXEC));
 		if (piddir < 0) {
 			r = oci_fail("exec: --pid-file %s: %s", o.pid_file, strerror(errno));
 			goto out;
@@ -281,8 +285,8 @@ int oci_cmd_exec(int argc, char **argv)
 		goto out;
 	}
 	if (o.pid_file) {
-		int fd = (int)RETRY_EINTR(openat(piddir, pid_name, O_WRONLY | O_CREAT | O_TRUNC |
-						 O_CLOEXEC, 0644));
+		int fd = (int)RETRY_EINTR(
+			openat(piddir, pid_name, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
 		FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
 
 		if (!f || fprintf(f, "%d", (int)child) < 0 || fclose(f)) {

@@ -136,8 +136,8 @@ static uint32_t scmp_action(enum oci_scmp_act a, int errno_ret)
  * left out (libseccomp refuses it). */
 static int load_seccomp(const struct oci_seccomp *sc, char *err)
 {
-	static const enum scmp_compare ops[] = { SCMP_CMP_NE, SCMP_CMP_LT, SCMP_CMP_LE,
-						 SCMP_CMP_EQ, SCMP_CMP_GE, SCMP_CMP_GT,
+	static const enum scmp_compare ops[] = { SCMP_CMP_NE,       SCMP_CMP_LT, SCMP_CMP_LE,
+						 SCMP_CMP_EQ,       SCMP_CMP_GE, SCMP_CMP_GT,
 						 SCMP_CMP_MASKED_EQ };
 	uint32_t def = scmp_action(sc->default_action, sc->default_errno);
 	scmp_filter_ctx ctx = seccomp_init(def);
@@ -161,7 +161,8 @@ static int load_seccomp(const struct oci_seccomp *sc, char *err)
 		} else if ((r = seccomp_arch_add(ctx, arch)) == -EEXIST) {
 			r = 0;
 		} else if (r) {
-			iso_seterr(err, -r, "linux.seccomp.architectures[%zu]: %s", i, sc->archs[i]);
+			iso_seterr(err, -r, "linux.seccomp.architectures[%zu]: %s", i,
+				   sc->archs[i]);
 		}
 	}
 	for (size_t i = 0; i < sc->n_rules && !r; i++) {
@@ -172,8 +173,7 @@ static int load_seccomp(const struct oci_seccomp *sc, char *err)
 		if (act == def)
 			continue;
 		for (size_t a = 0; a < rule->n_args && a < 6; a++)
-			cmp[a] = (struct scmp_arg_cmp){ rule->args[a].index,
-							ops[rule->args[a].op],
+			cmp[a] = (struct scmp_arg_cmp){ rule->args[a].index, ops[rule->args[a].op],
 							rule->args[a].value, rule->args[a].value2 };
 		for (size_t n = 0; rule->names[n] && !r; n++) {
 			int nr = seccomp_syscall_resolve_name(rule->names[n]);
@@ -192,8 +192,8 @@ static int load_seccomp(const struct oci_seccomp *sc, char *err)
 	return r ? -1 : 0;
 }
 
-void oci_process_finish(const struct oci_process *p, const struct oci_seccomp *sc,
-			const char *path, char *err)
+void oci_process_finish(const struct oci_process *p, const struct oci_seccomp *sc, const char *path,
+			char *err)
 {
 	if (p->no_new_privs && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0)) {
 		iso_seterr(err, errno, "process.noNewPrivileges: prctl");
@@ -209,7 +209,9 @@ int oci_send_fd(int sock, int fd)
 {
 	char byte = '\0', cbuf[CMSG_SPACE(sizeof(int))] = { 0 };
 	struct iovec iov = { &byte, 1 };
-	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf,
+	struct msghdr msg = { .msg_iov = &iov,
+			      .msg_iovlen = 1,
+			      .msg_control = cbuf,
 			      .msg_controllen = sizeof(cbuf) };
 	struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
 
@@ -227,7 +229,8 @@ int oci_console_open(int sock, unsigned rows, unsigned cols, char *err)
 	char name[64];
 
 	if (master < 0)
-		return iso_seterr(err, errno, "process.terminal: cannot open /dev/ptmx (a devpts "
+		return iso_seterr(err, errno,
+				  "process.terminal: cannot open /dev/ptmx (a devpts "
 				  "on /dev/pts and /dev/ptmx are needed)");
 	if (unlockpt(master) || ptsname_r(master, name, sizeof(name)))
 		return iso_seterr(err, errno, "process.terminal: unlockpt");
@@ -235,7 +238,8 @@ int oci_console_open(int sock, unsigned rows, unsigned cols, char *err)
 	if (slave < 0)
 		return iso_seterr(err, errno, "process.terminal: cannot open %s", name);
 	if (rows && cols) {
-		struct winsize ws = { .ws_row = (unsigned short)rows, .ws_col = (unsigned short)cols };
+		struct winsize ws = { .ws_row = (unsigned short)rows,
+				      .ws_col = (unsigned short)cols };
 
 		ioctl(slave, TIOCSWINSZ, &ws);
 	}

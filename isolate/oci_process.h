@@ -19,8 +19,8 @@ int oci_process_setup(const struct oci_process *p, char *err);
 /* oci_process_finish: no_new_privs when asked, the seccomp filter of sc (when set) built
  * now with libseccomp, then the exec of path with p's args and env. Returns only on
  * failure, with a reason in err. */
-void oci_process_finish(const struct oci_process *p, const struct oci_seccomp *sc,
-			const char *path, char *err);
+void oci_process_finish(const struct oci_process *p, const struct oci_seccomp *sc, const char *path,
+			char *err);
 
 /* oci_send_fd: sends fd over the unix socket sock (SCM_RIGHTS), as the console socket
  * protocol wants (one byte of data with it). Returns 0 or -1 with errno set. */

@@ -85,8 +85,10 @@ static int mount_point(int rootfd, const char *dest, bool file, size_t i, char *
 				       0644);
 
 			if (f < 0 && errno != EEXIST)
-				return iso_seterr(err, errno, "mounts[%zu].destination %s: cannot "
-						  "make it", i, dest);
+				return iso_seterr(err, errno,
+						  "mounts[%zu].destination %s: cannot "
+						  "make it",
+						  i, dest);
 			if (f >= 0)
 				close(f);
 		} else if (mkdirat(parent, prefix, 0755) && errno != EEXIST) {
@@ -97,8 +99,10 @@ static int mount_point(int rootfd, const char *dest, bool file, size_t i, char *
 	fd = open_beneath(rootfd, dest, O_PATH);
 done:
 	if (fd < 0 && errno == EXDEV)
-		return iso_seterr(err, 0, "mounts[%zu].destination %s: a symbolic link on the way "
-				  "leads out of the root (refused)", i, dest);
+		return iso_seterr(err, 0,
+				  "mounts[%zu].destination %s: a symbolic link on the way "
+				  "leads out of the root (refused)",
+				  i, dest);
 	if (fd < 0)
 		return iso_seterr(err, errno, "mounts[%zu].destination %s", i, dest);
 	return fd;
@@ -131,14 +135,18 @@ static int new_fs(const struct oci_mount *m, size_t i, char *err)
 	static const struct {
 		unsigned long flag;
 		const char *name;
-	} sb_flags[] = { { MS_SYNCHRONOUS, "sync" }, { MS_DIRSYNC, "dirsync" },
-			 { MS_LAZYTIME, "lazytime" }, { MS_MANDLOCK, "mand" }, { MS_SILENT, "silent" } };
+	} sb_flags[] = { { MS_SYNCHRONOUS, "sync" },
+			 { MS_DIRSYNC, "dirsync" },
+			 { MS_LAZYTIME, "lazytime" },
+			 { MS_MANDLOCK, "mand" },
+			 { MS_SILENT, "silent" } };
 	cleanup_fd int ctx = fsopen(m->type, FSOPEN_CLOEXEC);
 	char opt[1024];
 	int fd;
 
 	if (ctx < 0)
-		return iso_seterr(err, errno, "mounts[%zu] (%s on %s): fsopen", i, m->type, m->dest);
+		return iso_seterr(err, errno, "mounts[%zu] (%s on %s): fsopen", i, m->type,
+				  m->dest);
 	if (m->source && fsconfig(ctx, FSCONFIG_SET_STRING, "source", m->source, 0))
 		return iso_seterr(err, errno, "mounts[%zu] (%s on %s): source %s", i, m->type,
 				  m->dest, m->source);
@@ -151,8 +159,8 @@ static int new_fs(const struct oci_mount *m, size_t i, char *err)
 		eq = strchr(opt, '=');
 		if (eq)
 			*eq = '\0';
-		if (eq ? fsconfig(ctx, FSCONFIG_SET_STRING, opt, eq + 1, 0) :
-			 fsconfig(ctx, FSCONFIG_SET_FLAG, opt, NULL, 0))
+		if (eq ? fsconfig(ctx, FSCONFIG_SET_STRING, opt, eq + 1, 0)
+		       : fsconfig(ctx, FSCONFIG_SET_FLAG, opt, NULL, 0))
 			return iso_seterr(err, errno, "mounts[%zu] (%s on %s): option %s%s%s", i,
 					  m->type, m->dest, opt, eq ? "=" : "", eq ? eq + 1 : "");
 	}
@@ -172,14 +180,15 @@ static int new_fs(const struct oci_mount *m, size_t i, char *err)
 /* A copy of the host's tree at m->source (recursive for rbind), with m's flags. */
 static int bind_fs(const struct oci_mount *m, size_t i, char *err)
 {
-	cleanup_fd int t = open_tree(AT_FDCWD, m->source, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC |
-				     (m->recursive ? AT_RECURSIVE : 0));
+	cleanup_fd int t =
+		open_tree(AT_FDCWD, m->source,
+			  OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | (m->recursive ? AT_RECURSIVE : 0));
 	struct mount_attr attr = { .attr_set = attrs_of(m->flags) };
 
 	if (t < 0)
 		return iso_seterr(err, errno, "mounts[%zu]: cannot bind %s", i, m->source);
-	if (attr.attr_set && mount_setattr(t, "", AT_EMPTY_PATH | (m->recursive ? AT_RECURSIVE :
-				0), &attr, sizeof(attr)))
+	if (attr.attr_set && mount_setattr(t, "", AT_EMPTY_PATH | (m->recursive ? AT_RECURSIVE : 0),
+					   &attr, sizeof(attr)))
 		return iso_seterr(err, errno, "mounts[%zu]: the options of the bind of %s", i,
 				  m->source);
 	return steal_fd(&t);
@@ -195,8 +204,8 @@ static int do_mount(int rootfd, const struct oci_mount *m, size_t i, char *err)
 	fs = m->bind ? bind_fs(m, i, err) : new_fs(m, i, err);
 	if (fs < 0)
 		return -1;
-	target = mount_point(rootfd, m->dest, m->bind && stat(m->source, &st) == 0 &&
-			     !S_ISDIR(st.st_mode), i, err);
+	target = mount_point(rootfd, m->dest,
+			     m->bind && stat(m->source, &st) == 0 && !S_ISDIR(st.st_mode), i, err);
 	if (target < 0)
 		return -1;
 	if (move_mount(fs, "", target, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH))
@@ -205,8 +214,10 @@ static int do_mount(int rootfd, const struct oci_mount *m, size_t i, char *err)
 		cleanup_fd int now = open_beneath(rootfd, m->dest, O_PATH);
 		struct mount_attr attr = { .propagation = m->propagation & ~(unsigned long)MS_REC };
 
-		if (now < 0 || mount_setattr(now, "", AT_EMPTY_PATH | (m->propagation & MS_REC ?
-				AT_RECURSIVE : 0), &attr, sizeof(attr)))
+		if (now < 0 ||
+		    mount_setattr(now, "",
+				  AT_EMPTY_PATH | (m->propagation & MS_REC ? AT_RECURSIVE : 0),
+				  &attr, sizeof(attr)))
 			return iso_seterr(err, errno, "mounts[%zu]: propagation of %s", i, m->dest);
 	}
 	return 0;
@@ -219,10 +230,10 @@ static int default_dev(int rootfd, bool userns, char *err)
 	static const struct {
 		const char *name;
 		unsigned major, minor;
-	} nodes[] = { { "null", 1, 3 }, { "zero", 1, 5 }, { "full", 1, 7 }, { "random", 1, 8 },
-		      { "urandom", 1, 9 }, { "tty", 5, 0 } };
+	} nodes[] = { { "null", 1, 3 },   { "zero", 1, 5 },    { "full", 1, 7 },
+		      { "random", 1, 8 }, { "urandom", 1, 9 }, { "tty", 5, 0 } };
 	static const char *const links[][2] = {
-		{ "fd", "/proc/self/fd" }, { "stdin", "/proc/self/fd/0" },
+		{ "fd", "/proc/self/fd" },       { "stdin", "/proc/self/fd/0" },
 		{ "stdout", "/proc/self/fd/1" }, { "stderr", "/proc/self/fd/2" },
 		{ "ptmx", "pts/ptmx" },
 	};
@@ -275,9 +286,10 @@ static int make_device(int rootfd, const struct oci_device *d, size_t i, bool us
 
 		if (stat(d->path, &st) || (st.st_mode & S_IFMT) != type ||
 		    (type != S_IFIFO && st.st_rdev != makedev(d->major, d->minor)))
-			return iso_seterr(err, 0, "linux.devices[%zu]: %s: no mknod in a user "
-					  "namespace, and the host has no such node to bind", i,
-					  d->path);
+			return iso_seterr(err, 0,
+					  "linux.devices[%zu]: %s: no mknod in a user "
+					  "namespace, and the host has no such node to bind",
+					  i, d->path);
 		f = openat(parent, name, O_CREAT | O_WRONLY | O_CLOEXEC | O_NOFOLLOW, 0644);
 		t = open_tree(AT_FDCWD, d->path, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
 		if (f < 0 || t < 0 || move_mount(t, "", parent, name, MOVE_MOUNT_F_EMPTY_PATH))
@@ -291,8 +303,8 @@ int oci_rootfs_mount(const struct oci_spec *s, const char *rootfs, bool userns, 
 	cleanup_fd int rootfd = -1;
 	bool new_dev = false;
 
-	if (mount(NULL, "/", NULL, s->rootfs_propagation ? s->rootfs_propagation :
-		  MS_REC | MS_PRIVATE, NULL))
+	if (mount(NULL, "/", NULL,
+		  s->rootfs_propagation ? s->rootfs_propagation : MS_REC | MS_PRIVATE, NULL))
 		return iso_seterr(err, errno, "linux.rootfsPropagation: mount /");
 	if (mount(rootfs, rootfs, NULL, MS_BIND | MS_REC, NULL))
 		return iso_seterr(err, errno, "root.path %s: cannot bind it on itself", rootfs);

@@ -52,7 +52,8 @@ static const char *type_name(const json_t *v)
 	case JSON_STRING: return "a string";
 	case JSON_INTEGER: return "an integer";
 	case JSON_REAL: return "a number";
-	case JSON_TRUE: case JSON_FALSE: return "a boolean";
+	case JSON_TRUE:
+	case JSON_FALSE: return "a boolean";
 	default: return "null";
 	}
 }
@@ -62,8 +63,8 @@ static int member(json_t *obj, const char *key, json_type t, const char *field, 
 		  char *err)
 {
 	json_t *v = json_object_get(obj, key);
-	static const char *const want[] = { "an object", "an array", "a string", "an integer",
-					    "a number", "a boolean", "a boolean", "null" };
+	static const char *const want[] = { "an object", "an array",  "a string",  "an integer",
+					    "a number",  "a boolean", "a boolean", "null" };
 
 	*out = NULL;
 	if (!v || json_is_null(v))
@@ -115,8 +116,8 @@ static int int_value(json_t *v, const char *f, long long min, long long max, lon
 	return 0;
 }
 
-static int get_int(json_t *obj, const char *key, const char *parent, long long min,
-		   long long max, bool *given, long long *out, char *err)
+static int get_int(json_t *obj, const char *key, const char *parent, long long min, long long max,
+		   bool *given, long long *out, char *err)
 {
 	char f[FIELD_LEN];
 	json_t *v = json_object_get(obj, key);
@@ -164,7 +165,8 @@ static int get_strv(json_t *obj, const char *key, const char *parent, bool requi
 	*out = calloc(json_array_size(v) + 1, sizeof(char *));
 	if (!*out)
 		return fail(err, f, "out of memory");
-	json_array_foreach(v, i, item) {
+	json_array_foreach(v, i, item)
+	{
 		if (!json_is_string(item))
 			return fail(err, sub(e, f, NULL, i), "must be a string, not %s",
 				    type_name(item));
@@ -188,13 +190,21 @@ static const struct {
 	const char *name;
 	int resource;
 } rlimit_names[] = {
-	{ "RLIMIT_AS", RLIMIT_AS }, { "RLIMIT_CORE", RLIMIT_CORE }, { "RLIMIT_CPU", RLIMIT_CPU },
-	{ "RLIMIT_DATA", RLIMIT_DATA }, { "RLIMIT_FSIZE", RLIMIT_FSIZE },
-	{ "RLIMIT_LOCKS", RLIMIT_LOCKS }, { "RLIMIT_MEMLOCK", RLIMIT_MEMLOCK },
-	{ "RLIMIT_MSGQUEUE", RLIMIT_MSGQUEUE }, { "RLIMIT_NICE", RLIMIT_NICE },
-	{ "RLIMIT_NOFILE", RLIMIT_NOFILE }, { "RLIMIT_NPROC", RLIMIT_NPROC },
-	{ "RLIMIT_RSS", RLIMIT_RSS }, { "RLIMIT_RTPRIO", RLIMIT_RTPRIO },
-	{ "RLIMIT_RTTIME", RLIMIT_RTTIME }, { "RLIMIT_SIGPENDING", RLIMIT_SIGPENDING },
+	{ "RLIMIT_AS", RLIMIT_AS },
+	{ "RLIMIT_CORE", RLIMIT_CORE },
+	{ "RLIMIT_CPU", RLIMIT_CPU },
+	{ "RLIMIT_DATA", RLIMIT_DATA },
+	{ "RLIMIT_FSIZE", RLIMIT_FSIZE },
+	{ "RLIMIT_LOCKS", RLIMIT_LOCKS },
+	{ "RLIMIT_MEMLOCK", RLIMIT_MEMLOCK },
+	{ "RLIMIT_MSGQUEUE", RLIMIT_MSGQUEUE },
+	{ "RLIMIT_NICE", RLIMIT_NICE },
+	{ "RLIMIT_NOFILE", RLIMIT_NOFILE },
+	{ "RLIMIT_NPROC", RLIMIT_NPROC },
+	{ "RLIMIT_RSS", RLIMIT_RSS },
+	{ "RLIMIT_RTPRIO", RLIMIT_RTPRIO },
+	{ "RLIMIT_RTTIME", RLIMIT_RTTIME },
+	{ "RLIMIT_SIGPENDING", RLIMIT_SIGPENDING },
 	{ "RLIMIT_STACK", RLIMIT_STACK },
 };
 
@@ -211,7 +221,8 @@ static int parse_rlimits(json_t *proc, struct oci_process *p, char *err)
 	p->rlimits = calloc(json_array_size(v) + 1, sizeof(*p->rlimits));
 	if (!p->rlimits)
 		return fail(err, "process.rlimits", "out of memory");
-	json_array_foreach(v, i, item) {
+	json_array_foreach(v, i, item)
+	{
 		struct oci_rlimit *r = &p->rlimits[i];
 		const char *type;
 		long long soft, hard;
@@ -266,7 +277,8 @@ static int parse_caps(json_t *proc, struct oci_process *p, char *err)
 			return -1;
 		if (!v)
 			continue;
-		json_array_foreach(v, i, item) {
+		json_array_foreach(v, i, item)
+		{
 			const char *name = json_string_value(item);
 			int c;
 
@@ -277,7 +289,8 @@ static int parse_caps(json_t *proc, struct oci_process *p, char *err)
 				if (!strcmp(name, iso_cap_name(c)))
 					break;
 			if (!iso_cap_name(c))
-				return fail(err, sub(e, f, NULL, i), "unknown capability '%s'", name);
+				return fail(err, sub(e, f, NULL, i), "unknown capability '%s'",
+					    name);
 			p->caps[s] |= 1ull << c;
 		}
 	}
@@ -316,7 +329,8 @@ static int parse_user(json_t *proc, struct oci_process *p, char *err)
 	p->gids = calloc(json_array_size(v) + 1, sizeof(gid_t));
 	if (!p->gids)
 		return fail(err, "process.user.additionalGids", "out of memory");
-	json_array_foreach(v, i, item) {
+	json_array_foreach(v, i, item)
+	{
 		if (int_value(item, sub(f, "process.user.additionalGids", NULL, i), 0,
 			      UINT32_MAX - 1, &n, err))
 			return -1;
@@ -412,8 +426,7 @@ static json_t *load_text(const char *text, size_t len, char *err)
 	return root;
 }
 
-int oci_process_parse(const char *text, size_t len, struct oci_process *p, void **json,
-		      char *err)
+int oci_process_parse(const char *text, size_t len, struct oci_process *p, void **json, char *err)
 {
 	json_t *root = load_text(text, len, err);
 
@@ -428,31 +441,43 @@ int oci_process_parse(const char *text, size_t len, struct oci_process *p, void 
 
 static const struct {
 	const char *name;
-	bool clear;               /* the option clears the flag */
+	bool clear; /* the option clears the flag */
 	unsigned long flag;
 } mount_flags[] = {
-	{ "ro", false, MS_RDONLY }, { "rw", true, MS_RDONLY },
-	{ "nosuid", false, MS_NOSUID }, { "suid", true, MS_NOSUID },
-	{ "nodev", false, MS_NODEV }, { "dev", true, MS_NODEV },
-	{ "noexec", false, MS_NOEXEC }, { "exec", true, MS_NOEXEC },
-	{ "sync", false, MS_SYNCHRONOUS }, { "async", true, MS_SYNCHRONOUS },
+	{ "ro", false, MS_RDONLY },
+	{ "rw", true, MS_RDONLY },
+	{ "nosuid", false, MS_NOSUID },
+	{ "suid", true, MS_NOSUID },
+	{ "nodev", false, MS_NODEV },
+	{ "dev", true, MS_NODEV },
+	{ "noexec", false, MS_NOEXEC },
+	{ "exec", true, MS_NOEXEC },
+	{ "sync", false, MS_SYNCHRONOUS },
+	{ "async", true, MS_SYNCHRONOUS },
 	{ "dirsync", false, MS_DIRSYNC },
-	{ "noatime", false, MS_NOATIME }, { "atime", true, MS_NOATIME },
-	{ "nodiratime", false, MS_NODIRATIME }, { "diratime", true, MS_NODIRATIME },
-	{ "relatime", false, MS_RELATIME }, { "norelatime", true, MS_RELATIME },
-	{ "strictatime", false, MS_STRICTATIME }, { "nostrictatime", true, MS_STRICTATIME },
-	{ "mand", false, MS_MANDLOCK }, { "nomand", true, MS_MANDLOCK },
-	{ "lazytime", false, MS_LAZYTIME }, { "nolazytime", true, MS_LAZYTIME },
-	{ "silent", false, MS_SILENT }, { "loud", true, MS_SILENT },
+	{ "noatime", false, MS_NOATIME },
+	{ "atime", true, MS_NOATIME },
+	{ "nodiratime", false, MS_NODIRATIME },
+	{ "diratime", true, MS_NODIRATIME },
+	{ "relatime", false, MS_RELATIME },
+	{ "norelatime", true, MS_RELATIME },
+	{ "strictatime", false, MS_STRICTATIME },
+	{ "nostrictatime", true, MS_STRICTATIME },
+	{ "mand", false, MS_MANDLOCK },
+	{ "nomand", true, MS_MANDLOCK },
+	{ "lazytime", false, MS_LAZYTIME },
+	{ "nolazytime", true, MS_LAZYTIME },
+	{ "silent", false, MS_SILENT },
+	{ "loud", true, MS_SILENT },
 };
 
 static const struct {
 	const char *name;
 	unsigned long flags;
 } propagations[] = {
-	{ "private", MS_PRIVATE }, { "rprivate", MS_PRIVATE | MS_REC },
-	{ "shared", MS_SHARED }, { "rshared", MS_SHARED | MS_REC },
-	{ "slave", MS_SLAVE }, { "rslave", MS_SLAVE | MS_REC },
+	{ "private", MS_PRIVATE },       { "rprivate", MS_PRIVATE | MS_REC },
+	{ "shared", MS_SHARED },         { "rshared", MS_SHARED | MS_REC },
+	{ "slave", MS_SLAVE },           { "rslave", MS_SLAVE | MS_REC },
 	{ "unbindable", MS_UNBINDABLE }, { "runbindable", MS_UNBINDABLE | MS_REC },
 };
 
@@ -472,12 +497,13 @@ static int parse_mount_options(json_t *opts, struct oci_mount *m, const char *f,
 	size_t i, len = 1, used = 0;
 	json_t *item;
 
-	json_array_foreach(opts, i, item)
-		len += json_is_string(item) ? json_string_length(item) + 1 : 0;
+	json_array_foreach(opts, i, item) len +=
+		json_is_string(item) ? json_string_length(item) + 1 : 0;
 	m->data = calloc(len, 1);
 	if (!m->data)
 		return fail(err, f, "out of memory");
-	json_array_foreach(opts, i, item) {
+	json_array_foreach(opts, i, item)
+	{
 		const char *o = json_string_value(item);
 		size_t k;
 
@@ -492,8 +518,10 @@ static int parse_mount_options(json_t *opts, struct oci_mount *m, const char *f,
 		if (!propagation_of(o, &m->propagation))
 			continue;
 		if (!strcmp(o, "idmap") || !strcmp(o, "ridmap"))
-			return fail(err, sub(e, f, NULL, i), "'%s' (id-mapped mounts) is not "
-				    "supported by isolate", o);
+			return fail(err, sub(e, f, NULL, i),
+				    "'%s' (id-mapped mounts) is not "
+				    "supported by isolate",
+				    o);
 		if (!strcmp(o, "tmpcopyup") || !strcmp(o, "remount") || !strcmp(o, "defaults"))
 			continue; /* crun's tmpfs copy-up, runc's remount: nothing to do here */
 		for (k = 0; k < sizeof(mount_flags) / sizeof(mount_flags[0]); k++)
@@ -525,7 +553,8 @@ static int parse_mounts(json_t *root, struct oci_spec *s, char *err)
 	s->mounts = calloc(json_array_size(v) + 1, sizeof(*s->mounts));
 	if (!s->mounts)
 		return fail(err, "mounts", "out of memory");
-	json_array_foreach(v, i, item) {
+	json_array_foreach(v, i, item)
+	{
 		struct oci_mount *m = &s->mounts[i];
 
 		sub(f, "mounts", NULL, i);
@@ -554,8 +583,8 @@ static int parse_mounts(json_t *root, struct oci_spec *s, char *err)
 
 /* ---- linux ---- */
 
-static const char *const ns_names[OCI_NS_COUNT] = { "user", "pid", "network", "ipc", "uts",
-						    "mount", "cgroup" };
+static const char *const ns_names[OCI_NS_COUNT] = { "user", "pid",   "network", "ipc",
+						    "uts",  "mount", "cgroup" };
 
 const char *oci_ns_name(enum oci_ns ns)
 {
@@ -572,7 +601,8 @@ static int parse_namespaces(json_t *linux, struct oci_spec *s, char *err)
 		return -1;
 	if (!v)
 		return 0;
-	json_array_foreach(v, i, item) {
+	json_array_foreach(v, i, item)
+	{
 		const char *type, *path;
 		int n;
 
@@ -588,10 +618,13 @@ static int parse_namespaces(json_t *linux, struct oci_spec *s, char *err)
 				break;
 		if (n == OCI_NS_COUNT) {
 			if (!strcmp(type, "time"))
-				return fail(err, sub(e, f, "type", 0), "'time' namespaces are not "
+				return fail(err, sub(e, f, "type", 0),
+					    "'time' namespaces are not "
 					    "supported by isolate");
-			return fail(err, sub(e, f, "type", 0), "unknown namespace type '%s' (user, "
-				    "pid, network, ipc, uts, mount, cgroup)", type);
+			return fail(err, sub(e, f, "type", 0),
+				    "unknown namespace type '%s' (user, "
+				    "pid, network, ipc, uts, mount, cgroup)",
+				    type);
 		}
 		if (s->ns[n].set)
 			return fail(err, sub(e, f, "type", 0), "'%s' given twice", type);
@@ -617,7 +650,8 @@ static int parse_idmaps(json_t *linux, const char *key, struct oci_idmap **out, 
 	*out = calloc(json_array_size(v) + 1, sizeof(**out));
 	if (!*out)
 		return fail(err, f, "out of memory");
-	json_array_foreach(v, i, item) {
+	json_array_foreach(v, i, item)
+	{
 		uint32_t *vals[] = { &(*out)[i].container, &(*out)[i].host, &(*out)[i].size };
 
 		sub(e, f, NULL, i);
@@ -656,7 +690,8 @@ static int parse_devices(json_t *linux, struct oci_spec *s, char *err)
 	s->devices = calloc(json_array_size(v) + 1, sizeof(*s->devices));
 	if (!s->devices)
 		return fail(err, "linux.devices", "out of memory");
-	json_array_foreach(v, i, item) {
+	json_array_foreach(v, i, item)
+	{
 		struct oci_device *d = &s->devices[i];
 		const char *type;
 		long long x;
@@ -710,7 +745,8 @@ static int parse_kv(json_t *obj, const char *key, const char *parent, struct oci
 	*out = calloc(json_object_size(v) + 1, sizeof(**out));
 	if (!*out)
 		return fail(err, f, "out of memory");
-	json_object_foreach(v, k, item) {
+	json_object_foreach(v, k, item)
+	{
 		if (!json_is_string(item))
 			return fail(err, sub(e, f, k, 0), "must be a string, not %s",
 				    type_name(item));
@@ -722,9 +758,12 @@ static int parse_kv(json_t *obj, const char *key, const char *parent, struct oci
 }
 
 static const char *const act_names[] = {
-	[OCI_ACT_KILL_THREAD] = "SCMP_ACT_KILL_THREAD", [OCI_ACT_KILL_PROCESS] =
-	"SCMP_ACT_KILL_PROCESS", [OCI_ACT_TRAP] = "SCMP_ACT_TRAP", [OCI_ACT_ERRNO] =
-	"SCMP_ACT_ERRNO", [OCI_ACT_TRACE] = "SCMP_ACT_TRACE", [OCI_ACT_ALLOW] = "SCMP_ACT_ALLOW",
+	[OCI_ACT_KILL_THREAD] = "SCMP_ACT_KILL_THREAD",
+	[OCI_ACT_KILL_PROCESS] = "SCMP_ACT_KILL_PROCESS",
+	[OCI_ACT_TRAP] = "SCMP_ACT_TRAP",
+	[OCI_ACT_ERRNO] = "SCMP_ACT_ERRNO",
+	[OCI_ACT_TRACE] = "SCMP_ACT_TRACE",
+	[OCI_ACT_ALLOW] = "SCMP_ACT_ALLOW",
 	[OCI_ACT_LOG] = "SCMP_ACT_LOG",
 };
 
@@ -733,8 +772,8 @@ const char *oci_scmp_act_name(enum oci_scmp_act a)
 	return a <= OCI_ACT_LOG ? act_names[a] : NULL;
 }
 
-static int parse_action(json_t *obj, const char *key, const char *parent,
-			enum oci_scmp_act *out, char *err)
+static int parse_action(json_t *obj, const char *key, const char *parent, enum oci_scmp_act *out,
+			char *err)
 {
 	char f[FIELD_LEN];
 	const char *name;
@@ -751,7 +790,8 @@ static int parse_action(json_t *obj, const char *key, const char *parent,
 			return 0;
 		}
 	if (!strcmp(name, "SCMP_ACT_NOTIFY"))
-		return fail(err, sub(f, parent, key, 0), "SCMP_ACT_NOTIFY (a seccomp agent) is not "
+		return fail(err, sub(f, parent, key, 0),
+			    "SCMP_ACT_NOTIFY (a seccomp agent) is not "
 			    "supported by isolate");
 	return fail(err, sub(f, parent, key, 0), "unknown action '%s'", name);
 }
@@ -769,8 +809,8 @@ static int parse_errno(json_t *obj, const char *key, const char *parent, int *ou
 
 static int parse_scmp_args(json_t *rule, struct oci_scmp_rule *r, const char *f, char *err)
 {
-	static const char *const ops[] = { "SCMP_CMP_NE", "SCMP_CMP_LT", "SCMP_CMP_LE",
-					   "SCMP_CMP_EQ", "SCMP_CMP_GE", "SCMP_CMP_GT",
+	static const char *const ops[] = { "SCMP_CMP_NE",       "SCMP_CMP_LT", "SCMP_CMP_LE",
+					   "SCMP_CMP_EQ",       "SCMP_CMP_GE", "SCMP_CMP_GT",
 					   "SCMP_CMP_MASKED_EQ" };
 	char a[FIELD_LEN], e[FIELD_LEN];
 	json_t *v, *item;
@@ -783,7 +823,8 @@ static int parse_scmp_args(json_t *rule, struct oci_scmp_rule *r, const char *f,
 	r->args = calloc(json_array_size(v) + 1, sizeof(*r->args));
 	if (!r->args)
 		return fail(err, a, "out of memory");
-	json_array_foreach(v, i, item) {
+	json_array_foreach(v, i, item)
+	{
 		struct oci_scmp_arg *g = &r->args[i];
 		const char *op;
 		long long x;
@@ -839,7 +880,8 @@ static int parse_seccomp(json_t *linux, struct oci_seccomp *sc, char *err)
 			return fail(err, sub(e, "linux.seccomp.architectures", NULL, i),
 				    "'%s' is not an SCMP_ARCH_ name", sc->archs[i]);
 	if (json_object_get(v, "listenerPath"))
-		return fail(err, "linux.seccomp.listenerPath", "a seccomp agent is not supported "
+		return fail(err, "linux.seccomp.listenerPath",
+			    "a seccomp agent is not supported "
 			    "by isolate");
 	if (member(v, "syscalls", JSON_ARRAY, "linux.seccomp.syscalls", &calls, err))
 		return -1;
@@ -848,7 +890,8 @@ static int parse_seccomp(json_t *linux, struct oci_seccomp *sc, char *err)
 	sc->rules = calloc(json_array_size(calls) + 1, sizeof(*sc->rules));
 	if (!sc->rules)
 		return fail(err, "linux.seccomp.syscalls", "out of memory");
-	json_array_foreach(calls, i, item) {
+	json_array_foreach(calls, i, item)
+	{
 		struct oci_scmp_rule *r = &sc->rules[i];
 
 		sub(f, "linux.seccomp.syscalls", NULL, i);
@@ -940,7 +983,8 @@ static int parse_hooks(json_t *root, struct oci_spec *s, char *err)
 		s->hooks[k] = calloc(json_array_size(v) + 1, sizeof(struct oci_hook));
 		if (!s->hooks[k])
 			return fail(err, f, "out of memory");
-		json_array_foreach(v, i, item) {
+		json_array_foreach(v, i, item)
+		{
 			struct oci_hook *h = &s->hooks[k][i];
 			long long t;
 			bool given;

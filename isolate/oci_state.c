@@ -18,8 +18,10 @@ int oci_id_check(const char *id, char *err)
 {
 	size_t n = strlen(id);
 
-	if (!n || n > 255 || strspn(id, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
-				    "0123456789_+.-") != n || !strcmp(id, ".") || !strcmp(id, "..")) {
+	if (!n || n > 255 ||
+	    strspn(id, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+		       "0123456789_+.-") != n ||
+	    !strcmp(id, ".") || !strcmp(id, "..")) {
 		char e[96];
 
 		snprintf(err, 256, "invalid container ID '%s': 1 to 255 of A-Z a-z 0-9 _ + . -",
@@ -75,12 +77,11 @@ int oci_state_open(const char *id, bool create, bool lock, char *err)
 
 int oci_state_write(int dirfd, const struct oci_state *st, char *err)
 {
-	json_t *o = json_pack("{s:s, s:I, s:I, s:s, s:s, s:s, s:b, s:b, s:o}", "id", st->id,
-			      "pid", (json_int_t)st->pid, "start", (json_int_t)st->start,
-			      "bundle", st->bundle, "rootfs", st->rootfs, "created", st->created,
-			      "newPidns", st->new_pidns, "creating", st->creating,
-			      "annotations", st->annotations ? json_incref(st->annotations) :
-			      json_object());
+	json_t *o = json_pack("{s:s, s:I, s:I, s:s, s:s, s:s, s:b, s:b, s:o}", "id", st->id, "pid",
+			      (json_int_t)st->pid, "start", (json_int_t)st->start, "bundle",
+			      st->bundle, "rootfs", st->rootfs, "created", st->created, "newPidns",
+			      st->new_pidns, "creating", st->creating, "annotations",
+			      st->annotations ? json_incref(st->annotations) : json_object());
 	cleanup_free char *text = o ? json_dumps(o, JSON_COMPACT) : NULL;
 	cleanup_fd int fd = -1;
 	size_t n;
@@ -88,8 +89,8 @@ int oci_state_write(int dirfd, const struct oci_state *st, char *err)
 	json_decref(o);
 	if (!text)
 		return iso_seterr(err, ENOMEM, "state.json");
-	fd = (int)RETRY_EINTR(openat(dirfd, OCI_STATE ".tmp", O_WRONLY | O_CREAT | O_TRUNC |
-				     O_NOFOLLOW | O_CLOEXEC, 0600));
+	fd = (int)RETRY_EINTR(openat(dirfd, OCI_STATE ".tmp",
+				     O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600));
 	n = strlen(text);
 	if (fd < 0 || RETRY_EINTR(write(fd, text, n)) != (long)n)
 		return iso_seterr(err, errno, "cannot write state.json");
@@ -100,8 +101,8 @@ int oci_state_write(int dirfd, const struct oci_state *st, char *err)
 
 int oci_state_read(int dirfd, const char *id, struct oci_state *st, char *err)
 {
-	cleanup_fd int fd = (int)RETRY_EINTR(openat(dirfd, OCI_STATE, O_RDONLY | O_NOFOLLOW |
-						    O_CLOEXEC));
+	cleanup_fd int fd =
+		(int)RETRY_EINTR(openat(dirfd, OCI_STATE, O_RDONLY | O_NOFOLLOW | O_CLOEXEC));
 	json_error_t je;
 	json_int_t pid = 0, start = 0;
 	const char *bundle = "", *rootfs = "", *created = "";
@@ -118,9 +119,9 @@ int oci_state_read(int dirfd, const char *id, struct oci_state *st, char *err)
 		return iso_seterr(err, errno, "container %s: cannot read state.json", id);
 	}
 	o = json_loadfd(fd, 0, &je);
-	if (!o || json_unpack_ex(o, &je, 0, "{s:I, s:I, s:s, s:s, s:s, s:b, s:b, s?o}", "pid",
-				 &pid, "start", &start, "bundle", &bundle, "rootfs", &rootfs,
-				 "created", &created, "newPidns", &newpid, "creating", &creating,
+	if (!o || json_unpack_ex(o, &je, 0, "{s:I, s:I, s:s, s:s, s:s, s:b, s:b, s?o}", "pid", &pid,
+				 "start", &start, "bundle", &bundle, "rootfs", &rootfs, "created",
+				 &created, "newPidns", &newpid, "creating", &creating,
 				 "annotations", &ann)) {
 		json_decref(o);
 		return iso_seterr(err, 0, "container %s: state.json is damaged: %s", id, je.text);
@@ -160,8 +161,10 @@ int oci_proc_start(pid_t pid, unsigned long long *start, bool *zombie)
 	buf[n] = '\0';
 	/* after the command's name, which may hold spaces and parentheses: the last ')' */
 	p = strrchr(buf, ')');
-	if (!p || sscanf(p + 1, " %c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %*u %*u %*d %*d %*d "
-			 "%*d %*d %*d %llu", &state, start) != 2)
+	if (!p || sscanf(p + 1,
+			 " %c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %*u %*u %*d %*d %*d "
+			 "%*d %*d %*d %llu",
+			 &state, start) != 2)
 		return -1;
 	*zombie = state == 'Z' || state == 'X';
 	return 0;
@@ -196,8 +199,9 @@ char *oci_state_json(const struct oci_state *st, enum oci_status s, bool pretty)
 			      (json_int_t)(s == OCI_STOPPED ? 0 : st->pid), "bundle", st->bundle,
 			      "rootfs", st->rootfs, "created", st->created, "annotations",
 			      st->annotations ? json_incref(st->annotations) : json_object());
-	char *text = o ? json_dumps(o, pretty ? JSON_INDENT(2) | JSON_PRESERVE_ORDER :
-				    JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
+	char *text = o ? json_dumps(o, pretty ? JSON_INDENT(2) | JSON_PRESERVE_ORDER
+					      : JSON_COMPACT | JSON_PRESERVE_ORDER)
+		       : NULL;
 
 	json_decref(o);
 	return text;
@@ -205,8 +209,7 @@ char *oci_state_json(const struct oci_state *st, enum oci_status s, bool pretty)
 
 int oci_state_remove(int dirfd, const char *id)
 {
-	cleanup_fd int root = (int)RETRY_EINTR(open(oci_g.root, O_PATH | O_DIRECTORY |
-						    O_CLOEXEC));
+	cleanup_fd int root = (int)RETRY_EINTR(open(oci_g.root, O_PATH | O_DIRECTORY | O_CLOEXEC));
 	int r = 0;
 
 	unlinkat(dirfd, OCI_FIFO, 0);

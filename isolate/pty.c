@@ -28,11 +28,12 @@ int iso_pty_open(struct iso_pty *p, char *err)
 			p->tty_fds |= 1u << fd;
 	p->master = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
 	if (p->master < 0)
-		return iso_seterr(err, errno, "cannot make a pseudo-terminal for the container "
+		return iso_seterr(err, errno,
+				  "cannot make a pseudo-terminal for the container "
 				  "(/dev/ptmx)");
-	if (grantpt(p->master) || unlockpt(p->master) ||
-	    ptsname_r(p->master, name, sizeof(name))) {
-		iso_seterr(err, errno, "cannot make a pseudo-terminal for the container "
+	if (grantpt(p->master) || unlockpt(p->master) || ptsname_r(p->master, name, sizeof(name))) {
+		iso_seterr(err, errno,
+			   "cannot make a pseudo-terminal for the container "
 			   "(unlockpt)");
 		goto fail;
 	}
@@ -54,10 +55,11 @@ int iso_pty_open(struct iso_pty *p, char *err)
 	p->out.from = p->master;
 	/* PROGRAM's output comes back to the caller's terminal: stdout when it is one, else
 	 * stderr, else stdin itself (a terminal is opened for reading and writing) */
-	p->out.to = p->tty_fds & 2 ? STDOUT_FILENO : p->tty_fds & 4 ? STDERR_FILENO :
-		    STDIN_FILENO;
-	iso_step("host", "stdin is a terminal: the container gets a pseudo-terminal of its own "
-		 "(%s), relayed by isolate", name);
+	p->out.to = p->tty_fds & 2 ? STDOUT_FILENO : p->tty_fds & 4 ? STDERR_FILENO : STDIN_FILENO;
+	iso_step("host",
+		 "stdin is a terminal: the container gets a pseudo-terminal of its own "
+		 "(%s), relayed by isolate",
+		 name);
 	return 0;
 fail:
 	close(p->master);
@@ -70,7 +72,8 @@ int iso_pty_take_ctty(const struct iso_pty *p, char *err)
 	if (!p->active)
 		return 0;
 	if (ioctl(STDIN_FILENO, TIOCSCTTY, 0))
-		return iso_seterr(err, errno, "cannot make the pseudo-terminal the controlling "
+		return iso_seterr(err, errno,
+				  "cannot make the pseudo-terminal the controlling "
 				  "terminal (TIOCSCTTY)");
 	return 0;
 }
@@ -81,7 +84,8 @@ int iso_pty_child(struct iso_pty *p, bool take_ctty, char *err)
 		return 0;
 	for (int fd = 0; fd <= 2; fd++)
 		if ((p->tty_fds & (1u << fd)) && dup2(p->slave, fd) < 0)
-			return iso_seterr(err, errno, "cannot give the pseudo-terminal to fd %d", fd);
+			return iso_seterr(err, errno, "cannot give the pseudo-terminal to fd %d",
+					  fd);
 	close(p->slave);
 	close(p->master);
 	p->slave = p->master = -1;
@@ -186,7 +190,8 @@ void iso_pty_relay(struct iso_pty *p, const struct pollfd *pfd, int n)
 			/* the caller's terminal hung up: so does the container's, as when a
 			 * terminal closes (its session leader gets SIGHUP from the kernel, and an
 			 * interactive shell exits) */
-			iso_step("host", "the caller's terminal is gone: hanging up the container's");
+			iso_step("host",
+				 "the caller's terminal is gone: hanging up the container's");
 			close(p->master);
 			p->master = -1;
 			p->out.eof = true;

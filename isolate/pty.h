@@ -14,21 +14,22 @@
 
 /* One direction of the relay: bytes read from `from`, not yet written to `to`. */
 struct iso_pty_pipe {
-	int from, to;            /* the fds: stdin -> master, or master -> the terminal */
+	int from, to; /* the fds: stdin -> master, or master -> the terminal */
 	char buf[ISO_PTY_BUF];
-	size_t off, len;         /* buf[off, len) is still to be written */
-	bool eof;                /* `from` is done (EOF, hangup or an error) */
+	size_t off, len; /* buf[off, len) is still to be written */
+	bool eof;        /* `from` is done (EOF, hangup or an error) */
 };
 
 struct iso_pty {
-	bool active;             /* stdin is a terminal: the container gets a pty */
-	int master;              /* the pty's master (isolate's side), non-blocking, or -1 */
-	int slave;               /* its slave, until the child has it, or -1 */
-	unsigned tty_fds;        /* 1 << fd for each of fds 0-2 that is the caller's terminal */
-	bool raw;                /* the caller's terminal is in raw mode: `saved` restores it */
-	struct termios saved;    /* the caller's terminal settings */
-	struct iso_pty_pipe in;  /* stdin -> master */
-	struct iso_pty_pipe out; /* master -> the caller's terminal (stdout, else stderr or stdin) */
+	bool active;            /* stdin is a terminal: the container gets a pty */
+	int master;             /* the pty's master (isolate's side), non-blocking, or -1 */
+	int slave;              /* its slave, until the child has it, or -1 */
+	unsigned tty_fds;       /* 1 << fd for each of fds 0-2 that is the caller's terminal */
+	bool raw;               /* the caller's terminal is in raw mode: `saved` restores it */
+	struct termios saved;   /* the caller's terminal settings */
+	struct iso_pty_pipe in; /* stdin -> master */
+	struct iso_pty_pipe
+		out; /* master -> the caller's terminal (stdout, else stderr or stdin) */
 };
 
 /* iso_pty_open: when fd 0 is a terminal, makes the pty (its settings and size the caller

@@ -47,7 +47,8 @@ unsigned iso_approximate(const struct iso_config *cfg, bool cgroup)
 		bool approx = l == ISO_LIMIT_NOFILE || l == ISO_LIMIT_STACK;
 
 		if (!cgroup)
-			approx |= l == ISO_LIMIT_CPU || l == ISO_LIMIT_MEMORY || l == ISO_LIMIT_PROCS;
+			approx |=
+				l == ISO_LIMIT_CPU || l == ISO_LIMIT_MEMORY || l == ISO_LIMIT_PROCS;
 		if (cfg->limit_set[l] && approx)
 			mask |= BIT(l);
 	}
@@ -73,9 +74,9 @@ static unsigned limits_hit(const struct iso_config *cfg, const struct iso_facts 
 				   (signo == SIGKILL && !own_kill &&
 				    f->user + f->sys >= (double)lim[ISO_LIMIT_CPU] - 0.05)))
 		hits |= BIT(ISO_LIMIT_CPU);
-	if (set[ISO_LIMIT_MEMORY] &&
-	    (f->cg_oom || f->memory_refused ||
-	     (!f->cgroup && failed && !f->ended_by && near(f->peak_rss_kib, lim[ISO_LIMIT_MEMORY]))))
+	if (set[ISO_LIMIT_MEMORY] && (f->cg_oom || f->memory_refused ||
+				      (!f->cgroup && failed && !f->ended_by &&
+				       near(f->peak_rss_kib, lim[ISO_LIMIT_MEMORY]))))
 		hits |= BIT(ISO_LIMIT_MEMORY);
 	if (set[ISO_LIMIT_FSIZE] && signo == SIGXFSZ)
 		hits |= BIT(ISO_LIMIT_FSIZE);
@@ -83,8 +84,8 @@ static unsigned limits_hit(const struct iso_config *cfg, const struct iso_facts 
 	    near(f->peak_rss_kib, lim[ISO_LIMIT_STACK]))
 		hits |= BIT(ISO_LIMIT_STACK);
 	if (set[ISO_LIMIT_PROCS] &&
-	    (f->cg_pids_max || f->fork_refused || (f->peak_tasks >= 0 &&
-				(unsigned long long)f->peak_tasks >= lim[ISO_LIMIT_PROCS])))
+	    (f->cg_pids_max || f->fork_refused ||
+	     (f->peak_tasks >= 0 && (unsigned long long)f->peak_tasks >= lim[ISO_LIMIT_PROCS])))
 		hits |= BIT(ISO_LIMIT_PROCS);
 	if (set[ISO_LIMIT_NOFILE] && f->peak_fds >= 0 &&
 	    (unsigned long long)f->peak_fds >= lim[ISO_LIMIT_NOFILE])
@@ -287,7 +288,8 @@ static void put_exit(struct out *w, const struct iso_facts *f)
 	bool sig = f->ran && WIFSIGNALED(f->wstatus) && !f->wall_fired;
 
 	if (f->ran && f->wall_fired)
-		put(w, "  \"exit_code\": null,\n  \"signal\": %d,\n  \"signal_name\": \"SIGKILL\",\n",
+		put(w,
+		    "  \"exit_code\": null,\n  \"signal\": %d,\n  \"signal_name\": \"SIGKILL\",\n",
 		    SIGKILL);
 	else if (sig)
 		put(w, "  \"exit_code\": null,\n  \"signal\": %d,\n  \"signal_name\": \"SIG%s\",\n",
@@ -372,27 +374,18 @@ static int target_state(const char *path, char *err)
 	if (lstat(path, &st))
 		return errno == ENOENT ? 1 : iso_seterr(err, errno, "--report %s", path);
 	switch (st.st_mode & S_IFMT) {
-	case S_IFREG:
-		return 0;
-	case S_IFLNK:
-		what = "a symbolic link";
-		break;
-	case S_IFDIR:
-		what = "a folder";
-		break;
+	case S_IFREG: return 0;
+	case S_IFLNK: what = "a symbolic link"; break;
+	case S_IFDIR: what = "a folder"; break;
 	case S_IFCHR:
-	case S_IFBLK:
-		what = "a device";
-		break;
-	case S_IFIFO:
-		what = "a FIFO";
-		break;
-	default:
-		what = "a socket";
-		break;
+	case S_IFBLK: what = "a device"; break;
+	case S_IFIFO: what = "a FIFO"; break;
+	default: what = "a socket"; break;
 	}
-	return iso_seterr(err, 0, "--report %s: %s; the report goes only to a regular file "
-			  "(replaced) or a new one, or - for stderr", path, what);
+	return iso_seterr(err, 0,
+			  "--report %s: %s; the report goes only to a regular file "
+			  "(replaced) or a new one, or - for stderr",
+			  path, what);
 }
 
 int iso_report_check(const char *path, char *err)
@@ -431,8 +424,11 @@ static int put_in_place(const char *tmp, const char *path, char *err)
 		if (r < 0)
 			return -1;
 		if (r == 0)
-			return rename(tmp, path) ? iso_seterr(err, errno, "--report %s: cannot "
-							      "write the report", path) : 0;
+			return rename(tmp, path) ? iso_seterr(err, errno,
+							      "--report %s: cannot "
+							      "write the report",
+							      path)
+						 : 0;
 		if (renameat2(AT_FDCWD, tmp, AT_FDCWD, path, RENAME_NOREPLACE) == 0)
 			return 0;
 		if (errno != EEXIST)

@@ -30,9 +30,10 @@ int iso_limits_check(const struct iso_config *cfg, char *err)
 		if (getrlimit(li->resource, &rl))
 			return iso_seterr(err, errno, "--%s: getrlimit", li->name);
 		if (rl.rlim_max != RLIM_INFINITY && want > rl.rlim_max)
-			return iso_seterr(err, 0, "--%s %llu: above isolate's own hard limit %llu "
-					  "(ulimit -H; raising it takes root)", li->name,
-					  (unsigned long long)rlim_of(cfg, l),
+			return iso_seterr(err, 0,
+					  "--%s %llu: above isolate's own hard limit %llu "
+					  "(ulimit -H; raising it takes root)",
+					  li->name, (unsigned long long)rlim_of(cfg, l),
 					  (unsigned long long)rl.rlim_max);
 	}
 	if (cfg->limit_set[ISO_LIMIT_NOFILE]) {
@@ -46,8 +47,10 @@ int iso_limits_check(const struct iso_config *cfg, char *err)
 			fclose(f);
 		}
 		if (nr_open && cfg->limit[ISO_LIMIT_NOFILE] > nr_open)
-			return iso_seterr(err, 0, "--open-files %llu: above the kernel's fs.nr_open "
-					  "(%llu)", cfg->limit[ISO_LIMIT_NOFILE], nr_open);
+			return iso_seterr(err, 0,
+					  "--open-files %llu: above the kernel's fs.nr_open "
+					  "(%llu)",
+					  cfg->limit[ISO_LIMIT_NOFILE], nr_open);
 	}
 	return 0;
 }
@@ -75,10 +78,12 @@ int iso_limits_apply(const struct iso_config *cfg, bool cgroup, char *err)
 void iso_limits_describe(const struct iso_config *cfg, bool cgroup)
 {
 	static const char *const how[ISO_LIMIT_COUNT] = {
-		[ISO_LIMIT_CPU] = "RLIMIT_CPU on each process, soft = hard: SIGKILL when it is used up",
+		[ISO_LIMIT_CPU] =
+			"RLIMIT_CPU on each process, soft = hard: SIGKILL when it is used up",
 		[ISO_LIMIT_WALL] = "isolate's own timer: SIGKILL to the container's PID 1",
-		[ISO_LIMIT_MEMORY] = "RLIMIT_AS: the address space of each process, not the "
-				     "container's memory; a failed allocation is the program's to see",
+		[ISO_LIMIT_MEMORY] =
+			"RLIMIT_AS: the address space of each process, not the "
+			"container's memory; a failed allocation is the program's to see",
 		[ISO_LIMIT_PROCS] = "RLIMIT_NPROC: tasks of uid 0 in the container's new user "
 				    "namespace, i.e. its own; a refused fork is seen by sampling",
 		[ISO_LIMIT_FSIZE] = "RLIMIT_FSIZE: SIGXFSZ to a process writing past it",
@@ -91,15 +96,18 @@ void iso_limits_describe(const struct iso_config *cfg, bool cgroup)
 			continue;
 		if (cgroup && l == ISO_LIMIT_MEMORY)
 			iso_step("host", "limit --memory: the cgroup's memory.max (the container's "
-				 "memory, exact; OOM kills counted)");
+					 "memory, exact; OOM kills counted)");
 		else if (cgroup && l == ISO_LIMIT_PROCS)
 			iso_step("host", "limit --processes: the cgroup's pids.max (exact; refused "
-				 "forks counted)");
+					 "forks counted)");
 		else if (cgroup && l == ISO_LIMIT_CPU)
-			iso_step("host", "limit --cpu-time: %s; and the cgroup's cpu.stat for the "
-				 "whole container", how[l]);
+			iso_step("host",
+				 "limit --cpu-time: %s; and the cgroup's cpu.stat for the "
+				 "whole container",
+				 how[l]);
 		else if (l == ISO_LIMIT_WALL && cfg->init)
-			iso_step("host", "limit --wall-time: isolate's own timer: init kills and reaps "
+			iso_step("host",
+				 "limit --wall-time: isolate's own timer: init kills and reaps "
 				 "the container (SIGKILL to it after a second more)");
 		else
 			iso_step("host", "limit --%s: %s", iso_limit_info[l].name, how[l]);
@@ -132,7 +140,7 @@ static long long count_dir(const char *path, void (*each)(long, void *), void *d
 struct walk {
 	pid_t pids[SAMPLE_MAX];
 	size_t n;
-	pid_t pid;            /* the process whose tasks are being listed */
+	pid_t pid; /* the process whose tasks are being listed */
 };
 
 /* For each task of a process: its children join the list. */

@@ -28,8 +28,8 @@ void iso_limits_describe(const struct iso_config *cfg, bool cgroup);
 
 /* What one look at the container found. */
 struct iso_sample {
-	long long tasks;      /* processes and threads (what RLIMIT_NPROC counts) */
-	long long max_fds;    /* the most open files of one process */
+	long long tasks;   /* processes and threads (what RLIMIT_NPROC counts) */
+	long long max_fds; /* the most open files of one process */
 };
 
 /* iso_sample: walks the container's process tree from its PID 1 (host pid pid1) through

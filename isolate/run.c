@@ -32,37 +32,37 @@
 #include "watch.h"
 #include "util.h"
 
-#define ISO_CLONE_FLAGS (CLONE_NEWUSER | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWNET | \
-			 CLONE_NEWPID | CLONE_NEWNS)
-#define SAMPLE_MS 20 /* how often the container is looked at, when something needs it */
+#define ISO_CLONE_FLAGS \
+	(CLONE_NEWUSER | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWNET | CLONE_NEWPID | CLONE_NEWNS)
+#define SAMPLE_MS 20       /* how often the container is looked at, when something needs it */
 #define INIT_GRACE_MS 1000 /* --init: how long init gets to end the container */
 
 /* Forwarded to PROGRAM. Not the job-control stops (TSTP, TTIN, TTOU): isolate stops
  * with its terminal job like any program; SIGCONT goes on, so a stopped PROGRAM can be
  * continued through isolate. */
-static const int fwd_signals[] = { SIGHUP, SIGINT, SIGQUIT, SIGUSR1, SIGUSR2, SIGALRM,
-				   SIGTERM, SIGCONT, SIGWINCH };
+static const int fwd_signals[] = { SIGHUP,  SIGINT,  SIGQUIT, SIGUSR1, SIGUSR2,
+				   SIGALRM, SIGTERM, SIGCONT, SIGWINCH };
 
 /* The child's failure, sent to isolate through the report pipe before it exits. The
  * pipe is close-on-exec: a successful exec closes it empty. */
 struct report {
-	int status;              /* ISO_SETUP, ISO_NOEXEC or ISO_NOTFOUND */
-	char msg[ISO_ERR_LEN];   /* the one line isolate prints */
+	int status;            /* ISO_SETUP, ISO_NOEXEC or ISO_NOTFOUND */
+	char msg[ISO_ERR_LEN]; /* the one line isolate prints */
 };
 
 struct child_ctx {
 	const struct iso_config *cfg;
-	int go_fd;               /* read end: isolate's struct iso_net once maps and veth exist */
-	int report_fd;           /* write end of the report pipe */
-	int status_fd;           /* --init: write end of the status pipe, else -1 */
-	sigset_t mask;           /* the signal mask to give PROGRAM: isolate's original one */
-	sigset_t wait_set;       /* the signals isolate forwards, and SIGCHLD */
-	sigset_t init_set;       /* init's: those and ISO_INIT_KILL */
-	bool cgroup;             /* memory and processes are limited by a cgroup */
-	bool switch_ids;         /* uid 0 is mapped to another uid than isolate's: follow it */
-	struct iso_ids ids;      /* the container's ids (userns.c) */
-	struct iso_pty *pty;     /* the container's pseudo-terminal, when stdin is a terminal */
-	int watch_fd;            /* the socket PROGRAM sends its watch listener on, or -1 */
+	int go_fd;           /* read end: isolate's struct iso_net once maps and veth exist */
+	int report_fd;       /* write end of the report pipe */
+	int status_fd;       /* --init: write end of the status pipe, else -1 */
+	sigset_t mask;       /* the signal mask to give PROGRAM: isolate's original one */
+	sigset_t wait_set;   /* the signals isolate forwards, and SIGCHLD */
+	sigset_t init_set;   /* init's: those and ISO_INIT_KILL */
+	bool cgroup;         /* memory and processes are limited by a cgroup */
+	bool switch_ids;     /* uid 0 is mapped to another uid than isolate's: follow it */
+	struct iso_ids ids;  /* the container's ids (userns.c) */
+	struct iso_pty *pty; /* the container's pseudo-terminal, when stdin is a terminal */
+	int watch_fd;        /* the socket PROGRAM sends its watch listener on, or -1 */
 };
 
 __attribute__((noreturn)) static void child_fail(const struct child_ctx *c, int status,
@@ -100,7 +100,7 @@ static void allow_ping(void)
 			 strerror(-r));
 	else
 		iso_step("pid 1", "net.ipv4.ping_group_range = 0 0: ping works without CAP_NET_RAW "
-			 "(ICMP datagram sockets, this network namespace only)");
+				  "(ICMP datagram sockets, this network namespace only)");
 }
 
 /* Whether some folder of PATH (as execvp reads it) has an entry called name. */
@@ -141,8 +141,8 @@ __attribute__((noreturn)) static void exec_program(const struct child_ctx *c)
 	/* As shells do: 127 when there is no such program, 126 when it cannot run. A PATH
 	 * folder the container's root may not search (root's own, under /root) makes execvp
 	 * say EACCES even when no folder has the program: not found, then. */
-	if (errno == ENOENT || (errno == EACCES && !strchr(cfg->argv[0], '/') &&
-				!in_path(cfg->argv[0]))) {
+	if (errno == ENOENT ||
+	    (errno == EACCES && !strchr(cfg->argv[0], '/') && !in_path(cfg->argv[0]))) {
 		if (strchr(cfg->argv[0], '/'))
 			iso_seterr(err, ENOENT, "cannot execute %s", cfg->argv[0]);
 		else
@@ -205,7 +205,8 @@ static void become_mapped_root(const struct child_ctx *c)
 	char err[ISO_ERR_LEN];
 
 	if (setgroups(0, NULL) || setresgid(0, 0, 0) || setresuid(0, 0, 0)) {
-		iso_seterr(err, errno, "cannot become the mapped uid 0 (setgroups, setresgid, "
+		iso_seterr(err, errno,
+			   "cannot become the mapped uid 0 (setgroups, setresgid, "
 			   "setresuid)");
 		child_fail(c, ISO_SETUP, err);
 	}
@@ -213,7 +214,7 @@ static void become_mapped_root(const struct child_ctx *c)
 	if (isolate_gone(c->go_fd))
 		_exit(ISO_SETUP);
 	iso_step("pid 1", "setgroups(0, NULL), setresgid(0, 0, 0), setresuid(0, 0, 0): root's "
-		 "groups dropped, and uid 0 here is the mapped one outside");
+			  "groups dropped, and uid 0 here is the mapped one outside");
 }
 
 __attribute__((noreturn)) static void child_main(const struct child_ctx *c)
@@ -358,15 +359,15 @@ struct watch {
 	const struct iso_config *cfg;
 	struct iso_cgroup *cg;
 	struct iso_facts *f;
-	long long deadline;      /* ms (CLOCK_MONOTONIC) of --wall-time, or 0 */
-	long long next_sample;   /* ms of the next look, or 0 for none */
-	long long grace;         /* ms by which init must have ended the container, or 0 */
-	bool tasks, fds;         /* sample these */
-	long long cpu_usec;      /* the cgroup's CPU limit in us, or 0 */
-	long long kill_at;       /* ms of the SIGKILL that follows a SIGTERM (--kill-after), or 0 */
-	struct iso_pty *pty;     /* the container's pseudo-terminal (pty->active), relayed */
-	struct iso_watch *wt;    /* PROGRAM's allocations and forks, seen (wt->listener >= 0) */
-	int dropped_ints;        /* SIGINTs that PID 1 had no handler for */
+	long long deadline;    /* ms (CLOCK_MONOTONIC) of --wall-time, or 0 */
+	long long next_sample; /* ms of the next look, or 0 for none */
+	long long grace;       /* ms by which init must have ended the container, or 0 */
+	bool tasks, fds;       /* sample these */
+	long long cpu_usec;    /* the cgroup's CPU limit in us, or 0 */
+	long long kill_at;     /* ms of the SIGKILL that follows a SIGTERM (--kill-after), or 0 */
+	struct iso_pty *pty;   /* the container's pseudo-terminal (pty->active), relayed */
+	struct iso_watch *wt;  /* PROGRAM's allocations and forks, seen (wt->listener >= 0) */
+	int dropped_ints;      /* SIGINTs that PID 1 had no handler for */
 	unsigned long long warned; /* 1 << sig: said once that PID 1 drops sig */
 };
 
@@ -393,7 +394,8 @@ static void forward(pid_t child, struct watch *w, int sig)
 	if ((sig == SIGTERM || sig == SIGHUP) && !cfg->init && !sig_in(child, sig, "SigCgt") &&
 	    !sig_in(child, sig, "SigIgn")) {
 		warn_msg("SIG%s: PROGRAM, as PID 1, has no handler for it, which the kernel would "
-			 "drop: ending the container (SIGKILL to its PID 1)", sigabbrev_np(sig));
+			 "drop: ending the container (SIGKILL to its PID 1)",
+			 sigabbrev_np(sig));
 		w->f->ended_by = sig;
 		kill(child, SIGKILL);
 		return;
@@ -406,8 +408,10 @@ static void forward(pid_t child, struct watch *w, int sig)
 		kill(child, SIGCONT);
 		if (!w->kill_at) {
 			w->kill_at = now_ms() + (long long)cfg->kill_after_ms;
-			iso_step("host", "--kill-after: SIGKILL in %llu.%03llu s if the container "
-				 "still runs", cfg->kill_after_ms / 1000, cfg->kill_after_ms % 1000);
+			iso_step("host",
+				 "--kill-after: SIGKILL in %llu.%03llu s if the container "
+				 "still runs",
+				 cfg->kill_after_ms / 1000, cfg->kill_after_ms % 1000);
 		}
 		return;
 	}
@@ -448,8 +452,8 @@ static void on_tick(pid_t child, struct watch *w)
 
 	if (w->kill_at && t >= w->kill_at) {
 		warn_msg("--kill-after: the container still runs %llu.%03llu s after SIGTERM: "
-			 "SIGKILL to its PID 1", w->cfg->kill_after_ms / 1000,
-			 w->cfg->kill_after_ms % 1000);
+			 "SIGKILL to its PID 1",
+			 w->cfg->kill_after_ms / 1000, w->cfg->kill_after_ms % 1000);
 		w->f->ended_by = SIGTERM;
 		w->kill_at = 0;
 		kill(child, SIGKILL);
@@ -461,10 +465,10 @@ static void on_tick(pid_t child, struct watch *w)
 		return;
 	}
 	if (w->deadline && t >= w->deadline) {
-		iso_step("host", "wall-time limit: %llu.%03llu s: %s", w->cfg->limit[ISO_LIMIT_WALL] /
-			 1000, w->cfg->limit[ISO_LIMIT_WALL] % 1000, w->cfg->init ?
-			 "init kills and reaps the container" :
-			 "SIGKILL to PID 1 (the container goes with it)");
+		iso_step("host", "wall-time limit: %llu.%03llu s: %s",
+			 w->cfg->limit[ISO_LIMIT_WALL] / 1000, w->cfg->limit[ISO_LIMIT_WALL] % 1000,
+			 w->cfg->init ? "init kills and reaps the container"
+				      : "SIGKILL to PID 1 (the container goes with it)");
 		w->f->wall_fired = true;
 		w->deadline = 0;
 		end_container(child, w);
@@ -484,7 +488,7 @@ static void on_tick(pid_t child, struct watch *w)
 	}
 	if (w->cpu_usec && iso_cgroup_cpu_usec(w->cg) >= w->cpu_usec && !w->f->cpu_fired) {
 		iso_step("host", "cpu-time limit reached by the container (cgroup cpu.stat): "
-			 "ending it");
+				 "ending it");
 		w->f->cpu_fired = true;
 		end_container(child, w);
 	}
@@ -581,8 +585,10 @@ static int plan_cgroup(const struct iso_config *cfg, struct iso_cgroup *cg, char
 		return 0; /* nothing to account for: not even a statfs */
 	iso_cgroup_detect(cg);
 	if (cg->usable && (limits || cfg->report)) {
-		iso_step("host", "cgroup v2: %s: the container gets its own (memory, pids and CPU "
-			 "by the kernel, for the whole container)", cg->why);
+		iso_step("host",
+			 "cgroup v2: %s: the container gets its own (memory, pids and CPU "
+			 "by the kernel, for the whole container)",
+			 cg->why);
 		return iso_cgroup_create(cg, cfg, err);
 	}
 	mask = iso_approximate(cfg, false);
@@ -590,8 +596,8 @@ static int plan_cgroup(const struct iso_config *cfg, struct iso_cgroup *cg, char
 		if (mask & (1u << l))
 			n += (size_t)snprintf(approx + n, sizeof(approx) - n, "%s%s", n ? ", " : "",
 					      iso_limit_info[l].name);
-	iso_step("host", "cgroup v2: not used: %s; limits by rlimits and sampling%s%s",
-		 cg->why, n ? "; approximate: " : "", approx);
+	iso_step("host", "cgroup v2: not used: %s; limits by rlimits and sampling%s%s", cg->why,
+		 n ? "; approximate: " : "", approx);
 	cg->usable = false; /* detection only: nothing below may make or write a cgroup */
 	return 0;
 }
@@ -671,9 +677,9 @@ int iso_run(const struct iso_config *cfg)
 	/* The container's ids: as root, a slot of an unprivileged range, held until exit. The
 	 * kernel never applies RLIMIT_NPROC to the host's root user (INIT_USER), in any
 	 * namespace: --map-host-root would leave --processes without effect. */
-	if (cfg->map_host_root && geteuid() == 0 && cfg->limit_set[ISO_LIMIT_PROCS] &&
-	    !c.cgroup) {
-		iso_seterr(err, 0, "--processes with --map-host-root: the kernel does not count the "
+	if (cfg->map_host_root && geteuid() == 0 && cfg->limit_set[ISO_LIMIT_PROCS] && !c.cgroup) {
+		iso_seterr(err, 0,
+			   "--processes with --map-host-root: the kernel does not count the "
 			   "host root's processes (RLIMIT_NPROC)");
 		goto out;
 	}
@@ -749,9 +755,11 @@ int iso_run(const struct iso_config *cfg)
 		close(st[1]);
 		st[1] = -1;
 	}
-	iso_step("host", "clone3(CLONE_NEWUSER|NEWUTS|NEWIPC|NEWNET|NEWPID|NEWNS%s): the child is "
+	iso_step("host",
+		 "clone3(CLONE_NEWUSER|NEWUTS|NEWIPC|NEWNET|NEWPID|NEWNS%s): the child is "
 		 "pid %d here and pid 1 in its PID namespace; its new user namespace owns the "
-		 "other five", cg.fd >= 0 ? "|INTO_CGROUP" : "", (int)child);
+		 "other five",
+		 cg.fd >= 0 ? "|INTO_CGROUP" : "", (int)child);
 	show_namespaces(child);
 
 	/* The maps first: until they exist the child is uid 65534 (nobody) inside. */
@@ -824,9 +832,11 @@ int iso_run(const struct iso_config *cfg)
 	if (cfg->wait_teardown)
 		iso_net_wait_gone(&net);
 	else if (net.veth)
-		iso_step("host", "%s and its peer go with the container's network namespace, which "
+		iso_step("host",
+			 "%s and its peer go with the container's network namespace, which "
 			 "the kernel tears down asynchronously, a few ms from now (--wait-teardown "
-			 "waits)", net.host_if);
+			 "waits)",
+			 net.host_if);
 	goto out;
 
 fail:

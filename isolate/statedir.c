@@ -25,12 +25,16 @@ int iso_state_lock_open(const char *name, char *err)
 	dir = RETRY_EINTR(open(ISO_STATE_DIR, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
 	if (dir < 0)
 		return iso_seterr(err, errno == ELOOP || errno == ENOTDIR ? 0 : errno,
-				  "cannot open %s%s", ISO_STATE_DIR, errno == ELOOP ||
-				  errno == ENOTDIR ? ": not a folder (a symbolic link?)" : "");
+				  "cannot open %s%s", ISO_STATE_DIR,
+				  errno == ELOOP || errno == ENOTDIR
+					  ? ": not a folder (a symbolic link?)"
+					  : "");
 	if (fstat(dir, &st) || !root_only(&st, S_IFDIR))
-		return iso_seterr(err, 0, "%s is not root's own folder (owner uid %u, mode %o): "
-				  "another user could hold isolate's locks; remove it", ISO_STATE_DIR,
-				  (unsigned)st.st_uid, (unsigned)(st.st_mode & 07777));
+		return iso_seterr(err, 0,
+				  "%s is not root's own folder (owner uid %u, mode %o): "
+				  "another user could hold isolate's locks; remove it",
+				  ISO_STATE_DIR, (unsigned)st.st_uid,
+				  (unsigned)(st.st_mode & 07777));
 	fd = RETRY_EINTR(openat(dir, name, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600));
 	if (fd < 0)
 		return iso_seterr(err, errno, "cannot open %s/%s", ISO_STATE_DIR, name);

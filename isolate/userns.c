@@ -22,10 +22,13 @@ static int write_map(pid_t pid, const char *file, const char *text, char *err)
 	snprintf(path, sizeof(path), "/proc/%d/%s", (int)pid, file);
 	r = iso_write_file(path, text);
 	if (r < 0)
-		return iso_seterr(err, -r, "cannot write '%s' to %s%s", text, path,
-				  r == -EPERM || r == -EINVAL ? " (does this root own those ids? "
+		return iso_seterr(
+			err, -r, "cannot write '%s' to %s%s", text, path,
+			r == -EPERM || r == -EINVAL
+				? " (does this root own those ids? "
 				  "a root in a user namespace: set root's range in /etc/subuid and "
-				  "/etc/subgid)" : "");
+				  "/etc/subgid)"
+				: "");
 	iso_step("host", "%s: %s", path, text);
 	return 0;
 }
@@ -100,8 +103,9 @@ static int take_slot(int fd, unsigned nslots, unsigned start)
 {
 	for (unsigned i = 0; i < nslots; i++) {
 		unsigned s = (start + i) % nslots;
-		struct flock fl = { .l_type = F_WRLCK, .l_whence = SEEK_SET, .l_start = s,
-				    .l_len = 1 };
+		struct flock fl = {
+			.l_type = F_WRLCK, .l_whence = SEEK_SET, .l_start = s, .l_len = 1
+		};
 
 		if (fcntl(fd, F_OFD_SETLK, &fl) == 0)
 			return (int)s;
@@ -146,17 +150,20 @@ int iso_userns_plan(const struct iso_config *cfg, struct iso_ids *ids, char *err
 		ids->source = "root's ranges in /etc/subuid and /etc/subgid";
 	} else {
 		upool.base = gpool.base = ISO_IDS_DEFAULT_BASE;
-		upool.count = gpool.count = (unsigned long long)ISO_IDS_SLOT * ISO_IDS_DEFAULT_SLOTS;
-		ids->source = "isolate's default range (no root line in /etc/subuid and /etc/subgid)";
+		upool.count = gpool.count =
+			(unsigned long long)ISO_IDS_SLOT * ISO_IDS_DEFAULT_SLOTS;
+		ids->source =
+			"isolate's default range (no root line in /etc/subuid and /etc/subgid)";
 	}
 	/* The host's root seen through a user namespace that maps only itself (unshare -r):
 	 * no unprivileged id to give the container. */
 	if (umap[0] && (!mapped(umap, upool.base, upool.count, &out) ||
 			!mapped(gmap, gpool.base, gpool.count, &out)))
-		return iso_seterr(err, 0, "the host's root in a user namespace that does not map "
+		return iso_seterr(err, 0,
+				  "the host's root in a user namespace that does not map "
 				  "%llu..%llu: no unprivileged ids for the container; run isolate "
-				  "outside it, or with --map-host-root", upool.base,
-				  upool.base + upool.count - 1);
+				  "outside it, or with --map-host-root",
+				  upool.base, upool.base + upool.count - 1);
 	nslots = iso_idrange_slots(&upool, &usize);
 	s = (int)iso_idrange_slots(&gpool, &gsize);
 	if ((unsigned)s < nslots)
@@ -171,9 +178,12 @@ int iso_userns_plan(const struct iso_config *cfg, struct iso_ids *ids, char *err
 		int e = errno;
 
 		iso_userns_release(ids);
-		return e == EBUSY ? iso_seterr(err, 0, "all %u id ranges of %u ids are held by "
-					       "running isolates (%s)", nslots, size, ids->source)
-				  : iso_seterr(err, e, "cannot lock %s/%s", ISO_STATE_DIR, IDS_LOCK);
+		return e == EBUSY
+			       ? iso_seterr(err, 0,
+					    "all %u id ranges of %u ids are held by "
+					    "running isolates (%s)",
+					    nslots, size, ids->source)
+			       : iso_seterr(err, e, "cannot lock %s/%s", ISO_STATE_DIR, IDS_LOCK);
 	}
 	ids->slot = s;
 	ids->uid = (uid_t)(upool.base + (unsigned long long)s * size);
@@ -200,9 +210,10 @@ int iso_userns_map(pid_t pid, const struct iso_ids *ids, char *err)
 	if (write_map(pid, "gid_map", line, err))
 		return -1;
 	if (ids->slot >= 0)
-		iso_step("host", "ids: slot %d of %s: the container's root is uid %u, gid %u on the "
-			 "host, owner of nothing there", ids->slot, ids->source,
-			 (unsigned)ids->uid, (unsigned)ids->gid);
+		iso_step("host",
+			 "ids: slot %d of %s: the container's root is uid %u, gid %u on the "
+			 "host, owner of nothing there",
+			 ids->slot, ids->source, (unsigned)ids->uid, (unsigned)ids->gid);
 	return 0;
 }
 

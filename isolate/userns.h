@@ -12,14 +12,14 @@
 /* The plan for the container's ids: inside 0..count-1 are uid..uid+count-1 and
  * gid..gid+count-1 outside. */
 struct iso_ids {
-	uid_t uid;          /* the host uid of the container's uid 0 */
-	gid_t gid;          /* the host gid of its gid 0 */
-	unsigned count;     /* ids mapped: 1 (the caller's own, or --map-host-root), or a slot */
-	int slot;           /* the slot held, or -1 */
-	int lock_fd;        /* holds the slot (an OFD lock on byte slot) while isolate runs */
-	bool switch_ids;    /* the child's ids are not its mapped 0: it must setresuid to 0 */
+	uid_t uid;           /* the host uid of the container's uid 0 */
+	gid_t gid;           /* the host gid of its gid 0 */
+	unsigned count;      /* ids mapped: 1 (the caller's own, or --map-host-root), or a slot */
+	int slot;            /* the slot held, or -1 */
+	int lock_fd;         /* holds the slot (an OFD lock on byte slot) while isolate runs */
+	bool switch_ids;     /* the child's ids are not its mapped 0: it must setresuid to 0 */
 	bool deny_setgroups; /* an unprivileged caller: setgroups "deny" before the gid_map */
-	const char *source; /* where the range came from, for --verbose */
+	const char *source;  /* where the range came from, for --verbose */
 };
 
 /* iso_userns_plan: chooses the container's ids for cfg. As root: a free slot of the pool

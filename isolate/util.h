@@ -12,11 +12,11 @@
 
 /* isolate's exit statuses (README.md and --help document them). */
 enum iso_status {
-	ISO_USAGE = 2,     /* bad command line: the usage follows */
-	ISO_SETUP = 125,   /* setting up the container failed (namespaces, maps, links, mounts) */
-	ISO_NOEXEC = 126,  /* PROGRAM exists but cannot be executed */
+	ISO_USAGE = 2,      /* bad command line: the usage follows */
+	ISO_SETUP = 125,    /* setting up the container failed (namespaces, maps, links, mounts) */
+	ISO_NOEXEC = 126,   /* PROGRAM exists but cannot be executed */
 	ISO_NOTFOUND = 127, /* PROGRAM was not found */
-	/* otherwise PROGRAM's own status, or 128+N when it died of signal N */
+			    /* otherwise PROGRAM's own status, or 128+N when it died of signal N */
 };
 
 #define ISO_ERR_LEN 256 /* room for one error line */

@@ -17,8 +17,14 @@
 #include "util.h"
 
 /* x86-64 system call numbers (the filter sees numbers, not names) */
-enum { NR_MMAP = 9, NR_MREMAP = 25, NR_CLONE = 56, NR_FORK = 57, NR_VFORK = 58,
-       NR_CLONE3 = 435 };
+enum {
+	NR_MMAP = 9,
+	NR_MREMAP = 25,
+	NR_CLONE = 56,
+	NR_FORK = 57,
+	NR_VFORK = 58,
+	NR_CLONE3 = 435
+};
 
 #define ARG_LO(i) (offsetof(struct seccomp_data, args) + 8 * (i))
 #define ARG_HI(i) (ARG_LO(i) + 4)
@@ -45,19 +51,30 @@ static int build(const struct iso_config *cfg, struct sock_filter *f)
 	bool mem = cfg->limit_set[ISO_LIMIT_MEMORY], procs = cfg->limit_set[ISO_LIMIT_PROCS];
 	unsigned thr = mem ? threshold(cfg->limit[ISO_LIMIT_MEMORY]) : 0;
 	/* the instructions' places, for the jumps (classic BPF jumps only forward) */
-	enum { MMAP = 10, MREMAP = 14, NOTIFY = 18, ALLOW = 19, COUNT = 20 };
+	enum {
+		MMAP = 10,
+		MREMAP = 14,
+		NOTIFY = 18,
+		ALLOW = 19,
+		COUNT = 20
+	};
 	int n = 0;
 
-#define AT(target) ((unsigned char)((target) - n - 1))
-	f[n] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch));
+#define AT(target) ((unsigned char)((target)-n - 1))
+	f[n] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
+					    offsetof(struct seccomp_data, arch));
 	n++;
-	f[n] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AUDIT_ARCH_X86_64, 0, AT(ALLOW));
+	f[n] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AUDIT_ARCH_X86_64, 0,
+					    AT(ALLOW));
 	n++;
-	f[n] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr));
+	f[n] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
+					    offsetof(struct seccomp_data, nr));
 	n++;
-	f[n] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, NR_MMAP, AT(mem ? MMAP : ALLOW), 0);
+	f[n] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, NR_MMAP,
+					    AT(mem ? MMAP : ALLOW), 0);
 	n++;
-	f[n] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, NR_MREMAP, AT(mem ? MREMAP : ALLOW), 0);
+	f[n] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, NR_MREMAP,
+					    AT(mem ? MREMAP : ALLOW), 0);
 	n++;
 	static const unsigned forks[] = { NR_CLONE, NR_CLONE3, NR_FORK, NR_VFORK };
 	for (size_t i = 0; i < ARRAY_SIZE(forks); i++) {
@@ -85,7 +102,7 @@ static int build(const struct iso_config *cfg, struct sock_filter *f)
 	f[n] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, thr, AT(NOTIFY), AT(ALLOW));
 	n++;
 	f[n++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_USER_NOTIF); /* NOTIFY */
-	f[n++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW); /* ALLOW */
+	f[n++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW);      /* ALLOW */
 #undef AT
 	return n == COUNT ? n : -1;
 }
@@ -97,8 +114,9 @@ void iso_watch_install(const struct iso_config *cfg, int sock)
 	char ctl[CMSG_SPACE(sizeof(int))] = { 0 };
 	char one = 'w';
 	struct iovec iov = { .iov_base = &one, .iov_len = 1 };
-	struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctl,
-			    .msg_controllen = sizeof(ctl) };
+	struct msghdr m = {
+		.msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctl, .msg_controllen = sizeof(ctl)
+	};
 	struct cmsghdr *c = CMSG_FIRSTHDR(&m);
 	int n = build(cfg, f), fd;
 
@@ -128,8 +146,9 @@ void iso_watch_start(struct iso_watch *w, const struct iso_config *cfg, int sock
 	char ctl[CMSG_SPACE(sizeof(int))] = { 0 };
 	char one;
 	struct iovec iov = { .iov_base = &one, .iov_len = 1 };
-	struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctl,
-			    .msg_controllen = sizeof(ctl) };
+	struct msghdr m = {
+		.msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctl, .msg_controllen = sizeof(ctl)
+	};
 	struct cmsghdr *c;
 
 	w->listener = -1;
@@ -142,11 +161,12 @@ void iso_watch_start(struct iso_watch *w, const struct iso_config *cfg, int sock
 		memcpy(&w->listener, CMSG_DATA(c), sizeof(int));
 	close(sock);
 	if (w->listener >= 0)
-		iso_step("host", "watching PROGRAM's large allocations and forks (seccomp user "
+		iso_step("host",
+			 "watching PROGRAM's large allocations and forks (seccomp user "
 			 "notifications): a request an rlimit refuses is named in the report");
 	else
 		iso_step("host", "no seccomp notifications (another listener is installed): a "
-			 "refused allocation or fork is seen only by sampling");
+				 "refused allocation or fork is seen only by sampling");
 }
 
 /* The address space of process pid, in bytes (VmSize), or -1. */
@@ -182,16 +202,18 @@ void iso_watch_handle(struct iso_watch *w, pid_t pid1)
 		return;
 	}
 	if (req.data.nr == NR_MMAP || req.data.nr == NR_MREMAP) {
-		unsigned long long grow = req.data.nr == NR_MMAP ? req.data.args[1] :
-					  req.data.args[2] > req.data.args[1] ?
-					  req.data.args[2] - req.data.args[1] : 0;
+		unsigned long long grow = req.data.nr == NR_MMAP ? req.data.args[1]
+					  : req.data.args[2] > req.data.args[1]
+						  ? req.data.args[2] - req.data.args[1]
+						  : 0;
 		long long vm = vm_size((pid_t)req.pid);
 
-		if (!w->memory_refused && vm >= 0 &&
-		    (unsigned long long)vm + grow > w->memory) {
+		if (!w->memory_refused && vm >= 0 && (unsigned long long)vm + grow > w->memory) {
 			w->memory_refused = true;
-			iso_step("host", "--memory: pid %u asks for %llu bytes more with %llu in use: "
-				 "RLIMIT_AS refuses it", req.pid, grow, (unsigned long long)vm);
+			iso_step("host",
+				 "--memory: pid %u asks for %llu bytes more with %llu in use: "
+				 "RLIMIT_AS refuses it",
+				 req.pid, grow, (unsigned long long)vm);
 		}
 	} else {
 		struct iso_sample s;
@@ -201,8 +223,10 @@ void iso_watch_handle(struct iso_watch *w, pid_t pid1)
 			w->peak_tasks = s.tasks;
 		if (!w->fork_refused && (unsigned long long)s.tasks >= w->procs) {
 			w->fork_refused = true;
-			iso_step("host", "--processes: a fork with %lld tasks in the container: "
-				 "RLIMIT_NPROC refuses it", s.tasks);
+			iso_step("host",
+				 "--processes: a fork with %lld tasks in the container: "
+				 "RLIMIT_NPROC refuses it",
+				 s.tasks);
 		}
 	}
 	/* the kernel carries the call out, and its rlimits decide */

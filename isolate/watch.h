@@ -16,12 +16,12 @@
 
 /* What isolate saw through the notifications. */
 struct iso_watch {
-	int listener;            /* the seccomp notification fd, or -1 */
+	int listener;              /* the seccomp notification fd, or -1 */
 	unsigned long long memory; /* --memory (bytes), or 0: not watched */
 	unsigned long long procs;  /* --processes, or 0: not watched */
-	bool memory_refused;     /* a request would have taken the address space past --memory */
-	bool fork_refused;       /* a fork came with the container at --processes tasks */
-	long long peak_tasks;    /* the most tasks seen at a fork, or -1 */
+	bool memory_refused;       /* a request would have taken the address space past --memory */
+	bool fork_refused;         /* a fork came with the container at --processes tasks */
+	long long peak_tasks;      /* the most tasks seen at a fork, or -1 */
 };
 
 /* iso_watch_wanted: whether cfg's limits need the watch (--memory or --processes, without

@@ -9,10 +9,10 @@
 #include <linux/kvm_host.h>
 #include <linux/module.h>
 
-#define HC_KHC_PING 0x4d560000ul   /* returns HC_KHC_MAGIC: the module is there */
-#define HC_KHC_EXITS 0x4d560001ul  /* returns KVM's count of this vCPU's exits */
-#define HC_KHC_CALLS 0x4d560002ul  /* returns KVM's count of this vCPU's hypercalls */
-#define HC_KHC_MAGIC 0x6d696e69ul  /* "mini" */
+#define HC_KHC_PING 0x4d560000ul  /* returns HC_KHC_MAGIC: the module is there */
+#define HC_KHC_EXITS 0x4d560001ul /* returns KVM's count of this vCPU's exits */
+#define HC_KHC_CALLS 0x4d560002ul /* returns KVM's count of this vCPU's hypercalls */
+#define HC_KHC_MAGIC 0x6d696e69ul /* "mini" */
 
 struct call {
 	struct kvm_vcpu *vcpu;
@@ -38,17 +38,12 @@ static int on_return(struct kretprobe_instance *ri, struct pt_regs *regs)
 	unsigned long ret;
 
 	switch (c->nr) {
-	case HC_KHC_PING:
-		ret = HC_KHC_MAGIC;
-		break;
-	case HC_KHC_EXITS:
-		ret = c->vcpu->stat.exits;
-		break;
+	case HC_KHC_PING: ret = HC_KHC_MAGIC; break;
+	case HC_KHC_EXITS: ret = c->vcpu->stat.exits; break;
 	case HC_KHC_CALLS:
 		ret = c->vcpu->stat.hypercalls; /* this one included */
 		break;
-	default:
-		return 0;
+	default: return 0;
 	}
 	c->vcpu->arch.regs[VCPU_REGS_RAX] = ret;
 	WRITE_ONCE(answered, answered + 1);
@@ -68,10 +63,11 @@ static int __init khc_init(void)
 	int err = register_kretprobe(&probe);
 
 	if (err)
-		pr_err("minivirt_khc: cannot probe kvm_emulate_hypercall (is kvm loaded?): %d\n", err);
+		pr_err("minivirt_khc: cannot probe kvm_emulate_hypercall (is kvm loaded?): %d\n",
+		       err);
 	else
-		pr_info("minivirt_khc: answering hypercalls 0x%lx-0x%lx in the kernel\n", HC_KHC_PING,
-			HC_KHC_CALLS);
+		pr_info("minivirt_khc: answering hypercalls 0x%lx-0x%lx in the kernel\n",
+			HC_KHC_PING, HC_KHC_CALLS);
 	return err;
 }
 

@@ -17,17 +17,24 @@ uint64_t bootinfo_write(struct gmem *g, const struct layout *l, unsigned slot, i
 	uint64_t str = vec + (uint64_t)(argc + 1) * sizeof(hc_gptr_t);
 	uint64_t need = str - r->gpa;
 	struct hc_boot_info bi = {
-		.abi_version = HC_ABI_VERSION, .argc = (uint32_t)argc, .argv = vec,
-		.mem_size = l->mem_size, .vcpu_id = vcpu_id, .mode = (uint32_t)l->mode,
-		.vcpus = l->stacks ? l->stacks : 1, .cpl = l->user ? 3 : 0,
+		.abi_version = HC_ABI_VERSION,
+		.argc = (uint32_t)argc,
+		.argv = vec,
+		.mem_size = l->mem_size,
+		.vcpu_id = vcpu_id,
+		.mode = (uint32_t)l->mode,
+		.vcpus = l->stacks ? l->stacks : 1,
+		.cpl = l->user ? 3 : 0,
 	};
 	uint8_t *base = gmem_ptr(g, r->gpa, r->size);
 
 	for (int i = 0; i < argc; i++)
 		need += strlen(argv[i]) + 1;
 	if (!base || argc < 0 || need > r->size) {
-		snprintf(err, errlen, "guest arguments take %" PRIu64 " bytes with the boot info; "
-			 "at most %" PRIu64 " fit", need, r->size);
+		snprintf(err, errlen,
+			 "guest arguments take %" PRIu64 " bytes with the boot info; "
+			 "at most %" PRIu64 " fit",
+			 need, r->size);
 		return 0;
 	}
 	memset(base, 0, r->size);

@@ -75,8 +75,18 @@ static int parse_seconds(const char *s, double *out)
 /* Codes of the long-only options: above any char, so a '?' from getopt whose optopt is
  * one of opts' codes can only be a known long option given a value it does not take
  * ("--stats=1"), never an unknown short option (such as -S). */
-enum { OPT_LAYOUT = 256, OPT_STATS, OPT_RO, OPT_MAX_FILES, OPT_VCPUS, OPT_SMP, OPT_CPL, OPT_RING, OPT_KHC,
-       OPT_CLASSIC };
+enum {
+	OPT_LAYOUT = 256,
+	OPT_STATS,
+	OPT_RO,
+	OPT_MAX_FILES,
+	OPT_VCPUS,
+	OPT_SMP,
+	OPT_CPL,
+	OPT_RING,
+	OPT_KHC,
+	OPT_CLASSIC
+};
 
 static int option_code_known(const struct option *opts, int code)
 {
@@ -90,25 +100,36 @@ enum config_result config_parse(int argc, char **argv, struct vmm_config *cfg, c
 				size_t errlen)
 {
 	static const struct option opts[] = {
-		{ "real", no_argument, NULL, 'r' },      { "protected", no_argument, NULL, 's' },
-		{ "paged", no_argument, NULL, 'p' },     { "long", no_argument, NULL, 'l' },
-		{ "mem", required_argument, NULL, 'm' }, { "guest", required_argument, NULL, 'g' },
+		{ "real", no_argument, NULL, 'r' },
+		{ "protected", no_argument, NULL, 's' },
+		{ "paged", no_argument, NULL, 'p' },
+		{ "long", no_argument, NULL, 'l' },
+		{ "mem", required_argument, NULL, 'm' },
+		{ "guest", required_argument, NULL, 'g' },
 		{ "timeout", required_argument, NULL, 't' },
-		{ "layout", no_argument, NULL, OPT_LAYOUT }, { "stats", no_argument, NULL, OPT_STATS },
-		{ "dir", required_argument, NULL, 'd' },  { "ro", no_argument, NULL, OPT_RO },
+		{ "layout", no_argument, NULL, OPT_LAYOUT },
+		{ "stats", no_argument, NULL, OPT_STATS },
+		{ "dir", required_argument, NULL, 'd' },
+		{ "ro", no_argument, NULL, OPT_RO },
 		{ "max-files", required_argument, NULL, OPT_MAX_FILES },
-		{ "vcpus", required_argument, NULL, OPT_VCPUS }, { "smp", no_argument, NULL, OPT_SMP },
+		{ "vcpus", required_argument, NULL, OPT_VCPUS },
+		{ "smp", no_argument, NULL, OPT_SMP },
 		{ "cpl", required_argument, NULL, OPT_CPL },
 		{ "ring", no_argument, NULL, OPT_RING },
 		{ "khc", no_argument, NULL, OPT_KHC },
 		{ "classic", no_argument, NULL, OPT_CLASSIC },
-		{ "help", no_argument, NULL, 'h' },      { "version", no_argument, NULL, 'V' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c;
 
-	*cfg = (struct vmm_config){ .mode = MODE_LONG, .mem_size = LAYOUT_MEM_DEFAULT,
-				    .guest = NULL, .timeout = 10, .max_files = 64, .vcpus = 1,
+	*cfg = (struct vmm_config){ .mode = MODE_LONG,
+				    .mem_size = LAYOUT_MEM_DEFAULT,
+				    .guest = NULL,
+				    .timeout = 10,
+				    .max_files = 64,
+				    .vcpus = 1,
 				    .cpl = -1 };
 	optind = 0; /* glibc: full re-initialisation */
 	opterr = 0; /* our own one-line messages; "+": options end at GUEST, the rest is its */
@@ -129,7 +150,8 @@ enum config_result config_parse(int argc, char **argv, struct vmm_config *cfg, c
 		case OPT_CLASSIC: cfg->classic = true; break;
 		case OPT_VCPUS:
 			if (parse_int(optarg, 1, CONFIG_MAX_VCPUS, &cfg->vcpus)) {
-				snprintf(err, errlen, "invalid --vcpus '%s' (1..%d)", optarg, CONFIG_MAX_VCPUS);
+				snprintf(err, errlen, "invalid --vcpus '%s' (1..%d)", optarg,
+					 CONFIG_MAX_VCPUS);
 				return CONFIG_ERROR;
 			}
 			break;
@@ -142,7 +164,8 @@ enum config_result config_parse(int argc, char **argv, struct vmm_config *cfg, c
 			break;
 		case OPT_MAX_FILES:
 			if (parse_int(optarg, 3, CONFIG_MAX_FILES, &cfg->max_files)) {
-				snprintf(err, errlen, "invalid --max-files '%s' (3..%d: the console takes 0-2)",
+				snprintf(err, errlen,
+					 "invalid --max-files '%s' (3..%d: the console takes 0-2)",
 					 optarg, CONFIG_MAX_FILES);
 				return CONFIG_ERROR;
 			}
@@ -151,13 +174,15 @@ enum config_result config_parse(int argc, char **argv, struct vmm_config *cfg, c
 		case 'V': return CONFIG_VERSION;
 		case 'm':
 			if (parse_size(optarg, &cfg->mem_size)) {
-				snprintf(err, errlen, "invalid memory size '%s' (e.g. 2M, 64K, 1G)", optarg);
+				snprintf(err, errlen, "invalid memory size '%s' (e.g. 2M, 64K, 1G)",
+					 optarg);
 				return CONFIG_ERROR;
 			}
 			break;
 		case 't':
 			if (parse_seconds(optarg, &cfg->timeout)) {
-				snprintf(err, errlen, "invalid timeout '%s' (seconds, e.g. 10 or 0.5)", optarg);
+				snprintf(err, errlen,
+					 "invalid timeout '%s' (seconds, e.g. 10 or 0.5)", optarg);
 				return CONFIG_ERROR;
 			}
 			break;
@@ -166,7 +191,8 @@ enum config_result config_parse(int argc, char **argv, struct vmm_config *cfg, c
 			return CONFIG_ERROR;
 		default:
 			if (optopt && option_code_known(opts, optopt))
-				snprintf(err, errlen, "option '%s' takes no value", argv[optind - 1]);
+				snprintf(err, errlen, "option '%s' takes no value",
+					 argv[optind - 1]);
 			else if (optopt)
 				snprintf(err, errlen, "unknown option '-%c'", optopt);
 			else
@@ -181,11 +207,14 @@ enum config_result config_parse(int argc, char **argv, struct vmm_config *cfg, c
 		return CONFIG_ERROR;
 	}
 	if (cfg->cpl == 3 && cfg->mode == MODE_REAL) {
-		snprintf(err, errlen, "--cpl 3 needs protected or long mode: real mode has no rings");
+		snprintf(err, errlen,
+			 "--cpl 3 needs protected or long mode: real mode has no rings");
 		return CONFIG_ERROR;
 	}
-	if (cfg->classic && (cfg->mode != MODE_LONG || cfg->vcpus > 1 || cfg->smp || cfg->cpl == 3)) {
-		snprintf(err, errlen, "--classic is the classic example's layout: long mode, ring 0, "
+	if (cfg->classic &&
+	    (cfg->mode != MODE_LONG || cfg->vcpus > 1 || cfg->smp || cfg->cpl == 3)) {
+		snprintf(err, errlen,
+			 "--classic is the classic example's layout: long mode, ring 0, "
 			 "one vCPU (not with -r, -s, -p, --vcpus, --smp or --cpl 3)");
 		return CONFIG_ERROR;
 	}
@@ -195,7 +224,8 @@ enum config_result config_parse(int argc, char **argv, struct vmm_config *cfg, c
 	}
 	if (optind < argc) {
 		if (cfg->guest) {
-			snprintf(err, errlen, "give either --guest %s or a GUEST file ('%s'), not both",
+			snprintf(err, errlen,
+				 "give either --guest %s or a GUEST file ('%s'), not both",
 				 cfg->guest, argv[optind]);
 			return CONFIG_ERROR;
 		}

@@ -23,12 +23,12 @@ struct console {
 
 struct con_stream {
 	struct console *con;
-	char prefix[24];      /* "[vcpuN] " */
+	char prefix[24]; /* "[vcpuN] " */
 	size_t plen;
 	char buf[CON_LINE_MAX]; /* bytes written and not yet emitted */
 	size_t len;
-	size_t scanned;       /* buf[0, scanned) holds no newline */
-	FILE *file;           /* the stdio stream handlers write to */
+	size_t scanned; /* buf[0, scanned) holds no newline */
+	FILE *file;     /* the stdio stream handlers write to */
 };
 
 /* console_init: a console writing to fd. With `single` (one vCPU), c->file is a

@@ -93,13 +93,15 @@ static int check_header(const uint8_t *buf, size_t size, enum cpu_mode mode, int
 		return fail(err, errlen, "a %d-bit ELF cannot run in %s mode; use %s", *bits,
 			    mode_name(mode), *bits == 64 ? "-l" : "-s, -p or -r");
 	if (type == ET_DYN)
-		return fail(err, errlen, "a position-independent ELF: link the guest -static -no-pie");
+		return fail(err, errlen,
+			    "a position-independent ELF: link the guest -static -no-pie");
 	if (type != ET_EXEC)
 		return fail(err, errlen, "ELF type %u is not an executable", type);
 	if (phentsize != (*bits == 64 ? sizeof(Elf64_Phdr) : sizeof(Elf32_Phdr)))
 		return fail(err, errlen, "unexpected program header size %u", phentsize);
 	if (*phnum == 0 || *phnum > ELF_MAX_PHDRS)
-		return fail(err, errlen, "%u program headers (1..%d expected)", *phnum, ELF_MAX_PHDRS);
+		return fail(err, errlen, "%u program headers (1..%d expected)", *phnum,
+			    ELF_MAX_PHDRS);
 	if (*phoff > size || (uint64_t)*phnum * phentsize > size - *phoff)
 		return fail(err, errlen, "program headers lie outside the file");
 	return 0;
@@ -118,8 +120,8 @@ static int load_segment(struct gmem *g, const uint8_t *buf, size_t size, uint64_
 	if (p->vaddr > limit || p->memsz > limit - p->vaddr)
 		return fail(err, errlen,
 			    "segment %u (0x%" PRIx64 "-0x%" PRIx64 ") does not fit below 0x%" PRIx64
-			    " in guest memory; try a larger --mem", i, p->vaddr,
-			    p->vaddr + (p->memsz - 1), limit);
+			    " in guest memory; try a larger --mem",
+			    i, p->vaddr, p->vaddr + (p->memsz - 1), limit);
 	if (!(dst = gmem_ptr(g, p->vaddr, p->memsz)))
 		return fail(err, errlen, "segment %u: outside guest memory", i);
 	memcpy(dst, buf + p->offset, p->filesz);
@@ -127,8 +129,8 @@ static int load_segment(struct gmem *g, const uint8_t *buf, size_t size, uint64_
 	return 0;
 }
 
-int elf_load(struct gmem *g, const uint8_t *buf, size_t size, enum cpu_mode mode,
-	     uint64_t limit, struct elf_loaded *out, char *err, size_t errlen)
+int elf_load(struct gmem *g, const uint8_t *buf, size_t size, enum cpu_mode mode, uint64_t limit,
+	     struct elf_loaded *out, char *err, size_t errlen)
 {
 	uint64_t phoff = 0, entry = 0;
 	unsigned phnum = 0;
@@ -142,7 +144,8 @@ int elf_load(struct gmem *g, const uint8_t *buf, size_t size, enum cpu_mode mode
 	out->entry = entry;
 	out->start = UINT64_MAX;
 	for (unsigned i = 0; i < phnum; i++) {
-		uint64_t off = phoff + (uint64_t)i * (bits == 64 ? sizeof(Elf64_Phdr) : sizeof(Elf32_Phdr));
+		uint64_t off = phoff +
+			       (uint64_t)i * (bits == 64 ? sizeof(Elf64_Phdr) : sizeof(Elf32_Phdr));
 		struct phdr p = read_phdr(buf, off, bits);
 
 		if (p.type != PT_LOAD || p.memsz == 0)

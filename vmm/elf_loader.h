@@ -14,11 +14,11 @@
 #define ELF_MAX_PHDRS 64
 
 struct elf_loaded {
-	int bits;           /* 32 or 64 */
-	uint64_t entry;     /* e_entry */
-	uint64_t start;     /* lowest loaded guest address */
-	uint64_t end;       /* just past the highest (bss included) */
-	unsigned segments;  /* PT_LOAD segments loaded */
+	int bits;          /* 32 or 64 */
+	uint64_t entry;    /* e_entry */
+	uint64_t start;    /* lowest loaded guest address */
+	uint64_t end;      /* just past the highest (bss included) */
+	unsigned segments; /* PT_LOAD segments loaded */
 };
 
 /* elf_is_elf: whether the buffer starts with the ELF magic. */
@@ -29,7 +29,7 @@ int elf_is_elf(const uint8_t *buf, size_t size);
  * bss, for a guest in mode (ELFCLASS64/x86-64 for long mode, ELFCLASS32/i386 for the
  * others). Segments must lie in [0, limit). Returns 0, or -1 with a one-line reason in err;
  * on failure guest memory may hold part of the image. */
-int elf_load(struct gmem *g, const uint8_t *buf, size_t size, enum cpu_mode mode,
-	     uint64_t limit, struct elf_loaded *out, char *err, size_t errlen);
+int elf_load(struct gmem *g, const uint8_t *buf, size_t size, enum cpu_mode mode, uint64_t limit,
+	     struct elf_loaded *out, char *err, size_t errlen);
 
 #endif

@@ -21,14 +21,22 @@ static const struct {
 	unsigned long magic;
 	const char *name;
 } pseudo_fs[] = {
-	{ PROC_SUPER_MAGIC, "procfs" },      { SYSFS_MAGIC, "sysfs" },
-	{ DEBUGFS_MAGIC, "debugfs" },        { TRACEFS_MAGIC, "tracefs" },
-	{ SECURITYFS_MAGIC, "securityfs" },  { CGROUP_SUPER_MAGIC, "cgroupfs (v1)" },
-	{ CGROUP2_SUPER_MAGIC, "cgroupfs (v2)" }, { BPF_FS_MAGIC, "bpffs" },
-	{ PSTOREFS_MAGIC, "pstore" },        { EFIVARFS_MAGIC, "efivarfs" },
-	{ SELINUX_MAGIC, "selinuxfs" },      { SMACK_MAGIC, "smackfs" },
-	{ BINFMTFS_MAGIC, "binfmt_misc" },   { NSFS_MAGIC, "nsfs" },
-	{ 0x62656570, "configfs" },          { 0x65735543, "fusectl" },
+	{ PROC_SUPER_MAGIC, "procfs" },
+	{ SYSFS_MAGIC, "sysfs" },
+	{ DEBUGFS_MAGIC, "debugfs" },
+	{ TRACEFS_MAGIC, "tracefs" },
+	{ SECURITYFS_MAGIC, "securityfs" },
+	{ CGROUP_SUPER_MAGIC, "cgroupfs (v1)" },
+	{ CGROUP2_SUPER_MAGIC, "cgroupfs (v2)" },
+	{ BPF_FS_MAGIC, "bpffs" },
+	{ PSTOREFS_MAGIC, "pstore" },
+	{ EFIVARFS_MAGIC, "efivarfs" },
+	{ SELINUX_MAGIC, "selinuxfs" },
+	{ SMACK_MAGIC, "smackfs" },
+	{ BINFMTFS_MAGIC, "binfmt_misc" },
+	{ NSFS_MAGIC, "nsfs" },
+	{ 0x62656570, "configfs" },
+	{ 0x65735543, "fusectl" },
 };
 
 /* The fstype field of the /proc/self/mountinfo line of mount mnt_id, or "". */

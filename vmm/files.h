@@ -12,26 +12,32 @@
 #include <sys/types.h>
 
 struct share {
-	int dirfd; /* O_PATH handle of the folder, or -1 when there is none (no --dir) */
-	bool ro;   /* --ro: nothing in the folder may change */
+	int dirfd;       /* O_PATH handle of the folder, or -1 when there is none (no --dir) */
+	bool ro;         /* --ro: nothing in the folder may change */
 	uint64_t mnt_id; /* the folder's mount (statx), known not to be a pseudo-filesystem */
 };
 
-enum file_kind { FILE_FREE, FILE_CONSOLE_IN, FILE_CONSOLE_OUT, FILE_CONSOLE_ERR, FILE_REG,
-		 FILE_DIR };
+enum file_kind {
+	FILE_FREE,
+	FILE_CONSOLE_IN,
+	FILE_CONSOLE_OUT,
+	FILE_CONSOLE_ERR,
+	FILE_REG,
+	FILE_DIR
+};
 
 struct file {
 	enum file_kind kind;
-	int host;            /* host fd for FILE_REG and FILE_DIR, else -1 */
+	int host; /* host fd for FILE_REG and FILE_DIR, else -1 */
 	bool readable, writable;
 };
 
 struct files {
-	pthread_mutex_t lock;  /* held by each file hypercall (--smp vCPUs share a table) */
+	pthread_mutex_t lock; /* held by each file hypercall (--smp vCPUs share a table) */
 	const struct share *share;
-	struct file *tab;    /* guest fd -> file; 0, 1, 2 are the console */
-	int max;             /* --max-files: table size */
-	int open;            /* host fds held */
+	struct file *tab; /* guest fd -> file; 0, 1, 2 are the console */
+	int max;          /* --max-files: table size */
+	int open;         /* host fds held */
 };
 
 /* share_open_dir: opens path as the shared folder. Returns 0 or -errno; -EPERM, with

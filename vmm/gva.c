@@ -10,8 +10,7 @@
  * off). Checks what the CPU checks for a data access (Intel SDM vol. 3, 4.6; AMD APM vol.
  * 2, 5.6): from ring 3, U/S at every level, and R/W at every level for a write; from
  * ring 0, R/W for a write unless CR0.WP is clear. */
-static int translate(const struct gview *v, uint64_t gva, bool write, uint64_t *gpa,
-		     uint64_t *room)
+static int translate(const struct gview *v, uint64_t gva, bool write, uint64_t *gpa, uint64_t *room)
 {
 	struct pt_walk w;
 	uint64_t limit = v->limit ? v->limit : v->mem->size;
@@ -24,7 +23,7 @@ static int translate(const struct gview *v, uint64_t gva, bool write, uint64_t *
 		if (v->user && v->sys_end > v->sys_start) {
 			if (gva >= v->sys_start && gva < v->sys_end)
 				return -EFAULT;
-			if (gva < v->sys_start && *room > v->sys_start - gva)
+			if (gva<v->sys_start && * room> v->sys_start - gva)
 				*room = v->sys_start - gva;
 		}
 		return 0;
@@ -75,8 +74,7 @@ int gva_iov(const struct gview *v, uint64_t *gva, uint64_t *len, bool write, str
 
 /* Copies between guest and host one page at a time after checking the whole range, so
  * a failure copies nothing; no iovec array to size. */
-static int copy(const struct gview *v, uint64_t gva, void *buf, uint64_t len, bool write,
-		bool move)
+static int copy(const struct gview *v, uint64_t gva, void *buf, uint64_t len, bool write, bool move)
 {
 	uint64_t off = 0;
 

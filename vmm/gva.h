@@ -19,14 +19,14 @@
 /* How a guest sees memory at one moment: its paging format and root, and the privilege
  * of the access (zeroed fields mean ring 0 with CR0.WP set: the strictest ring 0). */
 struct gview {
-	struct gmem *mem;     /* guest-physical memory */
-	enum pt_format fmt;   /* PT_NONE: guest-virtual (linear) = guest-physical */
-	uint64_t root;        /* CR3 when paging is on */
-	uint64_t limit;       /* PT_NONE only: addresses must be below this (0 = mem size) */
-	bool user;            /* the caller runs in ring 3: U/S needed at every level */
-	bool wp_off;          /* CR0.WP clear: ring 0 may write read-only pages (ring 3 never) */
-	uint64_t sys_start;   /* PT_NONE from ring 3: [sys_start, sys_end) is refused, the */
-	uint64_t sys_end;     /* VMM's regions, which no page table marks supervisor-only */
+	struct gmem *mem;   /* guest-physical memory */
+	enum pt_format fmt; /* PT_NONE: guest-virtual (linear) = guest-physical */
+	uint64_t root;      /* CR3 when paging is on */
+	uint64_t limit;     /* PT_NONE only: addresses must be below this (0 = mem size) */
+	bool user;          /* the caller runs in ring 3: U/S needed at every level */
+	bool wp_off;        /* CR0.WP clear: ring 0 may write read-only pages (ring 3 never) */
+	uint64_t sys_start; /* PT_NONE from ring 3: [sys_start, sys_end) is refused, the */
+	uint64_t sys_end;   /* VMM's regions, which no page table marks supervisor-only */
 };
 
 /* gva_check: 0 when every byte of guest-virtual [gva, gva+len) is mapped (and writable

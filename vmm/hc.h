@@ -31,17 +31,17 @@ struct hc_stats {
 };
 
 struct hc_ctx {
-	struct gview view;      /* the guest's memory as it sees it right now */
-	FILE *out;              /* the guest's console */
-	struct files *files;    /* the guest's fd table and shared folder */
-	struct ring *ring;      /* the console ring offered to this vCPU (--ring), or NULL */
-	uint64_t exits;         /* this vCPU's exits so far, the current one included */
-	uint32_t vcpu_id;       /* the calling vCPU's number */
-	uint64_t sys_start;     /* guest-physical [sys_start, sys_end): the VMM's regions */
-	uint64_t sys_end;       /* (tables to exception stacks), for gva_set_cpl */
-	int exit_status;        /* set when a handler returns HC_STOP_EXIT */
-	char why[320];          /* set when a handler returns HC_STOP_FAIL or _FAULT */
-	struct hc_stats stats;  /* accumulated over the guest's life */
+	struct gview view;     /* the guest's memory as it sees it right now */
+	FILE *out;             /* the guest's console */
+	struct files *files;   /* the guest's fd table and shared folder */
+	struct ring *ring;     /* the console ring offered to this vCPU (--ring), or NULL */
+	uint64_t exits;        /* this vCPU's exits so far, the current one included */
+	uint32_t vcpu_id;      /* the calling vCPU's number */
+	uint64_t sys_start;    /* guest-physical [sys_start, sys_end): the VMM's regions */
+	uint64_t sys_end;      /* (tables to exception stacks), for gva_set_cpl */
+	int exit_status;       /* set when a handler returns HC_STOP_EXIT */
+	char why[320];         /* set when a handler returns HC_STOP_FAIL or _FAULT */
+	struct hc_stats stats; /* accumulated over the guest's life */
 };
 
 /* hc_dispatch: performs hypercall nr with its request at guest-virtual req. */

@@ -42,7 +42,8 @@ enum hc_action hc_display(struct hc_ctx *c, void *req)
 	}
 	while (done < (uint64_t)len) {
 		char buf[4096];
-		uint64_t want = (uint64_t)len - done < sizeof(buf) ? (uint64_t)len - done : sizeof(buf);
+		uint64_t want =
+			(uint64_t)len - done < sizeof(buf) ? (uint64_t)len - done : sizeof(buf);
 		size_t n;
 
 		if (gva_read(&c->view, r->str + done, buf, want))
@@ -137,8 +138,9 @@ enum hc_action hc_report(struct hc_ctx *c, void *req)
 		c->exit_status = 0;
 		return HC_STOP_EXIT;
 	default:
-		snprintf(c->why, sizeof(c->why), "report of unknown kind %" PRIu32 " at %s:%" PRIu32,
-			 r->kind, file[0] ? file : "?", r->line);
+		snprintf(c->why, sizeof(c->why),
+			 "report of unknown kind %" PRIu32 " at %s:%" PRIu32, r->kind,
+			 file[0] ? file : "?", r->line);
 		return HC_STOP_FAIL;
 	}
 }

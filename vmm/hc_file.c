@@ -15,19 +15,33 @@
 #include "hc.h"
 #include "util.h"
 
-#define IOV_BATCH 64             /* iovecs per preadv2/pwritev2 call */
-#define DIRENT_BUF (32 << 10)    /* host buffer for one getdents64 */
+#define IOV_BATCH 64          /* iovecs per preadv2/pwritev2 call */
+#define DIRENT_BUF (32 << 10) /* host buffer for one getdents64 */
 
 int64_t hc_err(int e)
 {
 	switch (e) {
-	case EPERM: case ENOENT: case EBADF: case EACCES: case EFAULT: case EEXIST:
-	case ENOTDIR: case EISDIR: case EINVAL: case EMFILE: case EFBIG: case ENOSPC:
-	case ESPIPE: case EROFS: case ENAMETOOLONG: case ENOSYS: case ENOTEMPTY: case ELOOP:
-	case EOVERFLOW: case EAGAIN:
-		return -e;
-	default:
-		return -HC_EIO;
+	case EPERM:
+	case ENOENT:
+	case EBADF:
+	case EACCES:
+	case EFAULT:
+	case EEXIST:
+	case ENOTDIR:
+	case EISDIR:
+	case EINVAL:
+	case EMFILE:
+	case EFBIG:
+	case ENOSPC:
+	case ESPIPE:
+	case EROFS:
+	case ENAMETOOLONG:
+	case ENOSYS:
+	case ENOTEMPTY:
+	case ELOOP:
+	case EOVERFLOW:
+	case EAGAIN: return -e;
+	default: return -HC_EIO;
 	}
 }
 
@@ -46,8 +60,8 @@ static int64_t guest_path(struct hc_ctx *c, uint64_t gva, char *buf)
 static int64_t do_open(struct hc_ctx *c, const struct hc_open *r)
 {
 	char path[HC_PATH_MAX];
-	const bool writes = (r->flags & HC_O_ACCMODE) != HC_O_RDONLY ||
-			    (r->flags & (HC_O_CREAT | HC_O_TRUNC));
+	const bool writes =
+		(r->flags & HC_O_ACCMODE) != HC_O_RDONLY || (r->flags & (HC_O_CREAT | HC_O_TRUNC));
 	int flags = O_NOCTTY | O_NONBLOCK; /* NONBLOCK: opening a FIFO must not hang the vCPU */
 	int64_t err;
 	struct stat st;
@@ -64,7 +78,8 @@ static int64_t do_open(struct hc_ctx *c, const struct hc_open *r)
 	if ((fd = files_alloc(c->files)) < 0)
 		return -HC_EMFILE;
 	flags |= (r->flags & HC_O_ACCMODE) == HC_O_WRONLY ? O_WRONLY
-	       : (r->flags & HC_O_ACCMODE) == HC_O_RDWR ? O_RDWR : O_RDONLY;
+		 : (r->flags & HC_O_ACCMODE) == HC_O_RDWR ? O_RDWR
+							  : O_RDONLY;
 	flags |= (r->flags & HC_O_CREAT ? O_CREAT : 0) | (r->flags & HC_O_EXCL ? O_EXCL : 0) |
 		 (r->flags & HC_O_TRUNC ? O_TRUNC : 0) | (r->flags & HC_O_APPEND ? O_APPEND : 0) |
 		 (r->flags & HC_O_DIRECTORY ? O_DIRECTORY : 0);
@@ -78,8 +93,10 @@ static int64_t do_open(struct hc_ctx *c, const struct hc_open *r)
 	}
 	fcntl(host, F_SETFL, fcntl(host, F_GETFL) & ~O_NONBLOCK);
 	c->files->tab[fd] = (struct file){
-		.kind = S_ISDIR(st.st_mode) ? FILE_DIR : FILE_REG, .host = host,
-		.readable = (flags & O_ACCMODE) != O_WRONLY, .writable = (flags & O_ACCMODE) != O_RDONLY,
+		.kind = S_ISDIR(st.st_mode) ? FILE_DIR : FILE_REG,
+		.host = host,
+		.readable = (flags & O_ACCMODE) != O_WRONLY,
+		.writable = (flags & O_ACCMODE) != O_RDONLY,
 	};
 	c->files->open++;
 	return fd;
@@ -331,8 +348,11 @@ static int64_t do_readdir(struct hc_ctx *c, const struct hc_readdir *r)
 		size_t name = strlen(d->d_name) + 1;
 		uint16_t reclen = (uint16_t)((11 + name + 7) & ~(size_t)7);
 		struct hc_dirent h = {
-			.ino = d->d_ino, .reclen = reclen,
-			.type = d->d_type == DT_REG ? HC_TYPE_FILE : d->d_type == DT_DIR ? HC_TYPE_DIR : 0,
+			.ino = d->d_ino,
+			.reclen = reclen,
+			.type = d->d_type == DT_REG   ? HC_TYPE_FILE
+				: d->d_type == DT_DIR ? HC_TYPE_DIR
+						      : 0,
 		};
 
 		if (filled + reclen > want) {

@@ -34,8 +34,7 @@ static void on_alarm(int sig)
 	(void)sig; /* only to make KVM_RUN return EINTR */
 }
 
-enum khc_probe khc_probe(int kvm_fd, unsigned timeout_ms, unsigned *insn, char *why,
-			 size_t whylen)
+enum khc_probe khc_probe(int kvm_fd, unsigned timeout_ms, unsigned *insn, char *why, size_t whylen)
 {
 	struct sigaction sa = { .sa_handler = on_alarm }, old;
 	struct itimerval t = { .it_value = { timeout_ms / 1000, (timeout_ms % 1000) * 1000 } };
@@ -48,8 +47,16 @@ enum khc_probe khc_probe(int kvm_fd, unsigned timeout_ms, unsigned *insn, char *
 	uint8_t *mem;
 	int size, rc;
 	/* mov $HC_KHC_PING, %eax (with the operand-size prefix); the instruction; hlt */
-	uint8_t code[] = { 0x66, 0xb8, HC_KHC_PING & 0xff, (HC_KHC_PING >> 8) & 0xff,
-			   (HC_KHC_PING >> 16) & 0xff, HC_KHC_PING >> 24, 0x0f, 0x01, 0xc1, 0xf4 };
+	uint8_t code[] = { 0x66,
+			   0xb8,
+			   HC_KHC_PING & 0xff,
+			   (HC_KHC_PING >> 8) & 0xff,
+			   (HC_KHC_PING >> 16) & 0xff,
+			   HC_KHC_PING >> 24,
+			   0x0f,
+			   0x01,
+			   0xc1,
+			   0xf4 };
 
 	*insn = host_insn();
 	code[8] = *insn == HC_KHC_VMMCALL ? 0xd9 : 0xc1;
@@ -95,10 +102,12 @@ enum khc_probe khc_probe(int kvm_fd, unsigned timeout_ms, unsigned *insn, char *
 			 regs.rax);
 		result = KHC_NO_MODULE;
 	} else {
-		snprintf(why, whylen, "%s ended the probe VM with %s", *insn == HC_KHC_VMMCALL ?
-			 "vmmcall" : "vmcall", rc < 0 ? strerror(errno) :
-			 run->exit_reason == KVM_EXIT_SHUTDOWN ? "a shutdown (the instruction faulted)" :
-			 "an unexpected exit");
+		snprintf(why, whylen, "%s ended the probe VM with %s",
+			 *insn == HC_KHC_VMMCALL ? "vmmcall" : "vmcall",
+			 rc < 0 ? strerror(errno)
+			 : run->exit_reason == KVM_EXIT_SHUTDOWN
+				 ? "a shutdown (the instruction faulted)"
+				 : "an unexpected exit");
 		result = KHC_FAILS;
 	}
 	munmap(run, (size_t)size);

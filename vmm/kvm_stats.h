@@ -9,7 +9,6 @@
 /* kvm_stats_get: for each of the n names, stores the counter's value in vals[i] and sets
  * found[i]; counters not present leave found[i] at 0. Returns the number found, or a
  * negative errno when the statistics cannot be read. */
-int kvm_stats_get(int stats_fd, const char *const names[], uint64_t vals[], int found[],
-		  int n);
+int kvm_stats_get(int stats_fd, const char *const names[], uint64_t vals[], int found[], int n);
 
 #endif

@@ -25,8 +25,7 @@ static enum pt_format mode_paging(enum cpu_mode mode)
 	return mode == MODE_LONG ? PT_4LEVEL : mode == MODE_PAGED32 ? PT_32BIT : PT_NONE;
 }
 
-int layout_plan(enum cpu_mode mode, uint64_t mem_size, struct layout *l, char *err,
-		size_t errlen)
+int layout_plan(enum cpu_mode mode, uint64_t mem_size, struct layout *l, char *err, size_t errlen)
 {
 	const struct layout_req req = { .mode = mode, .mem_size = mem_size, .vcpus = 1 };
 
@@ -67,17 +66,21 @@ static int place_classic(struct layout *l, uint64_t vmm_pages, char *err, size_t
 	const uint64_t end = LAYOUT_CLASSIC_TABLES + n * PAGE_SIZE;
 
 	if (l->mode != MODE_LONG || l->stacks != 1) {
-		snprintf(err, errlen, "--classic is the classic example's layout: long mode, one vCPU");
+		snprintf(err, errlen,
+			 "--classic is the classic example's layout: long mode, one vCPU");
 		return -1;
 	}
 	if (end > vmm_pages) {
-		snprintf(err, errlen, "--classic: %u page tables from 0x%llx reach the VMM's pages at "
-			 "0x%" PRIx64, n, LAYOUT_CLASSIC_TABLES, vmm_pages);
+		snprintf(err, errlen,
+			 "--classic: %u page tables from 0x%llx reach the VMM's pages at "
+			 "0x%" PRIx64,
+			 n, LAYOUT_CLASSIC_TABLES, vmm_pages);
 		return -1;
 	}
 	l->classic = true;
 	l->spec = (struct pt_spec){ .fmt = l->pt_fmt, .size = l->mem_size, .user = true };
-	l->reg[REG_TABLES] = (struct region){ "page tables", LAYOUT_CLASSIC_TABLES, end - LAYOUT_CLASSIC_TABLES };
+	l->reg[REG_TABLES] = (struct region){ "page tables", LAYOUT_CLASSIC_TABLES,
+					      end - LAYOUT_CLASSIC_TABLES };
 	l->image_limit = LAYOUT_CLASSIC_TABLES;
 	l->reg[REG_IMAGE] = (struct region){ "image", LAYOUT_IMAGE_GPA, LAYOUT_CLASSIC_TABLES };
 	l->reg[REG_RESULT] = (struct region){ "result", LAYOUT_RESULT_GPA, 8 };
@@ -93,11 +96,13 @@ int layout_plan_ex(const struct layout_req *req, struct layout *l, char *err, si
 
 	memset(l, 0, sizeof(*l));
 	if (mem_size % PAGE_SIZE) {
-		snprintf(err, errlen, "memory size %" PRIu64 " is not a multiple of 4 KiB", mem_size);
+		snprintf(err, errlen, "memory size %" PRIu64 " is not a multiple of 4 KiB",
+			 mem_size);
 		return -1;
 	}
 	if (mem_size < LAYOUT_MEM_MIN || mem_size > LAYOUT_MEM_MAX) {
-		snprintf(err, errlen, "memory size %" PRIu64 " is outside 64 KiB .. 2 GiB", mem_size);
+		snprintf(err, errlen, "memory size %" PRIu64 " is outside 64 KiB .. 2 GiB",
+			 mem_size);
 		return -1;
 	}
 	l->mode = mode;
@@ -111,8 +116,10 @@ int layout_plan_ex(const struct layout_req *req, struct layout *l, char *err, si
 	top = mode == MODE_REAL ? LAYOUT_REAL_TOP : mem_size;
 	l->stack_top = top;
 	if ((uint64_t)stacks * (LAYOUT_STACK_SIZE + LAYOUT_ARGS_SIZE) > top / 2) {
-		snprintf(err, errlen, "%u vCPUs need %u KiB of stacks and args, more than half of the "
-			 "%" PRIu64 " KiB of memory", stacks, stacks * 20, top >> 10);
+		snprintf(err, errlen,
+			 "%u vCPUs need %u KiB of stacks and args, more than half of the "
+			 "%" PRIu64 " KiB of memory",
+			 stacks, stacks * 20, top >> 10);
 		return -1;
 	}
 	at = top - stacks * LAYOUT_STACK_SIZE;

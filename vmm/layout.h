@@ -60,29 +60,38 @@ struct region {
 	uint64_t size;    /* bytes; 0 when the region is absent in this mode */
 };
 
-enum { REG_IMAGE, REG_RESULT, REG_TABLES, REG_GDT, REG_XSTACK, REG_ARGS, REG_STACK, REG_COUNT };
+enum {
+	REG_IMAGE,
+	REG_RESULT,
+	REG_TABLES,
+	REG_GDT,
+	REG_XSTACK,
+	REG_ARGS,
+	REG_STACK,
+	REG_COUNT
+};
 
 struct layout {
 	enum cpu_mode mode;
-	uint64_t mem_size;              /* guest-physical memory, from 0 */
-	enum pt_format pt_fmt;          /* paging format of this mode */
-	struct region reg[REG_COUNT];   /* indexed by REG_* */
-	uint64_t entry;                 /* guest-virtual (= physical) first instruction */
-	uint64_t stack_top;             /* guest-physical address just above the stack */
-	uint64_t image_limit;           /* the guest image must end at or below this */
-	bool user;                      /* the guest runs in user mode (ring 3) */
-	bool classic;                   /* --classic: the classic example's table placement */
-	unsigned stacks;                /* vCPUs sharing this memory (--smp), each a stack
+	uint64_t mem_size;            /* guest-physical memory, from 0 */
+	enum pt_format pt_fmt;        /* paging format of this mode */
+	struct region reg[REG_COUNT]; /* indexed by REG_* */
+	uint64_t entry;               /* guest-virtual (= physical) first instruction */
+	uint64_t stack_top;           /* guest-physical address just above the stack */
+	uint64_t image_limit;         /* the guest image must end at or below this */
+	bool user;                    /* the guest runs in user mode (ring 3) */
+	bool classic;                 /* --classic: the classic example's table placement */
+	unsigned stacks;              /* vCPUs sharing this memory (--smp), each a stack
 					 * and an args page; 1 otherwise */
-	struct pt_spec spec;            /* what the page tables map (phys left at 0) */
+	struct pt_spec spec;          /* what the page tables map (phys left at 0) */
 };
 
 struct layout_req {
 	enum cpu_mode mode;
-	uint64_t mem_size;  /* bytes this guest sees */
-	bool user;          /* ring 3: everything user-accessible but the tables and GDT */
-	unsigned vcpus;     /* vCPUs sharing the memory (--smp), else 1 */
-	bool classic;       /* --classic (long mode, ring 0): tables at 0x2000, as the classic
+	uint64_t mem_size; /* bytes this guest sees */
+	bool user;         /* ring 3: everything user-accessible but the tables and GDT */
+	unsigned vcpus;    /* vCPUs sharing the memory (--smp), else 1 */
+	bool classic;      /* --classic (long mode, ring 0): tables at 0x2000, as the classic
 			     * example has them, every entry user-accessible as there */
 };
 
@@ -92,8 +101,7 @@ const char *mode_flag(enum cpu_mode mode);
 
 /* layout_plan: fills l for mode and mem_size. Returns 0, or -1 with a one-line reason in
  * err when the size is not a multiple of 4 KiB or outside [LAYOUT_MEM_MIN, MAX]. */
-int layout_plan(enum cpu_mode mode, uint64_t mem_size, struct layout *l, char *err,
-		size_t errlen);
+int layout_plan(enum cpu_mode mode, uint64_t mem_size, struct layout *l, char *err, size_t errlen);
 
 /* layout_plan_ex: layout_plan for a full request (user mode, vCPUs sharing memory, the
  * classic placement). Also -1 when the stacks and args of that many vCPUs take over half

@@ -16,13 +16,13 @@
  * so it is above the largest guest memory, but it bounds the VMM's own allocation. */
 #define LOADER_FILE_MAX (256ull << 20)
 
-#define EXTERN_GUEST(n) \
-	extern const unsigned char guest_##n##16_start[], guest_##n##16_end[], \
-		guest_##n##32_start[], guest_##n##32_end[], guest_##n##64_start[], \
-		guest_##n##64_end[]
-#define IMAGES(n) \
+#define EXTERN_GUEST(n)                                                               \
+	extern const unsigned char guest_##n##16_start [], guest_##n##16_end [],      \
+		guest_##n##32_start [], guest_##n##32_end [], guest_##n##64_start [], \
+		guest_##n##64_end []
+#define IMAGES(n)                                                                 \
 	.start = { guest_##n##16_start, guest_##n##32_start, guest_##n##32_start, \
-		   guest_##n##64_start }, \
+		   guest_##n##64_start },                                         \
 	.end = { guest_##n##16_end, guest_##n##32_end, guest_##n##32_end, guest_##n##64_end }
 
 EXTERN_GUEST(hello);
@@ -32,8 +32,8 @@ EXTERN_GUEST(badport);
 EXTERN_GUEST(wrong);
 
 static const struct guest_image images[] = {
-	{ "hello", "prints 'Hello, world!' on port 0xE9, writes 42 to 0x400, halts with 42",
-	  true, IMAGES(hello) },
+	{ "hello", "prints 'Hello, world!' on port 0xE9, writes 42 to 0x400, halts with 42", true,
+	  IMAGES(hello) },
 	{ "fault", "triple-faults on purpose (ud2 with an empty IDT)", false, IMAGES(fault) },
 	{ "spin", "loops forever without an exit (for --timeout)", false, IMAGES(spin) },
 	{ "badport", "writes to port 0x1234, which the VMM does not handle", false,
@@ -66,8 +66,10 @@ static int load_flat(struct gmem *g, const uint8_t *buf, size_t size, const stru
 		return -1;
 	}
 	if (size > l->image_limit || !(dst = gmem_ptr(g, LAYOUT_IMAGE_GPA, size))) {
-		snprintf(err, errlen, "the %zu-byte image does not fit below 0x%" PRIx64
-			 " in guest memory; try a larger --mem", size, l->image_limit);
+		snprintf(err, errlen,
+			 "the %zu-byte image does not fit below 0x%" PRIx64
+			 " in guest memory; try a larger --mem",
+			 size, l->image_limit);
 		return -1;
 	}
 	memcpy(dst, buf, size);
@@ -100,8 +102,8 @@ static uint8_t *read_all(int fd, size_t *size, char *err, size_t errlen)
 		return NULL;
 	}
 	if ((uint64_t)st.st_size > LOADER_FILE_MAX) {
-		snprintf(err, errlen, "file of %lld bytes is larger than %llu MiB", (long long)st.st_size,
-			 LOADER_FILE_MAX >> 20);
+		snprintf(err, errlen, "file of %lld bytes is larger than %llu MiB",
+			 (long long)st.st_size, LOADER_FILE_MAX >> 20);
 		return NULL;
 	}
 	buf = xcalloc(1, (size_t)st.st_size + 1);
@@ -109,7 +111,8 @@ static uint8_t *read_all(int fd, size_t *size, char *err, size_t errlen)
 		ssize_t n = RETRY_EINTR(read(fd, buf + got, (size_t)st.st_size - got));
 
 		if (n <= 0) { /* shrank while we read, or an I/O error */
-			snprintf(err, errlen, "cannot read: %s", n < 0 ? strerror(errno) : "file shrank");
+			snprintf(err, errlen, "cannot read: %s",
+				 n < 0 ? strerror(errno) : "file shrank");
 			free(buf);
 			return NULL;
 		}
@@ -130,9 +133,12 @@ int loader_file_check(const char *path, char *err, size_t errlen)
 	}
 	if (S_ISREG(st.st_mode))
 		return 0;
-	kind = S_ISFIFO(st.st_mode) ? "a FIFO" : S_ISSOCK(st.st_mode) ? "a socket"
-	     : S_ISCHR(st.st_mode) ? "a character device" : S_ISBLK(st.st_mode) ? "a block device"
-	     : S_ISDIR(st.st_mode) ? "a directory" : "not a regular file";
+	kind = S_ISFIFO(st.st_mode)   ? "a FIFO"
+	       : S_ISSOCK(st.st_mode) ? "a socket"
+	       : S_ISCHR(st.st_mode)  ? "a character device"
+	       : S_ISBLK(st.st_mode)  ? "a block device"
+	       : S_ISDIR(st.st_mode)  ? "a directory"
+				      : "not a regular file";
 	snprintf(err, errlen, "guest '%s' is %s, not a regular file", path, kind);
 	return -EINVAL;
 }

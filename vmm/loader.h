@@ -12,9 +12,9 @@
 #include "layout.h"
 
 struct guest_image {
-	const char *name;        /* "hello", "fault", "spin", "badport", "wrong" */
-	const char *what;        /* one line for --help and --layout */
-	bool classic;            /* true: the VMM checks the two 42s after the HLT */
+	const char *name;                       /* "hello", "fault", "spin", "badport", "wrong" */
+	const char *what;                       /* one line for --help and --layout */
+	bool classic;                           /* true: the VMM checks the two 42s after the HLT */
 	const unsigned char *start[4], *end[4]; /* image per enum cpu_mode (real, 32, 32, 64) */
 };
 

@@ -34,26 +34,26 @@
 #include "x86_modes.h"
 
 struct instance {
-	struct vm vm;          /* its own VM: fd, memory (vm.mem) and memory slot */
-	struct loaded img;     /* what was loaded into it */
-	struct pt_built pt;    /* its page tables */
-	struct files files;    /* its fd table (shared by its vCPUs with --smp) */
+	struct vm vm;       /* its own VM: fd, memory (vm.mem) and memory slot */
+	struct loaded img;  /* what was loaded into it */
+	struct pt_built pt; /* its page tables */
+	struct files files; /* its fd table (shared by its vCPUs with --smp) */
 };
 
 struct machine {
 	struct vmm_config *cfg;
-	int kvm_fd;             /* /dev/kvm, shared by the instances' VMs */
-	struct share share;     /* --dir */
-	struct layout lay;      /* an instance's layout (the same in each VM) */
+	int kvm_fd;         /* /dev/kvm, shared by the instances' VMs */
+	struct share share; /* --dir */
+	struct layout lay;  /* an instance's layout (the same in each VM) */
 	unsigned ninst, nvcpu;
-	struct instance *inst;  /* ninst */
-	struct vcpu *vcpu;      /* nvcpu; vCPU j runs instance j (or 0 with --smp) */
-	struct x86_setup *xs;   /* nvcpu: each vCPU's registers as set */
-	struct console con;     /* standard output, shared by the vCPUs */
-	struct con_stream *cs;  /* nvcpu, or NULL with one vCPU */
-	atomic_uint done;       /* vCPU loops that ended */
-	struct watchdog wd;     /* --timeout, stop signals, output failures */
-	unsigned khc;           /* in-kernel hypercall instruction offered (--khc), or 0 */
+	struct instance *inst; /* ninst */
+	struct vcpu *vcpu;     /* nvcpu; vCPU j runs instance j (or 0 with --smp) */
+	struct x86_setup *xs;  /* nvcpu: each vCPU's registers as set */
+	struct console con;    /* standard output, shared by the vCPUs */
+	struct con_stream *cs; /* nvcpu, or NULL with one vCPU */
+	atomic_uint done;      /* vCPU loops that ended */
+	struct watchdog wd;    /* --timeout, stop signals, output failures */
+	unsigned khc;          /* in-kernel hypercall instruction offered (--khc), or 0 */
 };
 
 /* --khc: offer in-kernel hypercalls only where the probe shows they work; kvm_pvm hangs
@@ -64,15 +64,15 @@ static unsigned probe_khc(int kvm_fd)
 	unsigned insn = 0;
 
 	switch (khc_probe(kvm_fd, 200, &insn, why, sizeof(why))) {
-	case KHC_OK:
-		return insn;
+	case KHC_OK: return insn;
 	case KHC_NO_MODULE:
 		die(VMM_UNSUPPORTED, "--khc: %s (insmod minivirt_khc.ko, built from kmod/)", why);
 	case KHC_HANGS:
-		die(VMM_UNSUPPORTED, "--khc: in-kernel hypercalls hang this host's KVM (%s; kvm_pvm "
-		    "does); not offered", why);
-	case KHC_FAILS:
-		break;
+		die(VMM_UNSUPPORTED,
+		    "--khc: in-kernel hypercalls hang this host's KVM (%s; kvm_pvm "
+		    "does); not offered",
+		    why);
+	case KHC_FAILS: break;
 	}
 	die(VMM_UNSUPPORTED, "--khc: this host's KVM does not handle hypercalls (%s)", why);
 }
@@ -138,7 +138,9 @@ static void plan(struct machine *m)
 	/* --classic: ring 0, as the classic example runs (an ELF then too) */
 	const bool user = cfg->cpl == 3 || (cfg->cpl < 0 && !cfg->classic && cfg->file && regular &&
 					    cfg->mode != MODE_REAL && file_is_elf(cfg->file));
-	struct layout_req req = { .mode = cfg->mode, .mem_size = cfg->mem_size, .user = user,
+	struct layout_req req = { .mode = cfg->mode,
+				  .mem_size = cfg->mem_size,
+				  .user = user,
 				  .vcpus = cfg->smp ? (unsigned)cfg->vcpus : 1,
 				  .classic = cfg->classic };
 	char err[320];
@@ -185,9 +187,11 @@ static void check_fd_budget(const struct machine *m)
 		if (!setrlimit(RLIMIT_NOFILE, &rl))
 			return;
 	}
-	die(VMM_USAGE, "%u instance%s x --max-files %d%s need %llu file descriptors; this process "
+	die(VMM_USAGE,
+	    "%u instance%s x --max-files %d%s need %llu file descriptors; this process "
 	    "may have %llu (RLIMIT_NOFILE, hard limit %llu): lower --vcpus or --max-files, or raise "
-	    "the limit", m->ninst, m->ninst == 1 ? "" : "s", m->cfg->max_files,
+	    "the limit",
+	    m->ninst, m->ninst == 1 ? "" : "s", m->cfg->max_files,
 	    m->nvcpu > m->ninst ? " and their vCPUs" : "", (unsigned long long)want,
 	    (unsigned long long)rl.rlim_cur, (unsigned long long)rl.rlim_max);
 }
@@ -202,8 +206,10 @@ static void open_share(struct machine *m)
 	m->share.dirfd = -1;
 	if (m->cfg->dir && (err = share_open_dir(&m->share, m->cfg->dir, m->cfg->ro, &pseudo))) {
 		if (pseudo)
-			die(VMM_USAGE, "--dir '%s' is on %s, a kernel pseudo-filesystem, not a folder "
-			    "to share", m->cfg->dir, pseudo);
+			die(VMM_USAGE,
+			    "--dir '%s' is on %s, a kernel pseudo-filesystem, not a folder "
+			    "to share",
+			    m->cfg->dir, pseudo);
 		errno = -err;
 		die_errno(VMM_USAGE, "--dir '%s'", m->cfg->dir);
 	}
@@ -264,24 +270,27 @@ static void build(struct machine *m)
 			v->con = &m->cs[j];
 			v->hc.out = m->cs[j].file;
 		}
-		boot = bootinfo_write(&in->vm.mem, &m->lay, slot, cfg->argc, cfg->argv, j, err, sizeof(err));
+		boot = bootinfo_write(&in->vm.mem, &m->lay, slot, cfg->argc, cfg->argv, j, err,
+				      sizeof(err));
 		if (!boot)
 			die(VMM_USAGE, "%s", err);
 		if (m->khc)
-			gmem_write32(&in->vm.mem, boot + offsetof(struct hc_boot_info, khc), m->khc);
+			gmem_write32(&in->vm.mem, boot + offsetof(struct hc_boot_info, khc),
+				     m->khc);
 		/* The ring is one producer per ring: not offered to vCPUs sharing memory. */
 		if (cfg->ring && !cfg->smp) {
 			int rc = vcpu_ring_init(v, in->vm.vm_fd);
 
 			if (rc) {
 				errno = -rc;
-				die_errno(VMM_HOST_ERROR, "cannot set up the console ring of vCPU %u", j);
+				die_errno(VMM_HOST_ERROR,
+					  "cannot set up the console ring of vCPU %u", j);
 			}
 			gmem_write32(&in->vm.mem, boot + offsetof(struct hc_boot_info, doorbell),
 				     HC_PORT_DOORBELL);
 		}
-		if (x86_setup_vcpu(v->fd, &m->lay, slot, &in->pt, layout_stack_top(&m->lay, slot), boot,
-				   &m->xs[j], err, sizeof(err)) == -ENOTSUP)
+		if (x86_setup_vcpu(v->fd, &m->lay, slot, &in->pt, layout_stack_top(&m->lay, slot),
+				   boot, &m->xs[j], err, sizeof(err)) == -ENOTSUP)
 			die(VMM_UNSUPPORTED, "%s is not supported by this host's KVM%s",
 			    mode_phrase(cfg->mode), cfg->mode == MODE_LONG ? "" : "; use -l");
 		v->trap_rip = traps_report_rip(&m->lay);
@@ -309,8 +318,8 @@ static enum wd_reason run(struct machine *m, int *sig)
 			for (unsigned i = 0; i < j; i++)
 				vcpu_join(&m->vcpu[i]);
 			errno = err;
-			die_errno(VMM_HOST_ERROR, "cannot start the thread of vCPU %u (stopped the others)",
-				  j);
+			die_errno(VMM_HOST_ERROR,
+				  "cannot start the thread of vCPU %u (stopped the others)", j);
 		}
 	}
 	for (unsigned j = 0; j < m->nvcpu; j++)
@@ -329,8 +338,8 @@ static int stop_status(struct machine *m, enum wd_reason r, int sig)
 		for (unsigned j = 0; j < m->nvcpu; j++) {
 			if (m->vcpu[j].outcome != VCPU_STOPPED)
 				continue;
-			warn_msg("vcpu%u: guest still running after %g s (--timeout); stopped it", j,
-				 m->cfg->timeout);
+			warn_msg("vcpu%u: guest still running after %g s (--timeout); stopped it",
+				 j, m->cfg->timeout);
 			report_regs(stderr, m->vcpu[j].fd);
 		}
 		return VMM_TIMEOUT;
@@ -338,14 +347,14 @@ static int stop_status(struct machine *m, enum wd_reason r, int sig)
 		warn_msg("stopped by signal %d (%s)", sig, strsignal(sig));
 		return 128 + sig;
 	case WD_OUTPUT:
-	case WD_NONE:
-		break;
+	case WD_NONE: break;
 	}
 	fd = console_error(&err);
 	if (fd == 1 && err)
 		warn_msg("cannot write the guest's output to standard output: %s", strerror(err));
 	else
-		warn_msg("cannot write the guest's output to standard %s", fd == 2 ? "error" : "output");
+		warn_msg("cannot write the guest's output to standard %s",
+			 fd == 2 ? "error" : "output");
 	return VMM_HOST_ERROR;
 }
 
@@ -372,7 +381,8 @@ static int check_result(const struct instance *in, const struct vcpu *v, bool wi
 	if (!wide)
 		word = w32;
 	if (!ok || word != HC_RESULT_MAGIC) {
-		warn_msg("check failed: guest-physical 0x%" PRIx64 " holds %" PRIu64 "%s, expected %d",
+		warn_msg("check failed: guest-physical 0x%" PRIx64 " holds %" PRIu64
+			 "%s, expected %d",
 			 (uint64_t)HC_RESULT_ADDR, word, word > 0xffff ? wide_hex(word) : "",
 			 HC_RESULT_MAGIC);
 		status = VMM_CHECK_FAILED;
@@ -394,12 +404,10 @@ static int outcome_status(struct machine *m, unsigned j)
 
 	switch (v->outcome) {
 	case VCPU_HALTED:
-		return inst_of(m, j)->img.classic ? check_result(inst_of(m, j), v, m->lay.classic) : VMM_OK;
-	case VCPU_EXITED:
-		return v->hc.exit_status;
-	case VCPU_GUEST_FAIL:
-		warn_msg("vcpu%d: %s", v->id, v->why);
-		return VMM_GUEST_FAIL;
+		return inst_of(m, j)->img.classic ? check_result(inst_of(m, j), v, m->lay.classic)
+						  : VMM_OK;
+	case VCPU_EXITED: return v->hc.exit_status;
+	case VCPU_GUEST_FAIL: warn_msg("vcpu%d: %s", v->id, v->why); return VMM_GUEST_FAIL;
 	case VCPU_FAULT:
 		if (v->hc.ring && atomic_load(&v->ring.broken)) { /* found by the ring thread */
 			warn_msg("vcpu%d: console ring refused: %s", v->id, v->why);
@@ -412,12 +420,10 @@ static int outcome_status(struct machine *m, unsigned j)
 				 v->run->exit_reason, vcpu_exit_name(v->run->exit_reason));
 		report_regs(stderr, v->fd);
 		return VMM_GUEST_FAULT;
-	case VCPU_OUTPUT: /* reported once, by the caller */
-		return VMM_HOST_ERROR;
+	case VCPU_OUTPUT: /* reported once, by the caller */ return VMM_HOST_ERROR;
 	case VCPU_RUNNING:
 	case VCPU_ERROR:
-	case VCPU_STOPPED:
-		break;
+	case VCPU_STOPPED: break;
 	}
 	warn_msg("vcpu%d: %s", v->id, v->why);
 	return VMM_HOST_ERROR;

@@ -15,17 +15,12 @@ int main(int argc, char **argv)
 	char err[320];
 
 	switch (config_parse(argc, argv, &cfg, err, sizeof(err))) {
-	case CONFIG_HELP:
-		fputs(config_usage, stdout);
-		return VMM_OK;
-	case CONFIG_VERSION:
-		printf("kvm-hello-world %s\n", MINIVIRT_VERSION);
-		return VMM_OK;
+	case CONFIG_HELP: fputs(config_usage, stdout); return VMM_OK;
+	case CONFIG_VERSION: printf("kvm-hello-world %s\n", MINIVIRT_VERSION); return VMM_OK;
 	case CONFIG_ERROR:
 		fprintf(stderr, "%s: %s\n%s", progname, err, config_usage);
 		return VMM_USAGE;
-	case CONFIG_RUN:
-		break;
+	case CONFIG_RUN: break;
 	}
 	if (!cfg.file && !loader_find(cfg.guest)) {
 		fprintf(stderr, "%s: unknown guest '%s' (built-in: %s)\n%s", progname, cfg.guest,

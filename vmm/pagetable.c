@@ -33,7 +33,7 @@ unsigned pt_tables_needed(enum pt_format fmt, uint64_t map_size)
 	int tail = map_size % pt_large_page(fmt) != 0;
 
 	if (fmt == PT_32BIT)
-		return 1 + tail;                        /* PD (+ one PT) */
+		return 1 + tail; /* PD (+ one PT) */
 	if (fmt == PT_4LEVEL)
 		return 2 + (unsigned)div_up(map_size, 1ull << 30) + tail; /* PML4, PDPT, PDs, PT */
 	return 0;
@@ -165,8 +165,8 @@ static int build_4level(struct builder *b)
 	return 0;
 }
 
-static int build(struct gmem *g, const struct pt_spec *s, uint64_t table_gpa,
-		 uint64_t table_limit, struct pt_built *out)
+static int build(struct gmem *g, const struct pt_spec *s, uint64_t table_gpa, uint64_t table_limit,
+		 struct pt_built *out)
 {
 	struct builder b = { .g = g, .s = s, .next = table_gpa, .limit = table_limit, .out = out };
 	int err;
@@ -186,8 +186,8 @@ static int build(struct gmem *g, const struct pt_spec *s, uint64_t table_gpa,
 	return err;
 }
 
-int pt_build_spec(struct gmem *g, const struct pt_spec *s, uint64_t table_gpa,
-		  uint64_t table_limit, struct pt_built *out)
+int pt_build_spec(struct gmem *g, const struct pt_spec *s, uint64_t table_gpa, uint64_t table_limit,
+		  struct pt_built *out)
 {
 	return build(g, s, table_gpa, table_limit, out);
 }
@@ -209,8 +209,8 @@ unsigned pt_tables_for(const struct pt_spec *s)
 	return out.tables;
 }
 
-static int read_entry(const struct gmem *g, enum pt_format fmt, uint64_t table,
-		      unsigned i, uint64_t *entry)
+static int read_entry(const struct gmem *g, enum pt_format fmt, uint64_t table, unsigned i,
+		      uint64_t *entry)
 {
 	uint32_t e32;
 
@@ -300,14 +300,15 @@ const char *pt_flags_str(uint64_t e, char *buf, size_t len)
 	static const struct {
 		uint64_t bit;
 		const char *name;
-	} names[] = { { PTE_P, "P" },  { PTE_RW, "RW" }, { PTE_US, "US" }, { PTE_A, "A" },
-		      { PTE_D, "D" },  { PTE_PS, "PS" }, { PTE_NX, "NX" } };
+	} names[] = { { PTE_P, "P" }, { PTE_RW, "RW" }, { PTE_US, "US" }, { PTE_A, "A" },
+		      { PTE_D, "D" }, { PTE_PS, "PS" }, { PTE_NX, "NX" } };
 	size_t n = 0;
 
 	buf[0] = '\0';
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
 		if ((e & names[i].bit) && n < len)
-			n += (size_t)snprintf(buf + n, len - n, "%s%s", n ? " " : "", names[i].name);
+			n += (size_t)snprintf(buf + n, len - n, "%s%s", n ? " " : "",
+					      names[i].name);
 	return buf;
 }
 
@@ -320,8 +321,8 @@ static const char *level_name(enum pt_format fmt, int l)
 }
 
 /* Prints one table at level l covering guest-virtual from va_base, then its children. */
-static void dump_table(FILE *f, const struct gmem *g, enum pt_format fmt, uint64_t table,
-		       int l, uint64_t va_base, int depth)
+static void dump_table(FILE *f, const struct gmem *g, enum pt_format fmt, uint64_t table, int l,
+		       uint64_t va_base, int depth)
 {
 	const unsigned n = fmt == PT_32BIT ? ENTRIES_32 : ENTRIES_64;
 	const int shift = (fmt == PT_32BIT ? 22 : 39) - l * (fmt == PT_32BIT ? 10 : 9);
@@ -336,8 +337,8 @@ static void dump_table(FILE *f, const struct gmem *g, enum pt_format fmt, uint64
 		read_entry(g, fmt, table, i, &e);
 		present += (e & PTE_P) != 0;
 	}
-	fprintf(f, "%*s%s at gpa 0x%" PRIx64 " (hva %p): %u of %u entries present\n", depth * 2,
-		"", level_name(fmt, l), table, host, present, n);
+	fprintf(f, "%*s%s at gpa 0x%" PRIx64 " (hva %p): %u of %u entries present\n", depth * 2, "",
+		level_name(fmt, l), table, host, present, n);
 	if (!host)
 		return;
 	for (unsigned i = 0; i < n; i++) {
@@ -348,10 +349,12 @@ static void dump_table(FILE *f, const struct gmem *g, enum pt_format fmt, uint64
 		if (!(e & PTE_P))
 			continue;
 		if (!is_leaf(fmt, l, e)) {
-			uint64_t child = fmt == PT_4LEVEL ? e & PTE_ADDR_MASK_64 : e & PTE_ADDR_MASK_32;
+			uint64_t child =
+				fmt == PT_4LEVEL ? e & PTE_ADDR_MASK_64 : e & PTE_ADDR_MASK_32;
 
 			fprintf(f, "%*s[%u] -> %s at gpa 0x%" PRIx64 "  %s\n", depth * 2 + 2, "", i,
-				level_name(fmt, l + 1), child, pt_flags_str(e, flags, sizeof(flags)));
+				level_name(fmt, l + 1), child,
+				pt_flags_str(e, flags, sizeof(flags)));
 			dump_table(f, g, fmt, child, l + 1, va, depth + 2);
 			continue;
 		}
@@ -361,7 +364,8 @@ static void dump_table(FILE *f, const struct gmem *g, enum pt_format fmt, uint64
 			j++;
 		pa = leaf_base(fmt, l, e, span);
 		fmt_size(span, sz, sizeof(sz));
-		fprintf(f, "%*s[%u-%u] %u x %s pages: gva 0x%" PRIx64 "-0x%" PRIx64
+		fprintf(f,
+			"%*s[%u-%u] %u x %s pages: gva 0x%" PRIx64 "-0x%" PRIx64
 			" -> gpa 0x%" PRIx64 "-0x%" PRIx64 "  %s\n",
 			depth * 2 + 2, "", i, j, j - i + 1, sz, va, va + (j - i + 1) * span - 1, pa,
 			pa + (j - i + 1) * span - 1, pt_flags_str(e, flags, sizeof(flags)));

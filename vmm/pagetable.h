@@ -49,19 +49,19 @@ struct pt_step {
 };
 
 struct pt_walk {
-	int steps;               /* levels read, including the one that stopped the walk */
-	struct pt_step step[4];  /* step[0] is the top level */
-	uint64_t gpa;            /* the translation, when the walk succeeded */
-	uint64_t page_size;      /* size of the page that maps gva */
-	int writable, user, nx;  /* effective permissions over all levels */
+	int steps;              /* levels read, including the one that stopped the walk */
+	struct pt_step step[4]; /* step[0] is the top level */
+	uint64_t gpa;           /* the translation, when the walk succeeded */
+	uint64_t page_size;     /* size of the page that maps gva */
+	int writable, user, nx; /* effective permissions over all levels */
 };
 
 /* What pt_build_spec maps. */
 struct pt_spec {
 	enum pt_format fmt;
-	uint64_t size;      /* guest-virtual [0, size) ... */
-	uint64_t phys;      /* ... onto guest-physical [phys, phys + size); large-page aligned */
-	bool user;          /* user-accessible (U/S at every level), except: */
+	uint64_t size; /* guest-virtual [0, size) ... */
+	uint64_t phys; /* ... onto guest-physical [phys, phys + size); large-page aligned */
+	bool user;     /* user-accessible (U/S at every level), except: */
 	uint64_t kernel_start, kernel_end; /* guest-virtual range kept supervisor-only */
 };
 
@@ -69,8 +69,8 @@ struct pt_spec {
  * (g's address 0 is guest-physical s->phys) and point with guest-physical addresses;
  * out->root is guest-physical. Large pages are used only where a whole one fits and
  * does not straddle the supervisor-only range. */
-int pt_build_spec(struct gmem *g, const struct pt_spec *s, uint64_t table_gpa,
-		  uint64_t table_limit, struct pt_built *out);
+int pt_build_spec(struct gmem *g, const struct pt_spec *s, uint64_t table_gpa, uint64_t table_limit,
+		  struct pt_built *out);
 
 /* pt_tables_for: how many tables pt_build_spec writes for s (0 for PT_NONE or a bad s). */
 unsigned pt_tables_for(const struct pt_spec *s);

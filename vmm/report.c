@@ -27,13 +27,18 @@ static void layout_memory(FILE *f, const struct vm *vm, const struct vcpu *v)
 		(void *)vm->mem.host);
 	fprintf(f, "vCPU %d kvm_run area: %zu bytes at hva %p, mmap'd from the vCPU fd\n", v->id,
 		v->run_size, (void *)v->run);
-	fprintf(f, "  page 0: struct kvm_run (%zu bytes): exit_reason and the details of the last "
+	fprintf(f,
+		"  page 0: struct kvm_run (%zu bytes): exit_reason and the details of the last "
 		"exit\n          (io: port, size, count, data_offset; mmio: address, data), "
-		"immediate_exit\n", sizeof(struct kvm_run));
-	fprintf(f, "  page %d: the data of the last port I/O (KVM_PIO_PAGE_OFFSET); an `out` "
-		"to 0xE9 puts its byte here\n", KVM_PIO_PAGE_OFFSET);
+		"immediate_exit\n",
+		sizeof(struct kvm_run));
+	fprintf(f,
+		"  page %d: the data of the last port I/O (KVM_PIO_PAGE_OFFSET); an `out` "
+		"to 0xE9 puts its byte here\n",
+		KVM_PIO_PAGE_OFFSET);
 	if (vm->coalesced_mmio_page)
-		fprintf(f, "  page %d: the coalesced MMIO ring (KVM_CAP_COALESCED_MMIO), unused here\n",
+		fprintf(f,
+			"  page %d: the coalesced MMIO ring (KVM_CAP_COALESCED_MMIO), unused here\n",
 			vm->coalesced_mmio_page);
 	fprintf(f, "  now: exit_reason %u (%s), the vCPU has not run yet\n", v->run->exit_reason,
 		vcpu_exit_name(v->run->exit_reason));
@@ -54,13 +59,17 @@ static void layout_regions(FILE *f, const struct vm *vm, const struct layout *l,
 			(const void *)(h + r->size - 1));
 		switch (i) {
 		case REG_IMAGE:
-			fprintf(f, "free for the guest; %s at 0x%" PRIx64 "-0x%" PRIx64
-				" (%u segment%s), entry 0x%" PRIx64 "\n", img->what, img->start,
-				img->end - 1, img->segments, img->segments == 1 ? "" : "s", l->entry);
+			fprintf(f,
+				"free for the guest; %s at 0x%" PRIx64 "-0x%" PRIx64
+				" (%u segment%s), entry 0x%" PRIx64 "\n",
+				img->what, img->start, img->end - 1, img->segments,
+				img->segments == 1 ? "" : "s", l->entry);
 			break;
 		case REG_RESULT:
-			fprintf(f, "%s\n", img->classic ? "the guest writes 42 here" :
-				"(the classic result word; not checked for this guest)");
+			fprintf(f, "%s\n",
+				img->classic
+					? "the guest writes 42 here"
+					: "(the classic result word; not checked for this guest)");
 			break;
 		case REG_ARGS:
 			fprintf(f, "struct hc_boot_info, argv[] and strings; rdi points here%s\n",
@@ -68,14 +77,15 @@ static void layout_regions(FILE *f, const struct vm *vm, const struct layout *l,
 			break;
 		case REG_GDT:
 			fprintf(f, "GDT (kernel code 0x08, data 0x10, user 0x1b/0x23, TSS 0x28), "
-				"IDT and exception stubs\n");
+				   "IDT and exception stubs\n");
 			break;
 		case REG_XSTACK:
 			fprintf(f, "TSS (I/O bitmap: the ABI's ports) and exception stack%s\n",
 				l->stacks > 1 ? ", a page per vCPU" : "");
 			break;
 		case REG_TABLES:
-			fprintf(f, "%u table%s of 4 KiB\n", x->pt.tables, x->pt.tables == 1 ? "" : "s");
+			fprintf(f, "%u table%s of 4 KiB\n", x->pt.tables,
+				x->pt.tables == 1 ? "" : "s");
 			break;
 		case REG_STACK:
 			fprintf(f, "grows down from 0x%" PRIx64 "%s\n", l->stack_top,
@@ -97,14 +107,19 @@ static void layout_cpu(FILE *f, int vcpu_fd)
 	fprintf(f, "cpu state at the first instruction:\n");
 	fprintf(f, "  rip=0x%llx rsp=0x%llx rflags=0x%llx (IOPL %llu)  rdi=0x%llx (boot info)\n",
 		r.rip, r.rsp, r.rflags, (r.rflags & RFLAGS_IOPL_MASK) >> RFLAGS_IOPL_SHIFT, r.rdi);
-	fprintf(f, "  cr0=0x%llx (PE=%d PG=%d) cr3=0x%llx cr4=0x%llx (PSE=%d PAE=%d) "
-		"efer=0x%llx (LME=%d LMA=%d)\n", s.cr0, !!(s.cr0 & CR0_PE), !!(s.cr0 & CR0_PG), s.cr3,
-		s.cr4, !!(s.cr4 & CR4_PSE), !!(s.cr4 & CR4_PAE), s.efer, !!(s.efer & EFER_LME),
-		!!(s.efer & EFER_LMA));
-	fprintf(f, "  cs: selector 0x%x base 0x%llx limit 0x%x %s, DPL %u (the guest runs in ring "
-		"%u);  ss: selector 0x%x base 0x%llx\n", s.cs.selector, s.cs.base, s.cs.limit,
-		s.cs.l ? "64-bit" : s.cs.db ? "32-bit" : "16-bit", s.cs.dpl, s.cs.dpl, s.ss.selector,
-		s.ss.base);
+	fprintf(f,
+		"  cr0=0x%llx (PE=%d PG=%d) cr3=0x%llx cr4=0x%llx (PSE=%d PAE=%d) "
+		"efer=0x%llx (LME=%d LMA=%d)\n",
+		s.cr0, !!(s.cr0 & CR0_PE), !!(s.cr0 & CR0_PG), s.cr3, s.cr4, !!(s.cr4 & CR4_PSE),
+		!!(s.cr4 & CR4_PAE), s.efer, !!(s.efer & EFER_LME), !!(s.efer & EFER_LMA));
+	fprintf(f,
+		"  cs: selector 0x%x base 0x%llx limit 0x%x %s, DPL %u (the guest runs in ring "
+		"%u);  ss: selector 0x%x base 0x%llx\n",
+		s.cs.selector, s.cs.base, s.cs.limit,
+		s.cs.l    ? "64-bit"
+		: s.cs.db ? "32-bit"
+			  : "16-bit",
+		s.cs.dpl, s.cs.dpl, s.ss.selector, s.ss.base);
 	fprintf(f, "  gdt: base 0x%llx limit 0x%x;  idt: base 0x%llx limit 0x%x\n", s.gdt.base,
 		s.gdt.limit, s.idt.base, s.idt.limit);
 }
@@ -113,7 +128,8 @@ static void layout_tables(FILE *f, const struct vm *vm, const struct layout *l,
 			  const struct x86_setup *x)
 {
 	if (l->pt_fmt == PT_NONE) {
-		fprintf(f, "page tables: none, paging is off: guest-virtual = segment base + offset "
+		fprintf(f,
+			"page tables: none, paging is off: guest-virtual = segment base + offset "
 			"= guest-physical\n");
 		return;
 	}
@@ -124,16 +140,19 @@ static void layout_tables(FILE *f, const struct vm *vm, const struct layout *l,
 	/* A large page ends the walk one level early: the paging format has `levels`, a
 	 * translation reads fewer. */
 	if (x->pt.large && x->pt.small)
-		snprintf(walked, sizeof(walked), "%d levels walked to a %s page, %d to a 4 KiB page",
-			 levels - 1, big, levels);
+		snprintf(walked, sizeof(walked),
+			 "%d levels walked to a %s page, %d to a 4 KiB page", levels - 1, big,
+			 levels);
 	else
 		snprintf(walked, sizeof(walked), "%d level%s walked (%s pages)",
 			 x->pt.large ? levels - 1 : levels, x->pt.large && levels == 2 ? "" : "s",
 			 x->pt.large ? big : "4 KiB");
-	fprintf(f, "page tables: %d-level paging (%s); %s; %u table page%s: %u large (%s) + %u "
-		"4 KiB pages, root (cr3) 0x%" PRIx64 "\n", levels,
-		l->pt_fmt == PT_4LEVEL ? "PML4 -> PDPT -> PD -> PT" : "PD -> PT", walked,
-		x->pt.tables, x->pt.tables == 1 ? "" : "s", x->pt.large, big, x->pt.small, x->pt.root);
+	fprintf(f,
+		"page tables: %d-level paging (%s); %s; %u table page%s: %u large (%s) + %u "
+		"4 KiB pages, root (cr3) 0x%" PRIx64 "\n",
+		levels, l->pt_fmt == PT_4LEVEL ? "PML4 -> PDPT -> PD -> PT" : "PD -> PT", walked,
+		x->pt.tables, x->pt.tables == 1 ? "" : "s", x->pt.large, big, x->pt.small,
+		x->pt.root);
 	pt_dump(f, &vm->mem, l->pt_fmt, x->pt.root);
 }
 
@@ -152,7 +171,8 @@ static void translate(FILE *f, const struct vm *vm, int vcpu_fd, const struct la
 		int err = pt_walk(&vm->mem, l->pt_fmt, x->pt.root, gva, &w);
 
 		for (int i = 0; i < w.steps; i++)
-			fprintf(f, " -> %s[%u]", l->pt_fmt == PT_4LEVEL ? n4[i] : n2[i], w.step[i].index);
+			fprintf(f, " -> %s[%u]", l->pt_fmt == PT_4LEVEL ? n4[i] : n2[i],
+				w.step[i].index);
 		if (err) {
 			fprintf(f, ": not mapped (%s)\n", strerror(-err));
 			return;
@@ -176,11 +196,12 @@ void report_layout(FILE *f, const struct vm *vm, const struct vcpu *v, const str
 	uint64_t push = l->stack_top - (l->mode == MODE_LONG ? 8 : l->mode == MODE_REAL ? 2 : 4);
 
 	if (index >= 0)
-		fprintf(f, "== layout of instance %d (vCPU %d): %s mode (%s), %s, guest: %s ==\n"
+		fprintf(f,
+			"== layout of instance %d (vCPU %d): %s mode (%s), %s, guest: %s ==\n"
 			"its own VM: guest-physical 0x0-0x%" PRIx64 " is all its memory; no "
-			"guest-physical address reaches another instance's\n", index, v->id,
-			mode_name(l->mode), mode_flag(l->mode), l->user ? "ring 3" : "ring 0", img->what,
-			l->mem_size - 1);
+			"guest-physical address reaches another instance's\n",
+			index, v->id, mode_name(l->mode), mode_flag(l->mode),
+			l->user ? "ring 3" : "ring 0", img->what, l->mem_size - 1);
 	else
 		fprintf(f, "== layout: %s mode (%s), %s, %sguest: %s ==\n", mode_name(l->mode),
 			mode_flag(l->mode), l->user ? "ring 3" : "ring 0",
@@ -189,7 +210,8 @@ void report_layout(FILE *f, const struct vm *vm, const struct vcpu *v, const str
 	layout_regions(f, vm, l, x, img);
 	layout_cpu(f, v->fd);
 	layout_tables(f, vm, l, x);
-	fprintf(f, "translations (walked in software as the CPU does, checked with KVM_TRANSLATE):\n");
+	fprintf(f,
+		"translations (walked in software as the CPU does, checked with KVM_TRANSLATE):\n");
 	translate(f, vm, v->fd, l, x, "entry", l->entry);
 	translate(f, vm, v->fd, l, x, "stack top", push);
 	if (img->classic)
@@ -211,8 +233,8 @@ static void compare(FILE *f, const char *what, uint64_t ours, int found, uint64_
 	else if (theirs == ours)
 		fprintf(f, "%" PRIu64 ": agree\n", theirs);
 	else if (total && theirs > ours)
-		fprintf(f, "%" PRIu64 ": agree, KVM handled %" PRIu64 " more exits itself\n", theirs,
-			theirs - ours);
+		fprintf(f, "%" PRIu64 ": agree, KVM handled %" PRIu64 " more exits itself\n",
+			theirs, theirs - ours);
 	else if (theirs == 0)
 		fprintf(f, "0: this KVM does not maintain this counter\n");
 	else
@@ -252,14 +274,16 @@ void report_stats(FILE *f, const struct vcpu *v, const char *vm_line)
 		struct ring *r = (struct ring *)&v->ring;
 
 		pthread_mutex_lock(&r->lock);
-		fprintf(f, "console ring: %s; %" PRIu64 " records, %" PRIu64 " bytes, %" PRIu64
+		fprintf(f,
+			"console ring: %s; %" PRIu64 " records, %" PRIu64 " bytes, %" PRIu64
 			" doorbell wake-ups of the ring thread (no exit to the VMM)\n",
-			r->active ? "set up by the guest" : "offered, not used", r->records, r->bytes,
-			r->wakeups);
+			r->active ? "set up by the guest" : "offered, not used", r->records,
+			r->bytes, r->wakeups);
 		pthread_mutex_unlock(&r->lock);
 	}
 	if (v->stats.interrupted)
-		fprintf(f, "KVM_RUN interrupted by a signal: %" PRIu64 " times\n", v->stats.interrupted);
+		fprintf(f, "KVM_RUN interrupted by a signal: %" PRIu64 " times\n",
+			v->stats.interrupted);
 
 	/* KVM's counters run from the vCPU's creation, so the fd can be opened now. */
 	stats_fd = ioctl(v->fd, KVM_GET_STATS_FD, NULL);
@@ -280,8 +304,10 @@ void report_stats(FILE *f, const struct vcpu *v, const char *vm_line)
 	compare(f, "I/O exits", v->stats.by_reason[KVM_EXIT_IO], found[1], kvm[1], false);
 	compare(f, "HLT exits", v->stats.by_reason[KVM_EXIT_HLT], found[2], kvm[2], false);
 	if (found[4] && kvm[4])
-		fprintf(f, "  hypercalls answered inside KVM (vmcall/vmmcall): %" PRIu64
-			", none of them an exit to the VMM\n", kvm[4]);
+		fprintf(f,
+			"  hypercalls answered inside KVM (vmcall/vmmcall): %" PRIu64
+			", none of them an exit to the VMM\n",
+			kvm[4]);
 }
 
 /* Reads vCPU fd's registers; on failure says so in the report and returns false. */
@@ -314,9 +340,13 @@ void report_regs(FILE *f, int vcpu_fd)
 	fprintf(f, "  rip=0x%016llx rsp=0x%016llx rflags=0x%08llx\n", r.rip, r.rsp, r.rflags);
 	print_gprs_crs(f, &r, &s);
 	fprintf(f, "  cs=0x%x (base 0x%llx, %s) ss=0x%x ds=0x%x\n", s.cs.selector, s.cs.base,
-		s.cs.l ? "64-bit" : s.cs.db ? "32-bit" : "16-bit", s.ss.selector, s.ds.selector);
+		s.cs.l    ? "64-bit"
+		: s.cs.db ? "32-bit"
+			  : "16-bit",
+		s.ss.selector, s.ds.selector);
 	if (s.cs.base == 0xffff0000 && r.rip == 0xfff0) /* the architectural reset state */
-		fprintf(f, "  (these are reset values: KVM reset the vCPU after the shutdown, as it "
+		fprintf(f,
+			"  (these are reset values: KVM reset the vCPU after the shutdown, as it "
 			"does on AMD SVM; the state at the fault is lost)\n");
 }
 
@@ -328,17 +358,21 @@ void report_stats_all(FILE *f, const struct vcpu *v, unsigned n, bool shared)
 		char sz[32], line[160];
 
 		if (shared)
-			snprintf(line, sizeof(line), "  in VM 0, shared by the %u vCPUs (--smp)", n);
+			snprintf(line, sizeof(line), "  in VM 0, shared by the %u vCPUs (--smp)",
+				 n);
 		else
-			snprintf(line, sizeof(line), "  in VM %u (its own): %s of guest memory, memory "
-				 "slot 0, no other vCPU", j, fmt_size(v[j].mem->size, sz, sizeof(sz)));
+			snprintf(line, sizeof(line),
+				 "  in VM %u (its own): %s of guest memory, memory "
+				 "slot 0, no other vCPU",
+				 j, fmt_size(v[j].mem->size, sz, sizeof(sz)));
 		report_stats(f, &v[j], line);
 		exits += v[j].stats.exits;
 		hcs += v[j].stats.hypercalls;
 	}
 	if (n > 1)
-		fprintf(f, "== all %u vCPUs: %" PRIu64 " exits, %" PRIu64 " of them hypercalls ==\n", n,
-			exits, hcs);
+		fprintf(f,
+			"== all %u vCPUs: %" PRIu64 " exits, %" PRIu64 " of them hypercalls ==\n",
+			n, exits, hcs);
 }
 
 void report_trap_regs(FILE *f, int vcpu_fd, const struct trap *t)
@@ -348,8 +382,10 @@ void report_trap_regs(FILE *f, int vcpu_fd, const struct trap *t)
 
 	if (!read_regs(f, vcpu_fd, &r, &s))
 		return;
-	fprintf(f, "  rip=0x%016" PRIx64 " rsp=0x%016" PRIx64 " rflags=0x%08" PRIx64
-		"  (from the exception frame)\n", t->rip, t->rsp, t->rflags);
+	fprintf(f,
+		"  rip=0x%016" PRIx64 " rsp=0x%016" PRIx64 " rflags=0x%08" PRIx64
+		"  (from the exception frame)\n",
+		t->rip, t->rsp, t->rflags);
 	print_gprs_crs(f, &r, &s);
 	fprintf(f, "  cs=0x%" PRIx64 " ss=0x%" PRIx64 "%s\n", t->cs, t->ss,
 		t->has_error ? "" : "  (no error code for this vector)");

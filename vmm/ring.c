@@ -81,12 +81,11 @@ static int play(struct ring *r, const struct hc_ring_rec *rec, uint32_t data)
 	FILE *to = r->out;
 
 	switch (rec->kind) {
-	case HC_RING_PRINT_VAL:
-		fprintf(r->out, "%" PRIu32 "\n", rec->value);
-		return 0;
+	case HC_RING_PRINT_VAL: fprintf(r->out, "%" PRIu32 "\n", rec->value); return 0;
 	case HC_RING_WRITE:
 		if (rec->fd != 1 && rec->fd != 2)
-			return corrupt(r, "ring write to fd %d (console fds 1 and 2 only)", rec->fd);
+			return corrupt(r, "ring write to fd %d (console fds 1 and 2 only)",
+				       rec->fd);
 		if (rec->fd == 2) {
 			fflush(r->out);
 			to = stderr;
@@ -98,8 +97,7 @@ static int play(struct ring *r, const struct hc_ring_rec *rec, uint32_t data)
 		if (to == stderr)
 			fflush(stderr);
 		return 0;
-	default:
-		return corrupt(r, "ring record of unknown kind %" PRIu32, rec->kind);
+	default: return corrupt(r, "ring record of unknown kind %" PRIu32, rec->kind);
 	}
 }
 
@@ -112,17 +110,20 @@ int ring_drain(struct ring *r)
 	if (gva_read(&r->view, r->gva, &h, HDR))
 		return corrupt(r, "ring header unmapped");
 	if (h.head - h.tail > r->size)
-		return corrupt(r, "ring indices out of range: head - tail = %" PRIu32 " > size %" PRIu32,
-			       h.head - h.tail, r->size);
+		return corrupt(
+			r, "ring indices out of range: head - tail = %" PRIu32 " > size %" PRIu32,
+			h.head - h.tail, r->size);
 	while (h.tail != h.head) {
 		const uint32_t used = h.head - h.tail;
 		struct hc_ring_rec rec;
 
 		if (used < sizeof(rec) || ring_read(r, h.tail, &rec, sizeof(rec)))
-			return corrupt(r, "ring record header cut short (%" PRIu32 " of 16 bytes)", used);
+			return corrupt(r, "ring record header cut short (%" PRIu32 " of 16 bytes)",
+				       used);
 		if (rec.len > used - sizeof(rec) || HC_RING_REC_SIZE(rec.len) > used)
-			return corrupt(r, "ring record of %" PRIu32 " bytes, only %" PRIu32 " in the ring",
-				       rec.len, used);
+			return corrupt(
+				r, "ring record of %" PRIu32 " bytes, only %" PRIu32 " in the ring",
+				rec.len, used);
 		if (play(r, &rec, h.tail + (uint32_t)sizeof(rec)))
 			return -1;
 		h.tail += HC_RING_REC_SIZE(rec.len);

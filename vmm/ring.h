@@ -15,19 +15,19 @@
 #include "gva.h"
 
 struct ring {
-	pthread_mutex_t lock;   /* held while draining and while the vCPU handles an exit */
-	struct gview view;      /* the guest's view when it set the ring up */
-	uint64_t gva;           /* the ring's header */
-	uint32_t size;          /* bytes of data */
-	bool active;            /* set up by the guest */
-	int efd;                /* the doorbell's eventfd (KVM_IOEVENTFD) */
-	pthread_t thread;       /* drains on each doorbell */
+	pthread_mutex_t lock; /* held while draining and while the vCPU handles an exit */
+	struct gview view;    /* the guest's view when it set the ring up */
+	uint64_t gva;         /* the ring's header */
+	uint32_t size;        /* bytes of data */
+	bool active;          /* set up by the guest */
+	int efd;              /* the doorbell's eventfd (KVM_IOEVENTFD) */
+	pthread_t thread;     /* drains on each doorbell */
 	bool thread_started;
-	atomic_bool quit;       /* asks the thread to end */
-	atomic_bool broken;     /* the ring was refused as corrupt: why says how */
+	atomic_bool quit;   /* asks the thread to end */
+	atomic_bool broken; /* the ring was refused as corrupt: why says how */
 	char why[200];
-	FILE *out;              /* the guest's console */
-	struct con_stream *con; /* flushed after each drain when several vCPUs share stdout */
+	FILE *out;                    /* the guest's console */
+	struct con_stream *con;       /* flushed after each drain when several vCPUs share stdout */
 	void (*on_broken)(void *arg); /* called by the thread when it refuses the ring */
 	void *arg;
 	uint64_t records, bytes, wakeups; /* statistics */

@@ -24,18 +24,30 @@ static const struct {
 	const char *name, *mnemonic;
 	int error; /* the CPU pushes an error code */
 } vectors[LAYOUT_TRAP_VECTORS] = {
-	[0] = { "divide error", "#DE", 0 },          [1] = { "debug", "#DB", 0 },
-	[2] = { "NMI", "NMI", 0 },                   [3] = { "breakpoint", "#BP", 0 },
-	[4] = { "overflow", "#OF", 0 },              [5] = { "bound range", "#BR", 0 },
-	[6] = { "invalid opcode", "#UD", 0 },        [7] = { "device not available", "#NM", 0 },
-	[8] = { "double fault", "#DF", 1 },          [9] = { "coprocessor overrun", "CSO", 0 },
-	[10] = { "invalid TSS", "#TS", 1 },          [11] = { "segment not present", "#NP", 1 },
-	[12] = { "stack fault", "#SS", 1 },          [13] = { "general protection", "#GP", 1 },
-	[14] = { "page fault", "#PF", 1 },           [15] = { "reserved", "#15", 0 },
-	[16] = { "x87 error", "#MF", 0 },            [17] = { "alignment check", "#AC", 1 },
-	[18] = { "machine check", "#MC", 0 },        [19] = { "SIMD error", "#XM", 0 },
-	[20] = { "virtualization", "#VE", 0 },       [21] = { "control protection", "#CP", 1 },
-	[29] = { "VMM communication", "#VC", 1 },    [30] = { "security", "#SX", 1 },
+	[0] = { "divide error", "#DE", 0 },
+	[1] = { "debug", "#DB", 0 },
+	[2] = { "NMI", "NMI", 0 },
+	[3] = { "breakpoint", "#BP", 0 },
+	[4] = { "overflow", "#OF", 0 },
+	[5] = { "bound range", "#BR", 0 },
+	[6] = { "invalid opcode", "#UD", 0 },
+	[7] = { "device not available", "#NM", 0 },
+	[8] = { "double fault", "#DF", 1 },
+	[9] = { "coprocessor overrun", "CSO", 0 },
+	[10] = { "invalid TSS", "#TS", 1 },
+	[11] = { "segment not present", "#NP", 1 },
+	[12] = { "stack fault", "#SS", 1 },
+	[13] = { "general protection", "#GP", 1 },
+	[14] = { "page fault", "#PF", 1 },
+	[15] = { "reserved", "#15", 0 },
+	[16] = { "x87 error", "#MF", 0 },
+	[17] = { "alignment check", "#AC", 1 },
+	[18] = { "machine check", "#MC", 0 },
+	[19] = { "SIMD error", "#XM", 0 },
+	[20] = { "virtualization", "#VE", 0 },
+	[21] = { "control protection", "#CP", 1 },
+	[29] = { "VMM communication", "#VC", 1 },
+	[30] = { "security", "#SX", 1 },
 };
 
 static uint64_t stub_addr(const struct layout *l, unsigned v)
@@ -90,8 +102,7 @@ static uint64_t tss_descriptor(uint64_t base)
 	const uint64_t limit = TSS_SIZE - 1;
 
 	return (limit & 0xffff) | ((base & 0xffffff) << 16) |
-	       (DESC_TYPE_TSS_AVAIL << DESC_TYPE_SHIFT) | DESC_P |
-	       (((base >> 24) & 0xff) << 56);
+	       (DESC_TYPE_TSS_AVAIL << DESC_TYPE_SHIFT) | DESC_P | (((base >> 24) & 0xff) << 56);
 }
 
 /* Admits a `width`-byte access at port: the CPU checks the bit of every port it touches
@@ -99,7 +110,7 @@ static uint64_t tss_descriptor(uint64_t base)
 static void allow(uint8_t *bitmap, unsigned port, unsigned width)
 {
 	for (unsigned p = port; p < port + width; p++)
-		bitmap[p / 8] &= (uint8_t)~(1u << (p % 8));
+		bitmap[p / 8] &= (uint8_t) ~(1u << (p % 8));
 }
 
 /* The ABI's ports, as accesses: the console (outb), the doorbell (one outl), and a 32-bit
@@ -131,7 +142,8 @@ void traps_build(struct gmem *mem, const struct layout *l)
 		return;
 	write_stubs(mem, l);
 	for (unsigned v = 0; v < LAYOUT_TRAP_VECTORS; v++)
-		write_gate(mem, gdt + LAYOUT_IDT_OFF + (wide ? 16u : 8u) * v, stub_addr(l, v), wide);
+		write_gate(mem, gdt + LAYOUT_IDT_OFF + (wide ? 16u : 8u) * v, stub_addr(l, v),
+			   wide);
 	gmem_write64(mem, gdt + LAYOUT_GDT_OFF + SEL_TSS, tss_descriptor(tss_addr(l, 0)));
 	if (wide)
 		gmem_write64(mem, gdt + LAYOUT_GDT_OFF + SEL_TSS + 8, tss_addr(l, 0) >> 32);
@@ -147,7 +159,7 @@ void traps_build(struct gmem *mem, const struct layout *l)
 			continue;
 		memset(p, 0, TSS_SIZE);
 		if (wide) {
-			memcpy(p + 4, &top, 8);      /* rsp0 */
+			memcpy(p + 4, &top, 8); /* rsp0 */
 		} else {
 			uint32_t esp0 = (uint32_t)top, ss0 = 0x10;
 
@@ -187,8 +199,11 @@ void traps_sregs(const struct layout *l, unsigned slot, struct kvm_sregs *sr)
 	sr->idt.base = l->reg[REG_GDT].gpa + LAYOUT_IDT_OFF;
 	sr->idt.limit = (uint16_t)((wide ? 16 : 8) * LAYOUT_TRAP_VECTORS - 1);
 	sr->tr = (struct kvm_segment){
-		.base = tss_addr(l, slot), .limit = TSS_SIZE - 1, .selector = SEL_TSS,
-		.type = tr_type(), .present = 1,
+		.base = tss_addr(l, slot),
+		.limit = TSS_SIZE - 1,
+		.selector = SEL_TSS,
+		.type = tr_type(),
+		.present = 1,
 	};
 }
 
@@ -237,7 +252,9 @@ void traps_describe(const struct trap *t, char *buf, size_t len)
 		return;
 	if (t->vector == 14) /* page-fault error code: P W/R U/S RSVD I/D (SDM 4.7) */
 		snprintf(buf + n, len - (size_t)n, ": %s 0x%" PRIx64 ", %s%s",
-			 t->error & 16 ? "instruction fetch at" : t->error & 2 ? "write to" : "read of",
+			 t->error & 16  ? "instruction fetch at"
+			 : t->error & 2 ? "write to"
+					: "read of",
 			 t->cr2, t->error & 1 ? "a protection violation" : "not mapped",
 			 t->error & 4 ? " (from user mode)" : "");
 	else if (t->has_error)

@@ -27,13 +27,13 @@ uint64_t traps_report_rip(const struct layout *l);
 void traps_sregs(const struct layout *l, unsigned slot, struct kvm_sregs *sr);
 
 struct trap {
-	unsigned vector;          /* 0..31 */
-	const char *name;         /* "page fault" */
-	const char *mnemonic;     /* "#PF" */
-	int has_error;            /* the CPU pushed an error code */
+	unsigned vector;      /* 0..31 */
+	const char *name;     /* "page fault" */
+	const char *mnemonic; /* "#PF" */
+	int has_error;        /* the CPU pushed an error code */
 	uint64_t error;
 	uint64_t rip, cs, rflags, rsp, ss; /* the faulting context, from the frame */
-	uint64_t cr2;             /* the faulting address, for #PF */
+	uint64_t cr2;                      /* the faulting address, for #PF */
 };
 
 /* traps_decode: reads the frame at the stub's stack pointer rsp (wide, long mode: 8-byte

@@ -11,18 +11,18 @@
 
 /* The VMM's exit statuses (documented in README.md and --help). */
 enum vmm_status {
-	VMM_OK = 0,           /* also: the guest's own exit(status), passed through */
-	VMM_CHECK_FAILED = 1, /* the guest ran, but a result check (the two 42s) failed */
-	VMM_USAGE = 2,        /* bad command line */
-	VMM_NO_KVM = 120,     /* /dev/kvm missing, not permitted, or its API too old */
+	VMM_OK = 0,            /* also: the guest's own exit(status), passed through */
+	VMM_CHECK_FAILED = 1,  /* the guest ran, but a result check (the two 42s) failed */
+	VMM_USAGE = 2,         /* bad command line */
+	VMM_NO_KVM = 120,      /* /dev/kvm missing, not permitted, or its API too old */
 	VMM_UNSUPPORTED = 121, /* this host's KVM refuses the requested CPU mode */
 	VMM_GUEST_FAULT = 122, /* the guest crashed or made an exit the VMM does not handle */
-	VMM_GUEST_FAIL = 123, /* the guest reported a failed assertion (report hypercall) */
-	VMM_TIMEOUT = 124,    /* the guest ran past --timeout (as timeout(1) does) */
-	VMM_HOST_ERROR = 125, /* a host resource failed (memory, thread, ioctl) */
-	VMM_BAD_GUEST = 126,  /* the guest file cannot be loaded (not readable, bad ELF...) */
-	VMM_NO_GUEST = 127,   /* the guest file does not exist */
-	/* 128+N: stopped by signal N (SIGINT, SIGTERM, SIGHUP) */
+	VMM_GUEST_FAIL = 123,  /* the guest reported a failed assertion (report hypercall) */
+	VMM_TIMEOUT = 124,     /* the guest ran past --timeout (as timeout(1) does) */
+	VMM_HOST_ERROR = 125,  /* a host resource failed (memory, thread, ioctl) */
+	VMM_BAD_GUEST = 126,   /* the guest file cannot be loaded (not readable, bad ELF...) */
+	VMM_NO_GUEST = 127,    /* the guest file does not exist */
+			       /* 128+N: stopped by signal N (SIGINT, SIGTERM, SIGHUP) */
 };
 
 /* xcalloc: calloc that dies with VMM_HOST_ERROR when memory runs out. */

@@ -18,19 +18,32 @@
 const char *vcpu_exit_name(uint32_t reason)
 {
 	static const char *const names[] = {
-		[KVM_EXIT_UNKNOWN] = "UNKNOWN",       [KVM_EXIT_EXCEPTION] = "EXCEPTION",
-		[KVM_EXIT_IO] = "IO",                 [KVM_EXIT_HYPERCALL] = "HYPERCALL",
-		[KVM_EXIT_DEBUG] = "DEBUG",           [KVM_EXIT_HLT] = "HLT",
-		[KVM_EXIT_MMIO] = "MMIO",             [KVM_EXIT_IRQ_WINDOW_OPEN] = "IRQ_WINDOW_OPEN",
-		[KVM_EXIT_SHUTDOWN] = "SHUTDOWN",     [KVM_EXIT_FAIL_ENTRY] = "FAIL_ENTRY",
-		[KVM_EXIT_INTR] = "INTR",             [KVM_EXIT_SET_TPR] = "SET_TPR",
-		[KVM_EXIT_TPR_ACCESS] = "TPR_ACCESS", [KVM_EXIT_NMI] = "NMI",
-		[KVM_EXIT_INTERNAL_ERROR] = "INTERNAL_ERROR", [KVM_EXIT_OSI] = "OSI",
-		[KVM_EXIT_WATCHDOG] = "WATCHDOG",     [KVM_EXIT_EPR] = "EPR",
-		[KVM_EXIT_SYSTEM_EVENT] = "SYSTEM_EVENT", [KVM_EXIT_IOAPIC_EOI] = "IOAPIC_EOI",
-		[KVM_EXIT_HYPERV] = "HYPERV",         [KVM_EXIT_X86_RDMSR] = "X86_RDMSR",
-		[KVM_EXIT_X86_WRMSR] = "X86_WRMSR",   [KVM_EXIT_DIRTY_RING_FULL] = "DIRTY_RING_FULL",
-		[KVM_EXIT_AP_RESET_HOLD] = "AP_RESET_HOLD", [KVM_EXIT_X86_BUS_LOCK] = "X86_BUS_LOCK",
+		[KVM_EXIT_UNKNOWN] = "UNKNOWN",
+		[KVM_EXIT_EXCEPTION] = "EXCEPTION",
+		[KVM_EXIT_IO] = "IO",
+		[KVM_EXIT_HYPERCALL] = "HYPERCALL",
+		[KVM_EXIT_DEBUG] = "DEBUG",
+		[KVM_EXIT_HLT] = "HLT",
+		[KVM_EXIT_MMIO] = "MMIO",
+		[KVM_EXIT_IRQ_WINDOW_OPEN] = "IRQ_WINDOW_OPEN",
+		[KVM_EXIT_SHUTDOWN] = "SHUTDOWN",
+		[KVM_EXIT_FAIL_ENTRY] = "FAIL_ENTRY",
+		[KVM_EXIT_INTR] = "INTR",
+		[KVM_EXIT_SET_TPR] = "SET_TPR",
+		[KVM_EXIT_TPR_ACCESS] = "TPR_ACCESS",
+		[KVM_EXIT_NMI] = "NMI",
+		[KVM_EXIT_INTERNAL_ERROR] = "INTERNAL_ERROR",
+		[KVM_EXIT_OSI] = "OSI",
+		[KVM_EXIT_WATCHDOG] = "WATCHDOG",
+		[KVM_EXIT_EPR] = "EPR",
+		[KVM_EXIT_SYSTEM_EVENT] = "SYSTEM_EVENT",
+		[KVM_EXIT_IOAPIC_EOI] = "IOAPIC_EOI",
+		[KVM_EXIT_HYPERV] = "HYPERV",
+		[KVM_EXIT_X86_RDMSR] = "X86_RDMSR",
+		[KVM_EXIT_X86_WRMSR] = "X86_WRMSR",
+		[KVM_EXIT_DIRTY_RING_FULL] = "DIRTY_RING_FULL",
+		[KVM_EXIT_AP_RESET_HOLD] = "AP_RESET_HOLD",
+		[KVM_EXIT_X86_BUS_LOCK] = "X86_BUS_LOCK",
 	};
 
 	if (reason < ARRAY_SIZE(names) && names[reason])
@@ -90,7 +103,8 @@ static const uint8_t *io_data(struct vcpu *v, uint64_t *len)
 
 	*len = (uint64_t)r->io.size * r->io.count;
 	if (r->io.data_offset > v->run_size || *len > v->run_size - r->io.data_offset) {
-		snprintf(v->why, sizeof(v->why), "I/O data outside kvm_run (offset %llu, %llu bytes)",
+		snprintf(v->why, sizeof(v->why),
+			 "I/O data outside kvm_run (offset %llu, %llu bytes)",
 			 (unsigned long long)r->io.data_offset, (unsigned long long)*len);
 		return NULL;
 	}
@@ -141,9 +155,11 @@ static enum vcpu_outcome handle_hypercall(struct vcpu *v)
 	uint64_t len;
 
 	if (r->io.direction != KVM_EXIT_IO_OUT || r->io.size != 4 || r->io.count != 1) {
-		snprintf(v->why, sizeof(v->why), "hypercall %u (port 0x%x) needs one 32-bit out, got "
-			 "%s of %u byte(s) x %u", nr, r->io.port,
-			 r->io.direction == KVM_EXIT_IO_OUT ? "an out" : "an in", r->io.size, r->io.count);
+		snprintf(v->why, sizeof(v->why),
+			 "hypercall %u (port 0x%x) needs one 32-bit out, got "
+			 "%s of %u byte(s) x %u",
+			 nr, r->io.port, r->io.direction == KVM_EXIT_IO_OUT ? "an out" : "an in",
+			 r->io.size, r->io.count);
 		return VCPU_FAULT;
 	}
 	if (!(data = io_data(v, &len)))
@@ -154,15 +170,19 @@ static enum vcpu_outcome handle_hypercall(struct vcpu *v)
 	/* `rep outsl` may reach us one element per exit, each looking like an `out`: only an
 	 * out of eax is a hypercall. (String I/O that writes what eax holds is that out.) */
 	if (req != (uint32_t)*rax) {
-		snprintf(v->why, sizeof(v->why), "hypercall %u (port 0x%x): string I/O (outs) is "
-			 "not a hypercall; use one 32-bit out of eax", nr, r->io.port);
+		snprintf(v->why, sizeof(v->why),
+			 "hypercall %u (port 0x%x): string I/O (outs) is "
+			 "not a hypercall; use one 32-bit out of eax",
+			 nr, r->io.port);
 		return VCPU_FAULT;
 	}
 	if (!(s = guest_sregs(v, &buf)))
 		return VCPU_ERROR;
 	if (gva_view(&v->hc.view, v->mem, s->cr0, s->cr3, s->cr4, s->efer)) {
-		snprintf(v->why, sizeof(v->why), "hypercall %u from PAE paging, which the VMM does "
-			 "not walk (cr4=0x%llx)", nr, s->cr4);
+		snprintf(v->why, sizeof(v->why),
+			 "hypercall %u from PAE paging, which the VMM does "
+			 "not walk (cr4=0x%llx)",
+			 nr, s->cr4);
 		return VCPU_FAULT;
 	}
 	/* The call acts with the caller's privilege, taken at this exit. */
@@ -171,15 +191,12 @@ static enum vcpu_outcome handle_hypercall(struct vcpu *v)
 	v->stats.hypercalls++;
 	v->hc.exits = v->stats.exits;
 	switch (hc_dispatch(&v->hc, nr, req)) {
-	case HC_CONTINUE:
-		return VCPU_RUNNING;
-	case HC_STOP_EXIT:
-		return VCPU_EXITED;
+	case HC_CONTINUE: return VCPU_RUNNING;
+	case HC_STOP_EXIT: return VCPU_EXITED;
 	case HC_STOP_FAIL:
 		snprintf(v->why, sizeof(v->why), "%s", v->hc.why);
 		return VCPU_GUEST_FAIL;
-	case HC_STOP_FAULT:
-		break;
+	case HC_STOP_FAULT: break;
 	}
 	snprintf(v->why, sizeof(v->why), "%s", v->hc.why);
 	return VCPU_FAULT;
@@ -205,7 +222,8 @@ static enum vcpu_outcome handle_trap(struct vcpu *v)
 	 * it through. KVM leaves rip at the `out` (older kernels: past its 2 bytes). */
 	if ((s->cs.selector & 3) || !v->trap_rip || r->io.size != 1 || r->io.count != 1 ||
 	    (regs.rip != v->trap_rip && regs.rip != v->trap_rip + 2)) {
-		snprintf(v->why, sizeof(v->why), "unhandled I/O: out to the exception-report port "
+		snprintf(v->why, sizeof(v->why),
+			 "unhandled I/O: out to the exception-report port "
 			 "0x%x from ring %u at rip 0x%llx, not from the VMM's stubs: refused",
 			 HC_PORT_TRAP, s->cs.selector & 3, regs.rip);
 		return VCPU_FAULT;
@@ -213,8 +231,8 @@ static enum vcpu_outcome handle_trap(struct vcpu *v)
 	/* Long mode (4-level paging) pushes 8-byte frame slots, the 32-bit modes 4-byte ones. */
 	if (gva_view(&view, v->mem, s->cr0, s->cr3, s->cr4, s->efer) ||
 	    traps_decode(&view, view.fmt == PT_4LEVEL, regs.rsp, s->cr2, &v->trap)) {
-		snprintf(v->why, sizeof(v->why), "an exception, whose frame at 0x%llx is unreadable",
-			 regs.rsp);
+		snprintf(v->why, sizeof(v->why),
+			 "an exception, whose frame at 0x%llx is unreadable", regs.rsp);
 		return VCPU_FAULT;
 	}
 	v->trapped = true;
@@ -265,12 +283,12 @@ static void describe_exit(struct vcpu *v)
 			 r->internal.suberror);
 		break;
 	case KVM_EXIT_MMIO:
-		snprintf(v->why, sizeof(v->why), "%u-byte %s at guest-physical 0x%llx, outside memory",
-			 r->mmio.len, r->mmio.is_write ? "write" : "read",
+		snprintf(v->why, sizeof(v->why),
+			 "%u-byte %s at guest-physical 0x%llx, outside memory", r->mmio.len,
+			 r->mmio.is_write ? "write" : "read",
 			 (unsigned long long)r->mmio.phys_addr);
 		break;
-	default:
-		snprintf(v->why, sizeof(v->why), "unhandled exit");
+	default: snprintf(v->why, sizeof(v->why), "unhandled exit");
 	}
 }
 
@@ -285,15 +303,9 @@ static enum vcpu_outcome handle_exit(struct vcpu *v)
 		ring_drain(&v->ring);
 	}
 	switch (v->run->exit_reason) {
-	case KVM_EXIT_IO:
-		o = handle_io(v);
-		break;
-	case KVM_EXIT_HLT:
-		o = VCPU_HALTED;
-		break;
-	default:
-		describe_exit(v);
-		o = VCPU_FAULT;
+	case KVM_EXIT_IO: o = handle_io(v); break;
+	case KVM_EXIT_HLT: o = VCPU_HALTED; break;
+	default: describe_exit(v); o = VCPU_FAULT;
 	}
 	if (v->con) /* this exit's output, whole lines, in one go */
 		con_stream_flush(v->con, false);
@@ -420,8 +432,11 @@ int vcpu_ring_init(struct vcpu *v, int vm_fd)
 	if (err)
 		return err;
 	io = (struct kvm_ioeventfd){
-		.datamatch = (uint64_t)v->id, .addr = HC_PORT_DOORBELL, .len = 4,
-		.fd = v->ring.efd, .flags = KVM_IOEVENTFD_FLAG_PIO | KVM_IOEVENTFD_FLAG_DATAMATCH,
+		.datamatch = (uint64_t)v->id,
+		.addr = HC_PORT_DOORBELL,
+		.len = 4,
+		.fd = v->ring.efd,
+		.flags = KVM_IOEVENTFD_FLAG_PIO | KVM_IOEVENTFD_FLAG_DATAMATCH,
 	};
 	if (ioctl(vm_fd, KVM_IOEVENTFD, &io) < 0)
 		return -errno;

@@ -16,23 +16,23 @@
 #define VCPU_EXIT_REASONS 64 /* KVM_EXIT_* values counted individually */
 
 struct vcpu_stats {
-	uint64_t exits;                          /* returns from KVM_RUN with an exit */
-	uint64_t by_reason[VCPU_EXIT_REASONS];   /* per KVM_EXIT_* reason */
-	uint64_t console_exits;                  /* port 0xE9 output exits */
-	uint64_t console_bytes;                  /* bytes those exits printed */
-	uint64_t hypercalls;                     /* exits that were hypercalls */
-	uint64_t interrupted;                    /* KVM_RUN returns with EINTR (kicks) */
+	uint64_t exits;                        /* returns from KVM_RUN with an exit */
+	uint64_t by_reason[VCPU_EXIT_REASONS]; /* per KVM_EXIT_* reason */
+	uint64_t console_exits;                /* port 0xE9 output exits */
+	uint64_t console_bytes;                /* bytes those exits printed */
+	uint64_t hypercalls;                   /* exits that were hypercalls */
+	uint64_t interrupted;                  /* KVM_RUN returns with EINTR (kicks) */
 };
 
 enum vcpu_outcome {
-	VCPU_RUNNING, /* not ended yet (internal to the loop) */
-	VCPU_HALTED,  /* the guest executed HLT */
-	VCPU_EXITED,  /* the guest called exit (or reported done): hc.exit_status */
+	VCPU_RUNNING,    /* not ended yet (internal to the loop) */
+	VCPU_HALTED,     /* the guest executed HLT */
+	VCPU_EXITED,     /* the guest called exit (or reported done): hc.exit_status */
 	VCPU_GUEST_FAIL, /* the guest reported a failure; see why */
-	VCPU_FAULT,   /* the guest crashed or made an exit we do not handle; see why */
-	VCPU_STOPPED, /* kicked out of KVM_RUN by vcpu_stop() (timeout, signal) */
-	VCPU_ERROR,   /* KVM_RUN itself failed; see why */
-	VCPU_OUTPUT,  /* writing the guest's output failed (console_error() says how) */
+	VCPU_FAULT,      /* the guest crashed or made an exit we do not handle; see why */
+	VCPU_STOPPED,    /* kicked out of KVM_RUN by vcpu_stop() (timeout, signal) */
+	VCPU_ERROR,      /* KVM_RUN itself failed; see why */
+	VCPU_OUTPUT,     /* writing the guest's output failed (console_error() says how) */
 };
 
 struct vcpu {

@@ -20,9 +20,10 @@ int vm_open_kvm(void)
 	if (fd < 0) {
 		if (errno == ENOENT || errno == ENXIO || errno == ENODEV)
 			die(VMM_NO_KVM, "/dev/kvm not found: KVM is not available on this host "
-			    "(is the kvm module loaded, or virtualization enabled?)");
+					"(is the kvm module loaded, or virtualization enabled?)");
 		if (errno == EACCES || errno == EPERM)
-			die(VMM_NO_KVM, "no permission to open /dev/kvm "
+			die(VMM_NO_KVM,
+			    "no permission to open /dev/kvm "
 			    "(run as root or join the group that owns it, usually 'kvm')");
 		die_errno(VMM_NO_KVM, "cannot open /dev/kvm");
 	}

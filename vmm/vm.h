@@ -8,11 +8,11 @@
 #include "gmem.h"
 
 struct vm {
-	int kvm_fd;        /* /dev/kvm (shared by every VM of the run; not owned) */
-	int vm_fd;         /* from KVM_CREATE_VM */
-	int api_version;   /* KVM_GET_API_VERSION: 12 on every kernel since 2.6.22 */
-	struct gmem mem;   /* guest memory: one anonymous mapping, memory slot 0 at gpa 0 */
-	size_t run_size;   /* KVM_GET_VCPU_MMAP_SIZE: bytes of each vCPU's kvm_run area */
+	int kvm_fd;              /* /dev/kvm (shared by every VM of the run; not owned) */
+	int vm_fd;               /* from KVM_CREATE_VM */
+	int api_version;         /* KVM_GET_API_VERSION: 12 on every kernel since 2.6.22 */
+	struct gmem mem;         /* guest memory: one anonymous mapping, memory slot 0 at gpa 0 */
+	size_t run_size;         /* KVM_GET_VCPU_MMAP_SIZE: bytes of each vCPU's kvm_run area */
 	int coalesced_mmio_page; /* KVM_CAP_COALESCED_MMIO: page offset of its ring, or 0 */
 };
 

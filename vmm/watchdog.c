@@ -57,8 +57,7 @@ static int stop_status(const struct watchdog *w, enum wd_reason r, int sig, char
 		snprintf(line, n, "%s: stopped by signal %d (%s)\n", progname, sig, strsignal(sig));
 		return 128 + sig;
 	case WD_OUTPUT:
-	case WD_NONE:
-		break;
+	case WD_NONE: break;
 	}
 	fd = console_error(&err);
 	snprintf(line, n, "%s: cannot write the guest's output to standard %s%s%s\n", progname,
@@ -102,7 +101,7 @@ static enum wd_reason wait_stop(struct watchdog *w, int *sig)
 		if (s < 0 && errno == EAGAIN)
 			continue; /* the deadline: checked above, against the clock */
 		if (s < 0)
-			continue; /* EINTR */
+			continue;   /* EINTR */
 		if (s == SIGUSR2) { /* a vCPU ended, or wd_running/wd_finish changed the state */
 			if (console_error(NULL))
 				return WD_OUTPUT;

@@ -19,11 +19,16 @@ enum wd_state {
 	WD_FINISHED,  /* the main thread is done: nothing is stopped any more */
 };
 
-enum wd_reason { WD_NONE, WD_TIMEOUT, WD_SIGNAL, WD_OUTPUT };
+enum wd_reason {
+	WD_NONE,
+	WD_TIMEOUT,
+	WD_SIGNAL,
+	WD_OUTPUT
+};
 
 struct watchdog {
 	pthread_mutex_t lock;
-	pthread_cond_t cond;      /* signalled when state becomes WD_FINISHED */
+	pthread_cond_t cond; /* signalled when state becomes WD_FINISHED */
 	pthread_t thread;
 	enum wd_state state;      /* under lock */
 	enum wd_reason reason;    /* the first stop, under lock */

@@ -23,17 +23,17 @@
 
 /* RFLAGS (SDM vol. 1, 3.4.3). */
 #define RFLAGS_FIXED (1ull << 1) /* reserved, always 1 */
-#define RFLAGS_IOPL_SHIFT 12      /* I/O privilege level, 2 bits */
+#define RFLAGS_IOPL_SHIFT 12     /* I/O privilege level, 2 bits */
 #define RFLAGS_IOPL_MASK (3ull << RFLAGS_IOPL_SHIFT)
 
 /* Page-table entry bits (SDM vol. 3, 4.3 and 4.5; APM vol. 2, 5.3). */
-#define PTE_P (1ull << 0)   /* present */
-#define PTE_RW (1ull << 1)  /* writable */
-#define PTE_US (1ull << 2)  /* user-accessible */
-#define PTE_A (1ull << 5)   /* accessed, set by the CPU */
-#define PTE_D (1ull << 6)   /* dirty, set by the CPU */
-#define PTE_PS (1ull << 7)  /* this entry maps a large page */
-#define PTE_NX (1ull << 63) /* no-execute (long mode, EFER.NXE) */
+#define PTE_P (1ull << 0)                      /* present */
+#define PTE_RW (1ull << 1)                     /* writable */
+#define PTE_US (1ull << 2)                     /* user-accessible */
+#define PTE_A (1ull << 5)                      /* accessed, set by the CPU */
+#define PTE_D (1ull << 6)                      /* dirty, set by the CPU */
+#define PTE_PS (1ull << 7)                     /* this entry maps a large page */
+#define PTE_NX (1ull << 63)                    /* no-execute (long mode, EFER.NXE) */
 #define PTE_ADDR_MASK_32 0xfffff000ull         /* a 4-byte entry's table or page address */
 #define PTE_ADDR_MASK_64 0x000ffffffffff000ull /* an 8-byte entry's, up to 52 bits */
 

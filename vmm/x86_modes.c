@@ -11,7 +11,6 @@
 #include "util.h"
 #include "x86.h"
 
-
 #define SEL_CODE 0x08
 #define SEL_DATA 0x10
 
@@ -30,17 +29,28 @@ static uint64_t gdt_entry(const struct kvm_segment *s)
 static struct kvm_segment flat_segment(uint16_t sel, uint8_t type, int code64)
 {
 	return (struct kvm_segment){
-		.base = 0, .limit = 0xffffffff, .selector = sel, .type = type,
-		.present = 1, .dpl = 0, .s = 1, .g = 1,
-		.db = !code64, .l = (uint8_t)code64,
+		.base = 0,
+		.limit = 0xffffffff,
+		.selector = sel,
+		.type = type,
+		.present = 1,
+		.dpl = 0,
+		.s = 1,
+		.g = 1,
+		.db = !code64,
+		.l = (uint8_t)code64,
 	};
 }
 
 static struct kvm_segment real_segment(uint64_t base, uint8_t type)
 {
 	return (struct kvm_segment){
-		.base = base, .limit = 0xffff, .selector = (uint16_t)(base >> 4), .type = type,
-		.present = 1, .s = 1,
+		.base = base,
+		.limit = 0xffff,
+		.selector = (uint16_t)(base >> 4),
+		.type = type,
+		.present = 1,
+		.s = 1,
 	};
 }
 
@@ -117,8 +127,7 @@ int x86_setup_vcpu(int vcpu_fd, const struct layout *l, unsigned slot, const str
 	/* rflags bit 1 is always set; IOPL is 0 in every ring, so ring 3 reaches exactly the
 	 * ports its TSS's I/O bitmap admits, the ABI's (traps.c), and cli, sti and any other
 	 * port are a #GP the VMM reports by name. */
-	struct kvm_regs regs = { .rflags = RFLAGS_FIXED, .rip = l->entry,
-				 .rsp = rsp, .rdi = rdi };
+	struct kvm_regs regs = { .rflags = RFLAGS_FIXED, .rip = l->entry, .rsp = rsp, .rdi = rdi };
 
 	memset(out, 0, sizeof(*out));
 	out->pt = *pt;
@@ -146,7 +155,8 @@ int x86_setup_vcpu(int vcpu_fd, const struct layout *l, unsigned slot, const str
 	}
 	if (ioctl(vcpu_fd, KVM_SET_SREGS, &sr) < 0) {
 		if (errno == EINVAL) {
-			snprintf(why, whylen, "KVM_SET_SREGS refused cr0=0x%llx cr4=0x%llx efer=0x%llx",
+			snprintf(why, whylen,
+				 "KVM_SET_SREGS refused cr0=0x%llx cr4=0x%llx efer=0x%llx",
 				 (unsigned long long)sr.cr0, (unsigned long long)sr.cr4,
 				 (unsigned long long)sr.efer);
 			return -ENOTSUP;
@@ -167,7 +177,8 @@ int x86_setup_vcpu(int vcpu_fd, const struct layout *l, unsigned slot, const str
 	    (l->pt_fmt != PT_NONE && back.cr3 != sr.cr3)) {
 		snprintf(why, whylen,
 			 "set cr0=0x%llx cr4=0x%llx efer=0x%llx, read back cr0=0x%llx cr4=0x%llx "
-			 "efer=0x%llx", (unsigned long long)sr.cr0, (unsigned long long)sr.cr4,
+			 "efer=0x%llx",
+			 (unsigned long long)sr.cr0, (unsigned long long)sr.cr4,
 			 (unsigned long long)sr.efer, (unsigned long long)back.cr0,
 			 (unsigned long long)back.cr4, (unsigned long long)back.efer);
 		return -ENOTSUP;

@@ -9,7 +9,7 @@
 #include "vm.h"
 
 struct x86_setup {
-	struct pt_built pt; /* the page tables written (none in -r and -s) */
+	struct pt_built pt;           /* the page tables written (none in -r and -s) */
 	uint64_t cr0, cr3, cr4, efer; /* as read back from KVM after setting them */
 };
 

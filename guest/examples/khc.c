@@ -30,7 +30,8 @@ static int timing(long n)
 	uint32_t hundredths = kernel >= 100 ? vmm / (kernel / 100) : 0;
 
 	printf("khc: in the kernel %lu cycles per call, through the VMM %lu cycles per call: "
-	       "%lu.%02lux\n", (unsigned long)(kernel / (uint32_t)n), (unsigned long)(vmm / (uint32_t)n),
+	       "%lu.%02lux\n",
+	       (unsigned long)(kernel / (uint32_t)n), (unsigned long)(vmm / (uint32_t)n),
 	       (unsigned long)(hundredths / 100), (unsigned long)(hundredths % 100));
 	return 0;
 }
@@ -62,8 +63,8 @@ int main(int argc, char **argv)
 	/* The VMM saw no exit between its two get_num_exits calls but the second one; KVM
 	 * counted each call between calls0 and calls1, and calls1 itself. */
 	printf("khc: %ld in-kernel hypercalls: exits to the VMM %lu, KVM counted %lu "
-	       "hypercalls and %lu exits\n", n, (unsigned long)(vmm1 - vmm0 - 1),
-	       calls1 - calls0 - 1, kexits1 - kexits0);
+	       "hypercalls and %lu exits\n",
+	       n, (unsigned long)(vmm1 - vmm0 - 1), calls1 - calls0 - 1, kexits1 - kexits0);
 	unknown = kvm_hypercall(0x12345, 0, 0, 0, 0);
 	kvm_own = kvm_hypercall(1 /* KVM_HC_VAPIC_POLL_IRQ */, 0, 0, 0, 0);
 	printf("khc: unknown number: %ld; KVM's own KVM_HC_VAPIC_POLL_IRQ in ring %u: %ld\n",

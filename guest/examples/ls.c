@@ -17,7 +17,10 @@ static void show(const char *dir, const struct hc_dirent *d)
 		fstat(fd, &st);
 		close(fd);
 	}
-	printf("%c %10llu %s\n", d->type == HC_TYPE_DIR ? 'd' : d->type == HC_TYPE_FILE ? '-' : '?',
+	printf("%c %10llu %s\n",
+	       d->type == HC_TYPE_DIR    ? 'd'
+	       : d->type == HC_TYPE_FILE ? '-'
+					 : '?',
 	       (unsigned long long)st.size, d->name);
 }
 

@@ -11,9 +11,9 @@
 #endif
 
 static uint32_t values[COUNT];
-static volatile uint32_t ready;     /* set by vCPU 0 once values[] is filled */
-static uint32_t total;              /* the atomic sum of every vCPU's part */
-static uint32_t finished;           /* vCPUs that added their part */
+static volatile uint32_t ready; /* set by vCPU 0 once values[] is filled */
+static uint32_t total;          /* the atomic sum of every vCPU's part */
+static uint32_t finished;       /* vCPUs that added their part */
 
 int main(int argc, char **argv)
 {

@@ -13,7 +13,8 @@ static int wc_fd(int fd, const char *name)
 	while ((n = read(fd, buf, sizeof(buf))) > 0) {
 		for (long i = 0; i < n; i++) {
 			char c = buf[i];
-			int space = c == ' ' || c == '\n' || c == '\t' || c == '\r' || c == '\v' || c == '\f';
+			int space = c == ' ' || c == '\n' || c == '\t' || c == '\r' || c == '\v' ||
+				    c == '\f';
 
 			lines += c == '\n';
 			words += !space && !in_word;

@@ -63,8 +63,10 @@ static __attribute__((noreturn)) void report(uint32_t kind, const char *file, un
 					     const char *msg)
 {
 	struct hc_report r = {
-		.file = (hc_gptr_t)(uintptr_t)file, .msg = (hc_gptr_t)(uintptr_t)msg,
-		.line = line, .kind = kind,
+		.file = (hc_gptr_t)(uintptr_t)file,
+		.msg = (hc_gptr_t)(uintptr_t)msg,
+		.line = line,
+		.kind = kind,
 	};
 
 	for (;;)

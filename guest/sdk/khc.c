@@ -10,11 +10,15 @@ long kvm_hypercall(unsigned long nr, unsigned long a0, unsigned long a1, unsigne
 	unsigned long ret;
 
 	if (insn == HC_KHC_VMCALL)
-		__asm__ volatile("vmcall" : "=a"(ret)
-				 : "a"(nr), "b"(a0), "c"(a1), "d"(a2), "S"(a3) : "memory");
+		__asm__ volatile("vmcall"
+				 : "=a"(ret)
+				 : "a"(nr), "b"(a0), "c"(a1), "d"(a2), "S"(a3)
+				 : "memory");
 	else if (insn == HC_KHC_VMMCALL)
-		__asm__ volatile("vmmcall" : "=a"(ret)
-				 : "a"(nr), "b"(a0), "c"(a1), "d"(a2), "S"(a3) : "memory");
+		__asm__ volatile("vmmcall"
+				 : "=a"(ret)
+				 : "a"(nr), "b"(a0), "c"(a1), "d"(a2), "S"(a3)
+				 : "memory");
 	else
 		return -HC_ENOSYS;
 	/* A 32-bit guest gets KVM's negative codes as 32-bit values: sign-extend. */

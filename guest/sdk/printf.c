@@ -119,12 +119,18 @@ int vsnprintf(char *buf, size_t size, const char *f, va_list ap0)
 		for (;; f++) {
 			char c = f[1];
 
-			if (c == '-') sp.left = 1;
-			else if (c == '0') sp.zero = 1;
-			else if (c == '+') sp.plus = 1;
-			else if (c == ' ') sp.space = 1;
-			else if (c == '#') sp.alt = 1;
-			else break;
+			if (c == '-')
+				sp.left = 1;
+			else if (c == '0')
+				sp.zero = 1;
+			else if (c == '+')
+				sp.plus = 1;
+			else if (c == ' ')
+				sp.space = 1;
+			else if (c == '#')
+				sp.alt = 1;
+			else
+				break;
 		}
 		f++;
 		sp.width = number(&f, &ap);
@@ -137,31 +143,46 @@ int vsnprintf(char *buf, size_t size, const char *f, va_list ap0)
 				sp.prec = -1;
 		}
 		for (;; f++) {
-			if (*f == 'h') lng--;
-			else if (*f == 'l') lng++;
-			else if (*f == 'z' || *f == 't') lng = sizeof(size_t) == 8 ? 2 : 0;
-			else if (*f == 'j') lng = 2;
-			else break;
+			if (*f == 'h')
+				lng--;
+			else if (*f == 'l')
+				lng++;
+			else if (*f == 'z' || *f == 't')
+				lng = sizeof(size_t) == 8 ? 2 : 0;
+			else if (*f == 'j')
+				lng = 2;
+			else
+				break;
 		}
 		start = o.len;
 		switch (*f) {
-		case 'd': case 'i': {
-			int64_t v = lng >= 2 ? va_arg(ap, long long) : lng == 1 ? va_arg(ap, long)
-				  : va_arg(ap, int);
+		case 'd':
+		case 'i': {
+			int64_t v = lng >= 2   ? va_arg(ap, long long)
+				    : lng == 1 ? va_arg(ap, long)
+					       : va_arg(ap, int);
 
-			if (lng == -1) v = (short)v;
-			if (lng <= -2) v = (signed char)v;
+			if (lng == -1)
+				v = (short)v;
+			if (lng <= -2)
+				v = (signed char)v;
 			put_num(&o, &sp, v < 0 ? -(uint64_t)v : (uint64_t)v, v < 0, 10, 0, "");
 			break;
 		}
-		case 'u': case 'x': case 'X': case 'o': {
-			uint64_t v = lng >= 2 ? va_arg(ap, unsigned long long)
-				   : lng == 1 ? va_arg(ap, unsigned long) : va_arg(ap, unsigned);
+		case 'u':
+		case 'x':
+		case 'X':
+		case 'o': {
+			uint64_t v = lng >= 2   ? va_arg(ap, unsigned long long)
+				     : lng == 1 ? va_arg(ap, unsigned long)
+						: va_arg(ap, unsigned);
 			unsigned base = *f == 'u' ? 10 : *f == 'o' ? 8 : 16;
 			const char *prefix = "";
 
-			if (lng == -1) v = (unsigned short)v;
-			if (lng <= -2) v = (unsigned char)v;
+			if (lng == -1)
+				v = (unsigned short)v;
+			if (lng <= -2)
+				v = (unsigned char)v;
 			if (sp.alt && v && base == 16)
 				prefix = *f == 'X' ? "0X" : "0x";
 			else if (sp.alt && base == 8)
@@ -181,12 +202,8 @@ int vsnprintf(char *buf, size_t size, const char *f, va_list ap0)
 			put_str(&o, &sp, c);
 			break;
 		}
-		case 's':
-			put_str(&o, &sp, va_arg(ap, const char *));
-			break;
-		case '%':
-			put(&o, '%');
-			break;
+		case 's': put_str(&o, &sp, va_arg(ap, const char *)); break;
+		case '%': put(&o, '%'); break;
 		default: /* unknown or truncated conversion: print it as written */
 			put(&o, '%');
 			if (!*f)

@@ -63,7 +63,7 @@ int sdk_ring_put(uint32_t kind, int fd, uint32_t value, const void *payload, uin
 	uint32_t head;
 
 	if (!ring_on || need > RING_SIZE)
-		return -1; /* the caller makes the hypercall instead */
+		return -1;  /* the caller makes the hypercall instead */
 	head = ring.h.head; /* only this vCPU writes head */
 	/* Full: ring again (the VMM's thread may be asleep) and wait for room. */
 	while (head - __atomic_load_n(&ring.h.tail, __ATOMIC_ACQUIRE) + need > RING_SIZE) {

@@ -121,9 +121,10 @@ long strtol(const char *s, char **end, int base)
 	if (base == 0)
 		base = 10;
 	for (;; s++) {
-		int d = *s >= '0' && *s <= '9' ? *s - '0'
-		      : *s >= 'a' && *s <= 'z' ? *s - 'a' + 10
-		      : *s >= 'A' && *s <= 'Z' ? *s - 'A' + 10 : 99;
+		int d = *s >= '0' && *s <= '9'   ? *s - '0'
+			: *s >= 'a' && *s <= 'z' ? *s - 'a' + 10
+			: *s >= 'A' && *s <= 'Z' ? *s - 'A' + 10
+						 : 99;
 
 		if (d >= base)
 			break;

@@ -68,9 +68,9 @@ typedef uint64_t hc_gptr_t;
 #define HC_ENOENT 2
 #define HC_EIO 5
 #define HC_EBADF 9
-#define HC_EAGAIN 11        /* the path kept changing under the VMM (a rename race): retry */
+#define HC_EAGAIN 11 /* the path kept changing under the VMM (a rename race): retry */
 #define HC_EACCES 13
-#define HC_EFAULT 14        /* a pointer or length reaches outside the guest's mapped memory */
+#define HC_EFAULT 14 /* a pointer or length reaches outside the guest's mapped memory */
 #define HC_EEXIST 17
 #define HC_ENOTDIR 20
 #define HC_EISDIR 21
@@ -122,7 +122,10 @@ struct hc_exit {
 /* report: a test guest's verdict, in the manner of the KVM selftests' ucalls. FAIL ends
  * the guest and the VMM says "guest assertion failed at FILE:LINE: MSG" (status 123);
  * DONE ends it with status 0, printing MSG when it is not empty. */
-enum hc_report_kind { HC_REPORT_FAIL = 1, HC_REPORT_DONE = 2 };
+enum hc_report_kind {
+	HC_REPORT_FAIL = 1,
+	HC_REPORT_DONE = 2
+};
 struct hc_report {
 	hc_gptr_t file; /* IN: NUL-terminated, or 0 */
 	hc_gptr_t msg;  /* IN: NUL-terminated, or 0 */
@@ -152,8 +155,8 @@ struct hc_report {
 #define HC_O_TRUNC 0x200
 #define HC_O_APPEND 0x400
 #define HC_O_DIRECTORY 0x10000
-#define HC_O_ALLOWED (HC_O_ACCMODE | HC_O_CREAT | HC_O_EXCL | HC_O_TRUNC | HC_O_APPEND | \
-		      HC_O_DIRECTORY)
+#define HC_O_ALLOWED \
+	(HC_O_ACCMODE | HC_O_CREAT | HC_O_EXCL | HC_O_TRUNC | HC_O_APPEND | HC_O_DIRECTORY)
 
 /* open: returns a guest fd. */
 struct hc_open {
@@ -175,7 +178,7 @@ struct hc_close {
  * pwrite); HC_OFFSET_CURRENT uses and advances the position. */
 #define HC_OFFSET_CURRENT (-1)
 struct hc_rw {
-	int32_t fd;     /* IN */
+	int32_t fd; /* IN */
 	uint32_t pad;
 	hc_gptr_t buf;  /* IN */
 	uint64_t len;   /* IN */
@@ -187,32 +190,32 @@ struct hc_rw {
 #define HC_SEEK_CUR 1
 #define HC_SEEK_END 2
 struct hc_lseek {
-	int32_t fd;     /* IN */
+	int32_t fd;      /* IN */
 	uint32_t whence; /* IN: HC_SEEK_* */
-	int64_t offset; /* IN */
-	int64_t ret;    /* OUT: the new position or -HC_E* */
+	int64_t offset;  /* IN */
+	int64_t ret;     /* OUT: the new position or -HC_E* */
 };
 
 #define HC_TYPE_FILE 1
 #define HC_TYPE_DIR 2
 #define HC_TYPE_CONSOLE 3
 struct hc_fstat {
-	int32_t fd;        /* IN */
-	int32_t ret;       /* OUT: 0 or -HC_E* */
-	uint64_t size;     /* OUT: bytes */
-	uint32_t type;     /* OUT: HC_TYPE_* */
-	uint32_t mode;     /* OUT: permission bits */
-	int64_t mtime;     /* OUT: seconds since the epoch */
+	int32_t fd;    /* IN */
+	int32_t ret;   /* OUT: 0 or -HC_E* */
+	uint64_t size; /* OUT: bytes */
+	uint32_t type; /* OUT: HC_TYPE_* */
+	uint32_t mode; /* OUT: permission bits */
+	int64_t mtime; /* OUT: seconds since the epoch */
 };
 
 /* unlink: removes a file, or with HC_AT_REMOVEDIR an empty directory.
  * mkdir: creates a directory with mode (masked with 0777). */
 #define HC_AT_REMOVEDIR 0x200
 struct hc_path {
-	hc_gptr_t path;  /* IN */
-	uint32_t flags;  /* IN: unlink: 0 or HC_AT_REMOVEDIR; mkdir: 0 */
-	uint32_t mode;   /* IN: mkdir */
-	int32_t ret;     /* OUT: 0 or -HC_E* */
+	hc_gptr_t path; /* IN */
+	uint32_t flags; /* IN: unlink: 0 or HC_AT_REMOVEDIR; mkdir: 0 */
+	uint32_t mode;  /* IN: mkdir */
+	int32_t ret;    /* OUT: 0 or -HC_E* */
 	uint32_t pad;
 };
 
@@ -220,7 +223,7 @@ struct hc_path {
  * with HC_O_DIRECTORY), continuing where the last call stopped. Returns the bytes filled,
  * 0 at the end, -HC_EINVAL when buf cannot hold even one record. */
 struct hc_readdir {
-	int32_t fd;    /* IN */
+	int32_t fd; /* IN */
 	uint32_t pad;
 	hc_gptr_t buf; /* IN */
 	uint64_t len;  /* IN */
@@ -244,11 +247,11 @@ struct hc_dirent {
 #define HC_PORT_DOORBELL 0x4f0
 
 struct hc_ring {
-	uint32_t head;   /* guest: bytes produced, free-running */
-	uint32_t tail;   /* VMM: bytes consumed, free-running */
-	uint32_t size;   /* bytes of data[]: a power of two, 4 KiB .. 1 MiB */
-	uint32_t error;  /* VMM: 1 once it refused the ring as corrupt */
-	uint8_t data[];  /* records, each 8-byte aligned, wrapping around the end */
+	uint32_t head;  /* guest: bytes produced, free-running */
+	uint32_t tail;  /* VMM: bytes consumed, free-running */
+	uint32_t size;  /* bytes of data[]: a power of two, 4 KiB .. 1 MiB */
+	uint32_t error; /* VMM: 1 once it refused the ring as corrupt */
+	uint8_t data[]; /* records, each 8-byte aligned, wrapping around the end */
 };
 
 enum hc_ring_kind {
@@ -283,11 +286,11 @@ struct hc_ring_setup {
  * shows the instruction returns (kvm_pvm hangs on it), and says which instruction. */
 #define HC_KHC_VMCALL 1
 #define HC_KHC_VMMCALL 2
-#define HC_KHC_PING 0x4d560000u   /* returns HC_KHC_MAGIC when minivirt_khc is loaded */
-#define HC_KHC_EXITS 0x4d560001u  /* returns KVM's count of this vCPU's exits */
-#define HC_KHC_CALLS 0x4d560002u  /* returns KVM's count of this vCPU's hypercalls */
-#define HC_KHC_MAGIC 0x6d696e69u  /* "mini" */
-#define HC_KVM_ENOSYS 1000        /* KVM's own error codes, returned negated */
+#define HC_KHC_PING 0x4d560000u  /* returns HC_KHC_MAGIC when minivirt_khc is loaded */
+#define HC_KHC_EXITS 0x4d560001u /* returns KVM's count of this vCPU's exits */
+#define HC_KHC_CALLS 0x4d560002u /* returns KVM's count of this vCPU's hypercalls */
+#define HC_KHC_MAGIC 0x6d696e69u /* "mini" */
+#define HC_KVM_ENOSYS 1000       /* KVM's own error codes, returned negated */
 #define HC_KVM_EPERM 1
 
 /* The VMM puts this at the bottom of the args region and its guest-virtual address in
@@ -297,13 +300,13 @@ struct hc_boot_info {
 	uint32_t abi_version; /* HC_ABI_VERSION */
 	uint32_t argc;
 	hc_gptr_t argv;
-	uint64_t mem_size;    /* bytes of memory this guest sees, from guest-virtual 0 */
+	uint64_t mem_size; /* bytes of memory this guest sees, from guest-virtual 0 */
 	uint32_t vcpu_id;
-	uint32_t mode;        /* 0 real, 1 protected, 2 paged 32-bit, 3 long */
-	uint32_t vcpus;       /* vCPUs sharing this address space: N with --smp, else 1 */
-	uint32_t cpl;         /* the privilege level the guest runs at: 0 or 3 */
-	uint32_t doorbell;    /* HC_PORT_DOORBELL when the console ring is offered, else 0 */
-	uint32_t khc;         /* in-kernel hypercalls (--khc): HC_KHC_VMCALL, _VMMCALL or 0 */
+	uint32_t mode;     /* 0 real, 1 protected, 2 paged 32-bit, 3 long */
+	uint32_t vcpus;    /* vCPUs sharing this address space: N with --smp, else 1 */
+	uint32_t cpl;      /* the privilege level the guest runs at: 0 or 3 */
+	uint32_t doorbell; /* HC_PORT_DOORBELL when the console ring is offered, else 0 */
+	uint32_t khc;      /* in-kernel hypercalls (--khc): HC_KHC_VMCALL, _VMMCALL or 0 */
 };
 
 /* The built-in hello-world guest (and the classic example's images) write

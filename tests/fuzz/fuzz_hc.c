@@ -43,20 +43,20 @@
 #define MAX_CALLS 4u
 #define MEM_OFF (HDR + MAX_CALLS * CALL_SIZE)
 #define MAX_FILES 8
-#define REQ_MAX 64u /* no request struct is larger (hc.c's HC_REQ_MAX) */
+#define REQ_MAX 64u       /* no request struct is larger (hc.c's HC_REQ_MAX) */
 #define SYS_START 0x8000u /* paging off, ring 3: the VMM's regions */
 #define SYS_END 0xa000u
-#define BUF_PAGES 17u     /* of a read or readdir buffer, more than it can fill */
+#define BUF_PAGES 17u /* of a read or readdir buffer, more than it can fill */
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static uint8_t *mem;            /* MEM_SIZE bytes between two guard pages */
+static uint8_t *mem;             /* MEM_SIZE bytes between two guard pages */
 static uint8_t shadow[MEM_SIZE]; /* guest memory before a call */
 static FILE *devnull;
 static struct share share = { .dirfd = -1 };
-static char root[64];           /* the shared folder */
-static struct stat inside[4];   /* what the guest may open: the folder and its files */
+static char root[64];         /* the shared folder */
+static struct stat inside[4]; /* what the guest may open: the folder and its files */
 
 static void die_if(int cond, const char *what)
 {
@@ -134,8 +134,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	die_if(mprotect(mem, MEM_SIZE, PROT_READ | PROT_WRITE) < 0, "mprotect");
 	die_if(!(devnull = fopen("/dev/null", "w")), "/dev/null");
 	/* read(0) reads the VMM's standard input: make it empty, never a terminal. */
-	die_if((null = open("/dev/null", O_RDONLY)) < 0 || dup2(null, STDIN_FILENO) < 0,
-	       "stdin");
+	die_if((null = open("/dev/null", O_RDONLY)) < 0 || dup2(null, STDIN_FILENO) < 0, "stdin");
 	close(null);
 	make_tree();
 	return 0;
@@ -328,19 +327,23 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		a = hc_dispatch(&c, nr, req);
 		changed = count_changed();
 #ifdef FUZZ_HC_TRACE /* -DFUZZ_HC_TRACE: what each call did, to check seeds */
-		fprintf(stderr, "call %u: nr %u req 0x%llx -> action %d, %llu bytes changed, "
-			"errors %llu, why \"%s\"\n", i, nr, (unsigned long long)req, a,
-			(unsigned long long)changed, (unsigned long long)c.stats.errors, c.why);
+		fprintf(stderr,
+			"call %u: nr %u req 0x%llx -> action %d, %llu bytes changed, "
+			"errors %llu, why \"%s\"\n",
+			i, nr, (unsigned long long)req, a, (unsigned long long)changed,
+			(unsigned long long)c.stats.errors, c.why);
 #endif
 		check(a == HC_CONTINUE || a == HC_STOP_EXIT || a == HC_STOP_FAIL ||
-		      a == HC_STOP_FAULT, "hc_dispatch returned no enum hc_action");
+			      a == HC_STOP_FAULT,
+		      "hc_dispatch returned no enum hc_action");
 		check(sum_calls(&c.stats) == before + (nr < HC_NR_MAX && hc_name(nr)),
 		      "calls counted wrong");
 		check(memchr(c.why, 0, sizeof(c.why)) != NULL, "why not terminated");
 		if (a == HC_STOP_FAIL || a == HC_STOP_FAULT)
 			check(c.why[0] && !strchr(c.why, '\n'), "why empty or not one line");
 		if (a == HC_STOP_EXIT)
-			check(c.exit_status >= 0 && c.exit_status <= 255, "exit status outside 0..255");
+			check(c.exit_status >= 0 && c.exit_status <= 255,
+			      "exit status outside 0..255");
 		if (a != HC_CONTINUE) {
 			check(changed == 0, "a stopped call changed guest memory");
 			break;

@@ -131,13 +131,20 @@ int main(int argc, char **argv)
 {
 	const char *c = argc > 1 ? argv[1] : "";
 
-	if (!strcmp(c, "escapes")) escapes();
-	else if (!strcmp(c, "magic")) magic();
-	else if (!strcmp(c, "paths")) paths();
-	else if (!strcmp(c, "readonly")) readonly();
-	else if (!strcmp(c, "fds")) fds();
-	else if (!strcmp(c, "exhaust")) exhaust();
-	else if (!strcmp(c, "io")) io();
+	if (!strcmp(c, "escapes"))
+		escapes();
+	else if (!strcmp(c, "magic"))
+		magic();
+	else if (!strcmp(c, "paths"))
+		paths();
+	else if (!strcmp(c, "readonly"))
+		readonly();
+	else if (!strcmp(c, "fds"))
+		fds();
+	else if (!strcmp(c, "exhaust"))
+		exhaust();
+	else if (!strcmp(c, "io"))
+		io();
 	else {
 		printf("fstest: unknown group '%s'\n", c);
 		return 2;

@@ -107,7 +107,8 @@ static int case_poke(int argc, char **argv)
 	target = (volatile uint32_t *)(uintptr_t)(bi->mem_size + 0x1000);
 	if (argc > 3 && !strcmp(argv[3], "tables")) /* below args, xstack and gdt pages */
 		target = (volatile uint32_t *)(uintptr_t)((uintptr_t)bi - 0x3000);
-	printf("instance %u: writing to 0x%lx\n", (unsigned)bi->vcpu_id, (unsigned long)(uintptr_t)target);
+	printf("instance %u: writing to 0x%lx\n", (unsigned)bi->vcpu_id,
+	       (unsigned long)(uintptr_t)target);
 	*target = 0xbad;
 	printf("instance %u: the write went through\n", (unsigned)bi->vcpu_id);
 	return 3;
@@ -150,7 +151,8 @@ static int case_mixed(int n)
 /* Console writes of 64 bytes, for make bench (ring against an exit each). */
 static int case_writes(int n)
 {
-	static const char line[64] = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcde\n";
+	static const char line[64] =
+		"0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcde\n";
 
 	for (int i = 0; i < n; i++)
 		write(1, line, sizeof(line));
@@ -215,7 +217,8 @@ static int case_spincalls(int n)
 
 static int case_printf(void)
 {
-	printf("[%d|%i|%u|%x|%X|%o|%c|%s|%%]\n", -42, 7, 3000000000u, 0xbeef, 0xbeef, 8, 'z', "str");
+	printf("[%d|%i|%u|%x|%X|%o|%c|%s|%%]\n", -42, 7, 3000000000u, 0xbeef, 0xbeef, 8, 'z',
+	       "str");
 	printf("[%5d|%-5d|%05d|%+d|% d|%.3d]\n", 42, 42, 42, 42, 42, 7);
 	printf("[%lld|%llu|%llx]\n", -9000000000000000000ll, 18000000000000000000ull,
 	       0x123456789abcdefull);
@@ -280,7 +283,9 @@ int main(int argc, char **argv)
 	if (!strcmp(c, "inport")) {
 		uint32_t v;
 
-		__asm__ volatile("inl %1, %0" : "=a"(v) : "Nd"((uint16_t)(HC_PORT_BASE + HC_NR_PRINT_VAL)));
+		__asm__ volatile("inl %1, %0"
+				 : "=a"(v)
+				 : "Nd"((uint16_t)(HC_PORT_BASE + HC_NR_PRINT_VAL)));
 		return (int)v;
 	}
 	if (!strcmp(c, "byteout")) { /* a hypercall port written with the wrong size */

@@ -151,8 +151,10 @@ static int case_repouts(void)
 
 	addrs[0] = (uint32_t)(uintptr_t)&a;
 	addrs[1] = (uint32_t)(uintptr_t)&b;
-	__asm__ volatile("rep outsl" : "+S"(src), "+c"(count)
-			 : "d"((uint16_t)(HC_PORT_BASE + HC_NR_PRINT_VAL)) : "memory");
+	__asm__ volatile("rep outsl"
+			 : "+S"(src), "+c"(count)
+			 : "d"((uint16_t)(HC_PORT_BASE + HC_NR_PRINT_VAL))
+			 : "memory");
 	printf("repouts: the VMM came back, count %lu\n", count);
 	return 0;
 }

@@ -44,7 +44,10 @@ static void port_io(int out, uint16_t port, int size)
 	uint32_t v = 0;
 
 	printf("trying %s%c 0x%x from ring %u, IOPL %u\n", out ? "out" : "in",
-	       size == 1 ? 'b' : size == 2 ? 'w' : 'l', port, boot_info()->cpl, iopl());
+	       size == 1   ? 'b'
+	       : size == 2 ? 'w'
+			   : 'l',
+	       port, boot_info()->cpl, iopl());
 	if (out && size == 1)
 		__asm__ volatile("outb %b0, %w1" : : "a"(v), "Nd"(port));
 	else if (out && size == 2)
@@ -66,7 +69,9 @@ static void forge_report(void)
 	unsigned long frame[7] = { 14, 2, 0x7eadbeef, 0x08, 2, 0x1000, 0x10 };
 
 	printf("trying a forged exception report from ring %u\n", boot_info()->cpl);
-	__asm__ volatile("mov %0, %%" SP_REG "\n\tout %%al, %1" : : "r"(frame), "i"(HC_PORT_TRAP)
+	__asm__ volatile("mov %0, %%" SP_REG "\n\tout %%al, %1"
+			 :
+			 : "r"(frame), "i"(HC_PORT_TRAP)
 			 : "memory");
 }
 

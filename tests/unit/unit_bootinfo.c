@@ -180,8 +180,9 @@ static void test_slots(void **state)
 {
 	struct fixture *f = *state;
 	const uint64_t size = 4 * MEM_SIZE;
-	const struct layout_req req = { .mode = MODE_LONG, .mem_size = size, .user = true,
-					.vcpus = 3 };
+	const struct layout_req req = {
+		.mode = MODE_LONG, .mem_size = size, .user = true, .vcpus = 3
+	};
 	char *const argv[] = { "smp", "2", NULL };
 
 	free(f->mem.host);
@@ -228,7 +229,8 @@ static void test_fit(void **state)
 	big[size - head1] = 0;
 	memcpy(snap, f->mem.host, MEM_SIZE);
 	assert_int_equal(bootinfo_write(&f->mem, &f->l, 0, 1, (char *const[]){ big, NULL }, 0,
-					f->err, sizeof(f->err)), 0);
+					f->err, sizeof(f->err)),
+			 0);
 	snprintf(want, sizeof(want), "%llu bytes", (unsigned long long)size + 1);
 	assert_non_null(strstr(f->err, want));
 	snprintf(want, sizeof(want), "at most %llu", (unsigned long long)size);
@@ -247,7 +249,8 @@ static void test_fit(void **state)
 	c[size - head3 - 3 - 3000 + 1] = 0;
 	memset(f->err, 0, sizeof(f->err));
 	assert_int_equal(bootinfo_write(&f->mem, &f->l, 0, 3, (char *const[]){ a, b, c, NULL }, 0,
-					f->err, sizeof(f->err)), 0);
+					f->err, sizeof(f->err)),
+			 0);
 	assert_non_null(strstr(f->err, "fit"));
 	free(big);
 	free(a);
@@ -265,7 +268,8 @@ static void test_too_many(void **state)
 	for (int i = 0; i < 600; i++)
 		argv[i] = "";
 	argv[600] = NULL;
-	assert_int_equal(bootinfo_write(&f->mem, &f->l, 0, 600, argv, 0, f->err, sizeof(f->err)), 0);
+	assert_int_equal(bootinfo_write(&f->mem, &f->l, 0, 600, argv, 0, f->err, sizeof(f->err)),
+			 0);
 	assert_non_null(strstr(f->err, "fit"));
 	assert_true(all_bytes(f, 0, MEM_SIZE, POISON));
 	/* A negative count is refused too. */

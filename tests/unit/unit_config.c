@@ -67,10 +67,9 @@ static void test_modes(void **state)
 		const char *arg;
 		enum cpu_mode mode;
 	} m[] = {
-		{ "-r", MODE_REAL },         { "--real", MODE_REAL },
-		{ "-s", MODE_PROT },         { "--protected", MODE_PROT },
-		{ "-p", MODE_PAGED32 },      { "--paged", MODE_PAGED32 },
-		{ "-l", MODE_LONG },         { "--long", MODE_LONG },
+		{ "-r", MODE_REAL },          { "--real", MODE_REAL }, { "-s", MODE_PROT },
+		{ "--protected", MODE_PROT }, { "-p", MODE_PAGED32 },  { "--paged", MODE_PAGED32 },
+		{ "-l", MODE_LONG },          { "--long", MODE_LONG },
 	};
 	struct vmm_config cfg;
 
@@ -119,10 +118,10 @@ static void test_mem(void **state)
 		const char *arg;
 		uint64_t size;
 	} ok[] = {
-		{ "64K", 64 * KiB },       { "64k", 64 * KiB },   { "2M", 2 * MiB },
-		{ "1G", GiB },             { "0x200000", 2 * MiB }, { "4096", 4096 },
-		{ "2MiB", 2 * MiB },       { "2MB", 2 * MiB },    { "64KiB", 64 * KiB },
-		{ "1GB", GiB },            { "0x10000", 64 * KiB }, { "0", 0 },
+		{ "64K", 64 * KiB }, { "64k", 64 * KiB },     { "2M", 2 * MiB },
+		{ "1G", GiB },       { "0x200000", 2 * MiB }, { "4096", 4096 },
+		{ "2MiB", 2 * MiB }, { "2MB", 2 * MiB },      { "64KiB", 64 * KiB },
+		{ "1GB", GiB },      { "0x10000", 64 * KiB }, { "0", 0 },
 	};
 	struct vmm_config cfg;
 	char joined[64];
@@ -152,8 +151,22 @@ static void test_mem(void **state)
 static void test_mem_bad(void **state)
 {
 	static const char *const bad[] = {
-		"",  "-1", "2X", "abc", " 2M", "2M ", "99999999999999999999", "20000000000G",
-		"17179869184G", "2MX", "2iB", "M", "0x", "+2M", "1.5M", "2M2",
+		"",
+		"-1",
+		"2X",
+		"abc",
+		" 2M",
+		"2M ",
+		"99999999999999999999",
+		"20000000000G",
+		"17179869184G",
+		"2MX",
+		"2iB",
+		"M",
+		"0x",
+		"+2M",
+		"1.5M",
+		"2M2",
 	};
 	struct vmm_config cfg;
 	char quoted[64];
@@ -175,8 +188,8 @@ static void test_timeout(void **state)
 	static const struct {
 		const char *arg;
 		double secs;
-	} ok[] = { { "0", 0 }, { "0.5", 0.5 }, { "10", 10 }, { "0.25", 0.25 }, { "3600", 3600 },
-		     { "1s", 1 }, { "500ms", 0.5 }, { "1000000", 1e6 } };
+	} ok[] = { { "0", 0 },       { "0.5", 0.5 }, { "10", 10 },     { "0.25", 0.25 },
+		   { "3600", 3600 }, { "1s", 1 },    { "500ms", 0.5 }, { "1000000", 1e6 } };
 	struct vmm_config cfg;
 
 	(void)state;
@@ -193,8 +206,8 @@ static void test_timeout(void **state)
 static void test_timeout_bad(void **state)
 {
 	static const char *const bad[] = {
-		"-1", "x", "1e9", "nan", "inf", "", "NAN", "-0.5", " 1", "1e400", "10x", "0.0001",
-		"1000001", ".25",
+		"-1",   "x",  "1e9",   "nan", "inf",    "",        "NAN",
+		"-0.5", " 1", "1e400", "10x", "0.0001", "1000001", ".25",
 	};
 	struct vmm_config cfg;
 	char quoted[64];

@@ -31,8 +31,8 @@ struct seg {
 struct fixture {
 	struct gmem mem;
 	uint8_t img[IMG_MAX];
-	size_t size;  /* of the image in img */
-	int bits;     /* its class */
+	size_t size; /* of the image in img */
+	int bits;    /* its class */
 	struct elf_loaded out;
 	char err[256];
 };
@@ -57,8 +57,7 @@ static uint8_t seg_byte(unsigned s, uint64_t i)
 
 /* Builds an ELF executable of class bits with segs (their data from DATA_OFF on, in
  * order) and entry into f->img; the program headers follow the ELF header. */
-static void build(struct fixture *f, int bits, uint64_t entry, const struct seg *segs,
-		  unsigned n)
+static void build(struct fixture *f, int bits, uint64_t entry, const struct seg *segs, unsigned n)
 {
 	const size_t ehsize = bits == 64 ? sizeof(Elf64_Ehdr) : sizeof(Elf32_Ehdr);
 	const size_t phsize = bits == 64 ? sizeof(Elf64_Phdr) : sizeof(Elf32_Phdr);
@@ -103,19 +102,25 @@ static void build(struct fixture *f, int bits, uint64_t entry, const struct seg 
 
 		assert_true(off + segs[i].filesz <= IMG_MAX);
 		if (bits == 64) {
-			Elf64_Phdr p = { .p_type = segs[i].type, .p_flags = PF_R | PF_X,
-					 .p_offset = off, .p_vaddr = segs[i].vaddr,
-					 .p_paddr = segs[i].vaddr, .p_filesz = segs[i].filesz,
-					 .p_memsz = segs[i].memsz, .p_align = 0x1000 };
+			Elf64_Phdr p = { .p_type = segs[i].type,
+					 .p_flags = PF_R | PF_X,
+					 .p_offset = off,
+					 .p_vaddr = segs[i].vaddr,
+					 .p_paddr = segs[i].vaddr,
+					 .p_filesz = segs[i].filesz,
+					 .p_memsz = segs[i].memsz,
+					 .p_align = 0x1000 };
 
 			memcpy(f->img + at, &p, sizeof(p));
 		} else {
-			Elf32_Phdr p = { .p_type = segs[i].type, .p_flags = PF_R | PF_X,
+			Elf32_Phdr p = { .p_type = segs[i].type,
+					 .p_flags = PF_R | PF_X,
 					 .p_offset = (uint32_t)off,
 					 .p_vaddr = (uint32_t)segs[i].vaddr,
 					 .p_paddr = (uint32_t)segs[i].vaddr,
 					 .p_filesz = (uint32_t)segs[i].filesz,
-					 .p_memsz = (uint32_t)segs[i].memsz, .p_align = 0x1000 };
+					 .p_memsz = (uint32_t)segs[i].memsz,
+					 .p_align = 0x1000 };
 
 			memcpy(f->img + at, &p, sizeof(p));
 		}
@@ -136,7 +141,14 @@ static void build_simple(struct fixture *f, int bits)
 }
 
 /* Header fields, read and written whatever the class (the 32-bit ones truncated). */
-enum field { E_TYPE, E_MACHINE, E_ENTRY, E_PHOFF, E_PHENTSIZE, E_PHNUM };
+enum field {
+	E_TYPE,
+	E_MACHINE,
+	E_ENTRY,
+	E_PHOFF,
+	E_PHENTSIZE,
+	E_PHNUM
+};
 
 static void set_eh(struct fixture *f, enum field which, uint64_t v)
 {
@@ -169,7 +181,13 @@ static void set_eh(struct fixture *f, enum field which, uint64_t v)
 	}
 }
 
-enum pfield { P_TYPE, P_OFFSET, P_VADDR, P_FILESZ, P_MEMSZ };
+enum pfield {
+	P_TYPE,
+	P_OFFSET,
+	P_VADDR,
+	P_FILESZ,
+	P_MEMSZ
+};
 
 /* Sets a field of program header i (at the place e_phoff says). */
 static void set_ph(struct fixture *f, unsigned i, enum pfield which, uint64_t v)
@@ -244,10 +262,10 @@ static int poisoned(const struct fixture *f, uint64_t from, uint64_t to)
 static void check_valid(struct fixture *f, int bits, enum cpu_mode mode)
 {
 	const struct seg segs[] = {
-		{ PT_LOAD, 0x1000, 0x300, 0x300 },   /* text */
-		{ PT_NOTE, 0x0, 0x10, 0x10 },        /* not loaded */
-		{ PT_LOAD, 0x4000, 0x100, 0x2800 },  /* data and bss */
-		{ PT_LOAD, 0x9000, 0, 0 },           /* empty: skipped */
+		{ PT_LOAD, 0x1000, 0x300, 0x300 },  /* text */
+		{ PT_NOTE, 0x0, 0x10, 0x10 },       /* not loaded */
+		{ PT_LOAD, 0x4000, 0x100, 0x2800 }, /* data and bss */
+		{ PT_LOAD, 0x9000, 0, 0 },          /* empty: skipped */
 		{ PT_GNU_STACK, 0, 0, 0 },
 		{ PT_LOAD, LIMIT - 0x20, 0x8, 0x20 }, /* up to the limit exactly */
 	};
@@ -333,12 +351,20 @@ static void test_valid_edges(void **state)
 static void test_is_elf(void **state)
 {
 	(void)state;
-	assert_true(elf_is_elf((const uint8_t *)"\x7f" "ELF", 4));
-	assert_true(elf_is_elf((const uint8_t *)"\x7f" "ELF\x02\x01", 6));
-	assert_false(elf_is_elf((const uint8_t *)"\x7f" "EL", 3));
+	assert_true(elf_is_elf((const uint8_t *)"\x7f"
+						"ELF",
+			       4));
+	assert_true(elf_is_elf((const uint8_t *)"\x7f"
+						"ELF\x02\x01",
+			       6));
+	assert_false(elf_is_elf((const uint8_t *)"\x7f"
+						 "EL",
+				3));
 	assert_false(elf_is_elf((const uint8_t *)"", 0));
 	assert_false(elf_is_elf((const uint8_t *)"MZ\x90\x00", 4));
-	assert_false(elf_is_elf((const uint8_t *)"\x7f" "elf", 4));
+	assert_false(elf_is_elf((const uint8_t *)"\x7f"
+						 "elf",
+				4));
 	assert_false(elf_is_elf((const uint8_t *)"#!/bin/sh\n", 10));
 }
 

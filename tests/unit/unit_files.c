@@ -27,7 +27,7 @@
 #define BUF 0x8000ull /* data buffers */
 
 struct fixture {
-	char dir[64];         /* the share */
+	char dir[64]; /* the share */
 	struct share share;
 	struct files files;
 	struct gmem mem;
@@ -202,9 +202,12 @@ static void test_scatter(void **state)
 	}
 	/* Identity for the first 0x10000 (requests, paths); then gva 0x20000 + i pages
 	 * -> gpa 0x30000 - i pages. */
-	e = pdpt | PTE_P | PTE_RW; memcpy(f->mem.host + pml4, &e, 8);
-	e = pd | PTE_P | PTE_RW; memcpy(f->mem.host + pdpt, &e, 8);
-	e = pt | PTE_P | PTE_RW; memcpy(f->mem.host + pd, &e, 8);
+	e = pdpt | PTE_P | PTE_RW;
+	memcpy(f->mem.host + pml4, &e, 8);
+	e = pd | PTE_P | PTE_RW;
+	memcpy(f->mem.host + pdpt, &e, 8);
+	e = pt | PTE_P | PTE_RW;
+	memcpy(f->mem.host + pd, &e, 8);
 	for (uint64_t p = 0; p < 16; p++) {
 		e = (p << 12) | PTE_P | PTE_RW;
 		memcpy(f->mem.host + pt + 8 * p, &e, 8);
@@ -244,8 +247,11 @@ static int64_t do_rw(struct fixture *f, uint32_t nr, int fd, uint64_t buf, uint6
 static void test_ring3(void **state)
 {
 	struct fixture *f = *state;
-	const struct pt_spec spec = { .fmt = PT_4LEVEL, .size = MEM_SIZE, .user = true,
-				      .kernel_start = 0x10000, .kernel_end = 0x18000 };
+	const struct pt_spec spec = { .fmt = PT_4LEVEL,
+				      .size = MEM_SIZE,
+				      .user = true,
+				      .kernel_start = 0x10000,
+				      .kernel_end = 0x18000 };
 	const uint64_t sup = 0x17000;
 	struct hc_open o = { .path = sup, .flags = HC_O_RDONLY };
 	struct hc_readdir rd = { .buf = sup, .len = 4096 };

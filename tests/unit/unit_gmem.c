@@ -43,7 +43,7 @@ static void test_ptr_inside(void **state)
 	/* Pointers are exactly host + gpa: a handler must see the byte the guest wrote. */
 	assert_ptr_equal(gmem_ptr(g, 0, 1), g->host);
 	assert_ptr_equal(gmem_ptr(g, 0x1234, 16), g->host + 0x1234);
-	assert_ptr_equal(gmem_ptr(g, 0, MEM_SIZE), g->host);           /* all of it */
+	assert_ptr_equal(gmem_ptr(g, 0, MEM_SIZE), g->host);                    /* all of it */
 	assert_ptr_equal(gmem_ptr(g, MEM_SIZE - 8, 8), g->host + MEM_SIZE - 8); /* last 8 */
 	assert_ptr_equal(gmem_ptr(g, MEM_SIZE - 1, 1), g->host + MEM_SIZE - 1);
 }
@@ -67,7 +67,7 @@ static void test_ptr_overflow(void **state)
 
 	/* gpa + len wraps to a small number: a naive "gpa + len <= size" would accept these. */
 	assert_null(gmem_ptr(g, 1, UINT64_MAX));
-	assert_null(gmem_ptr(g, 0x100, UINT64_MAX - 0xff)); /* sum is exactly 2^64 = 0 */
+	assert_null(gmem_ptr(g, 0x100, UINT64_MAX - 0xff));      /* sum is exactly 2^64 = 0 */
 	assert_null(gmem_ptr(g, 0x100, UINT64_MAX - 0x100 + 2)); /* sum wraps to 1 */
 	assert_null(gmem_ptr(g, 0, UINT64_MAX));
 	assert_null(gmem_ptr(g, UINT64_MAX - 7, 8));

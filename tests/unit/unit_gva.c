@@ -99,7 +99,8 @@ static int bounded_access(const struct gview *v, int op, uint64_t gva)
 	if (waitpid(pid, &status, WNOHANG) == 0) {
 		kill(pid, SIGKILL);
 		waitpid(pid, &status, 0);
-		fail_msg("access %d at 0x%llx did not return within 5 s", op, (unsigned long long)gva);
+		fail_msg("access %d at 0x%llx did not return within 5 s", op,
+			 (unsigned long long)gva);
 	}
 	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
@@ -268,7 +269,7 @@ static void test_none_strlen(void **state)
 	assert_int_equal(gva_strlen(v, 0x100, 6), 5);
 	assert_int_equal(gva_strlen(v, 0x100, 5), -ENAMETOOLONG); /* the NUL is byte 6 */
 	assert_int_equal(gva_strlen(v, 0x100, 0), -ENAMETOOLONG);
-	assert_int_equal(gva_strlen(v, 0x105, 1), 0);             /* the empty string */
+	assert_int_equal(gva_strlen(v, 0x105, 1), 0); /* the empty string */
 	/* A string that runs into the end of memory: -EFAULT, unless max comes first. */
 	memset(m + 0x8000, 'x', MEM_SIZE - 0x8000);
 	assert_int_equal(gva_strlen(v, 0x8000, UINT64_MAX), -EFAULT);
@@ -286,7 +287,7 @@ static void test_none_strlen(void **state)
 
 /* ---- identity tables from pt_build ---- */
 
-#define BUILT_MAP 0xc000ull   /* pt_build maps [0, 48 KiB); memory goes on to 64 KiB */
+#define BUILT_MAP 0xc000ull /* pt_build maps [0, 48 KiB); memory goes on to 64 KiB */
 #define TABLES 0x1000ull
 
 /* The host address of the leaf entry that maps gva, to edit its flags. */
@@ -452,12 +453,12 @@ static void test_built_beyond_memory(void **state)
 
 /* Guest-virtual pages VBASE + i * 4 KiB map to these guest-physical pages (0 = absent). */
 static const uint64_t scatter[] = {
-	0x8000, 0x9000,         /* 0-1: contiguous, one host run */
-	0x7000, 0x6000, 0x5000, /* 2-4: reversed, three runs */
-	0xe000, 0xf000,         /* 5-6: contiguous again */
-	0,                      /* 7: not present */
-	0xa000,                 /* 8: read-only */
-	0x100000,               /* 9: present, but outside guest memory */
+	0x8000,   0x9000,         /* 0-1: contiguous, one host run */
+	0x7000,   0x6000, 0x5000, /* 2-4: reversed, three runs */
+	0xe000,   0xf000,         /* 5-6: contiguous again */
+	0,                        /* 7: not present */
+	0xa000,                   /* 8: read-only */
+	0x100000,                 /* 9: present, but outside guest memory */
 };
 #define NPAGES (sizeof(scatter) / sizeof(scatter[0]))
 #define RO_PAGE 8
@@ -802,8 +803,8 @@ static void test_view(void **state)
 	assert_int_equal(gva_view(&v, &f->mem, 0, 0, 0, 0), 0);
 	assert_int_equal(v.fmt, PT_NONE);
 	/* Long mode (LMA) is 4-level paging, whatever else is set. */
-	assert_int_equal(gva_view(&v, &f->mem, CR0_PE | CR0_PG, 0x7000, CR4_PAE,
-				  EFER_LME | EFER_LMA), 0);
+	assert_int_equal(
+		gva_view(&v, &f->mem, CR0_PE | CR0_PG, 0x7000, CR4_PAE, EFER_LME | EFER_LMA), 0);
 	assert_int_equal(v.fmt, PT_4LEVEL);
 	assert_int_equal(v.root, 0x7000);
 	assert_int_equal(v.limit, 0);
@@ -992,8 +993,11 @@ static void test_priv_ranges_32bit(void **state)
 static void test_priv_built(void **state)
 {
 	struct fixture *f = *state;
-	struct pt_spec spec = { .fmt = PT_4LEVEL, .size = MEM_SIZE, .user = true,
-				.kernel_start = 0x1000, .kernel_end = 0x7000 };
+	struct pt_spec spec = { .fmt = PT_4LEVEL,
+				.size = MEM_SIZE,
+				.user = true,
+				.kernel_start = 0x1000,
+				.kernel_end = 0x7000 };
 	struct pt_built b;
 
 	build(f, PT_4LEVEL, BUILT_MAP);
@@ -1046,13 +1050,13 @@ static void test_priv_none(void **state)
 static void test_cpl(void **state)
 {
 	(void)state;
-	assert_int_equal(gva_cpl(0, 3, 0x1b), 0);        /* real mode: no rings */
+	assert_int_equal(gva_cpl(0, 3, 0x1b), 0); /* real mode: no rings */
 	assert_int_equal(gva_cpl(CR0_PE, 0, 0x08), 0);
 	assert_int_equal(gva_cpl(CR0_PE, 3, 0x1b), 3);
-	assert_int_equal(gva_cpl(CR0_PE, 3, 0x08), 3);   /* SS.DPL is the CPL */
-	assert_int_equal(gva_cpl(CR0_PE, 0, 0x1b), 3);   /* any sign of ring 3 wins */
+	assert_int_equal(gva_cpl(CR0_PE, 3, 0x08), 3); /* SS.DPL is the CPL */
+	assert_int_equal(gva_cpl(CR0_PE, 0, 0x1b), 3); /* any sign of ring 3 wins */
 	assert_int_equal(gva_cpl(CR0_PE | CR0_PG, 1, 0x09), 1);
-	assert_int_equal(gva_cpl(CR0_PE, 7, 0), 3);      /* only two bits count */
+	assert_int_equal(gva_cpl(CR0_PE, 7, 0), 3); /* only two bits count */
 }
 
 /* gva_view takes CR0.WP; every view it makes is ring 0 until gva_set_cpl. */
@@ -1081,9 +1085,9 @@ static void test_strcpy(void **state)
 	memcpy(m + 0x100, "hello", 6);
 	assert_int_equal(gva_strcpy(v, 0x100, buf, sizeof(buf)), 5);
 	assert_string_equal(buf, "hello");
-	assert_int_equal(gva_strcpy(v, 0x100, buf, 6), 5);  /* exactly fits */
+	assert_int_equal(gva_strcpy(v, 0x100, buf, 6), 5); /* exactly fits */
 	assert_int_equal(gva_strcpy(v, 0x100, buf, 5), -ENAMETOOLONG);
-	assert_string_equal(buf, "hell");                    /* truncated, terminated */
+	assert_string_equal(buf, "hell"); /* truncated, terminated */
 	assert_int_equal(gva_strcpy(v, 0x100, buf, 1), -ENAMETOOLONG);
 	assert_string_equal(buf, "");
 	assert_int_equal(gva_strcpy(v, 0x105, buf, 1), 0);

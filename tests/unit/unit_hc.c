@@ -24,7 +24,7 @@
 struct fixture {
 	struct gmem mem;
 	struct hc_ctx c;
-	char *out;   /* what the guest printed, from open_memstream */
+	char *out; /* what the guest printed, from open_memstream */
 	size_t len;
 	size_t seen; /* bytes of out already taken by take() */
 };
@@ -259,8 +259,8 @@ static void test_exit(void **state)
 		int32_t status;
 		int want;
 	} cases[] = {
-		{ 0, 0 }, { 3, 3 }, { 256 + 3, 3 }, { -1, 255 }, { 255, 255 }, { 256, 0 },
-		{ INT32_MIN, 0 }, { INT32_MAX, 255 }, { -256, 0 }, { 123, 123 },
+		{ 0, 0 },   { 3, 3 },         { 256 + 3, 3 },     { -1, 255 }, { 255, 255 },
+		{ 256, 0 }, { INT32_MIN, 0 }, { INT32_MAX, 255 }, { -256, 0 }, { 123, 123 },
 	};
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
@@ -409,7 +409,8 @@ static void test_report_unknown_kind(void **state)
 	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
 		f->c.exit_status = 55;
 		assert_int_equal(report(f, kinds[i], STR, STR, 12), HC_STOP_FAIL);
-		snprintf(want, sizeof(want), "report of unknown kind %" PRIu32 " at k.c:12", kinds[i]);
+		snprintf(want, sizeof(want), "report of unknown kind %" PRIu32 " at k.c:12",
+			 kinds[i]);
 		expect_why(f, want);
 		assert_int_equal(f->c.exit_status, 55);
 	}
@@ -447,8 +448,10 @@ static void expect_fault_why(struct fixture *f, size_t i, uint64_t req)
 {
 	char want[200];
 
-	snprintf(want, sizeof(want), "hypercall %s: request at guest-virtual 0x%" PRIx64 " (%" PRIu64
-		 " bytes) is not mapped writable in guest memory", calls[i].name, req, calls[i].size);
+	snprintf(want, sizeof(want),
+		 "hypercall %s: request at guest-virtual 0x%" PRIx64 " (%" PRIu64
+		 " bytes) is not mapped writable in guest memory",
+		 calls[i].name, req, calls[i].size);
 	expect_why(f, want);
 }
 
@@ -465,10 +468,10 @@ static void test_request_faults(void **state)
 	memcpy(snap, f->mem.host, MEM_SIZE);
 	for (size_t i = 0; i < NCALLS; i++) {
 		const uint64_t bad[] = {
-			MEM_SIZE,                      /* just past memory */
-			MEM_SIZE - calls[i].size + 1,  /* straddling its end by one byte */
+			MEM_SIZE,                     /* just past memory */
+			MEM_SIZE - calls[i].size + 1, /* straddling its end by one byte */
 			MEM_SIZE - 1,
-			UINT64_MAX - 3,                /* wrapping past 2^64 */
+			UINT64_MAX - 3, /* wrapping past 2^64 */
 			1ull << 32,
 		};
 
@@ -609,8 +612,9 @@ static void test_4level(void **state)
 	expect_out(f, "");
 
 	/* report: file in the read-only page, message into the unmapped page. */
-	put(f, 0x8000, &(struct hc_report){ .file = 0xb100, .msg = 0xfff0, .line = 4,
-					    .kind = HC_REPORT_FAIL }, sizeof(struct hc_report));
+	put(f, 0x8000,
+	    &(struct hc_report){ .file = 0xb100, .msg = 0xfff0, .line = 4, .kind = HC_REPORT_FAIL },
+	    sizeof(struct hc_report));
 	assert_int_equal(hc_dispatch(&f->c, HC_NR_REPORT, 0x8000), HC_STOP_FAIL);
 	expect_why(f, "guest assertion failed at ro:4: <bad pointer 0xfff0>");
 	free(snap);
@@ -622,8 +626,11 @@ static void test_4level(void **state)
 static void test_ring3(void **state)
 {
 	struct fixture *f = *state;
-	const struct pt_spec spec = { .fmt = PT_4LEVEL, .size = MEM_SIZE, .user = true,
-				      .kernel_start = 0x1000, .kernel_end = 0x8000 };
+	const struct pt_spec spec = { .fmt = PT_4LEVEL,
+				      .size = MEM_SIZE,
+				      .user = true,
+				      .kernel_start = 0x1000,
+				      .kernel_end = 0x8000 };
 	struct hc_get_num_exits ge = { .exits = 0x1111, .ret = -1 };
 	struct pt_built b;
 	uint8_t *snap = malloc(MEM_SIZE);
@@ -660,8 +667,9 @@ static void test_ring3(void **state)
 	expect_out(f, "");
 	/* report strings there become markers. */
 	put_str(f, 0xa000, "user.c");
-	put(f, 0x9000, &(struct hc_report){ .file = 0xa000, .msg = 0x7000, .line = 9,
-					    .kind = HC_REPORT_FAIL }, sizeof(struct hc_report));
+	put(f, 0x9000,
+	    &(struct hc_report){ .file = 0xa000, .msg = 0x7000, .line = 9, .kind = HC_REPORT_FAIL },
+	    sizeof(struct hc_report));
 	assert_int_equal(hc_dispatch(&f->c, HC_NR_REPORT, 0x9000), HC_STOP_FAIL);
 	expect_why(f, "guest assertion failed at user.c:9: <bad pointer 0x7000>");
 

@@ -88,8 +88,9 @@ static void test_options(void **state)
 	struct iso_config cfg;
 
 	(void)state;
-	assert_int_equal(parse(&cfg, "--hostname", "box", "-v", "--net", "none",
-			       "--wait-teardown", "true", NULL), ISO_CONFIG_RUN);
+	assert_int_equal(parse(&cfg, "--hostname", "box", "-v", "--net", "none", "--wait-teardown",
+			       "true", NULL),
+			 ISO_CONFIG_RUN);
 	assert_string_equal(cfg.hostname, "box");
 	assert_true(cfg.verbose);
 	assert_true(cfg.wait_teardown);
@@ -99,8 +100,7 @@ static void test_options(void **state)
 	assert_int_equal(parse(&cfg, "-n", "h2", "--net=veth", "id", NULL), ISO_CONFIG_RUN);
 	assert_string_equal(cfg.hostname, "h2");
 	assert_int_equal(cfg.net, ISO_NET_VETH);
-	assert_int_equal(parse(&cfg, "--net", "none", "--net", "auto", "id", NULL),
-			 ISO_CONFIG_RUN);
+	assert_int_equal(parse(&cfg, "--net", "none", "--net", "auto", "id", NULL), ISO_CONFIG_RUN);
 	assert_int_equal(cfg.net, ISO_NET_AUTO); /* the last wins */
 }
 
@@ -180,7 +180,8 @@ static void test_errors(void **state)
 	assert_err_has("--hostname");
 	assert_int_equal(parse(&cfg, "--hostname",
 			       "a123456789b123456789c123456789d123456789e123456789f123456789g1234",
-			       "ls", NULL), ISO_CONFIG_BAD_VALUE);
+			       "ls", NULL),
+			 ISO_CONFIG_BAD_VALUE);
 	assert_err_has("65 characters ('a123456789b12345...'); a hostname has 1 to 64");
 	assert_int_equal(parse(&cfg, "--preserve-fds", "x", "ls", NULL), ISO_CONFIG_BAD_VALUE);
 	assert_err_has("--preserve-fds 'x': expected a number 0..1024");
@@ -189,8 +190,9 @@ static void test_errors(void **state)
 			 ISO_CONFIG_RUN);
 	assert_int_equal(cfg.preserve_fds, 4);
 	assert_true(cfg.map_host_root);
-	assert_int_equal(parse(&cfg, "--net", "none", "--net-addr", "10.0.0.1/24,10.0.0.2", "ls",
-			       NULL), ISO_CONFIG_BAD_VALUE);
+	assert_int_equal(
+		parse(&cfg, "--net", "none", "--net-addr", "10.0.0.1/24,10.0.0.2", "ls", NULL),
+		ISO_CONFIG_BAD_VALUE);
 	assert_err_has("contradict");
 }
 
@@ -201,7 +203,8 @@ static void test_limits(void **state)
 	(void)state;
 	assert_int_equal(parse(&cfg, "--cpu-time", "2", "--wall-time", "1.5", "--memory", "100M",
 			       "--processes", "20", "--file-size", "0", "--open-files", "64",
-			       "--stack", "8M", "true", NULL), ISO_CONFIG_RUN);
+			       "--stack", "8M", "true", NULL),
+			 ISO_CONFIG_RUN);
 	for (int l = 0; l < ISO_LIMIT_COUNT; l++)
 		assert_true(cfg.limit_set[l]);
 	assert_int_equal(cfg.limit[ISO_LIMIT_CPU], 2);
@@ -226,7 +229,8 @@ static void test_limits(void **state)
 	assert_false(cfg.limit_set[ISO_LIMIT_CPU]);
 	/* the grammar kvm-hello-world reads too (common/parse.h): any case, KiB, units */
 	assert_int_equal(parse(&cfg, "--memory", "64m", "--stack", "8MiB", "--cpu-time", "3s",
-			       "--wall-time", "250ms", "true", NULL), ISO_CONFIG_RUN);
+			       "--wall-time", "250ms", "true", NULL),
+			 ISO_CONFIG_RUN);
 	assert_int_equal(cfg.limit[ISO_LIMIT_MEMORY], 64ull << 20);
 	assert_int_equal(cfg.limit[ISO_LIMIT_STACK], 8ull << 20);
 	assert_int_equal(cfg.limit[ISO_LIMIT_CPU], 3);
@@ -236,7 +240,9 @@ static void test_limits(void **state)
 /* A bad value is one line and exit 125 (ISO_CONFIG_BAD_VALUE), not a usage error. */
 static void test_limits_bad(void **state)
 {
-	static const struct { const char *opt, *arg, *why; } bad[] = {
+	static const struct {
+		const char *opt, *arg, *why;
+	} bad[] = {
 		{ "--cpu-time", "1.5", "whole seconds" },
 		{ "--cpu-time", "0", "out of range" },
 		{ "--cpu-time", "", "whole seconds" },
@@ -348,7 +354,8 @@ static void test_hardening(void **state)
 
 	(void)state;
 	assert_int_equal(parse(&cfg, "--init", "--cap-add", "net_raw,CAP_KILL", "--cap-add",
-			       "Sys_Admin", "--cap-drop", "kill", "--seccomp", "none", "true", NULL),
+			       "Sys_Admin", "--cap-drop", "kill", "--seccomp", "none", "true",
+			       NULL),
 			 ISO_CONFIG_RUN);
 	assert_true(cfg.init);
 	assert_int_equal(cfg.caps, (1ull << 13) | (1ull << 21)); /* NET_RAW, SYS_ADMIN */
@@ -360,7 +367,8 @@ static void test_hardening(void **state)
 	assert_false(cfg.seccomp);
 	assert_false(cfg.no_new_privs);
 	assert_int_equal(parse(&cfg, "--no-harden", "--seccomp", "default", "--cap-drop", "all",
-			       "true", NULL), ISO_CONFIG_RUN);
+			       "true", NULL),
+			 ISO_CONFIG_RUN);
 	assert_int_equal(cfg.caps, 0);
 	assert_true(cfg.seccomp);
 	assert_int_equal(parse(&cfg, "--cap-add", "all", "true", NULL), ISO_CONFIG_RUN);
@@ -401,7 +409,9 @@ static void test_net_addr(void **state)
 
 static void test_net_addr_bad(void **state)
 {
-	static const struct { const char *arg, *why; } bad[] = {
+	static const struct {
+		const char *arg, *why;
+	} bad[] = {
 		{ "10.0.0.1", "HOST_IP/PREFIX,CONTAINER_IP" },
 		{ "10.0.0.1/24", "HOST_IP/PREFIX,CONTAINER_IP" },
 		{ "10.0.0.1,10.0.0.2/24", "HOST_IP/PREFIX,CONTAINER_IP" },
@@ -483,22 +493,14 @@ static void test_addr_in_use(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_defaults),
-		cmocka_unit_test(test_options),
-		cmocka_unit_test(test_program_options),
-		cmocka_unit_test(test_help_version),
-		cmocka_unit_test(test_kill_after),
-		cmocka_unit_test(test_errors),
-		cmocka_unit_test(test_limits),
-		cmocka_unit_test(test_limits_bad),
-		cmocka_unit_test(test_mounts),
-		cmocka_unit_test(test_too_many_mounts),
-		cmocka_unit_test(test_hardening),
-		cmocka_unit_test(test_net_addr),
-		cmocka_unit_test(test_net_addr_bad),
-		cmocka_unit_test(test_pick_subnet),
-		cmocka_unit_test(test_pick_subnet_full),
-		cmocka_unit_test(test_addr_in_use),
+		cmocka_unit_test(test_defaults),         cmocka_unit_test(test_options),
+		cmocka_unit_test(test_program_options),  cmocka_unit_test(test_help_version),
+		cmocka_unit_test(test_kill_after),       cmocka_unit_test(test_errors),
+		cmocka_unit_test(test_limits),           cmocka_unit_test(test_limits_bad),
+		cmocka_unit_test(test_mounts),           cmocka_unit_test(test_too_many_mounts),
+		cmocka_unit_test(test_hardening),        cmocka_unit_test(test_net_addr),
+		cmocka_unit_test(test_net_addr_bad),     cmocka_unit_test(test_pick_subnet),
+		cmocka_unit_test(test_pick_subnet_full), cmocka_unit_test(test_addr_in_use),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

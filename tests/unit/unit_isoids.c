@@ -75,7 +75,10 @@ static void test_escape(void **state)
 	/* UTF-8 stays, C1 controls (8-bit CSI) and broken bytes do not */
 	assert_string_equal(msg_escape("caf\xc3\xa9 \xe2\x82\xac", out, sizeof(out)),
 			    "caf\xc3\xa9 \xe2\x82\xac");
-	assert_string_equal(msg_escape("x\xc2\x9b" "2J", out, sizeof(out)), "x\\xc2\\x9b2J");
+	assert_string_equal(msg_escape("x\xc2\x9b"
+				       "2J",
+				       out, sizeof(out)),
+			    "x\\xc2\\x9b2J");
 	assert_string_equal(msg_escape("\x9b\xff\xc3", out, sizeof(out)), "\\x9b\\xff\\xc3");
 	assert_string_equal(msg_escape("\xed\xa0\x80", out, sizeof(out)), "\\xed\\xa0\\x80");
 	/* truncated at an escape's boundary, always terminated */

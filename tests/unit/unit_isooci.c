@@ -184,7 +184,8 @@ static void test_minimal(void **state)
 
 /* A config with one field replaced: "{...}" made from a base and a fragment. */
 #define BASE_HEAD "{\"ociVersion\": \"1.0.2\", \"root\": {\"path\": \"rootfs\"},"
-#define PROC(user, rest) "\"process\": {\"user\": " user ", \"args\": [\"sh\"], " \
+#define PROC(user, rest)                                         \
+	"\"process\": {\"user\": " user ", \"args\": [\"sh\"], " \
 	"\"cwd\": \"/\"" rest "}"
 #define GOOD_PROC PROC("{\"uid\": 0, \"gid\": 0}", "")
 
@@ -193,7 +194,7 @@ static const struct {
 	const char *want; /* the error line, exactly */
 } bad[] = {
 	{ "{\"ociVersion\": ", "not valid JSON: line 1, column 15: unexpected token near end "
-	  "of file" },
+			       "of file" },
 	{ "[1]", "must be a JSON object, not an array" },
 	{ "{\"root\": {\"path\": \"r\"}}", "ociVersion: missing" },
 	{ "{\"ociVersion\": \"2.0\", \"root\": {\"path\": \"r\"}}",
@@ -203,7 +204,7 @@ static const struct {
 	  "root.path: must be a string, not an integer" },
 	{ "{\"ociVersion\": \"1.0\", \"root\": {\"path\": \"\"}}", "root.path: empty" },
 	{ BASE_HEAD "\"ociVersion\": \"1.0\"}", "not valid JSON: line 1, column 63: duplicate "
-	  "object key near '\"ociVersion\"'" },
+						"object key near '\"ociVersion\"'" },
 	{ "{\"ociVersion\": \"1.0\", \"root\": {\"path\": \"r\", \"readonly\": \"yes\"}}",
 	  "root.readonly: must be a boolean, not a string" },
 	{ BASE_HEAD PROC("{\"uid\": -1, \"gid\": 0}", "") "}",
@@ -216,27 +217,32 @@ static const struct {
 	{ BASE_HEAD PROC("{\"uid\": 0, \"gid\": 0, \"additionalGids\": [1, \"x\"]}", "") "}",
 	  "process.user.additionalGids[1]: must be an integer, not a string" },
 	{ BASE_HEAD "\"process\": {\"user\": {\"uid\": 0, \"gid\": 0}, \"args\": [], "
-	  "\"cwd\": \"/\"}}", "process.args: empty: at least the program to run" },
+		    "\"cwd\": \"/\"}}",
+	  "process.args: empty: at least the program to run" },
 	{ BASE_HEAD "\"process\": {\"user\": {\"uid\": 0, \"gid\": 0}, \"cwd\": \"/\"}}",
 	  "process.args: missing" },
 	{ BASE_HEAD PROC("{\"uid\": 0, \"gid\": 0}", ", \"env\": [\"NOEQUALS\"]") "}",
 	  "process.env[0]: 'NOEQUALS' is not NAME=VALUE" },
 	{ BASE_HEAD "\"process\": {\"user\": {\"uid\": 0, \"gid\": 0}, \"args\": [\"sh\"], "
-	  "\"cwd\": \"tmp\"}}", "process.cwd: 'tmp' is not an absolute path" },
+		    "\"cwd\": \"tmp\"}}",
+	  "process.cwd: 'tmp' is not an absolute path" },
 	{ BASE_HEAD PROC("{\"uid\": 0, \"gid\": 0}", ", \"terminal\": 1") "}",
 	  "process.terminal: must be a boolean, not an integer" },
 	{ BASE_HEAD PROC("{\"uid\": 0, \"gid\": 0}", ", \"consoleSize\": {\"height\": 2}") "}",
 	  "process.consoleSize.width: missing" },
-	{ BASE_HEAD PROC("{\"uid\": 0, \"gid\": 0}", ", \"rlimits\": [{\"type\": "
-	  "\"RLIMIT_FOO\", \"soft\": 1, \"hard\": 1}]") "}",
+	{ BASE_HEAD PROC("{\"uid\": 0, \"gid\": 0}",
+			 ", \"rlimits\": [{\"type\": "
+			 "\"RLIMIT_FOO\", \"soft\": 1, \"hard\": 1}]") "}",
 	  "process.rlimits[0].type: unknown rlimit 'RLIMIT_FOO'" },
-	{ BASE_HEAD PROC("{\"uid\": 0, \"gid\": 0}", ", \"rlimits\": [{\"type\": "
-	  "\"RLIMIT_CPU\", \"soft\": 2, \"hard\": 1}]") "}",
+	{ BASE_HEAD PROC("{\"uid\": 0, \"gid\": 0}",
+			 ", \"rlimits\": [{\"type\": "
+			 "\"RLIMIT_CPU\", \"soft\": 2, \"hard\": 1}]") "}",
 	  "process.rlimits[0].soft: 2 is above hard (1)" },
 	{ BASE_HEAD PROC("{\"uid\": 0, \"gid\": 0}", ", \"rlimits\": [{\"type\": "
-	  "\"RLIMIT_CPU\", \"soft\": 1}]") "}", "process.rlimits[0].hard: missing" },
+						     "\"RLIMIT_CPU\", \"soft\": 1}]") "}",
+	  "process.rlimits[0].hard: missing" },
 	{ BASE_HEAD PROC("{\"uid\": 0, \"gid\": 0}", ", \"capabilities\": {\"effective\": "
-	  "[\"CAP_KILL\", \"CAP_FLY\"]}") "}",
+						     "[\"CAP_KILL\", \"CAP_FLY\"]}") "}",
 	  "process.capabilities.effective[1]: unknown capability 'CAP_FLY'" },
 	{ BASE_HEAD PROC("{\"uid\": 0, \"gid\": 0}", ", \"noNewPrivileges\": \"true\"") "}",
 	  "process.noNewPrivileges: must be a boolean, not a string" },
@@ -250,9 +256,10 @@ static const struct {
 	{ BASE_HEAD "\"mounts\": [{\"destination\": \"/x\", \"options\": [\"bind\"]}]}",
 	  "mounts[0].source: missing for a bind mount" },
 	{ BASE_HEAD "\"mounts\": [{\"destination\": \"/x\", \"type\": \"tmpfs\", \"options\": "
-	  "[\"ro\", 7]}]}", "mounts[0].options[1]: must be a string, not an integer" },
+		    "[\"ro\", 7]}]}",
+	  "mounts[0].options[1]: must be a string, not an integer" },
 	{ BASE_HEAD "\"mounts\": [{\"destination\": \"/x\", \"type\": \"bind\", \"source\": "
-	  "\"/y\", \"options\": [\"idmap\"]}]}",
+		    "\"/y\", \"options\": [\"idmap\"]}]}",
 	  "mounts[0].options[0]: 'idmap' (id-mapped mounts) is not supported by isolate" },
 	{ BASE_HEAD "\"linux\": {\"namespaces\": [{\"type\": \"pid\"}, {\"type\": \"bogus\"}]}}",
 	  "linux.namespaces[1].type: unknown namespace type 'bogus' (user, pid, network, ipc, "
@@ -267,15 +274,16 @@ static const struct {
 	{ BASE_HEAD "\"linux\": {\"namespaces\": [{\"type\": \"network\", \"path\": \"x\"}]}}",
 	  "linux.namespaces[0].path: 'x' is not an absolute path" },
 	{ BASE_HEAD "\"linux\": {\"namespaces\": [{\"type\": \"user\"}], \"uidMappings\": "
-	  "[{\"containerID\": 0, \"hostID\": 1000, \"size\": 0}]}}",
+		    "[{\"containerID\": 0, \"hostID\": 1000, \"size\": 0}]}}",
 	  "linux.uidMappings[0].size: 0 is out of range (1..4294967295)" },
 	{ BASE_HEAD "\"linux\": {\"namespaces\": [{\"type\": \"user\"}], \"uidMappings\": "
-	  "[{\"containerID\": 0, \"hostID\": 1000, \"size\": 1}]}}",
+		    "[{\"containerID\": 0, \"hostID\": 1000, \"size\": 1}]}}",
 	  "linux.gidMappings: missing: a new user namespace needs both maps" },
 	{ BASE_HEAD "\"linux\": {\"uidMappings\": [{\"containerID\": 0, \"hostID\": 1000, "
-	  "\"size\": 1}]}}", "linux.uidMappings: given without a user namespace" },
+		    "\"size\": 1}]}}",
+	  "linux.uidMappings: given without a user namespace" },
 	{ BASE_HEAD "\"linux\": {\"namespaces\": [{\"type\": \"user\"}], \"uidMappings\": "
-	  "[{\"hostID\": 1000, \"size\": 1}], \"gidMappings\": []}}",
+		    "[{\"hostID\": 1000, \"size\": 1}], \"gidMappings\": []}}",
 	  "linux.uidMappings[0].containerID: missing" },
 	{ BASE_HEAD "\"linux\": {\"maskedPaths\": [\"/a\", \"b\"]}}",
 	  "linux.maskedPaths[1]: 'b' is not an absolute path" },
@@ -284,7 +292,8 @@ static const struct {
 	{ BASE_HEAD "\"linux\": {\"devices\": [{\"path\": \"/dev/x\", \"type\": \"q\"}]}}",
 	  "linux.devices[0].type: 'q' is not c, b, u or p" },
 	{ BASE_HEAD "\"linux\": {\"devices\": [{\"path\": \"/dev/x\", \"type\": \"c\", "
-	  "\"major\": 1}]}}", "linux.devices[0].minor: missing" },
+		    "\"major\": 1}]}}",
+	  "linux.devices[0].minor: missing" },
 	{ BASE_HEAD "\"linux\": {\"sysctl\": {\"kernel.x\": 1}}}",
 	  "linux.sysctl.kernel.x: must be a string, not an integer" },
 	{ BASE_HEAD "\"linux\": {\"rootfsPropagation\": \"sideways\"}}",
@@ -295,16 +304,18 @@ static const struct {
 	  "linux.seccomp.defaultAction: SCMP_ACT_NOTIFY (a seccomp agent) is not supported by "
 	  "isolate" },
 	{ BASE_HEAD "\"linux\": {\"seccomp\": {\"defaultAction\": \"SCMP_ACT_ALLOW\", "
-	  "\"architectures\": [\"x86_64\"]}}}",
+		    "\"architectures\": [\"x86_64\"]}}}",
 	  "linux.seccomp.architectures[0]: 'x86_64' is not an SCMP_ARCH_ name" },
 	{ BASE_HEAD "\"linux\": {\"seccomp\": {\"defaultAction\": \"SCMP_ACT_ALLOW\", "
-	  "\"syscalls\": [{\"names\": [], \"action\": \"SCMP_ACT_ERRNO\"}]}}}",
+		    "\"syscalls\": [{\"names\": [], \"action\": \"SCMP_ACT_ERRNO\"}]}}}",
 	  "linux.seccomp.syscalls[0].names: empty" },
-	{ BASE_HEAD "\"linux\": {\"seccomp\": {\"defaultAction\": \"SCMP_ACT_ALLOW\", "
+	{ BASE_HEAD
+	  "\"linux\": {\"seccomp\": {\"defaultAction\": \"SCMP_ACT_ALLOW\", "
 	  "\"syscalls\": [{\"names\": [\"read\"], \"action\": \"SCMP_ACT_ERRNO\", \"args\": "
 	  "[{\"index\": 6, \"value\": 1, \"op\": \"SCMP_CMP_EQ\"}]}]}}}",
 	  "linux.seccomp.syscalls[0].args[0].index: 6 is out of range (0..5)" },
-	{ BASE_HEAD "\"linux\": {\"seccomp\": {\"defaultAction\": \"SCMP_ACT_ALLOW\", "
+	{ BASE_HEAD
+	  "\"linux\": {\"seccomp\": {\"defaultAction\": \"SCMP_ACT_ALLOW\", "
 	  "\"syscalls\": [{\"names\": [\"read\"], \"action\": \"SCMP_ACT_ERRNO\", \"args\": "
 	  "[{\"index\": 0, \"value\": 1, \"op\": \"SCMP_CMP_ABOUT\"}]}]}}}",
 	  "linux.seccomp.syscalls[0].args[0].op: unknown comparison 'SCMP_CMP_ABOUT'" },
@@ -342,7 +353,7 @@ static void test_good_variants(void **state)
 	static const char *const good[] = {
 		/* a user namespace joined by path needs no maps */
 		BASE_HEAD "\"linux\": {\"namespaces\": [{\"type\": \"user\", \"path\": "
-		"\"/proc/1/ns/user\"}]}}",
+			  "\"/proc/1/ns/user\"}]}}",
 		/* null is "not given" */
 		BASE_HEAD "\"hostname\": null, \"mounts\": null}",
 		BASE_HEAD GOOD_PROC "}",
@@ -390,12 +401,9 @@ static void test_names(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_full),
-		cmocka_unit_test(test_minimal),
-		cmocka_unit_test(test_bad),
-		cmocka_unit_test(test_good_variants),
-		cmocka_unit_test(test_process_alone),
-		cmocka_unit_test(test_names),
+		cmocka_unit_test(test_full),          cmocka_unit_test(test_minimal),
+		cmocka_unit_test(test_bad),           cmocka_unit_test(test_good_variants),
+		cmocka_unit_test(test_process_alone), cmocka_unit_test(test_names),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

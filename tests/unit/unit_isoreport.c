@@ -225,12 +225,16 @@ static void test_sampled(void **state)
 
 static void test_json_string(void **state)
 {
-	static const struct { const char *in, *out; } cases[] = {
+	static const struct {
+		const char *in, *out;
+	} cases[] = {
 		{ "plain", "\"plain\"" },
 		{ "", "\"\"" },
 		{ "a \"quoted\" \\ path", "\"a \\\"quoted\\\" \\\\ path\"" },
-		{ "line\nnext\ttab\r\x01\x1f\x7f", "\"line\\nnext\\ttab\\u000d\\u0001\\u001f\\u007f\"" },
-		{ "caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80", "\"caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80\"" },
+		{ "line\nnext\ttab\r\x01\x1f\x7f",
+		  "\"line\\nnext\\ttab\\u000d\\u0001\\u001f\\u007f\"" },
+		{ "caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80",
+		  "\"caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80\"" },
 		{ "bad \xff byte", "\"bad \\ufffd byte\"" },
 		{ "cut \xc3", "\"cut \\ufffd\"" },
 		{ "overlong \xc0\xaf", "\"overlong \\ufffd\\ufffd\"" },
@@ -278,7 +282,8 @@ static void test_report_json(void **state)
 	assert_non_null(strstr(buf, "\"peak_rss_kib\": 4321,\n"));
 	assert_non_null(strstr(buf, "\"peak_processes\": 7,\n"));
 	assert_non_null(strstr(buf, "\"approximate\": [\"memory\"],\n"));
-	assert_non_null(strstr(buf, "\"limits\": {\"wall-time\": 1.500, \"memory\": 104857600},\n"));
+	assert_non_null(
+		strstr(buf, "\"limits\": {\"wall-time\": 1.500, \"memory\": 104857600},\n"));
 	assert_non_null(strstr(buf, "\"isolate_exit\": 137,\n"));
 	assert_non_null(strstr(buf, "\"message\": null\n}\n"));
 	assert_int_equal(buf[0], '{');

@@ -22,8 +22,8 @@ static const enum cpu_mode modes[] = { MODE_REAL, MODE_PROT, MODE_PAGED32, MODE_
 
 /* Sizes the plan must accept: the bounds, around the large-page and GiB steps. */
 static const uint64_t good_sizes[] = {
-	64 * KiB, 68 * KiB, 128 * KiB, MiB, 2 * MiB - 4 * KiB, 2 * MiB, 3 * MiB, 4 * MiB,
-	6 * MiB + 4 * KiB, GiB, GiB + 2 * MiB, 2 * GiB - 4 * KiB, 2 * GiB,
+	64 * KiB, 68 * KiB,          128 * KiB, MiB,           2 * MiB - 4 * KiB, 2 * MiB, 3 * MiB,
+	4 * MiB,  6 * MiB + 4 * KiB, GiB,       GiB + 2 * MiB, 2 * GiB - 4 * KiB, 2 * GiB,
 };
 
 static void test_mode_names(void **state)
@@ -56,8 +56,18 @@ static void check_refused(enum cpu_mode mode, uint64_t size)
 static void test_bad_sizes(void **state)
 {
 	static const uint64_t bad[] = {
-		0, 4 * KiB, 60 * KiB, 64 * KiB - 4 * KiB, 64 * KiB + 1, 64 * KiB + 2048,
-		2 * MiB + 1, 2 * MiB - 512, 2 * GiB + 4 * KiB, 2 * GiB + 1, 4 * GiB, UINT64_MAX,
+		0,
+		4 * KiB,
+		60 * KiB,
+		64 * KiB - 4 * KiB,
+		64 * KiB + 1,
+		64 * KiB + 2048,
+		2 * MiB + 1,
+		2 * MiB - 512,
+		2 * GiB + 4 * KiB,
+		2 * GiB + 1,
+		4 * GiB,
+		UINT64_MAX,
 		UINT64_MAX - 4095,
 	};
 
@@ -94,8 +104,9 @@ static uint64_t region_end(const struct region *r)
 /* Everything the plan promises, for one mode and size. */
 static void check_plan(enum cpu_mode mode, uint64_t size)
 {
-	const enum pt_format fmt = mode == MODE_LONG ? PT_4LEVEL
-				   : mode == MODE_PAGED32 ? PT_32BIT : PT_NONE;
+	const enum pt_format fmt = mode == MODE_LONG      ? PT_4LEVEL
+				   : mode == MODE_PAGED32 ? PT_32BIT
+							  : PT_NONE;
 	struct layout l;
 	char err[128] = "";
 
@@ -248,8 +259,8 @@ static void test_tables_build(void **state)
 
 			assert_int_equal(layout_plan(m, sizes[i], &l, err, sizeof(err)), 0);
 			t = &l.reg[REG_TABLES];
-			assert_int_equal(pt_build(&g, l.pt_fmt, l.mem_size, t->gpa, region_end(t), &b),
-					 0);
+			assert_int_equal(
+				pt_build(&g, l.pt_fmt, l.mem_size, t->gpa, region_end(t), &b), 0);
 			assert_int_equal(b.tables_end, region_end(t));
 		}
 		munmap(p, sizes[i]);
@@ -265,8 +276,9 @@ static void test_classic(void **state)
 
 	(void)state;
 	for (size_t i = 0; i < sizeof(good_sizes) / sizeof(good_sizes[0]); i++) {
-		const struct layout_req req = { .mode = MODE_LONG, .mem_size = good_sizes[i],
-						.vcpus = 1, .classic = true };
+		const struct layout_req req = {
+			.mode = MODE_LONG, .mem_size = good_sizes[i], .vcpus = 1, .classic = true
+		};
 
 		assert_int_equal(layout_plan_ex(&req, &l, err, sizeof(err)), 0);
 		assert_true(l.classic);
@@ -281,18 +293,21 @@ static void test_classic(void **state)
 		assert_true(l.reg[REG_TABLES].gpa + l.reg[REG_TABLES].size <= l.reg[REG_GDT].gpa);
 	}
 	/* the classic 2 MiB: PML4, PDPT, PD at 0x2000, 0x3000, 0x4000 */
-	const struct layout_req two = { .mode = MODE_LONG, .mem_size = 2 * MiB, .vcpus = 1,
-					.classic = true };
+	const struct layout_req two = {
+		.mode = MODE_LONG, .mem_size = 2 * MiB, .vcpus = 1, .classic = true
+	};
 	assert_int_equal(layout_plan_ex(&two, &l, err, sizeof(err)), 0);
 	assert_int_equal(l.reg[REG_TABLES].size, 0x3000);
 	for (size_t m = 0; m < 3; m++) {
-		const struct layout_req bad = { .mode = modes[m], .mem_size = 2 * MiB, .vcpus = 1,
-						.classic = true };
+		const struct layout_req bad = {
+			.mode = modes[m], .mem_size = 2 * MiB, .vcpus = 1, .classic = true
+		};
 		assert_int_equal(layout_plan_ex(&bad, &l, err, sizeof(err)), -1);
 		assert_non_null(strstr(err, "--classic"));
 	}
-	const struct layout_req smp = { .mode = MODE_LONG, .mem_size = 2 * MiB, .vcpus = 2,
-					.classic = true };
+	const struct layout_req smp = {
+		.mode = MODE_LONG, .mem_size = 2 * MiB, .vcpus = 2, .classic = true
+	};
 	assert_int_equal(layout_plan_ex(&smp, &l, err, sizeof(err)), -1);
 }
 

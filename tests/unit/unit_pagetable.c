@@ -20,8 +20,8 @@
 #define MiB (1ull << 20)
 #define GiB (1ull << 30)
 #define TABLES_GPA 0x1000ull
-#define PATTERN 0xa5           /* poison written before pt_build, checked after */
-#define POISONED (64 * KiB)    /* the low memory that gets poisoned in full */
+#define PATTERN 0xa5        /* poison written before pt_build, checked after */
+#define POISONED (64 * KiB) /* the low memory that gets poisoned in full */
 
 /* Guest memory in a sparse anonymous mapping: 2 GiB costs only the pages touched. */
 static int mem_map(struct gmem *g, uint64_t size)
@@ -102,8 +102,8 @@ static int expected_stop(enum pt_format fmt, uint64_t size, uint64_t gva)
 	return 4;
 }
 
-static void check_unmapped(const struct gmem *g, enum pt_format fmt, uint64_t root,
-			   uint64_t size, uint64_t gva)
+static void check_unmapped(const struct gmem *g, enum pt_format fmt, uint64_t root, uint64_t size,
+			   uint64_t gva)
 {
 	struct pt_walk w;
 	int err = pt_walk(g, fmt, root, gva, &w);
@@ -130,7 +130,8 @@ static void test_build(void **state)
 	int err;
 
 	if (mem_map(&g, size)) {
-		print_message("# cannot map %llu bytes of sparse memory\n", (unsigned long long)size);
+		print_message("# cannot map %llu bytes of sparse memory\n",
+			      (unsigned long long)size);
 		skip();
 	}
 	poison(&g);
@@ -180,16 +181,18 @@ static void test_build(void **state)
 		if (err || w.gpa != gva || !w.writable || w.user || w.nx ||
 		    w.page_size != want_size || w.steps != (is_large ? levels - 1 : levels))
 			fail_msg("gva 0x%llx: err %d gpa 0x%llx rw %d us %d nx %d page 0x%llx "
-				 "steps %d", (unsigned long long)gva, err,
-				 (unsigned long long)w.gpa, w.writable, w.user, w.nx,
-				 (unsigned long long)w.page_size, w.steps);
+				 "steps %d",
+				 (unsigned long long)gva, err, (unsigned long long)w.gpa,
+				 w.writable, w.user, w.nx, (unsigned long long)w.page_size,
+				 w.steps);
 		for (int l = 0; l < w.steps; l++) {
 			const uint64_t t = w.step[l].table;
 
 			if (t < TABLES_GPA || t >= b.tables_end || t % PAGE_SIZE)
-				fail_msg("gva 0x%llx: level %d table 0x%llx outside [0x1000, 0x%llx)",
-					 (unsigned long long)gva, l, (unsigned long long)t,
-					 (unsigned long long)b.tables_end);
+				fail_msg(
+					"gva 0x%llx: level %d table 0x%llx outside [0x1000, 0x%llx)",
+					(unsigned long long)gva, l, (unsigned long long)t,
+					(unsigned long long)b.tables_end);
 			seen_table[(t - TABLES_GPA) / PAGE_SIZE] = 1;
 		}
 		if (page % want_size == 0)
@@ -300,20 +303,25 @@ static void test_build_nospace(void **state)
 
 		/* Exactly enough room works; one page less, or a limit below the start, does not. */
 		assert_int_equal(pt_build(&g, cases[i].fmt, cases[i].size, TABLES_GPA,
-					  TABLES_GPA + need, &b), 0);
+					  TABLES_GPA + need, &b),
+				 0);
 		assert_int_equal(b.tables_end, TABLES_GPA + need);
 		assert_int_equal(pt_build(&g, cases[i].fmt, cases[i].size, TABLES_GPA,
-					  TABLES_GPA + need - PAGE_SIZE, &b), -ENOSPC);
+					  TABLES_GPA + need - PAGE_SIZE, &b),
+				 -ENOSPC);
 		assert_int_equal(pt_build(&g, cases[i].fmt, cases[i].size, TABLES_GPA,
-					  TABLES_GPA + need - 1, &b), -ENOSPC);
+					  TABLES_GPA + need - 1, &b),
+				 -ENOSPC);
 		assert_int_equal(pt_build(&g, cases[i].fmt, cases[i].size, TABLES_GPA, 0, &b),
 				 -ENOSPC);
-		assert_int_equal(pt_build(&g, cases[i].fmt, cases[i].size, TABLES_GPA, TABLES_GPA, &b),
-				 -ENOSPC);
+		assert_int_equal(
+			pt_build(&g, cases[i].fmt, cases[i].size, TABLES_GPA, TABLES_GPA, &b),
+			-ENOSPC);
 	}
 	/* Tables at the very top of the address space: no wrap-around to low memory. */
-	assert_int_equal(pt_build(&g, PT_32BIT, 4 * MiB, UINT64_MAX & ~(PAGE_SIZE - 1), UINT64_MAX,
-				  &b), -ENOSPC);
+	assert_int_equal(
+		pt_build(&g, PT_32BIT, 4 * MiB, UINT64_MAX & ~(PAGE_SIZE - 1), UINT64_MAX, &b),
+		-ENOSPC);
 	free(g.host);
 }
 
@@ -515,8 +523,8 @@ static void test_walk_not_present(void **state)
 		assert_int_equal(pt_walk(g, PT_4LEVEL, 0x1000, 0x123, &w), -ENOENT);
 		assert_int_equal(w.steps, l + 1);
 		assert_int_equal(w.step[l].table, 0x1000 + (uint64_t)l * 0x1000);
-		assert_int_equal(w.step[l].entry, (l == 3 ? 0x9000 : 0x2000 + l * 0x1000ull) |
-						  (all & ~PTE_P));
+		assert_int_equal(w.step[l].entry,
+				 (l == 3 ? 0x9000 : 0x2000 + l * 0x1000ull) | (all & ~PTE_P));
 	}
 	/* And all present: the page is found. */
 	chain4(g, (const uint64_t[4]){ all, all, all, all });
@@ -702,9 +710,11 @@ static void test_dump_4level(void **state)
 	assert_int_equal(count_lines(out, "[0] -> PD at gpa 0x3000"), 1);
 	assert_int_equal(count_lines(out, "[1] -> PT at gpa 0x4000"), 1);
 	assert_int_equal(count_lines(out, "[0-0] 1 x 2 MiB pages: gva 0x0-0x1fffff -> "
-				     "gpa 0x0-0x1fffff  P RW PS"), 1);
+					  "gpa 0x0-0x1fffff  P RW PS"),
+			 1);
 	assert_int_equal(count_lines(out, "[0-255] 256 x 4 KiB pages: gva 0x200000-0x2fffff -> "
-				     "gpa 0x200000-0x2fffff  P RW"), 1);
+					  "gpa 0x200000-0x2fffff  P RW"),
+			 1);
 	/* Nothing else: 4 table lines + 3 pointers + 2 runs; absent entries print nothing. */
 	assert_int_equal(count_lines(out, ""), 9);
 	assert_int_equal(count_lines(out, "["), 5);
@@ -751,9 +761,9 @@ static void test_dump_runs(void **state)
 	put64(g, 0x3000, 0, 0x4000 | PTE_P | PTE_RW);
 	put64(g, 0x4000, 0, 0x10000 | PTE_P | PTE_RW);
 	put64(g, 0x4000, 1, 0x11000 | PTE_P | PTE_RW);
-	put64(g, 0x4000, 2, 0x12000 | PTE_P);          /* flags change */
-	put64(g, 0x4000, 3, 0x20000 | PTE_P);          /* not contiguous */
-	put64(g, 0x4000, 5, 0x22000 | PTE_P);          /* a hole at 4 */
+	put64(g, 0x4000, 2, 0x12000 | PTE_P); /* flags change */
+	put64(g, 0x4000, 3, 0x20000 | PTE_P); /* not contiguous */
+	put64(g, 0x4000, 5, 0x22000 | PTE_P); /* a hole at 4 */
 	out = dump(g, PT_4LEVEL, 0x1000);
 	assert_int_equal(count_lines(out, "[0-1] 2 x 4 KiB pages"), 1);
 	assert_int_equal(count_lines(out, "[2-2] 1 x 4 KiB pages"), 1);
@@ -781,9 +791,14 @@ static void test_flags_str(void **state)
 		assert_int_equal(small[i], 'x');
 }
 
-#define BUILD(f, sz, label) \
-	{ .name = "build_" label, .test_func = test_build, \
-	  .initial_state = &(struct build_case){ f, sz } }
+#define BUILD(f, sz, label)                                      \
+	{                                                        \
+		.name = "build_" label, .test_func = test_build, \
+		.initial_state = &(struct build_case)            \
+		{                                                \
+			f, sz                                    \
+		}                                                \
+	}
 #define HM(f) cmocka_unit_test_setup_teardown(f, hm_setup, hm_teardown)
 
 int main(void)

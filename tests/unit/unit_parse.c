@@ -22,8 +22,8 @@ struct ok_case {
 };
 
 /* Each ok string gives its value; each bad one gives -1 and leaves the output alone. */
-static void check(int (*fn)(const char *, uint64_t *), const char *name,
-		  const struct ok_case *ok, size_t n_ok, const char *const *bad, size_t n_bad)
+static void check(int (*fn)(const char *, uint64_t *), const char *name, const struct ok_case *ok,
+		  size_t n_ok, const char *const *bad, size_t n_bad)
 {
 	uint64_t v;
 
@@ -36,7 +36,8 @@ static void check(int (*fn)(const char *, uint64_t *), const char *name,
 	for (size_t i = 0; i < n_bad; i++) {
 		v = 12345;
 		if (fn(bad[i], &v) != -1)
-			fail_msg("%s(\"%s\") accepted: 0x%llx", name, bad[i], (unsigned long long)v);
+			fail_msg("%s(\"%s\") accepted: 0x%llx", name, bad[i],
+				 (unsigned long long)v);
 		assert_int_equal(v, 12345);
 	}
 	assert_int_equal(fn(NULL, &v), -1);
@@ -70,10 +71,31 @@ static void test_size(void **state)
 		{ "16777215T", 16777215ull << 40 },
 	};
 	static const char *const bad[] = {
-		"",    "-1",  "2X",    "abc", " 2M",   "2M ",  "99999999999999999999",
-		"20000000000G",        "17179869184G", "18446744073709551616", "17592186044416M",
-		"18014398509481984K",  "16777216T", "2MX", "2Mi",  "2MIB", "2KBB", "K", "+1", "0x",
-		"1.5G",  "1e3", "2B", "0x1g0", "2 M",
+		"",
+		"-1",
+		"2X",
+		"abc",
+		" 2M",
+		"2M ",
+		"99999999999999999999",
+		"20000000000G",
+		"17179869184G",
+		"18446744073709551616",
+		"17592186044416M",
+		"18014398509481984K",
+		"16777216T",
+		"2MX",
+		"2Mi",
+		"2MIB",
+		"2KBB",
+		"K",
+		"+1",
+		"0x",
+		"1.5G",
+		"1e3",
+		"2B",
+		"0x1g0",
+		"2 M",
 	};
 
 	(void)state;
@@ -83,7 +105,10 @@ static void test_size(void **state)
 static void test_count(void **state)
 {
 	static const struct ok_case ok[] = {
-		{ "0", 0 }, { "7", 7 }, { "010", 10 }, { "18446744073709551615", UINT64_MAX },
+		{ "0", 0 },
+		{ "7", 7 },
+		{ "010", 10 },
+		{ "18446744073709551615", UINT64_MAX },
 	};
 	static const char *const bad[] = {
 		"", "-1", "+1", " 1", "1 ", "1K", "0x10", "1.0", "18446744073709551616", "a",
@@ -96,16 +121,46 @@ static void test_count(void **state)
 static void test_duration(void **state)
 {
 	static const struct ok_case ok[] = {
-		{ "0", 0 },        { "2", 2000 },    { "0.5", 500 },   { "0.25", 250 },
-		{ "1.25", 1250 },  { "0.001", 1 },   { "1.125", 1125 }, { "2s", 2000 },
-		{ "0.5s", 500 },   { "500ms", 500 }, { "0ms", 0 },     { "3600", 3600000 },
+		{ "0", 0 },
+		{ "2", 2000 },
+		{ "0.5", 500 },
+		{ "0.25", 250 },
+		{ "1.25", 1250 },
+		{ "0.001", 1 },
+		{ "1.125", 1125 },
+		{ "2s", 2000 },
+		{ "0.5s", 500 },
+		{ "500ms", 500 },
+		{ "0ms", 0 },
+		{ "3600", 3600000 },
 		{ "18446744073709551ms", 18446744073709551ull },
 		{ "18446744073709551", 18446744073709551000ull },
 	};
 	static const char *const bad[] = {
-		"",     "-1",   "+1",  " 1",   "1 ",   "1e3",  "1,5",  "0.0001", ".",   "1.",   ".25",
-		"s",    "ms",   "1.5ms", "2S", "2m",  "2min", "1ss",   "nan",   "inf", "0x10",
-		"18446744073709552", "18446744073709551616ms", "1.s",
+		"",
+		"-1",
+		"+1",
+		" 1",
+		"1 ",
+		"1e3",
+		"1,5",
+		"0.0001",
+		".",
+		"1.",
+		".25",
+		"s",
+		"ms",
+		"1.5ms",
+		"2S",
+		"2m",
+		"2min",
+		"1ss",
+		"nan",
+		"inf",
+		"0x10",
+		"18446744073709552",
+		"18446744073709551616ms",
+		"1.s",
 	};
 
 	(void)state;

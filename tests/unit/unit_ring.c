@@ -96,7 +96,8 @@ static void test_validate(void **state)
 	hdr(f)->size = 1u << 21; /* too large */
 	assert_int_equal(ring_validate_setup(&f->r.view, RING, &size), -HC_EINVAL);
 	hdr(f)->size = SIZE;
-	assert_int_equal(ring_validate_setup(&f->r.view, RING + 4, &size), -HC_EINVAL); /* aligned */
+	assert_int_equal(ring_validate_setup(&f->r.view, RING + 4, &size),
+			 -HC_EINVAL); /* aligned */
 	/* A header inside memory whose data runs past its end. */
 	((struct hc_ring *)(f->mem.host + MEM - 16))->size = SIZE;
 	assert_int_equal(ring_validate_setup(&f->r.view, MEM - 16, &size), -HC_EFAULT);
@@ -199,7 +200,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_validate, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_validate_ring3, fx_setup, fx_teardown),
-		cmocka_unit_test_setup_teardown(test_drain_in_order_across_wrap, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_drain_in_order_across_wrap, fx_setup,
+						fx_teardown),
 		cmocka_unit_test_setup_teardown(test_bad_indices, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_bad_length, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_cut_header, fx_setup, fx_teardown),

@@ -26,8 +26,9 @@ struct built {
 
 static void build(struct built *b, enum cpu_mode mode, unsigned vcpus)
 {
-	const struct layout_req req = { .mode = mode, .mem_size = MEM, .user = true,
-					.vcpus = vcpus };
+	const struct layout_req req = {
+		.mode = mode, .mem_size = MEM, .user = true, .vcpus = vcpus
+	};
 	char err[128];
 
 	assert_int_equal(layout_plan_ex(&req, &b->l, err, sizeof(err)), 0);
@@ -85,8 +86,9 @@ static void check_bitmap(enum cpu_mode mode, unsigned vcpus)
 				for (unsigned i = 0; i < width; i++)
 					want &= abi_byte(port + i);
 				if (cpu_allows(tss, sr.tr.limit, port, width) != want)
-					fail_msg("%s, vCPU %u: %u-byte access at port 0x%x %s", mode_flag(mode),
-						 slot, width, port, want ? "denied" : "allowed");
+					fail_msg("%s, vCPU %u: %u-byte access at port 0x%x %s",
+						 mode_flag(mode), slot, width, port,
+						 want ? "denied" : "allowed");
 			}
 	}
 	free(b.mem.host);
@@ -109,9 +111,19 @@ static void test_bitmap_protected(void **state)
 /* The ports the attack tests use, by name: each refused. */
 static void test_named_ports(void **state)
 {
-	static const unsigned denied[] = { HC_PORT_TRAP, 0x80, 0x60, 0x64, 0x70, 0xcf8, 0xe8, 0xea,
-					   HC_PORT_DOORBELL - 1, HC_PORT_DOORBELL + 4,
-					   HC_PORT_BASE - 1, HC_PORT_BASE + HC_PORT_COUNT + 3, 0xffff };
+	static const unsigned denied[] = { HC_PORT_TRAP,
+					   0x80,
+					   0x60,
+					   0x64,
+					   0x70,
+					   0xcf8,
+					   0xe8,
+					   0xea,
+					   HC_PORT_DOORBELL - 1,
+					   HC_PORT_DOORBELL + 4,
+					   HC_PORT_BASE - 1,
+					   HC_PORT_BASE + HC_PORT_COUNT + 3,
+					   0xffff };
 	struct kvm_sregs sr;
 	struct built b;
 	const uint8_t *tss;
@@ -159,8 +171,10 @@ static void test_report_rip(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_bitmap_long),  cmocka_unit_test(test_bitmap_protected),
-		cmocka_unit_test(test_named_ports),  cmocka_unit_test(test_report_rip),
+		cmocka_unit_test(test_bitmap_long),
+		cmocka_unit_test(test_bitmap_protected),
+		cmocka_unit_test(test_named_ports),
+		cmocka_unit_test(test_report_rip),
 	};
 
 	return cmocka_run_group_tests_name("traps", tests, NULL, NULL);

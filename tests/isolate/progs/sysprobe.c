@@ -36,8 +36,8 @@ int main(void)
 
 	show("getpid", syscall(SYS_getpid));
 	show("keyctl", syscall(SYS_keyctl, KEYCTL_GET_KEYRING_ID, KEY_SPEC_SESSION_KEYRING, 0));
-	show("add_key", syscall(SYS_add_key, "user", "isolate-test", "x", 1,
-				KEY_SPEC_PROCESS_KEYRING));
+	show("add_key",
+	     syscall(SYS_add_key, "user", "isolate-test", "x", 1, KEY_SPEC_PROCESS_KEYRING));
 	show("bpf", syscall(SYS_bpf, 0 /* BPF_MAP_CREATE */, attr, sizeof(attr)));
 	show("userfaultfd", syscall(SYS_userfaultfd, 1 /* UFFD_USER_MODE_ONLY */));
 	show("perf_event_open", syscall(SYS_perf_event_open, attr, 0, -1, -1, 0));

@@ -14,7 +14,9 @@ int main(int argc, char **argv)
 	struct sockaddr_un a = { .sun_family = AF_UNIX };
 	char byte, cbuf[CMSG_SPACE(sizeof(int))], buf[4096];
 	struct iovec iov = { &byte, 1 };
-	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf,
+	struct msghdr msg = { .msg_iov = &iov,
+			      .msg_iovlen = 1,
+			      .msg_control = cbuf,
 			      .msg_controllen = sizeof(cbuf) };
 	struct cmsghdr *c;
 	int l, s, master;
