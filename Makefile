@@ -43,7 +43,7 @@ UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 # is the binary.
 ISO_SRCS := $(wildcard isolate/*.c)
 ISO_OBJS := $(ISO_SRCS:isolate/%.c=$(BUILD)/isolate-obj/%.o) $(COMMON_OBJS)
-ISO_PURE_OBJS := $(foreach o,config addr util report idrange oci_spec,$(BUILD)/isolate-obj/$(o).o) \
+ISO_PURE_OBJS := $(foreach o,options addr base outcome idrange oci_spec,$(BUILD)/isolate-obj/$(o).o) \
 	$(COMMON_OBJS)
 # The hostile programs tests/isolate runs inside it (a fork bomb, a memory hog, ...).
 ISO_PROGS := $(patsubst tests/isolate/progs/%.c,$(BUILD)/isolate-progs/%,\

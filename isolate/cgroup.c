@@ -11,7 +11,7 @@
 #include <sys/statfs.h>
 #include <time.h>
 
-#include "util.h"
+#include "base.h"
 
 /* Reads a small file (a cgroup interface file, /proc/self/cgroup) into buf; never writes.
  * Returns 0 or -errno. */

@@ -8,8 +8,8 @@
 #include <limits.h>
 #include <stdbool.h>
 
-#include "config.h"
-#include "report.h"
+#include "options.h"
+#include "outcome.h"
 
 #define ISO_CGROUP_ROOT "/sys/fs/cgroup"
 

@@ -10,7 +10,7 @@
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 
-#include "util.h"
+#include "base.h"
 
 /* The default filter, built with libseccomp when isolate is built (isolate/gen/seccomp_gen.c
  * holds the rules and why each is there): iso_seccomp_bpf, the BPF program; and

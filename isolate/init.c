@@ -6,7 +6,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "util.h"
+#include "base.h"
 
 /* Reaps every child that has ended: PROGRAM, or orphans re-parented to us. Returns true
  * when PROGRAM was one of them, its wait status in *status. */

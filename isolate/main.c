@@ -4,10 +4,10 @@
 #include <stdio.h>
 #include <unistd.h>
 
-#include "config.h"
+#include "options.h"
 #include "oci.h"
 #include "run.h"
-#include "util.h"
+#include "base.h"
 
 /* Only fds 0-2 reach PROGRAM, and with --preserve-fds N also 3..N+2 (inherited without
  * close-on-exec): anything else the caller left open (a folder outside --root, a socket)

@@ -11,7 +11,7 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 
-#include "util.h"
+#include "base.h"
 
 /* The host's device nodes the container's /dev gets, as bubblewrap's --dev does. */
 static const char *const dev_nodes[] = { "null", "zero", "full", "random", "urandom", "tty" };

@@ -4,7 +4,7 @@
 #ifndef ISO_MOUNT_H
 #define ISO_MOUNT_H
 
-#include "config.h"
+#include "options.h"
 
 /* iso_mount_check: run by isolate before the container exists, so a bad path makes
  * nothing: --root's DIR is a folder holding proc/ and dev/; each SRC exists; each DST exists

@@ -26,7 +26,7 @@
 #include "addr.h"
 #include "nl.h"
 #include "statedir.h"
-#include "util.h"
+#include "base.h"
 
 /* Held while a host address is chosen and assigned, so concurrent isolates pick
  * different subnets. The host's root keeps it in its own /run/isolate (statedir.h): no

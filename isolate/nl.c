@@ -9,7 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "util.h"
+#include "base.h"
 
 /* One request's answers. */
 struct nl_answer {

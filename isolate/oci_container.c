@@ -26,7 +26,7 @@
 #include "oci_rootfs.h"
 #include "oci_spec.h"
 #include "oci_state.h"
-#include "util.h"
+#include "base.h"
 
 #define OCI_DELETE_WAIT_MS 10000 /* delete: how long the killed init may take to die */
 

@@ -7,10 +7,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "config.h" /* iso_cap_name */
+#include "options.h" /* iso_cap_name */
 #include "oci.h"
 #include "oci_spec.h"
-#include "util.h"
+#include "base.h"
 
 /* The default: a busybox-style shell in new pid, network, ipc, uts and mount namespaces, a
  * read-only root, a tmpfs /dev with devpts, shm and mqueue, a read-only sysfs, runc's

@@ -17,7 +17,7 @@
 #include "oci_process.h"
 #include "oci_spec.h"
 #include "oci_state.h"
-#include "util.h"
+#include "base.h"
 
 struct exec_opts {
 	const char *process;        /* --process FILE: a process object (JSON) */

@@ -11,7 +11,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "util.h"
+#include "base.h"
 
 static int run_one(const struct oci_hook *h, const char *state, char *why, size_t len)
 {

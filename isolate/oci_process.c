@@ -20,7 +20,7 @@
 #include <termios.h>
 #include <unistd.h>
 
-#include "util.h"
+#include "base.h"
 
 static const char *env_path(const struct oci_process *p)
 {

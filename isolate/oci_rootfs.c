@@ -15,7 +15,7 @@
 #include <unistd.h>
 
 #include "mount.h"
-#include "util.h"
+#include "base.h"
 
 /* path (absolute: taken from the root) beneath the folder rootfd, as an O_PATH fd; a
  * symbolic link that leads out (absolute, or climbing above the root) fails with EXDEV. */

@@ -11,7 +11,7 @@
 #include <sys/mount.h>
 #include <sys/resource.h>
 
-#include "config.h" /* iso_cap_name */
+#include "options.h" /* iso_cap_name */
 
 #define FIELD_LEN 128
 

@@ -12,7 +12,7 @@
 #include <unistd.h>
 
 #include "oci.h"
-#include "util.h"
+#include "base.h"
 
 int oci_id_check(const char *id, char *err)
 {

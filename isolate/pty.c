@@ -8,7 +8,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 
-#include "util.h"
+#include "base.h"
 
 int iso_pty_open(struct iso_pty *p, char *err)
 {

@@ -10,7 +10,7 @@
 #include <string.h>
 #include <sys/resource.h>
 
-#include "util.h"
+#include "base.h"
 
 /* The rlimit value for limit l: SIZE and counts as they are. */
 static rlim_t rlim_of(const struct iso_config *cfg, enum iso_limit l)

@@ -27,10 +27,10 @@
 #include "mount.h"
 #include "net.h"
 #include "pty.h"
-#include "report.h"
+#include "outcome.h"
 #include "userns.h"
 #include "watch.h"
-#include "util.h"
+#include "base.h"
 
 #define ISO_CLONE_FLAGS \
 	(CLONE_NEWUSER | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWNET | CLONE_NEWPID | CLONE_NEWNS)

@@ -3,7 +3,7 @@
 #ifndef ISO_RUN_H
 #define ISO_RUN_H
 
-#include "config.h"
+#include "options.h"
 
 /* iso_run: clones a child into new user, UTS, IPC, network, PID and mount namespaces, sets
  * them up from both sides, execs cfg->argv there as PID 1, forwards signals to it while it

@@ -6,7 +6,7 @@
 #include <fcntl.h>
 #include <sys/stat.h>
 
-#include "util.h"
+#include "base.h"
 
 /* Whether st is root's, of type type, and not writable by a group or others. */
 static bool root_only(const struct stat *st, mode_t type)

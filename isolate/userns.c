@@ -9,7 +9,7 @@
 
 #include "idrange.h"
 #include "statedir.h"
-#include "util.h"
+#include "base.h"
 
 #define IDS_LOCK "ids.lock" /* one byte per slot: an OFD lock on byte N holds slot N */
 

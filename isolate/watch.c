@@ -14,7 +14,7 @@
 #include <sys/syscall.h>
 
 #include "rlimits.h"
-#include "util.h"
+#include "base.h"
 
 /* x86-64 system call numbers (the filter sees numbers, not names) */
 enum {

@@ -12,7 +12,7 @@
 #include <stdbool.h>
 #include <sys/types.h>
 
-#include "config.h"
+#include "options.h"
 
 /* What isolate saw through the notifications. */
 struct iso_watch {

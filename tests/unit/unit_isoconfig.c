@@ -15,7 +15,7 @@
 #include <sys/resource.h>
 
 #include "../../isolate/addr.h"
-#include "../../isolate/config.h"
+#include "../../isolate/options.h"
 
 #define MAX_ARGS 16
 

@@ -11,7 +11,7 @@
 #include <string.h>
 
 #include "../../isolate/idrange.h"
-#include "../../isolate/util.h"
+#include "../../isolate/base.h"
 
 static void test_subid_find(void **state)
 {

@@ -13,8 +13,8 @@
 #include <string.h>
 #include <sys/wait.h>
 
-#include "../../isolate/config.h"
-#include "../../isolate/report.h"
+#include "../../isolate/options.h"
+#include "../../isolate/outcome.h"
 
 #define BIT(l) (1u << (l))
 

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
-/* isolate/util.h: small helpers every isolate file uses: exit statuses, one-line error
+/* isolate/base.h: small helpers every isolate file uses: exit statuses, one-line error
  * messages into a buffer, --verbose steps, cleanup attributes and EINTR retries. */
-#ifndef ISO_UTIL_H
-#define ISO_UTIL_H
+#ifndef ISO_BASE_H
+#define ISO_BASE_H
 
 #include <errno.h>
 #include <stdbool.h>

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
-/* isolate/config.h: isolate's command line, parsed into a plan (struct iso_config) before
+/* isolate/options.h: isolate's command line, parsed into a plan (struct iso_config) before
  * anything runs. Pure: no namespaces, no syscalls beyond parsing; unit-tested. */
-#ifndef ISO_CONFIG_H
-#define ISO_CONFIG_H
+#ifndef ISO_OPTIONS_H
+#define ISO_OPTIONS_H
 
 #include <netinet/in.h>
 #include <stdbool.h>

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* isolate/report.c: the run's outcome, classified (pure) and written as JSON, atomically. */
-#include "report.h"
+/* isolate/outcome.c: the run's outcome, classified (pure) and written as JSON, atomically. */
+#include "outcome.h"
 
 #include <fcntl.h>
 #include <libgen.h>
@@ -12,7 +12,7 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 
-#include "util.h"
+#include "base.h"
 
 #define BIT(l) (1u << (l))
 

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
-/* isolate/util.c: error lines, --verbose steps and a one-write file helper (the messages
+/* isolate/base.c: error lines, --verbose steps and a one-write file helper (the messages
  * themselves: common/msg.c). */
-#include "util.h"
+#include "base.h"
 
 #include <fcntl.h>
 #include <stdarg.h>

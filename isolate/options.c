@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* isolate/config.c: isolate's command line -> struct iso_config. */
-#include "config.h"
+/* isolate/options.c: isolate's command line -> struct iso_config. */
+#include "options.h"
 
 #include "parse.h"
 

@@ -1,14 +1,14 @@
 /* SPDX-License-Identifier: MIT */
-/* isolate/report.h: the run's outcome: what isolate saw (struct iso_facts), classified into
+/* isolate/outcome.h: the run's outcome: what isolate saw (struct iso_facts), classified into
  * a status and the limit that fired (pure, unit-tested), then written as a small JSON
  * report, atomically (--report FILE). */
-#ifndef ISO_REPORT_H
-#define ISO_REPORT_H
+#ifndef ISO_OUTCOME_H
+#define ISO_OUTCOME_H
 
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "config.h"
+#include "options.h"
 
 /* The report's "status" values. */
 enum iso_run_status {
