@@ -8,6 +8,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "err.h"
 #include "options.h"
 
 /* The report's "status" values. */
@@ -23,23 +24,23 @@ enum iso_run_status {
 
 /* What isolate observed; filled by run.c (and cgroup.c), read by iso_classify. */
 struct iso_facts {
-	bool ran;               /* PROGRAM was exec'd */
-	int wstatus;            /* PROGRAM's wait status, when ran and not killed by isolate */
-	bool wall_fired;        /* isolate killed the container at --wall-time */
-	bool cpu_fired;         /* isolate killed it at --cpu-time (cgroup accounting) */
-	int ended_by;           /* isolate killed it for this signal sent to isolate (a second
+	bool ran;                 /* PROGRAM was exec'd */
+	int wstatus;              /* PROGRAM's wait status, when ran and not killed by isolate */
+	bool wall_fired;          /* isolate killed the container at --wall-time */
+	bool cpu_fired;           /* isolate killed it at --cpu-time (cgroup accounting) */
+	int ended_by;             /* isolate killed it for this signal sent to isolate (a second
 	                           * SIGINT, SIGTERM), or 0 */
-	double user, sys, wall; /* seconds: the container's CPU (reaped processes), its wall */
-	long long peak_rss_kib; /* the largest RSS of any of its processes (or the cgroup's) */
-	long long peak_tasks;   /* the most tasks seen at once (sampled), or -1 */
-	long long peak_fds;     /* the most open files of one process seen (sampled), or -1 */
-	bool cgroup;            /* accounting by a cgroup v2 (else rlimits and wait4) */
-	bool cg_oom;            /* memory.events: oom_kill or max > 0 */
-	bool cg_pids_max;       /* pids.events: max > 0 (a fork refused) */
-	bool memory_refused;    /* isolate saw a request RLIMIT_AS refuses (watch.c) */
-	bool fork_refused;      /* isolate saw a fork at --processes tasks (watch.c) */
-	int exit_status;        /* isolate's own exit status */
-	char message[256];      /* isolate's one-line error, "" for none */
+	double user, sys, wall;   /* seconds: the container's CPU (reaped processes), its wall */
+	long long peak_rss_kib;   /* the largest RSS of any of its processes (or the cgroup's) */
+	long long peak_tasks;     /* the most tasks seen at once (sampled), or -1 */
+	long long peak_fds;       /* the most open files of one process seen (sampled), or -1 */
+	bool cgroup;              /* accounting by a cgroup v2 (else rlimits and wait4) */
+	bool cg_oom;              /* memory.events: oom_kill or max > 0 */
+	bool cg_pids_max;         /* pids.events: max > 0 (a fork refused) */
+	bool memory_refused;      /* isolate saw a request RLIMIT_AS refuses (watch.c) */
+	bool fork_refused;        /* isolate saw a fork at --processes tasks (watch.c) */
+	int exit_status;          /* isolate's own exit status */
+	char message[MV_ERR_LEN]; /* isolate's one-line error, "" for none */
 };
 
 /* The classified outcome. */

@@ -193,21 +193,48 @@ int iso_userns_plan(const struct iso_config *cfg, struct iso_ids *ids, char *err
 	return 0;
 }
 
-int iso_userns_map(pid_t pid, const struct iso_ids *ids, char *err)
+/* ranges as a map file's text: "INSIDE OUTSIDE COUNT" lines, into text (len bytes).
+ * Returns 0, or -1 when they do not fit. */
+static int map_text(const struct iso_idmap *m, size_t n, char *text, size_t len)
 {
-	char line[64];
+	size_t at = 0;
+
+	text[0] = '\0';
+	for (size_t i = 0; i < n; i++) {
+		at += (size_t)snprintf(text + at, len - at, "%s%u %u %u", i ? "\n" : "",
+				       m[i].inside, m[i].outside, m[i].count);
+		if (at >= len)
+			return -1;
+	}
+	return 0;
+}
+
+int iso_userns_write_maps(pid_t pid, bool deny_setgroups, const struct iso_idmap *uids, size_t nu,
+			  const struct iso_idmap *gids, size_t ng, char *err)
+{
+	char text[4096];
 
 	/* setgroups first: without "deny" the kernel refuses a gid_map written by a process
 	 * without CAP_SETGID outside, since the container could drop supplementary groups
-	 * that deny it access (negative permissions). Root maps without it, so the child can
-	 * drop root's groups. */
-	if (ids->deny_setgroups && write_map(pid, "setgroups", "deny", err))
+	 * that deny it access (negative permissions). */
+	if (deny_setgroups && write_map(pid, "setgroups", "deny", err))
 		return -1;
-	snprintf(line, sizeof(line), "0 %u %u", (unsigned)ids->uid, ids->count);
-	if (write_map(pid, "uid_map", line, err))
+	if (map_text(uids, nu, text, sizeof(text)))
+		return iso_seterr(err, 0, "%zu uid ranges: too many for one uid_map", nu);
+	if (write_map(pid, "uid_map", text, err))
 		return -1;
-	snprintf(line, sizeof(line), "0 %u %u", (unsigned)ids->gid, ids->count);
-	if (write_map(pid, "gid_map", line, err))
+	if (map_text(gids, ng, text, sizeof(text)))
+		return iso_seterr(err, 0, "%zu gid ranges: too many for one gid_map", ng);
+	return write_map(pid, "gid_map", text, err);
+}
+
+int iso_userns_map(pid_t pid, const struct iso_ids *ids, char *err)
+{
+	/* Root maps without "deny", so the child can drop root's groups. */
+	struct iso_idmap u = { 0, (unsigned)ids->uid, ids->count };
+	struct iso_idmap g = { 0, (unsigned)ids->gid, ids->count };
+
+	if (iso_userns_write_maps(pid, ids->deny_setgroups, &u, 1, &g, 1, err))
 		return -1;
 	if (ids->slot >= 0)
 		iso_step("host",

@@ -32,6 +32,18 @@ struct iso_ids {
  * Returns 0, or -1 with a reason in err (ISO_ERR_LEN bytes). */
 int iso_userns_plan(const struct iso_config *cfg, struct iso_ids *ids, char *err);
 
+/* One range of a map: inside..inside+count-1 are outside..outside+count-1 outside. */
+struct iso_idmap {
+	unsigned inside, outside, count;
+};
+
+/* iso_userns_write_maps: writes the maps of the user namespace of process pid, each file
+ * in one write: /proc/PID/setgroups "deny" first when deny_setgroups, then the nu ranges
+ * of uids as uid_map and the ng of gids as gid_map. Used by both front ends. Returns 0,
+ * or -1 with a reason in err (ISO_ERR_LEN bytes). */
+int iso_userns_write_maps(pid_t pid, bool deny_setgroups, const struct iso_idmap *uids, size_t nu,
+			  const struct iso_idmap *gids, size_t ng, char *err);
+
 /* iso_userns_map: writes the maps of ids into the user namespace of process pid:
  * /proc/PID/setgroups ("deny" when ids->deny_setgroups), uid_map, gid_map. Returns 0, or
  * -1 with a reason in err (ISO_ERR_LEN bytes). */

@@ -1,0 +1,232 @@
+/* SPDX-License-Identifier: MIT */
+/* isolate/child.c: the container's first process, in its new namespaces: its mounts,
+ * hostname and network, the protections and the hardening, then PROGRAM's exec (or
+ * isolate's init, with PROGRAM its child). */
+#include "child.h"
+
+#include <grp.h>
+#include <poll.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+
+#include "base.h"
+#include "harden.h"
+#include "init.h"
+#include "mount.h"
+#include "net.h"
+#include "rlimits.h"
+#include "spawn.h"
+#include "watch.h"
+
+__attribute__((noreturn)) static void child_fail(const struct iso_child *c, int status,
+						 const struct mv_err *e)
+{
+	iso_spawn_fail(c->report_fd, status, e->msg);
+}
+
+/* The container's own steps: run in its namespaces, with full capabilities there. */
+static int child_setup(const struct iso_config *cfg, struct mv_err *e)
+{
+	if (iso_mount_setup(cfg, e->msg))
+		return -1;
+	if (sethostname(cfg->hostname, strlen(cfg->hostname)))
+		return mv_seterr(e, errno, "cannot set the hostname to '%s'", cfg->hostname);
+	iso_step("pid 1", "sethostname(\"%s\"): in this UTS namespace only", cfg->hostname);
+	return 0;
+}
+
+/* ping without CAP_NET_RAW: ICMP datagram sockets for gid 0, in this network namespace
+ * only (Docker does the same). Not fatal: ping would say what it lacks. */
+static void allow_ping(void)
+{
+	int r = iso_write_file("/proc/sys/net/ipv4/ping_group_range", "0 0");
+
+	if (r)
+		iso_step("pid 1", "net.ipv4.ping_group_range: %s (ping needs CAP_NET_RAW then)",
+			 strerror(-r));
+	else
+		iso_step("pid 1", "net.ipv4.ping_group_range = 0 0: ping works without CAP_NET_RAW "
+				  "(ICMP datagram sockets, this network namespace only)");
+}
+
+/* Whether some folder of PATH (as execvp reads it) has an entry called name. */
+static bool in_path(const char *name)
+{
+	const char *path = getenv("PATH");
+	char file[4096];
+	struct stat st;
+
+	if (!path)
+		path = "/bin:/usr/bin";
+	for (const char *p = path;; p++) {
+		size_t n = strcspn(p, ":");
+
+		snprintf(file, sizeof(file), "%.*s/%s", (int)n, n ? p : ".", name);
+		if (stat(file, &st) == 0)
+			return true;
+		p += n;
+		if (!*p)
+			return false;
+	}
+}
+
+/* PROGRAM's own process: its limits, its signal mask, its exec. */
+__attribute__((noreturn)) static void exec_program(const struct iso_child *c)
+{
+	const struct iso_config *cfg = c->cfg;
+	struct mv_err err = { "" };
+
+	if (iso_limits_apply(cfg, c->cgroup, err.msg))
+		child_fail(c, ISO_SETUP, &err);
+	iso_step(cfg->init ? "pid 2" : "pid 1", "execvp(\"%s\"): %s", cfg->argv[0],
+		 cfg->init ? "PROGRAM is pid 2, init's child" : "PROGRAM becomes PID 1");
+	if (c->watch_fd >= 0)
+		iso_watch_install(cfg, c->watch_fd); /* the last thing before the exec */
+	sigprocmask(SIG_SETMASK, &c->mask, NULL);
+	execvp(cfg->argv[0], cfg->argv);
+	/* As shells do: 127 when there is no such program, 126 when it cannot run. A PATH
+	 * folder the container's root may not search (root's own, under /root) makes execvp
+	 * say EACCES even when no folder has the program: not found, then. */
+	if (errno == ENOENT ||
+	    (errno == EACCES && !strchr(cfg->argv[0], '/') && !in_path(cfg->argv[0]))) {
+		if (strchr(cfg->argv[0], '/'))
+			mv_seterr(&err, ENOENT, "cannot execute %s", cfg->argv[0]);
+		else
+			mv_seterr(&err, 0, "%s: command not found (in PATH)", cfg->argv[0]);
+		child_fail(c, ISO_NOTFOUND, &err);
+	}
+	mv_seterr(&err, errno, "cannot execute %s", cfg->argv[0]);
+	child_fail(c, ISO_NOEXEC, &err);
+}
+
+/* --init: PID 1 stays isolate's, hardened like PROGRAM and not dumpable (PROGRAM cannot
+ * ptrace it or read its memory), and PROGRAM is its child. */
+__attribute__((noreturn)) static void run_init(const struct iso_child *c)
+{
+	struct mv_err err = { "" };
+	pid_t program;
+
+	program = fork();
+	if (program < 0) {
+		mv_seterr(&err, errno, "--init: cannot fork PROGRAM");
+		child_fail(c, ISO_SETUP, &err);
+	}
+	if (program == 0) {
+		/* PROGRAM dies with init, and init with isolate; init may already have died
+		 * (getppid() is no longer 1 then). Its own session, its terminal. */
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		if (getppid() != 1)
+			_exit(ISO_SETUP);
+		setsid();
+		if (iso_pty_take_ctty(c->pty, err.msg))
+			child_fail(c, ISO_SETUP, &err);
+		exec_program(c);
+	}
+	/* Only PROGRAM holds the report pipe now: its exec closes it, which isolate sees. */
+	close(c->report_fd);
+	if (c->watch_fd >= 0)
+		close(c->watch_fd);
+	iso_step("pid 1", "init: PROGRAM forked as pid %d; reaping, forwarding signals",
+		 (int)program);
+	iso_init_loop(program, &c->init_set, c->status_fd);
+}
+
+/* Whether isolate has died: it holds the go pipe's write end until PROGRAM runs, so a
+ * hangup there is its death. Asked after PR_SET_PDEATHSIG, this closes the window in
+ * which isolate died before the prctl (the child may not run at all before isolate has
+ * released it and been killed): any later death sends the signal. */
+static bool isolate_gone(int go_fd)
+{
+	struct pollfd p = { .fd = go_fd, .events = POLLIN };
+
+	return poll(&p, 1, 0) > 0 && (p.revents & POLLHUP);
+}
+
+/* The maps give uid 0 here to another uid outside than ours (a slot of root's range): our
+ * own ids must follow, and root's supplementary groups go. Changing ids clears the
+ * parent-death signal: set again, then a look at the go pipe, whose other end isolate
+ * holds until PROGRAM runs, says whether isolate died meanwhile. */
+static void become_mapped_root(const struct iso_child *c)
+{
+	struct mv_err err = { "" };
+
+	if (setgroups(0, NULL) || setresgid(0, 0, 0) || setresuid(0, 0, 0)) {
+		mv_seterr(&err, errno,
+			  "cannot become the mapped uid 0 (setgroups, setresgid, "
+			  "setresuid)");
+		child_fail(c, ISO_SETUP, &err);
+	}
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (isolate_gone(c->go_fd))
+		_exit(ISO_SETUP);
+	iso_step("pid 1", "setgroups(0, NULL), setresgid(0, 0, 0), setresuid(0, 0, 0): root's "
+			  "groups dropped, and uid 0 here is the mapped one outside");
+}
+
+/* Waits for isolate's release (the maps and the veth exist then), which carries what the
+ * host side made; with a slot of root's range, becomes its uid 0. */
+static void wait_release(const struct iso_child *c, struct iso_net *net)
+{
+	long n = RETRY_EINTR(read(c->go_fd, net, sizeof(*net)));
+
+	if (n != sizeof(*net) || isolate_gone(c->go_fd))
+		_exit(ISO_SETUP); /* isolate failed or died: it reports, if it can */
+	if (c->switch_ids)
+		become_mapped_root(c);
+	close(c->go_fd);
+	iso_step("pid 1", "released: getpid() = %d, getuid() = %d, getgid() = %d (mapped)",
+		 (int)getpid(), (int)getuid(), (int)getgid());
+}
+
+/* The network, the protections over /proc and /sys, the terminal, then the hardening,
+ * last: the setup before it needed the capabilities and mount calls it takes. */
+static int protect(const struct iso_child *c, const struct iso_net *net, struct mv_err *e)
+{
+	const struct iso_config *cfg = c->cfg;
+
+	if (iso_net_container_setup(net, e->msg))
+		return -1;
+	allow_ping();
+	if (iso_mount_protect(cfg, e->msg)) /* after the sysctl above: /proc/sys goes read-only */
+		return -1;
+	/* The pty before the hardening: with --init, PROGRAM takes it as its terminal */
+	if (iso_pty_child(c->pty, !cfg->init, e->msg))
+		return -1;
+	if (cfg->init && prctl(PR_SET_DUMPABLE, 0, 0, 0, 0))
+		return mv_seterr(e, errno, "prctl(PR_SET_DUMPABLE)");
+	iso_harden_describe(cfg);
+	return iso_harden_apply(cfg, e->msg);
+}
+
+void iso_child_main(const struct iso_child *c)
+{
+	const struct iso_config *cfg = c->cfg;
+	struct mv_err err = { "" };
+	struct iso_net net;
+
+	/* Die with isolate, whatever kills it. If it died before this line, the go pipe
+	 * tells: its write end closes and the read below sees EOF. (getppid() cannot: it is
+	 * 0 here, the parent being outside this PID namespace.) */
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	/* A session of its own, at once: kill(0, sig) and the caller's terminal's job
+	 * control no longer reach isolate's process group, and the caller's terminal is
+	 * nobody's here (TIOCSTI needs a controlling terminal or CAP_SYS_ADMIN over it). */
+	setsid();
+	/* The mounts and hostname go on while isolate writes the maps and makes the veth.
+	 * Not a new root's: its /dev gets files, which need our uid mapped. With --verbose
+	 * the setup waits, so the steps print in order. */
+	bool early = !cfg->verbose && !cfg->root && !c->switch_ids;
+
+	if (early && child_setup(cfg, &err))
+		child_fail(c, ISO_SETUP, &err);
+	wait_release(c, &net);
+	if (!early && child_setup(cfg, &err))
+		child_fail(c, ISO_SETUP, &err);
+	if (protect(c, &net, &err))
+		child_fail(c, ISO_SETUP, &err);
+	if (cfg->init)
+		run_init(c);
+	exec_program(c);
+}
