@@ -63,9 +63,9 @@ SDK_SRCS := $(wildcard guest/sdk/*.c)
 SDK_BITS := 16 32 64
 SDK_LIBS := $(foreach b,$(SDK_BITS),$(BUILD)/sdk/libguest-$(b).a)
 SDK_CFLAGS := $(GUEST_CFLAGS) -Iguest/sdk/include -Iguest/sdk -fno-tree-loop-distribute-patterns
-GUEST_ARCH_16 := -m16 -march=i386 -DGUEST_BITS=16
-GUEST_ARCH_32 := -m32 -DGUEST_BITS=32
-GUEST_ARCH_64 := -m64 -DGUEST_BITS=64
+GUEST_ARCH_16 := -m16 -march=i386 -DMV_GUEST_BITS=16
+GUEST_ARCH_32 := -m32 -DMV_GUEST_BITS=32
+GUEST_ARCH_64 := -m64 -DMV_GUEST_BITS=64
 GUEST_LD_16 := elf_i386
 GUEST_LD_32 := elf_i386
 GUEST_LD_64 := elf_x86_64
@@ -301,7 +301,7 @@ LIBDIR := $(PREFIX)/lib/minivirt
 MANDIR := $(PREFIX)/share/man
 EXAMPLES := $(basename $(notdir $(wildcard guest/examples/*.c)))
 INSTALLED := $(BINDIR)/kvm-hello-world $(BINDIR)/isolate \
-	$(INCDIR)/hc.h $(INCDIR)/guest.h $(LIBDIR)/guest.ld \
+	$(INCDIR)/hc.h $(INCDIR)/guest.h $(INCDIR)/posix.h $(LIBDIR)/guest.ld \
 	$(foreach b,$(SDK_BITS),$(LIBDIR)/libguest-$(b).a) \
 	$(foreach b,$(SDK_BITS),$(foreach e,$(EXAMPLES),$(LIBDIR)/guests/$(b)/$(e).elf)) \
 	$(MANDIR)/man1/kvm-hello-world.1 $(MANDIR)/man1/isolate.1 $(MANDIR)/man7/minivirt-guest.7
@@ -310,7 +310,8 @@ install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(INCDIR) $(DESTDIR)$(MANDIR)/man1 \
 		$(DESTDIR)$(MANDIR)/man7 $(foreach b,$(SDK_BITS),$(DESTDIR)$(LIBDIR)/guests/$(b))
 	install -m 755 $(BUILD)/kvm-hello-world $(BUILD)/isolate $(DESTDIR)$(BINDIR)/
-	install -m 644 include/minivirt/hc.h guest/sdk/include/minivirt/guest.h $(DESTDIR)$(INCDIR)/
+	install -m 644 include/minivirt/hc.h guest/sdk/include/minivirt/guest.h \
+		guest/sdk/include/minivirt/posix.h $(DESTDIR)$(INCDIR)/
 	install -m 644 guest/sdk/guest.ld $(SDK_LIBS) $(DESTDIR)$(LIBDIR)/
 	$(foreach b,$(SDK_BITS),install -m 644 $(EXAMPLES:%=$(BUILD)/guests/$(b)/%.elf) \
 		$(DESTDIR)$(LIBDIR)/guests/$(b)/ &&) true

@@ -2,7 +2,7 @@
 /* guest/fault.c: a built-in guest that triple-faults on purpose: with an empty IDT, an
  * invalid opcode cannot be delivered, nor the double fault after it, so the CPU shuts
  * down (KVM_EXIT_SHUTDOWN). Shows how the VMM reports a crashed guest. */
-#include "x86.h"
+#include "builtin.h"
 
 __attribute__((noreturn, section(".start"))) void _start(void);
 
@@ -14,5 +14,5 @@ void _start(void)
 	} empty_idt = { 0, 0 };
 
 	__asm__ volatile("lidt %0\n\tud2" : : "m"(empty_idt));
-	halt_with(0);
+	builtin_halt(0);
 }

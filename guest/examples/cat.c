@@ -3,17 +3,17 @@
  * there is none, to standard output. */
 #include <minivirt/guest.h>
 
-static char buf[GUEST_BUF_SIZE];
+static char buf[MV_GUEST_BUF_SIZE];
 
 static int cat_fd(int fd, const char *name)
 {
 	long n;
 
-	while ((n = read(fd, buf, sizeof(buf))) > 0)
-		if (write(1, buf, (size_t)n) != n)
+	while ((n = mv_read(fd, buf, sizeof(buf))) > 0)
+		if (mv_write(1, buf, (size_t)n) != n)
 			return 1;
 	if (n < 0) {
-		printf("cat: %s: %s\n", name, strerror((int)-n));
+		mv_printf("cat: %s: %s\n", name, mv_strerror((int)-n));
 		return 1;
 	}
 	return 0;
@@ -26,15 +26,15 @@ int main(int argc, char **argv)
 	if (argc < 2)
 		return cat_fd(0, "stdin");
 	for (int i = 1; i < argc; i++) {
-		int fd = open(argv[i], O_RDONLY, 0);
+		int fd = mv_open(argv[i], HC_O_RDONLY, 0);
 
 		if (fd < 0) {
-			printf("cat: %s: %s\n", argv[i], strerror(-fd));
+			mv_printf("cat: %s: %s\n", argv[i], mv_strerror(-fd));
 			status = 1;
 			continue;
 		}
 		status |= cat_fd(fd, argv[i]);
-		close(fd);
+		mv_close(fd);
 	}
 	return status;
 }

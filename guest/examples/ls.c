@@ -3,7 +3,7 @@
  * size and name, one entry per line, without "." and "..". */
 #include <minivirt/guest.h>
 
-static char buf[GUEST_BUF_SIZE];
+static char buf[MV_GUEST_BUF_SIZE];
 
 static void show(const char *dir, const struct hc_dirent *d)
 {
@@ -11,42 +11,42 @@ static void show(const char *dir, const struct hc_dirent *d)
 	struct hc_fstat st = { 0 };
 	int fd;
 
-	snprintf(path, sizeof(path), "%s/%s", dir, d->name);
-	fd = open(path, O_RDONLY, 0);
+	mv_snprintf(path, sizeof(path), "%s/%s", dir, d->name);
+	fd = mv_open(path, HC_O_RDONLY, 0);
 	if (fd >= 0) {
-		fstat(fd, &st);
-		close(fd);
+		mv_fstat(fd, &st);
+		mv_close(fd);
 	}
-	printf("%c %10llu %s\n",
-	       d->type == HC_TYPE_DIR    ? 'd'
-	       : d->type == HC_TYPE_FILE ? '-'
-					 : '?',
-	       (unsigned long long)st.size, d->name);
+	mv_printf("%c %10llu %s\n",
+		  d->type == HC_TYPE_DIR    ? 'd'
+		  : d->type == HC_TYPE_FILE ? '-'
+					    : '?',
+		  (unsigned long long)st.size, d->name);
 }
 
 int main(int argc, char **argv)
 {
 	const char *dir = argc > 1 ? argv[1] : "/";
-	int fd = open(dir, O_RDONLY | O_DIRECTORY, 0);
+	int fd = mv_open(dir, HC_O_RDONLY | HC_O_DIRECTORY, 0);
 	long n;
 
 	if (fd < 0) {
-		printf("ls: %s: %s\n", dir, strerror(-fd));
+		mv_printf("ls: %s: %s\n", dir, mv_strerror(-fd));
 		return 1;
 	}
-	while ((n = readdir(fd, buf, sizeof(buf))) > 0) {
+	while ((n = mv_readdir(fd, buf, sizeof(buf))) > 0) {
 		for (long at = 0; at < n;) {
 			const struct hc_dirent *d = (const void *)(buf + at);
 
-			if (strcmp(d->name, ".") && strcmp(d->name, ".."))
+			if (mv_strcmp(d->name, ".") && mv_strcmp(d->name, ".."))
 				show(dir, d);
 			at += d->reclen;
 		}
 	}
 	if (n < 0) {
-		printf("ls: %s: %s\n", dir, strerror((int)-n));
+		mv_printf("ls: %s: %s\n", dir, mv_strerror((int)-n));
 		return 1;
 	}
-	close(fd);
+	mv_close(fd);
 	return 0;
 }

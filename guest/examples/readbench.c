@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /* guest/examples/readbench.c: readbench FILE CHUNK: reads FILE (in the --dir folder) to
- * its end in CHUNK-byte read() calls, one exit each, and prints the bytes and calls.
+ * its end in CHUNK-byte mv_read() calls, one exit each, and prints the bytes and calls.
  * make bench runs it against bench/host-read, the same loop on the host. */
 #include <minivirt/guest.h>
 
-#if GUEST_BITS == 16
+#if MV_GUEST_BITS == 16
 #define CHUNK_MAX 4096
 #else
 #define CHUNK_MAX (1 << 20)
@@ -14,26 +14,26 @@ static char buf[CHUNK_MAX];
 
 int main(int argc, char **argv)
 {
-	long chunk = argc > 2 ? strtol(argv[2], 0, 0) : 65536, n;
+	long chunk = argc > 2 ? mv_strtol(argv[2], 0, 0) : 65536, n;
 	unsigned long long total = 0, calls = 0;
 	int fd;
 
 	if (argc < 2 || chunk <= 0 || chunk > CHUNK_MAX) {
-		printf("usage: readbench FILE [CHUNK 1..%d]\n", CHUNK_MAX);
+		mv_printf("usage: readbench FILE [CHUNK 1..%d]\n", CHUNK_MAX);
 		return 2;
 	}
-	if ((fd = open(argv[1], O_RDONLY, 0)) < 0) {
-		printf("readbench: %s: %s\n", argv[1], strerror(-fd));
+	if ((fd = mv_open(argv[1], HC_O_RDONLY, 0)) < 0) {
+		mv_printf("readbench: %s: %s\n", argv[1], mv_strerror(-fd));
 		return 1;
 	}
-	while ((n = read(fd, buf, (size_t)chunk)) > 0) {
+	while ((n = mv_read(fd, buf, (size_t)chunk)) > 0) {
 		total += (unsigned long long)n;
 		calls++;
 	}
 	if (n < 0) {
-		printf("readbench: %s: %s\n", argv[1], strerror((int)-n));
+		mv_printf("readbench: %s: %s\n", argv[1], mv_strerror((int)-n));
 		return 1;
 	}
-	printf("%llu bytes in %llu reads\n", total, calls + 1);
+	mv_printf("%llu bytes in %llu reads\n", total, calls + 1);
 	return 0;
 }

@@ -4,7 +4,7 @@
  * add, and vCPU 0 waits for all of them and checks the total against the formula. */
 #include <minivirt/guest.h>
 
-#if GUEST_BITS == 16
+#if MV_GUEST_BITS == 16
 #define COUNT 1024
 #else
 #define COUNT (1 << 16)
@@ -17,7 +17,7 @@ static uint32_t finished;       /* vCPUs that added their part */
 
 int main(int argc, char **argv)
 {
-	const unsigned id = vcpu_id(), n = boot_info()->vcpus;
+	const unsigned id = mv_vcpu_id(), n = mv_boot_info()->vcpus;
 	unsigned from = COUNT / n * id, to = id == n - 1 ? COUNT : COUNT / n * (id + 1);
 	uint32_t part = 0, want = (uint32_t)(COUNT / 2) * (COUNT + 1); /* no overflow */
 
@@ -34,12 +34,12 @@ int main(int argc, char **argv)
 		part += values[i];
 	__atomic_fetch_add(&total, part, __ATOMIC_RELAXED);
 	__atomic_fetch_add(&finished, 1, __ATOMIC_RELEASE);
-	printf("vCPU %u of %u: values %u..%u sum to %u\n", id, n, from + 1, to, (unsigned)part);
+	mv_printf("vCPU %u of %u: values %u..%u sum to %u\n", id, n, from + 1, to, (unsigned)part);
 	if (id != 0)
 		return 0;
 	while (__atomic_load_n(&finished, __ATOMIC_ACQUIRE) < n)
 		__asm__ volatile("pause");
-	printf("total %u, expected %u: %s\n", (unsigned)total, (unsigned)want,
-	       total == want ? "ok" : "WRONG");
+	mv_printf("total %u, expected %u: %s\n", (unsigned)total, (unsigned)want,
+		  total == want ? "ok" : "WRONG");
 	return total == want ? 0 : 1;
 }

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
-/* guest/examples/wc.c: lines, words and bytes of each FILE (or standard input). */
-#include <minivirt/guest.h>
+/* guest/examples/wc.c: lines, words and bytes of each FILE (or standard input). Written
+ * as POSIX code, with the short names of the opt-in <minivirt/posix.h>, to show a port. */
+#include <minivirt/posix.h>
 
-static char buf[GUEST_BUF_SIZE];
+static char buf[MV_GUEST_BUF_SIZE];
 
 static int wc_fd(int fd, const char *name)
 {
@@ -37,7 +38,7 @@ int main(int argc, char **argv)
 	if (argc < 2)
 		return wc_fd(0, "");
 	for (int i = 1; i < argc; i++) {
-		int fd = open(argv[i], O_RDONLY, 0);
+		int fd = open(argv[i], O_RDONLY);
 
 		if (fd < 0) {
 			printf("wc: %s: %s\n", argv[i], strerror(-fd));

@@ -1,24 +1,38 @@
 /* SPDX-License-Identifier: MIT */
-/* guest/sdk/file.c: wrappers for the file hypercalls, and strerror for their codes. */
+/* guest/sdk/file.c: wrappers for the file hypercalls, and mv_strerror for their codes. */
 #include <minivirt/guest.h>
 
 #include "sdk.h"
 
 #define PTR(p) ((hc_gptr_t)(uintptr_t)(p))
 
-int open(const char *path, unsigned flags, unsigned mode)
+int mv_open(const char *path, unsigned flags, unsigned mode)
 {
 	struct hc_open r = { .path = PTR(path), .flags = flags, .mode = mode };
 
-	hypercall(HC_NR_OPEN, &r);
+	mv_hypercall(HC_NR_OPEN, &r);
 	return r.ret;
 }
 
-int close(int fd)
+int mv__posix_open(const char *path, int flags, ...)
+{
+	unsigned mode = 0;
+
+	if ((unsigned)flags & HC_O_CREAT) {
+		va_list ap;
+
+		va_start(ap, flags);
+		mode = va_arg(ap, unsigned);
+		va_end(ap);
+	}
+	return mv_open(path, (unsigned)flags, mode);
+}
+
+int mv_close(int fd)
 {
 	struct hc_close r = { .fd = fd };
 
-	hypercall(HC_NR_CLOSE, &r);
+	mv_hypercall(HC_NR_CLOSE, &r);
 	return r.ret;
 }
 
@@ -26,16 +40,16 @@ static long rw(unsigned nr, int fd, const void *buf, size_t len, int64_t offset)
 {
 	struct hc_rw r = { .fd = fd, .buf = PTR(buf), .len = len, .offset = offset };
 
-	hypercall(nr, &r);
+	mv_hypercall(nr, &r);
 	return (long)r.ret;
 }
 
-long read(int fd, void *buf, size_t len)
+long mv_read(int fd, void *buf, size_t len)
 {
 	return rw(HC_NR_READ, fd, buf, len, HC_OFFSET_CURRENT);
 }
 
-long write(int fd, const void *buf, size_t len)
+long mv_write(int fd, const void *buf, size_t len)
 {
 	/* Console writes may go through the ring; files stay synchronous (their errors
 	 * must reach the caller). */
@@ -45,28 +59,28 @@ long write(int fd, const void *buf, size_t len)
 	return rw(HC_NR_WRITE, fd, buf, len, HC_OFFSET_CURRENT);
 }
 
-long pread(int fd, void *buf, size_t len, int64_t offset)
+long mv_pread(int fd, void *buf, size_t len, int64_t offset)
 {
 	return rw(HC_NR_READ, fd, buf, len, offset);
 }
 
-long pwrite(int fd, const void *buf, size_t len, int64_t offset)
+long mv_pwrite(int fd, const void *buf, size_t len, int64_t offset)
 {
 	return rw(HC_NR_WRITE, fd, buf, len, offset);
 }
 
-int64_t lseek(int fd, int64_t offset, unsigned whence)
+int64_t mv_lseek(int fd, int64_t offset, unsigned whence)
 {
 	struct hc_lseek r = { .fd = fd, .whence = whence, .offset = offset };
 
-	hypercall(HC_NR_LSEEK, &r);
+	mv_hypercall(HC_NR_LSEEK, &r);
 	return r.ret;
 }
 
-int fstat(int fd, struct hc_fstat *st)
+int mv_fstat(int fd, struct hc_fstat *st)
 {
 	st->fd = fd;
-	hypercall(HC_NR_FSTAT, st);
+	mv_hypercall(HC_NR_FSTAT, st);
 	return st->ret;
 }
 
@@ -74,34 +88,34 @@ static int path_call(unsigned nr, const char *path, unsigned flags, unsigned mod
 {
 	struct hc_path r = { .path = PTR(path), .flags = flags, .mode = mode };
 
-	hypercall(nr, &r);
+	mv_hypercall(nr, &r);
 	return r.ret;
 }
 
-int unlink(const char *path)
+int mv_unlink(const char *path)
 {
 	return path_call(HC_NR_UNLINK, path, 0, 0);
 }
 
-int rmdir(const char *path)
+int mv_rmdir(const char *path)
 {
 	return path_call(HC_NR_UNLINK, path, HC_AT_REMOVEDIR, 0);
 }
 
-int mkdir(const char *path, unsigned mode)
+int mv_mkdir(const char *path, unsigned mode)
 {
 	return path_call(HC_NR_MKDIR, path, 0, mode);
 }
 
-long readdir(int fd, void *buf, size_t len)
+long mv_readdir(int fd, void *buf, size_t len)
 {
 	struct hc_readdir r = { .fd = fd, .buf = PTR(buf), .len = len };
 
-	hypercall(HC_NR_READDIR, &r);
+	mv_hypercall(HC_NR_READDIR, &r);
 	return (long)r.ret;
 }
 
-const char *strerror(int code)
+const char *mv_strerror(int code)
 {
 	switch (code) {
 	case HC_EPERM: return "Operation not permitted";

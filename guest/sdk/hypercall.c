@@ -4,59 +4,53 @@
 
 #include "sdk.h"
 
-void hypercall(unsigned nr, void *req)
-{
-	/* Requests live in the guest's identity-mapped low 4 GiB, so 32 bits hold them. */
-	outl((uint16_t)(HC_PORT_BASE + nr), (uint32_t)(uintptr_t)req);
-}
-
-void print_val(uint32_t value)
+void mv_print_val(uint32_t value)
 {
 	struct hc_print_val r = { .value = value };
 
 	if (!sdk_ring_put(HC_RING_PRINT_VAL, 0, value, 0, 0))
 		return;
-	hypercall(HC_NR_PRINT_VAL, &r);
+	mv_hypercall(HC_NR_PRINT_VAL, &r);
 }
 
-uint64_t get_num_exits(void)
+uint64_t mv_get_num_exits(void)
 {
 	struct hc_get_num_exits r = { 0 };
 
-	hypercall(HC_NR_GET_NUM_EXITS, &r);
+	mv_hypercall(HC_NR_GET_NUM_EXITS, &r);
 	return r.exits;
 }
 
-unsigned vcpu_id(void)
+unsigned mv_vcpu_id(void)
 {
 	struct hc_vcpu_id r = { 0 };
 
-	hypercall(HC_NR_VCPU_ID, &r);
+	mv_hypercall(HC_NR_VCPU_ID, &r);
 	return r.id;
 }
 
-long display(const char *s)
+long mv_display(const char *s)
 {
 	struct hc_display r = { .str = (hc_gptr_t)(uintptr_t)s };
 
 	/* Only the ring needs the length here: without it the VMM measures the string, so
 	 * a wild pointer gets -HC_EFAULT back instead of faulting in strlen. */
 	if (sdk_ring_active()) {
-		size_t len = strlen(s);
+		size_t len = mv_strlen(s);
 
 		if (len <= 0xffffffffu && !sdk_ring_put(HC_RING_DISPLAY, 0, 0, s, (uint32_t)len))
 			return (long)len;
 	}
-	hypercall(HC_NR_DISPLAY, &r);
+	mv_hypercall(HC_NR_DISPLAY, &r);
 	return (long)r.ret;
 }
 
-void exit(int status)
+void mv_exit(int status)
 {
 	struct hc_exit r = { .status = status };
 
 	for (;;) /* the VMM does not come back; halt if it ever did */
-		hypercall(HC_NR_EXIT, &r);
+		mv_hypercall(HC_NR_EXIT, &r);
 }
 
 static __attribute__((noreturn)) void report(uint32_t kind, const char *file, unsigned line,
@@ -70,15 +64,15 @@ static __attribute__((noreturn)) void report(uint32_t kind, const char *file, un
 	};
 
 	for (;;)
-		hypercall(HC_NR_REPORT, &r);
+		mv_hypercall(HC_NR_REPORT, &r);
 }
 
-void report_fail(const char *file, unsigned line, const char *msg)
+void mv_report_fail(const char *file, unsigned line, const char *msg)
 {
 	report(HC_REPORT_FAIL, file, line, msg);
 }
 
-void report_done(const char *msg)
+void mv_report_done(const char *msg)
 {
 	report(HC_REPORT_DONE, 0, 0, msg);
 }

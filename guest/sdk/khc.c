@@ -3,10 +3,10 @@
  * the VMM says in the boot info, and only when it offered them (--khc). */
 #include <minivirt/guest.h>
 
-long kvm_hypercall(unsigned long nr, unsigned long a0, unsigned long a1, unsigned long a2,
-		   unsigned long a3)
+long mv_kvm_hypercall(unsigned long nr, unsigned long a0, unsigned long a1, unsigned long a2,
+		      unsigned long a3)
 {
-	const unsigned insn = boot_info() ? boot_info()->khc : 0;
+	const unsigned insn = mv_boot_info() ? mv_boot_info()->khc : 0;
 	unsigned long ret;
 
 	if (insn == HC_KHC_VMCALL)
@@ -25,12 +25,12 @@ long kvm_hypercall(unsigned long nr, unsigned long a0, unsigned long a1, unsigne
 	return (long)ret;
 }
 
-unsigned long khc_exits(void)
+unsigned long mv_khc_exits(void)
 {
-	return (unsigned long)kvm_hypercall(HC_KHC_EXITS, 0, 0, 0, 0);
+	return (unsigned long)mv_kvm_hypercall(HC_KHC_EXITS, 0, 0, 0, 0);
 }
 
-unsigned long khc_calls(void)
+unsigned long mv_khc_calls(void)
 {
-	return (unsigned long)kvm_hypercall(HC_KHC_CALLS, 0, 0, 0, 0);
+	return (unsigned long)mv_kvm_hypercall(HC_KHC_CALLS, 0, 0, 0, 0);
 }

@@ -1,12 +1,12 @@
 /* SPDX-License-Identifier: MIT */
-/* guest/sdk/printf.c: vsnprintf and friends: flags (- 0 + space #), width and precision
+/* guest/sdk/printf.c: mv_vsnprintf and friends: flags (- 0 + space #), width and precision
  * (also *), length modifiers (hh h l ll z j t), conversions d i u x X o c s p %.
- * printf formats into a buffer and prints it with one display() exit per call. */
+ * mv_printf formats into a buffer and prints it with one mv_display() exit per call. */
 #include <minivirt/guest.h>
 
 /* Divides *n by base (2..16) in place and returns the remainder, 16 bits at a time, so
  * 32- and 16-bit guests need no libgcc for 64-bit division. */
-static unsigned divmod(uint64_t *n, unsigned base)
+static unsigned fmt_divmod(uint64_t *n, unsigned base)
 {
 	uint64_t q = 0;
 	uint32_t r = 0;
@@ -21,74 +21,74 @@ static unsigned divmod(uint64_t *n, unsigned base)
 	return r;
 }
 
-struct out {
+struct fmt_out {
 	char *buf;
 	size_t size, len; /* len counts every byte, also those that did not fit */
 };
 
-static void put(struct out *o, char c)
+static void fmt_put(struct fmt_out *o, char c)
 {
 	if (o->len + 1 < o->size)
 		o->buf[o->len] = c;
 	o->len++;
 }
 
-static void pad(struct out *o, char c, int n)
+static void fmt_pad(struct fmt_out *o, char c, int n)
 {
 	while (n-- > 0)
-		put(o, c);
+		fmt_put(o, c);
 }
 
-struct spec {
+struct fmt_spec {
 	int left, zero, plus, space, alt; /* flags */
 	int width, prec;                  /* prec -1: none */
 };
 
-static void put_str(struct out *o, const struct spec *sp, const char *s)
+static void fmt_str(struct fmt_out *o, const struct fmt_spec *sp, const char *s)
 {
 	int n;
 
 	if (!s)
 		s = "(null)";
-	n = (int)strnlen(s, sp->prec >= 0 ? (size_t)sp->prec : (size_t)-1);
+	n = (int)mv_strnlen(s, sp->prec >= 0 ? (size_t)sp->prec : (size_t)-1);
 	if (!sp->left)
-		pad(o, ' ', sp->width - n);
+		fmt_pad(o, ' ', sp->width - n);
 	for (int i = 0; i < n; i++)
-		put(o, s[i]);
+		fmt_put(o, s[i]);
 	if (sp->left)
-		pad(o, ' ', sp->width - n);
+		fmt_pad(o, ' ', sp->width - n);
 }
 
-static void put_num(struct out *o, const struct spec *sp, uint64_t v, int neg, unsigned base,
-		    int upper, const char *prefix)
+static void fmt_num(struct fmt_out *o, const struct fmt_spec *sp, uint64_t v, int neg,
+		    unsigned base, int upper, const char *prefix)
 {
 	const char *digits = upper ? "0123456789ABCDEF" : "0123456789abcdef";
 	char tmp[24];
 	int n = 0, plen, zeros, sign;
 
 	while (v)
-		tmp[n++] = digits[divmod(&v, base)];
+		tmp[n++] = digits[fmt_divmod(&v, base)];
 	if (n == 0 && sp->prec != 0)
 		tmp[n++] = '0';
 	sign = neg || sp->plus || sp->space;
-	plen = (int)strlen(prefix);
+	plen = (int)mv_strlen(prefix);
 	zeros = sp->prec > n ? sp->prec - n : 0;
 	if (sp->zero && !sp->left && sp->prec < 0)
 		zeros = sp->width - n - sign - plen > 0 ? sp->width - n - sign - plen : 0;
 	if (!sp->left)
-		pad(o, ' ', sp->width - n - zeros - sign - plen);
+		fmt_pad(o, ' ', sp->width - n - zeros - sign - plen);
 	if (sign)
-		put(o, neg ? '-' : sp->plus ? '+' : ' ');
+		fmt_put(o, neg ? '-' : sp->plus ? '+' : ' ');
 	for (int i = 0; i < plen; i++)
-		put(o, prefix[i]);
-	pad(o, '0', zeros);
+		fmt_put(o, prefix[i]);
+	fmt_pad(o, '0', zeros);
 	while (n)
-		put(o, tmp[--n]);
+		fmt_put(o, tmp[--n]);
 	/* Left-justified padding is added by the caller, which knows where the field began. */
 }
 
 /* Reads an optional number or '*' at *f. */
-static int number(const char **f, va_list *ap)
+static int fmt_number(const char **f, va_list *ap)
 {
 	int v = 0;
 
@@ -101,19 +101,19 @@ static int number(const char **f, va_list *ap)
 	return v;
 }
 
-int vsnprintf(char *buf, size_t size, const char *f, va_list ap0)
+int mv_vsnprintf(char *buf, size_t size, const char *f, va_list ap0)
 {
-	struct out o = { buf, size, 0 };
+	struct fmt_out o = { buf, size, 0 };
 	va_list ap;
 
 	va_copy(ap, ap0);
 	for (; *f; f++) {
-		struct spec sp = { .prec = -1 };
+		struct fmt_spec sp = { .prec = -1 };
 		int lng = 0; /* 0 int, 1 long, 2 long long / 64-bit, -1 short, -2 char */
 		size_t start;
 
 		if (*f != '%') {
-			put(&o, *f);
+			fmt_put(&o, *f);
 			continue;
 		}
 		for (;; f++) {
@@ -133,12 +133,12 @@ int vsnprintf(char *buf, size_t size, const char *f, va_list ap0)
 				break;
 		}
 		f++;
-		sp.width = number(&f, &ap);
+		sp.width = fmt_number(&f, &ap);
 		if (sp.width < 0)
 			sp.left = 1, sp.width = -sp.width;
 		if (*f == '.') {
 			f++;
-			sp.prec = number(&f, &ap);
+			sp.prec = fmt_number(&f, &ap);
 			if (sp.prec < 0)
 				sp.prec = -1;
 		}
@@ -166,7 +166,7 @@ int vsnprintf(char *buf, size_t size, const char *f, va_list ap0)
 				v = (short)v;
 			if (lng <= -2)
 				v = (signed char)v;
-			put_num(&o, &sp, v < 0 ? -(uint64_t)v : (uint64_t)v, v < 0, 10, 0, "");
+			fmt_num(&o, &sp, v < 0 ? -(uint64_t)v : (uint64_t)v, v < 0, 10, 0, "");
 			break;
 		}
 		case 'u':
@@ -188,30 +188,30 @@ int vsnprintf(char *buf, size_t size, const char *f, va_list ap0)
 			else if (sp.alt && base == 8)
 				prefix = "0";
 			sp.plus = sp.space = 0;
-			put_num(&o, &sp, v, 0, base, *f == 'X', prefix);
+			fmt_num(&o, &sp, v, 0, base, *f == 'X', prefix);
 			break;
 		}
 		case 'p':
 			sp.plus = sp.space = 0;
-			put_num(&o, &sp, (uintptr_t)va_arg(ap, void *), 0, 16, 0, "0x");
+			fmt_num(&o, &sp, (uintptr_t)va_arg(ap, void *), 0, 16, 0, "0x");
 			break;
 		case 'c': {
 			char c[2] = { (char)va_arg(ap, int), 0 };
 
 			sp.prec = 1;
-			put_str(&o, &sp, c);
+			fmt_str(&o, &sp, c);
 			break;
 		}
-		case 's': put_str(&o, &sp, va_arg(ap, const char *)); break;
-		case '%': put(&o, '%'); break;
+		case 's': fmt_str(&o, &sp, va_arg(ap, const char *)); break;
+		case '%': fmt_put(&o, '%'); break;
 		default: /* unknown or truncated conversion: print it as written */
-			put(&o, '%');
+			fmt_put(&o, '%');
 			if (!*f)
 				goto done;
-			put(&o, *f);
+			fmt_put(&o, *f);
 		}
 		if (sp.left && *f != 's' && *f != 'c')
-			pad(&o, ' ', sp.width - (int)(o.len - start));
+			fmt_pad(&o, ' ', sp.width - (int)(o.len - start));
 	}
 done:
 	va_end(ap);
@@ -220,13 +220,13 @@ done:
 	return (int)o.len;
 }
 
-int snprintf(char *buf, size_t size, const char *fmt, ...)
+int mv_snprintf(char *buf, size_t size, const char *fmt, ...)
 {
 	va_list ap;
 	int n;
 
 	va_start(ap, fmt);
-	n = vsnprintf(buf, size, fmt, ap);
+	n = mv_vsnprintf(buf, size, fmt, ap);
 	va_end(ap);
 	return n;
 }
@@ -236,34 +236,40 @@ int snprintf(char *buf, size_t size, const char *fmt, ...)
 
 static const char truncated[] = "[printf: output truncated]\n";
 
-int printf(const char *fmt, ...)
+int mv_vprintf(const char *fmt, va_list ap)
 {
 	char buf[PRINTF_BUF];
-	va_list ap;
-	int n;
+	/* mv_vsnprintf works on its own copy of ap, so ap serves twice. */
+	int n = mv_vsnprintf(buf, sizeof(buf), fmt, ap);
 
-	va_start(ap, fmt);
-	n = vsnprintf(buf, sizeof(buf), fmt, ap);
-	va_end(ap);
 	if (n < (int)sizeof(buf)) {
-		display(buf);
+		mv_display(buf);
 		return n;
 	}
 	/* Longer than the buffer: format again into one of the exact size; still one exit. */
 	{
 		char big[(n < PRINTF_MAX ? n : PRINTF_MAX) + 1];
 
-		va_start(ap, fmt);
-		vsnprintf(big, sizeof(big), fmt, ap);
-		va_end(ap);
-		display(big);
+		mv_vsnprintf(big, sizeof(big), fmt, ap);
+		mv_display(big);
 	}
 	if (n >= PRINTF_MAX)
-		display(truncated);
+		mv_display(truncated);
 	return n;
 }
 
-int puts(const char *s)
+int mv_printf(const char *fmt, ...)
 {
-	return printf("%s\n", s);
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = mv_vprintf(fmt, ap);
+	va_end(ap);
+	return n;
+}
+
+int mv_puts(const char *s)
+{
+	return mv_printf("%s\n", s);
 }

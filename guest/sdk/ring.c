@@ -7,7 +7,7 @@
 
 #include "sdk.h"
 
-#if GUEST_BITS == 16
+#if MV_GUEST_BITS == 16
 #define RING_SIZE 4096
 #else
 #define RING_SIZE 16384 /* every SDK guest carries it in .bss */
@@ -28,7 +28,7 @@ void sdk_ring_setup(const struct hc_boot_info *bi)
 	if (!bi->doorbell || bi->vcpus != 1)
 		return;
 	ring.h.size = RING_SIZE;
-	hypercall(HC_NR_RING_SETUP, &r);
+	mv_hypercall(HC_NR_RING_SETUP, &r);
 	ring_on = r.ret == 0;
 	doorbell_value = bi->vcpu_id;
 }
@@ -45,7 +45,7 @@ int sdk_ring_active(void)
 
 static void doorbell(void)
 {
-	outl(HC_PORT_DOORBELL, doorbell_value);
+	mv_outl(HC_PORT_DOORBELL, doorbell_value);
 }
 
 static void put_bytes(uint32_t at, const void *src, uint32_t n)

@@ -18,4 +18,8 @@ struct hc_ring *sdk_ring(void);
  * record cannot fit it), and the caller makes the hypercall instead. */
 int sdk_ring_put(uint32_t kind, int fd, uint32_t value, const void *payload, uint32_t len);
 
+/* mv__posix_open: the symbol of <minivirt/posix.h>'s open(path, flags, ...): POSIX's
+ * form, whose mode argument is there only with HC_O_CREAT. */
+int mv__posix_open(const char *path, int flags, ...);
+
 #endif

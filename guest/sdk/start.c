@@ -9,7 +9,7 @@
 
 static const struct hc_boot_info *boot;
 
-const struct hc_boot_info *boot_info(void)
+const struct hc_boot_info *mv_boot_info(void)
 {
 	return boot;
 }
@@ -28,7 +28,7 @@ void sdk_start(const struct hc_boot_info *bi)
 	for (int i = 0; i < argc; i++)
 		argv[i] = (char *)(uintptr_t)vec[i];
 	argv[argc] = 0;
-	exit(main(argc, argv));
+	mv_exit(main(argc, argv));
 }
 
 /* The VMM enters at the ELF entry with the stack pointer at the top of the stack and

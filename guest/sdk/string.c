@@ -3,7 +3,16 @@
  * struct copies) need. Simple loops: guests are small, and clear beats clever here. */
 #include <minivirt/guest.h>
 
-void *memcpy(void *dst, const void *src, size_t n)
+/* GCC and clang call memcpy, memmove, memset and memcmp on their own even with
+ * -ffreestanding (struct copies, loops they recognise): a freestanding program must
+ * define those four. They are the mv_ functions below under their standard names, with
+ * the standard signatures; no header declares them. */
+void *memcpy(void *dst, const void *src, size_t n) __attribute__((alias("mv_memcpy")));
+void *memmove(void *dst, const void *src, size_t n) __attribute__((alias("mv_memmove")));
+void *memset(void *dst, int c, size_t n) __attribute__((alias("mv_memset")));
+int memcmp(const void *a, const void *b, size_t n) __attribute__((alias("mv_memcmp")));
+
+void *mv_memcpy(void *dst, const void *src, size_t n)
 {
 	unsigned char *d = dst;
 	const unsigned char *s = src;
@@ -13,19 +22,19 @@ void *memcpy(void *dst, const void *src, size_t n)
 	return dst;
 }
 
-void *memmove(void *dst, const void *src, size_t n)
+void *mv_memmove(void *dst, const void *src, size_t n)
 {
 	unsigned char *d = dst;
 	const unsigned char *s = src;
 
 	if (d < s)
-		return memcpy(dst, src, n);
+		return mv_memcpy(dst, src, n);
 	while (n--)
 		d[n] = s[n];
 	return dst;
 }
 
-void *memset(void *dst, int c, size_t n)
+void *mv_memset(void *dst, int c, size_t n)
 {
 	unsigned char *d = dst;
 
@@ -34,7 +43,7 @@ void *memset(void *dst, int c, size_t n)
 	return dst;
 }
 
-int memcmp(const void *a, const void *b, size_t n)
+int mv_memcmp(const void *a, const void *b, size_t n)
 {
 	const unsigned char *x = a, *y = b;
 
@@ -44,7 +53,7 @@ int memcmp(const void *a, const void *b, size_t n)
 	return 0;
 }
 
-size_t strlen(const char *s)
+size_t mv_strlen(const char *s)
 {
 	size_t n = 0;
 
@@ -53,7 +62,7 @@ size_t strlen(const char *s)
 	return n;
 }
 
-size_t strnlen(const char *s, size_t max)
+size_t mv_strnlen(const char *s, size_t max)
 {
 	size_t n = 0;
 
@@ -62,14 +71,14 @@ size_t strnlen(const char *s, size_t max)
 	return n;
 }
 
-int strcmp(const char *a, const char *b)
+int mv_strcmp(const char *a, const char *b)
 {
 	while (*a && *a == *b)
 		a++, b++;
 	return (unsigned char)*a - (unsigned char)*b;
 }
 
-int strncmp(const char *a, const char *b, size_t n)
+int mv_strncmp(const char *a, const char *b, size_t n)
 {
 	for (; n; n--, a++, b++)
 		if (*a != *b || !*a)
@@ -77,7 +86,7 @@ int strncmp(const char *a, const char *b, size_t n)
 	return 0;
 }
 
-char *strchr(const char *s, int c)
+char *mv_strchr(const char *s, int c)
 {
 	for (;; s++) {
 		if (*s == (char)c)
@@ -87,7 +96,7 @@ char *strchr(const char *s, int c)
 	}
 }
 
-char *strcpy(char *dst, const char *src)
+char *mv_strcpy(char *dst, const char *src)
 {
 	char *d = dst;
 
@@ -96,7 +105,7 @@ char *strcpy(char *dst, const char *src)
 	return dst;
 }
 
-char *strncpy(char *dst, const char *src, size_t n)
+char *mv_strncpy(char *dst, const char *src, size_t n)
 {
 	size_t i = 0;
 
@@ -107,7 +116,7 @@ char *strncpy(char *dst, const char *src, size_t n)
 	return dst;
 }
 
-long strtol(const char *s, char **end, int base)
+long mv_strtol(const char *s, char **end, int base)
 {
 	unsigned long v = 0;
 	int neg = 0;

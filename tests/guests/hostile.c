@@ -6,8 +6,8 @@
 
 static uint64_t arg_addr(int argc, char **argv, int i)
 {
-	GUEST_ASSERT(argc > i);
-	return (uint64_t)strtol(argv[i], 0, 0);
+	MV_ASSERT(argc > i);
+	return (uint64_t)mv_strtol(argv[i], 0, 0);
 }
 
 #define PTR(a) ((void *)(uintptr_t)(a))
@@ -16,68 +16,68 @@ static uint64_t arg_addr(int argc, char **argv, int i)
  * would write the exit count into a page-table entry. */
 static int case_req(int argc, char **argv)
 {
-	hypercall((unsigned)arg_addr(argc, argv, 3), PTR(arg_addr(argc, argv, 2)));
-	printf("req: the VMM came back\n");
+	mv_hypercall((unsigned)arg_addr(argc, argv, 3), PTR(arg_addr(argc, argv, 2)));
+	mv_printf("req: the VMM came back\n");
 	return 0;
 }
 
 /* pread from a shared file into ADDR (e.g. the IDT: a DPL-3 gate would follow). */
 static int case_pread(int argc, char **argv)
 {
-	int fd = open("f", O_RDONLY, 0);
+	int fd = mv_open("f", HC_O_RDONLY, 0);
 
-	GUEST_ASSERT(fd >= 3);
-	printf("pread: %ld\n", pread(fd, PTR(arg_addr(argc, argv, 2)), 16, 0));
-	printf("read: %ld\n", read(fd, PTR(arg_addr(argc, argv, 2)), 16));
+	MV_ASSERT(fd >= 3);
+	mv_printf("pread: %ld\n", mv_pread(fd, PTR(arg_addr(argc, argv, 2)), 16, 0));
+	mv_printf("read: %ld\n", mv_read(fd, PTR(arg_addr(argc, argv, 2)), 16));
 	return 0;
 }
 
 static int case_display(int argc, char **argv)
 {
-	printf("display: %ld\n", display(PTR(arg_addr(argc, argv, 2))));
+	mv_printf("display: %ld\n", mv_display(PTR(arg_addr(argc, argv, 2))));
 	return 0;
 }
 
 /* write to the console or a shared file from ADDR. */
 static int case_write(int argc, char **argv)
 {
-	int fd = open("out", O_WRONLY | O_CREAT, 0644);
+	int fd = mv_open("out", HC_O_WRONLY | HC_O_CREAT, 0644);
 
-	GUEST_ASSERT(fd >= 3);
-	printf("write: %ld\n", write(1, PTR(arg_addr(argc, argv, 2)), 16));
-	printf("pwrite: %ld\n", pwrite(fd, PTR(arg_addr(argc, argv, 2)), 16, 0));
+	MV_ASSERT(fd >= 3);
+	mv_printf("write: %ld\n", mv_write(1, PTR(arg_addr(argc, argv, 2)), 16));
+	mv_printf("pwrite: %ld\n", mv_pwrite(fd, PTR(arg_addr(argc, argv, 2)), 16, 0));
 	return 0;
 }
 
 static int case_readdir(int argc, char **argv)
 {
-	int fd = open("/", O_RDONLY | O_DIRECTORY, 0);
+	int fd = mv_open("/", HC_O_RDONLY | HC_O_DIRECTORY, 0);
 
-	GUEST_ASSERT(fd >= 3);
-	printf("readdir: %ld\n", readdir(fd, PTR(arg_addr(argc, argv, 2)), 512));
+	MV_ASSERT(fd >= 3);
+	mv_printf("readdir: %ld\n", mv_readdir(fd, PTR(arg_addr(argc, argv, 2)), 512));
 	return 0;
 }
 
 /* open and mkdir with the path on ADDR. */
 static int case_path(int argc, char **argv)
 {
-	printf("open: %d\n", open(PTR(arg_addr(argc, argv, 2)), O_RDONLY, 0));
-	printf("mkdir: %d\n", mkdir(PTR(arg_addr(argc, argv, 2)), 0755));
+	mv_printf("open: %d\n", mv_open(PTR(arg_addr(argc, argv, 2)), HC_O_RDONLY, 0));
+	mv_printf("mkdir: %d\n", mv_mkdir(PTR(arg_addr(argc, argv, 2)), 0755));
 	return 0;
 }
 
 /* open NAME in the share (a FIFO or a device there must never be opened on the host). */
 static int case_open(int argc, char **argv)
 {
-	GUEST_ASSERT(argc > 2);
-	printf("open %s: %d\n", argv[2], open(argv[2], O_RDONLY, 0));
-	printf("open-w %s: %d\n", argv[2], open(argv[2], O_WRONLY, 0));
+	MV_ASSERT(argc > 2);
+	mv_printf("open %s: %d\n", argv[2], mv_open(argv[2], HC_O_RDONLY, 0));
+	mv_printf("open-w %s: %d\n", argv[2], mv_open(argv[2], HC_O_WRONLY, 0));
 	return 0;
 }
 
 static __attribute__((noreturn)) int case_report(int argc, char **argv)
 {
-	report_fail("hostile.c", 1, PTR(arg_addr(argc, argv, 2)));
+	mv_report_fail("hostile.c", 1, PTR(arg_addr(argc, argv, 2)));
 }
 
 /* --smp 2: vCPU 1 flips the NUL that ends a HC_PATH_MAX-byte path while vCPU 0 hands the
@@ -89,23 +89,23 @@ static int case_race(void)
 {
 	int too_long = 0, other = 0;
 
-	if (vcpu_id() == 1) {
+	if (mv_vcpu_id() == 1) {
 		while (racing)
 			for (int i = 0; i < 1000; i++)
 				path[HC_PATH_MAX - 1] = (char)(i & 1 ? 'a' : 0);
 		return 0;
 	}
-	memset(path, 'a', sizeof(path));
+	mv_memset(path, 'a', sizeof(path));
 	for (int i = 0; i < 2000; i++) {
-		int rc = i & 1 ? unlink(path) : open(path, O_RDONLY, 0);
+		int rc = i & 1 ? mv_unlink(path) : mv_open(path, HC_O_RDONLY, 0);
 
 		if (rc == -HC_ENAMETOOLONG)
 			too_long++;
 		else if (rc != -HC_ENOENT)
-			other++, printf("race: unexpected %d\n", rc);
+			other++, mv_printf("race: unexpected %d\n", rc);
 	}
 	racing = 0;
-	printf("race: %d too long, %d other\n", too_long, other);
+	mv_printf("race: %d too long, %d other\n", too_long, other);
 	return other ? 1 : 0;
 }
 
@@ -114,19 +114,19 @@ static int case_race(void)
 static int case_readdir272(void)
 {
 	static char buf[272];
-	int fd = open("d", O_RDONLY | O_DIRECTORY, 0);
+	int fd = mv_open("d", HC_O_RDONLY | HC_O_DIRECTORY, 0);
 	long n, names = 0;
 
-	GUEST_ASSERT(fd >= 3);
-	while ((n = readdir(fd, buf, sizeof(buf))) > 0) {
+	MV_ASSERT(fd >= 3);
+	while ((n = mv_readdir(fd, buf, sizeof(buf))) > 0) {
 		const struct hc_dirent *d = (const void *)buf;
 
-		GUEST_ASSERT(d->reclen <= n);
-		if (strlen(d->name) == 255)
-			printf("readdir272: the 255-byte name, reclen %u\n", d->reclen);
+		MV_ASSERT(d->reclen <= n);
+		if (mv_strlen(d->name) == 255)
+			mv_printf("readdir272: the 255-byte name, reclen %u\n", d->reclen);
 		names++;
 	}
-	printf("readdir272: %ld, %ld names\n", n, names);
+	mv_printf("readdir272: %ld, %ld names\n", n, names);
 	return 0;
 }
 
@@ -135,8 +135,8 @@ static int case_port(int argc, char **argv)
 {
 	static struct hc_print_val r = { .value = 7 };
 
-	outl((uint16_t)arg_addr(argc, argv, 2), (uint32_t)(uintptr_t)&r);
-	printf("port: the VMM came back\n");
+	mv_outl((uint16_t)arg_addr(argc, argv, 2), (uint32_t)(uintptr_t)&r);
+	mv_printf("port: the VMM came back\n");
 	return 0;
 }
 
@@ -155,7 +155,7 @@ static int case_repouts(void)
 			 : "+S"(src), "+c"(count)
 			 : "d"((uint16_t)(HC_PORT_BASE + HC_NR_PRINT_VAL))
 			 : "memory");
-	printf("repouts: the VMM came back, count %lu\n", count);
+	mv_printf("repouts: the VMM came back, count %lu\n", count);
 	return 0;
 }
 
@@ -163,30 +163,30 @@ int main(int argc, char **argv)
 {
 	const char *c = argc > 1 ? argv[1] : "";
 
-	if (!strcmp(c, "req"))
+	if (!mv_strcmp(c, "req"))
 		return case_req(argc, argv);
-	if (!strcmp(c, "pread"))
+	if (!mv_strcmp(c, "pread"))
 		return case_pread(argc, argv);
-	if (!strcmp(c, "display"))
+	if (!mv_strcmp(c, "display"))
 		return case_display(argc, argv);
-	if (!strcmp(c, "write"))
+	if (!mv_strcmp(c, "write"))
 		return case_write(argc, argv);
-	if (!strcmp(c, "readdir"))
+	if (!mv_strcmp(c, "readdir"))
 		return case_readdir(argc, argv);
-	if (!strcmp(c, "path"))
+	if (!mv_strcmp(c, "path"))
 		return case_path(argc, argv);
-	if (!strcmp(c, "open"))
+	if (!mv_strcmp(c, "open"))
 		return case_open(argc, argv);
-	if (!strcmp(c, "report"))
+	if (!mv_strcmp(c, "report"))
 		return case_report(argc, argv);
-	if (!strcmp(c, "race"))
+	if (!mv_strcmp(c, "race"))
 		return case_race();
-	if (!strcmp(c, "readdir272"))
+	if (!mv_strcmp(c, "readdir272"))
 		return case_readdir272();
-	if (!strcmp(c, "port"))
+	if (!mv_strcmp(c, "port"))
 		return case_port(argc, argv);
-	if (!strcmp(c, "repouts"))
+	if (!mv_strcmp(c, "repouts"))
 		return case_repouts();
-	printf("hostile: unknown case '%s'\n", c);
+	mv_printf("hostile: unknown case '%s'\n", c);
 	return 2;
 }

@@ -13,7 +13,7 @@ static volatile uint32_t mark;
 #define PTE_RW 0x2u
 #define PTE_PS 0x80u /* a large page: 2 MiB in long mode, 4 MiB with 32-bit paging */
 
-#if GUEST_BITS != 16
+#if MV_GUEST_BITS != 16
 static uintptr_t read_cr0(void)
 {
 	uintptr_t v;
@@ -39,7 +39,7 @@ static volatile uint32_t *map_window(uint64_t gpa)
 
 	if (!(read_cr0() & 0x80000000u)) /* -s: no paging, guest-physical is reached directly */
 		return (volatile uint32_t *)(uintptr_t)gpa;
-#if GUEST_BITS == 64
+#if MV_GUEST_BITS == 64
 	{
 		volatile uint64_t *pml4 = (volatile uint64_t *)cr3;
 		volatile uint64_t *pdpt = (volatile uint64_t *)(uintptr_t)(pml4[0] & ~0xfffull);
@@ -61,42 +61,42 @@ static volatile uint32_t *map_window(uint64_t gpa)
 
 int main(int argc, char **argv)
 {
-	const struct hc_boot_info *bi = boot_info();
+	const struct hc_boot_info *bi = mv_boot_info();
 	const unsigned id = (unsigned)bi->vcpu_id;
 
 	mark = MARK | id;
 	if (id != 0) {
-		printf("instance %u: marked\n", id);
+		mv_printf("instance %u: marked\n", id);
 		return 0;
 	}
-#if GUEST_BITS == 16
+#if MV_GUEST_BITS == 16
 	(void)argc;
 	(void)argv;
-	printf("neighbour: needs protected or long mode\n");
+	mv_printf("neighbour: needs protected or long mode\n");
 	return 2;
 #else
-	const int write = argc > 1 && !strcmp(argv[1], "write");
+	const int write = argc > 1 && !mv_strcmp(argv[1], "write");
 	/* Where the neighbour's slice began: memory rounded up to the large-page size. */
-	const uint64_t large = GUEST_BITS == 64 ? 1ull << 21 : 1ull << 22;
+	const uint64_t large = MV_GUEST_BITS == 64 ? 1ull << 21 : 1ull << 22;
 	const uint64_t base = (bi->mem_size + large - 1) / large * large;
 	volatile uint32_t *win, *target;
 
 	if (bi->cpl != 0) {
-		printf("neighbour: run with --cpl 0 (now in ring %u)\n", (unsigned)bi->cpl);
+		mv_printf("neighbour: run with --cpl 0 (now in ring %u)\n", (unsigned)bi->cpl);
 		return 2;
 	}
 	win = map_window(base);
 	target = (volatile uint32_t *)((uintptr_t)win + (uintptr_t)&mark);
-	printf("instance 0: %s guest-physical 0x%lx\n", write ? "writing" : "reading",
-	       (unsigned long)(base + (uintptr_t)&mark));
+	mv_printf("instance 0: %s guest-physical 0x%lx\n", write ? "writing" : "reading",
+		  (unsigned long)(base + (uintptr_t)&mark));
 	if (write) {
 		*target = MARK | 0xbad;
-		printf("instance 0: the write went through\n");
+		mv_printf("instance 0: the write went through\n");
 	} else {
 		uint32_t v = *target;
 
-		printf("instance 0: the read went through: 0x%x%s\n", (unsigned)v,
-		       (v & 0xffff0000u) == MARK ? ", the neighbour's mark" : "");
+		mv_printf("instance 0: the read went through: 0x%x%s\n", (unsigned)v,
+			  (v & 0xffff0000u) == MARK ? ", the neighbour's mark" : "");
 	}
 	return 3;
 #endif

@@ -6,7 +6,7 @@
  * when the VMM would have stopped the guest for another reason. */
 #include <minivirt/guest.h>
 
-#if GUEST_BITS == 64
+#if MV_GUEST_BITS == 64
 #define PUSHF "pushfq; popq %0"
 #define POPF "pushq %0; popfq"
 #define SP_REG "rsp"
@@ -32,10 +32,10 @@ static unsigned iopl(void)
 static int port_arg(int argc, char **argv)
 {
 	if (argc < 3) {
-		printf("usage: privtest out|in PORT [1|2|4]\n");
+		mv_printf("usage: privtest out|in PORT [1|2|4]\n");
 		return -1;
 	}
-	return (int)strtol(argv[2], 0, 0);
+	return (int)mv_strtol(argv[2], 0, 0);
 }
 
 /* A `size`-byte out or in at port; returns only if the CPU and the VMM let it pass. */
@@ -43,11 +43,11 @@ static void port_io(int out, uint16_t port, int size)
 {
 	uint32_t v = 0;
 
-	printf("trying %s%c 0x%x from ring %u, IOPL %u\n", out ? "out" : "in",
-	       size == 1   ? 'b'
-	       : size == 2 ? 'w'
-			   : 'l',
-	       port, boot_info()->cpl, iopl());
+	mv_printf("trying %s%c 0x%x from ring %u, IOPL %u\n", out ? "out" : "in",
+		  size == 1   ? 'b'
+		  : size == 2 ? 'w'
+			      : 'l',
+		  port, mv_boot_info()->cpl, iopl());
 	if (out && size == 1)
 		__asm__ volatile("outb %b0, %w1" : : "a"(v), "Nd"(port));
 	else if (out && size == 2)
@@ -68,7 +68,7 @@ static void forge_report(void)
 {
 	unsigned long frame[7] = { 14, 2, 0x7eadbeef, 0x08, 2, 0x1000, 0x10 };
 
-	printf("trying a forged exception report from ring %u\n", boot_info()->cpl);
+	mv_printf("trying a forged exception report from ring %u\n", mv_boot_info()->cpl);
 	__asm__ volatile("mov %0, %%" SP_REG "\n\tout %%al, %1"
 			 :
 			 : "r"(frame), "i"(HC_PORT_TRAP)
@@ -80,37 +80,38 @@ int main(int argc, char **argv)
 	const char *c = argc > 1 ? argv[1] : "";
 	int port;
 
-	if (!strcmp(c, "iopl")) { /* what the guest starts with */
-		printf("ring %u, IOPL %u\n", boot_info()->cpl, iopl());
+	if (!mv_strcmp(c, "iopl")) { /* what the guest starts with */
+		mv_printf("ring %u, IOPL %u\n", mv_boot_info()->cpl, iopl());
 		return 0;
 	}
-	if (!strcmp(c, "cli")) {
-		printf("trying cli from ring %u, IOPL %u\n", boot_info()->cpl, iopl());
+	if (!mv_strcmp(c, "cli")) {
+		mv_printf("trying cli from ring %u, IOPL %u\n", mv_boot_info()->cpl, iopl());
 		__asm__ volatile("cli");
-	} else if (!strcmp(c, "sti")) {
-		printf("trying sti from ring %u, IOPL %u\n", boot_info()->cpl, iopl());
+	} else if (!mv_strcmp(c, "sti")) {
+		mv_printf("trying sti from ring %u, IOPL %u\n", mv_boot_info()->cpl, iopl());
 		__asm__ volatile("sti");
-	} else if (!strcmp(c, "hlt")) {
-		printf("trying hlt from ring %u\n", boot_info()->cpl);
+	} else if (!mv_strcmp(c, "hlt")) {
+		mv_printf("trying hlt from ring %u\n", mv_boot_info()->cpl);
 		__asm__ volatile("hlt");
-	} else if (!strcmp(c, "popf")) { /* ring 3 cannot raise its IOPL: popf leaves it */
+	} else if (!mv_strcmp(c, "popf")) { /* ring 3 cannot raise its IOPL: popf leaves it */
 		unsigned long f = flags() | (3ul << 12);
 
 		__asm__ volatile(POPF : : "r"(f) : "cc");
-		printf("IOPL after popf: %u\n", iopl());
-		GUEST_ASSERT(boot_info()->cpl != 3 || iopl() == 0);
+		mv_printf("IOPL after popf: %u\n", iopl());
+		MV_ASSERT(mv_boot_info()->cpl != 3 || iopl() == 0);
 		return 0;
-	} else if (!strcmp(c, "out") || !strcmp(c, "in")) {
+	} else if (!mv_strcmp(c, "out") || !mv_strcmp(c, "in")) {
 		if ((port = port_arg(argc, argv)) < 0)
 			return 2;
-		port_io(c[0] == 'o', (uint16_t)port, argc > 3 ? (int)strtol(argv[3], 0, 0) : 1);
-		printf("passed\n");
+		port_io(c[0] == 'o', (uint16_t)port, argc > 3 ? (int)mv_strtol(argv[3], 0, 0) : 1);
+		mv_printf("passed\n");
 		return 0;
-	} else if (!strcmp(c, "forge")) {
+	} else if (!mv_strcmp(c, "forge")) {
 		forge_report();
 	} else {
-		printf("usage: privtest iopl|cli|sti|hlt|popf|out PORT [SIZE]|in PORT [SIZE]|forge\n");
+		mv_printf(
+			"usage: privtest iopl|cli|sti|hlt|popf|out PORT [SIZE]|in PORT [SIZE]|forge\n");
 		return 2;
 	}
-	report_fail(__FILE__, __LINE__, "the CPU let it through");
+	mv_report_fail(__FILE__, __LINE__, "the CPU let it through");
 }

@@ -125,7 +125,7 @@ t "a string with no NUL before the end of memory: -HC_EFAULT" t_no_nul
 t "display() across a 2 MiB / 4 KiB page boundary" t_cross_page
 t "a 64 KiB string in one exit" t_big_string
 t "printf formats" t_printf
-t "GUEST_ASSERT reports file, line, condition: status 123" t_assert
+t "MV_ASSERT reports file, line, condition: status 123" t_assert
 t "an unmapped request stops the guest with a report" t_bad_request
 t "unknown hypercalls and wrong access sizes are reported" t_unknown_hypercalls
 t "--stats counts each hypercall" t_stats_per_hypercall
