@@ -55,6 +55,17 @@ C
 	expect_rc 0 && expect_eq "stdout" "$OUT" "Hello from $T_TMP/mine/hello.elf, 2 argument(s)"
 }
 
+# Every symbol libguest defines is namespaced: mv_* (mv__* internal), sdk_* (what its files
+# share), _start, and the four the compiler calls by their standard names.
+t_sdk_symbols() {
+	for b in 16 32 64; do
+		syms=$(nm -g --defined-only "$D$P/lib/minivirt/libguest-$b.a" | awk 'NF == 3 { print $3 }')
+		[ -n "$syms" ] || { fail "libguest-$b.a: no symbols read"; return 1; }
+		bad=$(printf '%s\n' "$syms" | grep -vE '^(mv_[a-z0-9_]+|sdk_[a-z0-9_]+|_start|memcpy|memmove|memset|memcmp)$')
+		expect_eq "libguest-$b.a symbols outside the namespace" "$bad" "" || return 1
+	done
+}
+
 # The SDK takes no name of libc's: a guest may define its own open, read, printf and exit
 # (a clash would fail the link), and gets the short ones only from <minivirt/posix.h>.
 t_names_are_the_guests() {
@@ -155,6 +166,7 @@ t_uninstall() { # exactly what was installed goes: no file is left
 t "make install into DESTDIR puts every file in place" t_install
 t "the installed tools run: --version, the example hello" t_installed_tools
 t "a guest built out of the tree against the installed SDK runs" t_out_of_tree_guest
+t "libguest defines only mv_*, sdk_*, _start and the compiler's memcpy/memmove/memset/memcmp" t_sdk_symbols
 t "the SDK leaves libc's names to the guest; <minivirt/posix.h> gives them on request" t_names_are_the_guests
 t "the manual pages render without warnings" t_manuals
 t "--help and the manual pages list the same options" t_options_in_sync
