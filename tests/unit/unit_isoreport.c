@@ -138,6 +138,10 @@ static void test_cpu(void **state)
 	assert_int_equal(o.limit, ISO_LIMIT_CPU);
 	assert_false(o.limit_exact);
 	assert_true(o.approximate & BIT(ISO_LIMIT_CPU)); /* per process, without a cgroup */
+	f.user = 1.6;
+	f.sys = 0.1; /* a loaded machine: the kernel's ticks reached 2 s, rusage says 1.7 */
+	classify(W_EXITCODE(0, SIGKILL));
+	assert_int_equal(o.status, ISO_RUN_TIME_LIMIT);
 	f.user = 0.5;
 	f.sys = 0;
 	classify(W_EXITCODE(0, SIGKILL)); /* a SIGKILL before the limit: someone else's */
