@@ -2,7 +2,7 @@
 /* isolate/harden.c: no_new_privs, capabilities and the default seccomp filter. */
 #include "harden.h"
 
-#include <linux/capability.h>
+#include <linux/capability.h> /* CAP_NET_RAW */
 #include <linux/filter.h>
 #include <linux/seccomp.h>
 #include <stdio.h>
@@ -11,29 +11,18 @@
 #include <sys/syscall.h>
 
 #include "base.h"
+#include "caps.h"
 
 /* The default filter, built with libseccomp when isolate is built (isolate/gen/seccomp_gen.c
  * holds the rules and why each is there): iso_seccomp_bpf, the BPF program; and
  * iso_seccomp_denied, the calls it answers EPERM. */
 #include "seccomp_filter.h"
 
-/* capset(2) without libcap: the three sets of version 3 (two 32-bit words each). */
-static int set_caps(unsigned long long keep)
-{
-	struct __user_cap_header_struct hdr = { _LINUX_CAPABILITY_VERSION_3, 0 };
-	struct __user_cap_data_struct data[2] = { 0 };
-
-	for (int i = 0; i < 2; i++) {
-		data[i].effective = (unsigned)(keep >> (32 * i));
-		data[i].permitted = (unsigned)(keep >> (32 * i));
-		data[i].inheritable = 0;
-	}
-	return (int)syscall(SYS_capset, &hdr, data);
-}
-
 int iso_harden_apply(const struct iso_config *cfg, char *err)
 {
-	unsigned long long keep = cfg->caps, bound = cfg->caps;
+	unsigned long long bound = cfg->caps;
+	struct iso_caps sets = { .effective = cfg->caps, .permitted = cfg->caps };
+	struct mv_err e = { "" };
 	struct sock_fprog prog = {
 		.len = ARRAY_SIZE(iso_seccomp_bpf),
 		.filter = (struct sock_filter *)iso_seccomp_bpf,
@@ -53,19 +42,8 @@ int iso_harden_apply(const struct iso_config *cfg, char *err)
 	 * still start, with no_new_privs holding them to the caller's own, empty, set. */
 	if (cfg->no_new_privs)
 		bound |= 1ull << CAP_NET_RAW;
-	for (int c = 0; c <= 63; c++) {
-		if (bound & (1ull << c))
-			continue;
-		if (prctl(PR_CAPBSET_DROP, c, 0, 0, 0)) {
-			if (errno == EINVAL)
-				break; /* past the kernel's last capability */
-			return iso_seterr(err, errno, "prctl(PR_CAPBSET_DROP, %d)", c);
-		}
-	}
-	if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) && errno != EINVAL)
-		return iso_seterr(err, errno, "prctl(PR_CAP_AMBIENT_CLEAR_ALL)");
-	if (set_caps(keep))
-		return iso_seterr(err, errno, "capset");
+	if (iso_caps_bound(bound, &e) || iso_caps_set(&sets, &e))
+		return iso_seterr(err, 0, "%s", e.msg);
 	return 0;
 }
 

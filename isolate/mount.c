@@ -50,76 +50,91 @@ static bool under_own(const char *dst)
 	return !strncmp(dst, "/dev/", 5) || !strncmp(dst, "/proc/", 6);
 }
 
+/* --root's DIR: a folder, not the host's own root. */
+static int check_root(const char *root, char *err)
+{
+	struct stat st, host;
+
+	if (stat(root, &st))
+		return iso_seterr(err, errno, "--root %s", root);
+	if (!S_ISDIR(st.st_mode))
+		return iso_seterr(err, ENOTDIR, "--root %s", root);
+	if (stat("/", &host) == 0 && st.st_dev == host.st_dev && st.st_ino == host.st_ino)
+		return iso_seterr(err, 0,
+				  "--root %s: that is the host's own root; leave out "
+				  "--root to run on the host's files",
+				  root);
+	return 0;
+}
+
+/* --root's DIR holds the folders proc/ and dev/ the container's own go on. */
+static int check_root_dirs(const char *root, int rootfd, char *err)
+{
+	static const char *const need[] = { "proc", "dev" };
+	struct stat st;
+
+	for (size_t i = 0; i < ARRAY_SIZE(need); i++) {
+		cleanup_fd int fd = open_in(rootfd, need[i]);
+
+		if (fd >= 0 && fstat(fd, &st) == 0 && S_ISDIR(st.st_mode))
+			continue;
+		return iso_seterr(err, 0,
+				  "--root %s: it has no folder /%s (the container's "
+				  "/%s goes there)",
+				  root, need[i], need[i]);
+	}
+	return 0;
+}
+
+/* One --bind, --ro-bind or --tmpfs: SRC exists, DST exists inside rootfd and is a folder
+ * when SRC is one (a tmpfs's always). */
+static int check_mount(const struct iso_config *cfg, int rootfd, const struct iso_mount *m,
+		       char *err)
+{
+	char what[ISO_ERR_LEN];
+	cleanup_fd int fd = -1;
+	struct stat st, dst;
+
+	describe(m, what, sizeof(what));
+	if (m->src && stat(m->src, &st))
+		return iso_seterr(err, errno, "%s", what);
+	if (cfg->root && under_own(m->dst))
+		return 0; /* in the /dev or /proc isolate makes: checked there */
+	fd = open_in(rootfd, m->dst);
+	if (fd < 0)
+		return iso_seterr(err, 0,
+				  "%s: %s does not exist%s%s (isolate makes no mount "
+				  "points)",
+				  what, m->dst, cfg->root ? " in " : "",
+				  cfg->root ? cfg->root : "");
+	if (fstat(fd, &dst))
+		return iso_seterr(err, errno, "%s: %s", what, m->dst);
+	if (!m->src && !S_ISDIR(dst.st_mode))
+		return iso_seterr(err, ENOTDIR, "%s", what);
+	if (m->src && S_ISDIR(st.st_mode) != S_ISDIR(dst.st_mode))
+		return iso_seterr(err, 0, "%s: %s is %s folder, %s is %s", what, m->src,
+				  S_ISDIR(st.st_mode) ? "a" : "not a", m->dst,
+				  S_ISDIR(dst.st_mode) ? "one" : "not");
+	return 0;
+}
+
 int iso_mount_check(const struct iso_config *cfg, char *err)
 {
 	const char *where = cfg->root ? cfg->root : "/";
 	cleanup_fd int rootfd = -1;
-	struct stat st, dst;
-	char what[ISO_ERR_LEN];
 
-	if (cfg->root) {
-		if (stat(cfg->root, &st))
-			return iso_seterr(err, errno, "--root %s", cfg->root);
-		if (!S_ISDIR(st.st_mode))
-			return iso_seterr(err, ENOTDIR, "--root %s", cfg->root);
-		if (stat("/", &dst) == 0 && st.st_dev == dst.st_dev && st.st_ino == dst.st_ino)
-			return iso_seterr(err, 0,
-					  "--root %s: that is the host's own root; leave out "
-					  "--root to run on the host's files",
-					  cfg->root);
-	}
+	if (cfg->root && check_root(cfg->root, err))
+		return -1;
 	if (!cfg->root && !cfg->n_mounts)
 		return 0;
 	rootfd = (int)RETRY_EINTR(open(where, O_PATH | O_DIRECTORY | O_CLOEXEC));
 	if (rootfd < 0)
 		return iso_seterr(err, errno, "cannot open %s", where);
-	if (cfg->root) {
-		static const char *const need[] = { "proc", "dev" };
-
-		for (size_t i = 0; i < ARRAY_SIZE(need); i++) {
-			int fd = open_in(rootfd, need[i]);
-
-			if (fd >= 0) {
-				int r = fstat(fd, &st);
-
-				close(fd);
-				if (r == 0 && S_ISDIR(st.st_mode))
-					continue;
-			}
-			return iso_seterr(err, 0,
-					  "--root %s: it has no folder /%s (the container's "
-					  "/%s goes there)",
-					  cfg->root, need[i], need[i]);
-		}
-	}
-	for (size_t i = 0; i < cfg->n_mounts; i++) {
-		const struct iso_mount *m = &cfg->mounts[i];
-		int fd;
-
-		describe(m, what, sizeof(what));
-		if (m->src && stat(m->src, &st))
-			return iso_seterr(err, errno, "%s", what);
-		if (cfg->root && under_own(m->dst))
-			continue; /* in the /dev or /proc isolate makes: checked there */
-		fd = open_in(rootfd, m->dst);
-		if (fd < 0)
-			return iso_seterr(err, 0,
-					  "%s: %s does not exist%s%s (isolate makes no mount "
-					  "points)",
-					  what, m->dst, cfg->root ? " in " : "",
-					  cfg->root ? cfg->root : "");
-		if (fstat(fd, &dst)) {
-			close(fd);
-			return iso_seterr(err, errno, "%s: %s", what, m->dst);
-		}
-		close(fd);
-		if (!m->src && !S_ISDIR(dst.st_mode))
-			return iso_seterr(err, ENOTDIR, "%s", what);
-		if (m->src && S_ISDIR(st.st_mode) != S_ISDIR(dst.st_mode))
-			return iso_seterr(err, 0, "%s: %s is %s folder, %s is %s", what, m->src,
-					  S_ISDIR(st.st_mode) ? "a" : "not a", m->dst,
-					  S_ISDIR(dst.st_mode) ? "one" : "not");
-	}
+	if (cfg->root && check_root_dirs(cfg->root, rootfd, err))
+		return -1;
+	for (size_t i = 0; i < cfg->n_mounts; i++)
+		if (check_mount(cfg, rootfd, &cfg->mounts[i], err))
+			return -1;
 	return 0;
 }
 
@@ -271,6 +286,19 @@ static int user_mounts(const struct iso_config *cfg, int rootfd, char *err)
 	return 0;
 }
 
+int iso_mount_pivot(int dirfd, const char *dir, const char *label, char *err)
+{
+	if (dirfd >= 0 ? fchdir(dirfd) : chdir(dir))
+		return iso_seterr(err, errno, "%s %s: chdir", label, dir);
+	if (syscall(SYS_pivot_root, ".", "."))
+		return iso_seterr(err, errno, "%s %s: pivot_root", label, dir);
+	if (umount2(".", MNT_DETACH))
+		return iso_seterr(err, errno, "%s %s: cannot detach the old root", label, dir);
+	if (chdir("/"))
+		return iso_seterr(err, errno, "chdir(\"/\") in the new root");
+	return 0;
+}
+
 /* --root: DIR bound on itself becomes a mount point; /dev, /proc and the user's mounts go
  * in; then pivot_root(".", ".") stacks the old root on the new one, and a lazy unmount
  * detaches it: nothing of the host's tree stays reachable. */
@@ -290,14 +318,8 @@ static int enter_root(const struct iso_config *cfg, char *err)
 		 cfg->root_rw ? "writable: --root-rw" : "read-only, recursively");
 	if (make_dev(rootfd, err) || make_proc(rootfd, err) || user_mounts(cfg, rootfd, err))
 		return -1;
-	if (fchdir(rootfd))
-		return iso_seterr(err, errno, "--root %s: chdir", cfg->root);
-	if (syscall(SYS_pivot_root, ".", "."))
-		return iso_seterr(err, errno, "--root %s: pivot_root", cfg->root);
-	if (umount2(".", MNT_DETACH))
-		return iso_seterr(err, errno, "--root %s: cannot detach the old root", cfg->root);
-	if (chdir("/"))
-		return iso_seterr(err, errno, "chdir(\"/\") in the new root");
+	if (iso_mount_pivot(rootfd, cfg->root, "--root", err))
+		return -1;
 	iso_step("pid 1",
 		 "pivot_root: %s is / now; the host's root detached (MNT_DETACH), the "
 		 "working folder /",

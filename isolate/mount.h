@@ -26,7 +26,7 @@ int iso_mount_setup(const struct iso_config *cfg, char *err);
  * the rest of the OCI runtimes' maskedPaths. Returns 0, or -1 with a reason in err. */
 int iso_mount_protect(const struct iso_config *cfg, char *err);
 
-/* The pieces of iso_mount_protect and of --root's /dev that the OCI front end (oci_init.c)
+/* The pieces of iso_mount_protect and of --root's /dev that the OCI front end (oci_rootfs.c)
  * calls with the lists of a bundle's config.json. */
 
 /* iso_mount_readonly: each of the n paths that exists becomes a read-only mount of itself
@@ -37,6 +37,12 @@ int iso_mount_readonly(const char *const *paths, size_t n, bool harden, char *er
 /* iso_mount_mask: each of the n paths that exists is masked: a file by /dev/null, a folder
  * by an empty read-only tmpfs. Returns 0, or -1 with a reason in err. */
 int iso_mount_mask(const char *const *paths, size_t n, char *err);
+
+/* iso_mount_pivot: makes dir (a mount point; opened as dirfd, or -1) the root:
+ * pivot_root(".", ".") stacks the old root on it, a lazy unmount detaches that, and the
+ * working folder is the new /. label names dir in the reasons ("--root", "root.path").
+ * Both front ends enter their root through it. Returns 0, or -1 with a reason in err. */
+int iso_mount_pivot(int dirfd, const char *dir, const char *label, char *err);
 
 /* iso_mount_dev_nodes: binds the host's null, zero, full, random, urandom and tty onto new
  * empty files of those names in the folder devfd (a /dev being made). Returns 0, or -1

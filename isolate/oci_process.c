@@ -21,6 +21,8 @@
 #include <unistd.h>
 
 #include "base.h"
+#include "caps.h"
+#include "rlimits.h"
 
 static const char *env_path(const struct oci_process *p)
 {
@@ -60,39 +62,37 @@ int oci_process_find(const struct oci_process *p, char *path, char *err)
 	return iso_seterr(err, 0, "exec: \"%s\": executable file not found in $PATH", prog);
 }
 
-static int set_caps(const struct oci_process *p)
+/* p->rlimits, through the one rlimit loop (rlimits.c). */
+static int set_rlimits(const struct oci_process *p, char *err)
 {
-	struct __user_cap_header_struct hdr = { _LINUX_CAPABILITY_VERSION_3, 0 };
-	struct __user_cap_data_struct data[2] = { 0 };
+	cleanup_free struct iso_rlimit *r = calloc(p->n_rlimits + 1, sizeof(*r));
+	size_t bad;
 
-	for (int i = 0; i < 2; i++) {
-		data[i].effective = (unsigned)(p->caps[OCI_CAP_EFFECTIVE] >> (32 * i));
-		data[i].permitted = (unsigned)(p->caps[OCI_CAP_PERMITTED] >> (32 * i));
-		data[i].inheritable = (unsigned)(p->caps[OCI_CAP_INHERITABLE] >> (32 * i));
-	}
-	return (int)syscall(SYS_capset, &hdr, data);
+	if (!r)
+		return iso_seterr(err, ENOMEM, "process.rlimits");
+	for (size_t i = 0; i < p->n_rlimits; i++)
+		r[i] = (struct iso_rlimit){ p->rlimits[i].resource, p->rlimits[i].soft,
+					    p->rlimits[i].hard };
+	if (iso_rlimits_set(r, p->n_rlimits, &bad))
+		return iso_seterr(err, errno, "process.rlimits[%zu]: setrlimit", bad);
+	return 0;
 }
 
 int oci_process_setup(const struct oci_process *p, char *err)
 {
-	for (size_t i = 0; i < p->n_rlimits; i++) {
-		struct rlimit rl = { p->rlimits[i].soft, p->rlimits[i].hard };
+	struct iso_caps sets = { .effective = p->caps[OCI_CAP_EFFECTIVE],
+				 .permitted = p->caps[OCI_CAP_PERMITTED],
+				 .inheritable = p->caps[OCI_CAP_INHERITABLE],
+				 .ambient = p->caps[OCI_CAP_AMBIENT] };
+	struct mv_err e = { "" };
 
-		if (setrlimit(p->rlimits[i].resource, &rl))
-			return iso_seterr(err, errno, "process.rlimits[%zu]: setrlimit", i);
-	}
+	if (set_rlimits(p, err))
+		return -1;
 	if (p->umask >= 0)
 		umask((mode_t)p->umask);
-	/* The bounding set first, while CAP_SETPCAP is there. */
-	for (int c = 0; c <= 63; c++) {
-		if (p->caps[OCI_CAP_BOUNDING] & (1ull << c))
-			continue;
-		if (prctl(PR_CAPBSET_DROP, c, 0, 0, 0)) {
-			if (errno == EINVAL)
-				break; /* past the kernel's last capability */
-			return iso_seterr(err, errno, "prctl(PR_CAPBSET_DROP, %d)", c);
-		}
-	}
+	/* The bounding set first, while CAP_SETPCAP is there (caps.c, as isolate's own). */
+	if (iso_caps_bound(p->caps[OCI_CAP_BOUNDING], &e))
+		return iso_seterr(err, 0, "%s", e.msg);
 	/* The ids: the capabilities survive setresuid only with KEEPCAPS (then set below). */
 	if (prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0))
 		return iso_seterr(err, errno, "prctl(PR_SET_KEEPCAPS)");
@@ -103,15 +103,10 @@ int oci_process_setup(const struct oci_process *p, char *err)
 	if (setresuid(p->uid, p->uid, p->uid))
 		return iso_seterr(err, errno, "process.user.uid %u: setresuid", (unsigned)p->uid);
 	prctl(PR_SET_KEEPCAPS, 0, 0, 0, 0);
-	if (set_caps(p))
-		return iso_seterr(err, errno, "process.capabilities: capset");
-	if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) && errno != EINVAL)
-		return iso_seterr(err, errno, "prctl(PR_CAP_AMBIENT_CLEAR_ALL)");
-	/* An ambient capability needs to be permitted and inheritable too; like runc, one
-	 * that is not (runc's own default spec has none inheritable) is left out. */
-	for (int c = 0; c <= 63; c++)
-		if (p->caps[OCI_CAP_AMBIENT] & (1ull << c))
-			prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, c, 0, 0);
+	if (iso_caps_set(&sets, &e)) {
+		mv_errprefix(&e, "process.capabilities");
+		return iso_seterr(err, 0, "%s", e.msg);
+	}
 	if (chdir(p->cwd))
 		return iso_seterr(err, errno, "process.cwd %s", p->cwd);
 	return 0;

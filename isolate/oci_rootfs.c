@@ -330,14 +330,8 @@ int oci_rootfs_enter(const struct oci_spec *s, const char *rootfs, char *err)
 	char path[PATH_MAX];
 	size_t n;
 
-	if (chdir(rootfs))
-		return iso_seterr(err, errno, "root.path %s: chdir", rootfs);
-	if (syscall(SYS_pivot_root, ".", "."))
-		return iso_seterr(err, errno, "root.path %s: pivot_root", rootfs);
-	if (umount2(".", MNT_DETACH))
-		return iso_seterr(err, errno, "root.path %s: cannot detach the old root", rootfs);
-	if (chdir("/"))
-		return iso_seterr(err, errno, "chdir(\"/\") in the new root");
+	if (iso_mount_pivot(-1, rootfs, "root.path", err))
+		return -1;
 	if (s->root_readonly) {
 		struct mount_attr ro = { .attr_set = MOUNT_ATTR_RDONLY };
 

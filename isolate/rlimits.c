@@ -61,17 +61,35 @@ static bool by_cgroup(enum iso_limit l)
 	return l == ISO_LIMIT_MEMORY || l == ISO_LIMIT_PROCS;
 }
 
+int iso_rlimits_set(const struct iso_rlimit *r, size_t n, size_t *failed)
+{
+	for (size_t i = 0; i < n; i++) {
+		struct rlimit rl = { (rlim_t)r[i].soft, (rlim_t)r[i].hard };
+
+		if (setrlimit(r[i].resource, &rl)) {
+			*failed = i;
+			return -1;
+		}
+	}
+	return 0;
+}
+
 int iso_limits_apply(const struct iso_config *cfg, bool cgroup, char *err)
 {
+	struct iso_rlimit r[ISO_LIMIT_COUNT];
+	enum iso_limit of[ISO_LIMIT_COUNT];
+	size_t n = 0, bad;
+
 	for (int l = 0; l < ISO_LIMIT_COUNT; l++) {
 		const struct iso_limit_info *li = &iso_limit_info[l];
-		struct rlimit rl = { rlim_of(cfg, l), rlim_of(cfg, l) };
 
 		if (!cfg->limit_set[l] || li->resource < 0 || (cgroup && by_cgroup(l)))
 			continue;
-		if (setrlimit(li->resource, &rl))
-			return iso_seterr(err, errno, "--%s: setrlimit", li->name);
+		r[n] = (struct iso_rlimit){ li->resource, rlim_of(cfg, l), rlim_of(cfg, l) };
+		of[n++] = l;
 	}
+	if (iso_rlimits_set(r, n, &bad))
+		return iso_seterr(err, errno, "--%s: setrlimit", iso_limit_info[of[bad]].name);
 	return 0;
 }
 

@@ -16,6 +16,17 @@
  * reason in err (ISO_ERR_LEN bytes). */
 int iso_limits_check(const struct iso_config *cfg, char *err);
 
+/* One rlimit to set: soft and hard values of resource (RLIMIT_*). */
+struct iso_rlimit {
+	int resource;
+	unsigned long long soft, hard;
+};
+
+/* iso_rlimits_set: sets the n rlimits of r in the calling process, in order: the one loop
+ * of both front ends (isolate's limits, an OCI process.rlimits). Returns 0, or -1 with
+ * errno set and the index of the one that failed in *failed. */
+int iso_rlimits_set(const struct iso_rlimit *r, size_t n, size_t *failed);
+
 /* iso_limits_apply: run by PROGRAM's process before its exec: sets each rlimit asked for,
  * soft and hard alike (RLIMIT_CPU's hard limit is SIGKILL: a PID 1 would drop the soft
  * limit's SIGXCPU, having no handler for it). With cgroup, memory and processes
