@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* isolate/base.h: small helpers every isolate file uses: exit statuses, one-line error
- * messages into a buffer, --verbose steps, cleanup attributes and EINTR retries. */
+/* isolate/base.h: what every isolate file uses: exit statuses, --verbose steps, a one-write
+ * file helper, and common/'s errors, messages, cleanup attributes and EINTR retries. */
 #ifndef ISO_BASE_H
 #define ISO_BASE_H
 
@@ -19,13 +19,13 @@ enum iso_status {
 			    /* otherwise PROGRAM's own status, or 128+N when it died of signal N */
 };
 
-#define ISO_ERR_LEN 256 /* room for one error line */
-
 /* iso_verbose: --verbose; iso_step() prints only when it is set. */
 extern bool iso_verbose;
 
-/* iso_seterr: formats a one-line reason into err (ISO_ERR_LEN bytes); when errnum is
- * not 0, ": strerror(errnum)" follows. Returns -1, so callers can `return iso_seterr(...)`. */
+/* The OCI files' (char *err) form, until they use struct mv_err like the rest of isolate:
+ * iso_seterr formats a one-line reason into err (ISO_ERR_LEN bytes); when errnum is not 0,
+ * ": strerror(errnum)" follows. Returns -1. */
+#define ISO_ERR_LEN 256
 __attribute__((format(printf, 3, 4))) int iso_seterr(char *err, int errnum, const char *fmt, ...);
 
 /* iso_step: with --verbose, prints "isolate: [who] message" on stderr, where who is the
@@ -37,11 +37,7 @@ __attribute__((format(printf, 2, 3))) void iso_step(const char *who, const char 
 int iso_write_file(const char *path, const char *s);
 
 #include "cleanup.h" /* cleanup_free, cleanup_fd, steal_fd, RETRY_EINTR, ARRAY_SIZE */
+#include "err.h"     /* struct mv_err, mv_seterr, mv_errprefix: the one error type */
 #include "msg.h"     /* warn_msg, die, msg_escape: the messages both tools print */
-
-/* The names before common/msg.h, for branches written against them (h14b's, h17's): remove
- * once those have landed. */
-#define iso_msg warn_msg
-#define iso_escape msg_escape
 
 #endif

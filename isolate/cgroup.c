@@ -68,62 +68,57 @@ void iso_cgroup_detect(struct iso_cgroup *cg)
 	/* Gate 1: the hierarchy at /sys/fs/cgroup is cgroup2 itself (not a tmpfs holding v1
 	 * hierarchies, as on a hybrid or legacy host). */
 	if (statfs(ISO_CGROUP_ROOT, &sf)) {
-		snprintf(cg->why, sizeof(cg->why), "statfs(%s): %s", ISO_CGROUP_ROOT,
-			 strerror(errno));
+		mv_seterr(&cg->why, 0, "statfs(%s): %s", ISO_CGROUP_ROOT, strerror(errno));
 		return;
 	}
 	if (sf.f_type != CGROUP2_SUPER_MAGIC) {
-		snprintf(cg->why, sizeof(cg->why), "%s is %s, not a cgroup v2 hierarchy",
-			 ISO_CGROUP_ROOT,
-			 sf.f_type == TMPFS_MAGIC
-				 ? "a tmpfs (cgroup v1 hierarchies are mounted under it)"
-			 : sf.f_type == CGROUP_SUPER_MAGIC ? "cgroup v1"
-							   : "another filesystem");
+		mv_seterr(&cg->why, 0, "%s is %s, not a cgroup v2 hierarchy", ISO_CGROUP_ROOT,
+			  sf.f_type == TMPFS_MAGIC
+				  ? "a tmpfs (cgroup v1 hierarchies are mounted under it)"
+			  : sf.f_type == CGROUP_SUPER_MAGIC ? "cgroup v1"
+							    : "another filesystem");
 		return;
 	}
 	/* Gate 2: our own cgroup, the v2 line of /proc/self/cgroup. */
 	r = read_small("/proc/self/cgroup", buf, sizeof(buf));
 	if (r) {
-		snprintf(cg->why, sizeof(cg->why), "/proc/self/cgroup: %s", strerror(-r));
+		mv_seterr(&cg->why, 0, "/proc/self/cgroup: %s", strerror(-r));
 		return;
 	}
 	for (char *line = strtok(buf, "\n"); line; line = strtok(NULL, "\n"))
 		if (!strncmp(line, "0::/", 4))
 			rel = line + 3;
 	if (!rel || strstr(rel, "/..") || strlen(rel) > PATH_MAX - 64) {
-		snprintf(cg->why, sizeof(cg->why),
-			 "/proc/self/cgroup has no usable cgroup v2 path");
+		mv_seterr(&cg->why, 0, "/proc/self/cgroup has no usable cgroup v2 path");
 		return;
 	}
 	snprintf(cg->own, sizeof(cg->own), "%s%s", ISO_CGROUP_ROOT, strcmp(rel, "/") ? rel : "");
 	/* Gate 3: memory, pids and cpu available here and enabled for children. */
 	snprintf(path, sizeof(path), "%s/cgroup.controllers", cg->own);
 	if ((r = read_small(path, buf, sizeof(buf))) || !has_controllers(buf, &missing)) {
-		snprintf(cg->why, sizeof(cg->why), "%.200s lacks %s", path,
-			 r ? strerror(-r) : missing);
+		mv_seterr(&cg->why, 0, "%.200s lacks %s", path, r ? strerror(-r) : missing);
 		return;
 	}
 	snprintf(path, sizeof(path), "%s/cgroup.subtree_control", cg->own);
 	if ((r = read_small(path, buf, sizeof(buf))) || !has_controllers(buf, &missing)) {
-		snprintf(cg->why, sizeof(cg->why),
-			 "%.200s lacks %s (not enabled for child cgroups)", path,
-			 r ? strerror(-r) : missing);
+		mv_seterr(&cg->why, 0, "%.200s lacks %s (not enabled for child cgroups)", path,
+			  r ? strerror(-r) : missing);
 		return;
 	}
 	/* Gate 4: delegated to us: we may make a child cgroup and move a process into it. */
 	snprintf(path, sizeof(path), "%s/cgroup.procs", cg->own);
 	if (access(cg->own, W_OK | X_OK) || access(path, W_OK)) {
-		snprintf(cg->why, sizeof(cg->why), "%.200s is not delegated to this user: %s",
-			 cg->own, strerror(errno));
+		mv_seterr(&cg->why, 0, "%.200s is not delegated to this user: %s", cg->own,
+			  strerror(errno));
 		return;
 	}
-	snprintf(cg->why, sizeof(cg->why),
-		 "delegated cgroup v2 at %.200s with memory, pids and cpu", cg->own);
+	mv_seterr(&cg->why, 0, "delegated cgroup v2 at %.200s with memory, pids and cpu", cg->own);
 	cg->usable = true;
 }
 
 /* Writes one cgroup interface file, in the container's cgroup only. */
-static int cg_write(const struct iso_cgroup *cg, const char *file, const char *value, char *err)
+static int cg_write(const struct iso_cgroup *cg, const char *file, const char *value,
+		    struct mv_err *err)
 {
 	char path[PATH_MAX + 64];
 	int r;
@@ -131,21 +126,21 @@ static int cg_write(const struct iso_cgroup *cg, const char *file, const char *v
 	snprintf(path, sizeof(path), "%s/%s", cg->dir, file);
 	r = iso_write_file(path, value);
 	if (r)
-		return iso_seterr(err, -r, "cannot write '%s' to %s", value, path);
+		return mv_seterr(err, -r, "cannot write '%s' to %s", value, path);
 	iso_step("host", "cgroup: %s = %s", path, value);
 	return 0;
 }
 
-int iso_cgroup_create(struct iso_cgroup *cg, const struct iso_config *cfg, char *err)
+int iso_cgroup_create(struct iso_cgroup *cg, const struct iso_config *cfg, struct mv_err *err)
 {
 	char val[32];
 
 	/* Reached only after iso_cgroup_detect() found every gate open. */
 	if (!cg->usable)
-		return iso_seterr(err, 0, "internal error: no usable cgroup");
+		return mv_seterr(err, 0, "internal error: no usable cgroup");
 	snprintf(cg->dir, sizeof(cg->dir), "%s/isolate-%d", cg->own, (int)getpid());
 	if (mkdir(cg->dir, 0755)) {
-		iso_seterr(err, errno, "cannot make the cgroup %s", cg->dir);
+		mv_seterr(err, errno, "cannot make the cgroup %s", cg->dir);
 		cg->dir[0] = '\0';
 		return -1;
 	}
@@ -168,7 +163,7 @@ int iso_cgroup_create(struct iso_cgroup *cg, const struct iso_config *cfg, char 
 	}
 	cg->fd = (int)RETRY_EINTR(open(cg->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC));
 	if (cg->fd < 0) {
-		iso_seterr(err, errno, "cannot open the cgroup %s", cg->dir);
+		mv_seterr(err, errno, "cannot open the cgroup %s", cg->dir);
 		goto fail;
 	}
 	return 0;

@@ -10,12 +10,13 @@
 
 #include "options.h"
 #include "outcome.h"
+#include "err.h"
 
 #define ISO_CGROUP_ROOT "/sys/fs/cgroup"
 
 struct iso_cgroup {
 	bool usable;             /* detection: a delegated cgroup v2 with memory, pids, cpu */
-	char why[320];           /* detection's finding, for --verbose */
+	struct mv_err why;       /* detection's finding, for --verbose */
 	char own[PATH_MAX];      /* isolate's own cgroup folder (when usable) */
 	char dir[PATH_MAX + 32]; /* the container's: own/isolate-PID, once made */
 	int fd;                  /* dir's fd for clone3(CLONE_INTO_CGROUP), else -1 */
@@ -29,8 +30,8 @@ void iso_cgroup_detect(struct iso_cgroup *cg);
 
 /* iso_cgroup_create: only when cg->usable: makes own/isolate-PID with cfg's memory.max,
  * pids.max (and memory.swap.max 0), and opens it for clone3. Returns 0, or -1 with a
- * reason in err (ISO_ERR_LEN bytes), having removed what it made. */
-int iso_cgroup_create(struct iso_cgroup *cg, const struct iso_config *cfg, char *err);
+ * reason in err, having removed what it made. */
+int iso_cgroup_create(struct iso_cgroup *cg, const struct iso_config *cfg, struct mv_err *err);
 
 /* iso_cgroup_cpu_usec: the container's CPU time so far (cpu.stat usage_usec), or -1. */
 long long iso_cgroup_cpu_usec(const struct iso_cgroup *cg);

@@ -29,7 +29,7 @@ __attribute__((noreturn)) static void child_fail(const struct iso_child *c, int 
 /* The container's own steps: run in its namespaces, with full capabilities there. */
 static int child_setup(const struct iso_config *cfg, struct mv_err *e)
 {
-	if (iso_mount_setup(cfg, e->msg))
+	if (iso_mount_setup(cfg, e))
 		return -1;
 	if (sethostname(cfg->hostname, strlen(cfg->hostname)))
 		return mv_seterr(e, errno, "cannot set the hostname to '%s'", cfg->hostname);
@@ -78,7 +78,7 @@ __attribute__((noreturn)) static void exec_program(const struct iso_child *c)
 	const struct iso_config *cfg = c->cfg;
 	struct mv_err err = { "" };
 
-	if (iso_limits_apply(cfg, c->cgroup, err.msg))
+	if (iso_limits_apply(cfg, c->cgroup, &err))
 		child_fail(c, ISO_SETUP, &err);
 	iso_step(cfg->init ? "pid 2" : "pid 1", "execvp(\"%s\"): %s", cfg->argv[0],
 		 cfg->init ? "PROGRAM is pid 2, init's child" : "PROGRAM becomes PID 1");
@@ -120,7 +120,7 @@ __attribute__((noreturn)) static void run_init(const struct iso_child *c)
 		if (getppid() != 1)
 			_exit(ISO_SETUP);
 		setsid();
-		if (iso_pty_take_ctty(c->pty, err.msg))
+		if (iso_pty_take_ctty(c->pty, &err))
 			child_fail(c, ISO_SETUP, &err);
 		exec_program(c);
 	}
@@ -186,18 +186,18 @@ static int protect(const struct iso_child *c, const struct iso_net *net, struct 
 {
 	const struct iso_config *cfg = c->cfg;
 
-	if (iso_net_container_setup(net, e->msg))
+	if (iso_net_container_setup(net, e))
 		return -1;
 	allow_ping();
-	if (iso_mount_protect(cfg, e->msg)) /* after the sysctl above: /proc/sys goes read-only */
+	if (iso_mount_protect(cfg, e)) /* after the sysctl above: /proc/sys goes read-only */
 		return -1;
 	/* The pty before the hardening: with --init, PROGRAM takes it as its terminal */
-	if (iso_pty_child(c->pty, !cfg->init, e->msg))
+	if (iso_pty_child(c->pty, !cfg->init, e))
 		return -1;
 	if (cfg->init && prctl(PR_SET_DUMPABLE, 0, 0, 0, 0))
 		return mv_seterr(e, errno, "prctl(PR_SET_DUMPABLE)");
 	iso_harden_describe(cfg);
-	return iso_harden_apply(cfg, e->msg);
+	return iso_harden_apply(cfg, e);
 }
 
 void iso_child_main(const struct iso_child *c)

@@ -18,7 +18,7 @@
  * iso_seccomp_denied, the calls it answers EPERM. */
 #include "seccomp_filter.h"
 
-int iso_harden_apply(const struct iso_config *cfg, char *err)
+int iso_harden_apply(const struct iso_config *cfg, struct mv_err *err)
 {
 	unsigned long long bound = cfg->caps;
 	struct iso_caps sets = { .effective = cfg->caps, .permitted = cfg->caps };
@@ -31,19 +31,19 @@ int iso_harden_apply(const struct iso_config *cfg, char *err)
 	/* no_new_privs: exec never grants anything again: not setuid/setgid bits, not file
 	 * capabilities, not a root exec's full set (the kernel keeps what the process had). */
 	if (cfg->no_new_privs && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0))
-		return iso_seterr(err, errno, "prctl(PR_SET_NO_NEW_PRIVS)");
+		return mv_seterr(err, errno, "prctl(PR_SET_NO_NEW_PRIVS)");
 	/* The filter while the capabilities are all there: without no_new_privs (--no-harden
 	 * --seccomp default), loading one takes CAP_SYS_ADMIN. It denies none of the calls
 	 * below. */
 	if (cfg->seccomp && prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog, 0, 0))
-		return iso_seterr(err, errno, "cannot load the seccomp filter");
+		return mv_seterr(err, errno, "cannot load the seccomp filter");
 	/* The bounding set caps what any exec can reach. CAP_NET_RAW stays in it when
 	 * no_new_privs is on, so that binaries with it as a file capability (Debian's ping)
 	 * still start, with no_new_privs holding them to the caller's own, empty, set. */
 	if (cfg->no_new_privs)
 		bound |= 1ull << CAP_NET_RAW;
 	if (iso_caps_bound(bound, &e) || iso_caps_set(&sets, &e))
-		return iso_seterr(err, 0, "%s", e.msg);
+		return mv_seterr(err, 0, "%s", e.msg);
 	return 0;
 }
 

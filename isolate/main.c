@@ -30,25 +30,25 @@ static void keep_fds(int preserve)
 int main(int argc, char **argv)
 {
 	struct iso_config cfg;
-	char err[ISO_ERR_LEN];
+	struct mv_err err = { "" };
 
 	/* `isolate create ...`, `isolate --root DIR state ID`: the OCI runtime's commands */
 	if (oci_wants(argc, argv))
 		return oci_main(argc, argv);
-	switch (iso_config_parse(argc, argv, &cfg, err, sizeof(err))) {
+	switch (iso_config_parse(argc, argv, &cfg, &err)) {
 	case ISO_CONFIG_HELP:
 		fputs(iso_usage, stdout);
 		printf("\n%s", oci_usage);
 		return 0;
 	case ISO_CONFIG_VERSION: printf("isolate %s\n", MINIVIRT_VERSION); return 0;
 	case ISO_CONFIG_ERROR:
-		warn_msg("%s", err);
+		warn_msg("%s", err.msg);
 		fputs(iso_usage, stderr);
-		return iso_report_failure(&cfg, ISO_USAGE, err);
+		return iso_report_failure(&cfg, ISO_USAGE, err.msg);
 	case ISO_CONFIG_BAD_VALUE:
 		/* a sandbox option's value: one line, no usage, as for a bad path */
-		warn_msg("%s", err);
-		return iso_report_failure(&cfg, ISO_SETUP, err);
+		warn_msg("%s", err.msg);
+		return iso_report_failure(&cfg, ISO_SETUP, err.msg);
 	case ISO_CONFIG_RUN: break;
 	}
 	keep_fds(cfg.preserve_fds);

@@ -51,24 +51,24 @@ static bool under_own(const char *dst)
 }
 
 /* --root's DIR: a folder, not the host's own root. */
-static int check_root(const char *root, char *err)
+static int check_root(const char *root, struct mv_err *err)
 {
 	struct stat st, host;
 
 	if (stat(root, &st))
-		return iso_seterr(err, errno, "--root %s", root);
+		return mv_seterr(err, errno, "--root %s", root);
 	if (!S_ISDIR(st.st_mode))
-		return iso_seterr(err, ENOTDIR, "--root %s", root);
+		return mv_seterr(err, ENOTDIR, "--root %s", root);
 	if (stat("/", &host) == 0 && st.st_dev == host.st_dev && st.st_ino == host.st_ino)
-		return iso_seterr(err, 0,
-				  "--root %s: that is the host's own root; leave out "
-				  "--root to run on the host's files",
-				  root);
+		return mv_seterr(err, 0,
+				 "--root %s: that is the host's own root; leave out "
+				 "--root to run on the host's files",
+				 root);
 	return 0;
 }
 
 /* --root's DIR holds the folders proc/ and dev/ the container's own go on. */
-static int check_root_dirs(const char *root, int rootfd, char *err)
+static int check_root_dirs(const char *root, int rootfd, struct mv_err *err)
 {
 	static const char *const need[] = { "proc", "dev" };
 	struct stat st;
@@ -78,10 +78,10 @@ static int check_root_dirs(const char *root, int rootfd, char *err)
 
 		if (fd >= 0 && fstat(fd, &st) == 0 && S_ISDIR(st.st_mode))
 			continue;
-		return iso_seterr(err, 0,
-				  "--root %s: it has no folder /%s (the container's "
-				  "/%s goes there)",
-				  root, need[i], need[i]);
+		return mv_seterr(err, 0,
+				 "--root %s: it has no folder /%s (the container's "
+				 "/%s goes there)",
+				 root, need[i], need[i]);
 	}
 	return 0;
 }
@@ -89,36 +89,35 @@ static int check_root_dirs(const char *root, int rootfd, char *err)
 /* One --bind, --ro-bind or --tmpfs: SRC exists, DST exists inside rootfd and is a folder
  * when SRC is one (a tmpfs's always). */
 static int check_mount(const struct iso_config *cfg, int rootfd, const struct iso_mount *m,
-		       char *err)
+		       struct mv_err *err)
 {
-	char what[ISO_ERR_LEN];
+	char what[MV_ERR_LEN];
 	cleanup_fd int fd = -1;
 	struct stat st, dst;
 
 	describe(m, what, sizeof(what));
 	if (m->src && stat(m->src, &st))
-		return iso_seterr(err, errno, "%s", what);
+		return mv_seterr(err, errno, "%s", what);
 	if (cfg->root && under_own(m->dst))
 		return 0; /* in the /dev or /proc isolate makes: checked there */
 	fd = open_in(rootfd, m->dst);
 	if (fd < 0)
-		return iso_seterr(err, 0,
-				  "%s: %s does not exist%s%s (isolate makes no mount "
-				  "points)",
-				  what, m->dst, cfg->root ? " in " : "",
-				  cfg->root ? cfg->root : "");
+		return mv_seterr(err, 0,
+				 "%s: %s does not exist%s%s (isolate makes no mount "
+				 "points)",
+				 what, m->dst, cfg->root ? " in " : "", cfg->root ? cfg->root : "");
 	if (fstat(fd, &dst))
-		return iso_seterr(err, errno, "%s: %s", what, m->dst);
+		return mv_seterr(err, errno, "%s: %s", what, m->dst);
 	if (!m->src && !S_ISDIR(dst.st_mode))
-		return iso_seterr(err, ENOTDIR, "%s", what);
+		return mv_seterr(err, ENOTDIR, "%s", what);
 	if (m->src && S_ISDIR(st.st_mode) != S_ISDIR(dst.st_mode))
-		return iso_seterr(err, 0, "%s: %s is %s folder, %s is %s", what, m->src,
-				  S_ISDIR(st.st_mode) ? "a" : "not a", m->dst,
-				  S_ISDIR(dst.st_mode) ? "one" : "not");
+		return mv_seterr(err, 0, "%s: %s is %s folder, %s is %s", what, m->src,
+				 S_ISDIR(st.st_mode) ? "a" : "not a", m->dst,
+				 S_ISDIR(dst.st_mode) ? "one" : "not");
 	return 0;
 }
 
-int iso_mount_check(const struct iso_config *cfg, char *err)
+int iso_mount_check(const struct iso_config *cfg, struct mv_err *err)
 {
 	const char *where = cfg->root ? cfg->root : "/";
 	cleanup_fd int rootfd = -1;
@@ -129,7 +128,7 @@ int iso_mount_check(const struct iso_config *cfg, char *err)
 		return 0;
 	rootfd = (int)RETRY_EINTR(open(where, O_PATH | O_DIRECTORY | O_CLOEXEC));
 	if (rootfd < 0)
-		return iso_seterr(err, errno, "cannot open %s", where);
+		return mv_seterr(err, errno, "cannot open %s", where);
 	if (cfg->root && check_root_dirs(cfg->root, rootfd, err))
 		return -1;
 	for (size_t i = 0; i < cfg->n_mounts; i++)
@@ -182,7 +181,7 @@ static int attach(int m, int target)
 	return move_mount(m, "", target, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH);
 }
 
-int iso_mount_dev_nodes(int devfd, char *err)
+int iso_mount_dev_nodes(int devfd, struct mv_err *err)
 {
 	char host[32];
 
@@ -190,12 +189,12 @@ int iso_mount_dev_nodes(int devfd, char *err)
 		int fd = openat(devfd, dev_nodes[i], O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0666);
 
 		if (fd < 0)
-			return iso_seterr(err, errno, "cannot make /dev/%s", dev_nodes[i]);
+			return mv_seterr(err, errno, "cannot make /dev/%s", dev_nodes[i]);
 		close(fd);
 		snprintf(host, sizeof(host), "/dev/%s", dev_nodes[i]);
 		if (bind_tree(host, devfd, dev_nodes[i], false))
-			return iso_seterr(err, errno, "cannot bind the host's %s on /dev/%s", host,
-					  dev_nodes[i]);
+			return mv_seterr(err, errno, "cannot bind the host's %s on /dev/%s", host,
+					 dev_nodes[i]);
 	}
 	return 0;
 }
@@ -203,7 +202,7 @@ int iso_mount_dev_nodes(int devfd, char *err)
 /* --root's /dev: a tmpfs with empty files for the host's nodes to be bound on, the usual
  * symlinks and a shm/ for a --tmpfs /dev/shm; read-only once made (the nodes stay usable:
  * writing to a device is not writing to the filesystem). */
-static int make_dev(int rootfd, char *err)
+static int make_dev(int rootfd, struct mv_err *err)
 {
 	static const char *const links[][2] = {
 		{ "fd", "/proc/self/fd" },
@@ -216,36 +215,36 @@ static int make_dev(int rootfd, char *err)
 	cleanup_fd int target = -1;
 
 	if (m < 0)
-		return iso_seterr(err, errno, "cannot make a tmpfs for /dev");
+		return mv_seterr(err, errno, "cannot make a tmpfs for /dev");
 	if (iso_mount_dev_nodes(m, err))
 		return -1;
 	for (size_t i = 0; i < ARRAY_SIZE(links); i++)
 		if (symlinkat(links[i][1], m, links[i][0]))
-			return iso_seterr(err, errno, "cannot make /dev/%s", links[i][0]);
+			return mv_seterr(err, errno, "cannot make /dev/%s", links[i][0]);
 	if (mkdirat(m, "shm", 01777))
-		return iso_seterr(err, errno, "cannot make /dev/shm");
+		return mv_seterr(err, errno, "cannot make /dev/shm");
 	if (set_readonly(m, "", false))
-		return iso_seterr(err, errno, "cannot make /dev read-only");
+		return mv_seterr(err, errno, "cannot make /dev read-only");
 	target = open_in(rootfd, "dev");
 	if (target < 0 || attach(m, target))
-		return iso_seterr(err, errno, "cannot mount /dev in %s", "the new root");
+		return mv_seterr(err, errno, "cannot mount /dev in %s", "the new root");
 	iso_step("pid 1", "mount: /dev: a read-only tmpfs with the host's null, zero, full, "
 			  "random, urandom and tty bound in (and fd, stdin, stdout, stderr, shm/)");
 	return 0;
 }
 
 /* A new proc for this PID namespace on the folder proc of rootfd. */
-static int make_proc(int rootfd, char *err)
+static int make_proc(int rootfd, struct mv_err *err)
 {
 	cleanup_fd int m =
 		new_fs("proc", MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC, NULL);
 	cleanup_fd int target = -1;
 
 	if (m < 0)
-		return iso_seterr(err, errno, "cannot make a proc");
+		return mv_seterr(err, errno, "cannot make a proc");
 	target = open_in(rootfd, "proc");
 	if (target < 0 || attach(m, target))
-		return iso_seterr(err, errno, "cannot mount proc on /proc");
+		return mv_seterr(err, errno, "cannot mount proc on /proc");
 	iso_step("pid 1", "mount: new proc on /proc (nosuid,nodev,noexec): this PID namespace's");
 	return 0;
 }
@@ -257,9 +256,9 @@ static int make_proc(int rootfd, char *err)
 	"others search them)"
 
 /* The --bind, --ro-bind and --tmpfs mounts, in order, with DST inside rootfd. */
-static int user_mounts(const struct iso_config *cfg, int rootfd, char *err)
+static int user_mounts(const struct iso_config *cfg, int rootfd, struct mv_err *err)
 {
-	char what[ISO_ERR_LEN];
+	char what[MV_ERR_LEN];
 
 	for (size_t i = 0; i < cfg->n_mounts; i++) {
 		const struct iso_mount *m = &cfg->mounts[i];
@@ -267,16 +266,16 @@ static int user_mounts(const struct iso_config *cfg, int rootfd, char *err)
 
 		describe(m, what, sizeof(what));
 		if (target < 0)
-			return iso_seterr(err, errno, "%s: %s", what, m->dst);
+			return mv_seterr(err, errno, "%s: %s", what, m->dst);
 		if (m->kind == ISO_MOUNT_TMPFS) {
 			cleanup_fd int t =
 				new_fs("tmpfs", MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, "0755");
 
 			if (t < 0 || attach(t, target))
-				return iso_seterr(err, errno, "%s", what);
+				return mv_seterr(err, errno, "%s", what);
 		} else if (bind_tree(m->src, target, "", m->kind == ISO_MOUNT_RO_BIND)) {
-			return iso_seterr(err, 0, "%s: %s%s", what, strerror(errno),
-					  errno == EACCES ? UNREACHABLE : "");
+			return mv_seterr(err, 0, "%s: %s%s", what, strerror(errno),
+					 errno == EACCES ? UNREACHABLE : "");
 		}
 		iso_step("pid 1", "mount: %s%s", what,
 			 m->kind == ISO_MOUNT_TMPFS     ? " (nosuid,nodev)"
@@ -286,34 +285,34 @@ static int user_mounts(const struct iso_config *cfg, int rootfd, char *err)
 	return 0;
 }
 
-int iso_mount_pivot(int dirfd, const char *dir, const char *label, char *err)
+int iso_mount_pivot(int dirfd, const char *dir, const char *label, struct mv_err *err)
 {
 	if (dirfd >= 0 ? fchdir(dirfd) : chdir(dir))
-		return iso_seterr(err, errno, "%s %s: chdir", label, dir);
+		return mv_seterr(err, errno, "%s %s: chdir", label, dir);
 	if (syscall(SYS_pivot_root, ".", "."))
-		return iso_seterr(err, errno, "%s %s: pivot_root", label, dir);
+		return mv_seterr(err, errno, "%s %s: pivot_root", label, dir);
 	if (umount2(".", MNT_DETACH))
-		return iso_seterr(err, errno, "%s %s: cannot detach the old root", label, dir);
+		return mv_seterr(err, errno, "%s %s: cannot detach the old root", label, dir);
 	if (chdir("/"))
-		return iso_seterr(err, errno, "chdir(\"/\") in the new root");
+		return mv_seterr(err, errno, "chdir(\"/\") in the new root");
 	return 0;
 }
 
 /* --root: DIR bound on itself becomes a mount point; /dev, /proc and the user's mounts go
  * in; then pivot_root(".", ".") stacks the old root on the new one, and a lazy unmount
  * detaches it: nothing of the host's tree stays reachable. */
-static int enter_root(const struct iso_config *cfg, char *err)
+static int enter_root(const struct iso_config *cfg, struct mv_err *err)
 {
 	cleanup_fd int rootfd = -1;
 
 	if (mount(cfg->root, cfg->root, NULL, MS_BIND | MS_REC, NULL))
-		return iso_seterr(err, 0, "--root %s: cannot bind it on itself: %s%s", cfg->root,
-				  strerror(errno), errno == EACCES ? UNREACHABLE : "");
+		return mv_seterr(err, 0, "--root %s: cannot bind it on itself: %s%s", cfg->root,
+				 strerror(errno), errno == EACCES ? UNREACHABLE : "");
 	rootfd = (int)RETRY_EINTR(open(cfg->root, O_PATH | O_DIRECTORY | O_CLOEXEC));
 	if (rootfd < 0)
-		return iso_seterr(err, errno, "--root %s", cfg->root);
+		return mv_seterr(err, errno, "--root %s", cfg->root);
 	if (!cfg->root_rw && set_readonly(rootfd, "", true))
-		return iso_seterr(err, errno, "--root %s: cannot make it read-only", cfg->root);
+		return mv_seterr(err, errno, "--root %s: cannot make it read-only", cfg->root);
 	iso_step("pid 1", "mount: %s bound on itself (%s), to become /", cfg->root,
 		 cfg->root_rw ? "writable: --root-rw" : "read-only, recursively");
 	if (make_dev(rootfd, err) || make_proc(rootfd, err) || user_mounts(cfg, rootfd, err))
@@ -369,7 +368,7 @@ struct masks {
 
 /* Masks path (when it exists): a folder with the empty read-only tmpfs, a file with
  * /dev/null bound read-only (not nodev: it must still open, empty). */
-static int mask(const char *path, struct masks *mk, char *err)
+static int mask(const char *path, struct masks *mk, struct mv_err *err)
 {
 	struct mount_attr attr = { .attr_set = MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID |
 					       MOUNT_ATTR_NOEXEC };
@@ -388,15 +387,15 @@ static int mask(const char *path, struct masks *mk, char *err)
 	} else {
 		m = open_tree(AT_FDCWD, "/dev/null", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
 		if (m >= 0 && mount_setattr(m, "", AT_EMPTY_PATH, &attr, sizeof(attr)))
-			return iso_seterr(err, errno, "cannot mask %s", path);
+			return mv_seterr(err, errno, "cannot mask %s", path);
 	}
 	if (m < 0 || move_mount(m, "", AT_FDCWD, path, MOVE_MOUNT_F_EMPTY_PATH))
-		return iso_seterr(err, errno, "cannot mask %s", path);
+		return mv_seterr(err, errno, "cannot mask %s", path);
 	*first = path;
 	return 0;
 }
 
-int iso_mount_readonly(const char *const *paths, size_t n, bool harden, char *err)
+int iso_mount_readonly(const char *const *paths, size_t n, bool harden, struct mv_err *err)
 {
 	struct mount_attr ro = { .attr_set = harden ? RO_ATTRS : MOUNT_ATTR_RDONLY };
 	struct stat st;
@@ -410,18 +409,18 @@ int iso_mount_readonly(const char *const *paths, size_t n, bool harden, char *er
 			      OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
 		if (t < 0 || mount_setattr(t, "", AT_EMPTY_PATH | AT_RECURSIVE, &ro, sizeof(ro)) ||
 		    move_mount(t, "", AT_FDCWD, paths[i], MOVE_MOUNT_F_EMPTY_PATH))
-			return iso_seterr(err, errno, "cannot make %s read-only", paths[i]);
+			return mv_seterr(err, errno, "cannot make %s read-only", paths[i]);
 	}
 	return 0;
 }
 
-int iso_mount_mask(const char *const *paths, size_t n, char *err)
+int iso_mount_mask(const char *const *paths, size_t n, struct mv_err *err)
 {
 	struct masks mk = { .empty = new_fs("tmpfs", RO_ATTRS, "0555") };
 	int r = 0;
 
 	if (mk.empty < 0)
-		return iso_seterr(err, errno, "cannot make a tmpfs to mask /proc's files");
+		return mv_seterr(err, errno, "cannot make a tmpfs to mask /proc's files");
 	for (size_t i = 0; i < n && !r; i++)
 		r = mask(paths[i], &mk, err);
 	if (mk.empty >= 0)
@@ -429,7 +428,7 @@ int iso_mount_mask(const char *const *paths, size_t n, char *err)
 	return r;
 }
 
-int iso_mount_protect(const struct iso_config *cfg, char *err)
+int iso_mount_protect(const struct iso_config *cfg, struct mv_err *err)
 {
 	struct mount_attr ro = { .attr_set = RO_ATTRS };
 
@@ -438,7 +437,7 @@ int iso_mount_protect(const struct iso_config *cfg, char *err)
 	/* /sys: the host's sysfs without --root, whatever a --bind put there with it. */
 	if ((!cfg->root || mount_root("/sys")) &&
 	    mount_setattr(AT_FDCWD, "/sys", AT_RECURSIVE, &ro, sizeof(ro)) && errno != ENOENT)
-		return iso_seterr(err, errno, "cannot make /sys read-only");
+		return mv_seterr(err, errno, "cannot make /sys read-only");
 	if (iso_mount_mask(masked_paths, ARRAY_SIZE(masked_paths), err))
 		return -1;
 	iso_step("pid 1",
@@ -447,7 +446,7 @@ int iso_mount_protect(const struct iso_config *cfg, char *err)
 	return 0;
 }
 
-int iso_mount_setup(const struct iso_config *cfg, char *err)
+int iso_mount_setup(const struct iso_config *cfg, struct mv_err *err)
 {
 	cleanup_fd int rootfd = -1;
 
@@ -455,7 +454,7 @@ int iso_mount_setup(const struct iso_config *cfg, char *err)
 	 * / is usually "shared", so a mount made here would appear on the host too. Private
 	 * first, recursively, before anything is mounted. */
 	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL))
-		return iso_seterr(err, errno, "cannot make / private (mount MS_REC|MS_PRIVATE)");
+		return mv_seterr(err, errno, "cannot make / private (mount MS_REC|MS_PRIVATE)");
 	iso_step("pid 1", "mount: / and everything under it made private (MS_REC|MS_PRIVATE)");
 	if (cfg->root)
 		return enter_root(cfg, err);
@@ -463,12 +462,12 @@ int iso_mount_setup(const struct iso_config *cfg, char *err)
 	/* The host's /proc shows the host's PID namespace; a new proc instance shows the
 	 * PID namespace of the process that mounts it: ours. It covers the old one. */
 	if (mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL))
-		return iso_seterr(err, errno, "cannot mount proc on /proc");
+		return mv_seterr(err, errno, "cannot mount proc on /proc");
 	iso_step("pid 1", "mount: new proc on /proc (nosuid,nodev,noexec): this PID namespace's");
 	if (!cfg->n_mounts)
 		return 0;
 	rootfd = (int)RETRY_EINTR(open("/", O_PATH | O_DIRECTORY | O_CLOEXEC));
 	if (rootfd < 0)
-		return iso_seterr(err, errno, "cannot open /");
+		return mv_seterr(err, errno, "cannot open /");
 	return user_mounts(cfg, rootfd, err);
 }

@@ -5,48 +5,49 @@
 #define ISO_MOUNT_H
 
 #include "options.h"
+#include "err.h"
 
 /* iso_mount_check: run by isolate before the container exists, so a bad path makes
  * nothing: --root's DIR is a folder holding proc/ and dev/; each SRC exists; each DST exists
  * (inside DIR with --root: isolate makes no mount points) and is a folder when SRC is one
- * (a tmpfs's always). Returns 0, or -1 with a reason in err (ISO_ERR_LEN bytes). */
-int iso_mount_check(const struct iso_config *cfg, char *err);
+ * (a tmpfs's always). Returns 0, or -1 with a reason in err. */
+int iso_mount_check(const struct iso_config *cfg, struct mv_err *err);
 
 /* iso_mount_setup: run by the container's process in its new mount namespace: makes every
  * mount under / private (recursively); without --root, mounts a new proc on /proc and the
  * binds and tmpfs on the host's tree; with --root, binds DIR on itself (read-only unless
  * --root-rw), mounts a tmpfs /dev holding the host's null, zero, full, random, urandom
  * and tty, a new /proc, the binds and tmpfs inside DIR, then pivot_root(2)s into it and
- * detaches the old root. Returns 0, or -1 with a reason in err (ISO_ERR_LEN bytes). */
-int iso_mount_setup(const struct iso_config *cfg, char *err);
+ * detaches the old root. Returns 0, or -1 with a reason in err. */
+int iso_mount_setup(const struct iso_config *cfg, struct mv_err *err);
 
 /* iso_mount_protect: run by the container's process once its mounts, network and sysctls
  * are set up: makes /proc/sys, /proc/sysrq-trigger, /proc/irq, /proc/bus, /proc/fs and
  * /sys read-only and masks /proc/kcore, /proc/keys, /proc/timer_list, /sys/firmware and
  * the rest of the OCI runtimes' maskedPaths. Returns 0, or -1 with a reason in err. */
-int iso_mount_protect(const struct iso_config *cfg, char *err);
+int iso_mount_protect(const struct iso_config *cfg, struct mv_err *err);
 
 /* The pieces of iso_mount_protect and of --root's /dev that the OCI front end (oci_rootfs.c)
  * calls with the lists of a bundle's config.json. */
 
 /* iso_mount_readonly: each of the n paths that exists becomes a read-only mount of itself
  * (recursively; with harden also nosuid, nodev, noexec). Returns 0, or -1 with a reason
- * in err (ISO_ERR_LEN bytes). */
-int iso_mount_readonly(const char *const *paths, size_t n, bool harden, char *err);
+ * in err. */
+int iso_mount_readonly(const char *const *paths, size_t n, bool harden, struct mv_err *err);
 
 /* iso_mount_mask: each of the n paths that exists is masked: a file by /dev/null, a folder
  * by an empty read-only tmpfs. Returns 0, or -1 with a reason in err. */
-int iso_mount_mask(const char *const *paths, size_t n, char *err);
+int iso_mount_mask(const char *const *paths, size_t n, struct mv_err *err);
 
 /* iso_mount_pivot: makes dir (a mount point; opened as dirfd, or -1) the root:
  * pivot_root(".", ".") stacks the old root on it, a lazy unmount detaches that, and the
  * working folder is the new /. label names dir in the reasons ("--root", "root.path").
  * Both front ends enter their root through it. Returns 0, or -1 with a reason in err. */
-int iso_mount_pivot(int dirfd, const char *dir, const char *label, char *err);
+int iso_mount_pivot(int dirfd, const char *dir, const char *label, struct mv_err *err);
 
 /* iso_mount_dev_nodes: binds the host's null, zero, full, random, urandom and tty onto new
  * empty files of those names in the folder devfd (a /dev being made). Returns 0, or -1
  * with a reason in err. */
-int iso_mount_dev_nodes(int devfd, char *err);
+int iso_mount_dev_nodes(int devfd, struct mv_err *err);
 
 #endif

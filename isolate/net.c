@@ -131,11 +131,12 @@ static int on_addr(const struct nlmsghdr *nlh, void *data)
  * delete's wait), so the subnets they held are free again. Run under the lock. */
 static void reclaim(struct iso_nl *nl, const struct addr_list *l)
 {
-	char why[ISO_NL_WHY], a[INET_ADDRSTRLEN];
+	struct mv_err why = { "" };
+	char a[INET_ADDRSTRLEN];
 
 	for (size_t i = 0; i < l->n_stale; i++) {
 		struct in_addr ip = { htonl(l->stale[i].addr) };
-		int r = iso_nl_del_addr(nl, l->stale[i].index, ip, l->stale[i].prefix, why);
+		int r = iso_nl_del_addr(nl, l->stale[i].index, ip, l->stale[i].prefix, &why);
 
 		/* gone meanwhile with its namespace: as good */
 		iso_step("host", "reclaimed %s from the host end of a finished run (ifindex %d)%s",
@@ -147,21 +148,22 @@ static void reclaim(struct iso_nl *nl, const struct addr_list *l)
 /* Chooses the veth's addresses: cfg's (refused when the host already has the host-side
  * one), or the first free 10.11.N.0/24. Run under the lock. */
 static int plan_addresses(struct iso_nl *nl, const struct iso_config *cfg, struct iso_net *net,
-			  char *err)
+			  struct mv_err *err)
 {
 	struct addr_list l = { .n = 0 };
-	char buf[512], why[ISO_NL_WHY], a[INET_ADDRSTRLEN];
+	struct mv_err why = { "" };
+	char buf[512], a[INET_ADDRSTRLEN];
 	struct nlmsghdr *nlh = iso_nl_msg(buf, RTM_GETADDR, NLM_F_DUMP);
 	struct ifaddrmsg *ifa = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifa));
 	uint32_t host, cont;
 	int r, sub;
 
 	ifa->ifa_family = AF_INET;
-	r = iso_nl_talk(nl, nlh, on_addr, &l, why);
+	r = iso_nl_talk(nl, nlh, on_addr, &l, &why);
 	if (r < 0 || l.oom) {
 		free(l.a);
-		return l.oom ? iso_seterr(err, ENOMEM, "cannot list the host's addresses")
-			     : iso_nl_seterr(err, r, why,
+		return l.oom ? mv_seterr(err, ENOMEM, "cannot list the host's addresses")
+			     : iso_nl_seterr(err, r, &why,
 					     "cannot list the host's addresses (RTM_GETADDR)");
 	}
 	reclaim(nl, &l);
@@ -172,8 +174,8 @@ static int plan_addresses(struct iso_nl *nl, const struct iso_config *cfg, struc
 		r = iso_addr_in_use(l.a, l.n, ntohl(cfg->host_ip.s_addr));
 		free(l.a);
 		if (r)
-			return iso_seterr(err, 0, "--net-addr: %s is already in use on this host",
-					  inet_ntop(AF_INET, &net->host_ip, a, sizeof(a)));
+			return mv_seterr(err, 0, "--net-addr: %s is already in use on this host",
+					 inet_ntop(AF_INET, &net->host_ip, a, sizeof(a)));
 		iso_step("host", "address plan: --net-addr, %s is free on the host",
 			 inet_ntop(AF_INET, &net->host_ip, a, sizeof(a)));
 		return 0;
@@ -181,10 +183,10 @@ static int plan_addresses(struct iso_nl *nl, const struct iso_config *cfg, struc
 	sub = iso_pick_subnet(l.a, l.n, &host, &cont);
 	free(l.a);
 	if (sub < 0)
-		return iso_seterr(err, 0,
-				  "no free subnet 10.11.%d.0/24 .. 10.11.255.0/24 on this host: "
-				  "choose one with --net-addr",
-				  ISO_SUBNET_FIRST);
+		return mv_seterr(err, 0,
+				 "no free subnet 10.11.%d.0/24 .. 10.11.255.0/24 on this host: "
+				 "choose one with --net-addr",
+				 ISO_SUBNET_FIRST);
 	net->host_ip.s_addr = htonl(host);
 	net->cont_ip.s_addr = htonl(cont);
 	net->prefix = ISO_SUBNET_PREFIX;
@@ -199,7 +201,8 @@ static int plan_addresses(struct iso_nl *nl, const struct iso_config *cfg, struc
  * attributes nest in VETH_INFO_PEER, with IFLA_NET_NS_PID so the kernel creates it
  * directly in the child's network namespace (no move, no name clash with the host). The
  * peer cannot be brought up here: the kernel opens it before pairing it (ENOTCONN). */
-static int create_veth(struct iso_nl *nl, const struct iso_net *net, pid_t child, char *why)
+static int create_veth(struct iso_nl *nl, const struct iso_net *net, pid_t child,
+		       struct mv_err *why)
 {
 	char buf[1024];
 	struct nlmsghdr *nlh = iso_nl_msg(buf, RTM_NEWLINK, NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL);
@@ -250,7 +253,7 @@ static int on_link(const struct nlmsghdr *nlh, void *data)
 	return MNL_CB_OK;
 }
 
-static int get_link(struct iso_nl *nl, struct iso_net *net, char *why)
+static int get_link(struct iso_nl *nl, struct iso_net *net, struct mv_err *why)
 {
 	char buf[512];
 	struct nlmsghdr *nlh = iso_nl_msg(buf, RTM_GETLINK, NLM_F_ACK);
@@ -274,12 +277,12 @@ static bool have_net_admin(void)
 }
 
 /* No veth: an error for --net veth, a one-line notice for --net auto. */
-static int no_veth(const struct iso_config *cfg, char *err)
+static int no_veth(const struct iso_config *cfg, struct mv_err *err)
 {
 	if (cfg->net == ISO_NET_VETH)
-		return iso_seterr(err, 0,
-				  "--net veth: a veth pair needs CAP_NET_ADMIN in the "
-				  "host's network namespace (run isolate as root)");
+		return mv_seterr(err, 0,
+				 "--net veth: a veth pair needs CAP_NET_ADMIN in the "
+				 "host's network namespace (run isolate as root)");
 	warn_msg("networking is loopback only: a veth pair needs CAP_NET_ADMIN in the host's "
 		 "network namespace (root); --net none silences this");
 	return 0;
@@ -300,7 +303,7 @@ static int ending_signal(void)
 }
 
 /* One try at the lock: 0 taken, 1 held by someone else, -1 with a reason in err. */
-static int try_lock(int fd, bool abstract, char *err)
+static int try_lock(int fd, bool abstract, struct mv_err *err)
 {
 	if (abstract) {
 		struct sockaddr_un a = { .sun_family = AF_UNIX };
@@ -312,18 +315,18 @@ static int try_lock(int fd, bool abstract, char *err)
 			return 0;
 		if (errno == EADDRINUSE)
 			return 1;
-		return iso_seterr(err, errno, "cannot lock @%s", ISO_NET_LOCK_ABSTRACT);
+		return mv_seterr(err, errno, "cannot lock @%s", ISO_NET_LOCK_ABSTRACT);
 	}
 	if (flock(fd, LOCK_EX | LOCK_NB) == 0)
 		return 0;
 	if (errno == EWOULDBLOCK || errno == EINTR)
 		return 1;
-	return iso_seterr(err, errno, "cannot lock %s/%s", ISO_STATE_DIR, ISO_NET_LOCK);
+	return mv_seterr(err, errno, "cannot lock %s/%s", ISO_STATE_DIR, ISO_NET_LOCK);
 }
 
 /* The subnet lock's fd: the file in ISO_STATE_DIR, or (*abstract set) a socket to bind
  * to an abstract name when that folder is not ours. Returns -1 with a reason in err. */
-static int open_lock(bool *abstract, char *err)
+static int open_lock(bool *abstract, struct mv_err *err)
 {
 	int fd = -1;
 
@@ -339,14 +342,14 @@ static int open_lock(bool *abstract, char *err)
 	if (*abstract)
 		fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (fd < 0)
-		return iso_seterr(err, errno, "cannot make the subnet lock");
+		return mv_seterr(err, errno, "cannot make the subnet lock");
 	return fd;
 }
 
 /* Takes the subnet lock, waiting at most LOCK_WAIT_MS, and no longer once a signal that
  * ends isolate is pending. Returns its fd (closing it releases the lock), or -1 with a
  * reason in err. */
-static int lock_plan(char *err)
+static int lock_plan(struct mv_err *err)
 {
 	bool abstract;
 	int fd = open_lock(&abstract, err), r, sig;
@@ -361,17 +364,17 @@ static int lock_plan(char *err)
 		if (r <= 0)
 			break;
 		if ((sig = ending_signal())) {
-			r = iso_seterr(err, 0, "SIG%s while waiting for the subnet lock: stopped",
-				       sigabbrev_np(sig));
+			r = mv_seterr(err, 0, "SIG%s while waiting for the subnet lock: stopped",
+				      sigabbrev_np(sig));
 			break;
 		}
 		if (waited >= LOCK_WAIT_MS) {
-			r = iso_seterr(err, 0,
-				       "the subnet lock (%s%s%s) was held for %d s by "
-				       "another isolate: giving up; --net none needs none",
-				       abstract ? "@" : ISO_STATE_DIR "/",
-				       abstract ? ISO_NET_LOCK_ABSTRACT : "",
-				       abstract ? "" : ISO_NET_LOCK, LOCK_WAIT_MS / 1000);
+			r = mv_seterr(err, 0,
+				      "the subnet lock (%s%s%s) was held for %d s by "
+				      "another isolate: giving up; --net none needs none",
+				      abstract ? "@" : ISO_STATE_DIR "/",
+				      abstract ? ISO_NET_LOCK_ABSTRACT : "",
+				      abstract ? "" : ISO_NET_LOCK, LOCK_WAIT_MS / 1000);
 			break;
 		}
 		nanosleep(&ts, NULL);
@@ -387,10 +390,12 @@ static int lock_plan(char *err)
 	return fd;
 }
 
-int iso_net_host_setup(const struct iso_config *cfg, pid_t child, struct iso_net *net, char *err)
+int iso_net_host_setup(const struct iso_config *cfg, pid_t child, struct iso_net *net,
+		       struct mv_err *err)
 {
 	struct iso_nl nl = { 0 };
-	char why[ISO_NL_WHY], h[INET_ADDRSTRLEN], c[INET_ADDRSTRLEN];
+	struct mv_err why = { "" };
+	char h[INET_ADDRSTRLEN], c[INET_ADDRSTRLEN];
 	int lock = -1, r, ret = -1;
 
 	memset(net, 0, sizeof(*net));
@@ -408,7 +413,7 @@ int iso_net_host_setup(const struct iso_config *cfg, pid_t child, struct iso_net
 		goto out;
 	if (plan_addresses(&nl, cfg, net, err))
 		goto out;
-	r = create_veth(&nl, net, child, why);
+	r = create_veth(&nl, net, child, &why);
 	if (r == -EPERM) {
 		/* capable, but not over the host's network namespace (isolate itself runs
 		 * in a user namespace that does not own it) */
@@ -416,10 +421,9 @@ int iso_net_host_setup(const struct iso_config *cfg, pid_t child, struct iso_net
 		goto out;
 	}
 	if (r < 0) {
-		if (r == -EEXIST && !why[0])
-			snprintf(why, sizeof(why), "the host has an interface named %s",
-				 net->host_if);
-		iso_nl_seterr(err, r, why, "cannot create the veth pair %s <-> %s", net->host_if,
+		if (r == -EEXIST && !why.msg[0])
+			mv_seterr(&why, 0, "the host has an interface named %s", net->host_if);
+		iso_nl_seterr(err, r, &why, "cannot create the veth pair %s <-> %s", net->host_if,
 			      ISO_CONT_IF);
 		goto out;
 	}
@@ -427,17 +431,17 @@ int iso_net_host_setup(const struct iso_config *cfg, pid_t child, struct iso_net
 		 "rtnetlink RTM_NEWLINK: veth pair %s (host, up) <-> %s, created in the "
 		 "network namespace of pid %d (IFLA_NET_NS_PID)",
 		 net->host_if, ISO_CONT_IF, (int)child);
-	r = get_link(&nl, net, why);
+	r = get_link(&nl, net, &why);
 	if (r < 0 || !net->host_index || !net->cont_index) {
-		iso_nl_seterr(err, r < 0 ? r : -ENODEV, why, "cannot find the veth %s",
+		iso_nl_seterr(err, r < 0 ? r : -ENODEV, &why, "cannot find the veth %s",
 			      net->host_if);
 		goto undo;
 	}
-	r = iso_nl_add_addr(&nl, net->host_index, net->host_ip, net->prefix, why);
+	r = iso_nl_add_addr(&nl, net->host_index, net->host_ip, net->prefix, &why);
 	inet_ntop(AF_INET, &net->host_ip, h, sizeof(h));
 	inet_ntop(AF_INET, &net->cont_ip, c, sizeof(c));
 	if (r < 0) {
-		iso_nl_seterr(err, r, why, "cannot add %s/%d to %s", h, net->prefix, net->host_if);
+		iso_nl_seterr(err, r, &why, "cannot add %s/%d to %s", h, net->prefix, net->host_if);
 		goto undo;
 	}
 	iso_step("host",
@@ -449,7 +453,7 @@ int iso_net_host_setup(const struct iso_config *cfg, pid_t child, struct iso_net
 	ret = 0;
 	goto out;
 undo:
-	if (iso_nl_del_link(&nl, net->host_if, why) == 0)
+	if (iso_nl_del_link(&nl, net->host_if, &why) == 0)
 		iso_step("host", "rtnetlink RTM_DELLINK: %s and its peer deleted", net->host_if);
 out:
 	if (lock >= 0)
@@ -461,20 +465,20 @@ out:
 void iso_net_host_undo(struct iso_net *net)
 {
 	struct iso_nl nl;
-	char err[ISO_ERR_LEN], why[ISO_NL_WHY];
+	struct mv_err err = { "" }, why = { "" };
 	int r;
 
 	if (!net->veth)
 		return;
 	net->veth = false;
-	if (iso_nl_open(&nl, err)) {
-		warn_msg("cannot delete the veth %s: %s", net->host_if, err);
+	if (iso_nl_open(&nl, &err)) {
+		warn_msg("cannot delete the veth %s: %s", net->host_if, err.msg);
 		return;
 	}
-	r = iso_nl_del_link(&nl, net->host_if, why);
+	r = iso_nl_del_link(&nl, net->host_if, &why);
 	if (r < 0 && r != -ENODEV) {
-		iso_nl_seterr(err, r, why, "cannot delete the veth %s", net->host_if);
-		warn_msg("%s", err);
+		iso_nl_seterr(&err, r, &why, "cannot delete the veth %s", net->host_if);
+		warn_msg("%s", err.msg);
 	} else {
 		iso_step("host", "rtnetlink RTM_DELLINK: %s and its peer deleted", net->host_if);
 	}
@@ -522,7 +526,7 @@ static bool dellink_seen(const struct iso_nl *ev, const struct iso_net *net, lon
 void iso_net_wait_gone(const struct iso_net *net)
 {
 	struct iso_nl nl = { 0 }, ev = { 0 };
-	char err[ISO_ERR_LEN], why[ISO_NL_WHY];
+	struct mv_err err = { "" }, why = { "" };
 	long deadline = now_ms() + WAIT_GONE_MS;
 	struct iso_net probe = *net;
 	int r;
@@ -532,10 +536,10 @@ void iso_net_wait_gone(const struct iso_net *net)
 	/* Listen first, then look: a removal between the two is seen either way. */
 	ev.sock = mnl_socket_open2(NETLINK_ROUTE, SOCK_CLOEXEC);
 	if (!ev.sock || mnl_socket_bind(ev.sock, RTMGRP_LINK, MNL_SOCKET_AUTOPID) < 0 ||
-	    iso_nl_open(&nl, err))
+	    iso_nl_open(&nl, &err))
 		goto fallback;
 	probe.host_index = 0;
-	r = get_link(&nl, &probe, why);
+	r = get_link(&nl, &probe, &why);
 	if (r != -ENODEV && !(r == 0 && probe.host_index != net->host_index) &&
 	    !dellink_seen(&ev, net, deadline))
 		goto fallback;
@@ -547,8 +551,8 @@ void iso_net_wait_gone(const struct iso_net *net)
 fallback:
 	/* Still there (something else holds the namespace), or we could not watch: delete. */
 	iso_nl_close(&nl);
-	if (!iso_nl_open(&nl, err)) {
-		r = iso_nl_del_link(&nl, net->host_if, why);
+	if (!iso_nl_open(&nl, &err)) {
+		r = iso_nl_del_link(&nl, net->host_if, &why);
 		if (r == 0)
 			warn_msg("%s outlived the container's network namespace: deleted it",
 				 net->host_if);
@@ -558,28 +562,29 @@ out:
 	iso_nl_close(&ev);
 }
 
-int iso_net_container_setup(const struct iso_net *net, char *err)
+int iso_net_container_setup(const struct iso_net *net, struct mv_err *err)
 {
 	struct iso_nl nl;
-	char why[ISO_NL_WHY], c[INET_ADDRSTRLEN];
+	struct mv_err why = { "" };
+	char c[INET_ADDRSTRLEN];
 	int r;
 
 	if (iso_nl_open(&nl, err))
 		return -1;
-	r = iso_nl_link_up(&nl, "lo", 0, why);
+	r = iso_nl_link_up(&nl, "lo", 0, &why);
 	if (r < 0) {
 		iso_nl_close(&nl);
-		return iso_nl_seterr(err, r, why, "cannot bring lo up");
+		return iso_nl_seterr(err, r, &why, "cannot bring lo up");
 	}
 	iso_step("pid 1", "rtnetlink RTM_NEWLINK: lo up (127.0.0.1, in this network namespace)");
 	if (net->veth) {
 		inet_ntop(AF_INET, &net->cont_ip, c, sizeof(c));
-		r = iso_nl_link_up(&nl, NULL, net->cont_index, why);
+		r = iso_nl_link_up(&nl, NULL, net->cont_index, &why);
 		if (r == 0)
-			r = iso_nl_add_addr(&nl, net->cont_index, net->cont_ip, net->prefix, why);
+			r = iso_nl_add_addr(&nl, net->cont_index, net->cont_ip, net->prefix, &why);
 		if (r < 0) {
 			iso_nl_close(&nl);
-			return iso_nl_seterr(err, r, why, "cannot add %s/%d to %s", c, net->prefix,
+			return iso_nl_seterr(err, r, &why, "cannot add %s/%d to %s", c, net->prefix,
 					     ISO_CONT_IF);
 		}
 		iso_step("pid 1",

@@ -10,6 +10,7 @@
 #include <sys/types.h>
 
 #include "options.h"
+#include "err.h"
 
 #define ISO_CONT_IF "eth0" /* the container's end: its own namespace, so no clash */
 
@@ -29,8 +30,9 @@ struct iso_net {
  * under a lock), creates the veth pair with its container end in the network namespace of
  * process child, and brings up and addresses the host end. In auto mode, when isolate may
  * not (no CAP_NET_ADMIN on the host), says so in one line and makes nothing. Fills net.
- * Returns 0, or -1 with a reason in err (ISO_ERR_LEN bytes), having removed what it made. */
-int iso_net_host_setup(const struct iso_config *cfg, pid_t child, struct iso_net *net, char *err);
+ * Returns 0, or -1 with a reason in err, having removed what it made. */
+int iso_net_host_setup(const struct iso_config *cfg, pid_t child, struct iso_net *net,
+		       struct mv_err *err);
 
 /* iso_net_host_undo: deletes the veth pair now (both ends go; about 30 ms): error paths. */
 void iso_net_host_undo(struct iso_net *net);
@@ -41,7 +43,7 @@ void iso_net_wait_gone(const struct iso_net *net);
 
 /* iso_net_container_setup: run by PID 1 in its new network namespace: brings lo up and,
  * when net->veth, its veth end, addressed with cont_ip/prefix. Returns 0, or -1 with a
- * reason in err (ISO_ERR_LEN bytes). */
-int iso_net_container_setup(const struct iso_net *net, char *err);
+ * reason in err. */
+int iso_net_container_setup(const struct iso_net *net, struct mv_err *err);
 
 #endif

@@ -19,19 +19,19 @@ struct nl_answer {
 	void *data;           /* cb's argument */
 };
 
-int iso_nl_open(struct iso_nl *nl, char *err)
+int iso_nl_open(struct iso_nl *nl, struct mv_err *err)
 {
 	int one = 1;
 
 	nl->seq = 0;
 	nl->sock = mnl_socket_open2(NETLINK_ROUTE, SOCK_CLOEXEC);
 	if (!nl->sock)
-		return iso_seterr(err, errno, "cannot open a rtnetlink socket");
+		return mv_seterr(err, errno, "cannot open a rtnetlink socket");
 	/* Best effort: the kernel's own reason for an error, and acks without our request. */
 	mnl_socket_setsockopt(nl->sock, NETLINK_EXT_ACK, &one, sizeof(one));
 	mnl_socket_setsockopt(nl->sock, NETLINK_CAP_ACK, &one, sizeof(one));
 	if (mnl_socket_bind(nl->sock, 0, MNL_SOCKET_AUTOPID) < 0) {
-		iso_seterr(err, errno, "cannot bind a rtnetlink socket");
+		mv_seterr(err, errno, "cannot bind a rtnetlink socket");
 		mnl_socket_close(nl->sock);
 		nl->sock = NULL;
 		return -1;
@@ -97,7 +97,8 @@ static int on_data(const struct nlmsghdr *nlh, void *data)
 
 /* The header says what iso_nl_talk does. A control table covers NLMSG_ERROR and
  * NLMSG_DONE; the receive buffer is static: one request at a time, one thread. */
-int iso_nl_talk(struct iso_nl *nl, struct nlmsghdr *nlh, mnl_cb_t cb, void *data, char *why)
+int iso_nl_talk(struct iso_nl *nl, struct nlmsghdr *nlh, mnl_cb_t cb, void *data,
+		struct mv_err *why)
 {
 	static mnl_cb_t ctl[NLMSG_MIN_TYPE] = { [NLMSG_ERROR] = on_error, [NLMSG_DONE] = on_done };
 	struct nl_answer ans = { .cb = cb, .data = data };
@@ -105,7 +106,7 @@ int iso_nl_talk(struct iso_nl *nl, struct nlmsghdr *nlh, mnl_cb_t cb, void *data
 	long n;
 	int r;
 
-	why[0] = '\0';
+	why->msg[0] = '\0';
 	nlh->nlmsg_seq = ++nl->seq;
 	if (mnl_socket_sendto(nl->sock, nlh, nlh->nlmsg_len) < 0)
 		return -errno;
@@ -116,7 +117,7 @@ int iso_nl_talk(struct iso_nl *nl, struct nlmsghdr *nlh, mnl_cb_t cb, void *data
 		r = mnl_cb_run2(buf, (size_t)n, nl->seq, nl->portid, on_data, &ans, ctl,
 				ARRAY_SIZE(ctl));
 		if (r == MNL_CB_ERROR) {
-			snprintf(why, ISO_NL_WHY, "%s", ans.msg);
+			mv_seterr(why, 0, "%s", ans.msg);
 			return ans.error ? -ans.error : -errno;
 		}
 		if (r == MNL_CB_STOP)
@@ -124,18 +125,18 @@ int iso_nl_talk(struct iso_nl *nl, struct nlmsghdr *nlh, mnl_cb_t cb, void *data
 	}
 }
 
-__attribute__((format(printf, 4, 5))) int iso_nl_seterr(char *err, int r, const char *why,
-							const char *fmt, ...)
+__attribute__((format(printf, 4, 5))) int
+iso_nl_seterr(struct mv_err *err, int r, const struct mv_err *why, const char *fmt, ...)
 {
-	char what[ISO_ERR_LEN];
+	char what[MV_ERR_LEN];
 	va_list ap;
 
 	va_start(ap, fmt);
 	vsnprintf(what, sizeof(what), fmt, ap);
 	va_end(ap);
-	if (why[0])
-		return iso_seterr(err, 0, "%s: %s (%s)", what, strerror(-r), why);
-	return iso_seterr(err, -r, "%s", what);
+	if (why->msg[0])
+		return mv_seterr(err, 0, "%s: %s (%s)", what, strerror(-r), why->msg);
+	return mv_seterr(err, -r, "%s", what);
 }
 
 struct nlmsghdr *iso_nl_msg(char *buf, uint16_t type, uint16_t flags)
@@ -148,7 +149,7 @@ struct nlmsghdr *iso_nl_msg(char *buf, uint16_t type, uint16_t flags)
 }
 
 /* RTM_NEWLINK on an existing link (found by name or index): set IFF_UP. */
-int iso_nl_link_up(struct iso_nl *nl, const char *name, int index, char *why)
+int iso_nl_link_up(struct iso_nl *nl, const char *name, int index, struct mv_err *why)
 {
 	char buf[512];
 	struct nlmsghdr *nlh = iso_nl_msg(buf, RTM_NEWLINK, NLM_F_ACK);
@@ -164,7 +165,7 @@ int iso_nl_link_up(struct iso_nl *nl, const char *name, int index, char *why)
 }
 
 /* RTM_NEWADDR: ip/prefix on link index (ip in network byte order). */
-int iso_nl_add_addr(struct iso_nl *nl, int index, struct in_addr ip, int prefix, char *why)
+int iso_nl_add_addr(struct iso_nl *nl, int index, struct in_addr ip, int prefix, struct mv_err *why)
 {
 	char buf[512];
 	struct nlmsghdr *nlh = iso_nl_msg(buf, RTM_NEWADDR, NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL);
@@ -179,7 +180,7 @@ int iso_nl_add_addr(struct iso_nl *nl, int index, struct in_addr ip, int prefix,
 	return iso_nl_talk(nl, nlh, NULL, NULL, why);
 }
 
-int iso_nl_del_addr(struct iso_nl *nl, int index, struct in_addr ip, int prefix, char *why)
+int iso_nl_del_addr(struct iso_nl *nl, int index, struct in_addr ip, int prefix, struct mv_err *why)
 {
 	char buf[512];
 	struct nlmsghdr *nlh = iso_nl_msg(buf, RTM_DELADDR, NLM_F_ACK);
@@ -193,7 +194,7 @@ int iso_nl_del_addr(struct iso_nl *nl, int index, struct in_addr ip, int prefix,
 }
 
 /* RTM_DELLINK of the host end, by name: the kernel deletes its peer with it. */
-int iso_nl_del_link(struct iso_nl *nl, const char *name, char *why)
+int iso_nl_del_link(struct iso_nl *nl, const char *name, struct mv_err *why)
 {
 	char buf[512];
 	struct nlmsghdr *nlh = iso_nl_msg(buf, RTM_DELLINK, NLM_F_ACK);

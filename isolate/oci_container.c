@@ -27,7 +27,7 @@ static int do_start(int dirfd, struct oci_state *st, const struct oci_spec *s)
 {
 	enum oci_status now = oci_state_status(dirfd, st);
 	cleanup_fd int fd = -1;
-	char err[ISO_ERR_LEN];
+	struct mv_err err = { "" };
 
 	if (now != OCI_CREATED)
 		return oci_fail("cannot start container %s: it is %s, not created", st->id,
@@ -43,8 +43,8 @@ static int do_start(int dirfd, struct oci_state *st, const struct oci_spec *s)
 	if (s && s->n_hooks[OCI_HOOK_POSTSTART]) {
 		cleanup_free char *state = oci_state_json(st, OCI_RUNNING, false);
 
-		if (oci_hooks_run(s, OCI_HOOK_POSTSTART, state, err))
-			oci_warn("%s", err);
+		if (oci_hooks_run(s, OCI_HOOK_POSTSTART, state, err.msg))
+			oci_warn("%s", err.msg);
 	}
 	return OCI_OK;
 }
@@ -64,11 +64,12 @@ static int one_id(int argc, char **argv, const char **id)
 /* The container's spec, from its bundle (for the hooks); NULL with a warning if unreadable. */
 static bool load_bundle_spec(const struct oci_state *st, struct oci_spec *s)
 {
-	char path[PATH_MAX + 16], err[OCI_ERR_LEN];
+	char path[PATH_MAX + 16];
+	struct mv_err err = { "" };
 
 	snprintf(path, sizeof(path), "%s/config.json", st->bundle);
-	if (oci_spec_load(path, s, err)) {
-		oci_warn("%s: the hooks cannot run: %s", st->id, err);
+	if (oci_spec_load(path, s, err.msg)) {
+		oci_warn("%s: the hooks cannot run: %s", st->id, err.msg);
 		return false;
 	}
 	return true;
@@ -78,15 +79,15 @@ static bool load_bundle_spec(const struct oci_state *st, struct oci_spec *s)
  * into ST. Returns the folder's fd, or -1 after saying why (oci_fail). */
 static int state_load(const char *id, bool lock, struct oci_state *st)
 {
-	char err[ISO_ERR_LEN];
-	int dirfd = oci_state_open(id, false, lock, err);
+	struct mv_err err = { "" };
+	int dirfd = oci_state_open(id, false, lock, err.msg);
 
-	if (dirfd >= 0 && oci_state_read(dirfd, id, st, err)) {
+	if (dirfd >= 0 && oci_state_read(dirfd, id, st, err.msg)) {
 		close(dirfd);
 		dirfd = -1;
 	}
 	if (dirfd < 0)
-		oci_fail("%s", err);
+		oci_fail("%s", err.msg);
 	return dirfd;
 }
 
@@ -260,7 +261,7 @@ static void wait_gone(pid_t pid)
 static int do_delete(int dirfd, struct oci_state *st, bool force)
 {
 	enum oci_status now = oci_state_status(dirfd, st);
-	char err[ISO_ERR_LEN];
+	struct mv_err err = { "" };
 	struct oci_spec s;
 
 	if (now == OCI_RUNNING && !force) {
@@ -279,8 +280,8 @@ static int do_delete(int dirfd, struct oci_state *st, bool force)
 		if (s.n_hooks[OCI_HOOK_POSTSTOP]) {
 			cleanup_free char *state = oci_state_json(st, OCI_STOPPED, false);
 
-			if (oci_hooks_run(&s, OCI_HOOK_POSTSTOP, state, err))
-				oci_warn("%s", err);
+			if (oci_hooks_run(&s, OCI_HOOK_POSTSTOP, state, err.msg))
+				oci_warn("%s", err.msg);
 		}
 		oci_spec_free(&s);
 	}
@@ -338,7 +339,7 @@ int oci_cmd_run(int argc, char **argv)
 	struct oci_created cr;
 	sigset_t set, old;
 	int r = oci_launch_parse(argc, argv, OCI_LAUNCH_RUN, &o), status;
-	char err[ISO_ERR_LEN];
+	struct mv_err err = { "" };
 
 	if (r)
 		return r;
@@ -365,7 +366,7 @@ int oci_cmd_run(int argc, char **argv)
 	cr.dirfd = -1;
 	status = wait_forwarding(cr.pid, &set);
 	sigprocmask(SIG_SETMASK, &old, NULL);
-	cr.dirfd = oci_state_open(argv[o.id], false, true, err);
+	cr.dirfd = oci_state_open(argv[o.id], false, true, err.msg);
 	if (cr.dirfd >= 0) {
 		do_delete(cr.dirfd, &cr.st, true);
 		cr.dirfd = -1;
@@ -404,16 +405,16 @@ static int list_opts(int argc, char **argv, struct list_format *fmt)
 /* One container's line (or JSON object, into all), when name is one. */
 static void list_one(const char *name, const struct list_format *fmt, json_t *all)
 {
-	char err[ISO_ERR_LEN];
+	struct mv_err err = { "" };
 	struct oci_state st;
 	enum oci_status now;
 	cleanup_fd int fd = -1;
 	pid_t pid;
 
-	if (name[0] == '.' || oci_id_check(name, err))
+	if (name[0] == '.' || oci_id_check(name, err.msg))
 		return;
-	fd = oci_state_open(name, false, false, err);
-	if (fd < 0 || oci_state_read(fd, name, &st, err))
+	fd = oci_state_open(name, false, false, err.msg);
+	if (fd < 0 || oci_state_read(fd, name, &st, err.msg))
 		return;
 	now = oci_state_status(fd, &st);
 	pid = now == OCI_STOPPED ? 0 : st.pid;

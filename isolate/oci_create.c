@@ -49,28 +49,28 @@ static void now_rfc3339(char *buf, size_t len)
 
 /* The plan's checks, before anything exists: a bad bundle makes nothing. */
 static int plan(const struct oci_spec *s, const struct oci_launch_opts *o, const char *rootfs,
-		char *err)
+		struct mv_err *err)
 {
 	if (!s->has_process)
-		return iso_seterr(err, 0, "config.json: process: missing (create needs one)");
+		return mv_seterr(err, 0, "config.json: process: missing (create needs one)");
 	if (!s->ns[OCI_NS_MOUNT].set || s->ns[OCI_NS_MOUNT].path)
-		return iso_seterr(err, 0,
-				  "config.json: linux.namespaces: isolate needs a new "
-				  "mount namespace (type mount, no path)");
+		return mv_seterr(err, 0,
+				 "config.json: linux.namespaces: isolate needs a new "
+				 "mount namespace (type mount, no path)");
 	if (s->process.terminal && !o->console_socket)
-		return iso_seterr(err, 0,
-				  "process.terminal is true: --console-socket is needed "
-				  "(isolate relays no terminal itself)");
+		return mv_seterr(err, 0,
+				 "process.terminal is true: --console-socket is needed "
+				 "(isolate relays no terminal itself)");
 	if (!s->process.terminal && o->console_socket)
-		return iso_seterr(err, 0, "--console-socket given but process.terminal is false");
+		return mv_seterr(err, 0, "--console-socket given but process.terminal is false");
 	if (s->ns[OCI_NS_USER].set && !s->ns[OCI_NS_USER].path && geteuid() != 0 &&
 	    (s->n_uid_maps != 1 || s->n_gid_maps != 1 || s->uid_maps[0].host != geteuid() ||
 	     s->gid_maps[0].host != getegid() || s->uid_maps[0].size != 1 ||
 	     s->gid_maps[0].size != 1))
-		return iso_seterr(err, 0,
-				  "config.json: linux.uidMappings: without root, only your "
-				  "own uid and gid, one each (newuidmap is not used)");
-	return oci_rootfs_check(s, rootfs, err);
+		return mv_seterr(err, 0,
+				 "config.json: linux.uidMappings: without root, only your "
+				 "own uid and gid, one each (newuidmap is not used)");
+	return oci_rootfs_check(s, rootfs, err->msg);
 }
 
 /* One line for what isolate does not apply. */
@@ -91,7 +91,7 @@ static void say_ignored(const struct oci_spec *s)
 				? "isolate's OCI mode does not manage cgroups yet, even with a delegated "
 				  "cgroup v2 ("
 				: "",
-			cg.usable ? "usable here)" : cg.why);
+			cg.usable ? "usable here)" : cg.why.msg);
 	}
 }
 
@@ -161,7 +161,7 @@ static int resolve(struct create *cr)
 		return oci_fail("root.path %s: too long", s->root);
 	if (!realpath(path, cr->rootfs))
 		return oci_fail("root.path %s: %s", path, strerror(errno));
-	if (plan(s, cr->o, cr->rootfs, cr->err.msg))
+	if (plan(s, cr->o, cr->rootfs, &cr->err))
 		return oci_fail("%s", cr->err.msg);
 	return OCI_OK;
 }
@@ -254,7 +254,7 @@ static int write_maps(const struct create *cr, struct mv_err *e)
 		g[i] = (struct iso_idmap){ s->gid_maps[i].container, s->gid_maps[i].host,
 					   s->gid_maps[i].size };
 	return iso_userns_write_maps(cr->sp.pid, geteuid() != 0, u, s->n_uid_maps, g, s->n_gid_maps,
-				     e->msg);
+				     e);
 }
 
 /* The host's side: the maps, process.oomScoreAdj, the prestart and createRuntime hooks;

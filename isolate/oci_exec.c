@@ -55,22 +55,23 @@ static int read_file(const char *path, char **text, size_t *len)
  * or OCI_FAIL after saying why, with nothing left open. */
 static int load(struct exec *x, const char *id)
 {
-	char err[ISO_ERR_LEN], path[PATH_MAX + 32];
+	char path[PATH_MAX + 32];
+	struct mv_err err = { "" };
 	enum oci_status now;
 
-	x->dirfd = oci_state_open(id, false, true, err);
+	x->dirfd = oci_state_open(id, false, true, err.msg);
 	if (x->dirfd < 0)
-		return oci_fail("%s", err);
-	if (oci_state_read(x->dirfd, id, &x->st, err)) {
+		return oci_fail("%s", err.msg);
+	if (oci_state_read(x->dirfd, id, &x->st, err.msg)) {
 		close(x->dirfd);
-		return oci_fail("%s", err);
+		return oci_fail("%s", err.msg);
 	}
 	now = oci_state_status(x->dirfd, &x->st);
 	snprintf(path, sizeof(path), "%s/config.json", x->st.bundle);
 	if (now != OCI_RUNNING)
 		oci_fail("exec: container %s is %s, not running", x->st.id, oci_status_name(now));
-	else if (oci_spec_load(path, &x->s, err))
-		oci_fail("exec: %s", err);
+	else if (oci_spec_load(path, &x->s, err.msg))
+		oci_fail("exec: %s", err.msg);
 	else
 		return OCI_OK;
 	close(x->dirfd);
@@ -83,7 +84,7 @@ static int choose_process(struct exec *x)
 {
 	struct oci_process *p = &x->s.process;
 	cleanup_free char *text = NULL;
-	char err[ISO_ERR_LEN];
+	struct mv_err err = { "" };
 	size_t len;
 
 	if (!x->o.process) {
@@ -97,8 +98,8 @@ static int choose_process(struct exec *x)
 	}
 	if (read_file(x->o.process, &text, &len))
 		return oci_fail("exec: --process %s: %s", x->o.process, strerror(errno));
-	if (oci_process_parse(text, len, &x->proc, &x->pjson, err))
-		return oci_fail("exec: --process %s: %s", x->o.process, err);
+	if (oci_process_parse(text, len, &x->proc, &x->pjson, err.msg))
+		return oci_fail("exec: --process %s: %s", x->o.process, err.msg);
 	x->p = &x->proc;
 	return OCI_OK;
 }

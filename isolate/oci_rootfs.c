@@ -242,8 +242,10 @@ static int default_dev(int rootfd, bool userns, char *err)
 	if (dev < 0)
 		return iso_seterr(err, errno, "/dev");
 	if (userns) {
-		if (iso_mount_dev_nodes(dev, err))
-			return -1;
+		struct mv_err e = { "" };
+
+		if (iso_mount_dev_nodes(dev, &e))
+			return iso_seterr(err, 0, "%s", e.msg);
 	} else {
 		for (size_t i = 0; i < ARRAY_SIZE(nodes); i++)
 			if (mknodat(dev, nodes[i].name, S_IFCHR | 0666,
@@ -327,11 +329,12 @@ int oci_rootfs_mount(const struct oci_spec *s, const char *rootfs, bool userns, 
 
 int oci_rootfs_enter(const struct oci_spec *s, const char *rootfs, char *err)
 {
+	struct mv_err e = { "" }; /* mount.c's reasons */
 	char path[PATH_MAX];
 	size_t n;
 
-	if (iso_mount_pivot(-1, rootfs, "root.path", err))
-		return -1;
+	if (iso_mount_pivot(-1, rootfs, "root.path", &e))
+		return iso_seterr(err, 0, "%s", e.msg);
 	if (s->root_readonly) {
 		struct mount_attr ro = { .attr_set = MOUNT_ATTR_RDONLY };
 
@@ -357,14 +360,14 @@ int oci_rootfs_enter(const struct oci_spec *s, const char *rootfs, char *err)
 	if (s->readonly) {
 		for (n = 0; s->readonly[n]; n++)
 			;
-		if (iso_mount_readonly(s->readonly, n, false, err))
-			return -1;
+		if (iso_mount_readonly(s->readonly, n, false, &e))
+			return iso_seterr(err, 0, "%s", e.msg);
 	}
 	if (s->masked) {
 		for (n = 0; s->masked[n]; n++)
 			;
-		if (iso_mount_mask(s->masked, n, err))
-			return -1;
+		if (iso_mount_mask(s->masked, n, &e))
+			return iso_seterr(err, 0, "%s", e.msg);
 	}
 	return 0;
 }

@@ -25,7 +25,7 @@ int oci_id_check(const char *id, char *err)
 		char e[96];
 
 		snprintf(err, 256, "invalid container ID '%s': 1 to 255 of A-Z a-z 0-9 _ + . -",
-			 iso_escape(id, e, sizeof(e)));
+			 msg_escape(id, e, sizeof(e)));
 		return -1;
 	}
 	return 0;

@@ -14,7 +14,6 @@
 #include <sys/resource.h>
 
 #define ISO_HOSTNAME_MAX 64 /* HOST_NAME_MAX: sethostname refuses longer names */
-#define ISO_MSG_LEN 256     /* one reason (util.h's ISO_ERR_LEN; this file stays pure) */
 
 const char iso_usage[] =
 	"Usage: isolate [OPTIONS] PROGRAM [ARGS...]\n"
@@ -146,20 +145,8 @@ static const char *const cap_names[ISO_CAP_LAST + 1] = {
 	"CAP_CHECKPOINT_RESTORE",
 };
 
-static int seterr(char *err, size_t len, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-static int seterr(char *err, size_t len, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, len, fmt, ap);
-	va_end(ap);
-	return -1;
-}
-
 int iso_parse_net_addr(const char *s, struct in_addr *host, struct in_addr *cont, int *prefix,
-		       char *err, size_t errlen)
+		       struct mv_err *err)
 {
 	char hbuf[INET_ADDRSTRLEN], pbuf[4];
 	const char *slash = strchr(s, '/'), *comma = strchr(s, ',');
@@ -168,58 +155,58 @@ int iso_parse_net_addr(const char *s, struct in_addr *host, struct in_addr *cont
 	long p;
 
 	if (!slash || !comma || comma < slash)
-		return seterr(err, errlen, "--net-addr '%s': expected HOST_IP/PREFIX,CONTAINER_IP",
-			      s);
+		return mv_seterr(err, 0, "--net-addr '%s': expected HOST_IP/PREFIX,CONTAINER_IP",
+				 s);
 	if ((size_t)(slash - s) >= sizeof(hbuf) || (size_t)(comma - slash - 1) >= sizeof(pbuf) ||
 	    comma == slash + 1)
-		return seterr(err, errlen, "--net-addr '%s': expected HOST_IP/PREFIX,CONTAINER_IP",
-			      s);
+		return mv_seterr(err, 0, "--net-addr '%s': expected HOST_IP/PREFIX,CONTAINER_IP",
+				 s);
 	memcpy(hbuf, s, (size_t)(slash - s));
 	hbuf[slash - s] = '\0';
 	memcpy(pbuf, slash + 1, (size_t)(comma - slash - 1));
 	pbuf[comma - slash - 1] = '\0';
 	if (inet_pton(AF_INET, hbuf, host) != 1)
-		return seterr(err, errlen, "--net-addr: '%s' is not an IPv4 address", hbuf);
+		return mv_seterr(err, 0, "--net-addr: '%s' is not an IPv4 address", hbuf);
 	if (inet_pton(AF_INET, comma + 1, cont) != 1)
-		return seterr(err, errlen, "--net-addr: '%s' is not an IPv4 address", comma + 1);
+		return mv_seterr(err, 0, "--net-addr: '%s' is not an IPv4 address", comma + 1);
 	p = strtol(pbuf, &end, 10);
 	if (*end || pbuf[0] < '0' || pbuf[0] > '9' || p < 8 || p > 30)
-		return seterr(err, errlen, "--net-addr: prefix '/%s' is not a number in 8..30",
-			      pbuf);
+		return mv_seterr(err, 0, "--net-addr: prefix '/%s' is not a number in 8..30", pbuf);
 	*prefix = (int)p;
 	h = ntohl(host->s_addr);
 	c = ntohl(cont->s_addr);
 	mask = ~0u << (32 - p);
 	if ((h & mask) != (c & mask))
-		return seterr(err, errlen, "--net-addr: %s and %s are not in one /%ld subnet", hbuf,
-			      comma + 1, p);
+		return mv_seterr(err, 0, "--net-addr: %s and %s are not in one /%ld subnet", hbuf,
+				 comma + 1, p);
 	if (h == c)
-		return seterr(err, errlen,
-			      "--net-addr: the host and container addresses are both %s", hbuf);
+		return mv_seterr(err, 0, "--net-addr: the host and container addresses are both %s",
+				 hbuf);
 	if ((h & ~mask) == 0 || (h & ~mask) == ~mask || (c & ~mask) == 0 || (c & ~mask) == ~mask)
-		return seterr(
-			err, errlen,
+		return mv_seterr(
+			err, 0,
 			"--net-addr: %s: an address is the subnet's network or broadcast address",
 			s);
 	if ((h >> 24) == 127 || (h >> 28) >= 14)
-		return seterr(err, errlen,
-			      "--net-addr: %s is a loopback, multicast or reserved address", hbuf);
+		return mv_seterr(err, 0,
+				 "--net-addr: %s is a loopback, multicast or reserved address",
+				 hbuf);
 	return 0;
 }
 
-static int parse_hostname(const char *s, char *err, size_t errlen)
+static int parse_hostname(const char *s, struct mv_err *err)
 {
 	size_t n = strlen(s);
 
 	if (n == 0 || n > ISO_HOSTNAME_MAX)
-		return seterr(err, errlen,
-			      "--hostname: %zu characters%s%.*s%s; a hostname has 1 "
-			      "to %d",
-			      n, n ? " ('" : "", 16, s,
-			      n > 16 ? "...')"
-			      : n    ? "')"
-				     : "",
-			      ISO_HOSTNAME_MAX);
+		return mv_seterr(err, 0,
+				 "--hostname: %zu characters%s%.*s%s; a hostname has 1 "
+				 "to %d",
+				 n, n ? " ('" : "", 16, s,
+				 n > 16 ? "...')"
+				 : n    ? "')"
+					: "",
+				 ISO_HOSTNAME_MAX);
 	return 0;
 }
 
@@ -228,7 +215,7 @@ const char *iso_cap_name(int cap)
 	return cap >= 0 && cap <= ISO_CAP_LAST ? cap_names[cap] : NULL;
 }
 
-int iso_cap_parse(const char *s, unsigned long long *caps, char *err, size_t errlen)
+int iso_cap_parse(const char *s, unsigned long long *caps, struct mv_err *err)
 {
 	const char *p = s;
 
@@ -239,7 +226,7 @@ int iso_cap_parse(const char *s, unsigned long long *caps, char *err, size_t err
 		int c;
 
 		if (n == 0 || n >= sizeof(name))
-			return seterr(err, errlen, "'%.*s' is not a capability name", (int)n, p);
+			return mv_seterr(err, 0, "'%.*s' is not a capability name", (int)n, p);
 		memcpy(name, p, n);
 		name[n] = '\0';
 		if (!strcasecmp(name, "all")) {
@@ -250,10 +237,10 @@ int iso_cap_parse(const char *s, unsigned long long *caps, char *err, size_t err
 				    !strcasecmp(name, cap_names[c] + 4))
 					break;
 			if (c > ISO_CAP_LAST)
-				return seterr(err, errlen,
-					      "unknown capability '%s' (e.g. net_raw, "
-					      "CAP_SYS_ADMIN, all)",
-					      name);
+				return mv_seterr(err, 0,
+						 "unknown capability '%s' (e.g. net_raw, "
+						 "CAP_SYS_ADMIN, all)",
+						 name);
 			*caps |= 1ull << c;
 		}
 		if (!p[n])
@@ -263,8 +250,7 @@ int iso_cap_parse(const char *s, unsigned long long *caps, char *err, size_t err
 }
 
 /* One limit's value, by its kind. Returns 0, or -1 with a reason in err. */
-static int parse_limit(enum iso_limit l, const char *s, unsigned long long *v, char *err,
-		       size_t errlen)
+static int parse_limit(enum iso_limit l, const char *s, unsigned long long *v, struct mv_err *err)
 {
 	const struct iso_limit_info *li = &iso_limit_info[l];
 	const char *what = "";
@@ -295,16 +281,16 @@ static int parse_limit(enum iso_limit l, const char *s, unsigned long long *v, c
 	}
 	*v = n;
 	if (r)
-		return seterr(err, errlen, "--%s '%s': expected %s", li->name, s, what);
+		return mv_seterr(err, 0, "--%s '%s': expected %s", li->name, s, what);
 	if (*v < li->min || *v > li->max) {
 		if (li->kind == ISO_VAL_MSECS)
-			return seterr(err, errlen, "--%s %s: out of range (0.001 to %llu seconds)",
-				      li->name, s, li->max / 1000);
+			return mv_seterr(err, 0, "--%s %s: out of range (0.001 to %llu seconds)",
+					 li->name, s, li->max / 1000);
 		if (li->kind == ISO_VAL_SIZE)
-			return seterr(err, errlen, "--%s %s: out of range (%lluK to %lluG)",
-				      li->name, s, li->min >> 10, li->max >> 30);
-		return seterr(err, errlen, "--%s %s: out of range (%llu to %llu)", li->name, s,
-			      li->min, li->max);
+			return mv_seterr(err, 0, "--%s %s: out of range (%lluK to %lluG)", li->name,
+					 s, li->min >> 10, li->max >> 30);
+		return mv_seterr(err, 0, "--%s %s: out of range (%llu to %llu)", li->name, s,
+				 li->min, li->max);
 	}
 	return 0;
 }
@@ -312,13 +298,13 @@ static int parse_limit(enum iso_limit l, const char *s, unsigned long long *v, c
 /* --bind SRC[:DST], --ro-bind, --tmpfs DST: checks the form (absolute DST, no empty
  * part); whether SRC exists is the plan's business (run.c), on the host. */
 static int parse_mount(struct iso_config *cfg, enum iso_mount_kind kind, const char *opt,
-		       const char *arg, char *err, size_t errlen)
+		       const char *arg, struct mv_err *err)
 {
 	struct iso_mount *m;
 	const char *colon = strchr(arg, ':');
 
 	if (cfg->n_mounts == ISO_MAX_MOUNTS)
-		return seterr(err, errlen, "%s: more than %d mounts", opt, ISO_MAX_MOUNTS);
+		return mv_seterr(err, 0, "%s: more than %d mounts", opt, ISO_MAX_MOUNTS);
 	m = &cfg->mounts[cfg->n_mounts];
 	m->kind = kind;
 	if (kind == ISO_MOUNT_TMPFS) {
@@ -328,20 +314,20 @@ static int parse_mount(struct iso_config *cfg, enum iso_mount_kind kind, const c
 		char *src = strndup(arg, (size_t)(colon - arg));
 
 		if (!src)
-			return seterr(err, errlen, "%s: out of memory", opt);
+			return mv_seterr(err, 0, "%s: out of memory", opt);
 		m->src = src;
 		m->dst = colon + 1;
 		if (!*m->src) {
 			free(src);
-			return seterr(err, errlen, "%s '%s': SRC is empty", opt, arg);
+			return mv_seterr(err, 0, "%s '%s': SRC is empty", opt, arg);
 		}
 	} else {
 		m->src = m->dst = arg;
 	}
 	if (m->src && !*m->src)
-		return seterr(err, errlen, "%s: SRC is empty", opt);
+		return mv_seterr(err, 0, "%s: SRC is empty", opt);
 	if (m->dst[0] != '/')
-		return seterr(err, errlen, "%s '%s': DST must be an absolute path", opt, arg);
+		return mv_seterr(err, 0, "%s '%s': DST must be an absolute path", opt, arg);
 	cfg->n_mounts++;
 	return 0;
 }
@@ -412,7 +398,7 @@ static void set_defaults(struct iso_config *cfg)
 }
 
 /* --net MODE: auto, veth or none. */
-static int parse_net(const char *arg, struct iso_config *cfg, char *why, size_t len)
+static int parse_net(const char *arg, struct iso_config *cfg, struct mv_err *why)
 {
 	if (!strcmp(arg, "auto"))
 		cfg->net = ISO_NET_AUTO;
@@ -421,40 +407,39 @@ static int parse_net(const char *arg, struct iso_config *cfg, char *why, size_t 
 	else if (!strcmp(arg, "none"))
 		cfg->net = ISO_NET_NONE;
 	else
-		return seterr(why, len, "--net: unknown mode '%s' (auto, veth, none)", arg);
+		return mv_seterr(why, 0, "--net: unknown mode '%s' (auto, veth, none)", arg);
 	return 0;
 }
 
 /* --kill-after SECS, 0 to ISO_KILL_AFTER_MAX_MS. */
-static int parse_kill_after(const char *arg, struct iso_config *cfg, char *why, size_t len)
+static int parse_kill_after(const char *arg, struct iso_config *cfg, struct mv_err *why)
 {
 	uint64_t ms;
 
 	if (parse_duration_ms(arg, &ms) || ms > ISO_KILL_AFTER_MAX_MS)
-		return seterr(why, len,
-			      "--kill-after: '%s' is not a number of seconds from 0 to "
-			      "%d (e.g. 2.5)",
-			      arg, ISO_KILL_AFTER_MAX_MS / 1000);
+		return mv_seterr(why, 0,
+				 "--kill-after: '%s' is not a number of seconds from 0 to "
+				 "%d (e.g. 2.5)",
+				 arg, ISO_KILL_AFTER_MAX_MS / 1000);
 	cfg->kill_after_ms = ms;
 	return 0;
 }
 
 /* --report FILE, --root DIR: a name that is not empty (checked when the plan runs). */
 static int parse_name(const char *opt, const char *what, const char *arg, const char **to,
-		      char *why, size_t len)
+		      struct mv_err *why)
 {
 	*to = arg;
-	return *arg ? 0 : seterr(why, len, "%s: the %s name is empty", opt, what);
+	return *arg ? 0 : mv_seterr(why, 0, "%s: the %s name is empty", opt, what);
 }
 
 /* --cap-add LIST (add is true), --cap-drop LIST. */
-static int parse_caps(bool add, const char *arg, struct iso_config *cfg, char *why, size_t len)
+static int parse_caps(bool add, const char *arg, struct iso_config *cfg, struct mv_err *why)
 {
 	unsigned long long caps;
-	char reason[ISO_MSG_LEN];
 
-	if (iso_cap_parse(arg, &caps, reason, sizeof(reason)))
-		return seterr(why, len, "%s: %s", add ? "--cap-add" : "--cap-drop", reason);
+	if (iso_cap_parse(arg, &caps, why))
+		return mv_errprefix(why, "%s", add ? "--cap-add" : "--cap-drop");
 	if (add)
 		cfg->caps |= caps;
 	else
@@ -463,25 +448,25 @@ static int parse_caps(bool add, const char *arg, struct iso_config *cfg, char *w
 }
 
 /* --seccomp MODE: default or none. */
-static int parse_seccomp(const char *arg, struct iso_config *cfg, char *why, size_t len)
+static int parse_seccomp(const char *arg, struct iso_config *cfg, struct mv_err *why)
 {
 	if (!strcmp(arg, "default"))
 		cfg->seccomp = true;
 	else if (!strcmp(arg, "none"))
 		cfg->seccomp = false;
 	else
-		return seterr(why, len, "--seccomp: unknown mode '%s' (default, none)", arg);
+		return mv_seterr(why, 0, "--seccomp: unknown mode '%s' (default, none)", arg);
 	return 0;
 }
 
 /* --preserve-fds N, 0 to ISO_MAX_PRESERVE_FDS. */
-static int parse_preserve_fds(const char *arg, struct iso_config *cfg, char *why, size_t len)
+static int parse_preserve_fds(const char *arg, struct iso_config *cfg, struct mv_err *why)
 {
 	uint64_t n;
 
 	if (parse_count(arg, &n) || n > ISO_MAX_PRESERVE_FDS)
-		return seterr(why, len, "--preserve-fds '%s': expected a number 0..%d", arg,
-			      ISO_MAX_PRESERVE_FDS);
+		return mv_seterr(why, 0, "--preserve-fds '%s': expected a number 0..%d", arg,
+				 ISO_MAX_PRESERVE_FDS);
 	cfg->preserve_fds = (int)n;
 	return 0;
 }
@@ -505,107 +490,107 @@ static void set_flag(int c, struct iso_config *cfg)
 
 /* One known option c with its value arg: 0, or -1 with the reason in why. *net_set says
  * whether the last --net given was a good one. */
-static int parse_option(int c, const char *arg, struct iso_config *cfg, bool *net_set, char *why,
-			size_t len)
+static int parse_option(int c, const char *arg, struct iso_config *cfg, bool *net_set,
+			struct mv_err *why)
 {
 	int r;
 
 	if (c >= OPT_LIMIT && c < OPT_LIMIT + ISO_LIMIT_COUNT) {
 		enum iso_limit l = (enum iso_limit)(c - OPT_LIMIT);
 
-		r = parse_limit(l, arg, &cfg->limit[l], why, len);
+		r = parse_limit(l, arg, &cfg->limit[l], why);
 		cfg->limit_set[l] = r == 0;
 		return r;
 	}
 	switch (c) {
 	case 'n':
-		r = parse_hostname(arg, why, len);
+		r = parse_hostname(arg, why);
 		if (!r)
 			cfg->hostname = arg;
 		return r;
 	case OPT_NET:
-		r = parse_net(arg, cfg, why, len);
+		r = parse_net(arg, cfg, why);
 		*net_set = r == 0;
 		return r;
 	case OPT_NET_ADDR:
-		r = iso_parse_net_addr(arg, &cfg->host_ip, &cfg->cont_ip, &cfg->prefix, why, len);
+		r = iso_parse_net_addr(arg, &cfg->host_ip, &cfg->cont_ip, &cfg->prefix, why);
 		cfg->addr_set = r == 0;
 		return r;
-	case OPT_KILL_AFTER: return parse_kill_after(arg, cfg, why, len);
-	case OPT_REPORT: return parse_name("--report", "FILE", arg, &cfg->report, why, len);
-	case OPT_ROOT: return parse_name("--root", "DIR", arg, &cfg->root, why, len);
-	case OPT_BIND: return parse_mount(cfg, ISO_MOUNT_BIND, "--bind", arg, why, len);
-	case OPT_RO_BIND: return parse_mount(cfg, ISO_MOUNT_RO_BIND, "--ro-bind", arg, why, len);
-	case OPT_TMPFS: return parse_mount(cfg, ISO_MOUNT_TMPFS, "--tmpfs", arg, why, len);
+	case OPT_KILL_AFTER: return parse_kill_after(arg, cfg, why);
+	case OPT_REPORT: return parse_name("--report", "FILE", arg, &cfg->report, why);
+	case OPT_ROOT: return parse_name("--root", "DIR", arg, &cfg->root, why);
+	case OPT_BIND: return parse_mount(cfg, ISO_MOUNT_BIND, "--bind", arg, why);
+	case OPT_RO_BIND: return parse_mount(cfg, ISO_MOUNT_RO_BIND, "--ro-bind", arg, why);
+	case OPT_TMPFS: return parse_mount(cfg, ISO_MOUNT_TMPFS, "--tmpfs", arg, why);
 	case OPT_CAP_ADD:
-	case OPT_CAP_DROP: return parse_caps(c == OPT_CAP_ADD, arg, cfg, why, len);
-	case OPT_SECCOMP: return parse_seccomp(arg, cfg, why, len);
-	case OPT_PRESERVE_FDS: return parse_preserve_fds(arg, cfg, why, len);
+	case OPT_CAP_DROP: return parse_caps(c == OPT_CAP_ADD, arg, cfg, why);
+	case OPT_SECCOMP: return parse_seccomp(arg, cfg, why);
+	case OPT_PRESERVE_FDS: return parse_preserve_fds(arg, cfg, why);
 	default: set_flag(c, cfg); return 0;
 	}
 }
 
 /* After the options: PROGRAM, and what only the whole command line shows. bad is the first
- * bad value, or "". */
+ * bad value, or empty. */
 static enum iso_config_result finish(int argc, char **argv, struct iso_config *cfg, bool net_set,
-				     char *bad, size_t badlen, char *err, size_t errlen)
+				     struct mv_err *bad, struct mv_err *err)
 {
 	if (cfg->addr_set) {
 		/* --net-addr asks for a veth: an explicit --net none contradicts it */
-		if (net_set && cfg->net == ISO_NET_NONE && !bad[0])
-			snprintf(bad, badlen, "--net-addr and --net none contradict each other");
+		if (net_set && cfg->net == ISO_NET_NONE && !bad->msg[0])
+			mv_seterr(bad, 0, "--net-addr and --net none contradict each other");
 		cfg->net = ISO_NET_VETH;
 	}
 	if (optind >= argc) {
-		seterr(err, errlen, "no PROGRAM given");
+		mv_seterr(err, 0, "no PROGRAM given");
 		return ISO_CONFIG_ERROR;
 	}
 	if (!argv[optind][0]) {
-		seterr(err, errlen, "PROGRAM is an empty string");
+		mv_seterr(err, 0, "PROGRAM is an empty string");
 		return ISO_CONFIG_ERROR;
 	}
 	cfg->argv = argv + optind;
-	if (!bad[0] && cfg->root_rw && !cfg->root)
-		snprintf(bad, badlen, "--root-rw without --root");
-	if (bad[0]) {
-		seterr(err, errlen, "%s", bad);
+	if (!bad->msg[0] && cfg->root_rw && !cfg->root)
+		mv_seterr(bad, 0, "--root-rw without --root");
+	if (bad->msg[0]) {
+		*err = *bad;
 		return ISO_CONFIG_BAD_VALUE;
 	}
 	return ISO_CONFIG_RUN;
 }
 
-enum iso_config_result iso_config_parse(int argc, char **argv, struct iso_config *cfg, char *err,
-					size_t errlen)
+enum iso_config_result iso_config_parse(int argc, char **argv, struct iso_config *cfg,
+					struct mv_err *err)
 {
 	bool net_set = false;
 	/* The first bad value: parsing goes on, so a later --report is known. */
-	char bad[ISO_MSG_LEN] = "";
+	struct mv_err bad = { "" };
 	int c;
 
 	set_defaults(cfg);
-	err[0] = '\0';
+	err->msg[0] = '\0';
 	optind = 0; /* 0, not 1: also resets glibc's internal state */
 	opterr = 0;
 	/* "+": stop at the first non-option, PROGRAM; ":" tells a missing value from an
 	 * unknown option. */
 	while ((c = getopt_long(argc, argv, "+:n:vhV", longopts, NULL)) != -1) {
-		char why[ISO_MSG_LEN];
+		struct mv_err why = { "" };
 
 		switch (c) {
 		case 'h': return ISO_CONFIG_HELP;
 		case 'V': return ISO_CONFIG_VERSION;
 		case ':':
-			seterr(err, errlen, "option '%s' needs a value", argv[optind - 1]);
+			mv_seterr(err, 0, "option '%s' needs a value", argv[optind - 1]);
 			return ISO_CONFIG_ERROR;
 		case '?':
 			if (optopt)
-				seterr(err, errlen, "unknown option '-%c'", optopt);
+				mv_seterr(err, 0, "unknown option '-%c'", optopt);
 			else
-				seterr(err, errlen, "unknown option '%s'", argv[optind - 1]);
+				mv_seterr(err, 0, "unknown option '%s'", argv[optind - 1]);
 			return ISO_CONFIG_ERROR;
 		}
-		if (parse_option(c, optarg, cfg, &net_set, why, sizeof(why)) && !bad[0])
-			snprintf(bad, sizeof(bad), "%s", why);
+		if (parse_option(c, optarg, cfg, &net_set, &why) && !bad.msg[0])
+			bad = why;
 	}
-	return finish(argc, argv, cfg, net_set, bad, sizeof(bad), err, errlen);
+	return finish(argc, argv, cfg, net_set, &bad, err);
 }

@@ -7,6 +7,7 @@
 #include <netinet/in.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include "err.h"
 
 enum iso_net_mode {
 	ISO_NET_AUTO, /* a veth pair when isolate may make one (CAP_NET_ADMIN), else loopback */
@@ -107,21 +108,21 @@ enum iso_config_result {
 
 /* iso_config_parse: parses argv (argc entries) into cfg, defaults first. Options stop at
  * PROGRAM, so PROGRAM's own options stay its own. On ISO_CONFIG_ERROR or _BAD_VALUE, err
- * (errlen bytes) holds a one-line reason; after a bad value, parsing goes on, so cfg->report
+ * holds a one-line reason; after a bad value, parsing goes on, so cfg->report
  * is set even when --report came later. Resets getopt, so it may be called more than once.
  * --bind SRC:DST allocates DST's copy of SRC (never freed: it lives as long as isolate). */
-enum iso_config_result iso_config_parse(int argc, char **argv, struct iso_config *cfg, char *err,
-					size_t errlen);
+enum iso_config_result iso_config_parse(int argc, char **argv, struct iso_config *cfg,
+					struct mv_err *err);
 
 /* iso_parse_net_addr: parses "HOST_IP/PREFIX,CONTAINER_IP" (PREFIX 8..30, both addresses
  * in one subnet, distinct, neither its network nor its broadcast address) into host,
- * cont and prefix. Returns 0, or -1 with a reason in err (errlen bytes). */
+ * cont and prefix. Returns 0, or -1 with a reason in err. */
 int iso_parse_net_addr(const char *s, struct in_addr *host, struct in_addr *cont, int *prefix,
-		       char *err, size_t errlen);
+		       struct mv_err *err);
 
 /* iso_cap_parse: a comma-separated list of capability names ("net_raw,CAP_KILL", any
  * case, "all") into the mask *caps. Returns 0, or -1 with the unknown name in err. */
-int iso_cap_parse(const char *s, unsigned long long *caps, char *err, size_t errlen);
+int iso_cap_parse(const char *s, unsigned long long *caps, struct mv_err *err);
 
 /* iso_cap_name: "CAP_NET_RAW" for 13; NULL past ISO_CAP_LAST. */
 const char *iso_cap_name(int cap);

@@ -327,7 +327,7 @@ int iso_report_json(const struct iso_config *cfg, const struct iso_facts *f,
 		    const struct iso_outcome *o, char *buf, size_t len)
 {
 	struct out w = { buf, len, 0, false };
-	char msg[ISO_ERR_LEN * 6 + 3];
+	char msg[MV_ERR_LEN * 6 + 3];
 
 	put(&w, "{\n  \"status\": \"%s\",\n", iso_status_name(o->status));
 	put_exit(&w, f);
@@ -368,13 +368,13 @@ static void folder_of(const char *path, char *dir)
  * else (a symbolic link, which is never followed, a device, FIFO, socket or folder, which
  * are never replaced) or a path that cannot be looked at. The early check and the final
  * write both ask this, so they agree. */
-static int target_state(const char *path, char *err)
+static int target_state(const char *path, struct mv_err *err)
 {
 	struct stat st;
 	const char *what;
 
 	if (lstat(path, &st))
-		return errno == ENOENT ? 1 : iso_seterr(err, errno, "--report %s", path);
+		return errno == ENOENT ? 1 : mv_seterr(err, errno, "--report %s", path);
 	switch (st.st_mode & S_IFMT) {
 	case S_IFREG: return 0;
 	case S_IFLNK: what = "a symbolic link"; break;
@@ -384,13 +384,13 @@ static int target_state(const char *path, char *err)
 	case S_IFIFO: what = "a FIFO"; break;
 	default: what = "a socket"; break;
 	}
-	return iso_seterr(err, 0,
-			  "--report %s: %s; the report goes only to a regular file "
-			  "(replaced) or a new one, or - for stderr",
-			  path, what);
+	return mv_seterr(err, 0,
+			 "--report %s: %s; the report goes only to a regular file "
+			 "(replaced) or a new one, or - for stderr",
+			 path, what);
 }
 
-int iso_report_check(const char *path, char *err)
+int iso_report_check(const char *path, struct mv_err *err)
 {
 	char dir[PATH_MAX];
 	struct stat st;
@@ -398,27 +398,27 @@ int iso_report_check(const char *path, char *err)
 	if (!strcmp(path, "-"))
 		return 0;
 	if (!path[0])
-		return iso_seterr(err, 0, "--report: the FILE name is empty");
+		return mv_seterr(err, 0, "--report: the FILE name is empty");
 	if (strlen(path) >= PATH_MAX - 16)
-		return iso_seterr(err, ENAMETOOLONG, "--report %.64s...", path);
+		return mv_seterr(err, ENAMETOOLONG, "--report %.64s...", path);
 	if (target_state(path, err) < 0)
 		return -1;
 	folder_of(path, dir);
 	if (stat(dir, &st))
-		return iso_seterr(err, errno, "--report %s: cannot write the report in %s", path,
-				  dir);
+		return mv_seterr(err, errno, "--report %s: cannot write the report in %s", path,
+				 dir);
 	if (!S_ISDIR(st.st_mode))
-		return iso_seterr(err, ENOTDIR, "--report %s: cannot write the report in %s", path,
-				  dir);
+		return mv_seterr(err, ENOTDIR, "--report %s: cannot write the report in %s", path,
+				 dir);
 	if (access(dir, W_OK | X_OK))
-		return iso_seterr(err, errno, "--report %s: cannot write the report in %s", path,
-				  dir);
+		return mv_seterr(err, errno, "--report %s: cannot write the report in %s", path,
+				 dir);
 	return 0;
 }
 
 /* Renames tmp to path if path is still a regular file, or nothing (then without replacing
  * what may appear meanwhile: RENAME_NOREPLACE). Returns 0, or -1 with a reason in err. */
-static int put_in_place(const char *tmp, const char *path, char *err)
+static int put_in_place(const char *tmp, const char *path, struct mv_err *err)
 {
 	for (int tries = 0; tries < 3; tries++) {
 		int r = target_state(path, err);
@@ -426,20 +426,20 @@ static int put_in_place(const char *tmp, const char *path, char *err)
 		if (r < 0)
 			return -1;
 		if (r == 0)
-			return rename(tmp, path) ? iso_seterr(err, errno,
-							      "--report %s: cannot "
-							      "write the report",
-							      path)
+			return rename(tmp, path) ? mv_seterr(err, errno,
+							     "--report %s: cannot "
+							     "write the report",
+							     path)
 						 : 0;
 		if (renameat2(AT_FDCWD, tmp, AT_FDCWD, path, RENAME_NOREPLACE) == 0)
 			return 0;
 		if (errno != EEXIST)
-			return iso_seterr(err, errno, "--report %s: cannot write the report", path);
+			return mv_seterr(err, errno, "--report %s: cannot write the report", path);
 	}
-	return iso_seterr(err, 0, "--report %s: something keeps appearing there", path);
+	return mv_seterr(err, 0, "--report %s: something keeps appearing there", path);
 }
 
-int iso_report_write(const char *path, const char *text, char *err)
+int iso_report_write(const char *path, const char *text, struct mv_err *err)
 {
 	char dir[PATH_MAX], tmp[PATH_MAX + 32];
 	size_t len = strlen(text), done = 0;
@@ -451,7 +451,7 @@ int iso_report_write(const char *path, const char *text, char *err)
 			long n = RETRY_EINTR(write(STDERR_FILENO, text + done, len - done));
 
 			if (n <= 0)
-				return iso_seterr(err, errno, "--report -: cannot write to stderr");
+				return mv_seterr(err, errno, "--report -: cannot write to stderr");
 			done += (size_t)n;
 		}
 		return 0;
@@ -462,7 +462,7 @@ int iso_report_write(const char *path, const char *text, char *err)
 	snprintf(tmp, sizeof(tmp), "%s/.isolate-report.XXXXXX", dir);
 	fd = mkostemp(tmp, O_CLOEXEC);
 	if (fd < 0)
-		return iso_seterr(err, errno, "--report %s: cannot create a file in %s", path, dir);
+		return mv_seterr(err, errno, "--report %s: cannot create a file in %s", path, dir);
 	mask = umask(0);
 	umask(mask);
 	fchmod(fd, 0666 & ~mask);
@@ -470,8 +470,8 @@ int iso_report_write(const char *path, const char *text, char *err)
 		long n = RETRY_EINTR(write(fd, text + done, len - done));
 
 		if (n <= 0) {
-			iso_seterr(err, n < 0 ? errno : EIO, "--report %s: cannot write %s", path,
-				   tmp);
+			mv_seterr(err, n < 0 ? errno : EIO, "--report %s: cannot write %s", path,
+				  tmp);
 			close(fd);
 			unlink(tmp);
 			return -1;
@@ -479,7 +479,7 @@ int iso_report_write(const char *path, const char *text, char *err)
 		done += (size_t)n;
 	}
 	if (close(fd)) {
-		iso_seterr(err, errno, "--report %s: cannot write the report", path);
+		mv_seterr(err, errno, "--report %s: cannot write the report", path);
 		unlink(tmp);
 		return -1;
 	}

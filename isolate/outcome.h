@@ -76,12 +76,12 @@ int iso_report_json(const struct iso_config *cfg, const struct iso_facts *f,
 /* iso_report_check: whether the report can be written to path ("-" always can): path is
  * a regular file or nothing (never a symbolic link, which is not followed, nor a device,
  * FIFO, socket or folder, which are not replaced), its folder exists and is writable.
- * Returns 0, or -1 with a reason in err (ISO_ERR_LEN bytes). Creates nothing. */
-int iso_report_check(const char *path, char *err);
+ * Returns 0, or -1 with a reason in err. Creates nothing. */
+int iso_report_check(const char *path, struct mv_err *err);
 
 /* iso_report_write: writes the text atomically: a temporary file in path's folder, renamed
- * over path ("-": stderr), which must still be what iso_report_check accepts. Returns 0, or -1 with a reason in err (ISO_ERR_LEN bytes),
+ * over path ("-": stderr), which must still be what iso_report_check accepts. Returns 0, or -1 with a reason in err,
  * having removed the temporary file. */
-int iso_report_write(const char *path, const char *text, char *err);
+int iso_report_write(const char *path, const char *text, struct mv_err *err);
 
 #endif

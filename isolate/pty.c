@@ -10,7 +10,7 @@
 
 #include "base.h"
 
-int iso_pty_open(struct iso_pty *p, char *err)
+int iso_pty_open(struct iso_pty *p, struct mv_err *err)
 {
 	struct termios t;
 	struct winsize ws;
@@ -28,18 +28,18 @@ int iso_pty_open(struct iso_pty *p, char *err)
 			p->tty_fds |= 1u << fd;
 	p->master = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
 	if (p->master < 0)
-		return iso_seterr(err, errno,
-				  "cannot make a pseudo-terminal for the container "
-				  "(/dev/ptmx)");
+		return mv_seterr(err, errno,
+				 "cannot make a pseudo-terminal for the container "
+				 "(/dev/ptmx)");
 	if (grantpt(p->master) || unlockpt(p->master) || ptsname_r(p->master, name, sizeof(name))) {
-		iso_seterr(err, errno,
-			   "cannot make a pseudo-terminal for the container "
-			   "(unlockpt)");
+		mv_seterr(err, errno,
+			  "cannot make a pseudo-terminal for the container "
+			  "(unlockpt)");
 		goto fail;
 	}
 	p->slave = open(name, O_RDWR | O_NOCTTY | O_CLOEXEC);
 	if (p->slave < 0) {
-		iso_seterr(err, errno, "cannot open the container's pseudo-terminal %s", name);
+		mv_seterr(err, errno, "cannot open the container's pseudo-terminal %s", name);
 		goto fail;
 	}
 	/* The container's terminal starts as the caller's was: its modes and its size. */
@@ -67,25 +67,25 @@ fail:
 	return -1;
 }
 
-int iso_pty_take_ctty(const struct iso_pty *p, char *err)
+int iso_pty_take_ctty(const struct iso_pty *p, struct mv_err *err)
 {
 	if (!p->active)
 		return 0;
 	if (ioctl(STDIN_FILENO, TIOCSCTTY, 0))
-		return iso_seterr(err, errno,
-				  "cannot make the pseudo-terminal the controlling "
-				  "terminal (TIOCSCTTY)");
+		return mv_seterr(err, errno,
+				 "cannot make the pseudo-terminal the controlling "
+				 "terminal (TIOCSCTTY)");
 	return 0;
 }
 
-int iso_pty_child(struct iso_pty *p, bool take_ctty, char *err)
+int iso_pty_child(struct iso_pty *p, bool take_ctty, struct mv_err *err)
 {
 	if (!p->active)
 		return 0;
 	for (int fd = 0; fd <= 2; fd++)
 		if ((p->tty_fds & (1u << fd)) && dup2(p->slave, fd) < 0)
-			return iso_seterr(err, errno, "cannot give the pseudo-terminal to fd %d",
-					  fd);
+			return mv_seterr(err, errno, "cannot give the pseudo-terminal to fd %d",
+					 fd);
 	close(p->slave);
 	close(p->master);
 	p->slave = p->master = -1;

@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <termios.h>
+#include "err.h"
 
 #define ISO_PTY_BUF 4096
 
@@ -34,18 +35,18 @@ struct iso_pty {
 
 /* iso_pty_open: when fd 0 is a terminal, makes the pty (its settings and size the caller
  * terminal's); else p->active is false and nothing is made. Returns 0, or -1 with a
- * reason in err (ISO_ERR_LEN bytes). */
-int iso_pty_open(struct iso_pty *p, char *err);
+ * reason in err. */
+int iso_pty_open(struct iso_pty *p, struct mv_err *err);
 
 /* iso_pty_child: in the container's process, before the exec: the slave replaces each of
  * fds 0-2 that was the caller's terminal, and with take_ctty the calling process (a
  * session leader without a terminal) makes it its controlling terminal. Nothing without
  * a pty. Returns 0, or -1 with a reason in err. */
-int iso_pty_child(struct iso_pty *p, bool take_ctty, char *err);
+int iso_pty_child(struct iso_pty *p, bool take_ctty, struct mv_err *err);
 
 /* iso_pty_take_ctty: the calling session leader makes fd 0, the pty, its controlling
  * terminal (--init: PROGRAM's own session). Returns 0, or -1 with a reason in err. */
-int iso_pty_take_ctty(const struct iso_pty *p, char *err);
+int iso_pty_take_ctty(const struct iso_pty *p, struct mv_err *err);
 
 /* iso_pty_parent: isolate's side once the child holds the slave: closes isolate's copy
  * (so the master sees the end when the container's last copy goes). */

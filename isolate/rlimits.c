@@ -18,7 +18,7 @@ static rlim_t rlim_of(const struct iso_config *cfg, enum iso_limit l)
 	return (rlim_t)cfg->limit[l];
 }
 
-int iso_limits_check(const struct iso_config *cfg, char *err)
+int iso_limits_check(const struct iso_config *cfg, struct mv_err *err)
 {
 	for (int l = 0; l < ISO_LIMIT_COUNT; l++) {
 		const struct iso_limit_info *li = &iso_limit_info[l];
@@ -28,13 +28,13 @@ int iso_limits_check(const struct iso_config *cfg, char *err)
 		if (!cfg->limit_set[l] || li->resource < 0)
 			continue;
 		if (getrlimit(li->resource, &rl))
-			return iso_seterr(err, errno, "--%s: getrlimit", li->name);
+			return mv_seterr(err, errno, "--%s: getrlimit", li->name);
 		if (rl.rlim_max != RLIM_INFINITY && want > rl.rlim_max)
-			return iso_seterr(err, 0,
-					  "--%s %llu: above isolate's own hard limit %llu "
-					  "(ulimit -H; raising it takes root)",
-					  li->name, (unsigned long long)rlim_of(cfg, l),
-					  (unsigned long long)rl.rlim_max);
+			return mv_seterr(err, 0,
+					 "--%s %llu: above isolate's own hard limit %llu "
+					 "(ulimit -H; raising it takes root)",
+					 li->name, (unsigned long long)rlim_of(cfg, l),
+					 (unsigned long long)rl.rlim_max);
 	}
 	if (cfg->limit_set[ISO_LIMIT_NOFILE]) {
 		char buf[32] = "";
@@ -47,10 +47,10 @@ int iso_limits_check(const struct iso_config *cfg, char *err)
 			fclose(f);
 		}
 		if (nr_open && cfg->limit[ISO_LIMIT_NOFILE] > nr_open)
-			return iso_seterr(err, 0,
-					  "--open-files %llu: above the kernel's fs.nr_open "
-					  "(%llu)",
-					  cfg->limit[ISO_LIMIT_NOFILE], nr_open);
+			return mv_seterr(err, 0,
+					 "--open-files %llu: above the kernel's fs.nr_open "
+					 "(%llu)",
+					 cfg->limit[ISO_LIMIT_NOFILE], nr_open);
 	}
 	return 0;
 }
@@ -74,7 +74,7 @@ int iso_rlimits_set(const struct iso_rlimit *r, size_t n, size_t *failed)
 	return 0;
 }
 
-int iso_limits_apply(const struct iso_config *cfg, bool cgroup, char *err)
+int iso_limits_apply(const struct iso_config *cfg, bool cgroup, struct mv_err *err)
 {
 	struct iso_rlimit r[ISO_LIMIT_COUNT];
 	enum iso_limit of[ISO_LIMIT_COUNT];
@@ -89,7 +89,7 @@ int iso_limits_apply(const struct iso_config *cfg, bool cgroup, char *err)
 		of[n++] = l;
 	}
 	if (iso_rlimits_set(r, n, &bad))
-		return iso_seterr(err, errno, "--%s: setrlimit", iso_limit_info[of[bad]].name);
+		return mv_seterr(err, errno, "--%s: setrlimit", iso_limit_info[of[bad]].name);
 	return 0;
 }
 

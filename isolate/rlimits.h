@@ -9,12 +9,13 @@
 #include <sys/types.h>
 
 #include "options.h"
+#include "err.h"
 
 /* iso_limits_check: run by isolate before the container exists: each rlimit asked for fits
  * under isolate's own hard limit (no process may raise it: CAP_SYS_RESOURCE counts in the
  * host's user namespace only), --open-files under fs.nr_open. Returns 0, or -1 with a
- * reason in err (ISO_ERR_LEN bytes). */
-int iso_limits_check(const struct iso_config *cfg, char *err);
+ * reason in err. */
+int iso_limits_check(const struct iso_config *cfg, struct mv_err *err);
 
 /* One rlimit to set: soft and hard values of resource (RLIMIT_*). */
 struct iso_rlimit {
@@ -31,8 +32,8 @@ int iso_rlimits_set(const struct iso_rlimit *r, size_t n, size_t *failed);
  * soft and hard alike (RLIMIT_CPU's hard limit is SIGKILL: a PID 1 would drop the soft
  * limit's SIGXCPU, having no handler for it). With cgroup, memory and processes
  * are the cgroup's (memory.max, pids.max), not RLIMIT_AS and RLIMIT_NPROC. Returns 0, or -1
- * with a reason in err (ISO_ERR_LEN bytes). */
-int iso_limits_apply(const struct iso_config *cfg, bool cgroup, char *err);
+ * with a reason in err. */
+int iso_limits_apply(const struct iso_config *cfg, bool cgroup, struct mv_err *err);
 
 /* iso_limits_describe: --verbose: one line per limit asked for, saying what enforces it. */
 void iso_limits_describe(const struct iso_config *cfg, bool cgroup);

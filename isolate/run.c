@@ -92,7 +92,7 @@ static int exit_status_of(int status)
 /* Chooses the accounting: a delegated cgroup v2 where there is one and a limit or the
  * report needs it, else rlimits; --verbose says which and what is approximate. Returns 0,
  * or -1 with a reason in err. */
-static int plan_cgroup(const struct iso_config *cfg, struct iso_cgroup *cg, char *err)
+static int plan_cgroup(const struct iso_config *cfg, struct iso_cgroup *cg, struct mv_err *err)
 {
 	bool limits = cfg->limit_set[ISO_LIMIT_MEMORY] || cfg->limit_set[ISO_LIMIT_PROCS] ||
 		      cfg->limit_set[ISO_LIMIT_CPU];
@@ -110,7 +110,7 @@ static int plan_cgroup(const struct iso_config *cfg, struct iso_cgroup *cg, char
 		iso_step("host",
 			 "cgroup v2: %s: the container gets its own (memory, pids and CPU "
 			 "by the kernel, for the whole container)",
-			 cg->why);
+			 cg->why.msg);
 		return iso_cgroup_create(cg, cfg, err);
 	}
 	mask = iso_approximate(cfg, false);
@@ -118,7 +118,7 @@ static int plan_cgroup(const struct iso_config *cfg, struct iso_cgroup *cg, char
 		if (mask & (1u << l))
 			n += (size_t)snprintf(approx + n, sizeof(approx) - n, "%s%s", n ? ", " : "",
 					      iso_limit_info[l].name);
-	iso_step("host", "cgroup v2: not used: %s; limits by rlimits and sampling%s%s", cg->why,
+	iso_step("host", "cgroup v2: not used: %s; limits by rlimits and sampling%s%s", cg->why.msg,
 		 n ? "; approximate: " : "", approx);
 	cg->usable = false; /* detection only: nothing below may make or write a cgroup */
 	return 0;
@@ -128,7 +128,8 @@ static int plan_cgroup(const struct iso_config *cfg, struct iso_cgroup *cg, char
 static void write_report(const struct iso_config *cfg, const struct iso_facts *f)
 {
 	struct iso_outcome o;
-	char text[4096], err[ISO_ERR_LEN];
+	struct mv_err err = { "" };
+	char text[4096];
 
 	if (!cfg->report)
 		return;
@@ -137,8 +138,8 @@ static void write_report(const struct iso_config *cfg, const struct iso_facts *f
 		warn_msg("--report: the report does not fit its buffer");
 		return;
 	}
-	if (iso_report_write(cfg->report, text, err))
-		warn_msg("%s", err);
+	if (iso_report_write(cfg->report, text, &err))
+		warn_msg("%s", err.msg);
 	else
 		iso_step("host", "report: %s (status \"%s\")", cfg->report,
 			 iso_status_name(o.status));
@@ -147,12 +148,12 @@ static void write_report(const struct iso_config *cfg, const struct iso_facts *f
 int iso_report_failure(const struct iso_config *cfg, int status, const char *msg)
 {
 	struct iso_facts f = { .peak_tasks = -1, .peak_fds = -1, .exit_status = status };
-	char err[ISO_ERR_LEN];
+	struct mv_err err = { "" };
 
 	if (!cfg->report || !cfg->report[0]) /* an empty name: the one line said it */
 		return status;
-	if (iso_report_check(cfg->report, err)) {
-		warn_msg("%s", err);
+	if (iso_report_check(cfg->report, &err)) {
+		warn_msg("%s", err.msg);
 		return status;
 	}
 	snprintf(f.message, sizeof(f.message), "%s", msg);
@@ -166,8 +167,8 @@ static int plan(struct run *r)
 {
 	const struct iso_config *cfg = r->cfg;
 
-	if (iso_mount_check(cfg, r->err.msg) || iso_limits_check(cfg, r->err.msg) ||
-	    plan_cgroup(cfg, &r->cg, r->err.msg))
+	if (iso_mount_check(cfg, &r->err) || iso_limits_check(cfg, &r->err) ||
+	    plan_cgroup(cfg, &r->cg, &r->err))
 		return -1;
 	r->c.cgroup = r->cg.dir[0] != '\0';
 	iso_limits_describe(cfg, r->c.cgroup);
@@ -178,7 +179,7 @@ static int plan(struct run *r)
 		return mv_seterr(&r->err, 0,
 				 "--processes with --map-host-root: the kernel does not count the "
 				 "host root's processes (RLIMIT_NPROC)");
-	if (iso_userns_plan(cfg, &r->ids, r->err.msg))
+	if (iso_userns_plan(cfg, &r->ids, &r->err))
 		return -1;
 	r->c.switch_ids = r->ids.switch_ids;
 	return 0;
@@ -203,7 +204,7 @@ static int prepare(struct run *r)
 	/* No pty to be had (no devpts mounted, ptys used up): the plain fds, as without a
 	 * terminal; PROGRAM's own session and the filter still keep the caller's terminal
 	 * out of its reach (TIOCSTI needs it as the controlling terminal). */
-	if (iso_pty_open(&r->pty, r->err.msg)) {
+	if (iso_pty_open(&r->pty, &r->err)) {
 		iso_step("host", "%s: PROGRAM gets the caller's terminal as it is", r->err.msg);
 		r->err.msg[0] = '\0';
 	}
@@ -252,8 +253,8 @@ static int host_side(struct run *r)
 {
 	struct iso_spawn_msg m;
 
-	if (iso_userns_map(r->sp.pid, &r->ids, r->err.msg) ||
-	    iso_net_host_setup(r->cfg, r->sp.pid, &r->net, r->err.msg))
+	if (iso_userns_map(r->sp.pid, &r->ids, &r->err) ||
+	    iso_net_host_setup(r->cfg, r->sp.pid, &r->net, &r->err))
 		return -1;
 	/* Release the child: one write, which also carries what the host side made. */
 	iso_step("host", "releasing the child (sync pipe); then waiting for its exec");
@@ -398,7 +399,7 @@ int iso_run(const struct iso_config *cfg)
 	iso_verbose = cfg->verbose;
 	run_init(&r, cfg);
 	/* A report that cannot be written is said first, before anything is made. */
-	if (cfg->report && iso_report_check(cfg->report, r.err.msg)) {
+	if (cfg->report && iso_report_check(cfg->report, &r.err)) {
 		warn_msg("%s", r.err.msg);
 		return ISO_SETUP;
 	}

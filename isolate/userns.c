@@ -14,7 +14,7 @@
 #define IDS_LOCK "ids.lock" /* one byte per slot: an OFD lock on byte N holds slot N */
 
 /* One map file: "INSIDE OUTSIDE COUNT", a single line, as the kernel wants it in one write. */
-static int write_map(pid_t pid, const char *file, const char *text, char *err)
+static int write_map(pid_t pid, const char *file, const char *text, struct mv_err *err)
 {
 	char path[64];
 	int r;
@@ -22,7 +22,7 @@ static int write_map(pid_t pid, const char *file, const char *text, char *err)
 	snprintf(path, sizeof(path), "/proc/%d/%s", (int)pid, file);
 	r = iso_write_file(path, text);
 	if (r < 0)
-		return iso_seterr(
+		return mv_seterr(
 			err, -r, "cannot write '%s' to %s%s", text, path,
 			r == -EPERM || r == -EINVAL
 				? " (does this root own those ids? "
@@ -116,7 +116,7 @@ static int take_slot(int fd, unsigned nslots, unsigned start)
 	return -1;
 }
 
-int iso_userns_plan(const struct iso_config *cfg, struct iso_ids *ids, char *err)
+int iso_userns_plan(const struct iso_config *cfg, struct iso_ids *ids, struct mv_err *err)
 {
 	struct iso_idrange upool, gpool;
 	unsigned usize, gsize, nslots, size;
@@ -159,11 +159,11 @@ int iso_userns_plan(const struct iso_config *cfg, struct iso_ids *ids, char *err
 	 * no unprivileged id to give the container. */
 	if (umap[0] && (!mapped(umap, upool.base, upool.count, &out) ||
 			!mapped(gmap, gpool.base, gpool.count, &out)))
-		return iso_seterr(err, 0,
-				  "the host's root in a user namespace that does not map "
-				  "%llu..%llu: no unprivileged ids for the container; run isolate "
-				  "outside it, or with --map-host-root",
-				  upool.base, upool.base + upool.count - 1);
+		return mv_seterr(err, 0,
+				 "the host's root in a user namespace that does not map "
+				 "%llu..%llu: no unprivileged ids for the container; run isolate "
+				 "outside it, or with --map-host-root",
+				 upool.base, upool.base + upool.count - 1);
 	nslots = iso_idrange_slots(&upool, &usize);
 	s = (int)iso_idrange_slots(&gpool, &gsize);
 	if ((unsigned)s < nslots)
@@ -178,12 +178,11 @@ int iso_userns_plan(const struct iso_config *cfg, struct iso_ids *ids, char *err
 		int e = errno;
 
 		iso_userns_release(ids);
-		return e == EBUSY
-			       ? iso_seterr(err, 0,
-					    "all %u id ranges of %u ids are held by "
-					    "running isolates (%s)",
-					    nslots, size, ids->source)
-			       : iso_seterr(err, e, "cannot lock %s/%s", ISO_STATE_DIR, IDS_LOCK);
+		return e == EBUSY ? mv_seterr(err, 0,
+					      "all %u id ranges of %u ids are held by "
+					      "running isolates (%s)",
+					      nslots, size, ids->source)
+				  : mv_seterr(err, e, "cannot lock %s/%s", ISO_STATE_DIR, IDS_LOCK);
 	}
 	ids->slot = s;
 	ids->uid = (uid_t)(upool.base + (unsigned long long)s * size);
@@ -210,7 +209,7 @@ static int map_text(const struct iso_idmap *m, size_t n, char *text, size_t len)
 }
 
 int iso_userns_write_maps(pid_t pid, bool deny_setgroups, const struct iso_idmap *uids, size_t nu,
-			  const struct iso_idmap *gids, size_t ng, char *err)
+			  const struct iso_idmap *gids, size_t ng, struct mv_err *err)
 {
 	char text[4096];
 
@@ -220,15 +219,15 @@ int iso_userns_write_maps(pid_t pid, bool deny_setgroups, const struct iso_idmap
 	if (deny_setgroups && write_map(pid, "setgroups", "deny", err))
 		return -1;
 	if (map_text(uids, nu, text, sizeof(text)))
-		return iso_seterr(err, 0, "%zu uid ranges: too many for one uid_map", nu);
+		return mv_seterr(err, 0, "%zu uid ranges: too many for one uid_map", nu);
 	if (write_map(pid, "uid_map", text, err))
 		return -1;
 	if (map_text(gids, ng, text, sizeof(text)))
-		return iso_seterr(err, 0, "%zu gid ranges: too many for one gid_map", ng);
+		return mv_seterr(err, 0, "%zu gid ranges: too many for one gid_map", ng);
 	return write_map(pid, "gid_map", text, err);
 }
 
-int iso_userns_map(pid_t pid, const struct iso_ids *ids, char *err)
+int iso_userns_map(pid_t pid, const struct iso_ids *ids, struct mv_err *err)
 {
 	/* Root maps without "deny", so the child can drop root's groups. */
 	struct iso_idmap u = { 0, (unsigned)ids->uid, ids->count };

@@ -8,6 +8,7 @@
 #include <sys/types.h>
 
 #include "options.h"
+#include "err.h"
 
 /* The plan for the container's ids: inside 0..count-1 are uid..uid+count-1 and
  * gid..gid+count-1 outside. */
@@ -29,8 +30,8 @@ struct iso_ids {
  * that maps it, unshare -r, which must map the pool, or it is an error). As anyone else,
  * and as a root of a user namespace that is someone else outside (isolate in a
  * container): the caller's own uid and gid.
- * Returns 0, or -1 with a reason in err (ISO_ERR_LEN bytes). */
-int iso_userns_plan(const struct iso_config *cfg, struct iso_ids *ids, char *err);
+ * Returns 0, or -1 with a reason in err. */
+int iso_userns_plan(const struct iso_config *cfg, struct iso_ids *ids, struct mv_err *err);
 
 /* One range of a map: inside..inside+count-1 are outside..outside+count-1 outside. */
 struct iso_idmap {
@@ -40,14 +41,14 @@ struct iso_idmap {
 /* iso_userns_write_maps: writes the maps of the user namespace of process pid, each file
  * in one write: /proc/PID/setgroups "deny" first when deny_setgroups, then the nu ranges
  * of uids as uid_map and the ng of gids as gid_map. Used by both front ends. Returns 0,
- * or -1 with a reason in err (ISO_ERR_LEN bytes). */
+ * or -1 with a reason in err. */
 int iso_userns_write_maps(pid_t pid, bool deny_setgroups, const struct iso_idmap *uids, size_t nu,
-			  const struct iso_idmap *gids, size_t ng, char *err);
+			  const struct iso_idmap *gids, size_t ng, struct mv_err *err);
 
 /* iso_userns_map: writes the maps of ids into the user namespace of process pid:
  * /proc/PID/setgroups ("deny" when ids->deny_setgroups), uid_map, gid_map. Returns 0, or
- * -1 with a reason in err (ISO_ERR_LEN bytes). */
-int iso_userns_map(pid_t pid, const struct iso_ids *ids, char *err);
+ * -1 with a reason in err. */
+int iso_userns_map(pid_t pid, const struct iso_ids *ids, struct mv_err *err);
 
 /* iso_userns_release: gives the slot back (closes its lock). */
 void iso_userns_release(struct iso_ids *ids);

@@ -19,7 +19,7 @@
 
 #define MAX_ARGS 16
 
-static char err[256];
+static struct mv_err err;
 static char *argv_buf[MAX_ARGS + 2];
 
 /* parse(cfg, "--net", "none", "true", NULL): iso_config_parse on "isolate" and the
@@ -36,14 +36,14 @@ static enum iso_config_result parse(struct iso_config *cfg, ...)
 		argc++;
 	}
 	va_end(ap);
-	strcpy(err, "(untouched)");
-	return iso_config_parse(argc, argv_buf, cfg, err, sizeof(err));
+	strcpy(err.msg, "(untouched)");
+	return iso_config_parse(argc, argv_buf, cfg, &err);
 }
 
 static void assert_err_has(const char *s)
 {
-	if (!strstr(err, s))
-		fail_msg("message '%s' does not mention '%s'", err, s);
+	if (!strstr(err.msg, s))
+		fail_msg("message '%s' does not mention '%s'", err.msg, s);
 }
 
 static uint32_t ip(const char *s)
@@ -342,7 +342,7 @@ static void test_too_many_mounts(void **state)
 	}
 	args[n++] = "true";
 	args[n] = NULL;
-	assert_int_equal(iso_config_parse(n, args, &cfg, err, sizeof(err)), ISO_CONFIG_BAD_VALUE);
+	assert_int_equal(iso_config_parse(n, args, &cfg, &err), ISO_CONFIG_BAD_VALUE);
 	assert_err_has("more than 64 mounts");
 	assert_int_equal(cfg.n_mounts, ISO_MAX_MOUNTS);
 }
@@ -382,9 +382,9 @@ static void test_hardening(void **state)
 	assert_int_equal(parse(&cfg, "--seccomp", "strict", "true", NULL), ISO_CONFIG_BAD_VALUE);
 	assert_err_has("unknown mode 'strict'");
 	/* the names */
-	assert_int_equal(iso_cap_parse("CAP_CHECKPOINT_RESTORE,chown", &caps, err, sizeof(err)), 0);
+	assert_int_equal(iso_cap_parse("CAP_CHECKPOINT_RESTORE,chown", &caps, &err), 0);
 	assert_int_equal(caps, (1ull << 40) | 1);
-	assert_int_equal(iso_cap_parse("cap_", &caps, err, sizeof(err)), -1);
+	assert_int_equal(iso_cap_parse("cap_", &caps, &err), -1);
 	assert_string_equal(iso_cap_name(13), "CAP_NET_RAW");
 	assert_null(iso_cap_name(ISO_CAP_LAST + 1));
 	assert_null(iso_cap_name(-1));
