@@ -8,9 +8,9 @@
 #include <limits.h>
 #include <stdbool.h>
 
+#include "err.h"
 #include "options.h"
 #include "outcome.h"
-#include "err.h"
 
 #define ISO_CGROUP_ROOT "/sys/fs/cgroup"
 

@@ -5,8 +5,8 @@
 #ifndef ISO_HARDEN_H
 #define ISO_HARDEN_H
 
-#include "options.h"
 #include "err.h"
+#include "options.h"
 
 /* iso_harden_apply: no_new_privs, the filter (unless --seccomp none), then the capability
  * sets (bounding, ambient, inheritable, permitted, effective) cut down to cfg->caps. Run by

@@ -4,8 +4,8 @@
 #ifndef ISO_MOUNT_H
 #define ISO_MOUNT_H
 
-#include "options.h"
 #include "err.h"
+#include "options.h"
 
 /* iso_mount_check: run by isolate before the container exists, so a bad path makes
  * nothing: --root's DIR is a folder holding proc/ and dev/; each SRC exists; each DST exists

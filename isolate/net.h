@@ -9,8 +9,8 @@
 #include <stdbool.h>
 #include <sys/types.h>
 
-#include "options.h"
 #include "err.h"
+#include "options.h"
 
 #define ISO_CONT_IF "eth0" /* the container's end: its own namespace, so no clash */
 

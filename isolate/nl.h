@@ -7,6 +7,7 @@
 #include <libmnl/libmnl.h>
 #include <netinet/in.h>
 #include <stdint.h>
+
 #include "err.h"
 
 #define ISO_NL_BUF 32768 /* receive buffer: a dump's batch fits (the kernel sends <= 16 KiB) */

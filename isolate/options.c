@@ -397,17 +397,32 @@ static void set_defaults(struct iso_config *cfg)
 	cfg->kill_after_ms = ISO_KILL_AFTER_DEFAULT_MS;
 }
 
-/* --net MODE: auto, veth or none. */
+/* arg as one of the NULL-terminated names (the index into *mode), for option opt. */
+static int parse_mode(const char *opt, const char *arg, const char *const *names, int *mode,
+		      struct mv_err *why)
+{
+	char all[64] = "";
+	size_t n = 0;
+
+	for (int i = 0; names[i]; i++) {
+		if (!strcmp(arg, names[i])) {
+			*mode = i;
+			return 0;
+		}
+		n += (size_t)snprintf(all + n, sizeof(all) - n, "%s%s", i ? ", " : "", names[i]);
+	}
+	return mv_seterr(why, 0, "%s: unknown mode '%s' (%s)", opt, arg, all);
+}
+
+/* --net MODE: auto, veth or none (enum iso_net_mode's order). */
 static int parse_net(const char *arg, struct iso_config *cfg, struct mv_err *why)
 {
-	if (!strcmp(arg, "auto"))
-		cfg->net = ISO_NET_AUTO;
-	else if (!strcmp(arg, "veth"))
-		cfg->net = ISO_NET_VETH;
-	else if (!strcmp(arg, "none"))
-		cfg->net = ISO_NET_NONE;
-	else
-		return mv_seterr(why, 0, "--net: unknown mode '%s' (auto, veth, none)", arg);
+	static const char *const names[] = { "auto", "veth", "none", NULL };
+	int mode;
+
+	if (parse_mode("--net", arg, names, &mode, why))
+		return -1;
+	cfg->net = (enum iso_net_mode)mode;
 	return 0;
 }
 
@@ -450,12 +465,12 @@ static int parse_caps(bool add, const char *arg, struct iso_config *cfg, struct 
 /* --seccomp MODE: default or none. */
 static int parse_seccomp(const char *arg, struct iso_config *cfg, struct mv_err *why)
 {
-	if (!strcmp(arg, "default"))
-		cfg->seccomp = true;
-	else if (!strcmp(arg, "none"))
-		cfg->seccomp = false;
-	else
-		return mv_seterr(why, 0, "--seccomp: unknown mode '%s' (default, none)", arg);
+	static const char *const names[] = { "default", "none", NULL };
+	int mode;
+
+	if (parse_mode("--seccomp", arg, names, &mode, why))
+		return -1;
+	cfg->seccomp = mode == 0;
 	return 0;
 }
 

@@ -7,6 +7,7 @@
 #include <netinet/in.h>
 #include <stdbool.h>
 #include <stddef.h>
+
 #include "err.h"
 
 enum iso_net_mode {

@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <termios.h>
+
 #include "err.h"
 
 #define ISO_PTY_BUF 4096

@@ -8,8 +8,8 @@
 #include <stdbool.h>
 #include <sys/types.h>
 
-#include "options.h"
 #include "err.h"
+#include "options.h"
 
 /* iso_limits_check: run by isolate before the container exists: each rlimit asked for fits
  * under isolate's own hard limit (no process may raise it: CAP_SYS_RESOURCE counts in the

@@ -7,8 +7,8 @@
 #include <stdbool.h>
 #include <sys/types.h>
 
-#include "options.h"
 #include "err.h"
+#include "options.h"
 
 /* The plan for the container's ids: inside 0..count-1 are uid..uid+count-1 and
  * gid..gid+count-1 outside. */
