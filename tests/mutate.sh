@@ -114,14 +114,14 @@ mutant signal-status vmm/machine.c 'return 128 + sig;' 'return 128;' \
 mutant byte-display vmm/hc_console.c 'fwrite(buf, 1, n, c->out);' 'fwrite(buf, 1, n ? 1 : 0, c->out);' \
 	tests/vmm/hypercalls.sh
 # --- isolate: maps, seccomp, statuses, limits
-mutant skip-uid-map isolate/userns.c 'if (write_map(pid, "uid_map", line, err))' \
-	'if (0 && write_map(pid, "uid_map", line, err))' tests/isolate/namespaces.sh
+mutant skip-uid-map isolate/userns.c 'if (write_map(pid, "uid_map", text, err))' \
+	'if (0 && write_map(pid, "uid_map", text, err))' tests/isolate/namespaces.sh
 mutant no-seccomp isolate/harden.c 'if (cfg->seccomp && prctl(PR_SET_SECCOMP' \
 	'if (0 && cfg->seccomp && prctl(PR_SET_SECCOMP' tests/isolate/harden.sh
 mutant exit-status isolate/run.c 'return 128 + WTERMSIG(status);' 'return 128;' \
 	tests/isolate/signals.sh tests/isolate/limits.sh
-mutant nproc-limit isolate/limits.c 'struct rlimit rl = { rlim_of(cfg, l), rlim_of(cfg, l) };' \
-	'struct rlimit rl = { rlim_of(cfg, l) + 1, rlim_of(cfg, l) + 1 };' tests/isolate/limits.sh
+mutant nproc-limit isolate/rlimits.c 'r[n] = (struct iso_rlimit){ li->resource, rlim_of(cfg, l), rlim_of(cfg, l) };' \
+	'r[n] = (struct iso_rlimit){ li->resource, rlim_of(cfg, l) + 1, rlim_of(cfg, l) + 1 };' tests/isolate/limits.sh
 mutant no-nnp isolate/harden.c 'if (cfg->no_new_privs && prctl(PR_SET_NO_NEW_PRIVS' \
 	'if (0 && cfg->no_new_privs && prctl(PR_SET_NO_NEW_PRIVS' tests/isolate/harden.sh
 }
