@@ -262,6 +262,15 @@ static void take_events(struct iso_supervisor *w, pid_t child, const struct poll
 		iso_watch_stop(w->wt);
 }
 
+/* poll failed (it cannot): never leave PROGRAM behind. Returns 0, its status taken. */
+static int give_up(pid_t child, int *status, struct rusage *ru)
+{
+	warn_msg("poll: %s", strerror(errno));
+	kill(child, SIGKILL);
+	RETRY_EINTR(wait4(child, status, 0, ru));
+	return 0;
+}
+
 int iso_supervise_wait(struct iso_supervisor *w, pid_t child, int sfd, int *status,
 		       struct rusage *ru)
 {
@@ -273,12 +282,8 @@ int iso_supervise_wait(struct iso_supervisor *w, pid_t child, int sfd, int *stat
 		if (nw)
 			pfd[1 + np] = (struct pollfd){ .fd = w->wt->listener, .events = POLLIN };
 		r = poll(pfd, (nfds_t)(1 + np + nw), wake ? (int)(wake > t ? wake - t : 0) : -1);
-		if (r < 0 && errno != EINTR) { /* cannot happen; never leave PROGRAM behind */
-			warn_msg("poll: %s", strerror(errno));
-			kill(child, SIGKILL);
-			RETRY_EINTR(wait4(child, status, 0, ru));
-			return 0;
-		}
+		if (r < 0 && errno != EINTR)
+			return give_up(child, status, ru);
 		if (r <= 0) {
 			on_tick(child, w);
 			continue;
