@@ -116,9 +116,8 @@ void iso_cgroup_detect(struct iso_cgroup *cg)
 	cg->usable = true;
 }
 
-/* Writes one cgroup interface file, in the container's cgroup only. */
-static int cg_write(const struct iso_cgroup *cg, const char *file, const char *value,
-		    struct mv_err *err)
+int iso_cgroup_set(const struct iso_cgroup *cg, const char *file, const char *value,
+		   struct mv_err *err)
 {
 	char path[PATH_MAX + 64];
 	int r;
@@ -131,40 +130,49 @@ static int cg_write(const struct iso_cgroup *cg, const char *file, const char *v
 	return 0;
 }
 
-int iso_cgroup_create(struct iso_cgroup *cg, const struct iso_config *cfg, struct mv_err *err)
+int iso_cgroup_make(struct iso_cgroup *cg, const char *name, struct mv_err *err)
 {
-	char val[32];
-
 	/* Reached only after iso_cgroup_detect() found every gate open. */
 	if (!cg->usable)
 		return mv_seterr(err, 0, "internal error: no usable cgroup");
-	snprintf(cg->dir, sizeof(cg->dir), "%s/isolate-%d", cg->own, (int)getpid());
+	snprintf(cg->dir, sizeof(cg->dir), "%s/%s", cg->own, name);
 	if (mkdir(cg->dir, 0755)) {
 		mv_seterr(err, errno, "cannot make the cgroup %s", cg->dir);
 		cg->dir[0] = '\0';
 		return -1;
 	}
 	iso_step("host", "cgroup: made %s", cg->dir);
+	cg->fd = (int)RETRY_EINTR(open(cg->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+	if (cg->fd < 0) {
+		mv_seterr(err, errno, "cannot open the cgroup %s", cg->dir);
+		iso_cgroup_remove(cg);
+		return -1;
+	}
+	return 0;
+}
+
+int iso_cgroup_create(struct iso_cgroup *cg, const struct iso_config *cfg, struct mv_err *err)
+{
+	char name[32], val[32];
+
+	snprintf(name, sizeof(name), "isolate-%d", (int)getpid());
+	if (iso_cgroup_make(cg, name, err))
+		return -1;
 	if (cfg->limit_set[ISO_LIMIT_MEMORY]) {
 		snprintf(val, sizeof(val), "%llu", cfg->limit[ISO_LIMIT_MEMORY]);
-		if (cg_write(cg, "memory.max", val, err))
+		if (iso_cgroup_set(cg, "memory.max", val, err))
 			goto fail;
 		/* no swap: the limit is memory, not memory plus swap (absent without swap) */
 		char path[PATH_MAX + 64];
 
 		snprintf(path, sizeof(path), "%s/memory.swap.max", cg->dir);
-		if (access(path, F_OK) == 0 && cg_write(cg, "memory.swap.max", "0", err))
+		if (access(path, F_OK) == 0 && iso_cgroup_set(cg, "memory.swap.max", "0", err))
 			goto fail;
 	}
 	if (cfg->limit_set[ISO_LIMIT_PROCS]) {
 		snprintf(val, sizeof(val), "%llu", cfg->limit[ISO_LIMIT_PROCS]);
-		if (cg_write(cg, "pids.max", val, err))
+		if (iso_cgroup_set(cg, "pids.max", val, err))
 			goto fail;
-	}
-	cg->fd = (int)RETRY_EINTR(open(cg->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-	if (cg->fd < 0) {
-		mv_seterr(err, errno, "cannot open the cgroup %s", cg->dir);
-		goto fail;
 	}
 	return 0;
 fail:

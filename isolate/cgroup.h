@@ -28,6 +28,16 @@ struct iso_cgroup {
  * folder and cgroup.procs must be writable (access(2)). Never creates or writes anything. */
 void iso_cgroup_detect(struct iso_cgroup *cg);
 
+/* iso_cgroup_make: only when cg->usable: makes the empty cgroup own/NAME (cg->dir) and
+ * opens it for clone3 (cg->fd). Returns 0, or -1 with a reason in err, having removed what
+ * it made. */
+int iso_cgroup_make(struct iso_cgroup *cg, const char *name, struct mv_err *err);
+
+/* iso_cgroup_set: writes value into the interface file of the container's cgroup (cg->dir
+ * only). Returns 0, or -1 with a reason in err. */
+int iso_cgroup_set(const struct iso_cgroup *cg, const char *file, const char *value,
+		   struct mv_err *err);
+
 /* iso_cgroup_create: only when cg->usable: makes own/isolate-PID with cfg's memory.max,
  * pids.max (and memory.swap.max 0), and opens it for clone3. Returns 0, or -1 with a
  * reason in err, having removed what it made. */

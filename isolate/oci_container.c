@@ -14,6 +14,7 @@
 
 #include "base.h"
 #include "oci.h"
+#include "oci_cgroup.h"
 #include "oci_create.h"
 #include "oci_hooks.h"
 #include "oci_spec.h"
@@ -276,6 +277,7 @@ static int do_delete(int dirfd, struct oci_state *st, bool force)
 		kill(st->pid, SIGKILL);
 		wait_gone(st->pid);
 	}
+	oci_cgroup_remove(st->cgroup);
 	if (!st->creating && load_bundle_spec(st, &s)) {
 		if (s.n_hooks[OCI_HOOK_POSTSTOP]) {
 			cleanup_free char *state = oci_state_json(st, OCI_STOPPED, false);

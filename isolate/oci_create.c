@@ -16,6 +16,7 @@
 #include "base.h"
 #include "cgroup.h"
 #include "oci.h"
+#include "oci_cgroup.h"
 #include "oci_hooks.h"
 #include "oci_init.h"
 #include "oci_rootfs.h"
@@ -32,6 +33,7 @@ struct create {
 	char pid_path[PATH_MAX + 1]; /* --pid-file, absolute */
 	struct oci_init c;           /* what the init takes across the clone */
 	struct iso_spawn sp;         /* the init and its release and report pipes */
+	struct iso_cgroup cg;        /* linux.resources' cgroup (cg.fd -1 when none) */
 	struct mv_err err;
 };
 
@@ -81,18 +83,6 @@ static void say_ignored(const struct oci_spec *s)
 			oci_warn("mounts[%zu]: a %s mount on %s is skipped (isolate never touches "
 				 "cgroups here)",
 				 i, s->mounts[i].type, s->mounts[i].dest);
-	if (s->has_resources) {
-		struct iso_cgroup cg = { .fd = -1 };
-
-		iso_cgroup_detect(&cg); /* reads only */
-		oci_warn(
-			"linux.resources: not applied: %s%s",
-			cg.usable
-				? "isolate's OCI mode does not manage cgroups yet, even with a delegated "
-				  "cgroup v2 ("
-				: "",
-			cg.usable ? "usable here)" : cg.why.msg);
-	}
 }
 
 static json_t *annotations_of(const struct oci_spec *s)
@@ -177,6 +167,9 @@ static int record(struct create *cr)
 	if (cr->out->dirfd < 0)
 		return -1;
 	say_ignored(s);
+	if (oci_cgroup_apply(&s->resources, cr->id, &cr->cg, &cr->err))
+		return -1;
+	snprintf(st->cgroup, sizeof(st->cgroup), "%s", cr->cg.dir);
 	snprintf(st->id, sizeof(st->id), "%s", cr->id);
 	snprintf(st->bundle, sizeof(st->bundle), "%s", cr->bundle);
 	snprintf(st->rootfs, sizeof(st->rootfs), "%s", cr->rootfs);
@@ -224,7 +217,7 @@ static int clone_init(struct create *cr)
 	cr->c.st = &cr->out->st;
 	cr->c.rootfs = cr->rootfs;
 	cr->c.userns = s->ns[OCI_NS_USER].set && !s->ns[OCI_NS_USER].path;
-	if (iso_spawn_clone(&cr->sp, flags, -1, &cr->err))
+	if (iso_spawn_clone(&cr->sp, flags, cr->cg.fd, &cr->err))
 		return -1;
 	if (cr->sp.pid == 0) {
 		close(cr->out->dirfd); /* its lock is create's, not the init's */
@@ -306,6 +299,7 @@ static int undo(struct create *cr)
 {
 	iso_spawn_kill(&cr->sp);
 	iso_spawn_close(&cr->sp);
+	iso_cgroup_remove(&cr->cg);
 	if (cr->c.fifo_fd >= 0)
 		close(cr->c.fifo_fd);
 	if (cr->c.console_fd >= 0)
@@ -320,7 +314,7 @@ static int undo(struct create *cr)
 
 int oci_create(const struct oci_launch_opts *o, const char *id, struct oci_created *out)
 {
-	struct create cr = { .o = o, .id = id, .out = out };
+	struct create cr = { .o = o, .id = id, .out = out, .cg = { .fd = -1 } };
 
 	memset(out, 0, sizeof(*out));
 	out->dirfd = -1;
@@ -333,6 +327,8 @@ int oci_create(const struct oci_launch_opts *o, const char *id, struct oci_creat
 	if (record(&cr) || prepare(&cr) || clone_init(&cr) || host_side(&cr) || created(&cr))
 		return undo(&cr);
 	iso_spawn_close(&cr.sp);
+	if (cr.cg.fd >= 0)
+		close(cr.cg.fd);
 	close(cr.c.fifo_fd);
 	if (cr.c.console_fd >= 0)
 		close(cr.c.console_fd);

@@ -184,7 +184,7 @@ int oci_cmd_features(int argc, char **argv)
 		      "s, s, s, s, s], s:[s, s, s]}, s:{s:b}, s:{s:b}}, s:{s:s}}",
 		      "ociVersionMin", "1.0.0", "ociVersionMax", "1.1.0", "hooks", hooks,
 		      "mountOptions", mo, "linux", "namespaces", ns, "capabilities", caps, "cgroup",
-		      "v1", false, "v2", false, "systemd", false, "seccomp", "enabled", true,
+		      "v1", false, "v2", true, "systemd", false, "seccomp", "enabled", true,
 		      "actions", acts, "operators", "SCMP_CMP_NE", "SCMP_CMP_LT", "SCMP_CMP_LE",
 		      "SCMP_CMP_EQ", "SCMP_CMP_GE", "SCMP_CMP_GT", "SCMP_CMP_MASKED_EQ", "archs",
 		      "SCMP_ARCH_X86_64", "SCMP_ARCH_X86", "SCMP_ARCH_X32", "apparmor", "enabled",

@@ -16,6 +16,7 @@
 #include "oci_process.h"
 #include "oci_spec.h"
 #include "oci_state.h"
+#include "oci_cgroup.h"
 #include "spawn.h"
 
 /* One exec's state: the container's, the process's, and what is opened before the first
@@ -175,6 +176,11 @@ static int open_before_join(struct exec *x)
 
 static int join(const struct exec *x)
 {
+	struct mv_err e;
+
+	/* first the container's cgroup (linux.resources), by its host path */
+	if (x->st.cgroup[0] && oci_cgroup_join(x->st.cgroup, &e))
+		return oci_fail("exec: %s", e.msg);
 	for (size_t i = 0; i < ARRAY_SIZE(oci_ns_joins); i++)
 		if (x->nsfd[i] >= 0 && setns(x->nsfd[i], oci_ns_joins[i].flag))
 			return oci_fail("exec: cannot join the container's %s namespace: %s",

@@ -909,10 +909,196 @@ static int parse_seccomp(json_t *linux, struct oci_seccomp *sc, char *err)
 	return 0;
 }
 
+/* ---- linux.resources ---- */
+
+/* Adds "name" to the list of members given but not applied. */
+static void not_applied(struct oci_resources *r, const char *name)
+{
+	size_t n = strlen(r->ignored);
+
+	snprintf(r->ignored + n, sizeof(r->ignored) - n, "%s%s", n ? ", " : "", name);
+}
+
+/* Whether v holds anything (an empty object or array, null and false say nothing). */
+static bool says_something(json_t *v)
+{
+	if (json_is_object(v))
+		return json_object_size(v) > 0;
+	if (json_is_array(v))
+		return json_array_size(v) > 0;
+	return !json_is_null(v) && !json_is_false(v);
+}
+
+/* Lists obj's members not in known[] (NULL-terminated) as "parent.key". */
+static void others(struct oci_resources *r, json_t *obj, const char *parent,
+		   const char *const *known)
+{
+	const char *k;
+	json_t *v;
+
+	json_object_foreach(obj, k, v)
+	{
+		char f[FIELD_LEN];
+		size_t i = 0;
+
+		while (known[i] && strcmp(known[i], k))
+			i++;
+		if (!known[i] && says_something(v))
+			not_applied(r, sub(f, parent, k, 0));
+	}
+}
+
+static void put(struct oci_resources *r, const char *file, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* One cgroup v2 file to write. */
+static void put(struct oci_resources *r, const char *file, const char *fmt, ...)
+{
+	va_list ap;
+
+	r->w[r->n].file = file;
+	va_start(ap, fmt);
+	vsnprintf(r->w[r->n].value, sizeof(r->w[r->n].value), fmt, ap);
+	va_end(ap);
+	r->n++;
+}
+
+/* A byte count of memory: -1 unlimited ("max"), 0 not given, else the number. */
+static int put_bytes(struct oci_resources *r, json_t *mem, const char *key, const char *file,
+		     long long *out, char *err)
+{
+	bool given;
+
+	if (get_int(mem, key, "linux.resources.memory", -1, INT64_MAX, &given, out, err))
+		return -1;
+	if (!given)
+		*out = 0;
+	if (*out == -1)
+		put(r, file, "max");
+	else if (*out > 0)
+		put(r, file, "%lld", *out);
+	return 0;
+}
+
+/* memory: limit -> memory.max, reservation -> memory.low, swap (memory plus swap, cgroup
+ * v1's meaning) -> memory.swap.max = swap - limit, as runc converts them. */
+static int parse_memory(json_t *res, struct oci_resources *r, char *err)
+{
+	static const char *const known[] = { "limit", "reservation", "swap", NULL };
+	long long limit, low, swap;
+	bool given;
+	json_t *mem;
+
+	if (member(res, "memory", JSON_OBJECT, "linux.resources.memory", &mem, err))
+		return -1;
+	if (!mem)
+		return 0;
+	if (put_bytes(r, mem, "limit", "memory.max", &limit, err) ||
+	    put_bytes(r, mem, "reservation", "memory.low", &low, err) ||
+	    get_int(mem, "swap", "linux.resources.memory", -1, INT64_MAX, &given, &swap, err))
+		return -1;
+	if (!given)
+		swap = 0;
+	if (swap == -1) {
+		put(r, "memory.swap.max", "max");
+	} else if (swap > 0) {
+		if (limit <= 0)
+			return fail(err, "linux.resources.memory.swap",
+				    "needs memory.limit (it is memory plus swap)");
+		if (swap < limit)
+			return fail(err, "linux.resources.memory.swap",
+				    "%lld is below memory.limit (%lld): it is memory plus swap",
+				    swap, limit);
+		put(r, "memory.swap.max", "%lld", swap - limit);
+	}
+	others(r, mem, "memory", known);
+	return 0;
+}
+
+/* cpu: shares -> cpu.weight (runc's 1 + (shares - 2) * 9999 / 262142), quota and period
+ * -> cpu.max ("QUOTA PERIOD", "max" for no quota). */
+static int parse_cpu(json_t *res, struct oci_resources *r, char *err)
+{
+	static const char *const known[] = { "shares", "quota", "period", NULL };
+	long long shares, quota, period;
+	bool sg, qg, pg;
+	json_t *cpu;
+
+	if (member(res, "cpu", JSON_OBJECT, "linux.resources.cpu", &cpu, err))
+		return -1;
+	if (!cpu)
+		return 0;
+	if (get_int(cpu, "shares", "linux.resources.cpu", 0, 262144, &sg, &shares, err) ||
+	    get_int(cpu, "quota", "linux.resources.cpu", -1, INT64_MAX, &qg, &quota, err) ||
+	    get_int(cpu, "period", "linux.resources.cpu", 0, 1000000, &pg, &period, err))
+		return -1;
+	if (sg && shares == 1)
+		return fail(err, "linux.resources.cpu.shares", "1 is out of range (2..262144)");
+	if (sg && shares)
+		put(r, "cpu.weight", "%llu", 1 + ((unsigned long long)shares - 2) * 9999 / 262142);
+	if (qg && quota > 0 && quota < 1000)
+		return fail(err, "linux.resources.cpu.quota",
+			    "%lld is below the kernel's least (1000 microseconds)", quota);
+	if (pg && period > 0 && period < 1000)
+		return fail(err, "linux.resources.cpu.period",
+			    "%lld is out of range (1000..1000000)", period);
+	if ((qg && quota) || (pg && period)) {
+		char q[24] = "max";
+
+		if (qg && quota > 0)
+			snprintf(q, sizeof(q), "%lld", quota);
+		if (pg && period)
+			put(r, "cpu.max", "%s %lld", q, period);
+		else
+			put(r, "cpu.max", "%s", q);
+	}
+	others(r, cpu, "cpu", known);
+	return 0;
+}
+
+/* pids: limit -> pids.max ("max" when 0 or less, as runc). */
+static int parse_pids(json_t *res, struct oci_resources *r, char *err)
+{
+	static const char *const known[] = { "limit", NULL };
+	long long limit;
+	bool given;
+	json_t *pids;
+
+	if (member(res, "pids", JSON_OBJECT, "linux.resources.pids", &pids, err))
+		return -1;
+	if (!pids)
+		return 0;
+	if (get_int(pids, "limit", "linux.resources.pids", INT64_MIN, INT64_MAX, &given, &limit,
+		    err))
+		return -1;
+	if (given && limit > 0)
+		put(r, "pids.max", "%lld", limit);
+	else if (given)
+		put(r, "pids.max", "max");
+	others(r, pids, "pids", known);
+	return 0;
+}
+
+static int parse_resources(json_t *linux, struct oci_resources *r, char *err)
+{
+	static const char *const known[] = { "memory", "cpu", "pids", NULL };
+	json_t *res;
+
+	if (member(linux, "resources", JSON_OBJECT, "linux.resources", &res, err))
+		return -1;
+	if (!res)
+		return 0;
+	r->set = true;
+	if (parse_memory(res, r, err) || parse_cpu(res, r, err) || parse_pids(res, r, err))
+		return -1;
+	others(r, res, "", known);
+	return 0;
+}
+
 static int parse_linux(json_t *root, struct oci_spec *s, char *err)
 {
 	const char *prop;
-	json_t *linux, *res;
+	json_t *linux;
 
 	if (member(root, "linux", JSON_OBJECT, "linux", &linux, err))
 		return -1;
@@ -926,8 +1112,7 @@ static int parse_linux(json_t *root, struct oci_spec *s, char *err)
 	    parse_devices(linux, s, err) ||
 	    parse_kv(linux, "sysctl", "linux", &s->sysctl, &s->n_sysctl, err) ||
 	    get_str(linux, "rootfsPropagation", "linux", false, &prop, err) ||
-	    member(linux, "resources", JSON_OBJECT, "linux.resources", &res, err) ||
-	    parse_seccomp(linux, &s->seccomp, err))
+	    parse_resources(linux, &s->resources, err) || parse_seccomp(linux, &s->seccomp, err))
 		return -1;
 	for (size_t i = 0; s->masked && s->masked[i]; i++) {
 		char f[FIELD_LEN];
@@ -943,7 +1128,6 @@ static int parse_linux(json_t *root, struct oci_spec *s, char *err)
 	}
 	if (prop && propagation_of(prop, &s->rootfs_propagation))
 		return fail(err, "linux.rootfsPropagation", "unknown propagation '%s'", prop);
-	s->has_resources = res != NULL;
 	if ((s->n_uid_maps || s->n_gid_maps) && !s->ns[OCI_NS_USER].set)
 		return fail(err, "linux.uidMappings", "given without a user namespace");
 	if (s->ns[OCI_NS_USER].set && !s->ns[OCI_NS_USER].path &&

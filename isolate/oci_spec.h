@@ -91,6 +91,20 @@ struct oci_kv {
 	const char *key, *value;
 };
 
+/* linux.resources as the cgroup v2 files they become (runc's conversions), applied only
+ * through a delegated cgroup v2 (isolate/oci_cgroup.c). */
+#define OCI_CG_MAX 8 /* memory.max, .low, .swap.max, pids.max, cpu.weight, cpu.max */
+struct oci_cg_file {
+	const char *file; /* "memory.max", ... */
+	char value[48];   /* what is written there: "67108864", "max", "50000 100000" */
+};
+struct oci_resources {
+	bool set;                         /* "linux.resources" given */
+	struct oci_cg_file w[OCI_CG_MAX]; /* the files to write, in order */
+	size_t n;                         /* how many */
+	char ignored[160];                /* the members given that isolate does not apply */
+};
+
 /* The hooks of "hooks", each with the state on its stdin. */
 enum oci_hook_kind {
 	OCI_HOOK_PRESTART,
@@ -172,7 +186,7 @@ struct oci_spec {
 	struct oci_kv *sysctl; /* "linux.sysctl" */
 	size_t n_sysctl;
 	unsigned long rootfs_propagation; /* "linux.rootfsPropagation" (MS_* | MS_REC), or 0 */
-	bool has_resources;               /* "linux.resources" given (applied only with a cgroup) */
+	struct oci_resources resources;   /* "linux.resources" */
 	struct oci_seccomp seccomp;       /* "linux.seccomp" */
 	struct oci_hook *hooks[OCI_HOOK_COUNT]; /* "hooks" */
 	size_t n_hooks[OCI_HOOK_COUNT];

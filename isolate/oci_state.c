@@ -77,11 +77,12 @@ int oci_state_open(const char *id, bool create, bool lock, char *err)
 
 int oci_state_write(int dirfd, const struct oci_state *st, char *err)
 {
-	json_t *o = json_pack("{s:s, s:I, s:I, s:s, s:s, s:s, s:b, s:b, s:o}", "id", st->id, "pid",
-			      (json_int_t)st->pid, "start", (json_int_t)st->start, "bundle",
-			      st->bundle, "rootfs", st->rootfs, "created", st->created, "newPidns",
-			      st->new_pidns, "creating", st->creating, "annotations",
-			      st->annotations ? json_incref(st->annotations) : json_object());
+	json_t *o =
+		json_pack("{s:s, s:I, s:I, s:s, s:s, s:s, s:b, s:b, s:s, s:o}", "id", st->id, "pid",
+			  (json_int_t)st->pid, "start", (json_int_t)st->start, "bundle", st->bundle,
+			  "rootfs", st->rootfs, "created", st->created, "newPidns", st->new_pidns,
+			  "creating", st->creating, "cgroup", st->cgroup, "annotations",
+			  st->annotations ? json_incref(st->annotations) : json_object());
 	cleanup_free char *text = o ? json_dumps(o, JSON_COMPACT) : NULL;
 	cleanup_fd int fd = -1;
 	size_t n;
@@ -105,7 +106,7 @@ int oci_state_read(int dirfd, const char *id, struct oci_state *st, char *err)
 		(int)RETRY_EINTR(openat(dirfd, OCI_STATE, O_RDONLY | O_NOFOLLOW | O_CLOEXEC));
 	json_error_t je;
 	json_int_t pid = 0, start = 0;
-	const char *bundle = "", *rootfs = "", *created = "";
+	const char *bundle = "", *rootfs = "", *created = "", *cgroup = "";
 	int newpid = 0, creating = 0;
 	json_t *o, *ann = NULL;
 
@@ -119,10 +120,10 @@ int oci_state_read(int dirfd, const char *id, struct oci_state *st, char *err)
 		return iso_seterr(err, errno, "container %s: cannot read state.json", id);
 	}
 	o = json_loadfd(fd, 0, &je);
-	if (!o || json_unpack_ex(o, &je, 0, "{s:I, s:I, s:s, s:s, s:s, s:b, s:b, s?o}", "pid", &pid,
-				 "start", &start, "bundle", &bundle, "rootfs", &rootfs, "created",
-				 &created, "newPidns", &newpid, "creating", &creating,
-				 "annotations", &ann)) {
+	if (!o || json_unpack_ex(o, &je, 0, "{s:I, s:I, s:s, s:s, s:s, s:b, s:b, s?s, s?o}", "pid",
+				 &pid, "start", &start, "bundle", &bundle, "rootfs", &rootfs,
+				 "created", &created, "newPidns", &newpid, "creating", &creating,
+				 "cgroup", &cgroup, "annotations", &ann)) {
 		json_decref(o);
 		return iso_seterr(err, 0, "container %s: state.json is damaged: %s", id, je.text);
 	}
@@ -131,6 +132,7 @@ int oci_state_read(int dirfd, const char *id, struct oci_state *st, char *err)
 	snprintf(st->bundle, sizeof(st->bundle), "%s", bundle);
 	snprintf(st->rootfs, sizeof(st->rootfs), "%s", rootfs);
 	snprintf(st->created, sizeof(st->created), "%s", created);
+	snprintf(st->cgroup, sizeof(st->cgroup), "%s", cgroup);
 	st->new_pidns = newpid;
 	st->creating = creating;
 	st->annotations = json_incref(ann);

@@ -19,16 +19,17 @@ enum oci_status {
 };
 
 struct oci_state {
-	char id[256];             /* the container's ID */
-	pid_t pid;                /* its init's host pid (0 while creating) */
-	unsigned long long start; /* the init's start time (/proc/PID/stat field 22): a pid
+	char id[256];               /* the container's ID */
+	pid_t pid;                  /* its init's host pid (0 while creating) */
+	unsigned long long start;   /* the init's start time (/proc/PID/stat field 22): a pid
 				      * reused by another process is not the container's */
-	char bundle[PATH_MAX];    /* the bundle, absolute */
-	char rootfs[PATH_MAX];    /* its root filesystem, absolute */
-	char created[40];         /* when, RFC 3339 */
-	bool new_pidns;           /* the init has its own PID namespace (kill --all) */
-	void *annotations;        /* the config's "annotations" (a jansson object, owned) */
-	bool creating;            /* create has not finished */
+	char bundle[PATH_MAX];      /* the bundle, absolute */
+	char rootfs[PATH_MAX];      /* its root filesystem, absolute */
+	char created[40];           /* when, RFC 3339 */
+	bool new_pidns;             /* the init has its own PID namespace (kill --all) */
+	char cgroup[PATH_MAX + 32]; /* its cgroup v2 folder (linux.resources), or "" */
+	void *annotations;          /* the config's "annotations" (a jansson object, owned) */
+	bool creating;              /* create has not finished */
 };
 
 /* oci_id_check: IDs are 1..255 of [A-Za-z0-9_+.-], not "." or "..", as runc's. Returns 0,

@@ -31,7 +31,7 @@ test_features() {
 	expect_eq namespaces "$(echo "$OUT" | jq -c .linux.namespaces)" \
 		'["user","pid","network","ipc","uts","mount","cgroup"]' || return 1
 	expect_eq seccomp "$(echo "$OUT" | jq .linux.seccomp.enabled)" true || return 1
-	expect_eq "cgroup v2" "$(echo "$OUT" | jq .linux.cgroup.v2)" false || return 1
+	expect_eq "cgroup v2" "$(echo "$OUT" | jq .linux.cgroup.v2)" true || return 1
 	expect_eq hooks "$(echo "$OUT" | jq -c .hooks)" \
 		'["prestart","createRuntime","createContainer","startContainer","poststart","poststop"]'
 }
@@ -269,7 +269,7 @@ test_rootless() {
 }
 
 t "spec writes runc's default config (rootless: a user namespace), never over one" test_spec
-t "features: namespaces, hooks, seccomp; no cgroup" test_features
+t "features: namespaces, hooks, seccomp; cgroup v2 only" test_features
 t "create: the pid file holds the init's host pid, waiting in new namespaces; start runs the process; state follows" test_create_start
 t "kill: by number and name; a bad signal or a stopped container is one line" test_kill
 t "kill --all reaches every process of the container" test_kill_all

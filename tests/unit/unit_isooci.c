@@ -134,7 +134,11 @@ static void test_full(void **state)
 	assert_string_equal(s.sysctl[0].key, "net.ipv4.ip_forward");
 	assert_string_equal(s.sysctl[0].value, "1");
 	assert_int_equal(s.rootfs_propagation, MS_SLAVE | MS_REC);
-	assert_true(s.has_resources);
+	assert_true(s.resources.set);
+	assert_int_equal(s.resources.n, 1);
+	assert_string_equal(s.resources.w[0].file, "memory.max");
+	assert_string_equal(s.resources.w[0].value, "1000000");
+	assert_string_equal(s.resources.ignored, "");
 
 	assert_true(s.seccomp.set);
 	assert_int_equal(s.seccomp.default_action, OCI_ACT_ALLOW);
@@ -188,6 +192,57 @@ static void test_minimal(void **state)
 	"\"process\": {\"user\": " user ", \"args\": [\"sh\"], " \
 	"\"cwd\": \"/\"" rest "}"
 #define GOOD_PROC PROC("{\"uid\": 0, \"gid\": 0}", "")
+
+/* linux.resources -> the cgroup v2 files, as runc converts them. */
+static void test_resources(void **unused)
+{
+	static const char text[] = BASE_HEAD
+		"\"linux\": {\"resources\": {"
+		"\"memory\": {\"limit\": 67108864, \"reservation\": -1, \"swap\": 100663296,"
+		"  \"swappiness\": 10, \"kernel\": null},"
+		"\"cpu\": {\"shares\": 1024, \"quota\": 50000, \"period\": 100000, \"cpus\": \"0\"},"
+		"\"pids\": {\"limit\": 20},"
+		"\"devices\": [{\"allow\": false, \"access\": \"rwm\"}], \"blockIO\": {},"
+		"\"unified\": {\"io.weight\": \"50\"}}}}";
+	static const char *const want[][2] = {
+		{ "memory.max", "67108864" },      { "memory.low", "max" },
+		{ "memory.swap.max", "33554432" }, { "cpu.weight", "39" },
+		{ "cpu.max", "50000 100000" },     { "pids.max", "20" },
+	};
+	struct oci_spec s;
+
+	(void)unused;
+	assert_int_equal(oci_spec_parse(text, sizeof(text) - 1, &s, err), 0);
+	assert_true(s.resources.set);
+	assert_int_equal(s.resources.n, 6);
+	for (size_t i = 0; i < 6; i++) {
+		assert_string_equal(s.resources.w[i].file, want[i][0]);
+		assert_string_equal(s.resources.w[i].value, want[i][1]);
+	}
+	assert_string_equal(s.resources.ignored, "memory.swappiness, cpu.cpus, devices, unified");
+	oci_spec_free(&s);
+	/* the edges: unlimited, no quota with a period, the least and most shares */
+	static const char edges[] =
+		BASE_HEAD "\"linux\": {\"resources\": {\"memory\": {\"limit\": -1, \"swap\": -1},"
+			  "\"cpu\": {\"shares\": 2, \"quota\": -1, \"period\": 250000},"
+			  "\"pids\": {\"limit\": 0}}}}";
+	static const char *const want2[][2] = {
+		{ "memory.max", "max" },     { "memory.swap.max", "max" }, { "cpu.weight", "1" },
+		{ "cpu.max", "max 250000" }, { "pids.max", "max" },
+	};
+	assert_int_equal(oci_spec_parse(edges, sizeof(edges) - 1, &s, err), 0);
+	assert_int_equal(s.resources.n, 5);
+	for (size_t i = 0; i < 5; i++) {
+		assert_string_equal(s.resources.w[i].file, want2[i][0]);
+		assert_string_equal(s.resources.w[i].value, want2[i][1]);
+	}
+	oci_spec_free(&s);
+	static const char most[] =
+		BASE_HEAD "\"linux\": {\"resources\": {\"cpu\": {\"shares\": 262144}}}}";
+	assert_int_equal(oci_spec_parse(most, sizeof(most) - 1, &s, err), 0);
+	assert_string_equal(s.resources.w[0].value, "10000");
+	oci_spec_free(&s);
+}
 
 static const struct {
 	const char *json;
@@ -326,6 +381,23 @@ static const struct {
 	{ BASE_HEAD "\"annotations\": {\"a\": [\"b\"]}}",
 	  "annotations.a: must be a string, not an array" },
 	{ BASE_HEAD "\"mounts\": {}}", "mounts: must be an array, not an object" },
+	{ BASE_HEAD "\"linux\": {\"resources\": {\"memory\": {\"limit\": -2}}}}",
+	  "linux.resources.memory.limit: -2 is out of range (-1..9223372036854775807)" },
+	{ BASE_HEAD "\"linux\": {\"resources\": {\"memory\": {\"swap\": 100}}}}",
+	  "linux.resources.memory.swap: needs memory.limit (it is memory plus swap)" },
+	{ BASE_HEAD "\"linux\": {\"resources\": {\"memory\": {\"limit\": 200, "
+		    "\"swap\": 100}}}}",
+	  "linux.resources.memory.swap: 100 is below memory.limit (200): it is memory plus swap" },
+	{ BASE_HEAD "\"linux\": {\"resources\": {\"cpu\": {\"shares\": 1}}}}",
+	  "linux.resources.cpu.shares: 1 is out of range (2..262144)" },
+	{ BASE_HEAD "\"linux\": {\"resources\": {\"cpu\": {\"quota\": 999}}}}",
+	  "linux.resources.cpu.quota: 999 is below the kernel's least (1000 microseconds)" },
+	{ BASE_HEAD "\"linux\": {\"resources\": {\"cpu\": {\"period\": 2000000}}}}",
+	  "linux.resources.cpu.period: 2000000 is out of range (0..1000000)" },
+	{ BASE_HEAD "\"linux\": {\"resources\": {\"pids\": {\"limit\": \"9\"}}}}",
+	  "linux.resources.pids.limit: must be an integer, not a string" },
+	{ BASE_HEAD "\"linux\": {\"resources\": []}}",
+	  "linux.resources: must be an object, not an array" },
 };
 
 static void test_bad(void **state)
@@ -402,8 +474,9 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_full),          cmocka_unit_test(test_minimal),
-		cmocka_unit_test(test_bad),           cmocka_unit_test(test_good_variants),
-		cmocka_unit_test(test_process_alone), cmocka_unit_test(test_names),
+		cmocka_unit_test(test_resources),     cmocka_unit_test(test_bad),
+		cmocka_unit_test(test_good_variants), cmocka_unit_test(test_process_alone),
+		cmocka_unit_test(test_names),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
