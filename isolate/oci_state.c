@@ -31,6 +31,25 @@ int oci_id_check(const char *id, char *err)
 	return 0;
 }
 
+/* mkdir -p of --root (as runc's MkdirAll: containerd's shim passes /run/containerd/runc/NS,
+ * whose parents may not exist yet): the parents 0711, the folder itself 0700. */
+static int make_root(const char *root)
+{
+	char path[PATH_MAX];
+
+	if ((size_t)snprintf(path, sizeof(path), "%s", root) >= sizeof(path)) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	for (char *p = strchr(path + 1, '/'); p; p = strchr(p + 1, '/')) {
+		*p = '\0';
+		if (mkdir(path, 0711) && errno != EEXIST)
+			return -1;
+		*p = '/';
+	}
+	return mkdir(path, 0700) && errno != EEXIST ? -1 : 0;
+}
+
 int oci_state_open(const char *id, bool create, bool lock, char *err)
 {
 	cleanup_fd int root = -1;
@@ -38,7 +57,7 @@ int oci_state_open(const char *id, bool create, bool lock, char *err)
 
 	if (oci_id_check(id, err))
 		return -1;
-	if (create && mkdir(oci_g.root, 0700) && errno != EEXIST)
+	if (create && make_root(oci_g.root))
 		return iso_seterr(err, errno, "cannot make --root %s", oci_g.root);
 	root = (int)RETRY_EINTR(open(oci_g.root, O_PATH | O_DIRECTORY | O_CLOEXEC));
 	if (root < 0) {
