@@ -7,7 +7,7 @@
 # enabled for children), the container's cgroup holds runc's conversions (memory.max,
 # memory.swap.max, pids.max, cpu.weight from shares, cpu.max from quota and period), its
 # init from the clone on and exec's processes, the limits bite (the kernel's OOM killer, a
-# refused fork), and delete removes it.
+# refused fork), and delete --force removes it.
 # The kernel may be fetched first, then QEMU boots (bounded to 150 s): tests/tap-exec.sh's bound is
 # time-limit: 600
 . "$(dirname "$0")/../lib.sh"
@@ -69,7 +69,7 @@ echo "=== oom"; $O exec c1 awk "BEGIN { s = \"x\"; while (1) s = s s }"; echo "r
 grep oom_kill $C/memory.events
 echo "=== pids"; $O exec c1 sh -c "i=0; while [ \$i -lt 20 ]; do sleep 100 >/dev/null 2>&1 & i=\$((i+1)); done" 2>&1 |
 	grep -c "can.t fork"; grep "^max" $C/pids.events
-$O kill c1 KILL; $O delete c1
+$O delete --force c1
 echo "=== left"; ls /sys/fs/cgroup | grep -c isolate-
 echo "=== none"; $O run --bundle /b2 c2; ls /sys/fs/cgroup | grep -c isolate-
 echo "=== log"; cat /tmp/log
