@@ -197,6 +197,30 @@ poststop " || return 1
 	nothing_left "$B"
 }
 
+# A hook past its timeout is killed with what it started (its process group), and fails
+# by the specification's rules: prestart fails create (nothing left); poststart and
+# poststop are warnings (the container runs on; delete goes on).
+test_hook_timeout() {
+	need_oci || return 1
+	make_bundle "$B" sleep 600 || return 1
+	mark=$T_TMP/hook-$$ # on the command line of what the hook starts, to look for it
+	printf '#!/bin/sh\nsh -c "sleep 300; : %s" &\nwait\n' "$mark" >"$T_TMP/slow" &&
+		chmod +x "$T_TMP/slow" || return 1
+	left() { grep -l "[s]leep 300; : $mark" /proc/[0-9]*/cmdline 2>/dev/null; }
+	cfg "$B" --arg h "$T_TMP/slow" '.hooks = {prestart: [{path: $h, timeout: 1}]}' || return 1
+	run $OCI create --bundle "$B" ht1; expect_rc 1 || return 1
+	expect_err "hooks.prestart[0] $T_TMP/slow: timed out after 1 s (killed)" || return 1
+	expect_eq "the hook's processes left" "$(left)" "" && nothing_left "$B" || return 1
+	cfg "$B" --arg h "$T_TMP/slow" '.hooks = {poststart: [{path: $h, timeout: 1}],
+		poststop: [{path: $h, timeout: 1}]}' || return 1
+	run $OCI run -d --bundle "$B" ht2; expect_rc 0 || return 1
+	expect_err "warning: hooks.poststart[0] $T_TMP/slow: timed out after 1 s (killed)" &&
+		expect_eq "after poststart's timeout" "$(state_of ht2)" running || return 1
+	run $OCI delete --force ht2; expect_rc 0 || return 1
+	expect_err "warning: hooks.poststop[0] $T_TMP/slow: timed out after 1 s (killed)" &&
+		expect_eq "the hooks' processes left" "$(left)" "" && nothing_left "$B"
+}
+
 test_terminal() {
 	need_oci || return 1
 	[ -x "$RECV" ] || { fail "$RECV is not built (make)"; return 1; }
@@ -223,5 +247,6 @@ t "maskedPaths and readonlyPaths (timer_list empty, /proc/sys read-only: attacks
 t "devices (mknod, mode, owner), default /dev nodes, sysctl (the host's unchanged)" test_devices_sysctl
 t "seccomp from the JSON: errnoRet, argument conditions, unknown calls skipped" test_seccomp
 t "hooks: order, the state on stdin, env; a failing prestart leaves nothing" test_hooks
+t "hooks past their timeout: killed with their children; prestart fails, poststart and poststop warn" test_hook_timeout
 t "terminal: the pty's master over --console-socket; consoleSize" test_terminal
 done_testing
