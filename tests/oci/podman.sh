@@ -85,6 +85,20 @@ test_exec_stop_ps() {
 	$PODMAN rm web >/dev/null
 }
 
+# podman exec -it: conmon passes exec a console socket; the exec'd process gets a pty of
+# the container's (its own /dev/pts), a controlling terminal, and its status comes back.
+test_exec_it() {
+	need_podman || return 1
+	$PODMAN run -d --name ex $RUNOPTS localhost/bb sleep 1000 >/dev/null || return 1
+	printf 'tty; [ -t 0 ] && echo stdin-is-a-tty; ps -o pid,comm | grep -c sleep; exit 6\n' >"$T_TMP/in"
+	run script -qec "$PODMAN exec -it ex sh" /dev/null <"$T_TMP/in"
+	expect_rc 6 || return 1
+	expect_out "/dev/pts/" && expect_out "stdin-is-a-tty" || return 1
+	# without -t: no terminal
+	run $PODMAN exec ex sh -c 'tty; exit 0'; expect_out "not a tty" || return 1
+	$PODMAN rm -f -t 0 ex >/dev/null
+}
+
 test_kill() {
 	need_podman || return 1
 	$PODMAN run -d --name k1 $RUNOPTS localhost/bb sleep 1000 >/dev/null || return 1
@@ -116,6 +130,7 @@ test_no_cgroup_write() {
 t "podman run --rm: exit codes (3, 127 for a missing program), nothing left" test_run_rm
 t "podman run -it: the terminal over the console socket, its exit status" test_run_it
 t "podman run -d, ps, exec (its status), stop (SIGTERM), ps -a states" test_exec_stop_ps
+t "podman exec -it: a terminal over exec's console socket, its exit status" test_exec_it
 t "podman kill: 137, exited" test_kill
 t "isolate never touches /sys/fs/cgroup under podman (strace); conmon's try fails read-only" test_no_cgroup_write
 done_testing
