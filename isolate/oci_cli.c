@@ -181,7 +181,28 @@ const char oci_usage[] =
 	"\n"
 	"Exit status: 0; 1 failed (one line); 2 usage error; run and exec: the process's own.\n";
 
-int oci_main(int argc, char **argv)
+/* One global option's value into oci_g (--systemd-cgroup, --cgroup-manager, --rootless: no
+ * cgroup manager here, accepted and ignored). Returns OCI_OK or OCI_USAGE. */
+static int set_global(const char *name, const char *v)
+{
+	if (!strcmp(name, "--root")) {
+		oci_g.root = v;
+	} else if (!strcmp(name, "--log")) {
+		oci_g.log = v;
+	} else if (!strcmp(name, "--debug")) {
+		oci_g.debug = true;
+	} else if (!strcmp(name, "--log-format")) {
+		if (strcmp(v, "json") && strcmp(v, "text")) {
+			fprintf(stderr, "isolate: --log-format: '%s' is not text or json\n", v);
+			return OCI_USAGE;
+		}
+		oci_g.log_json = !strcmp(v, "json");
+	}
+	return OCI_OK;
+}
+
+/* The global options before the command; *cmd: the command's index. */
+static int parse_globals(int argc, char **argv, int *cmd)
 {
 	int i = 1;
 
@@ -200,26 +221,23 @@ int oci_main(int argc, char **argv)
 			v = argv[++i];
 		}
 		i++;
-		if (!strcmp(globals[g].name, "--root"))
-			oci_g.root = v;
-		else if (!strcmp(globals[g].name, "--log"))
-			oci_g.log = v;
-		else if (!strcmp(globals[g].name, "--debug"))
-			oci_g.debug = true;
-		else if (!strcmp(globals[g].name, "--log-format")) {
-			if (strcmp(v, "json") && strcmp(v, "text")) {
-				fprintf(stderr, "isolate: --log-format: '%s' is not text or json\n",
-					v);
-				return OCI_USAGE;
-			}
-			oci_g.log_json = !strcmp(v, "json");
-		}
-		/* --systemd-cgroup, --cgroup-manager, --rootless: no cgroup manager here */
+		if (set_global(globals[g].name, v))
+			return OCI_USAGE;
 	}
 	if (i >= argc) {
 		fputs(oci_usage, stderr);
 		return OCI_USAGE;
 	}
+	*cmd = i;
+	return OCI_OK;
+}
+
+int oci_main(int argc, char **argv)
+{
+	int i, r = parse_globals(argc, argv, &i);
+
+	if (r)
+		return r;
 	/* Without root, the state goes where the user's runtime files go, as runc's does. */
 	if (geteuid() != 0 && oci_g.root == default_root && getenv("XDG_RUNTIME_DIR") &&
 	    getenv("XDG_RUNTIME_DIR")[0] == '/') {

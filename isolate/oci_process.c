@@ -126,60 +126,72 @@ static uint32_t scmp_action(enum oci_scmp_act a, int errno_ret)
 	return SCMP_ACT_ALLOW;
 }
 
-/* The profile, compiled now: calls this libseccomp does not know are skipped (as runc
- * does: a profile lists calls of newer kernels); a rule whose action is the default is
- * left out (libseccomp refuses it). */
-static int load_seccomp(const struct oci_seccomp *sc, char *err)
+/* architectures: SCMP_ARCH_X86_64 is libseccomp's "x86_64". */
+static int add_archs(scmp_filter_ctx ctx, const struct oci_seccomp *sc, char *err)
 {
-	static const enum scmp_compare ops[] = { SCMP_CMP_NE,       SCMP_CMP_LT, SCMP_CMP_LE,
-						 SCMP_CMP_EQ,       SCMP_CMP_GE, SCMP_CMP_GT,
-						 SCMP_CMP_MASKED_EQ };
-	uint32_t def = scmp_action(sc->default_action, sc->default_errno);
-	scmp_filter_ctx ctx = seccomp_init(def);
-	int r = 0;
-
-	if (!ctx)
-		return iso_seterr(err, 0, "linux.seccomp: seccomp_init failed");
-	for (size_t i = 0; sc->archs && sc->archs[i] && !r; i++) {
+	for (size_t i = 0; sc->archs && sc->archs[i]; i++) {
 		uint32_t arch;
 		char lower[32];
 		size_t k;
+		int r;
 
 		for (k = 0; sc->archs[i][10 + k] && k < sizeof(lower) - 1; k++)
 			lower[k] = (char)tolower((unsigned char)sc->archs[i][10 + k]);
 		lower[k] = '\0';
 		arch = seccomp_arch_resolve_name(lower);
-		if (!arch) {
-			iso_seterr(err, 0, "linux.seccomp.architectures[%zu]: unknown '%s'", i,
-				   sc->archs[i]);
-			r = -1;
-		} else if ((r = seccomp_arch_add(ctx, arch)) == -EEXIST) {
-			r = 0;
-		} else if (r) {
-			iso_seterr(err, -r, "linux.seccomp.architectures[%zu]: %s", i,
-				   sc->archs[i]);
-		}
+		if (!arch)
+			return iso_seterr(err, 0, "linux.seccomp.architectures[%zu]: unknown '%s'",
+					  i, sc->archs[i]);
+		r = seccomp_arch_add(ctx, arch);
+		if (r && r != -EEXIST)
+			return iso_seterr(err, -r, "linux.seccomp.architectures[%zu]: %s", i,
+					  sc->archs[i]);
 	}
-	for (size_t i = 0; i < sc->n_rules && !r; i++) {
-		const struct oci_scmp_rule *rule = &sc->rules[i];
-		uint32_t act = scmp_action(rule->action, rule->errno_ret);
-		struct scmp_arg_cmp cmp[6];
+	return 0;
+}
 
-		if (act == def)
+/* syscalls[i]: the rule for each of its names this libseccomp knows. */
+static int add_rule(scmp_filter_ctx ctx, const struct oci_scmp_rule *rule, size_t i, uint32_t act,
+		    char *err)
+{
+	static const enum scmp_compare ops[] = { SCMP_CMP_NE,       SCMP_CMP_LT, SCMP_CMP_LE,
+						 SCMP_CMP_EQ,       SCMP_CMP_GE, SCMP_CMP_GT,
+						 SCMP_CMP_MASKED_EQ };
+	struct scmp_arg_cmp cmp[6];
+
+	for (size_t a = 0; a < rule->n_args && a < 6; a++)
+		cmp[a] = (struct scmp_arg_cmp){ rule->args[a].index, ops[rule->args[a].op],
+						rule->args[a].value, rule->args[a].value2 };
+	for (size_t n = 0; rule->names[n]; n++) {
+		int nr = seccomp_syscall_resolve_name(rule->names[n]), r;
+
+		if (nr == __NR_SCMP_ERROR)
 			continue;
-		for (size_t a = 0; a < rule->n_args && a < 6; a++)
-			cmp[a] = (struct scmp_arg_cmp){ rule->args[a].index, ops[rule->args[a].op],
-							rule->args[a].value, rule->args[a].value2 };
-		for (size_t n = 0; rule->names[n] && !r; n++) {
-			int nr = seccomp_syscall_resolve_name(rule->names[n]);
+		r = seccomp_rule_add_array(ctx, act, nr, (unsigned)rule->n_args, cmp);
+		if (r)
+			return iso_seterr(err, -r, "linux.seccomp.syscalls[%zu]: %s", i,
+					  rule->names[n]);
+	}
+	return 0;
+}
 
-			if (nr == __NR_SCMP_ERROR)
-				continue;
-			r = seccomp_rule_add_array(ctx, act, nr, (unsigned)rule->n_args, cmp);
-			if (r)
-				iso_seterr(err, -r, "linux.seccomp.syscalls[%zu]: %s", i,
-					   rule->names[n]);
-		}
+/* The profile, compiled now: calls this libseccomp does not know are skipped (as runc
+ * does: a profile lists calls of newer kernels); a rule whose action is the default is
+ * left out (libseccomp refuses it). */
+static int load_seccomp(const struct oci_seccomp *sc, char *err)
+{
+	uint32_t def = scmp_action(sc->default_action, sc->default_errno);
+	scmp_filter_ctx ctx = seccomp_init(def);
+	int r;
+
+	if (!ctx)
+		return iso_seterr(err, 0, "linux.seccomp: seccomp_init failed");
+	r = add_archs(ctx, sc, err);
+	for (size_t i = 0; i < sc->n_rules && !r; i++) {
+		uint32_t act = scmp_action(sc->rules[i].action, sc->rules[i].errno_ret);
+
+		if (act != def)
+			r = add_rule(ctx, &sc->rules[i], i, act, err);
 	}
 	if (!r && (r = seccomp_load(ctx)))
 		iso_seterr(err, -r, "linux.seccomp: cannot load the filter");

@@ -51,17 +51,29 @@ int oci_rootfs_check(const struct oci_spec *s, const char *rootfs, char *err)
 	return 0;
 }
 
-/* Makes the mount point dest beneath rootfd when it is missing (its folders, and an empty
- * file when the source is not a folder), as runc does; returns its O_PATH fd or -1. */
-static int mount_point(int rootfd, const char *dest, bool file, size_t i, char *err)
+/* Makes one piece of a mount point in parent: a folder, or an empty file (as_file). Returns
+ * 0 (also when it exists), or -1 with errno. */
+static int make_one(int parent, const char *name, bool as_file)
+{
+	int f;
+
+	if (!as_file)
+		return mkdirat(parent, name, 0755) && errno != EEXIST ? -1 : 0;
+	f = openat(parent, name, O_CREAT | O_WRONLY | O_CLOEXEC | O_NOFOLLOW, 0644);
+	if (f < 0)
+		return errno == EEXIST ? 0 : -1;
+	close(f);
+	return 0;
+}
+
+/* Makes what is missing of dest beneath rootfd, piece by piece (the last one a file when
+ * file). Returns 0, or -1 with errno: *cannot_make says whether a piece could not be made
+ * (else a parent could not be opened beneath the root). */
+static int make_path(int rootfd, const char *dest, bool file, bool *cannot_make)
 {
 	char prefix[PATH_MAX];
 	size_t n = 0, len = strlen(dest);
-	int fd;
 
-	fd = open_beneath(rootfd, dest, O_PATH);
-	if (fd >= 0 || errno != ENOENT)
-		goto done;
 	while (n < len) {
 		cleanup_fd int parent = -1;
 		size_t start;
@@ -75,29 +87,29 @@ static int mount_point(int rootfd, const char *dest, bool file, size_t i, char *
 			break;
 		snprintf(prefix, sizeof(prefix), "%.*s", (int)start, dest);
 		parent = open_beneath(rootfd, prefix, O_PATH | O_DIRECTORY);
-		if (parent < 0) {
-			fd = -1;
-			goto done;
-		}
+		if (parent < 0)
+			return -1;
 		snprintf(prefix, sizeof(prefix), "%.*s", (int)(n - start), dest + start);
-		if (n >= len && file) {
-			int f = openat(parent, prefix, O_CREAT | O_WRONLY | O_CLOEXEC | O_NOFOLLOW,
-				       0644);
-
-			if (f < 0 && errno != EEXIST)
-				return iso_seterr(err, errno,
-						  "mounts[%zu].destination %s: cannot "
-						  "make it",
-						  i, dest);
-			if (f >= 0)
-				close(f);
-		} else if (mkdirat(parent, prefix, 0755) && errno != EEXIST) {
-			return iso_seterr(err, errno, "mounts[%zu].destination %s: cannot make it",
-					  i, dest);
+		if (make_one(parent, prefix, n >= len && file)) {
+			*cannot_make = true;
+			return -1;
 		}
 	}
-	fd = open_beneath(rootfd, dest, O_PATH);
-done:
+	return 0;
+}
+
+/* Makes the mount point dest beneath rootfd when it is missing (its folders, and an empty
+ * file when the source is not a folder), as runc does; returns its O_PATH fd or -1. */
+static int mount_point(int rootfd, const char *dest, bool file, size_t i, char *err)
+{
+	bool cannot_make = false;
+	int fd = open_beneath(rootfd, dest, O_PATH);
+
+	if (fd < 0 && errno == ENOENT && make_path(rootfd, dest, file, &cannot_make) == 0)
+		fd = open_beneath(rootfd, dest, O_PATH);
+	if (cannot_make)
+		return iso_seterr(err, errno, "mounts[%zu].destination %s: cannot make it", i,
+				  dest);
 	if (fd < 0 && errno == EXDEV)
 		return iso_seterr(err, 0,
 				  "mounts[%zu].destination %s: a symbolic link on the way "
@@ -327,22 +339,14 @@ int oci_rootfs_mount(const struct oci_spec *s, const char *rootfs, bool userns, 
 	return 0;
 }
 
-int oci_rootfs_enter(const struct oci_spec *s, const char *rootfs, char *err)
+/* linux.sysctl: each written under /proc/sys (dots become slashes); no '/' or "..". */
+static int write_sysctls(const struct oci_spec *s, char *err)
 {
-	struct mv_err e = { "" }; /* mount.c's reasons */
 	char path[PATH_MAX];
-	size_t n;
 
-	if (iso_mount_pivot(-1, rootfs, "root.path", &e))
-		return iso_seterr(err, 0, "%s", e.msg);
-	if (s->root_readonly) {
-		struct mount_attr ro = { .attr_set = MOUNT_ATTR_RDONLY };
-
-		if (mount_setattr(AT_FDCWD, "/", 0, &ro, sizeof(ro)))
-			return iso_seterr(err, errno, "root.readonly");
-	}
 	for (size_t i = 0; i < s->n_sysctl; i++) {
 		const char *k = s->sysctl[i].key;
+		size_t n;
 		int r;
 
 		if (!k[0] || strchr(k, '/') || strstr(k, ".."))
@@ -355,19 +359,38 @@ int oci_rootfs_enter(const struct oci_spec *s, const char *rootfs, char *err)
 		if (r)
 			return iso_seterr(err, -r, "linux.sysctl.%s", k);
 	}
+	return 0;
+}
+
+/* The number of paths in a NULL-terminated list (none: 0). */
+static size_t count(const char *const *list)
+{
+	size_t n = 0;
+
+	while (list && list[n])
+		n++;
+	return n;
+}
+
+int oci_rootfs_enter(const struct oci_spec *s, const char *rootfs, char *err)
+{
+	struct mv_err e = { "" }; /* mount.c's reasons */
+
+	if (iso_mount_pivot(-1, rootfs, "root.path", &e))
+		return iso_seterr(err, 0, "%s", e.msg);
+	if (s->root_readonly) {
+		struct mount_attr ro = { .attr_set = MOUNT_ATTR_RDONLY };
+
+		if (mount_setattr(AT_FDCWD, "/", 0, &ro, sizeof(ro)))
+			return iso_seterr(err, errno, "root.readonly");
+	}
+	if (write_sysctls(s, err))
+		return -1;
 	if (s->hostname && sethostname(s->hostname, strlen(s->hostname)))
 		return iso_seterr(err, errno, "hostname '%s'", s->hostname);
-	if (s->readonly) {
-		for (n = 0; s->readonly[n]; n++)
-			;
-		if (iso_mount_readonly(s->readonly, n, false, &e))
-			return iso_seterr(err, 0, "%s", e.msg);
-	}
-	if (s->masked) {
-		for (n = 0; s->masked[n]; n++)
-			;
-		if (iso_mount_mask(s->masked, n, &e))
-			return iso_seterr(err, 0, "%s", e.msg);
-	}
+	if (s->readonly && iso_mount_readonly(s->readonly, count(s->readonly), false, &e))
+		return iso_seterr(err, 0, "%s", e.msg);
+	if (s->masked && iso_mount_mask(s->masked, count(s->masked), &e))
+		return iso_seterr(err, 0, "%s", e.msg);
 	return 0;
 }

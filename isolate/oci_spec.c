@@ -208,9 +208,49 @@ static const struct {
 	{ "RLIMIT_STACK", RLIMIT_STACK },
 };
 
+static int rlimit_resource(const char *name)
+{
+	for (size_t k = 0; k < sizeof(rlimit_names) / sizeof(rlimit_names[0]); k++)
+		if (!strcmp(name, rlimit_names[k].name))
+			return rlimit_names[k].resource;
+	return -1;
+}
+
+/* process.rlimits[i] (field f) into p's next rlimit. */
+static int parse_rlimit(json_t *item, const char *f, struct oci_process *p, char *err)
+{
+	struct oci_rlimit *r = &p->rlimits[p->n_rlimits];
+	char e[FIELD_LEN];
+	const char *type;
+	long long soft, hard;
+	bool sg, hg;
+
+	if (!json_is_object(item))
+		return fail(err, f, "must be an object, not %s", type_name(item));
+	if (get_str(item, "type", f, true, &type, err))
+		return -1;
+	r->resource = rlimit_resource(type);
+	if (r->resource < 0)
+		return fail(err, sub(e, f, "type", 0), "unknown rlimit '%s'", type);
+	for (size_t j = 0; j < p->n_rlimits; j++)
+		if (p->rlimits[j].resource == r->resource)
+			return fail(err, sub(e, f, "type", 0), "'%s' given twice", type);
+	if (get_int(item, "soft", f, 0, INT64_MAX, &sg, &soft, err) ||
+	    get_int(item, "hard", f, 0, INT64_MAX, &hg, &hard, err))
+		return -1;
+	if (!sg || !hg)
+		return fail(err, sub(e, f, sg ? "hard" : "soft", 0), "missing");
+	if (soft > hard)
+		return fail(err, sub(e, f, "soft", 0), "%lld is above hard (%lld)", soft, hard);
+	r->soft = (unsigned long long)soft;
+	r->hard = (unsigned long long)hard;
+	p->n_rlimits++;
+	return 0;
+}
+
 static int parse_rlimits(json_t *proc, struct oci_process *p, char *err)
 {
-	char f[FIELD_LEN], e[FIELD_LEN], g[FIELD_LEN];
+	char f[FIELD_LEN];
 	json_t *v, *item;
 	size_t i;
 
@@ -223,37 +263,8 @@ static int parse_rlimits(json_t *proc, struct oci_process *p, char *err)
 		return fail(err, "process.rlimits", "out of memory");
 	json_array_foreach(v, i, item)
 	{
-		struct oci_rlimit *r = &p->rlimits[i];
-		const char *type;
-		long long soft, hard;
-		bool sg, hg;
-		size_t k;
-
-		sub(f, "process.rlimits", NULL, i);
-		if (!json_is_object(item))
-			return fail(err, f, "must be an object, not %s", type_name(item));
-		if (get_str(item, "type", f, true, &type, err))
+		if (parse_rlimit(item, sub(f, "process.rlimits", NULL, i), p, err))
 			return -1;
-		for (k = 0; k < sizeof(rlimit_names) / sizeof(rlimit_names[0]); k++)
-			if (!strcmp(type, rlimit_names[k].name))
-				break;
-		if (k == sizeof(rlimit_names) / sizeof(rlimit_names[0]))
-			return fail(err, sub(e, f, "type", 0), "unknown rlimit '%s'", type);
-		for (size_t j = 0; j < i; j++)
-			if (p->rlimits[j].resource == rlimit_names[k].resource)
-				return fail(err, sub(e, f, "type", 0), "'%s' given twice", type);
-		r->resource = rlimit_names[k].resource;
-		if (get_int(item, "soft", f, 0, INT64_MAX, &sg, &soft, err) ||
-		    get_int(item, "hard", f, 0, INT64_MAX, &hg, &hard, err))
-			return -1;
-		if (!sg || !hg)
-			return fail(err, sub(g, f, sg ? "hard" : "soft", 0), "missing");
-		if (soft > hard)
-			return fail(err, sub(g, f, "soft", 0), "%lld is above hard (%lld)", soft,
-				    hard);
-		r->soft = (unsigned long long)soft;
-		r->hard = (unsigned long long)hard;
-		p->n_rlimits++;
 	}
 	return 0;
 }
@@ -339,32 +350,35 @@ static int parse_user(json_t *proc, struct oci_process *p, char *err)
 	return 0;
 }
 
-static int parse_process_obj(json_t *proc, struct oci_process *p, char *err)
+/* process.consoleSize: height and width, both required when it is given. */
+static int parse_console(json_t *proc, struct oci_process *p, char *err)
 {
 	json_t *cs;
 	long long n;
 	bool given;
 
-	memset(p, 0, sizeof(*p));
-	p->umask = -1;
-	if (get_bool(proc, "terminal", "process", &p->terminal, err))
-		return -1;
 	if (member(proc, "consoleSize", JSON_OBJECT, "process.consoleSize", &cs, err))
 		return -1;
-	if (cs) {
-		if (get_int(cs, "height", "process.consoleSize", 0, 65535, &given, &n, err))
-			return -1;
-		if (!given)
-			return fail(err, "process.consoleSize.height", "missing");
-		p->cons_height = (unsigned)n;
-		if (get_int(cs, "width", "process.consoleSize", 0, 65535, &given, &n, err))
-			return -1;
-		if (!given)
-			return fail(err, "process.consoleSize.width", "missing");
-		p->cons_width = (unsigned)n;
-	}
-	if (parse_user(proc, p, err))
+	if (!cs)
+		return 0;
+	if (get_int(cs, "height", "process.consoleSize", 0, 65535, &given, &n, err))
 		return -1;
+	if (!given)
+		return fail(err, "process.consoleSize.height", "missing");
+	p->cons_height = (unsigned)n;
+	if (get_int(cs, "width", "process.consoleSize", 0, 65535, &given, &n, err))
+		return -1;
+	if (!given)
+		return fail(err, "process.consoleSize.width", "missing");
+	p->cons_width = (unsigned)n;
+	return 0;
+}
+
+/* process.args (at least the program) and process.env (each NAME=VALUE; none: empty). */
+static int parse_args_env(json_t *proc, struct oci_process *p, char *err)
+{
+	char f[FIELD_LEN];
+
 	if (get_strv(proc, "args", "process", true, &p->args, err))
 		return -1;
 	if (!p->args[0])
@@ -373,18 +387,24 @@ static int parse_process_obj(json_t *proc, struct oci_process *p, char *err)
 		return fail(err, "process.args[0]", "empty");
 	if (get_strv(proc, "env", "process", false, &p->env, err))
 		return -1;
-	if (!p->env) {
-		p->env = calloc(1, sizeof(char *));
-		if (!p->env)
-			return fail(err, "process.env", "out of memory");
-	}
+	if (!p->env && !(p->env = calloc(1, sizeof(char *))))
+		return fail(err, "process.env", "out of memory");
 	for (size_t i = 0; p->env[i]; i++)
-		if (!strchr(p->env[i], '=')) {
-			char f[FIELD_LEN];
-
+		if (!strchr(p->env[i], '='))
 			return fail(err, sub(f, "process.env", NULL, i), "'%s' is not NAME=VALUE",
 				    p->env[i]);
-		}
+	return 0;
+}
+
+static int parse_process_obj(json_t *proc, struct oci_process *p, char *err)
+{
+	long long n;
+
+	memset(p, 0, sizeof(*p));
+	p->umask = -1;
+	if (get_bool(proc, "terminal", "process", &p->terminal, err) ||
+	    parse_console(proc, p, err) || parse_user(proc, p, err) || parse_args_env(proc, p, err))
+		return -1;
 	if (get_str(proc, "cwd", "process", true, &p->cwd, err) ||
 	    need_abs(p->cwd, "process.cwd", err))
 		return -1;
@@ -491,6 +511,31 @@ static int propagation_of(const char *name, unsigned long *flags)
 	return -1;
 }
 
+/* Applies o when it is bind or rbind, a propagation, a flag, or one with nothing to do;
+ * returns whether it was one of those (else it is the filesystem's own). */
+static bool mount_flag(const char *o, struct oci_mount *m)
+{
+	if (!strcmp(o, "bind") || !strcmp(o, "rbind")) {
+		m->bind = true;
+		m->recursive = o[0] == 'r';
+		return true;
+	}
+	if (!propagation_of(o, &m->propagation))
+		return true;
+	if (!strcmp(o, "tmpcopyup") || !strcmp(o, "remount") || !strcmp(o, "defaults"))
+		return true; /* crun's tmpfs copy-up, runc's remount: nothing to do here */
+	for (size_t k = 0; k < sizeof(mount_flags) / sizeof(mount_flags[0]); k++) {
+		if (strcmp(o, mount_flags[k].name))
+			continue;
+		if (mount_flags[k].clear)
+			m->flags &= ~mount_flags[k].flag;
+		else
+			m->flags |= mount_flags[k].flag;
+		return true;
+	}
+	return false;
+}
+
 static int parse_mount_options(json_t *opts, struct oci_mount *m, const char *f, char *err)
 {
 	char e[FIELD_LEN];
@@ -505,45 +550,54 @@ static int parse_mount_options(json_t *opts, struct oci_mount *m, const char *f,
 	json_array_foreach(opts, i, item)
 	{
 		const char *o = json_string_value(item);
-		size_t k;
 
 		if (!o)
 			return fail(err, sub(e, f, NULL, i), "must be a string, not %s",
 				    type_name(item));
-		if (!strcmp(o, "bind") || !strcmp(o, "rbind")) {
-			m->bind = true;
-			m->recursive = o[0] == 'r';
-			continue;
-		}
-		if (!propagation_of(o, &m->propagation))
-			continue;
 		if (!strcmp(o, "idmap") || !strcmp(o, "ridmap"))
 			return fail(err, sub(e, f, NULL, i),
 				    "'%s' (id-mapped mounts) is not "
 				    "supported by isolate",
 				    o);
-		if (!strcmp(o, "tmpcopyup") || !strcmp(o, "remount") || !strcmp(o, "defaults"))
-			continue; /* crun's tmpfs copy-up, runc's remount: nothing to do here */
-		for (k = 0; k < sizeof(mount_flags) / sizeof(mount_flags[0]); k++)
-			if (!strcmp(o, mount_flags[k].name))
-				break;
-		if (k < sizeof(mount_flags) / sizeof(mount_flags[0])) {
-			if (mount_flags[k].clear)
-				m->flags &= ~mount_flags[k].flag;
-			else
-				m->flags |= mount_flags[k].flag;
+		if (mount_flag(o, m))
 			continue;
-		}
 		/* the filesystem's own (mode=755, size=64k, newinstance, ...) */
 		used += (size_t)snprintf(m->data + used, len - used, "%s%s", used ? "," : "", o);
 	}
 	return 0;
 }
 
+/* mounts[i] (field f) into m. */
+static int parse_mount(json_t *item, const char *f, struct oci_mount *m, char *err)
+{
+	char e[FIELD_LEN];
+	json_t *opts;
+
+	if (!json_is_object(item))
+		return fail(err, f, "must be an object, not %s", type_name(item));
+	if (get_str(item, "destination", f, true, &m->dest, err) ||
+	    need_abs(m->dest, sub(e, f, "destination", 0), err) ||
+	    get_str(item, "type", f, false, &m->type, err) ||
+	    get_str(item, "source", f, false, &m->source, err) ||
+	    member(item, "options", JSON_ARRAY, sub(e, f, "options", 0), &opts, err))
+		return -1;
+	if (opts && parse_mount_options(opts, m, e, err))
+		return -1;
+	if (!m->data && !(m->data = calloc(1, 1)))
+		return fail(err, f, "out of memory");
+	if (m->type && !strcmp(m->type, "bind"))
+		m->bind = true;
+	if (!m->bind && !m->type)
+		return fail(err, sub(e, f, "type", 0), "missing (and no bind option)");
+	if (m->bind && !m->source)
+		return fail(err, sub(e, f, "source", 0), "missing for a bind mount");
+	return 0;
+}
+
 static int parse_mounts(json_t *root, struct oci_spec *s, char *err)
 {
-	char f[FIELD_LEN], e[FIELD_LEN];
-	json_t *v, *item, *opts;
+	char f[FIELD_LEN];
+	json_t *v, *item;
 	size_t i;
 
 	if (member(root, "mounts", JSON_ARRAY, "mounts", &v, err))
@@ -555,28 +609,9 @@ static int parse_mounts(json_t *root, struct oci_spec *s, char *err)
 		return fail(err, "mounts", "out of memory");
 	json_array_foreach(v, i, item)
 	{
-		struct oci_mount *m = &s->mounts[i];
-
-		sub(f, "mounts", NULL, i);
 		s->n_mounts = i + 1;
-		if (!json_is_object(item))
-			return fail(err, f, "must be an object, not %s", type_name(item));
-		if (get_str(item, "destination", f, true, &m->dest, err) ||
-		    need_abs(m->dest, sub(e, f, "destination", 0), err) ||
-		    get_str(item, "type", f, false, &m->type, err) ||
-		    get_str(item, "source", f, false, &m->source, err) ||
-		    member(item, "options", JSON_ARRAY, sub(e, f, "options", 0), &opts, err))
+		if (parse_mount(item, sub(f, "mounts", NULL, i), &s->mounts[i], err))
 			return -1;
-		if (opts && parse_mount_options(opts, m, e, err))
-			return -1;
-		if (!m->data && !(m->data = calloc(1, 1)))
-			return fail(err, f, "out of memory");
-		if (m->type && !strcmp(m->type, "bind"))
-			m->bind = true;
-		if (!m->bind && !m->type)
-			return fail(err, sub(e, f, "type", 0), "missing (and no bind option)");
-		if (m->bind && !m->source)
-			return fail(err, sub(e, f, "source", 0), "missing for a bind mount");
 	}
 	return 0;
 }
@@ -677,9 +712,56 @@ static int parse_idmaps(json_t *linux, const char *key, struct oci_idmap **out, 
 	return 0;
 }
 
+/* An optional integer in [min, max], dflt when absent. */
+static int get_int_or(json_t *obj, const char *key, const char *parent, long long max,
+		      long long dflt, long long *out, char *err)
+{
+	bool given;
+
+	if (get_int(obj, key, parent, 0, max, &given, out, err))
+		return -1;
+	if (!given)
+		*out = dflt;
+	return 0;
+}
+
+/* linux.devices[i] (field f) into d. */
+static int parse_device(json_t *item, const char *f, struct oci_device *d, char *err)
+{
+	char e[FIELD_LEN];
+	const char *type;
+	long long mode, uid, gid;
+
+	if (!json_is_object(item))
+		return fail(err, f, "must be an object, not %s", type_name(item));
+	if (get_str(item, "path", f, true, &d->path, err) ||
+	    need_abs(d->path, sub(e, f, "path", 0), err) ||
+	    get_str(item, "type", f, true, &type, err))
+		return -1;
+	if (strlen(type) != 1 || !strchr("cbup", type[0]))
+		return fail(err, sub(e, f, "type", 0), "'%s' is not c, b, u or p", type);
+	d->type = type[0] == 'u' ? 'c' : type[0];
+	/* -1: not given (a FIFO needs no numbers) */
+	if (get_int_or(item, "major", f, 0xfff, -1, &d->major, err) ||
+	    get_int_or(item, "minor", f, 0xfffff, -1, &d->minor, err))
+		return -1;
+	if (d->type != 'p' && (d->major < 0 || d->minor < 0))
+		return fail(err, sub(e, f, d->major < 0 ? "major" : "minor", 0), "missing");
+	d->major = d->major < 0 ? 0 : d->major;
+	d->minor = d->minor < 0 ? 0 : d->minor;
+	if (get_int_or(item, "fileMode", f, 07777, 0666, &mode, err) ||
+	    get_int_or(item, "uid", f, UINT32_MAX - 1, 0, &uid, err) ||
+	    get_int_or(item, "gid", f, UINT32_MAX - 1, 0, &gid, err))
+		return -1;
+	d->mode = (unsigned)mode;
+	d->uid = (uid_t)uid;
+	d->gid = (gid_t)gid;
+	return 0;
+}
+
 static int parse_devices(json_t *linux, struct oci_spec *s, char *err)
 {
-	char f[FIELD_LEN], e[FIELD_LEN];
+	char f[FIELD_LEN];
 	json_t *v, *item;
 	size_t i;
 
@@ -692,38 +774,8 @@ static int parse_devices(json_t *linux, struct oci_spec *s, char *err)
 		return fail(err, "linux.devices", "out of memory");
 	json_array_foreach(v, i, item)
 	{
-		struct oci_device *d = &s->devices[i];
-		const char *type;
-		long long x;
-		bool given;
-
-		sub(f, "linux.devices", NULL, i);
-		if (!json_is_object(item))
-			return fail(err, f, "must be an object, not %s", type_name(item));
-		if (get_str(item, "path", f, true, &d->path, err) ||
-		    need_abs(d->path, sub(e, f, "path", 0), err) ||
-		    get_str(item, "type", f, true, &type, err))
+		if (parse_device(item, sub(f, "linux.devices", NULL, i), &s->devices[i], err))
 			return -1;
-		if (strlen(type) != 1 || !strchr("cbup", type[0]))
-			return fail(err, sub(e, f, "type", 0), "'%s' is not c, b, u or p", type);
-		d->type = type[0] == 'u' ? 'c' : type[0];
-		if (get_int(item, "major", f, 0, 0xfff, &given, &d->major, err))
-			return -1;
-		if (!given && d->type != 'p')
-			return fail(err, sub(e, f, "major", 0), "missing");
-		if (get_int(item, "minor", f, 0, 0xfffff, &given, &d->minor, err))
-			return -1;
-		if (!given && d->type != 'p')
-			return fail(err, sub(e, f, "minor", 0), "missing");
-		if (get_int(item, "fileMode", f, 0, 07777, &given, &x, err))
-			return -1;
-		d->mode = given ? (unsigned)x : 0666;
-		if (get_int(item, "uid", f, 0, UINT32_MAX - 1, &given, &x, err))
-			return -1;
-		d->uid = given ? (uid_t)x : 0;
-		if (get_int(item, "gid", f, 0, UINT32_MAX - 1, &given, &x, err))
-			return -1;
-		d->gid = given ? (gid_t)x : 0;
 		s->n_devices = i + 1;
 	}
 	return 0;
@@ -1148,6 +1200,23 @@ const char *oci_hook_name(enum oci_hook_kind k)
 	return k < OCI_HOOK_COUNT ? hook_names[k] : NULL;
 }
 
+/* hooks.KIND[i] (field e) into h. */
+static int parse_hook(json_t *item, const char *e, struct oci_hook *h, char *err)
+{
+	long long t;
+	bool given;
+
+	if (!json_is_object(item))
+		return fail(err, e, "must be an object, not %s", type_name(item));
+	if (get_str(item, "path", e, true, &h->path, err) ||
+	    get_strv(item, "args", e, false, &h->args, err) ||
+	    get_strv(item, "env", e, false, &h->env, err) ||
+	    get_int(item, "timeout", e, 1, 86400, &given, &t, err) || need_abs(h->path, e, err))
+		return -1;
+	h->timeout = given ? (int)t : 0;
+	return 0;
+}
+
 static int parse_hooks(json_t *root, struct oci_spec *s, char *err)
 {
 	char f[FIELD_LEN], e[FIELD_LEN];
@@ -1169,22 +1238,9 @@ static int parse_hooks(json_t *root, struct oci_spec *s, char *err)
 			return fail(err, f, "out of memory");
 		json_array_foreach(v, i, item)
 		{
-			struct oci_hook *h = &s->hooks[k][i];
-			long long t;
-			bool given;
-
-			sub(e, f, NULL, i);
 			s->n_hooks[k] = i + 1;
-			if (!json_is_object(item))
-				return fail(err, e, "must be an object, not %s", type_name(item));
-			if (get_str(item, "path", e, true, &h->path, err) ||
-			    get_strv(item, "args", e, false, &h->args, err) ||
-			    get_strv(item, "env", e, false, &h->env, err) ||
-			    get_int(item, "timeout", e, 1, 86400, &given, &t, err))
+			if (parse_hook(item, sub(e, f, NULL, i), &s->hooks[k][i], err))
 				return -1;
-			if (need_abs(h->path, e, err))
-				return -1;
-			h->timeout = given ? (int)t : 0;
 		}
 	}
 	return 0;

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* isolate/oci_state.c: --root/ID/state.json, the per-container lock, and the status the
  * commands derive from the init's pid and the exec FIFO. */
 #include "oci_state.h"
@@ -50,21 +51,40 @@ static int make_root(const char *root)
 	return mkdir(path, 0700) && errno != EEXIST ? -1 : 0;
 }
 
+/* --root (made when create), opened O_PATH. Returns its fd, or -1 with a reason. */
+static int open_root(const char *id, bool create, char *err)
+{
+	int root;
+
+	if (create && make_root(oci_g.root))
+		return iso_seterr(err, errno, "cannot make --root %s", oci_g.root);
+	root = (int)RETRY_EINTR(open(oci_g.root, O_PATH | O_DIRECTORY | O_CLOEXEC));
+	if (root >= 0)
+		return root;
+	if (errno == ENOENT && !create)
+		return iso_seterr(err, 0, "container %s does not exist", id);
+	return iso_seterr(err, errno, "cannot open --root %s", oci_g.root);
+}
+
+/* Takes the container's lock; a folder delete removed while we waited is gone. */
+static int lock_dir(int fd, const char *id, bool create, char *err)
+{
+	struct stat st;
+
+	if (RETRY_EINTR(flock(fd, LOCK_EX)))
+		return iso_seterr(err, errno, "cannot lock %s/%s", oci_g.root, id);
+	if (!create && fstat(fd, &st) == 0 && st.st_nlink == 0)
+		return iso_seterr(err, 0, "container %s does not exist", id);
+	return 0;
+}
+
 int oci_state_open(const char *id, bool create, bool lock, char *err)
 {
 	cleanup_fd int root = -1;
 	int fd;
 
-	if (oci_id_check(id, err))
+	if (oci_id_check(id, err) || (root = open_root(id, create, err)) < 0)
 		return -1;
-	if (create && make_root(oci_g.root))
-		return iso_seterr(err, errno, "cannot make --root %s", oci_g.root);
-	root = (int)RETRY_EINTR(open(oci_g.root, O_PATH | O_DIRECTORY | O_CLOEXEC));
-	if (root < 0) {
-		if (errno == ENOENT && !create)
-			return iso_seterr(err, 0, "container %s does not exist", id);
-		return iso_seterr(err, errno, "cannot open --root %s", oci_g.root);
-	}
 	if (create && mkdirat(root, id, 0700)) {
 		if (errno == EEXIST)
 			return iso_seterr(err, 0, "container %s already exists", id);
@@ -76,20 +96,9 @@ int oci_state_open(const char *id, bool create, bool lock, char *err)
 			return iso_seterr(err, 0, "container %s does not exist", id);
 		return iso_seterr(err, errno, "cannot open %s/%s", oci_g.root, id);
 	}
-	if (!lock)
-		return fd;
-	if (RETRY_EINTR(flock(fd, LOCK_EX))) {
+	if (lock && lock_dir(fd, id, create, err)) {
 		close(fd);
-		return iso_seterr(err, errno, "cannot lock %s/%s", oci_g.root, id);
-	}
-	/* delete may have removed it while we waited for the lock */
-	if (!create) {
-		struct stat st;
-
-		if (fstat(fd, &st) == 0 && st.st_nlink == 0) {
-			close(fd);
-			return iso_seterr(err, 0, "container %s does not exist", id);
-		}
+		return -1;
 	}
 	return fd;
 }
