@@ -318,7 +318,7 @@ int oci_rootfs_mount(const struct oci_spec *s, const char *rootfs, bool userns, 
 	bool new_dev = false;
 
 	if (mount(NULL, "/", NULL,
-		  s->rootfs_propagation ? s->rootfs_propagation : MS_REC | MS_PRIVATE, NULL))
+		  s->rootfs_propagation ? s->rootfs_propagation : MS_REC | MS_SLAVE, NULL))
 		return iso_seterr(err, errno, "linux.rootfsPropagation: mount /");
 	if (mount(rootfs, rootfs, NULL, MS_BIND | MS_REC, NULL))
 		return iso_seterr(err, errno, "root.path %s: cannot bind it on itself", rootfs);

@@ -12,7 +12,7 @@
  * exists. Returns 0, or -1 with a reason in err (ISO_ERR_LEN bytes). */
 int oci_rootfs_check(const struct oci_spec *s, const char *rootfs, char *err);
 
-/* oci_rootfs_mount: / private (or rootfsPropagation), rootfs bound on itself, the mounts
+/* oci_rootfs_mount: / rslave as runc (or rootfsPropagation), rootfs bound on itself, the mounts
  * (a destination resolved beneath the root: a symbolic link leading out is refused),
  * /dev's default nodes and links when /dev is a new tmpfs, linux.devices. Returns 0, or -1
  * with a reason in err. Run before the createContainer hooks. */

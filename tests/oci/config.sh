@@ -87,6 +87,32 @@ f
 	nothing_left "$B"
 }
 
+# Mount propagation: with rslave, a mount the host makes under a bind's source (after
+# create, before start) shows inside; with rprivate, it does not. In a private mount
+# namespace of the test's, where the source is a shared tmpfs.
+test_propagation() {
+	need_oci || return 1
+	P=$T_TMP/prop
+	mkdir -p "$P"
+	make_bundle "$B" sh -c '[ -e /p/sub/mark ] && echo seen || echo not-seen' || return 1
+	for prop in rslave rprivate; do
+		cfg "$B" --arg s "$P" --arg o "$prop" '.mounts |= map(select(.destination != "/p")) |
+			.mounts += [{destination: "/p", source: $s, options: ["rbind", $o]}]' || return 1
+		out=$(unshare --mount --propagation private sh -c '
+			mount -t tmpfs prop "$1" && mount --make-shared "$1" && mkdir "$1/sub" &&
+			$2 create --bundle "$3" "p$4" && mount -t tmpfs sub "$1/sub" &&
+			touch "$1/sub/mark" && $2 start "p$4" &&
+			while [ "$($2 state "p$4" | jq -r .status)" != stopped ]; do sleep 0.1; done
+			$2 delete "p$4"' sh "$P" "$OCI" "$B" "$prop" 2>&1)
+		mkdir -p "$B/rootfs/p"
+		case $prop in
+		rslave) expect_eq "rslave" "$out" seen || return 1 ;;
+		rprivate) expect_eq "rprivate" "$out" not-seen || return 1 ;;
+		esac
+	done
+	nothing_left "$B"
+}
+
 test_namespaces() {
 	need_oci || return 1
 	make_bundle "$B" sh -c 'ps -o pid,comm | grep -c . ; ls /sys/class/net; readlink /proc/self/ns/net; readlink /proc/self/ns/ipc' || return 1
@@ -175,16 +201,25 @@ test_hooks() {
 	echo "\$1 \$HOOKENV" >>"$H/order"
 	EOH
 	chmod +x "$H/hook"
-	cfg "$B" --arg h "$H/hook" '.annotations = {"org.test.a": "b"} | .hooks = {
+	# startContainer runs in the container, after pivot_root: a path of its root
+	cfg "$B" --arg h "$H/hook" '.annotations = {"org.test.a": "b"} | .root.readonly = false |
+		.hooks = {
 		prestart: [{path: $h, args: ["hook", "prestart"], env: ["HOOKENV=e1"]}],
 		createRuntime: [{path: $h, args: ["hook", "createRuntime"]}],
+		createContainer: [{path: $h, args: ["hook", "createContainer"]}],
+		startContainer: [{path: "/bin/sh", args: ["sh", "-c", "cat >/tmp/start.json; hostname >/tmp/start.host"]}],
 		poststart: [{path: $h, args: ["hook", "poststart"]}],
-		poststop: [{path: $h, args: ["hook", "poststop"], timeout: 5}]}' || return 1
+		poststop: [{path: $h, args: ["hook", "poststop"], timeout: 5}]} |
+		.hostname = "hooked"' || return 1
 	orun; expect_rc 0 || return 1
 	expect_eq "hooks, in order" "$(cat "$H/order")" "prestart e1
 createRuntime 
+createContainer 
 poststart 
 poststop " || return 1
+	expect_eq "createContainer's state" "$(jq -r .status "$H/createContainer.json")" creating &&
+		expect_eq "startContainer's state" "$(jq -r '.id + " " + .status' "$B/rootfs/tmp/start.json")" "c$T_N running" &&
+		expect_eq "startContainer runs in the container" "$(cat "$B/rootfs/tmp/start.host")" hooked || return 1
 	expect_eq "prestart's state" "$(jq -c '[.id, .status, .bundle, .annotations]' "$H/prestart.json")" \
 		"[\"c$T_N\",\"creating\",\"$B\",{\"org.test.a\":\"b\"}]" || return 1
 	expect_eq "poststop's state" "$(jq -r .status "$H/poststop.json")" stopped || return 1
@@ -241,12 +276,13 @@ t "process: user, groups, umask, env, cwd, rlimits, oomScoreAdj, capabilities, n
 t "no CAP_SYS_ADMIN: the container cannot mount (attack)" test_no_caps_no_mount
 t "root.readonly (a write fails, the host's copy unchanged), hostname, an absolute root.path" test_root_hostname
 t "mounts in order: tmpfs with options, bind rw and ro, a file bind with its mount point made" test_mounts
+t "mount propagation: rslave sees the host's later mount, rprivate does not" test_propagation
 t "namespaces: new pid and network; path joins an existing one" test_namespaces
 t "user namespace: the config's maps; root inside is 200000 outside" test_userns
 t "maskedPaths and readonlyPaths (timer_list empty, /proc/sys read-only: attacks)" test_masked_readonly
 t "devices (mknod, mode, owner), default /dev nodes, sysctl (the host's unchanged)" test_devices_sysctl
 t "seccomp from the JSON: errnoRet, argument conditions, unknown calls skipped" test_seccomp
-t "hooks: order, the state on stdin, env; a failing prestart leaves nothing" test_hooks
+t "hooks: the six in order, the state on stdin, env, startContainer inside; a failing prestart leaves nothing" test_hooks
 t "hooks past their timeout: killed with their children; prestart fails, poststart and poststop warn" test_hook_timeout
 t "terminal: the pty's master over --console-socket; consoleSize" test_terminal
 done_testing
