@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <limits.h>
 #include <fcntl.h>
+#include <linux/close_range.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <stdio.h>
@@ -238,6 +239,10 @@ int oci_main(int argc, char **argv)
 
 	if (r)
 		return r;
+	/* What the caller left open past 2 (an engine's sockets, a folder) reaches no hook and
+	 * no container process: close-on-exec, but 3..N+2 of --preserve-fds, which create and
+	 * exec clear again just before their process's exec. */
+	close_range(3, ~0u, CLOSE_RANGE_CLOEXEC);
 	/* Without root, the state goes where the user's runtime files go, as runc's does. */
 	if (geteuid() != 0 && oci_g.root == default_root && getenv("XDG_RUNTIME_DIR") &&
 	    getenv("XDG_RUNTIME_DIR")[0] == '/') {

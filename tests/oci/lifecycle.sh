@@ -151,6 +151,23 @@ test_run() {
 	oci delete --force r3 && nothing_left "$B"
 }
 
+# --preserve-fds N: fds 3..N+2 reach the process; nothing else the caller left open past 2
+# does (attack: a caller's open fd, a folder say, would be a way out of the root).
+test_preserve_fds() {
+	need_oci || return 1
+	make_bundle "$B" sh -c 'echo via-fd3 >&3 && echo via-fd4 >&4; ls /proc/self/fd | sort -n | tr "\n" " "' || return 1
+	run sh -c "$OCI run --preserve-fds 2 --bundle $B p1 3>$T_TMP/fd3 4>$T_TMP/fd4"
+	expect_rc 0 || return 1
+	expect_eq "fd 3" "$(cat "$T_TMP/fd3")" via-fd3 && expect_eq "fd 4" "$(cat "$T_TMP/fd4")" via-fd4 ||
+		return 1
+	# ls's own fds: 0-2, 3 and 4, and the one it reads /proc/self/fd through
+	expect_eq "fds" "$OUT" "0 1 2 3 4 5 " || return 1
+	run sh -c "$OCI run --bundle $B p2 3>$T_TMP/fd3b 7</ 9>$T_TMP/fd9"
+	expect_rc 0 && expect_eq "fds" "$OUT" "0 1 2 3 " || return 1
+	expect_err "3: Bad file descriptor" && expect_eq "fd 3 unused" "$(cat "$T_TMP/fd3b")" "" || return 1
+	nothing_left "$B"
+}
+
 test_exec() {
 	need_oci || return 1
 	make_bundle "$B" sleep 1000 || return 1
@@ -275,6 +292,7 @@ t "kill: by number and name; a bad signal or a stopped container is one line" te
 t "kill --all reaches every process of the container" test_kill_all
 t "delete: a created container's init goes with it" test_delete_created
 t "run: the process's exit status, 128+N for a signal, --detach" test_run
+t "--preserve-fds: fds 3 and 4 reach the process; the caller's others never (attack)" test_preserve_fds
 t "exec: in the container's namespaces and root, args or --process, --detach --pid-file" test_exec
 t "list: table, -q, json" test_list
 t "IDs: one of each, checked" test_ids
