@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* isolate/oci_cli.c: the OCI front end's command line: which argv is an OCI one, the global
  * options (runc's and crun's), the log (--log, --log-format) and the command table. */
 #include "oci.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* isolate/oci_default.c: `isolate spec` (a default config.json, as `runc spec` writes one,
  * and its --rootless variant) and `isolate features` (what this runtime supports). */
 #include <fcntl.h>

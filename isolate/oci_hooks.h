@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* isolate/oci_hooks.h: a config.json's hooks: each program run with the container's state
  * on its stdin, in order, within its timeout. */
 #ifndef ISO_OCI_HOOKS_H

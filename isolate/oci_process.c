@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* isolate/oci_process.c: applies a config.json process to the calling process, compiles its
  * seccomp profile with libseccomp, sends a console's master fd. */
 #include "oci_process.h"

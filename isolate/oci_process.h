@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* isolate/oci_process.h: a config.json's process applied to the calling process, the last
  * steps before its exec (rlimits, ids, capabilities, no_new_privs, seccomp compiled from
  * the JSON with libseccomp), shared by create's init and exec. */

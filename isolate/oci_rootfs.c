@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* isolate/oci_rootfs.c: the container's filesystem from a config.json, over the new mount
  * API (fsopen, open_tree, move_mount, mount_setattr) like mount.c, whose masking, read-only
  * and /dev pieces it calls. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* isolate/oci_rootfs.h: the container's filesystem from a config.json, made by its init in
  * its new mount namespace: the root, the mounts in order, /dev's nodes and devices, then
  * pivot_root, sysctls, the hostname and the masked and read-only paths. */

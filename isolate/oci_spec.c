@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* isolate/oci_spec.c: config.json -> struct oci_spec, with jansson; every bad value is one
  * line naming its field. Fields this runtime does not know are ignored, as runc does. */
 #include "oci_spec.h"

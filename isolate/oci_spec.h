@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* isolate/oci_spec.h: an OCI bundle's config.json parsed (with jansson) into plain structs
  * before anything runs: parse, then plan, then run. Pure: no namespaces, no mounts;
  * unit-tested (tests/unit/unit_isooci.c). */

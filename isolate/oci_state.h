@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* isolate/oci_state.h: a container's state on disk: --root/ID/ (0700) holding state.json,
  * the exec FIFO its init waits on until `start`, and the lock that serializes the commands
  * on one container. */
