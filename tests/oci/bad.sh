@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # tests/oci/bad.sh: bad bundles and bad command lines: each is one clear line (exit 1, or 2
 # for a usage error), and leaves no state, no process and no mount behind.
 . "$(dirname "$0")/../lib.sh"

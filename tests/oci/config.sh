@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # tests/oci/config.sh: each config.json field isolate applies, seen from inside the
 # container (and from the host where it shows there): process, root, hostname, mounts,
 # namespaces, id maps, masked and read-only paths, devices, sysctl, seccomp, hooks,

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # tests/oci/lifecycle.sh: isolate as an OCI runtime: spec and features, then create, start,
 # state, kill, delete, run, exec and list on busybox-static bundles, per the runtime
 # specification and runc's conventions; different containers apart, one container's

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # tests/oci/podman.sh: podman 4.3 (Debian's) runs containers with isolate as its OCI runtime:
 # run --rm with exit codes, run -it (the console socket), exec, stop, kill and ps states,
 # on an image made offline by `podman import` of a busybox-static root. podman runs in a

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # tests/oci/runc.sh: runc (Debian's) as the reference: the same bundle run by isolate and by
 # `runc --rootless=true` (in a private mount namespace with read-only cgroups: runc goes on
 # past the cgroup it cannot make) shows the same from inside: ids, groups, umask, cwd, env,
