@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # bench/oci.sh: `make bench`'s OCI part: `isolate run` against `crun run` and `runc run` on
 # one busybox-static bundle running /bin/true (the default config of `isolate spec`: new
 # pid, network, ipc, uts and mount namespaces), in one hyperfine run, as ratios. Informational
@@ -16,21 +17,13 @@ if [ "${BENCH_OCI_INNER:-}" != 1 ]; then
 	for c in crun runc hyperfine; do
 		command -v $c >/dev/null || { echo "bench/oci.sh: no $c (scripts/deps.sh bench)"; exit 1; }
 	done
-	BENCH_OCI_INNER=1 exec unshare --mount --propagation private sh "$0" "$@"
+	# the read-only cgroups, in a mount namespace of this run only
+	BENCH_OCI_INNER=1 exec sh "$ROOT/scripts/ro-cgroups.sh" sh "$0" "$@"
 fi
-
-# the read-only cgroups, in this mount namespace only
-umount /sys/fs/cgroup/unified 2>/dev/null || true
-for m in $(awk '$9 ~ /^cgroup/ { print $5 }' /proc/self/mountinfo) /sys/fs/cgroup; do
-	mount -o remount,bind,ro "$m" 2>/dev/null || true
-done
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/minivirt-bench-oci.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
-mkdir -p "$tmp/b/rootfs/bin" "$tmp/b/rootfs/proc" "$tmp/b/rootfs/dev" "$tmp/b/rootfs/sys" "$tmp/b/rootfs/tmp"
-cp /bin/busybox "$tmp/b/rootfs/bin/"
-ln -s busybox "$tmp/b/rootfs/bin/true"
-(cd "$tmp/b" && "$B/isolate" spec)
+ISOLATE=$B/isolate sh "$ROOT/scripts/oci-bundle.sh" "$tmp/b"
 jq '.process.args = ["/bin/true"]' "$tmp/b/config.json" >"$tmp/c" && mv "$tmp/c" "$tmp/b/config.json"
 
 echo
