@@ -69,7 +69,7 @@ static bool load_bundle_spec(const struct oci_state *st, struct oci_spec *s)
 	struct mv_err err = { "" };
 
 	snprintf(path, sizeof(path), "%s/config.json", st->bundle);
-	if (oci_spec_load(path, s, err.msg)) {
+	if (oci_spec_load(path, s, &err)) {
 		oci_warn("%s: the hooks cannot run: %s", st->id, err.msg);
 		return false;
 	}

@@ -143,7 +143,7 @@ static int resolve(struct create *cr)
 	if (cr->o->pid_file && pid_path(cr->o->pid_file, cr->pid_path, sizeof(cr->pid_path)))
 		return OCI_FAIL;
 	snprintf(path, sizeof(path), "%s/config.json", cr->bundle);
-	if (oci_spec_load(path, s, cr->err.msg) || oci_id_check(cr->id, cr->err.msg))
+	if (oci_spec_load(path, s, &cr->err) || oci_id_check(cr->id, cr->err.msg))
 		return oci_fail("%s", cr->err.msg);
 	sep = s->root[0] == '/' ? "" : "/";
 	if ((size_t)snprintf(path, sizeof(path), "%s%s%s", *sep ? cr->bundle : "", sep, s->root) >=

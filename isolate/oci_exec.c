@@ -71,7 +71,7 @@ static int load(struct exec *x, const char *id)
 	snprintf(path, sizeof(path), "%s/config.json", x->st.bundle);
 	if (now != OCI_RUNNING)
 		oci_fail("exec: container %s is %s, not running", x->st.id, oci_status_name(now));
-	else if (oci_spec_load(path, &x->s, err.msg))
+	else if (oci_spec_load(path, &x->s, &err))
 		oci_fail("exec: %s", err.msg);
 	else
 		return OCI_OK;
@@ -99,7 +99,7 @@ static int choose_process(struct exec *x)
 	}
 	if (read_file(x->o.process, &text, &len))
 		return oci_fail("exec: --process %s: %s", x->o.process, strerror(errno));
-	if (oci_process_parse(text, len, &x->proc, &x->pjson, err.msg))
+	if (oci_process_parse(text, len, &x->proc, &x->pjson, &err))
 		return oci_fail("exec: --process %s: %s", x->o.process, err.msg);
 	x->p = &x->proc;
 	return OCI_OK;

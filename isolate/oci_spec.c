@@ -20,19 +20,18 @@
  * where the bad value is. */
 #pragma GCC diagnostic ignored "-Wformat-truncation"
 
-static int fail(char *err, const char *field, const char *fmt, ...)
+static int fail(struct mv_err *err, const char *field, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
-static int fail(char *err, const char *field, const char *fmt, ...)
+static int fail(struct mv_err *err, const char *field, const char *fmt, ...)
 {
-	char msg[OCI_ERR_LEN];
+	char msg[MV_ERR_LEN];
 	va_list ap;
 
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	snprintf(err, OCI_ERR_LEN, "%s: %s", field, msg);
-	return -1;
+	return mv_seterr(err, 0, "%s: %s", field, msg);
 }
 
 /* "parent.key" (or "parent[i]" with key NULL) into buf. */
@@ -61,7 +60,7 @@ static const char *type_name(const json_t *v)
 
 /* The member key of obj, checked to be of type t; NULL when absent (or null). */
 static int member(json_t *obj, const char *key, json_type t, const char *field, json_t **out,
-		  char *err)
+		  struct mv_err *err)
 {
 	json_t *v = json_object_get(obj, key);
 	static const char *const want[] = { "an object", "an array",  "a string",  "an integer",
@@ -77,7 +76,7 @@ static int member(json_t *obj, const char *key, json_type t, const char *field, 
 }
 
 static int get_str(json_t *obj, const char *key, const char *parent, bool required,
-		   const char **out, char *err)
+		   const char **out, struct mv_err *err)
 {
 	char f[FIELD_LEN];
 	json_t *v;
@@ -93,7 +92,7 @@ static int get_str(json_t *obj, const char *key, const char *parent, bool requir
 	return 0;
 }
 
-static int get_bool(json_t *obj, const char *key, const char *parent, bool *out, char *err)
+static int get_bool(json_t *obj, const char *key, const char *parent, bool *out, struct mv_err *err)
 {
 	char f[FIELD_LEN];
 	json_t *v;
@@ -107,7 +106,7 @@ static int get_bool(json_t *obj, const char *key, const char *parent, bool *out,
 
 /* An integer in [min, max]; *given says whether it was there. */
 static int int_value(json_t *v, const char *f, long long min, long long max, long long *out,
-		     char *err)
+		     struct mv_err *err)
 {
 	if (!json_is_integer(v))
 		return fail(err, f, "must be an integer, not %s", type_name(v));
@@ -118,7 +117,7 @@ static int int_value(json_t *v, const char *f, long long min, long long max, lon
 }
 
 static int get_int(json_t *obj, const char *key, const char *parent, long long min, long long max,
-		   bool *given, long long *out, char *err)
+		   bool *given, long long *out, struct mv_err *err)
 {
 	char f[FIELD_LEN];
 	json_t *v = json_object_get(obj, key);
@@ -131,7 +130,8 @@ static int get_int(json_t *obj, const char *key, const char *parent, long long m
 
 /* An unsigned 64-bit value (seccomp's "value"): jansson's integers are signed, so values
  * past INT64_MAX arrive as reals, or fail to parse. */
-static int get_u64(json_t *obj, const char *key, const char *parent, uint64_t *out, char *err)
+static int get_u64(json_t *obj, const char *key, const char *parent, uint64_t *out,
+		   struct mv_err *err)
 {
 	char f[FIELD_LEN];
 	json_t *v = json_object_get(obj, key);
@@ -148,7 +148,7 @@ static int get_u64(json_t *obj, const char *key, const char *parent, uint64_t *o
 
 /* An array of strings as a NULL-terminated array (the strings stay in the document). */
 static int get_strv(json_t *obj, const char *key, const char *parent, bool required,
-		    const char ***out, char *err)
+		    const char ***out, struct mv_err *err)
 {
 	char f[FIELD_LEN], e[FIELD_LEN];
 	json_t *v, *item;
@@ -178,7 +178,7 @@ static int get_strv(json_t *obj, const char *key, const char *parent, bool requi
 	return 0;
 }
 
-static int need_abs(const char *path, const char *f, char *err)
+static int need_abs(const char *path, const char *f, struct mv_err *err)
 {
 	if (path && path[0] != '/')
 		return fail(err, f, "'%s' is not an absolute path", path);
@@ -218,7 +218,7 @@ static int rlimit_resource(const char *name)
 }
 
 /* process.rlimits[i] (field f) into p's next rlimit. */
-static int parse_rlimit(json_t *item, const char *f, struct oci_process *p, char *err)
+static int parse_rlimit(json_t *item, const char *f, struct oci_process *p, struct mv_err *err)
 {
 	struct oci_rlimit *r = &p->rlimits[p->n_rlimits];
 	char e[FIELD_LEN];
@@ -249,7 +249,7 @@ static int parse_rlimit(json_t *item, const char *f, struct oci_process *p, char
 	return 0;
 }
 
-static int parse_rlimits(json_t *proc, struct oci_process *p, char *err)
+static int parse_rlimits(json_t *proc, struct oci_process *p, struct mv_err *err)
 {
 	char f[FIELD_LEN];
 	json_t *v, *item;
@@ -270,7 +270,7 @@ static int parse_rlimits(json_t *proc, struct oci_process *p, char *err)
 	return 0;
 }
 
-static int parse_caps(json_t *proc, struct oci_process *p, char *err)
+static int parse_caps(json_t *proc, struct oci_process *p, struct mv_err *err)
 {
 	static const char *const sets[OCI_CAP_COUNT] = { "bounding", "effective", "inheritable",
 							 "permitted", "ambient" };
@@ -309,7 +309,7 @@ static int parse_caps(json_t *proc, struct oci_process *p, char *err)
 	return 0;
 }
 
-static int parse_user(json_t *proc, struct oci_process *p, char *err)
+static int parse_user(json_t *proc, struct oci_process *p, struct mv_err *err)
 {
 	char f[FIELD_LEN];
 	json_t *user, *v, *item;
@@ -352,7 +352,7 @@ static int parse_user(json_t *proc, struct oci_process *p, char *err)
 }
 
 /* process.consoleSize: height and width, both required when it is given. */
-static int parse_console(json_t *proc, struct oci_process *p, char *err)
+static int parse_console(json_t *proc, struct oci_process *p, struct mv_err *err)
 {
 	json_t *cs;
 	long long n;
@@ -376,7 +376,7 @@ static int parse_console(json_t *proc, struct oci_process *p, char *err)
 }
 
 /* process.args (at least the program) and process.env (each NAME=VALUE; none: empty). */
-static int parse_args_env(json_t *proc, struct oci_process *p, char *err)
+static int parse_args_env(json_t *proc, struct oci_process *p, struct mv_err *err)
 {
 	char f[FIELD_LEN];
 
@@ -397,7 +397,7 @@ static int parse_args_env(json_t *proc, struct oci_process *p, char *err)
 	return 0;
 }
 
-static int parse_process_obj(json_t *proc, struct oci_process *p, char *err)
+static int parse_process_obj(json_t *proc, struct oci_process *p, struct mv_err *err)
 {
 	long long n;
 
@@ -429,25 +429,26 @@ void oci_process_free(struct oci_process *p, void *json)
 		json_decref(json);
 }
 
-static json_t *load_text(const char *text, size_t len, char *err)
+static json_t *load_text(const char *text, size_t len, struct mv_err *err)
 {
 	json_error_t je;
 	json_t *root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &je);
 
 	if (!root) {
-		snprintf(err, OCI_ERR_LEN, "not valid JSON: line %d, column %d: %s", je.line,
-			 je.column, je.text);
+		mv_seterr(err, 0, "not valid JSON: line %d, column %d: %s", je.line, je.column,
+			  je.text);
 		return NULL;
 	}
 	if (!json_is_object(root)) {
-		snprintf(err, OCI_ERR_LEN, "must be a JSON object, not %s", type_name(root));
+		mv_seterr(err, 0, "must be a JSON object, not %s", type_name(root));
 		json_decref(root);
 		return NULL;
 	}
 	return root;
 }
 
-int oci_process_parse(const char *text, size_t len, struct oci_process *p, void **json, char *err)
+int oci_process_parse(const char *text, size_t len, struct oci_process *p, void **json,
+		      struct mv_err *err)
 {
 	json_t *root = load_text(text, len, err);
 
@@ -537,7 +538,7 @@ static bool mount_flag(const char *o, struct oci_mount *m)
 	return false;
 }
 
-static int parse_mount_options(json_t *opts, struct oci_mount *m, const char *f, char *err)
+static int parse_mount_options(json_t *opts, struct oci_mount *m, const char *f, struct mv_err *err)
 {
 	char e[FIELD_LEN];
 	size_t i, len = 1, used = 0;
@@ -569,7 +570,7 @@ static int parse_mount_options(json_t *opts, struct oci_mount *m, const char *f,
 }
 
 /* mounts[i] (field f) into m. */
-static int parse_mount(json_t *item, const char *f, struct oci_mount *m, char *err)
+static int parse_mount(json_t *item, const char *f, struct oci_mount *m, struct mv_err *err)
 {
 	char e[FIELD_LEN];
 	json_t *opts;
@@ -595,7 +596,7 @@ static int parse_mount(json_t *item, const char *f, struct oci_mount *m, char *e
 	return 0;
 }
 
-static int parse_mounts(json_t *root, struct oci_spec *s, char *err)
+static int parse_mounts(json_t *root, struct oci_spec *s, struct mv_err *err)
 {
 	char f[FIELD_LEN];
 	json_t *v, *item;
@@ -627,7 +628,7 @@ const char *oci_ns_name(enum oci_ns ns)
 	return ns < OCI_NS_COUNT ? ns_names[ns] : NULL;
 }
 
-static int parse_namespaces(json_t *linux, struct oci_spec *s, char *err)
+static int parse_namespaces(json_t *linux, struct oci_spec *s, struct mv_err *err)
 {
 	char f[FIELD_LEN], e[FIELD_LEN];
 	json_t *v, *item;
@@ -671,7 +672,7 @@ static int parse_namespaces(json_t *linux, struct oci_spec *s, char *err)
 }
 
 static int parse_idmaps(json_t *linux, const char *key, struct oci_idmap **out, size_t *n,
-			char *err)
+			struct mv_err *err)
 {
 	static const char *const names[] = { "containerID", "hostID", "size" };
 	char f[FIELD_LEN], e[FIELD_LEN];
@@ -715,7 +716,7 @@ static int parse_idmaps(json_t *linux, const char *key, struct oci_idmap **out, 
 
 /* An optional integer in [min, max], dflt when absent. */
 static int get_int_or(json_t *obj, const char *key, const char *parent, long long max,
-		      long long dflt, long long *out, char *err)
+		      long long dflt, long long *out, struct mv_err *err)
 {
 	bool given;
 
@@ -727,7 +728,7 @@ static int get_int_or(json_t *obj, const char *key, const char *parent, long lon
 }
 
 /* linux.devices[i] (field f) into d. */
-static int parse_device(json_t *item, const char *f, struct oci_device *d, char *err)
+static int parse_device(json_t *item, const char *f, struct oci_device *d, struct mv_err *err)
 {
 	char e[FIELD_LEN];
 	const char *type;
@@ -760,7 +761,7 @@ static int parse_device(json_t *item, const char *f, struct oci_device *d, char 
 	return 0;
 }
 
-static int parse_devices(json_t *linux, struct oci_spec *s, char *err)
+static int parse_devices(json_t *linux, struct oci_spec *s, struct mv_err *err)
 {
 	char f[FIELD_LEN];
 	json_t *v, *item;
@@ -784,7 +785,7 @@ static int parse_devices(json_t *linux, struct oci_spec *s, char *err)
 
 /* A JSON object of strings (sysctl, annotations) as key/value pairs. */
 static int parse_kv(json_t *obj, const char *key, const char *parent, struct oci_kv **out,
-		    size_t *n, char *err)
+		    size_t *n, struct mv_err *err)
 {
 	char f[FIELD_LEN], e[FIELD_LEN];
 	const char *k;
@@ -826,7 +827,7 @@ const char *oci_scmp_act_name(enum oci_scmp_act a)
 }
 
 static int parse_action(json_t *obj, const char *key, const char *parent, enum oci_scmp_act *out,
-			char *err)
+			struct mv_err *err)
 {
 	char f[FIELD_LEN];
 	const char *name;
@@ -849,7 +850,8 @@ static int parse_action(json_t *obj, const char *key, const char *parent, enum o
 	return fail(err, sub(f, parent, key, 0), "unknown action '%s'", name);
 }
 
-static int parse_errno(json_t *obj, const char *key, const char *parent, int *out, char *err)
+static int parse_errno(json_t *obj, const char *key, const char *parent, int *out,
+		       struct mv_err *err)
 {
 	long long x;
 	bool given;
@@ -860,7 +862,7 @@ static int parse_errno(json_t *obj, const char *key, const char *parent, int *ou
 	return 0;
 }
 
-static int parse_scmp_args(json_t *rule, struct oci_scmp_rule *r, const char *f, char *err)
+static int parse_scmp_args(json_t *rule, struct oci_scmp_rule *r, const char *f, struct mv_err *err)
 {
 	static const char *const ops[] = { "SCMP_CMP_NE",       "SCMP_CMP_LT", "SCMP_CMP_LE",
 					   "SCMP_CMP_EQ",       "SCMP_CMP_GE", "SCMP_CMP_GT",
@@ -913,7 +915,7 @@ static int parse_scmp_args(json_t *rule, struct oci_scmp_rule *r, const char *f,
 	return 0;
 }
 
-static int parse_seccomp(json_t *linux, struct oci_seccomp *sc, char *err)
+static int parse_seccomp(json_t *linux, struct oci_seccomp *sc, struct mv_err *err)
 {
 	char f[FIELD_LEN], e[FIELD_LEN];
 	json_t *v, *calls, *item;
@@ -1018,7 +1020,7 @@ static void put(struct oci_resources *r, const char *file, const char *fmt, ...)
 
 /* A byte count of memory: -1 unlimited ("max"), 0 not given, else the number. */
 static int put_bytes(struct oci_resources *r, json_t *mem, const char *key, const char *file,
-		     long long *out, char *err)
+		     long long *out, struct mv_err *err)
 {
 	bool given;
 
@@ -1035,7 +1037,7 @@ static int put_bytes(struct oci_resources *r, json_t *mem, const char *key, cons
 
 /* memory: limit -> memory.max, reservation -> memory.low, swap (memory plus swap, cgroup
  * v1's meaning) -> memory.swap.max = swap - limit, as runc converts them. */
-static int parse_memory(json_t *res, struct oci_resources *r, char *err)
+static int parse_memory(json_t *res, struct oci_resources *r, struct mv_err *err)
 {
 	static const char *const known[] = { "limit", "reservation", "swap", NULL };
 	long long limit, low, swap;
@@ -1070,7 +1072,7 @@ static int parse_memory(json_t *res, struct oci_resources *r, char *err)
 
 /* cpu: shares -> cpu.weight (runc's 1 + (shares - 2) * 9999 / 262142), quota and period
  * -> cpu.max ("QUOTA PERIOD", "max" for no quota). */
-static int parse_cpu(json_t *res, struct oci_resources *r, char *err)
+static int parse_cpu(json_t *res, struct oci_resources *r, struct mv_err *err)
 {
 	static const char *const known[] = { "shares", "quota", "period", NULL };
 	long long shares, quota, period;
@@ -1110,7 +1112,7 @@ static int parse_cpu(json_t *res, struct oci_resources *r, char *err)
 }
 
 /* pids: limit -> pids.max ("max" when 0 or less, as runc). */
-static int parse_pids(json_t *res, struct oci_resources *r, char *err)
+static int parse_pids(json_t *res, struct oci_resources *r, struct mv_err *err)
 {
 	static const char *const known[] = { "limit", NULL };
 	long long limit;
@@ -1132,7 +1134,7 @@ static int parse_pids(json_t *res, struct oci_resources *r, char *err)
 	return 0;
 }
 
-static int parse_resources(json_t *linux, struct oci_resources *r, char *err)
+static int parse_resources(json_t *linux, struct oci_resources *r, struct mv_err *err)
 {
 	static const char *const known[] = { "memory", "cpu", "pids", NULL };
 	json_t *res;
@@ -1148,7 +1150,7 @@ static int parse_resources(json_t *linux, struct oci_resources *r, char *err)
 	return 0;
 }
 
-static int parse_linux(json_t *root, struct oci_spec *s, char *err)
+static int parse_linux(json_t *root, struct oci_spec *s, struct mv_err *err)
 {
 	const char *prop;
 	json_t *linux;
@@ -1202,7 +1204,7 @@ const char *oci_hook_name(enum oci_hook_kind k)
 }
 
 /* hooks.KIND[i] (field e) into h. */
-static int parse_hook(json_t *item, const char *e, struct oci_hook *h, char *err)
+static int parse_hook(json_t *item, const char *e, struct oci_hook *h, struct mv_err *err)
 {
 	long long t;
 	bool given;
@@ -1218,7 +1220,7 @@ static int parse_hook(json_t *item, const char *e, struct oci_hook *h, char *err
 	return 0;
 }
 
-static int parse_hooks(json_t *root, struct oci_spec *s, char *err)
+static int parse_hooks(json_t *root, struct oci_spec *s, struct mv_err *err)
 {
 	char f[FIELD_LEN], e[FIELD_LEN];
 	json_t *hooks, *v, *item;
@@ -1249,12 +1251,12 @@ static int parse_hooks(json_t *root, struct oci_spec *s, char *err)
 
 /* ---- the document ---- */
 
-int oci_spec_parse(const char *text, size_t len, struct oci_spec *s, char *err)
+int oci_spec_parse(const char *text, size_t len, struct oci_spec *s, struct mv_err *err)
 {
 	json_t *root, *r, *proc;
 
 	memset(s, 0, sizeof(*s));
-	err[0] = '\0';
+	err->msg[0] = '\0';
 	root = load_text(text, len, err);
 	if (!root)
 		return -1;
@@ -1289,9 +1291,8 @@ int oci_spec_parse(const char *text, size_t len, struct oci_spec *s, char *err)
 	return 0;
 }
 
-int oci_spec_load(const char *path, struct oci_spec *s, char *err)
+int oci_spec_load(const char *path, struct oci_spec *s, struct mv_err *err)
 {
-	char reason[OCI_ERR_LEN];
 	FILE *f = fopen(path, "re");
 	char *text = NULL;
 	size_t len = 0;
@@ -1299,8 +1300,7 @@ int oci_spec_load(const char *path, struct oci_spec *s, char *err)
 
 	memset(s, 0, sizeof(*s));
 	if (!f) {
-		snprintf(err, OCI_ERR_LEN, "%s: %s", path, strerror(errno));
-		return -1;
+		return mv_seterr(err, errno, "%s", path);
 	}
 	/* a bounded read: a config.json is small; 16 MiB is plenty */
 	text = malloc(16 << 20);
@@ -1308,18 +1308,16 @@ int oci_spec_load(const char *path, struct oci_spec *s, char *err)
 		len = fread(text, 1, 16 << 20, f);
 	fclose(f);
 	if (!text) {
-		snprintf(err, OCI_ERR_LEN, "%s: out of memory", path);
-		return -1;
+		return mv_seterr(err, 0, "%s: out of memory", path);
 	}
 	if (len == 16 << 20) {
 		free(text);
-		snprintf(err, OCI_ERR_LEN, "%s: larger than 16 MiB", path);
-		return -1;
+		return mv_seterr(err, 0, "%s: larger than 16 MiB", path);
 	}
-	r = oci_spec_parse(text, len, s, reason);
+	r = oci_spec_parse(text, len, s, err);
 	free(text);
 	if (r)
-		snprintf(err, OCI_ERR_LEN, "config.json: %s", reason);
+		mv_errprefix(err, "config.json");
 	return r;
 }
 

@@ -10,7 +10,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#define OCI_ERR_LEN 256 /* one error line: "FIELD: reason" */
+#include "err.h"
 
 /* The namespaces of linux.namespaces, in the order they are joined (user first). */
 enum oci_ns {
@@ -196,16 +196,17 @@ struct oci_spec {
 };
 
 /* oci_spec_parse: parses config.json's text (len bytes) into s. Returns 0, or -1 with one
- * line in err (OCI_ERR_LEN bytes) naming the field ("process.user.uid: ...") or, for bad
+ * line in err naming the field ("process.user.uid: ...") or, for bad
  * JSON, its line and column. Free with oci_spec_free (also after a failure). */
-int oci_spec_parse(const char *text, size_t len, struct oci_spec *s, char *err);
+int oci_spec_parse(const char *text, size_t len, struct oci_spec *s, struct mv_err *err);
 
 /* oci_spec_load: oci_spec_parse over the file path ("config.json: " before a reason). */
-int oci_spec_load(const char *path, struct oci_spec *s, char *err);
+int oci_spec_load(const char *path, struct oci_spec *s, struct mv_err *err);
 
 /* oci_process_parse: a process object alone (exec --process FILE's), into p; json is where
  * the strings live (freed with oci_process_free). Returns 0, or -1 with a reason in err. */
-int oci_process_parse(const char *text, size_t len, struct oci_process *p, void **json, char *err);
+int oci_process_parse(const char *text, size_t len, struct oci_process *p, void **json,
+		      struct mv_err *err);
 
 /* oci_process_free: what oci_process_parse allocated (and the json it returned). */
 void oci_process_free(struct oci_process *p, void *json);

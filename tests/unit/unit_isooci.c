@@ -15,7 +15,7 @@
 
 #include "../../isolate/oci_spec.h"
 
-static char err[OCI_ERR_LEN];
+static struct mv_err err;
 
 /* A whole config: every field this runtime reads. */
 static const char full[] =
@@ -65,7 +65,7 @@ static void test_full(void **state)
 	const struct oci_process *p = &s.process;
 
 	(void)state;
-	assert_int_equal(oci_spec_parse(full, strlen(full), &s, err), 0);
+	assert_int_equal(oci_spec_parse(full, strlen(full), &s, &err), 0);
 	assert_string_equal(s.version, "1.0.2");
 	assert_string_equal(s.root, "rootfs");
 	assert_true(s.root_readonly);
@@ -175,7 +175,7 @@ static void test_minimal(void **state)
 	struct oci_spec s;
 
 	(void)state;
-	assert_int_equal(oci_spec_parse(min, strlen(min), &s, err), 0);
+	assert_int_equal(oci_spec_parse(min, strlen(min), &s, &err), 0);
 	assert_false(s.has_process);
 	assert_false(s.root_readonly);
 	assert_null(s.hostname);
@@ -212,7 +212,7 @@ static void test_resources(void **unused)
 	struct oci_spec s;
 
 	(void)unused;
-	assert_int_equal(oci_spec_parse(text, sizeof(text) - 1, &s, err), 0);
+	assert_int_equal(oci_spec_parse(text, sizeof(text) - 1, &s, &err), 0);
 	assert_true(s.resources.set);
 	assert_int_equal(s.resources.n, 6);
 	for (size_t i = 0; i < 6; i++) {
@@ -230,7 +230,7 @@ static void test_resources(void **unused)
 		{ "memory.max", "max" },     { "memory.swap.max", "max" }, { "cpu.weight", "1" },
 		{ "cpu.max", "max 250000" }, { "pids.max", "max" },
 	};
-	assert_int_equal(oci_spec_parse(edges, sizeof(edges) - 1, &s, err), 0);
+	assert_int_equal(oci_spec_parse(edges, sizeof(edges) - 1, &s, &err), 0);
 	assert_int_equal(s.resources.n, 5);
 	for (size_t i = 0; i < 5; i++) {
 		assert_string_equal(s.resources.w[i].file, want2[i][0]);
@@ -239,7 +239,7 @@ static void test_resources(void **unused)
 	oci_spec_free(&s);
 	static const char most[] =
 		BASE_HEAD "\"linux\": {\"resources\": {\"cpu\": {\"shares\": 262144}}}}";
-	assert_int_equal(oci_spec_parse(most, sizeof(most) - 1, &s, err), 0);
+	assert_int_equal(oci_spec_parse(most, sizeof(most) - 1, &s, &err), 0);
 	assert_string_equal(s.resources.w[0].value, "10000");
 	oci_spec_free(&s);
 }
@@ -408,11 +408,11 @@ static void test_bad(void **state)
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		struct oci_spec s;
 
-		strcpy(err, "(untouched)");
-		if (oci_spec_parse(bad[i].json, strlen(bad[i].json), &s, err) != -1 ||
-		    strcmp(err, bad[i].want)) {
-			print_error("case %zu: %s\n  got:  %s\n  want: %s\n", i, bad[i].json, err,
-				    bad[i].want);
+		strcpy(err.msg, "(untouched)");
+		if (oci_spec_parse(bad[i].json, strlen(bad[i].json), &s, &err) != -1 ||
+		    strcmp(err.msg, bad[i].want)) {
+			print_error("case %zu: %s\n  got:  %s\n  want: %s\n", i, bad[i].json,
+				    err.msg, bad[i].want);
 			wrong++;
 		}
 		oci_spec_free(&s);
@@ -434,8 +434,8 @@ static void test_good_variants(void **state)
 
 	(void)state;
 	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
-		if (oci_spec_parse(good[i], strlen(good[i]), &s, err)) {
-			print_error("case %zu: %s\n", i, err);
+		if (oci_spec_parse(good[i], strlen(good[i]), &s, &err)) {
+			print_error("case %zu: %s\n", i, err.msg);
 			fail();
 		}
 		oci_spec_free(&s);
@@ -451,13 +451,13 @@ static void test_process_alone(void **state)
 	void *json;
 
 	(void)state;
-	assert_int_equal(oci_process_parse(proc, strlen(proc), &p, &json, err), 0);
+	assert_int_equal(oci_process_parse(proc, strlen(proc), &p, &json, &err), 0);
 	assert_int_equal(p.uid, 3);
 	assert_string_equal(p.args[0], "ls");
 	assert_null(p.env[0]);
 	oci_process_free(&p, json);
-	assert_int_equal(oci_process_parse(bad_proc, strlen(bad_proc), &p, &json, err), -1);
-	assert_string_equal(err, "process.cwd: missing");
+	assert_int_equal(oci_process_parse(bad_proc, strlen(bad_proc), &p, &json, &err), -1);
+	assert_string_equal(err.msg, "process.cwd: missing");
 	oci_process_free(&p, json);
 }
 
