@@ -176,7 +176,7 @@ static int open_before_join(struct exec *x)
 
 static int join(const struct exec *x)
 {
-	struct mv_err e;
+	struct mv_err e = { "" };
 
 	/* first the container's cgroup (linux.resources), by its host path */
 	if (x->st.cgroup[0] && oci_cgroup_join(x->st.cgroup, &e))

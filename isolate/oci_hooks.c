@@ -81,7 +81,7 @@ static int wait_hook(const struct oci_hook *h, pid_t pid, struct mv_err *e)
 
 int oci_hooks_run(const struct oci_spec *s, enum oci_hook_kind k, const char *state, char *err)
 {
-	struct mv_err why;
+	struct mv_err why = { "" };
 
 	for (size_t i = 0; i < s->n_hooks[k]; i++) {
 		pid_t pid = spawn(&s->hooks[k][i], state, &why);
