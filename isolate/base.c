@@ -11,20 +11,6 @@
 const char *progname = "isolate";
 bool iso_verbose;
 
-int iso_seterr(char *err, int errnum, const char *fmt, ...)
-{
-	va_list ap;
-	size_t n;
-
-	va_start(ap, fmt);
-	vsnprintf(err, ISO_ERR_LEN, fmt, ap);
-	va_end(ap);
-	n = strlen(err);
-	if (errnum && n < ISO_ERR_LEN)
-		snprintf(err + n, ISO_ERR_LEN - n, ": %s", strerror(errnum));
-	return -1;
-}
-
 void iso_step(const char *who, const char *fmt, ...)
 {
 	va_list ap;

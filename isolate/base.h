@@ -22,12 +22,6 @@ enum iso_status {
 /* iso_verbose: --verbose; iso_step() prints only when it is set. */
 extern bool iso_verbose;
 
-/* The OCI files' (char *err) form, until they use struct mv_err like the rest of isolate:
- * iso_seterr formats a one-line reason into err (ISO_ERR_LEN bytes); when errnum is not 0,
- * ": strerror(errnum)" follows. Returns -1. */
-#define ISO_ERR_LEN 256
-__attribute__((format(printf, 3, 4))) int iso_seterr(char *err, int errnum, const char *fmt, ...);
-
 /* iso_step: with --verbose, prints "isolate: [who] message" on stderr, where who is the
  * side doing the step ("host" for isolate itself, "pid 1" for the container's process). */
 __attribute__((format(printf, 2, 3))) void iso_step(const char *who, const char *fmt, ...);

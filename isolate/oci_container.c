@@ -44,7 +44,7 @@ static int do_start(int dirfd, struct oci_state *st, const struct oci_spec *s)
 	if (s && s->n_hooks[OCI_HOOK_POSTSTART]) {
 		cleanup_free char *state = oci_state_json(st, OCI_RUNNING, false);
 
-		if (oci_hooks_run(s, OCI_HOOK_POSTSTART, state, err.msg))
+		if (oci_hooks_run(s, OCI_HOOK_POSTSTART, state, &err))
 			oci_warn("%s", err.msg);
 	}
 	return OCI_OK;
@@ -81,9 +81,9 @@ static bool load_bundle_spec(const struct oci_state *st, struct oci_spec *s)
 static int state_load(const char *id, bool lock, struct oci_state *st)
 {
 	struct mv_err err = { "" };
-	int dirfd = oci_state_open(id, false, lock, err.msg);
+	int dirfd = oci_state_open(id, false, lock, &err);
 
-	if (dirfd >= 0 && oci_state_read(dirfd, id, st, err.msg)) {
+	if (dirfd >= 0 && oci_state_read(dirfd, id, st, &err)) {
 		close(dirfd);
 		dirfd = -1;
 	}
@@ -282,7 +282,7 @@ static int do_delete(int dirfd, struct oci_state *st, bool force)
 		if (s.n_hooks[OCI_HOOK_POSTSTOP]) {
 			cleanup_free char *state = oci_state_json(st, OCI_STOPPED, false);
 
-			if (oci_hooks_run(&s, OCI_HOOK_POSTSTOP, state, err.msg))
+			if (oci_hooks_run(&s, OCI_HOOK_POSTSTOP, state, &err))
 				oci_warn("%s", err.msg);
 		}
 		oci_spec_free(&s);
@@ -368,7 +368,7 @@ int oci_cmd_run(int argc, char **argv)
 	cr.dirfd = -1;
 	status = wait_forwarding(cr.pid, &set);
 	sigprocmask(SIG_SETMASK, &old, NULL);
-	cr.dirfd = oci_state_open(argv[o.id], false, true, err.msg);
+	cr.dirfd = oci_state_open(argv[o.id], false, true, &err);
 	if (cr.dirfd >= 0) {
 		do_delete(cr.dirfd, &cr.st, true);
 		cr.dirfd = -1;
@@ -413,10 +413,10 @@ static void list_one(const char *name, const struct list_format *fmt, json_t *al
 	cleanup_fd int fd = -1;
 	pid_t pid;
 
-	if (name[0] == '.' || oci_id_check(name, err.msg))
+	if (name[0] == '.' || oci_id_check(name, &err))
 		return;
-	fd = oci_state_open(name, false, false, err.msg);
-	if (fd < 0 || oci_state_read(fd, name, &st, err.msg))
+	fd = oci_state_open(name, false, false, &err);
+	if (fd < 0 || oci_state_read(fd, name, &st, &err))
 		return;
 	now = oci_state_status(fd, &st);
 	pid = now == OCI_STOPPED ? 0 : st.pid;

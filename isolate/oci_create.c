@@ -72,7 +72,7 @@ static int plan(const struct oci_spec *s, const struct oci_launch_opts *o, const
 		return mv_seterr(err, 0,
 				 "config.json: linux.uidMappings: without root, only your "
 				 "own uid and gid, one each (newuidmap is not used)");
-	return oci_rootfs_check(s, rootfs, err->msg);
+	return oci_rootfs_check(s, rootfs, err);
 }
 
 /* One line for what isolate does not apply. */
@@ -143,7 +143,7 @@ static int resolve(struct create *cr)
 	if (cr->o->pid_file && pid_path(cr->o->pid_file, cr->pid_path, sizeof(cr->pid_path)))
 		return OCI_FAIL;
 	snprintf(path, sizeof(path), "%s/config.json", cr->bundle);
-	if (oci_spec_load(path, s, &cr->err) || oci_id_check(cr->id, cr->err.msg))
+	if (oci_spec_load(path, s, &cr->err) || oci_id_check(cr->id, &cr->err))
 		return oci_fail("%s", cr->err.msg);
 	sep = s->root[0] == '/' ? "" : "/";
 	if ((size_t)snprintf(path, sizeof(path), "%s%s%s", *sep ? cr->bundle : "", sep, s->root) >=
@@ -163,7 +163,7 @@ static int record(struct create *cr)
 	const struct oci_spec *s = &cr->out->spec;
 	struct oci_state *st = &cr->out->st;
 
-	cr->out->dirfd = oci_state_open(cr->id, true, true, cr->err.msg);
+	cr->out->dirfd = oci_state_open(cr->id, true, true, &cr->err);
 	if (cr->out->dirfd < 0)
 		return -1;
 	say_ignored(s);
@@ -177,7 +177,7 @@ static int record(struct create *cr)
 	st->annotations = annotations_of(s);
 	st->creating = true;
 	st->new_pidns = s->ns[OCI_NS_PID].set && !s->ns[OCI_NS_PID].path;
-	return oci_state_write(cr->out->dirfd, st, cr->err.msg);
+	return oci_state_write(cr->out->dirfd, st, &cr->err);
 }
 
 /* What the init takes: the exec FIFO start writes to, the console socket; then create
@@ -269,8 +269,8 @@ static int host_side(struct create *cr)
 			return mv_seterr(&cr->err, -r, "process.oomScoreAdj %s", v);
 	}
 	state = oci_state_json(&cr->out->st, OCI_CREATING, false);
-	if (oci_hooks_run(s, OCI_HOOK_PRESTART, state, cr->err.msg) ||
-	    oci_hooks_run(s, OCI_HOOK_CREATE_RUNTIME, state, cr->err.msg))
+	if (oci_hooks_run(s, OCI_HOOK_PRESTART, state, &cr->err) ||
+	    oci_hooks_run(s, OCI_HOOK_CREATE_RUNTIME, state, &cr->err))
 		return -1;
 	if (iso_spawn_release(&cr->sp, &cr->sp.pid, sizeof(cr->sp.pid)))
 		return mv_seterr(&cr->err, errno, "cannot release the container's init");
@@ -285,7 +285,7 @@ static int host_side(struct create *cr)
 static int created(struct create *cr)
 {
 	cr->out->st.creating = false;
-	if (oci_state_write(cr->out->dirfd, &cr->out->st, cr->err.msg))
+	if (oci_state_write(cr->out->dirfd, &cr->out->st, &cr->err))
 		return -1;
 	if (cr->o->pid_file &&
 	    oci_pid_file_write(AT_FDCWD, cr->pid_path, cr->o->pid_file, cr->sp.pid, &cr->err))

@@ -60,10 +60,10 @@ static int load(struct exec *x, const char *id)
 	struct mv_err err = { "" };
 	enum oci_status now;
 
-	x->dirfd = oci_state_open(id, false, true, err.msg);
+	x->dirfd = oci_state_open(id, false, true, &err);
 	if (x->dirfd < 0)
 		return oci_fail("%s", err.msg);
-	if (oci_state_read(x->dirfd, id, &x->st, err.msg)) {
+	if (oci_state_read(x->dirfd, id, &x->st, &err)) {
 		close(x->dirfd);
 		return oci_fail("%s", err.msg);
 	}
@@ -203,7 +203,7 @@ __attribute__((noreturn)) static void exec_child(const struct exec *x)
 		/* a process group leader already: keep its session */
 	}
 	if (oci_launch_prepare(x->p, x->console, x->o.preserve_fds, prog, &e) == 0)
-		oci_process_finish(x->p, &x->s.seccomp, prog, e.msg);
+		oci_process_finish(x->p, &x->s.seccomp, prog, &e);
 	iso_spawn_fail(x->sp.report[1], 126, e.msg);
 }
 

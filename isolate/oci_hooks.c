@@ -79,7 +79,8 @@ static int wait_hook(const struct oci_hook *h, pid_t pid, struct mv_err *e)
 	return 0;
 }
 
-int oci_hooks_run(const struct oci_spec *s, enum oci_hook_kind k, const char *state, char *err)
+int oci_hooks_run(const struct oci_spec *s, enum oci_hook_kind k, const char *state,
+		  struct mv_err *err)
 {
 	struct mv_err why = { "" };
 
@@ -87,8 +88,8 @@ int oci_hooks_run(const struct oci_spec *s, enum oci_hook_kind k, const char *st
 		pid_t pid = spawn(&s->hooks[k][i], state, &why);
 
 		if (pid < 0 || wait_hook(&s->hooks[k][i], pid, &why))
-			return iso_seterr(err, 0, "hooks.%s[%zu] %s: %.160s", oci_hook_name(k), i,
-					  s->hooks[k][i].path, why.msg);
+			return mv_seterr(err, 0, "hooks.%s[%zu] %s: %.160s", oci_hook_name(k), i,
+					 s->hooks[k][i].path, why.msg);
 	}
 	return 0;
 }

@@ -8,10 +8,11 @@
 
 /* oci_hooks_run: runs the hooks of kind k in order, each with state (JSON) on stdin and
  * its own args and env; stops at the first that fails (non-zero exit, a signal, or past
- * its timeout: then killed). Returns 0, or -1 with "hooks.KIND[i] PATH: reason" in err
- * (ISO_ERR_LEN bytes). The caller decides whether a failure is fatal (the spec: yes for
+ * its timeout: then killed). Returns 0, or -1 with "hooks.KIND[i] PATH: reason" in err.
+ * The caller decides whether a failure is fatal (the spec: yes for
  * prestart, createRuntime, createContainer and startContainer; a warning for poststart
  * and poststop). */
-int oci_hooks_run(const struct oci_spec *s, enum oci_hook_kind k, const char *state, char *err);
+int oci_hooks_run(const struct oci_spec *s, enum oci_hook_kind k, const char *state,
+		  struct mv_err *err);
 
 #endif

@@ -29,7 +29,7 @@ static int hooks(const struct oci_init *c, enum oci_hook_kind k, enum oci_status
 	if (!c->s->n_hooks[k])
 		return 0;
 	state = oci_state_json(c->st, status, false);
-	return oci_hooks_run(c->s, k, state, e->msg);
+	return oci_hooks_run(c->s, k, state, e);
 }
 
 /* Waits for create's release, which carries the init's host pid (for the hooks' state);
@@ -61,9 +61,9 @@ static void wait_release(struct oci_init *c)
  * process's own setup. */
 static int setup(const struct oci_init *c, char *prog, struct mv_err *e)
 {
-	if (oci_rootfs_mount(c->s, c->rootfs, c->userns, e->msg) ||
+	if (oci_rootfs_mount(c->s, c->rootfs, c->userns, e) ||
 	    hooks(c, OCI_HOOK_CREATE_CONTAINER, OCI_CREATING, e) ||
-	    oci_rootfs_enter(c->s, c->rootfs, e->msg))
+	    oci_rootfs_enter(c->s, c->rootfs, e))
 		return -1;
 	return oci_launch_prepare(&c->s->process, c->console_fd, c->preserve_fds, prog, e);
 }
@@ -87,7 +87,7 @@ void oci_init_main(struct oci_init *c)
 		fprintf(stderr, "isolate: %s\n", err.msg);
 		_exit(1);
 	}
-	oci_process_finish(&c->s->process, &c->s->seccomp, prog, err.msg);
+	oci_process_finish(&c->s->process, &c->s->seccomp, prog, &err);
 	fprintf(stderr, "isolate: %s\n", err.msg);
 	_exit(errno == ENOENT ? 127 : 126);
 }

@@ -153,7 +153,7 @@ int oci_launch_prepare(const struct oci_process *p, int console_fd, int nfds, ch
 		       struct mv_err *e)
 {
 	if (console_fd >= 0) {
-		if (oci_console_open(console_fd, p->cons_height, p->cons_width, e->msg))
+		if (oci_console_open(console_fd, p->cons_height, p->cons_width, e))
 			return -1;
 		close(console_fd);
 	}
@@ -164,7 +164,7 @@ int oci_launch_prepare(const struct oci_process *p, int console_fd, int nfds, ch
 		if (fl >= 0)
 			fcntl(fd, F_SETFD, fl & ~FD_CLOEXEC);
 	}
-	if (oci_process_find(p, prog, e->msg) || oci_process_setup(p, e->msg))
+	if (oci_process_find(p, prog, e) || oci_process_setup(p, e))
 		return -1;
 	return 0;
 }

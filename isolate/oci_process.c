@@ -40,7 +40,7 @@ static bool executable(const char *path)
 	return stat(path, &st) == 0 && S_ISREG(st.st_mode) && access(path, X_OK) == 0;
 }
 
-int oci_process_find(const struct oci_process *p, char *path, char *err)
+int oci_process_find(const struct oci_process *p, char *path, struct mv_err *err)
 {
 	const char *prog = p->args[0], *dirs = env_path(p);
 
@@ -48,7 +48,7 @@ int oci_process_find(const struct oci_process *p, char *path, char *err)
 		snprintf(path, PATH_MAX, "%s", prog);
 		if (executable(path))
 			return 0;
-		return iso_seterr(err, errno ? errno : EACCES, "exec: \"%s\"", prog);
+		return mv_seterr(err, errno ? errno : EACCES, "exec: \"%s\"", prog);
 	}
 	for (const char *d = dirs;; d++) {
 		size_t n = strcspn(d, ":");
@@ -60,56 +60,52 @@ int oci_process_find(const struct oci_process *p, char *path, char *err)
 		if (!*d)
 			break;
 	}
-	return iso_seterr(err, 0, "exec: \"%s\": executable file not found in $PATH", prog);
+	return mv_seterr(err, 0, "exec: \"%s\": executable file not found in $PATH", prog);
 }
 
 /* p->rlimits, through the one rlimit loop (rlimits.c). */
-static int set_rlimits(const struct oci_process *p, char *err)
+static int set_rlimits(const struct oci_process *p, struct mv_err *err)
 {
 	cleanup_free struct iso_rlimit *r = calloc(p->n_rlimits + 1, sizeof(*r));
 	size_t bad;
 
 	if (!r)
-		return iso_seterr(err, ENOMEM, "process.rlimits");
+		return mv_seterr(err, ENOMEM, "process.rlimits");
 	for (size_t i = 0; i < p->n_rlimits; i++)
 		r[i] = (struct iso_rlimit){ p->rlimits[i].resource, p->rlimits[i].soft,
 					    p->rlimits[i].hard };
 	if (iso_rlimits_set(r, p->n_rlimits, &bad))
-		return iso_seterr(err, errno, "process.rlimits[%zu]: setrlimit", bad);
+		return mv_seterr(err, errno, "process.rlimits[%zu]: setrlimit", bad);
 	return 0;
 }
 
-int oci_process_setup(const struct oci_process *p, char *err)
+int oci_process_setup(const struct oci_process *p, struct mv_err *err)
 {
 	struct iso_caps sets = { .effective = p->caps[OCI_CAP_EFFECTIVE],
 				 .permitted = p->caps[OCI_CAP_PERMITTED],
 				 .inheritable = p->caps[OCI_CAP_INHERITABLE],
 				 .ambient = p->caps[OCI_CAP_AMBIENT] };
-	struct mv_err e = { "" };
-
 	if (set_rlimits(p, err))
 		return -1;
 	if (p->umask >= 0)
 		umask((mode_t)p->umask);
 	/* The bounding set first, while CAP_SETPCAP is there (caps.c, as isolate's own). */
-	if (iso_caps_bound(p->caps[OCI_CAP_BOUNDING], &e))
-		return iso_seterr(err, 0, "%s", e.msg);
+	if (iso_caps_bound(p->caps[OCI_CAP_BOUNDING], err))
+		return -1;
 	/* The ids: the capabilities survive setresuid only with KEEPCAPS (then set below). */
 	if (prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0))
-		return iso_seterr(err, errno, "prctl(PR_SET_KEEPCAPS)");
+		return mv_seterr(err, errno, "prctl(PR_SET_KEEPCAPS)");
 	if (setgroups(p->n_gids, p->gids) && !(errno == EPERM && !p->n_gids))
-		return iso_seterr(err, errno, "process.user.additionalGids: setgroups");
+		return mv_seterr(err, errno, "process.user.additionalGids: setgroups");
 	if (setresgid(p->gid, p->gid, p->gid))
-		return iso_seterr(err, errno, "process.user.gid %u: setresgid", (unsigned)p->gid);
+		return mv_seterr(err, errno, "process.user.gid %u: setresgid", (unsigned)p->gid);
 	if (setresuid(p->uid, p->uid, p->uid))
-		return iso_seterr(err, errno, "process.user.uid %u: setresuid", (unsigned)p->uid);
+		return mv_seterr(err, errno, "process.user.uid %u: setresuid", (unsigned)p->uid);
 	prctl(PR_SET_KEEPCAPS, 0, 0, 0, 0);
-	if (iso_caps_set(&sets, &e)) {
-		mv_errprefix(&e, "process.capabilities");
-		return iso_seterr(err, 0, "%s", e.msg);
-	}
+	if (iso_caps_set(&sets, err))
+		return mv_errprefix(err, "process.capabilities");
 	if (chdir(p->cwd))
-		return iso_seterr(err, errno, "process.cwd %s", p->cwd);
+		return mv_seterr(err, errno, "process.cwd %s", p->cwd);
 	return 0;
 }
 
@@ -128,7 +124,7 @@ static uint32_t scmp_action(enum oci_scmp_act a, int errno_ret)
 }
 
 /* architectures: SCMP_ARCH_X86_64 is libseccomp's "x86_64". */
-static int add_archs(scmp_filter_ctx ctx, const struct oci_seccomp *sc, char *err)
+static int add_archs(scmp_filter_ctx ctx, const struct oci_seccomp *sc, struct mv_err *err)
 {
 	for (size_t i = 0; sc->archs && sc->archs[i]; i++) {
 		uint32_t arch;
@@ -141,19 +137,19 @@ static int add_archs(scmp_filter_ctx ctx, const struct oci_seccomp *sc, char *er
 		lower[k] = '\0';
 		arch = seccomp_arch_resolve_name(lower);
 		if (!arch)
-			return iso_seterr(err, 0, "linux.seccomp.architectures[%zu]: unknown '%s'",
-					  i, sc->archs[i]);
+			return mv_seterr(err, 0, "linux.seccomp.architectures[%zu]: unknown '%s'",
+					 i, sc->archs[i]);
 		r = seccomp_arch_add(ctx, arch);
 		if (r && r != -EEXIST)
-			return iso_seterr(err, -r, "linux.seccomp.architectures[%zu]: %s", i,
-					  sc->archs[i]);
+			return mv_seterr(err, -r, "linux.seccomp.architectures[%zu]: %s", i,
+					 sc->archs[i]);
 	}
 	return 0;
 }
 
 /* syscalls[i]: the rule for each of its names this libseccomp knows. */
 static int add_rule(scmp_filter_ctx ctx, const struct oci_scmp_rule *rule, size_t i, uint32_t act,
-		    char *err)
+		    struct mv_err *err)
 {
 	static const enum scmp_compare ops[] = { SCMP_CMP_NE,       SCMP_CMP_LT, SCMP_CMP_LE,
 						 SCMP_CMP_EQ,       SCMP_CMP_GE, SCMP_CMP_GT,
@@ -170,8 +166,8 @@ static int add_rule(scmp_filter_ctx ctx, const struct oci_scmp_rule *rule, size_
 			continue;
 		r = seccomp_rule_add_array(ctx, act, nr, (unsigned)rule->n_args, cmp);
 		if (r)
-			return iso_seterr(err, -r, "linux.seccomp.syscalls[%zu]: %s", i,
-					  rule->names[n]);
+			return mv_seterr(err, -r, "linux.seccomp.syscalls[%zu]: %s", i,
+					 rule->names[n]);
 	}
 	return 0;
 }
@@ -179,14 +175,14 @@ static int add_rule(scmp_filter_ctx ctx, const struct oci_scmp_rule *rule, size_
 /* The profile, compiled now: calls this libseccomp does not know are skipped (as runc
  * does: a profile lists calls of newer kernels); a rule whose action is the default is
  * left out (libseccomp refuses it). */
-static int load_seccomp(const struct oci_seccomp *sc, char *err)
+static int load_seccomp(const struct oci_seccomp *sc, struct mv_err *err)
 {
 	uint32_t def = scmp_action(sc->default_action, sc->default_errno);
 	scmp_filter_ctx ctx = seccomp_init(def);
 	int r;
 
 	if (!ctx)
-		return iso_seterr(err, 0, "linux.seccomp: seccomp_init failed");
+		return mv_seterr(err, 0, "linux.seccomp: seccomp_init failed");
 	r = add_archs(ctx, sc, err);
 	for (size_t i = 0; i < sc->n_rules && !r; i++) {
 		uint32_t act = scmp_action(sc->rules[i].action, sc->rules[i].errno_ret);
@@ -195,22 +191,22 @@ static int load_seccomp(const struct oci_seccomp *sc, char *err)
 			r = add_rule(ctx, &sc->rules[i], i, act, err);
 	}
 	if (!r && (r = seccomp_load(ctx)))
-		iso_seterr(err, -r, "linux.seccomp: cannot load the filter");
+		mv_seterr(err, -r, "linux.seccomp: cannot load the filter");
 	seccomp_release(ctx);
 	return r ? -1 : 0;
 }
 
 void oci_process_finish(const struct oci_process *p, const struct oci_seccomp *sc, const char *path,
-			char *err)
+			struct mv_err *err)
 {
 	if (p->no_new_privs && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0)) {
-		iso_seterr(err, errno, "process.noNewPrivileges: prctl");
+		mv_seterr(err, errno, "process.noNewPrivileges: prctl");
 		return;
 	}
 	if (sc && sc->set && load_seccomp(sc, err))
 		return;
 	execve(path, (char *const *)p->args, (char *const *)p->env);
-	iso_seterr(err, errno, "exec: \"%s\"", path);
+	mv_seterr(err, errno, "exec: \"%s\"", path);
 }
 
 int oci_send_fd(int sock, int fd)
@@ -230,21 +226,21 @@ int oci_send_fd(int sock, int fd)
 	return RETRY_EINTR(sendmsg(sock, &msg, MSG_NOSIGNAL)) == 1 ? 0 : -1;
 }
 
-int oci_console_open(int sock, unsigned rows, unsigned cols, char *err)
+int oci_console_open(int sock, unsigned rows, unsigned cols, struct mv_err *err)
 {
 	cleanup_fd int master = (int)RETRY_EINTR(open("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC));
 	cleanup_fd int slave = -1;
 	char name[64];
 
 	if (master < 0)
-		return iso_seterr(err, errno,
-				  "process.terminal: cannot open /dev/ptmx (a devpts "
-				  "on /dev/pts and /dev/ptmx are needed)");
+		return mv_seterr(err, errno,
+				 "process.terminal: cannot open /dev/ptmx (a devpts "
+				 "on /dev/pts and /dev/ptmx are needed)");
 	if (unlockpt(master) || ptsname_r(master, name, sizeof(name)))
-		return iso_seterr(err, errno, "process.terminal: unlockpt");
+		return mv_seterr(err, errno, "process.terminal: unlockpt");
 	slave = (int)RETRY_EINTR(open(name, O_RDWR | O_NOCTTY | O_CLOEXEC));
 	if (slave < 0)
-		return iso_seterr(err, errno, "process.terminal: cannot open %s", name);
+		return mv_seterr(err, errno, "process.terminal: cannot open %s", name);
 	if (rows && cols) {
 		struct winsize ws = { .ws_row = (unsigned short)rows,
 				      .ws_col = (unsigned short)cols };
@@ -252,13 +248,13 @@ int oci_console_open(int sock, unsigned rows, unsigned cols, char *err)
 		ioctl(slave, TIOCSWINSZ, &ws);
 	}
 	if (oci_send_fd(sock, master))
-		return iso_seterr(err, errno, "--console-socket: cannot send the pty's master");
+		return mv_seterr(err, errno, "--console-socket: cannot send the pty's master");
 	if (setsid() < 0 && errno != EPERM)
-		return iso_seterr(err, errno, "setsid");
+		return mv_seterr(err, errno, "setsid");
 	if (ioctl(slave, TIOCSCTTY, 0))
-		return iso_seterr(err, errno, "process.terminal: TIOCSCTTY");
+		return mv_seterr(err, errno, "process.terminal: TIOCSCTTY");
 	for (int fd = 0; fd <= 2; fd++)
 		if (dup2(slave, fd) < 0)
-			return iso_seterr(err, errno, "process.terminal: dup2");
+			return mv_seterr(err, errno, "process.terminal: dup2");
 	return 0;
 }

@@ -37,18 +37,18 @@ static bool is_type(const struct oci_mount *m, const char *t)
 	return m->type && !strcmp(m->type, t);
 }
 
-int oci_rootfs_check(const struct oci_spec *s, const char *rootfs, char *err)
+int oci_rootfs_check(const struct oci_spec *s, const char *rootfs, struct mv_err *err)
 {
 	struct stat st;
 
 	if (stat(rootfs, &st))
-		return iso_seterr(err, errno, "root.path %s", rootfs);
+		return mv_seterr(err, errno, "root.path %s", rootfs);
 	if (!S_ISDIR(st.st_mode))
-		return iso_seterr(err, ENOTDIR, "root.path %s", rootfs);
+		return mv_seterr(err, ENOTDIR, "root.path %s", rootfs);
 	for (size_t i = 0; i < s->n_mounts; i++)
 		if (s->mounts[i].bind && stat(s->mounts[i].source, &st))
-			return iso_seterr(err, errno, "mounts[%zu].source %s", i,
-					  s->mounts[i].source);
+			return mv_seterr(err, errno, "mounts[%zu].source %s", i,
+					 s->mounts[i].source);
 	return 0;
 }
 
@@ -101,7 +101,7 @@ static int make_path(int rootfd, const char *dest, bool file, bool *cannot_make)
 
 /* Makes the mount point dest beneath rootfd when it is missing (its folders, and an empty
  * file when the source is not a folder), as runc does; returns its O_PATH fd or -1. */
-static int mount_point(int rootfd, const char *dest, bool file, size_t i, char *err)
+static int mount_point(int rootfd, const char *dest, bool file, size_t i, struct mv_err *err)
 {
 	bool cannot_make = false;
 	int fd = open_beneath(rootfd, dest, O_PATH);
@@ -109,15 +109,14 @@ static int mount_point(int rootfd, const char *dest, bool file, size_t i, char *
 	if (fd < 0 && errno == ENOENT && make_path(rootfd, dest, file, &cannot_make) == 0)
 		fd = open_beneath(rootfd, dest, O_PATH);
 	if (cannot_make)
-		return iso_seterr(err, errno, "mounts[%zu].destination %s: cannot make it", i,
-				  dest);
+		return mv_seterr(err, errno, "mounts[%zu].destination %s: cannot make it", i, dest);
 	if (fd < 0 && errno == EXDEV)
-		return iso_seterr(err, 0,
-				  "mounts[%zu].destination %s: a symbolic link on the way "
-				  "leads out of the root (refused)",
-				  i, dest);
+		return mv_seterr(err, 0,
+				 "mounts[%zu].destination %s: a symbolic link on the way "
+				 "leads out of the root (refused)",
+				 i, dest);
 	if (fd < 0)
-		return iso_seterr(err, errno, "mounts[%zu].destination %s", i, dest);
+		return mv_seterr(err, errno, "mounts[%zu].destination %s", i, dest);
 	return fd;
 }
 
@@ -143,7 +142,7 @@ static unsigned attrs_of(unsigned long flags)
 }
 
 /* A new filesystem for mount m (proc, tmpfs, sysfs, devpts, mqueue, ...), detached. */
-static int new_fs(const struct oci_mount *m, size_t i, char *err)
+static int new_fs(const struct oci_mount *m, size_t i, struct mv_err *err)
 {
 	static const struct {
 		unsigned long flag;
@@ -158,11 +157,10 @@ static int new_fs(const struct oci_mount *m, size_t i, char *err)
 	int fd;
 
 	if (ctx < 0)
-		return iso_seterr(err, errno, "mounts[%zu] (%s on %s): fsopen", i, m->type,
-				  m->dest);
+		return mv_seterr(err, errno, "mounts[%zu] (%s on %s): fsopen", i, m->type, m->dest);
 	if (m->source && fsconfig(ctx, FSCONFIG_SET_STRING, "source", m->source, 0))
-		return iso_seterr(err, errno, "mounts[%zu] (%s on %s): source %s", i, m->type,
-				  m->dest, m->source);
+		return mv_seterr(err, errno, "mounts[%zu] (%s on %s): source %s", i, m->type,
+				 m->dest, m->source);
 	for (const char *p = m->data; *p;) {
 		size_t n = strcspn(p, ",");
 		char *eq;
@@ -174,24 +172,24 @@ static int new_fs(const struct oci_mount *m, size_t i, char *err)
 			*eq = '\0';
 		if (eq ? fsconfig(ctx, FSCONFIG_SET_STRING, opt, eq + 1, 0)
 		       : fsconfig(ctx, FSCONFIG_SET_FLAG, opt, NULL, 0))
-			return iso_seterr(err, errno, "mounts[%zu] (%s on %s): option %s%s%s", i,
-					  m->type, m->dest, opt, eq ? "=" : "", eq ? eq + 1 : "");
+			return mv_seterr(err, errno, "mounts[%zu] (%s on %s): option %s%s%s", i,
+					 m->type, m->dest, opt, eq ? "=" : "", eq ? eq + 1 : "");
 	}
 	for (size_t k = 0; k < ARRAY_SIZE(sb_flags); k++)
 		if ((m->flags & sb_flags[k].flag) &&
 		    fsconfig(ctx, FSCONFIG_SET_FLAG, sb_flags[k].name, NULL, 0))
-			return iso_seterr(err, errno, "mounts[%zu]: %s", i, sb_flags[k].name);
+			return mv_seterr(err, errno, "mounts[%zu]: %s", i, sb_flags[k].name);
 	if (fsconfig(ctx, FSCONFIG_CMD_CREATE, NULL, NULL, 0))
-		return iso_seterr(err, errno, "mounts[%zu] (%s on %s)", i, m->type, m->dest);
+		return mv_seterr(err, errno, "mounts[%zu] (%s on %s)", i, m->type, m->dest);
 	fd = fsmount(ctx, FSMOUNT_CLOEXEC, attrs_of(m->flags));
 	if (fd < 0)
-		return iso_seterr(err, errno, "mounts[%zu] (%s on %s): fsmount", i, m->type,
-				  m->dest);
+		return mv_seterr(err, errno, "mounts[%zu] (%s on %s): fsmount", i, m->type,
+				 m->dest);
 	return fd;
 }
 
 /* A copy of the host's tree at m->source (recursive for rbind), with m's flags. */
-static int bind_fs(const struct oci_mount *m, size_t i, char *err)
+static int bind_fs(const struct oci_mount *m, size_t i, struct mv_err *err)
 {
 	cleanup_fd int t =
 		open_tree(AT_FDCWD, m->source,
@@ -199,15 +197,15 @@ static int bind_fs(const struct oci_mount *m, size_t i, char *err)
 	struct mount_attr attr = { .attr_set = attrs_of(m->flags) };
 
 	if (t < 0)
-		return iso_seterr(err, errno, "mounts[%zu]: cannot bind %s", i, m->source);
+		return mv_seterr(err, errno, "mounts[%zu]: cannot bind %s", i, m->source);
 	if (attr.attr_set && mount_setattr(t, "", AT_EMPTY_PATH | (m->recursive ? AT_RECURSIVE : 0),
 					   &attr, sizeof(attr)))
-		return iso_seterr(err, errno, "mounts[%zu]: the options of the bind of %s", i,
-				  m->source);
+		return mv_seterr(err, errno, "mounts[%zu]: the options of the bind of %s", i,
+				 m->source);
 	return steal_fd(&t);
 }
 
-static int do_mount(int rootfd, const struct oci_mount *m, size_t i, char *err)
+static int do_mount(int rootfd, const struct oci_mount *m, size_t i, struct mv_err *err)
 {
 	cleanup_fd int fs = -1, target = -1;
 	struct stat st;
@@ -222,7 +220,7 @@ static int do_mount(int rootfd, const struct oci_mount *m, size_t i, char *err)
 	if (target < 0)
 		return -1;
 	if (move_mount(fs, "", target, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH))
-		return iso_seterr(err, errno, "mounts[%zu]: cannot mount on %s", i, m->dest);
+		return mv_seterr(err, errno, "mounts[%zu]: cannot mount on %s", i, m->dest);
 	if (m->propagation) {
 		cleanup_fd int now = open_beneath(rootfd, m->dest, O_PATH);
 		struct mount_attr attr = { .propagation = m->propagation & ~(unsigned long)MS_REC };
@@ -231,14 +229,14 @@ static int do_mount(int rootfd, const struct oci_mount *m, size_t i, char *err)
 		    mount_setattr(now, "",
 				  AT_EMPTY_PATH | (m->propagation & MS_REC ? AT_RECURSIVE : 0),
 				  &attr, sizeof(attr)))
-			return iso_seterr(err, errno, "mounts[%zu]: propagation of %s", i, m->dest);
+			return mv_seterr(err, errno, "mounts[%zu]: propagation of %s", i, m->dest);
 	}
 	return 0;
 }
 
 /* /dev as a new tmpfs: the usual nodes (made, as runc does; in a user namespace, where
  * mknod is refused, the host's bound in) and the links every runtime makes. */
-static int default_dev(int rootfd, bool userns, char *err)
+static int default_dev(int rootfd, bool userns, struct mv_err *err)
 {
 	static const struct {
 		const char *name;
@@ -253,30 +251,29 @@ static int default_dev(int rootfd, bool userns, char *err)
 	cleanup_fd int dev = open_beneath(rootfd, "/dev", O_DIRECTORY | O_RDONLY);
 
 	if (dev < 0)
-		return iso_seterr(err, errno, "/dev");
+		return mv_seterr(err, errno, "/dev");
 	if (userns) {
-		struct mv_err e = { "" };
-
-		if (iso_mount_dev_nodes(dev, &e))
-			return iso_seterr(err, 0, "%s", e.msg);
+		if (iso_mount_dev_nodes(dev, err))
+			return -1;
 	} else {
 		for (size_t i = 0; i < ARRAY_SIZE(nodes); i++)
 			if (mknodat(dev, nodes[i].name, S_IFCHR | 0666,
 				    makedev(nodes[i].major, nodes[i].minor)) ||
 			    fchmodat(dev, nodes[i].name, 0666, 0))
-				return iso_seterr(err, errno, "cannot make /dev/%s", nodes[i].name);
+				return mv_seterr(err, errno, "cannot make /dev/%s", nodes[i].name);
 	}
 	for (size_t i = 0; i < ARRAY_SIZE(links); i++)
 		if (symlinkat(links[i][1], dev, links[i][0]) && errno != EEXIST)
-			return iso_seterr(err, errno, "cannot make /dev/%s", links[i][0]);
+			return mv_seterr(err, errno, "cannot make /dev/%s", links[i][0]);
 	/* runc's /dev/core, where the kernel has a /proc/kcore */
 	if (access("/proc/kcore", F_OK) == 0 && symlinkat("/proc/kcore", dev, "core") &&
 	    errno != EEXIST)
-		return iso_seterr(err, errno, "cannot make /dev/core");
+		return mv_seterr(err, errno, "cannot make /dev/core");
 	return 0;
 }
 
-static int make_device(int rootfd, const struct oci_device *d, size_t i, bool userns, char *err)
+static int make_device(int rootfd, const struct oci_device *d, size_t i, bool userns,
+		       struct mv_err *err)
 {
 	mode_t type = d->type == 'b' ? S_IFBLK : d->type == 'p' ? S_IFIFO : S_IFCHR;
 	char dir[PATH_MAX];
@@ -286,14 +283,14 @@ static int make_device(int rootfd, const struct oci_device *d, size_t i, bool us
 	snprintf(dir, sizeof(dir), "%.*s", (int)(name - d->path), d->path);
 	parent = open_beneath(rootfd, dir, O_DIRECTORY | O_RDONLY);
 	if (parent < 0)
-		return iso_seterr(err, errno, "linux.devices[%zu]: %s", i, dir);
+		return mv_seterr(err, errno, "linux.devices[%zu]: %s", i, dir);
 	if (!userns && mknodat(parent, name, type | d->mode, makedev(d->major, d->minor)) == 0) {
 		if (fchownat(parent, name, d->uid, d->gid, AT_SYMLINK_NOFOLLOW))
-			return iso_seterr(err, errno, "linux.devices[%zu]: chown %s", i, d->path);
+			return mv_seterr(err, errno, "linux.devices[%zu]: chown %s", i, d->path);
 		return 0;
 	}
 	if (!userns && errno != EPERM)
-		return iso_seterr(err, errno, "linux.devices[%zu]: mknod %s", i, d->path);
+		return mv_seterr(err, errno, "linux.devices[%zu]: mknod %s", i, d->path);
 	/* In a user namespace no mknod: the host's own node, bound, as runc does. */
 	{
 		struct stat st;
@@ -301,31 +298,31 @@ static int make_device(int rootfd, const struct oci_device *d, size_t i, bool us
 
 		if (stat(d->path, &st) || (st.st_mode & S_IFMT) != type ||
 		    (type != S_IFIFO && st.st_rdev != makedev(d->major, d->minor)))
-			return iso_seterr(err, 0,
-					  "linux.devices[%zu]: %s: no mknod in a user "
-					  "namespace, and the host has no such node to bind",
-					  i, d->path);
+			return mv_seterr(err, 0,
+					 "linux.devices[%zu]: %s: no mknod in a user "
+					 "namespace, and the host has no such node to bind",
+					 i, d->path);
 		f = openat(parent, name, O_CREAT | O_WRONLY | O_CLOEXEC | O_NOFOLLOW, 0644);
 		t = open_tree(AT_FDCWD, d->path, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
 		if (f < 0 || t < 0 || move_mount(t, "", parent, name, MOVE_MOUNT_F_EMPTY_PATH))
-			return iso_seterr(err, errno, "linux.devices[%zu]: bind %s", i, d->path);
+			return mv_seterr(err, errno, "linux.devices[%zu]: bind %s", i, d->path);
 	}
 	return 0;
 }
 
-int oci_rootfs_mount(const struct oci_spec *s, const char *rootfs, bool userns, char *err)
+int oci_rootfs_mount(const struct oci_spec *s, const char *rootfs, bool userns, struct mv_err *err)
 {
 	cleanup_fd int rootfd = -1;
 	bool new_dev = false;
 
 	if (mount(NULL, "/", NULL,
 		  s->rootfs_propagation ? s->rootfs_propagation : MS_REC | MS_SLAVE, NULL))
-		return iso_seterr(err, errno, "linux.rootfsPropagation: mount /");
+		return mv_seterr(err, errno, "linux.rootfsPropagation: mount /");
 	if (mount(rootfs, rootfs, NULL, MS_BIND | MS_REC, NULL))
-		return iso_seterr(err, errno, "root.path %s: cannot bind it on itself", rootfs);
+		return mv_seterr(err, errno, "root.path %s: cannot bind it on itself", rootfs);
 	rootfd = (int)RETRY_EINTR(open(rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC));
 	if (rootfd < 0)
-		return iso_seterr(err, errno, "root.path %s", rootfs);
+		return mv_seterr(err, errno, "root.path %s", rootfs);
 	for (size_t i = 0; i < s->n_mounts; i++) {
 		if (do_mount(rootfd, &s->mounts[i], i, err))
 			return -1;
@@ -341,7 +338,7 @@ int oci_rootfs_mount(const struct oci_spec *s, const char *rootfs, bool userns, 
 }
 
 /* linux.sysctl: each written under /proc/sys (dots become slashes); no '/' or "..". */
-static int write_sysctls(const struct oci_spec *s, char *err)
+static int write_sysctls(const struct oci_spec *s, struct mv_err *err)
 {
 	char path[PATH_MAX];
 
@@ -351,14 +348,14 @@ static int write_sysctls(const struct oci_spec *s, char *err)
 		int r;
 
 		if (!k[0] || strchr(k, '/') || strstr(k, ".."))
-			return iso_seterr(err, 0, "linux.sysctl: '%s' is not a sysctl name", k);
+			return mv_seterr(err, 0, "linux.sysctl: '%s' is not a sysctl name", k);
 		n = (size_t)snprintf(path, sizeof(path), "/proc/sys/%s", k);
 		for (size_t c = 10; c < n; c++)
 			if (path[c] == '.')
 				path[c] = '/';
 		r = iso_write_file(path, s->sysctl[i].value);
 		if (r)
-			return iso_seterr(err, -r, "linux.sysctl.%s", k);
+			return mv_seterr(err, -r, "linux.sysctl.%s", k);
 	}
 	return 0;
 }
@@ -373,25 +370,23 @@ static size_t count(const char *const *list)
 	return n;
 }
 
-int oci_rootfs_enter(const struct oci_spec *s, const char *rootfs, char *err)
+int oci_rootfs_enter(const struct oci_spec *s, const char *rootfs, struct mv_err *err)
 {
-	struct mv_err e = { "" }; /* mount.c's reasons */
-
-	if (iso_mount_pivot(-1, rootfs, "root.path", &e))
-		return iso_seterr(err, 0, "%s", e.msg);
+	if (iso_mount_pivot(-1, rootfs, "root.path", err))
+		return -1;
 	if (s->root_readonly) {
 		struct mount_attr ro = { .attr_set = MOUNT_ATTR_RDONLY };
 
 		if (mount_setattr(AT_FDCWD, "/", 0, &ro, sizeof(ro)))
-			return iso_seterr(err, errno, "root.readonly");
+			return mv_seterr(err, errno, "root.readonly");
 	}
 	if (write_sysctls(s, err))
 		return -1;
 	if (s->hostname && sethostname(s->hostname, strlen(s->hostname)))
-		return iso_seterr(err, errno, "hostname '%s'", s->hostname);
-	if (s->readonly && iso_mount_readonly(s->readonly, count(s->readonly), false, &e))
-		return iso_seterr(err, 0, "%s", e.msg);
-	if (s->masked && iso_mount_mask(s->masked, count(s->masked), &e))
-		return iso_seterr(err, 0, "%s", e.msg);
+		return mv_seterr(err, errno, "hostname '%s'", s->hostname);
+	if (s->readonly && iso_mount_readonly(s->readonly, count(s->readonly), false, err))
+		return -1;
+	if (s->masked && iso_mount_mask(s->masked, count(s->masked), err))
+		return -1;
 	return 0;
 }

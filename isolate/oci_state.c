@@ -15,7 +15,7 @@
 #include "oci.h"
 #include "base.h"
 
-int oci_id_check(const char *id, char *err)
+int oci_id_check(const char *id, struct mv_err *err)
 {
 	size_t n = strlen(id);
 
@@ -25,9 +25,9 @@ int oci_id_check(const char *id, char *err)
 	    !strcmp(id, ".") || !strcmp(id, "..")) {
 		char e[96];
 
-		snprintf(err, 256, "invalid container ID '%s': 1 to 255 of A-Z a-z 0-9 _ + . -",
-			 msg_escape(id, e, sizeof(e)));
-		return -1;
+		return mv_seterr(err, 0,
+				 "invalid container ID '%s': 1 to 255 of A-Z a-z 0-9 _ + . -",
+				 msg_escape(id, e, sizeof(e)));
 	}
 	return 0;
 }
@@ -52,33 +52,33 @@ static int make_root(const char *root)
 }
 
 /* --root (made when create), opened O_PATH. Returns its fd, or -1 with a reason. */
-static int open_root(const char *id, bool create, char *err)
+static int open_root(const char *id, bool create, struct mv_err *err)
 {
 	int root;
 
 	if (create && make_root(oci_g.root))
-		return iso_seterr(err, errno, "cannot make --root %s", oci_g.root);
+		return mv_seterr(err, errno, "cannot make --root %s", oci_g.root);
 	root = (int)RETRY_EINTR(open(oci_g.root, O_PATH | O_DIRECTORY | O_CLOEXEC));
 	if (root >= 0)
 		return root;
 	if (errno == ENOENT && !create)
-		return iso_seterr(err, 0, "container %s does not exist", id);
-	return iso_seterr(err, errno, "cannot open --root %s", oci_g.root);
+		return mv_seterr(err, 0, "container %s does not exist", id);
+	return mv_seterr(err, errno, "cannot open --root %s", oci_g.root);
 }
 
 /* Takes the container's lock; a folder delete removed while we waited is gone. */
-static int lock_dir(int fd, const char *id, bool create, char *err)
+static int lock_dir(int fd, const char *id, bool create, struct mv_err *err)
 {
 	struct stat st;
 
 	if (RETRY_EINTR(flock(fd, LOCK_EX)))
-		return iso_seterr(err, errno, "cannot lock %s/%s", oci_g.root, id);
+		return mv_seterr(err, errno, "cannot lock %s/%s", oci_g.root, id);
 	if (!create && fstat(fd, &st) == 0 && st.st_nlink == 0)
-		return iso_seterr(err, 0, "container %s does not exist", id);
+		return mv_seterr(err, 0, "container %s does not exist", id);
 	return 0;
 }
 
-int oci_state_open(const char *id, bool create, bool lock, char *err)
+int oci_state_open(const char *id, bool create, bool lock, struct mv_err *err)
 {
 	cleanup_fd int root = -1;
 	int fd;
@@ -87,14 +87,14 @@ int oci_state_open(const char *id, bool create, bool lock, char *err)
 		return -1;
 	if (create && mkdirat(root, id, 0700)) {
 		if (errno == EEXIST)
-			return iso_seterr(err, 0, "container %s already exists", id);
-		return iso_seterr(err, errno, "cannot make %s/%s", oci_g.root, id);
+			return mv_seterr(err, 0, "container %s already exists", id);
+		return mv_seterr(err, errno, "cannot make %s/%s", oci_g.root, id);
 	}
 	fd = (int)RETRY_EINTR(openat(root, id, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
 	if (fd < 0) {
 		if (errno == ENOENT)
-			return iso_seterr(err, 0, "container %s does not exist", id);
-		return iso_seterr(err, errno, "cannot open %s/%s", oci_g.root, id);
+			return mv_seterr(err, 0, "container %s does not exist", id);
+		return mv_seterr(err, errno, "cannot open %s/%s", oci_g.root, id);
 	}
 	if (lock && lock_dir(fd, id, create, err)) {
 		close(fd);
@@ -103,7 +103,7 @@ int oci_state_open(const char *id, bool create, bool lock, char *err)
 	return fd;
 }
 
-int oci_state_write(int dirfd, const struct oci_state *st, char *err)
+int oci_state_write(int dirfd, const struct oci_state *st, struct mv_err *err)
 {
 	json_t *o =
 		json_pack("{s:s, s:I, s:I, s:s, s:s, s:s, s:b, s:b, s:s, s:o}", "id", st->id, "pid",
@@ -117,18 +117,18 @@ int oci_state_write(int dirfd, const struct oci_state *st, char *err)
 
 	json_decref(o);
 	if (!text)
-		return iso_seterr(err, ENOMEM, "state.json");
+		return mv_seterr(err, ENOMEM, "state.json");
 	fd = (int)RETRY_EINTR(openat(dirfd, OCI_STATE ".tmp",
 				     O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600));
 	n = strlen(text);
 	if (fd < 0 || RETRY_EINTR(write(fd, text, n)) != (long)n)
-		return iso_seterr(err, errno, "cannot write state.json");
+		return mv_seterr(err, errno, "cannot write state.json");
 	if (renameat(dirfd, OCI_STATE ".tmp", dirfd, OCI_STATE))
-		return iso_seterr(err, errno, "cannot write state.json");
+		return mv_seterr(err, errno, "cannot write state.json");
 	return 0;
 }
 
-int oci_state_read(int dirfd, const char *id, struct oci_state *st, char *err)
+int oci_state_read(int dirfd, const char *id, struct oci_state *st, struct mv_err *err)
 {
 	cleanup_fd int fd =
 		(int)RETRY_EINTR(openat(dirfd, OCI_STATE, O_RDONLY | O_NOFOLLOW | O_CLOEXEC));
@@ -145,7 +145,7 @@ int oci_state_read(int dirfd, const char *id, struct oci_state *st, char *err)
 			st->creating = true;
 			return 0;
 		}
-		return iso_seterr(err, errno, "container %s: cannot read state.json", id);
+		return mv_seterr(err, errno, "container %s: cannot read state.json", id);
 	}
 	o = json_loadfd(fd, 0, &je);
 	if (!o || json_unpack_ex(o, &je, 0, "{s:I, s:I, s:s, s:s, s:s, s:b, s:b, s?s, s?o}", "pid",
@@ -153,7 +153,7 @@ int oci_state_read(int dirfd, const char *id, struct oci_state *st, char *err)
 				 "created", &created, "newPidns", &newpid, "creating", &creating,
 				 "cgroup", &cgroup, "annotations", &ann)) {
 		json_decref(o);
-		return iso_seterr(err, 0, "container %s: state.json is damaged: %s", id, je.text);
+		return mv_seterr(err, 0, "container %s: state.json is damaged: %s", id, je.text);
 	}
 	st->pid = (pid_t)pid;
 	st->start = (unsigned long long)start;

@@ -9,6 +9,8 @@
 #include <stdbool.h>
 #include <sys/types.h>
 
+#include "err.h"
+
 #define OCI_FIFO "exec.fifo"   /* present from create until start */
 #define OCI_STATE "state.json" /* what state, kill, delete, exec read */
 
@@ -35,20 +37,20 @@ struct oci_state {
 
 /* oci_id_check: IDs are 1..255 of [A-Za-z0-9_+.-], not "." or "..", as runc's. Returns 0,
  * or -1 with a reason in err (256 bytes). */
-int oci_id_check(const char *id, char *err);
+int oci_id_check(const char *id, struct mv_err *err);
 
 /* oci_state_open: the folder --root/ID, made (with --root, 0700) when create, else it must
  * exist; with lock, locked (flock, exclusive) so that the commands that change one
  * container take turns (state and list only read, unlocked). Returns its fd (close-on-exec:
  * a child that does not exec must close it, or it holds the lock), or -1 with a reason in
  * err (256 bytes; "container ID does not exist" or "... already exists"). */
-int oci_state_open(const char *id, bool create, bool lock, char *err);
+int oci_state_open(const char *id, bool create, bool lock, struct mv_err *err);
 
 /* oci_state_write: state.json (through a temporary file and rename). 0 or -1 + err. */
-int oci_state_write(int dirfd, const struct oci_state *st, char *err);
+int oci_state_write(int dirfd, const struct oci_state *st, struct mv_err *err);
 
 /* oci_state_read: state.json into st (st->annotations to free with oci_state_free). */
-int oci_state_read(int dirfd, const char *id, struct oci_state *st, char *err);
+int oci_state_read(int dirfd, const char *id, struct oci_state *st, struct mv_err *err);
 
 void oci_state_free(struct oci_state *st);
 
