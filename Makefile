@@ -200,20 +200,26 @@ $(BUILD)/tests/unit_%: tests/unit/unit_%.c $(VMM_LIB_OBJS)
 # (tests/fuzzsuite/hc.sh). -Wno-format-nonliteral: clang flags util.c's vfprintf wrapper.
 FUZZ_CC ?= clang
 FUZZ_FLAGS := -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
-FUZZ_SRCS := tests/fuzz/fuzz_hc.c vmm/gva.c vmm/gmem.c vmm/pagetable.c vmm/hc.c \
+# The queue parser's fuzzer (tests/fuzz/fuzz_vq.c) is built the same way over the same
+# sources; `make fuzz` runs it too, with its own corpus (tests/fuzzsuite/vq.sh in check).
+FUZZ_SRCS := vmm/gva.c vmm/gmem.c vmm/pagetable.c vmm/hc.c vmm/vq.c \
 	$(wildcard vmm/hc_*.c) vmm/files.c vmm/util.c vmm/ring.c vmm/console.c $(COMMON_SRCS)
+FUZZ_BINS := $(BUILD)/fuzz/fuzz_hc $(BUILD)/fuzz/fuzz_vq
 FUZZ_TIME ?= 60
 
-$(BUILD)/fuzz/fuzz_hc: $(FUZZ_SRCS) $(wildcard vmm/*.h include/minivirt/*.h common/*.h)
+$(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_SRCS) \
+		$(wildcard vmm/*.h include/minivirt/*.h common/*.h)
 	@mkdir -p $(dir $@)
 	@echo "  FUZZCC  $@"
 	$(Q)$(FUZZ_CC) $(FUZZ_FLAGS) -std=c11 -D_GNU_SOURCE -Iinclude -Icommon -Ivmm $(WARN) \
-		-Wno-format-nonliteral -o $@ $(FUZZ_SRCS)
+		-Wno-format-nonliteral -o $@ $< $(FUZZ_SRCS)
 
-fuzz: $(BUILD)/fuzz/fuzz_hc
-	@mkdir -p $(BUILD)/fuzz/corpus
+fuzz: $(FUZZ_BINS)
+	@mkdir -p $(BUILD)/fuzz/corpus $(BUILD)/fuzz/corpus-vq
 	$(BUILD)/fuzz/fuzz_hc -max_total_time=$(FUZZ_TIME) -artifact_prefix=$(BUILD)/fuzz/ \
 		$(BUILD)/fuzz/corpus tests/fuzz/seeds
+	$(BUILD)/fuzz/fuzz_vq -max_total_time=$(FUZZ_TIME) -artifact_prefix=$(BUILD)/fuzz/ \
+		$(BUILD)/fuzz/corpus-vq tests/fuzz/seeds-vq
 
 $(BUILD)/bench/%: bench/%.c
 	@mkdir -p $(dir $@)
@@ -252,7 +258,7 @@ $(BUILD)/asan/kvm-hello-world: $(ASAN_OBJS)
 demo: $(BUILD)/kvm-hello-world
 	./$(BUILD)/kvm-hello-world -l
 
-check: all $(UNIT_BINS) $(BUILD)/fuzz/fuzz_hc $(BUILD)/tsan/kvm-hello-world \
+check: all $(UNIT_BINS) $(FUZZ_BINS) $(BUILD)/tsan/kvm-hello-world \
 	$(BUILD)/asan/kvm-hello-world
 	sh tests/run.sh unit vmm isolate oci docs install fuzzsuite tsan asan svm
 

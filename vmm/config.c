@@ -33,6 +33,9 @@ const char config_usage[] =
 	"      --ring            offer the console ring: SDK guests print through a ring in\n"
 	"                        their memory and a KVM_IOEVENTFD doorbell, not an exit each\n"
 	"                        (not with --smp)\n"
+	"      --queue           offer the I/O queue: SDK guests' reads and writes go through\n"
+	"                        a virtqueue in their memory that a VMM thread serves, not an\n"
+	"                        exit each\n"
 	"      --khc             offer in-kernel hypercalls (vmcall/vmmcall answered by KVM\n"
 	"                        and the minivirt_khc module), after probing that they work\n"
 	"      --cpl 0|3         guest privilege level: default 3 (user mode) for ELF guests,\n"
@@ -84,6 +87,7 @@ enum {
 	OPT_SMP,
 	OPT_CPL,
 	OPT_RING,
+	OPT_QUEUE,
 	OPT_KHC,
 	OPT_CLASSIC
 };
@@ -116,6 +120,7 @@ enum config_result config_parse(int argc, char **argv, struct vmm_config *cfg, c
 		{ "smp", no_argument, NULL, OPT_SMP },
 		{ "cpl", required_argument, NULL, OPT_CPL },
 		{ "ring", no_argument, NULL, OPT_RING },
+		{ "queue", no_argument, NULL, OPT_QUEUE },
 		{ "khc", no_argument, NULL, OPT_KHC },
 		{ "classic", no_argument, NULL, OPT_CLASSIC },
 		{ "help", no_argument, NULL, 'h' },
@@ -146,6 +151,7 @@ enum config_result config_parse(int argc, char **argv, struct vmm_config *cfg, c
 		case OPT_RO: cfg->ro = true; break;
 		case OPT_SMP: cfg->smp = true; break;
 		case OPT_RING: cfg->ring = true; break;
+		case OPT_QUEUE: cfg->queue = true; break;
 		case OPT_KHC: cfg->khc = true; break;
 		case OPT_CLASSIC: cfg->classic = true; break;
 		case OPT_VCPUS:

@@ -24,6 +24,7 @@ struct vmm_config {
 	int vcpus;       /* --vcpus */
 	bool smp;        /* --smp: the vCPUs share one address space */
 	bool ring;       /* --ring: offer the console ring */
+	bool queue;      /* --queue: offer the I/O queue */
 	bool khc;        /* --khc: offer in-kernel hypercalls */
 	int cpl;         /* --cpl: the guest's privilege level, 0 or 3; -1 = by guest kind */
 	bool layout;     /* --layout: print the VM's layout before running it */

@@ -30,6 +30,8 @@ static const struct hc_entry table[HC_NR_MAX] = {
 	[HC_NR_READDIR] = { "readdir", sizeof(struct hc_readdir), hc_readdir },
 	[HC_NR_VCPU_ID] = { "vcpu_id", sizeof(struct hc_vcpu_id), hc_vcpu_id },
 	[HC_NR_RING_SETUP] = { "ring_setup", sizeof(struct hc_ring_setup), hc_ring_setup },
+	[HC_NR_QUEUE_SETUP] = { "queue_setup", sizeof(struct hc_queue_setup), hc_queue_setup },
+	[HC_NR_QUEUE_WAIT] = { "queue_wait", sizeof(struct hc_queue_wait), hc_queue_wait },
 };
 
 const char *hc_name(uint32_t nr)

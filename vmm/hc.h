@@ -15,6 +15,8 @@
 #include "gva.h"
 #include "ring.h"
 
+struct queue;
+
 enum hc_action {
 	HC_CONTINUE,   /* write the OUT fields back and resume the guest */
 	HC_STOP_EXIT,  /* the guest asked to end, with ctx->exit_status */
@@ -35,6 +37,7 @@ struct hc_ctx {
 	FILE *out;             /* the guest's console */
 	struct files *files;   /* the guest's fd table and shared folder */
 	struct ring *ring;     /* the console ring offered to this vCPU (--ring), or NULL */
+	struct queue *queue;   /* the I/O queue offered to this vCPU (--queue), or NULL */
 	uint64_t exits;        /* this vCPU's exits so far, the current one included */
 	uint32_t vcpu_id;      /* the calling vCPU's number */
 	uint64_t sys_start;    /* guest-physical [sys_start, sys_end): the VMM's regions */
@@ -60,6 +63,8 @@ enum hc_action hc_display(struct hc_ctx *c, void *req);
 enum hc_action hc_exit(struct hc_ctx *c, void *req);
 enum hc_action hc_vcpu_id(struct hc_ctx *c, void *req);
 enum hc_action hc_ring_setup(struct hc_ctx *c, void *req);
+enum hc_action hc_queue_setup(struct hc_ctx *c, void *req);
+enum hc_action hc_queue_wait(struct hc_ctx *c, void *req);
 enum hc_action hc_report(struct hc_ctx *c, void *req);
 enum hc_action hc_open(struct hc_ctx *c, void *req);
 enum hc_action hc_close(struct hc_ctx *c, void *req);

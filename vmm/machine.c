@@ -163,11 +163,12 @@ static int max_vcpus(int kvm_fd)
 }
 
 /* The fds the run may hold at once: each instance's --max-files table and VM fd, each
- * vCPU's fd, ring eventfd and a stats fd, and a margin for fds 0-2, /dev/kvm, --dir and
+ * vCPU's fd, ring eventfd (and queue eventfd with --queue) and a stats fd, and a margin for fds 0-2, /dev/kvm, --dir and
  * what libc opens. */
 static rlim_t fd_budget(const struct machine *m)
 {
-	return (rlim_t)m->ninst * ((rlim_t)m->cfg->max_files + 1) + 3 * (rlim_t)m->nvcpu + 64;
+	return (rlim_t)m->ninst * ((rlim_t)m->cfg->max_files + 1) +
+	       (3 + (rlim_t)m->cfg->queue) * (rlim_t)m->nvcpu + 64;
 }
 
 /* Makes room for every fd the guests may hold, raising the soft RLIMIT_NOFILE up to the
@@ -288,6 +289,18 @@ static void build(struct machine *m)
 			}
 			gmem_write32(&in->vm.mem, boot + offsetof(struct hc_boot_info, doorbell),
 				     HC_PORT_DOORBELL);
+		}
+		/* One queue per vCPU, with --smp too: each its own doorbell value and thread. */
+		if (cfg->queue) {
+			int rc = vcpu_queue_init(v, in->vm.vm_fd);
+
+			if (rc) {
+				errno = -rc;
+				die_errno(VMM_HOST_ERROR, "cannot set up the I/O queue of vCPU %u",
+					  j);
+			}
+			gmem_write32(&in->vm.mem, boot + offsetof(struct hc_boot_info, queue),
+				     HC_PORT_QUEUE);
 		}
 		if (x86_setup_vcpu(v->fd, &m->lay, slot, &in->pt, layout_stack_top(&m->lay, slot),
 				   boot, &m->xs[j], err, sizeof(err)) == -ENOTSUP)
@@ -411,6 +424,8 @@ static int outcome_status(struct machine *m, unsigned j)
 	case VCPU_FAULT:
 		if (v->hc.ring && atomic_load(&v->ring.broken)) { /* found by the ring thread */
 			warn_msg("vcpu%d: console ring refused: %s", v->id, v->why);
+		} else if (v->hc.queue && atomic_load(&v->queue.broken)) {
+			warn_msg("vcpu%d: I/O queue refused: %s", v->id, v->why);
 		} else if (v->trapped) { /* the registers of the faulting code, not the stub */
 			warn_msg("vcpu%d: %s", v->id, v->why);
 			report_trap_regs(stderr, v->fd, &v->trap);

@@ -281,6 +281,17 @@ void report_stats(FILE *f, const struct vcpu *v, const char *vm_line)
 			r->bytes, r->wakeups);
 		pthread_mutex_unlock(&r->lock);
 	}
+	if (v->hc.queue) { /* its thread has ended with the vCPU's loop */
+		const struct queue *q = &v->queue;
+
+		fprintf(f,
+			"I/O queue: %s; %" PRIu64 " requests (%" PRIu64
+			" answered at an exit), %" PRIu64 " bytes; %" PRIu64
+			" doorbell wake-ups, %" PRIu64
+			" idle polls that slept (no exit to the VMM)\n",
+			q->active ? "set up by the guest" : "offered, not used", q->vq.chains,
+			q->at_exits, q->vq.bytes, q->wakeups, q->polls_out);
+	}
 	if (v->stats.interrupted)
 		fprintf(f, "KVM_RUN interrupted by a signal: %" PRIu64 " times\n",
 			v->stats.interrupted);

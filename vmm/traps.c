@@ -113,13 +113,14 @@ static void allow(uint8_t *bitmap, unsigned port, unsigned width)
 		bitmap[p / 8] &= (uint8_t) ~(1u << (p % 8));
 }
 
-/* The ABI's ports, as accesses: the console (outb), the doorbell (one outl), and a 32-bit
+/* The ABI's ports, as accesses: the console (outb), the two doorbells (one outl each), a 32-bit
  * out at each hypercall port, so a number past the VMM's reaches it and is named as
  * unknown (ports 0x500-0x602). Nothing else: a ring-3 access to any other port is a #GP. */
 static void allow_abi(uint8_t *bitmap)
 {
 	allow(bitmap, HC_PORT_CONSOLE, 1);
 	allow(bitmap, HC_PORT_DOORBELL, 4);
+	allow(bitmap, HC_PORT_QUEUE, 4);
 	for (unsigned port = HC_PORT_BASE; port < HC_PORT_BASE + HC_PORT_COUNT; port++)
 		allow(bitmap, port, 4);
 }

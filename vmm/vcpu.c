@@ -292,8 +292,22 @@ static void describe_exit(struct vcpu *v)
 	}
 }
 
-/* One exit, with the ring (if any) drained first and locked throughout, so output from
- * the ring and from exits keeps the guest's order. */
+/* Serves the I/O queue at an exit (its lock held): what the guest published before the
+ * exit is answered before the exit is handled. Returns -1, with why, for a corrupt queue. */
+static int serve_queue(struct vcpu *v)
+{
+	int n = queue_serve(&v->queue);
+
+	if (n < 0) {
+		snprintf(v->why, sizeof(v->why), "%s", v->queue.why.msg);
+		return -1;
+	}
+	v->queue.at_exits += (uint64_t)n;
+	return 0;
+}
+
+/* One exit, with the ring and the queue (if any) served first and locked throughout, so
+ * output from them and from exits keeps the guest's order. */
 static enum vcpu_outcome handle_exit(struct vcpu *v)
 {
 	enum vcpu_outcome o;
@@ -302,13 +316,20 @@ static enum vcpu_outcome handle_exit(struct vcpu *v)
 		pthread_mutex_lock(&v->ring.lock);
 		ring_drain(&v->ring);
 	}
-	switch (v->run->exit_reason) {
-	case KVM_EXIT_IO: o = handle_io(v); break;
-	case KVM_EXIT_HLT: o = VCPU_HALTED; break;
-	default: describe_exit(v); o = VCPU_FAULT;
-	}
+	if (v->hc.queue)
+		pthread_mutex_lock(&v->queue.lock);
+	if (v->hc.queue && serve_queue(v))
+		o = VCPU_FAULT;
+	else
+		switch (v->run->exit_reason) {
+		case KVM_EXIT_IO: o = handle_io(v); break;
+		case KVM_EXIT_HLT: o = VCPU_HALTED; break;
+		default: describe_exit(v); o = VCPU_FAULT;
+		}
 	if (v->con) /* this exit's output, whole lines, in one go */
 		con_stream_flush(v->con, false);
+	if (v->hc.queue)
+		pthread_mutex_unlock(&v->queue.lock);
 	if (v->hc.ring)
 		pthread_mutex_unlock(&v->ring.lock);
 	return o;
@@ -355,6 +376,27 @@ static void ring_finish(struct vcpu *v)
 	}
 }
 
+/* The queue's thread is ended, then what the guest left in the queue is answered; a
+ * queue found corrupt turns the end into a fault. */
+static void queue_finish(struct vcpu *v)
+{
+	if (!v->hc.queue)
+		return;
+	queue_stop(&v->queue);
+	if (v->hc.ring)
+		pthread_mutex_lock(&v->ring.lock);
+	pthread_mutex_lock(&v->queue.lock);
+	if (!atomic_load(&v->queue.broken))
+		serve_queue(v);
+	pthread_mutex_unlock(&v->queue.lock);
+	if (v->hc.ring)
+		pthread_mutex_unlock(&v->ring.lock);
+	if (atomic_load(&v->queue.broken)) {
+		snprintf(v->why, sizeof(v->why), "%s", v->queue.why.msg);
+		v->outcome = VCPU_FAULT;
+	}
+}
+
 static void *vcpu_thread(void *arg)
 {
 	struct vcpu *v = arg;
@@ -364,6 +406,7 @@ static void *vcpu_thread(void *arg)
 	sigaddset(&kick, SIG_KICK);
 	pthread_sigmask(SIG_UNBLOCK, &kick, NULL);
 	v->outcome = vcpu_loop(v);
+	queue_finish(v);
 	ring_finish(v);
 	if (v->con)
 		con_stream_flush(v->con, true);
@@ -448,8 +491,37 @@ int vcpu_ring_init(struct vcpu *v, int vm_fd)
 	return 0;
 }
 
+int vcpu_queue_init(struct vcpu *v, int vm_fd)
+{
+	struct kvm_ioeventfd io;
+	int err = queue_init(&v->queue, v->hc.files, v->hc.out, v->con);
+
+	if (err)
+		return err;
+	v->queue.ring = v->hc.ring;
+	v->queue.ctx.sys_start = v->hc.sys_start;
+	v->queue.ctx.sys_end = v->hc.sys_end;
+	io = (struct kvm_ioeventfd){
+		.datamatch = (uint64_t)v->id,
+		.addr = HC_PORT_QUEUE,
+		.len = 4,
+		.fd = v->queue.efd,
+		.flags = KVM_IOEVENTFD_FLAG_PIO | KVM_IOEVENTFD_FLAG_DATAMATCH,
+	};
+	if (ioctl(vm_fd, KVM_IOEVENTFD, &io) < 0)
+		return -errno;
+	v->queue.on_broken = ring_broken;
+	v->queue.arg = v;
+	if ((err = queue_start(&v->queue)))
+		return -err;
+	v->hc.queue = &v->queue;
+	return 0;
+}
+
 void vcpu_destroy(struct vcpu *v)
 {
+	if (v->hc.queue)
+		queue_destroy(&v->queue);
 	if (v->hc.ring)
 		ring_stop(&v->ring);
 	if (v->run && v->run != MAP_FAILED)

@@ -10,6 +10,7 @@
 
 #include "console.h"
 #include "hc.h"
+#include "queue.h"
 #include "traps.h"
 #include "vm.h"
 
@@ -62,6 +63,7 @@ struct vcpu {
 	struct trap trap;          /* its vector, error code and faulting context */
 	struct files files;        /* this guest's fd table (hc.files points here) */
 	struct ring ring;          /* the console ring with --ring (hc.ring points here) */
+	struct queue queue;        /* the I/O queue with --queue (hc.queue points here) */
 	struct vcpu_stats stats;   /* counted by the loop, read after it ends */
 };
 
@@ -85,6 +87,12 @@ void vcpu_join(struct vcpu *v);
  * this vCPU writes its id to HC_PORT_DOORBELL, and the thread that drains the ring.
  * Call after setting hc.out (and con). Returns 0 or -errno. */
 int vcpu_ring_init(struct vcpu *v, int vm_fd);
+
+/* vcpu_queue_init: offers the I/O queue: an eventfd that KVM_IOEVENTFD signals when
+ * this vCPU writes its id to HC_PORT_QUEUE, and the thread that serves the queue. Call
+ * after vcpu_ring_init (the queue takes the ring's lock first) and after setting hc.out,
+ * con and hc.files. Returns 0 or -errno. */
+int vcpu_queue_init(struct vcpu *v, int vm_fd);
 
 /* vcpu_destroy: unmaps kvm_run and closes the descriptors. */
 void vcpu_destroy(struct vcpu *v);

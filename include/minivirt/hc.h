@@ -56,6 +56,8 @@ enum hc_nr {
 	HC_NR_READDIR,       /* struct hc_readdir */
 	HC_NR_VCPU_ID,       /* struct hc_vcpu_id */
 	HC_NR_RING_SETUP,    /* struct hc_ring_setup */
+	HC_NR_QUEUE_SETUP,   /* struct hc_queue_setup */
+	HC_NR_QUEUE_WAIT,    /* struct hc_queue_wait */
 	HC_NR_MAX            /* first unused number */
 };
 
@@ -278,6 +280,102 @@ struct hc_ring_setup {
 	uint32_t pad;
 };
 
+/* --- The I/O queue (kvm-hello-world --queue): reads and writes without an exit each. ---
+ * A virtio split virtqueue (virtio 1.2, section 2.7; the layout of <linux/virtio_ring.h>):
+ * a descriptor table, an available ring the guest fills and a used ring the VMM fills,
+ * each in the guest's memory. A request is a chain of descriptors linked by
+ * HC_VQ_DESC_F_NEXT: first a struct hc_vq_req the VMM reads, then the data buffers (the
+ * VMM writes them for a read: HC_VQ_DESC_F_WRITE; reads them for a write: no flag), last a
+ * struct hc_vq_status the VMM writes (HC_VQ_DESC_F_WRITE). Unlike virtio, addresses are
+ * guest-virtual, like every hypercall's, and are checked with the privilege of the code
+ * that set the queue up (from ring 3: user pages only, writable ones for what the VMM
+ * writes); a bad data buffer makes that request's status -HC_EFAULT.
+ * The guest publishes a chain's head in avail.ring[avail.idx % size], then advances
+ * avail.idx; it rings the doorbell (a 32-bit `out` of its vCPU id to HC_PORT_QUEUE,
+ * handled in the kernel by KVM_IOEVENTFD: no exit to the VMM) unless used.flags holds
+ * HC_VQ_USED_F_NO_NOTIFY, which the VMM's queue thread sets while it polls. The VMM
+ * answers each chain in used.ring[used.idx % size] (id: the head, len: the bytes it
+ * wrote into the chain) and then advances used.idx. A guest waiting for an answer polls
+ * used.idx, and after a short spin calls HC_NR_QUEUE_WAIT: that exit serves the queue
+ * (as every exit to the VMM does, first, so output keeps its order). The VMM reads each
+ * index, ring entry and descriptor once; a corrupt queue (avail.idx more than size
+ * ahead, a head or next >= size, a chain longer than HC_VQ_CHAIN_MAX or looping, an
+ * indirect descriptor, a header or status of the wrong size or direction, an unknown op)
+ * stops the guest with a report. */
+#define HC_PORT_QUEUE 0x4f8
+#define HC_VQ_SIZE_MAX 256 /* descriptors in a queue: a power of two, 1 .. this */
+#define HC_VQ_CHAIN_MAX 16 /* descriptors in one chain: header, data..., status */
+
+#define HC_VQ_DESC_F_NEXT 1          /* VRING_DESC_F_NEXT: next holds the chain's next */
+#define HC_VQ_DESC_F_WRITE 2         /* VRING_DESC_F_WRITE: the VMM writes this buffer */
+#define HC_VQ_DESC_F_INDIRECT 4      /* VRING_DESC_F_INDIRECT: refused (a corrupt queue) */
+#define HC_VQ_USED_F_NO_NOTIFY 1     /* VRING_USED_F_NO_NOTIFY: the VMM polls, no doorbell */
+#define HC_VQ_AVAIL_F_NO_INTERRUPT 1 /* VRING_AVAIL_F_NO_INTERRUPT: ignored (no interrupts) */
+
+struct hc_vq_desc {     /* struct vring_desc */
+	hc_gptr_t addr; /* guest-virtual */
+	uint32_t len;
+	uint16_t flags; /* HC_VQ_DESC_F_* */
+	uint16_t next;
+};
+struct hc_vq_avail {     /* struct vring_avail */
+	uint16_t flags;  /* HC_VQ_AVAIL_F_* */
+	uint16_t idx;    /* guest: heads published, free-running */
+	uint16_t ring[]; /* size heads (then used_event, unused) */
+};
+struct hc_vq_used_elem { /* struct vring_used_elem */
+	uint32_t id;     /* the chain's head */
+	uint32_t len;    /* bytes the VMM wrote into the chain's buffers */
+};
+struct hc_vq_used {                    /* struct vring_used */
+	uint16_t flags;                /* HC_VQ_USED_F_* */
+	uint16_t idx;                  /* VMM: chains answered, free-running */
+	struct hc_vq_used_elem ring[]; /* size entries (then avail_event, unused) */
+};
+#define HC_VQ_DESC_BYTES(n) (16u * (n))
+#define HC_VQ_AVAIL_BYTES(n) (6u + 2u * (n))
+#define HC_VQ_USED_BYTES(n) (6u + 8u * (n))
+
+/* A chain's first descriptor: what to do. op HC_VQ_READ reads from fd into the chain's
+ * buffers, HC_VQ_WRITE writes them to fd, in order, as readv/writev do; offset >= 0 is
+ * preadv/pwritev (the position stays), HC_OFFSET_CURRENT uses and advances it. The same
+ * checks and results as HC_NR_READ and HC_NR_WRITE. */
+enum hc_vq_op {
+	HC_VQ_READ = 1,
+	HC_VQ_WRITE = 2,
+};
+struct hc_vq_req {
+	uint32_t op;    /* enum hc_vq_op */
+	int32_t fd;     /* a guest fd: 0-2 the console, or a file */
+	int64_t offset; /* HC_OFFSET_CURRENT or >= 0 */
+};
+/* A chain's last descriptor: the result, as HC_NR_READ / HC_NR_WRITE return it. */
+struct hc_vq_status {
+	int64_t ret; /* bytes moved or -HC_E* */
+};
+
+/* queue_setup: registers the queue of `size` descriptors at desc, avail and used for the
+ * calling vCPU. Each area must be aligned (16, 2, 4 bytes) and contiguous in guest-physical
+ * memory, as virtio's are; the VMM takes them for good: later page-table changes do not
+ * move them. Returns 0, -HC_ENOSYS without --queue, -HC_EINVAL for a bad size or
+ * alignment, -HC_EFAULT for an area outside the caller's memory or not contiguous,
+ * -HC_EEXIST when one is set up. */
+struct hc_queue_setup {
+	hc_gptr_t desc;  /* IN: HC_VQ_DESC_BYTES(size) */
+	hc_gptr_t avail; /* IN: HC_VQ_AVAIL_BYTES(size) */
+	hc_gptr_t used;  /* IN: HC_VQ_USED_BYTES(size), writable */
+	uint32_t size;   /* IN */
+	int32_t ret;     /* OUT */
+};
+
+/* queue_wait: returns once every chain published before the call is answered (the exit
+ * itself serves the queue): what a guest calls instead of spinning longer. Returns 0, or
+ * -HC_ENOSYS when no queue is set up. */
+struct hc_queue_wait {
+	int32_t ret; /* OUT */
+	uint32_t pad;
+};
+
 /* --- Hypercalls answered inside KVM (kvm-hello-world --khc), with no exit to the VMM. ---
  * `vmcall` (Intel) or `vmmcall` (AMD) with the number in eax/rax and arguments in
  * ebx, ecx, edx, esi; the result comes back in eax/rax. KVM answers its own numbers
@@ -307,6 +405,8 @@ struct hc_boot_info {
 	uint32_t cpl;      /* the privilege level the guest runs at: 0 or 3 */
 	uint32_t doorbell; /* HC_PORT_DOORBELL when the console ring is offered, else 0 */
 	uint32_t khc;      /* in-kernel hypercalls (--khc): HC_KHC_VMCALL, _VMMCALL or 0 */
+	uint32_t queue;    /* HC_PORT_QUEUE when the I/O queue is offered (--queue), else 0 */
+	uint32_t pad;
 };
 
 /* The built-in hello-world guest (and the classic example's images) write
@@ -342,12 +442,25 @@ _Static_assert(sizeof(struct hc_path) == 24, "hc_path size");
 _Static_assert(sizeof(struct hc_readdir) == 32, "hc_readdir size");
 HC_ASSERT_LAYOUT(struct hc_dirent, reclen, 8);
 HC_ASSERT_LAYOUT(struct hc_dirent, name, 11);
-_Static_assert(sizeof(struct hc_boot_info) == 48, "hc_boot_info size");
+_Static_assert(sizeof(struct hc_boot_info) == 56, "hc_boot_info size");
+HC_ASSERT_LAYOUT(struct hc_boot_info, queue, 48);
 HC_ASSERT_LAYOUT(struct hc_boot_info, doorbell, 40);
 HC_ASSERT_LAYOUT(struct hc_boot_info, khc, 44);
 _Static_assert(sizeof(struct hc_ring) == 16, "hc_ring size");
 _Static_assert(sizeof(struct hc_ring_rec) == 16, "hc_ring_rec size");
 _Static_assert(sizeof(struct hc_ring_setup) == 16, "hc_ring_setup size");
+_Static_assert(sizeof(struct hc_vq_desc) == 16, "hc_vq_desc size");
+HC_ASSERT_LAYOUT(struct hc_vq_desc, len, 8);
+HC_ASSERT_LAYOUT(struct hc_vq_desc, flags, 12);
+HC_ASSERT_LAYOUT(struct hc_vq_desc, next, 14);
+HC_ASSERT_LAYOUT(struct hc_vq_avail, ring, 4);
+_Static_assert(sizeof(struct hc_vq_used_elem) == 8, "hc_vq_used_elem size");
+HC_ASSERT_LAYOUT(struct hc_vq_used, ring, 4);
+_Static_assert(sizeof(struct hc_vq_req) == 16, "hc_vq_req size");
+_Static_assert(sizeof(struct hc_vq_status) == 8, "hc_vq_status size");
+_Static_assert(sizeof(struct hc_queue_setup) == 32, "hc_queue_setup size");
+HC_ASSERT_LAYOUT(struct hc_queue_setup, size, 24);
+_Static_assert(sizeof(struct hc_queue_wait) == 8, "hc_queue_wait size");
 HC_ASSERT_LAYOUT(struct hc_boot_info, vcpus, 32);
 HC_ASSERT_LAYOUT(struct hc_boot_info, argv, 8);
 HC_ASSERT_LAYOUT(struct hc_boot_info, mem_size, 16);

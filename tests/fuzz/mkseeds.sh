@@ -132,3 +132,62 @@ str 33000 "sys"; mem 256 33000 8; call $DISPLAY 256
 str 1024 "a.txt"; mem 320 1024 8; call $OPEN 320
 mem 384 3 4; mem 392 32768 8; mem 400 64 8; mem 408 0 8; call $READ 384
 finish ring3flat
+
+# --- fuzz_vq's seeds, in tests/fuzz/seeds-vq/ (the input layout is at the top of fuzz_vq.c):
+# a queue of 8 descriptors at 0x1000 (desc), 0x1400 (avail), 0x1600 (used), unless a seed
+# moves it, each with working chains to mutate from.
+out=$out-vq
+mkdir -p "$out"
+VQ_READ=1 VQ_WRITE=2 F_NEXT=1 F_WRITE=2
+vqbegin() { # vqbegin FLAGS AVAIL_ADD CR3 [DESC AVAIL USED]
+	head -c 16 /dev/zero >"$tmp/hdr"
+	: >"$tmp/mem"
+	poke "$tmp/hdr" 0 "$1" 1
+	poke "$tmp/hdr" 1 3 1 # 8 descriptors
+	poke "$tmp/hdr" 2 "$2" 2
+	poke "$tmp/hdr" 4 "$3" 4
+	qd=${4:-4096} qa=${5:-5120} qu=${6:-5632}
+	poke "$tmp/hdr" 8 "$qd" 2
+	poke "$tmp/hdr" 10 "$qa" 2
+	poke "$tmp/hdr" 12 "$qu" 2
+	heads=0
+}
+desc() { # desc I ADDR LEN FLAGS NEXT
+	mem $((qd + 16 * $1)) "$2" 8; mem $((qd + 16 * $1 + 8)) "$3" 4
+	mem $((qd + 16 * $1 + 12)) "$4" 2; mem $((qd + 16 * $1 + 14)) "$5" 2
+}
+req() { mem "$1" "$2" 4; mem $(($1 + 4)) "$3" 4; mem $(($1 + 8)) "$4" 8; } # req AT OP FD OFF
+head_at() { # head_at HEAD [SECOND]: publishes HEAD (avail.idx counts it unless SECOND)
+	mem $((qa + 4 + 2 * heads)) "$1" 2
+	heads=$((heads + 1))
+	[ -n "${2:-}" ] || mem $((qa + 2)) "$heads" 2
+}
+
+# A console write of 7 bytes; then a read of fd 0 into two buffers, published for the
+# second serve.
+vqbegin 0 1 0
+req 8192 $VQ_WRITE 1 -1; str 12288 "console"
+desc 0 8192 16 $F_NEXT 1; desc 1 12288 7 $F_NEXT 2; desc 2 10240 8 $F_WRITE 0
+head_at 0
+req 8208 $VQ_READ 0 -1
+desc 3 8208 16 $F_NEXT 5; desc 5 12544 4 $((F_NEXT | F_WRITE)) 4
+desc 4 12800 4 $((F_NEXT | F_WRITE)) 6; desc 6 10248 8 $F_WRITE 0
+head_at 3 second
+finish write_read
+
+# Ring 3, 4-level paging over 4 KiB pages (as ring3 above: pages 1-4 and 8 supervisor),
+# the queue in user page 5, a read whose buffer is in page 8 (-EFAULT) and a write of
+# fd 2.
+vqbegin 1 0 4096 20480 21504 22016
+mem 4096 $((0x2000 | 7)) 8; mem 8192 $((0x3000 | 7)) 8; mem 12288 $((0x4000 | 7)) 8
+p=0
+while [ $p -lt 16 ]; do
+	case $p in 1|2|3|4|8) fl=3 ;; *) fl=7 ;; esac
+	mem $((16384 + 8 * p)) $((p * 4096 | fl)) 8
+	p=$((p + 1))
+done
+req 24576 $VQ_READ 0 0; req 24592 $VQ_WRITE 2 -1; str 28672 "stderr"
+desc 0 24576 16 $F_NEXT 1; desc 1 32768 16 $((F_NEXT | F_WRITE)) 2; desc 2 25600 8 $F_WRITE 0
+desc 3 24592 16 $F_NEXT 4; desc 4 28672 6 $F_NEXT 7; desc 7 25608 8 $F_WRITE 0
+head_at 0; head_at 3
+finish ring3

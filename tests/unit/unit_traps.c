@@ -39,11 +39,12 @@ static void build(struct built *b, enum cpu_mode mode, unsigned vcpus)
 }
 
 /* The port bytes the ABI defines, written out from hc.h's words, not from traps.c: the
- * console, the doorbell's 32-bit out, and a 32-bit out at each hypercall port. */
+ * console, the two doorbells' 32-bit outs, and a 32-bit out at each hypercall port. */
 static int abi_byte(unsigned port)
 {
 	return port == HC_PORT_CONSOLE ||
 	       (port >= HC_PORT_DOORBELL && port < HC_PORT_DOORBELL + 4) ||
+	       (port >= HC_PORT_QUEUE && port < HC_PORT_QUEUE + 4) ||
 	       (port >= HC_PORT_BASE && port < HC_PORT_BASE + HC_PORT_COUNT + 3);
 }
 
@@ -121,6 +122,8 @@ static void test_named_ports(void **state)
 					   0xea,
 					   HC_PORT_DOORBELL - 1,
 					   HC_PORT_DOORBELL + 4,
+					   HC_PORT_QUEUE - 1,
+					   HC_PORT_QUEUE + 4,
 					   HC_PORT_BASE - 1,
 					   HC_PORT_BASE + HC_PORT_COUNT + 3,
 					   0xffff };
@@ -139,6 +142,7 @@ static void test_named_ports(void **state)
 			fail_msg("port 0x%x is allowed", denied[i]);
 	assert_true(cpu_allows(tss, sr.tr.limit, HC_PORT_CONSOLE, 1));
 	assert_true(cpu_allows(tss, sr.tr.limit, HC_PORT_DOORBELL, 4));
+	assert_true(cpu_allows(tss, sr.tr.limit, HC_PORT_QUEUE, 4));
 	assert_true(cpu_allows(tss, sr.tr.limit, HC_PORT_BASE + HC_NR_PRINT_VAL, 4));
 	assert_true(cpu_allows(tss, sr.tr.limit, HC_PORT_BASE + HC_PORT_COUNT - 1, 4));
 	free(b.mem.host);

@@ -1,0 +1,164 @@
+/* SPDX-License-Identifier: MIT */
+/* vmm/queue.c: the I/O queue's thread: asleep on the doorbell's eventfd while the queue
+ * is idle, polling (HC_VQ_USED_F_NO_NOTIFY set, so the guest need not ring) while chains
+ * keep coming, QUEUE_POLL_NS after the last one. */
+#include "queue.h"
+
+#include <errno.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <time.h>
+#include <unistd.h>
+
+static uint64_t now_ns(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (uint64_t)t.tv_sec * 1000000000u + (uint64_t)t.tv_nsec;
+}
+
+int queue_serve(struct queue *q)
+{
+	int n;
+
+	if (!q->active || atomic_load(&q->broken))
+		return atomic_load(&q->broken) ? -1 : 0;
+	n = vq_serve(&q->vq, &q->ctx, &q->why);
+	if (n < 0)
+		atomic_store(&q->broken, true);
+	if (n > 0 && q->con)
+		con_stream_flush(q->con, false);
+	return n < 0 ? -1 : n;
+}
+
+static void lock(struct queue *q)
+{
+	if (q->ring)
+		pthread_mutex_lock(&q->ring->lock);
+	pthread_mutex_lock(&q->lock);
+}
+
+static void unlock(struct queue *q)
+{
+	pthread_mutex_unlock(&q->lock);
+	if (q->ring)
+		pthread_mutex_unlock(&q->ring->lock);
+}
+
+/* Serves under the locks. Returns the chains answered, -1 when the queue was refused (the
+ * guest is stopped then), or -2 when there is no queue yet. */
+static int serve_locked(struct queue *q)
+{
+	int n = -2;
+
+	lock(q);
+	if (q->active) {
+		/* What the guest put in the ring before this chain prints before it. A broken
+		 * ring is the ring thread's to report. */
+		if (q->ring && q->ring->active)
+			ring_drain(q->ring);
+		n = queue_serve(q);
+	}
+	unlock(q);
+	if (n == -1 && q->on_broken)
+		q->on_broken(q->arg);
+	return n;
+}
+
+/* After a doorbell: serves and polls until the queue stays idle QUEUE_POLL_NS, then
+ * clears NO_NOTIFY and looks once more (a chain published before the guest could see
+ * the flag cleared would otherwise wait for a doorbell never rung). */
+static void poll_queue(struct queue *q)
+{
+	uint64_t idle_since = now_ns();
+
+	lock(q);
+	if (q->active) /* from now on the guest need not ring */
+		vq_set_no_notify(&q->vq, true);
+	unlock(q);
+	while (!atomic_load(&q->quit)) {
+		int n = serve_locked(q);
+
+		if (n < 0)
+			return;
+		if (n > 0) {
+			idle_since = now_ns();
+			continue;
+		}
+		if (now_ns() - idle_since < QUEUE_POLL_NS) {
+			__builtin_ia32_pause();
+			continue;
+		}
+		lock(q);
+		vq_set_no_notify(&q->vq, false);
+		n = vq_pending(&q->vq);
+		if (n)
+			vq_set_no_notify(&q->vq, true);
+		else
+			q->polls_out++;
+		unlock(q);
+		if (!n)
+			return;
+		idle_since = now_ns();
+	}
+}
+
+static void *queue_thread(void *arg)
+{
+	struct queue *q = arg;
+	uint64_t n;
+
+	pthread_setname_np(pthread_self(), "queue");
+	while (!atomic_load(&q->quit)) {
+		if (read(q->efd, &n, sizeof(n)) < 0 && errno != EINTR)
+			break;
+		if (atomic_load(&q->quit))
+			break;
+		pthread_mutex_lock(&q->lock);
+		q->wakeups++;
+		pthread_mutex_unlock(&q->lock);
+		poll_queue(q);
+	}
+	return NULL;
+}
+
+int queue_init(struct queue *q, struct files *files, FILE *out, struct con_stream *con)
+{
+	memset(q, 0, sizeof(*q));
+	pthread_mutex_init(&q->lock, NULL);
+	q->ctx.files = files;
+	q->ctx.out = out;
+	q->con = con;
+	q->efd = eventfd(0, EFD_CLOEXEC);
+	return q->efd < 0 ? -errno : 0;
+}
+
+int queue_start(struct queue *q)
+{
+	int err = pthread_create(&q->thread, NULL, queue_thread, q);
+
+	q->thread_started = !err;
+	return err;
+}
+
+void queue_stop(struct queue *q)
+{
+	uint64_t one = 1;
+
+	if (!q->thread_started)
+		return;
+	atomic_store(&q->quit, true);
+	if (write(q->efd, &one, sizeof(one)) < 0) { /* wake it to see quit */
+	}
+	pthread_join(q->thread, NULL);
+	q->thread_started = false;
+}
+
+void queue_destroy(struct queue *q)
+{
+	queue_stop(q);
+	if (q->efd >= 0)
+		close(q->efd);
+	q->efd = -1;
+}

@@ -1,0 +1,65 @@
+/* SPDX-License-Identifier: MIT */
+/* vmm/queue.h: the I/O queue (--queue): a virtio split virtqueue in guest memory (vq.c
+ * parses it) served by a VMM thread that sleeps on a KVM_IOEVENTFD doorbell when the queue
+ * is idle and polls while requests keep coming, so reads and writes need no exit; every
+ * exit to the VMM serves it too, first, so output keeps the guest's order. */
+#ifndef VMM_QUEUE_H
+#define VMM_QUEUE_H
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "console.h"
+#include "err.h"
+#include "hc.h"
+#include "ring.h"
+#include "vq.h"
+
+/* How long the thread polls an idle queue before it clears HC_VQ_USED_F_NO_NOTIFY and
+ * sleeps: longer than the gap between a guest's back-to-back requests, so a busy guest
+ * never needs its doorbell, measured in docs/fastpaths.md. */
+#define QUEUE_POLL_NS 50000
+
+struct queue {
+	pthread_mutex_t lock;   /* held while serving: by the thread, or the vCPU at an exit */
+	struct ring *ring;      /* the console ring, or NULL: its lock is taken before lock,
+				 * and it is drained before the queue is served */
+	struct vq vq;           /* the guest's queue, once set up */
+	bool active;            /* set up by the guest (under lock) */
+	struct hc_ctx ctx;      /* requests run with this: the view at set-up, the fd table,
+				 * the console, the statistics */
+	struct con_stream *con; /* flushed after each batch when several vCPUs share stdout */
+	int efd;                /* the doorbell's eventfd (KVM_IOEVENTFD) */
+	pthread_t thread;       /* serves on each doorbell, polls while busy */
+	bool thread_started;
+	atomic_bool quit;             /* asks the thread to end */
+	atomic_bool broken;           /* refused as corrupt: why says how */
+	struct mv_err why;            /* set under lock, read after broken */
+	void (*on_broken)(void *arg); /* called by the thread when it refuses the queue */
+	void *arg;
+	uint64_t wakeups;   /* doorbells that woke the thread */
+	uint64_t at_exits;  /* chains answered by the vCPU at an exit (queue_wait among them) */
+	uint64_t polls_out; /* times the thread polled an idle queue QUEUE_POLL_NS and slept */
+};
+
+/* queue_init: a queue with no guest memory yet, its eventfd made; requests will run with
+ * files and print to out (and con). Returns 0 or -errno. */
+int queue_init(struct queue *q, struct files *files, FILE *out, struct con_stream *con);
+
+/* queue_start: starts the serving thread on q->efd. Returns 0 or an errno. */
+int queue_start(struct queue *q);
+
+/* queue_serve: answers what the guest published; call with the ring's lock and lock held
+ * (the vCPU at an exit, which drained the ring). Returns 0, or -1 when the queue is corrupt (broken set, why says why). */
+int queue_serve(struct queue *q);
+
+/* queue_stop: ends the thread (if any); what it left is served by the caller. */
+void queue_stop(struct queue *q);
+
+/* queue_destroy: stops the thread and closes the eventfd. */
+void queue_destroy(struct queue *q);
+
+#endif
