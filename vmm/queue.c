@@ -1,30 +1,21 @@
 /* SPDX-License-Identifier: MIT */
 /* vmm/queue.c: the I/O queue's thread: asleep on the doorbell's eventfd while the queue
  * is idle, polling (HC_VQ_USED_F_NO_NOTIFY set, so the guest need not ring) while chains
- * keep coming, QUEUE_POLL_NS after the last one. */
+ * keep coming, QUEUE_POLL_SPINS polls after the last one. */
 #include "queue.h"
 
 #include <errno.h>
 #include <string.h>
 #include <sys/eventfd.h>
-#include <time.h>
 #include <unistd.h>
 
-static uint64_t now_ns(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (uint64_t)t.tv_sec * 1000000000u + (uint64_t)t.tv_nsec;
-}
-
-int queue_serve(struct queue *q)
+int queue_serve(struct queue *q, uint16_t avail)
 {
 	int n;
 
 	if (!q->active || atomic_load(&q->broken))
 		return atomic_load(&q->broken) ? -1 : 0;
-	n = vq_serve(&q->vq, &q->ctx, &q->why);
+	n = vq_serve(&q->vq, avail, &q->ctx, &q->why);
 	if (n < 0)
 		atomic_store(&q->broken, true);
 	if (n > 0 && q->con)
@@ -54,11 +45,14 @@ static int serve_locked(struct queue *q)
 
 	lock(q);
 	if (q->active) {
-		/* What the guest put in the ring before this chain prints before it. A broken
-		 * ring is the ring thread's to report. */
+		/* What the guest put in the ring before the chains published so far prints
+		 * before them: avail.idx first, then the ring (a broken ring is the ring
+		 * thread's to report), then the chains. */
+		const uint16_t avail = vq_avail(&q->vq);
+
 		if (q->ring && q->ring->active)
 			ring_drain(q->ring);
-		n = queue_serve(q);
+		n = queue_serve(q, avail);
 	}
 	unlock(q);
 	if (n == -1 && q->on_broken)
@@ -66,12 +60,12 @@ static int serve_locked(struct queue *q)
 	return n;
 }
 
-/* After a doorbell: serves and polls until the queue stays idle QUEUE_POLL_NS, then
+/* After a doorbell: serves and polls until the queue stays idle QUEUE_POLL_SPINS, then
  * clears NO_NOTIFY and looks once more (a chain published before the guest could see
  * the flag cleared would otherwise wait for a doorbell never rung). */
 static void poll_queue(struct queue *q)
 {
-	uint64_t idle_since = now_ns();
+	unsigned idle = 0;
 
 	lock(q);
 	if (q->active) /* from now on the guest need not ring */
@@ -83,13 +77,15 @@ static void poll_queue(struct queue *q)
 		if (n < 0)
 			return;
 		if (n > 0) {
-			idle_since = now_ns();
+			idle = 0;
 			continue;
 		}
-		if (now_ns() - idle_since < QUEUE_POLL_NS) {
+		/* Poll without the lock, so a thread preempted while polling never holds up
+		 * the vCPU's exits; serve under it. */
+		while (++idle < QUEUE_POLL_SPINS && !vq_pending(&q->vq) && !atomic_load(&q->quit))
 			__builtin_ia32_pause();
+		if (idle < QUEUE_POLL_SPINS)
 			continue;
-		}
 		lock(q);
 		vq_set_no_notify(&q->vq, false);
 		n = vq_pending(&q->vq);
@@ -100,7 +96,7 @@ static void poll_queue(struct queue *q)
 		unlock(q);
 		if (!n)
 			return;
-		idle_since = now_ns();
+		idle = 0;
 	}
 }
 

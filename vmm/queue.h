@@ -19,9 +19,10 @@
 #include "vq.h"
 
 /* How long the thread polls an idle queue before it clears HC_VQ_USED_F_NO_NOTIFY and
- * sleeps: longer than the gap between a guest's back-to-back requests, so a busy guest
- * never needs its doorbell, measured in docs/fastpaths.md. */
-#define QUEUE_POLL_NS 50000
+ * sleeps, in polls (a look at avail.idx and a pause each): counted, not timed, so time
+ * the thread spends preempted on a busy host does not count. Measured in
+ * docs/fastpaths.md: far longer than the gap between a guest's back-to-back requests. */
+#define QUEUE_POLL_SPINS 2000
 
 struct queue {
 	pthread_mutex_t lock;   /* held while serving: by the thread, or the vCPU at an exit */
@@ -52,9 +53,9 @@ int queue_init(struct queue *q, struct files *files, FILE *out, struct con_strea
 /* queue_start: starts the serving thread on q->efd. Returns 0 or an errno. */
 int queue_start(struct queue *q);
 
-/* queue_serve: answers what the guest published; call with the ring's lock and lock held
+/* queue_serve: answers what the guest published up to avail (vq_avail); call with the ring's lock and lock held
  * (the vCPU at an exit, which drained the ring). Returns 0, or -1 when the queue is corrupt (broken set, why says why). */
-int queue_serve(struct queue *q);
+int queue_serve(struct queue *q, uint16_t avail);
 
 /* queue_stop: ends the thread (if any); what it left is served by the caller. */
 void queue_stop(struct queue *q);

@@ -296,13 +296,14 @@ static void describe_exit(struct vcpu *v)
  * exit is answered before the exit is handled. Returns -1, with why, for a corrupt queue. */
 static int serve_queue(struct vcpu *v)
 {
-	int n = queue_serve(&v->queue);
+	struct queue *q = &v->queue;
+	int n = queue_serve(q, q->active ? vq_avail(&q->vq) : 0); /* the guest is stopped */
 
 	if (n < 0) {
-		snprintf(v->why, sizeof(v->why), "%s", v->queue.why.msg);
+		snprintf(v->why, sizeof(v->why), "%s", q->why.msg);
 		return -1;
 	}
-	v->queue.at_exits += (uint64_t)n;
+	q->at_exits += (uint64_t)n;
 	return 0;
 }
 

@@ -49,7 +49,8 @@ int vq_setup(struct vq *q, const struct gview *v, const struct hc_queue_setup *r
 
 bool vq_pending(const struct vq *q)
 {
-	return __atomic_load_n(&q->avail->idx, __ATOMIC_SEQ_CST) != q->last_avail;
+	return __atomic_load_n(&q->avail->idx, __ATOMIC_SEQ_CST) !=
+	       __atomic_load_n(&q->last_avail, __ATOMIC_RELAXED);
 }
 
 void vq_set_no_notify(struct vq *q, bool polling)
@@ -175,9 +176,13 @@ static int64_t run(struct hc_ctx *c, const struct chain *ch, const struct hc_vq_
 	return done;
 }
 
-int vq_serve(struct vq *q, struct hc_ctx *c, struct mv_err *err)
+uint16_t vq_avail(const struct vq *q)
 {
-	const uint16_t avail = __atomic_load_n(&q->avail->idx, __ATOMIC_ACQUIRE);
+	return __atomic_load_n(&q->avail->idx, __ATOMIC_ACQUIRE);
+}
+
+int vq_serve(struct vq *q, uint16_t avail, struct hc_ctx *c, struct mv_err *err)
+{
 	int served = 0;
 
 	if ((uint16_t)(avail - q->last_avail) > q->size)
@@ -209,7 +214,7 @@ int vq_serve(struct vq *q, struct hc_ctx *c, struct mv_err *err)
 		q->used->ring[q->used_idx % q->size] =
 			(struct hc_vq_used_elem){ head, wrote > UINT32_MAX ? UINT32_MAX
 									   : (uint32_t)wrote };
-		q->last_avail++;
+		__atomic_store_n(&q->last_avail, (uint16_t)(q->last_avail + 1), __ATOMIC_RELAXED);
 		__atomic_store_n(&q->used->idx, ++q->used_idx, __ATOMIC_RELEASE);
 		q->chains++;
 		q->bytes += st.ret > 0 ? (uint64_t)st.ret : 0;

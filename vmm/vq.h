@@ -20,7 +20,7 @@ struct vq {
 	struct hc_vq_avail *avail; /* fixed at set-up (checked with the caller's view then) */
 	struct hc_vq_used *used;
 	uint32_t size;       /* descriptors: a power of two, 1 .. HC_VQ_SIZE_MAX */
-	uint16_t last_avail; /* the next avail.ring entry to take */
+	uint16_t last_avail; /* the next avail.ring entry to take (written atomically) */
 	uint16_t used_idx;   /* chains answered: the VMM's copy, never read back */
 	uint64_t chains;     /* statistics: chains answered */
 	uint64_t bytes;      /* bytes moved by them */
@@ -32,13 +32,19 @@ struct vq {
  * a negative HC_E* (the hypercall's result). */
 int vq_setup(struct vq *q, const struct gview *v, const struct hc_queue_setup *r);
 
-/* vq_serve: answers every chain the guest published, each through c (its view, fd table
+/* vq_avail: the guest's avail.idx, loaded once (acquire): what vq_serve may answer. */
+uint16_t vq_avail(const struct vq *q);
+
+/* vq_serve: answers every chain the guest published up to avail (a vq_avail() taken
+ * before, e.g., the console ring was drained, so the ring's older output prints first),
+ * each through c (its view, fd table
  * and console; c->files->lock is taken around each request). Returns the chains
  * answered, or -1 when the queue is corrupt, with the reason in err (the chains before it
  * stay answered). */
-int vq_serve(struct vq *q, struct hc_ctx *c, struct mv_err *err);
+int vq_serve(struct vq *q, uint16_t avail, struct hc_ctx *c, struct mv_err *err);
 
-/* vq_pending: whether the guest has published chains not yet taken. */
+/* vq_pending: whether the guest has published chains not yet taken. Safe without the
+ * server's lock (a hint then: look again under it), so a poll need not take it. */
 bool vq_pending(const struct vq *q);
 
 /* vq_set_no_notify: sets or clears HC_VQ_USED_F_NO_NOTIFY in used.flags (the VMM polls,

@@ -130,7 +130,7 @@ static void serve(struct vq *q, struct hc_ctx *c)
 
 	memcpy(shadow, mem, MEM_SIZE);
 	mark_writable(q, &c->view);
-	n = vq_serve(q, c, &err);
+	n = vq_serve(q, vq_avail(q), c, &err);
 	if (n < 0) {
 		check(err.msg[0] && !strchr(err.msg, '\n'), "a refusal without its one line");
 		check(strlen(err.msg) < sizeof(err.msg), "an unterminated reason");

@@ -179,7 +179,7 @@ static void test_console_writes(void **state)
 	memcpy(f->mem.host + DATA, "hello, queue\n", 13);
 	publish(f, chain(f, 0, 0, HC_VQ_WRITE, 1, HC_OFFSET_CURRENT, DATA, 7));
 	publish(f, chain(f, 3, 1, HC_VQ_WRITE, 1, HC_OFFSET_CURRENT, DATA + 7, 6));
-	assert_int_equal(vq_serve(&f->q, &f->c, &f->err), 2);
+	assert_int_equal(vq_serve(&f->q, vq_avail(&f->q), &f->c, &f->err), 2);
 	expect_out(f, "hello, queue\n");
 	assert_int_equal(status(f, 0), 7);
 	assert_int_equal(status(f, 1), 6);
@@ -187,7 +187,7 @@ static void test_console_writes(void **state)
 	assert_int_equal(used(f)->ring[0].id, 0);
 	assert_int_equal(used(f)->ring[0].len, 8); /* a write: only the status written */
 	assert_int_equal(used(f)->ring[1].id, 3);
-	assert_int_equal(vq_serve(&f->q, &f->c, &f->err), 0);
+	assert_int_equal(vq_serve(&f->q, vq_avail(&f->q), &f->c, &f->err), 0);
 	assert_int_equal(f->q.chains, 2);
 	assert_int_equal(f->q.bytes, 13);
 }
@@ -221,7 +221,7 @@ static void test_file_reads(void **state)
 	/* a buffer past the end of memory: -EFAULT, nothing moved, the queue goes on */
 	publish(f, chain(f, 6, 3, HC_VQ_READ, fd, 0, MEM - 2, 4));
 	publish(f, chain(f, 20, 4, HC_VQ_READ, 7, 0, DATA, 4)); /* no such fd */
-	assert_int_equal(vq_serve(&f->q, &f->c, &f->err), 5);
+	assert_int_equal(vq_serve(&f->q, vq_avail(&f->q), &f->c, &f->err), 5);
 	assert_int_equal(status(f, 0), 5);
 	assert_memory_equal(f->mem.host + DATA, "abcde", 5);
 	assert_int_equal(status(f, 1), 22);
@@ -240,11 +240,11 @@ static void test_own_indices(void **state)
 	struct fixture *f = *state;
 
 	publish(f, chain(f, 0, 0, HC_VQ_WRITE, 1, HC_OFFSET_CURRENT, DATA, 0));
-	assert_int_equal(vq_serve(&f->q, &f->c, &f->err), 1);
+	assert_int_equal(vq_serve(&f->q, vq_avail(&f->q), &f->c, &f->err), 1);
 	used(f)->idx = 999;
 	used(f)->ring[1].id = 77;
 	publish(f, chain(f, 3, 1, HC_VQ_WRITE, 1, HC_OFFSET_CURRENT, DATA, 0));
-	assert_int_equal(vq_serve(&f->q, &f->c, &f->err), 1);
+	assert_int_equal(vq_serve(&f->q, vq_avail(&f->q), &f->c, &f->err), 1);
 	assert_int_equal(used(f)->idx, 2);
 	assert_int_equal(used(f)->ring[1].id, 3);
 	assert_int_equal(status(f, 1), 0);
@@ -257,7 +257,7 @@ static void refused(struct fixture *f, const char *why)
 	publish(f, chain(f, 3, 1, HC_VQ_WRITE, 1, HC_OFFSET_CURRENT, DATA, 1));
 	publish(f, 0);
 	memset(&f->err, 0, sizeof(f->err));
-	assert_int_equal(vq_serve(&f->q, &f->c, &f->err), -1);
+	assert_int_equal(vq_serve(&f->q, vq_avail(&f->q), &f->c, &f->err), -1);
 	assert_string_equal(f->err.msg, why);
 	assert_int_equal(used(f)->idx, 1);
 	assert_int_equal(status(f, 1), 1);
@@ -297,7 +297,7 @@ static void test_head(void **state)
 
 	publish(f, chain(f, 3, 1, HC_VQ_WRITE, 1, HC_OFFSET_CURRENT, DATA, 1));
 	publish(f, QS + 5);
-	assert_int_equal(vq_serve(&f->q, &f->c, &f->err), -1);
+	assert_int_equal(vq_serve(&f->q, vq_avail(&f->q), &f->c, &f->err), -1);
 	assert_string_equal(f->err.msg, "avail.ring[1] = 37, past the 32 descriptors");
 	assert_int_equal(used(f)->idx, 1);
 }
@@ -307,7 +307,7 @@ static void test_avail_ahead(void **state)
 	struct fixture *f = *state;
 
 	avail(f)->idx = QS + 1;
-	assert_int_equal(vq_serve(&f->q, &f->c, &f->err), -1);
+	assert_int_equal(vq_serve(&f->q, vq_avail(&f->q), &f->c, &f->err), -1);
 	assert_string_equal(f->err.msg,
 			    "avail.idx 33 is 33 ahead of the VMM, past the 32 descriptors");
 	assert_int_equal(used(f)->idx, 0);
