@@ -36,17 +36,9 @@ int mv_close(int fd)
 	return r.ret;
 }
 
-static long rw(unsigned nr, int fd, const void *buf, size_t len, int64_t offset)
-{
-	struct hc_rw r = { .fd = fd, .buf = PTR(buf), .len = len, .offset = offset };
-
-	mv_hypercall(nr, &r);
-	return (long)r.ret;
-}
-
 long mv_read(int fd, void *buf, size_t len)
 {
-	return rw(HC_NR_READ, fd, buf, len, HC_OFFSET_CURRENT);
+	return sdk_queue_rw(MV_IO_READ, fd, buf, len, HC_OFFSET_CURRENT);
 }
 
 long mv_write(int fd, const void *buf, size_t len)
@@ -56,17 +48,19 @@ long mv_write(int fd, const void *buf, size_t len)
 	if ((fd == 1 || fd == 2) && len <= 0xffffffffu &&
 	    !sdk_ring_put(HC_RING_WRITE, fd, 0, buf, (uint32_t)len))
 		return (long)len;
-	return rw(HC_NR_WRITE, fd, buf, len, HC_OFFSET_CURRENT);
+	return sdk_queue_rw(MV_IO_WRITE, fd, buf, len, HC_OFFSET_CURRENT);
 }
 
+/* Reads and writes go through the I/O queue when the VMM offers it (queue.c), else one
+ * exit each. */
 long mv_pread(int fd, void *buf, size_t len, int64_t offset)
 {
-	return rw(HC_NR_READ, fd, buf, len, offset);
+	return sdk_queue_rw(MV_IO_READ, fd, buf, len, offset);
 }
 
 long mv_pwrite(int fd, const void *buf, size_t len, int64_t offset)
 {
-	return rw(HC_NR_WRITE, fd, buf, len, offset);
+	return sdk_queue_rw(MV_IO_WRITE, fd, buf, len, offset);
 }
 
 int64_t mv_lseek(int fd, int64_t offset, unsigned whence)

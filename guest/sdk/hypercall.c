@@ -41,6 +41,14 @@ long mv_display(const char *s)
 		if (len <= 0xffffffffu && !sdk_ring_put(HC_RING_DISPLAY, 0, 0, s, (uint32_t)len))
 			return (long)len;
 	}
+	/* Through the I/O queue, a write of the string to fd 1, which the VMM prints the
+	 * same way. */
+	if (sdk_queue_active()) {
+		size_t len = mv_strlen(s);
+
+		if (len <= 0xffffffffu)
+			return sdk_queue_rw(MV_IO_WRITE, 1, s, len, HC_OFFSET_CURRENT);
+	}
 	mv_hypercall(HC_NR_DISPLAY, &r);
 	return (long)r.ret;
 }

@@ -18,6 +18,18 @@ struct hc_ring *sdk_ring(void);
  * record cannot fit it), and the caller makes the hypercall instead. */
 int sdk_ring_put(uint32_t kind, int fd, uint32_t value, const void *payload, uint32_t len);
 
+/* sdk_queue_start: notes where this vCPU's stack starts (with --smp, how the queue code
+ * tells the vCPUs apart); the queue itself is set up at the first read or write. */
+void sdk_queue_start(const struct hc_boot_info *bi);
+
+/* sdk_queue_active: whether this vCPU has its I/O queue. */
+int sdk_queue_active(void);
+
+/* sdk_queue_rw: one read (op MV_IO_READ) or write, through the queue when there is one,
+ * else through the hypercall: what mv_pread/mv_pwrite return (offset HC_OFFSET_CURRENT:
+ * mv_read/mv_write). */
+long sdk_queue_rw(unsigned op, int fd, const void *buf, size_t len, int64_t offset);
+
 /* mv__posix_open: the symbol of <minivirt/posix.h>'s open(path, flags, ...): POSIX's
  * form, whose mode argument is there only with HC_O_CREAT. */
 int mv__posix_open(const char *path, int flags, ...);

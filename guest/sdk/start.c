@@ -25,6 +25,7 @@ void sdk_start(const struct hc_boot_info *bi)
 
 	boot = bi;
 	sdk_ring_setup(bi);
+	sdk_queue_start(bi);
 	for (int i = 0; i < argc; i++)
 		argv[i] = (char *)(uintptr_t)vec[i];
 	argv[argc] = 0;

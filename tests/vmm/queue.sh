@@ -29,7 +29,7 @@ t_stats() {
 	expect_rc 0 && expect_out "ab||cd||" &&
 		expect_out "I/O queue: set up by the guest; 4 requests (" &&
 		expect_out "), 4 bytes; " || return 1
-	run "$KHW" --queue --stats "$(guest_elf 64 hello)"
+	run "$KHW" --queue --stats # the built-in guest: no SDK, port 0xE9
 	expect_rc 0 && expect_out "I/O queue: offered, not used; 0 requests"
 }
 
@@ -84,6 +84,12 @@ t_hostile() {
 	bad hdraddr "request header at $a not readable by ring 3" "$a"
 }
 
+t_stdin_timeout() { # the queue's thread blocked on a silent stdin: --timeout still ends it
+	need_kvm
+	run sh -c "sleep 4 | '$KHW' -t 1 --queue '$QT' stdin"
+	expect_rc 124 && expect_err "(--timeout); stopped it"
+}
+
 t_vcpus() { # a queue per instance, each its own VM; with --smp, a queue per vCPU
 	need_kvm
 	run "$KHW" --queue --vcpus 3 --stats "$QT" write x y
@@ -103,6 +109,46 @@ t_with_ring() { # the queue and the console ring together: one order, whoever pr
 	expect_rc 0 && expect_eq "output" "$(printf '%s\n' "$OUT" | head -n 1)" "ab||cd||e|"
 }
 
+m_sdk() { # the SDK's reads, writes, mv_io_submit and printf: the same output either way
+	g=$(guest_elf "$2" queuetest)
+	run "$KHW" --dir "$S" "$1" "$g" sdk f
+	expect_rc 0 || return 1
+	plain=$OUT
+	run "$KHW" --queue --stats --dir "$S" "$1" "$g" sdk f
+	expect_rc 0 && expect_eq "output" "$(printf '%s\n' "$OUT" | head -n 4)" "$plain" &&
+		expect_out "I/O queue: set up by the guest; 36 requests (" || return 1
+	# no read, write or display hypercall: all went through the queue
+	printf '%s\n' "$OUT" | grep '^hypercalls:' | grep -qE ', (read|write|display) [0-9]' &&
+		{ fail "a read, write or display made an exit"; show_output; return 1; }
+	expect_out "hypercalls: "
+}
+t_sdk() { need_kvm; each_mode m_sdk; }
+
+t_examples() { # cat, cp and wc, unchanged, through the queue
+	need_kvm
+	head -c 300000 /dev/urandom | od -An -tx1 >"$S/big"
+	run "$KHW" --dir "$S" "$(guest_elf 64 wc)" big
+	plain=$OUT
+	run "$KHW" --queue --dir "$S" "$(guest_elf 64 wc)" big
+	expect_rc 0 && expect_eq "wc" "$OUT" "$plain" || return 1
+	run "$KHW" --queue --dir "$S" "$(guest_elf 64 cat)" big
+	expect_rc 0 && expect_eq "cat" "$(printf '%s\n' "$OUT" | md5sum)" "$(md5sum <"$S/big")" ||
+		return 1
+	run "$KHW" --queue --stats --dir "$S" "$(guest_elf 64 cp)" big copy
+	expect_rc 0 && cmp -s "$S/big" "$S/copy" ||
+		{ fail "cp through the queue: the copy differs"; show_output; return 1; }
+	expect_out "hypercalls: " && expect_out "I/O queue: set up by the guest; "
+}
+
+t_smp_sdk() { # --smp: each vCPU finds its own queue
+	need_kvm
+	run "$KHW" --queue --smp --vcpus 2 --stats --dir "$S" "$(guest_elf 64 wc)" f
+	expect_rc 0 && expect_out "[vcpu0]       1       1      27 f" &&
+		expect_out "[vcpu1]       1       1      27 f" || return 1
+	[ "$(printf '%s\n' "$OUT" | grep -c 'I/O queue: set up by the guest; 3 requests')" = 2 ] ||
+		{ fail "two queues with 3 requests each expected"; show_output; return 1; }
+}
+
 t "writes through the queue, in every mode" t_write
 t "with the console ring too, output keeps its order" t_with_ring
 t "reads, vectored reads and errors through the queue, in every mode" t_read
@@ -111,4 +157,8 @@ t "queue set-up: -ENOSYS without --queue, bad size, alignment, a supervisor area
 t "a buffer the caller may not use is -EFAULT, the guest goes on" t_efault
 t "hostile queues are refused and the guest stopped" t_hostile
 t "--vcpus and --smp: a queue each" t_vcpus
+t "a queued read of a silent stdin does not outlive --timeout" t_stdin_timeout
+t "the SDK's reads, writes and batches go through the queue, in every mode" t_sdk
+t "cat, cp and wc through the queue, unchanged" t_examples
+t "--smp: the SDK gives each vCPU its own queue" t_smp_sdk
 done_testing

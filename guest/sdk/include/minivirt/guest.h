@@ -100,6 +100,25 @@ int mv_mkdir(const char *path, unsigned mode);
  * reclen bytes long); returns the bytes filled, 0 at the end of the directory, or
  * -HC_E* (-HC_EINVAL: buf cannot hold the next record). */
 long mv_readdir(int fd, void *buf, size_t len);
+/* --- many requests at once (queue.c) ---
+ * With kvm-hello-world --queue, mv_read, mv_write, mv_pread, mv_pwrite and the console
+ * output go through the I/O queue, a virtqueue in the guest's memory that a VMM thread
+ * serves: no exit per call. mv_io_submit hands over many requests at once: all in
+ * flight together, answered in order (those on one fd's position move it in turn). */
+#define MV_IO_READ 1
+#define MV_IO_WRITE 2
+struct mv_io {
+	int fd;         /* IN */
+	unsigned op;    /* IN: MV_IO_READ or MV_IO_WRITE */
+	void *buf;      /* IN */
+	size_t len;     /* IN */
+	int64_t offset; /* IN: >= 0 (as mv_pread/mv_pwrite) or HC_OFFSET_CURRENT */
+	long ret;       /* OUT: what mv_read/mv_write would return */
+};
+/* mv_io_submit: runs io[0..n), each as its own call would; through the queue when the VMM
+ * offers it (console reads, which may block, always as an exit). Returns n. */
+int mv_io_submit(struct mv_io *io, int n);
+
 /* mv_strerror: the message for hc_err, a positive HC_E* code ("No such file or
  * directory" for HC_ENOENT): pass it -ret. */
 const char *mv_strerror(int hc_err);

@@ -1,0 +1,224 @@
+/* SPDX-License-Identifier: MIT */
+/* guest/sdk/queue.c: the I/O queue (kvm-hello-world --queue): reads and writes become
+ * descriptor chains in a virtqueue in the guest's own memory, which a VMM thread serves;
+ * the guest rings a KVM_IOEVENTFD doorbell only when that thread sleeps, and waits for
+ * the answers by polling the used ring, then, if they are slow to come, with one
+ * queue_wait exit. Used only when the VMM offers it (boot info); one queue per vCPU. */
+#include <minivirt/guest.h>
+
+#include "sdk.h"
+
+#if MV_GUEST_BITS == 16
+#define QSIZE 16 /* descriptors; real mode keeps its data below 0xa000 */
+#define NQUEUES 1
+#else
+#define QSIZE 64
+#define NQUEUES 8 /* vCPUs sharing memory (--smp) that get one; the others make exits */
+#endif
+
+/* How long to poll the used ring before the queue_wait exit, in polls (a look at the used
+ * ring and a pause each; counted, not timed, so time this vCPU spends preempted does not
+ * count): while the VMM's thread is awake (it sets HC_VQ_USED_F_NO_NOTIFY) it is working
+ * on the request, and the answer comes as soon as the copy ends: SPIN_AWAKE polls, and one
+ * more per SPIN_BYTES bytes in flight (a 1 MiB read takes a few hundred us); asleep, it
+ * needs the doorbell's wake-up first. Measured in docs/fastpaths.md. */
+#define SPIN_AWAKE 5000u
+#define SPIN_BYTES 64u
+#define SPIN_ASLEEP 200u
+
+struct queue {
+	struct hc_vq_desc desc[QSIZE];
+	struct {
+		uint16_t flags, idx, ring[QSIZE], event;
+	} avail __attribute__((aligned(4)));
+	struct {
+		uint16_t flags, idx;
+		struct hc_vq_used_elem ring[QSIZE];
+		uint16_t event;
+	} used;
+	struct hc_vq_req hdr[QSIZE];
+	struct hc_vq_status status[QSIZE];
+	uint32_t bell; /* the doorbell's value: this vCPU's id */
+	int tried, on; /* queue_setup made; it succeeded */
+};
+
+static struct queue queues[NQUEUES] __attribute__((aligned(16)));
+static uintptr_t tops[NQUEUES]; /* --smp: where each vCPU's stack began */
+
+#define PTR(p) ((hc_gptr_t)(uintptr_t)(p))
+
+void sdk_queue_start(const struct hc_boot_info *bi)
+{
+	if (bi->vcpus > 1 && bi->vcpu_id < NQUEUES)
+		tops[bi->vcpu_id] = (uintptr_t)__builtin_frame_address(0);
+}
+
+/* This vCPU's number among those sharing the memory (--smp), from its stack: the boot
+ * info in memory is one for all of them, and a hypercall to ask would be an exit. The
+ * stacks do not overlap: the nearest start above the stack pointer is ours. -1 for a
+ * vCPU past NQUEUES. */
+static int my_id(void)
+{
+	const uintptr_t sp = (uintptr_t)__builtin_frame_address(0);
+	uintptr_t best = UINTPTR_MAX;
+	int id = -1;
+
+	for (int j = 0; j < NQUEUES; j++)
+		if (tops[j] && tops[j] > sp && tops[j] < best) {
+			best = tops[j];
+			id = j;
+		}
+	return id;
+}
+
+/* This vCPU's queue, set up at its first use (so a guest that does no I/O makes no
+ * queue_setup exit, and one that sets up a queue of its own first keeps it), or NULL. */
+static struct queue *mine(void)
+{
+	const struct hc_boot_info *bi = mv_boot_info();
+	const int id = bi->vcpus > 1 ? my_id() : 0;
+	struct queue *q;
+
+	if (!bi->queue || id < 0)
+		return 0;
+	q = &queues[id];
+	if (!q->tried) {
+		struct hc_queue_setup r = { .desc = PTR(q->desc),
+					    .avail = PTR(&q->avail),
+					    .used = PTR(&q->used),
+					    .size = QSIZE };
+
+		q->tried = 1;
+		mv_hypercall(HC_NR_QUEUE_SETUP, &r);
+		q->on = r.ret == 0;
+		q->bell = bi->vcpus > 1 ? (uint32_t)id : bi->vcpu_id;
+	}
+	return q->on ? q : 0;
+}
+
+int sdk_queue_active(void)
+{
+	return mine() != 0;
+}
+
+/* Waits until the VMM has answered every chain published, bytes long in all. */
+static void wait_all(struct queue *q, uint64_t bytes)
+{
+	const uint64_t awake_spins = SPIN_AWAKE + bytes / SPIN_BYTES;
+	struct hc_queue_wait w = { 0 };
+
+	for (unsigned spins = 0; __atomic_load_n(&q->used.idx, __ATOMIC_ACQUIRE) != q->avail.idx;
+	     spins++) {
+		const int awake =
+			__atomic_load_n(&q->used.flags, __ATOMIC_RELAXED) & HC_VQ_USED_F_NO_NOTIFY;
+
+		if (spins > (awake ? awake_spins : SPIN_ASLEEP)) {
+			mv_hypercall(HC_NR_QUEUE_WAIT, &w); /* its exit serves the queue */
+			return;
+		}
+		__asm__ volatile("pause");
+	}
+}
+
+/* Publishes chains [first, first + n) of the avail ring's heads and rings if the VMM's
+ * thread sleeps. */
+static void publish(struct queue *q, uint16_t idx)
+{
+	__atomic_store_n(&q->avail.idx, idx, __ATOMIC_RELEASE);
+	/* The store above before the load of used.flags: the VMM clears the flag, then looks
+	 * at avail.idx once more; one of the two sides sees the other. */
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	if (!(__atomic_load_n(&q->used.flags, __ATOMIC_RELAXED) & HC_VQ_USED_F_NO_NOTIFY))
+		mv_outl(HC_PORT_QUEUE, q->bell);
+}
+
+static void set(struct queue *q, unsigned i, hc_gptr_t addr, uint32_t len, uint16_t flags)
+{
+	q->desc[i] = (struct hc_vq_desc){
+		.addr = addr, .len = len, .flags = flags, .next = (uint16_t)((i + 1) % QSIZE)
+	};
+}
+
+/* The part of io the queue takes in one chain: at most 4 GiB - 1. */
+static uint32_t chain_len(const struct mv_io *io)
+{
+	return io->len > 0xffffffffu ? 0xffffffffu : (uint32_t)io->len;
+}
+
+/* Runs ios[0, n) through q, QSIZE / 3 chains at a time: all in flight together. */
+static void run_queued(struct queue *q, struct mv_io *ios, int n)
+{
+	for (int done = 0; done < n;) {
+		const int batch = n - done < QSIZE / 3 ? n - done : QSIZE / 3;
+		uint16_t idx = q->avail.idx;
+		uint64_t bytes = 0;
+
+		for (int k = 0; k < batch; k++) {
+			const struct mv_io *io = &ios[done + k];
+			const unsigned d = 3 * (unsigned)k;
+			const uint16_t w = io->op == MV_IO_READ ? HC_VQ_DESC_F_WRITE : 0;
+
+			q->hdr[k] = (struct hc_vq_req){ .op = io->op == MV_IO_READ ? HC_VQ_READ
+										   : HC_VQ_WRITE,
+							.fd = io->fd,
+							.offset = io->offset };
+			set(q, d, PTR(&q->hdr[k]), sizeof(q->hdr[k]), HC_VQ_DESC_F_NEXT);
+			set(q, d + 1, PTR(io->buf), chain_len(io), HC_VQ_DESC_F_NEXT | w);
+			set(q, d + 2, PTR(&q->status[k]), sizeof(q->status[k]), HC_VQ_DESC_F_WRITE);
+			q->avail.ring[idx++ % QSIZE] = (uint16_t)d;
+			bytes += io->len;
+		}
+		publish(q, idx);
+		wait_all(q, bytes);
+		for (int k = 0; k < batch; k++)
+			ios[done + k].ret = (long)q->status[k].ret;
+		done += batch;
+	}
+}
+
+/* One request through the hypercall. */
+static long run_exit(const struct mv_io *io)
+{
+	struct hc_rw r = {
+		.fd = io->fd, .buf = PTR(io->buf), .len = io->len, .offset = io->offset
+	};
+
+	mv_hypercall(io->op == MV_IO_READ ? HC_NR_READ : HC_NR_WRITE, &r);
+	return (long)r.ret;
+}
+
+/* Whether io may go through the queue: what fits one chain, and never a read of the
+ * console (it may block for good; as an exit, --timeout and signals interrupt it). */
+static int queueable(const struct mv_io *io)
+{
+	return io->len <= 0xffffffffu && !(io->op == MV_IO_READ && io->fd == 0);
+}
+
+int mv_io_submit(struct mv_io *ios, int n)
+{
+	struct queue *q = mine();
+	int i = 0;
+
+	while (i < n) {
+		int run = 0;
+
+		while (q && i + run < n && queueable(&ios[i + run]))
+			run++;
+		if (run) {
+			run_queued(q, ios + i, run);
+			i += run;
+		} else {
+			ios[i].ret = run_exit(&ios[i]);
+			i++;
+		}
+	}
+	return n;
+}
+
+long sdk_queue_rw(unsigned op, int fd, const void *buf, size_t len, int64_t offset)
+{
+	struct mv_io io = { .fd = fd, .op = op, .buf = (void *)buf, .len = len, .offset = offset };
+
+	mv_io_submit(&io, 1);
+	return io.ret;
+}
