@@ -186,13 +186,13 @@ $(BUILD)/oci-progs/%: tests/oci/progs/%.c
 $(BUILD)/tests/unit_iso%: tests/unit/unit_iso%.c $(ISO_PURE_OBJS)
 	@mkdir -p $(dir $@)
 	@echo "  CC      $<"
-	$(Q)$(CC) $(ISO_CPPFLAGS) $(CFLAGS) $(WARN) -o $@ $^ -lcmocka -ljansson
+	$(Q)$(CC) $(ISO_CPPFLAGS) $(CFLAGS) $(WARN) -o $@ $(filter %.c %.o,$^) -lcmocka -ljansson
 
 # Unit tests: pure VMM code linked with cmocka, no KVM needed.
 $(BUILD)/tests/unit_%: tests/unit/unit_%.c $(VMM_LIB_OBJS)
 	@mkdir -p $(dir $@)
 	@echo "  CC      $<"
-	$(Q)$(CC) $(CPPFLAGS_ALL) $(CFLAGS) $(WARN) -o $@ $^ -lcmocka $(LDLIBS)
+	$(Q)$(CC) $(CPPFLAGS_ALL) $(CFLAGS) $(WARN) -o $@ $(filter %.c %.o,$^) -lcmocka $(LDLIBS)
 
 # The hypercall fuzzer (tests/fuzz/fuzz_hc.c): clang's libFuzzer with ASan and UBSan over
 # the dispatcher's pure sources. `make fuzz` runs it for FUZZ_TIME seconds, adding what it
