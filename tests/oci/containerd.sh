@@ -95,6 +95,21 @@ test_detached() {
 	run $C container rm c2; expect_rc 0 || return 1
 	expect_eq "isolate's containers" "$("$ISO" --root /run/containerd/runc/default list -q)" ""
 }
+# ctr run -t: the shim passes a console socket; the process gets a pty of the container's
+test_tty() {
+	need_containerd || return 1
+	printf 'tty; [ -t 0 ] && echo stdin-is-a-tty; exit 4\n' >"$T_TMP/in"
+	run script -qec "$C run -t --rm $RT localhost/bb:latest c3 sh" /dev/null <"$T_TMP/in"
+	expect_rc 4 && expect_out "/dev/pts/0" && expect_out "stdin-is-a-tty" || return 1
+	# and through exec (exec --console-socket)
+	$C run -d $RT localhost/bb:latest c4 sleep 1000 >/dev/null 2>&1 || return 1
+	run script -qec "$C task exec -t --exec-id t1 c4 sh" /dev/null <"$T_TMP/in"
+	expect_rc 4 && expect_out "/dev/pts/" && expect_out "stdin-is-a-tty" || return 1
+	$C task kill -s KILL c4 >/dev/null 2>&1 && poll 50 sh -c "$C task ls | grep -q 'c4 .*STOPPED'" &&
+		$C task rm c4 >/dev/null 2>&1 && $C container rm c4 >/dev/null 2>&1
+}
+t "ctr run -t and task exec -t: a terminal over the shim's console socket, its exit status" test_tty
+
 t "ctr run -d, task exec (output, exit status), task kill, STOPPED, task rm" test_detached
 
 done_testing
