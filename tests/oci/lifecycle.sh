@@ -166,7 +166,13 @@ test_preserve_fds() {
 	run sh -c "$OCI run --bundle $B p2 3>$T_TMP/fd3b 7</ 9>$T_TMP/fd9"
 	expect_rc 0 && expect_eq "fds" "$OUT" "0 1 2 3 " || return 1
 	expect_err "3: Bad file descriptor" && expect_eq "fd 3 unused" "$(cat "$T_TMP/fd3b")" "" || return 1
-	nothing_left "$B"
+	# exec: the same
+	make_bundle "$B" sleep 1000 && oci run -d --bundle "$B" p3 || return 1
+	run sh -c "$OCI exec p3 ls /proc/self/fd 7</ 9>$T_TMP/fd9"
+	expect_rc 0 && expect_eq "exec's fds" "$(echo $OUT)" "0 1 2 3" || return 1
+	run sh -c "$OCI exec --preserve-fds 1 p3 sh -c 'echo via-exec >&3' 3>$T_TMP/fd3c"
+	expect_rc 0 && expect_eq "exec's fd 3" "$(cat "$T_TMP/fd3c")" via-exec || return 1
+	oci delete --force p3 && nothing_left "$B"
 }
 
 test_exec() {
