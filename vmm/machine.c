@@ -9,12 +9,14 @@
 #include <fcntl.h>
 #include <inttypes.h>
 #include <linux/kvm.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stddef.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/resource.h>
 #include <time.h>
 
@@ -46,14 +48,16 @@ struct machine {
 	struct share share; /* --dir */
 	struct layout lay;  /* an instance's layout (the same in each VM) */
 	unsigned ninst, nvcpu;
-	struct instance *inst; /* ninst */
-	struct vcpu *vcpu;     /* nvcpu; vCPU j runs instance j (or 0 with --smp) */
-	struct x86_setup *xs;  /* nvcpu: each vCPU's registers as set */
-	struct console con;    /* standard output, shared by the vCPUs */
-	struct con_stream *cs; /* nvcpu, or NULL with one vCPU */
-	atomic_uint done;      /* vCPU loops that ended */
-	struct watchdog wd;    /* --timeout, stop signals, output failures */
-	unsigned khc;          /* in-kernel hypercall instruction offered (--khc), or 0 */
+	struct instance *inst;  /* ninst */
+	struct gmem tmpl;       /* several instances of a file: its image, read once, or none */
+	struct loaded tmpl_img; /* what tmpl holds */
+	struct vcpu *vcpu;      /* nvcpu; vCPU j runs instance j (or 0 with --smp) */
+	struct x86_setup *xs;   /* nvcpu: each vCPU's registers as set */
+	struct console con;     /* standard output, shared by the vCPUs */
+	struct con_stream *cs;  /* nvcpu, or NULL with one vCPU */
+	atomic_uint done;       /* vCPU loops that ended */
+	struct watchdog wd;     /* --timeout, stop signals, output failures */
+	unsigned khc;           /* in-kernel hypercall instruction offered (--khc), or 0 */
 };
 
 /* --khc: offer in-kernel hypercalls only where the probe shows they work; kvm_pvm hangs
@@ -216,24 +220,171 @@ static void open_share(struct machine *m)
 	}
 }
 
-/* Loads the guest into instance i; dies with 126/127 when it cannot. */
-static void load_guest(struct machine *m, struct instance *in)
+/* A failure while building an instance or a vCPU in parallel: the main thread reports
+ * it afterwards, the first by number, as a build one after the other would have. */
+struct build_err {
+	int status;      /* the exit status; 0 while nothing failed */
+	struct mv_err e; /* its line */
+};
+
+static int build_fail(struct build_err *be, int status)
+{
+	be->status = status;
+	return -1;
+}
+
+/* Work on n independent items (instances, vCPUs), a thread each (up to PAR_THREADS),
+ * the calling one included. What a VM costs is mostly kernel work done in the calling
+ * thread, and much of it waits for an SRCU grace period (the memory slot's swap, the
+ * mmu notifier's release when the VM closes), which is long on a busy host: in
+ * parallel, the waits overlap and the work spreads over every core. The items are taken
+ * in order, and none after a failure, so every item before the first that failed was
+ * done. A thread that cannot start leaves its share to the others. The threads must not
+ * call malloc (each would get a malloc arena of its own). */
+struct par {
+	struct machine *m;
+	int (*fn)(struct machine *m, unsigned i, struct build_err *be); /* 0 or -1 */
+	unsigned n;
+	struct build_err *be; /* n, or NULL for work that cannot fail */
+	atomic_uint next;     /* the next item to take */
+	atomic_bool failed;   /* an item failed: take no more */
+};
+
+#define PAR_THREADS 32
+
+static void par_take(struct par *p)
+{
+	unsigned i;
+
+	while (!atomic_load(&p->failed) && (i = atomic_fetch_add(&p->next, 1)) < p->n)
+		if (p->fn(p->m, i, p->be ? &p->be[i] : NULL))
+			atomic_store(&p->failed, true);
+}
+
+static void *par_thread(void *arg)
+{
+	par_take(arg);
+	return NULL;
+}
+
+static void par_for(struct machine *m, unsigned n,
+		    int (*fn)(struct machine *m, unsigned i, struct build_err *be),
+		    struct build_err *be)
+{
+	struct par p = { .m = m, .fn = fn, .n = n, .be = be };
+	pthread_t t[PAR_THREADS - 1];
+	const unsigned want = n < PAR_THREADS ? n : PAR_THREADS;
+	unsigned k;
+
+	atomic_init(&p.next, 0);
+	atomic_init(&p.failed, false);
+	for (k = 0; k + 1 < want; k++)
+		if (pthread_create(&t[k], NULL, par_thread, &p))
+			break;
+	par_take(&p);
+	for (unsigned i = 0; i < k; i++)
+		pthread_join(t[i], NULL);
+}
+
+/* Several instances of a guest file: the file is read and checked once, into a template
+ * memory the instances copy its image from; dies with 126/127 when it cannot load. */
+static void load_template(struct machine *m)
+{
+	const uint64_t size = m->cfg->mem_size;
+	char err[320];
+	void *mem;
+	int rc;
+
+	mem = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
+		   -1, 0);
+	if (mem == MAP_FAILED)
+		die_errno(VMM_HOST_ERROR, "cannot map %llu bytes for the guest's image",
+			  (unsigned long long)size);
+	m->tmpl = (struct gmem){ .host = mem, .size = size };
+	rc = loader_file(&m->tmpl, m->cfg->file, &m->lay, &m->tmpl_img, err, sizeof(err));
+	if (rc == -ENOENT)
+		die(VMM_NO_GUEST, "%s", err);
+	if (rc)
+		die(VMM_BAD_GUEST, "%s", err);
+}
+
+/* Loads the guest into instance in: a copy of the template's image, or the built-in
+ * image, or the file. Returns 0, or -1 with 126/127 (the file) or 125 in be. */
+static int load_guest(struct machine *m, struct instance *in, struct build_err *be)
 {
 	struct vmm_config *cfg = m->cfg;
 	char err[320];
 	int rc;
 
+	if (m->tmpl.host) {
+		const struct loaded *t = &m->tmpl_img;
+		void *dst = gmem_ptr(&in->vm.mem, t->start, t->end - t->start);
+		const void *src = gmem_ptr(&m->tmpl, t->start, t->end - t->start);
+
+		if (!dst || !src) { /* the same size: never expected */
+			mv_seterr(&be->e, 0, "the guest's image does not fit its memory");
+			return build_fail(be, VMM_HOST_ERROR);
+		}
+		memcpy(dst, src, t->end - t->start);
+		in->img = *t;
+		return 0;
+	}
 	if (cfg->file) {
 		rc = loader_file(&in->vm.mem, cfg->file, &m->lay, &in->img, err, sizeof(err));
-		if (rc == -ENOENT)
-			die(VMM_NO_GUEST, "%s", err);
-		if (rc)
-			die(VMM_BAD_GUEST, "%s", err);
+		if (rc) {
+			mv_seterr(&be->e, 0, "%s", err);
+			return build_fail(be, rc == -ENOENT ? VMM_NO_GUEST : VMM_BAD_GUEST);
+		}
 	} else if (loader_builtin(&in->vm.mem, loader_find(cfg->guest), &m->lay, &in->img, err,
 				  sizeof(err))) {
-		die(VMM_HOST_ERROR, "%s", err);
+		mv_seterr(&be->e, 0, "%s", err);
+		return build_fail(be, VMM_HOST_ERROR);
 	}
-	m->lay.entry = in->img.entry; /* the same file in every instance: the same entry */
+	return 0;
+}
+
+/* Instance i: its VM, with the guest loaded. */
+static int build_instance(struct machine *m, unsigned i, struct build_err *be)
+{
+	struct instance *in = &m->inst[i];
+
+	if (vm_create(&in->vm, m->kvm_fd, m->cfg->mem_size, &be->e))
+		return build_fail(be, VMM_HOST_ERROR);
+	return load_guest(m, in, be);
+}
+
+/* vCPU j (and, without --smp, instance j, which it alone runs). */
+static int build_vcpu(struct machine *m, unsigned j, struct build_err *be)
+{
+	const bool smp = m->cfg->smp;
+
+	if (!smp && build_instance(m, j, be))
+		return -1;
+	if (vcpu_create(&m->vcpu[j], &inst_of(m, j)->vm, (int)j, smp ? j : 0, &be->e))
+		return build_fail(be, VMM_HOST_ERROR);
+	return 0;
+}
+
+/* The instances' VMs, memory and images, and the vCPUs, built in parallel; dies with the
+ * first failure (by vCPU number). */
+static void build_vms(struct machine *m)
+{
+	struct build_err *be = xcalloc(m->nvcpu, sizeof(*be));
+
+	if (m->cfg->smp && build_instance(m, 0, &be[0]))
+		die(be[0].status, "%s", be[0].e.msg);
+	if (m->ninst > 1 && m->cfg->file)
+		load_template(m);
+	par_for(m, m->nvcpu, build_vcpu, be);
+	for (unsigned j = 0; j < m->nvcpu; j++)
+		if (be[j].status)
+			die(be[j].status, "%s", be[j].e.msg);
+	free(be);
+	if (m->tmpl.host)
+		munmap(m->tmpl.host, m->tmpl.size);
+	m->tmpl = (struct gmem){ 0 };
+	/* the same guest in every instance: the same entry */
+	m->lay.entry = m->inst[0].img.entry;
 }
 
 static void build(struct machine *m)
@@ -244,12 +395,11 @@ static void build(struct machine *m)
 	m->inst = xcalloc(m->ninst, sizeof(*m->inst));
 	m->vcpu = xcalloc(m->nvcpu, sizeof(*m->vcpu));
 	m->xs = xcalloc(m->nvcpu, sizeof(*m->xs));
+	build_vms(m);
 	for (unsigned i = 0; i < m->ninst; i++) {
 		struct instance *in = &m->inst[i];
 
-		vm_create(&in->vm, m->kvm_fd, cfg->mem_size);
 		files_init(&in->files, &m->share, cfg->max_files);
-		load_guest(m, in);
 		x86_build(&in->vm.mem, &m->lay, 0, &in->pt);
 	}
 	console_init(&m->con, STDOUT_FILENO, m->nvcpu == 1);
@@ -261,7 +411,6 @@ static void build(struct machine *m)
 		const unsigned slot = cfg->smp ? j : 0;
 		uint64_t boot;
 
-		vcpu_create(v, &in->vm, (int)j, slot);
 		v->hc.files = &in->files;
 		v->hc.out = m->con.file;
 		v->hc.sys_start = m->lay.reg[REG_TABLES].gpa;
@@ -444,18 +593,27 @@ static int outcome_status(struct machine *m, unsigned j)
 	return VMM_HOST_ERROR;
 }
 
+/* Instance i's teardown (and its vCPU's, without --smp): closing a VM is the costly part
+ * of a run of several, so the instances are closed in parallel. */
+static int destroy_instance(struct machine *m, unsigned i, struct build_err *be)
+{
+	(void)be;
+	if (!m->cfg->smp)
+		vcpu_destroy(&m->vcpu[i]);
+	vm_destroy(&m->inst[i].vm);
+	return 0;
+}
+
 static void destroy(struct machine *m)
 {
-	for (unsigned j = 0; j < m->nvcpu; j++) {
-		if (m->cs)
-			con_stream_close(&m->cs[j]);
+	for (unsigned j = 0; j < m->nvcpu && m->cs; j++) /* the last output, in vCPU order */
+		con_stream_close(&m->cs[j]);
+	for (unsigned j = 0; j < m->nvcpu && m->cfg->smp; j++)
 		vcpu_destroy(&m->vcpu[j]);
-	}
-	console_close(&m->con);
-	for (unsigned i = 0; i < m->ninst; i++) {
+	for (unsigned i = 0; i < m->ninst; i++) /* free(), here: no malloc arena per thread */
 		files_destroy(&m->inst[i].files);
-		vm_destroy(&m->inst[i].vm);
-	}
+	par_for(m, m->ninst, destroy_instance, NULL);
+	console_close(&m->con);
 	close(m->kvm_fd);
 	share_close(&m->share);
 	free(m->cs);

@@ -65,7 +65,7 @@ void vcpu_signals_init(void)
 		die_errno(VMM_HOST_ERROR, "sigaction");
 }
 
-void vcpu_create(struct vcpu *v, struct vm *vm, int id, unsigned kvm_id)
+int vcpu_create(struct vcpu *v, struct vm *vm, int id, unsigned kvm_id, struct mv_err *e)
 {
 	int sync;
 
@@ -74,14 +74,17 @@ void vcpu_create(struct vcpu *v, struct vm *vm, int id, unsigned kvm_id)
 	v->id = id;
 	v->fd = (int)RETRY_EINTR(ioctl(vm->vm_fd, KVM_CREATE_VCPU, (unsigned long)kvm_id));
 	if (v->fd < 0)
-		die_errno(VMM_HOST_ERROR, "KVM_CREATE_VCPU %u (vCPU %d) failed", kvm_id, id);
+		return mv_seterr(e, errno, "KVM_CREATE_VCPU %u (vCPU %d) failed", kvm_id, id);
 	v->run_size = vm->run_size;
 	v->mem = &vm->mem;
 	v->hc.out = stdout;
 	v->hc.vcpu_id = (uint32_t)id;
 	v->run = mmap(NULL, v->run_size, PROT_READ | PROT_WRITE, MAP_SHARED, v->fd, 0);
-	if (v->run == MAP_FAILED)
-		die_errno(VMM_HOST_ERROR, "cannot map the kvm_run area of vCPU %d", id);
+	if (v->run == MAP_FAILED) {
+		mv_seterr(e, errno, "cannot map the kvm_run area of vCPU %d", id);
+		vcpu_destroy(v);
+		return -1;
+	}
 	/* Hypercalls need the guest's paging registers at every exit: let KVM copy them
 	 * into kvm_run rather than paying a KVM_GET_SREGS each time. */
 	sync = ioctl(vm->kvm_fd, KVM_CHECK_EXTENSION, KVM_CAP_SYNC_REGS);
@@ -93,6 +96,7 @@ void vcpu_create(struct vcpu *v, struct vm *vm, int id, unsigned kvm_id)
 		v->run->kvm_valid_regs |= KVM_SYNC_X86_REGS;
 		v->sync_regs = true;
 	}
+	return 0;
 }
 
 /* The bytes of the current I/O exit, or NULL when the kernel's offset and size do not
@@ -402,7 +406,10 @@ static void *vcpu_thread(void *arg)
 {
 	struct vcpu *v = arg;
 	sigset_t kick;
+	char name[16];
 
+	snprintf(name, sizeof(name), "vcpu-%d", v->id);
+	pthread_setname_np(pthread_self(), name); /* by itself: no /proc file to open */
 	sigemptyset(&kick);
 	sigaddset(&kick, SIG_KICK);
 	pthread_sigmask(SIG_UNBLOCK, &kick, NULL);
@@ -427,7 +434,6 @@ static void *vcpu_thread(void *arg)
 
 int vcpu_start(struct vcpu *v, pthread_t waiter, atomic_uint *done)
 {
-	char name[16];
 	int err;
 
 	v->waiter = waiter;
@@ -437,11 +443,7 @@ int vcpu_start(struct vcpu *v, pthread_t waiter, atomic_uint *done)
 	err = pthread_create(&v->thread, NULL, vcpu_thread, v);
 	v->started = v->joinable = !err;
 	pthread_mutex_unlock(&v->kick_lock);
-	if (err)
-		return err;
-	snprintf(name, sizeof(name), "vcpu-%d", v->id);
-	pthread_setname_np(v->thread, name);
-	return 0;
+	return err;
 }
 
 void vcpu_stop(struct vcpu *v)

@@ -68,8 +68,9 @@ struct vcpu {
 };
 
 /* vcpu_create: creates vCPU id of the run (its name, prefix and vcpu_id) as vCPU kvm_id
- * of vm, and maps its kvm_run area. Dies on failure. */
-void vcpu_create(struct vcpu *v, struct vm *vm, int id, unsigned kvm_id);
+ * of vm, and maps its kvm_run area. Safe to call from several threads at once (each with
+ * its own v). Returns 0, or -1 with the reason in e and nothing left open or mapped. */
+int vcpu_create(struct vcpu *v, struct vm *vm, int id, unsigned kvm_id, struct mv_err *e);
 
 /* vcpu_start: runs the loop in a new thread named vcpu-N; when it ends, *done is
  * incremented and SIGUSR2 sent to the thread `waiter`. Signals the caller blocks stay

@@ -35,33 +35,37 @@ int vm_open_kvm(void)
 	return fd;
 }
 
-void vm_create(struct vm *vm, int kvm_fd, uint64_t mem_size)
+int vm_create(struct vm *vm, int kvm_fd, uint64_t mem_size, struct mv_err *e)
 {
 	struct kvm_userspace_memory_region slot;
+	uint64_t addr = KVM_IDENTITY_MAP_GPA;
 	int n;
 	void *mem;
 
 	*vm = (struct vm){ .kvm_fd = kvm_fd, .vm_fd = -1, .api_version = KVM_API_VERSION };
 	vm->vm_fd = RETRY_EINTR(ioctl(vm->kvm_fd, KVM_CREATE_VM, 0));
 	if (vm->vm_fd < 0)
-		die_errno(VMM_HOST_ERROR, "KVM_CREATE_VM failed");
+		return mv_seterr(e, errno, "KVM_CREATE_VM failed");
 
 	if (ioctl(vm->kvm_fd, KVM_CHECK_EXTENSION, KVM_CAP_SET_TSS_ADDR) > 0 &&
-	    ioctl(vm->vm_fd, KVM_SET_TSS_ADDR, (unsigned long)KVM_TSS_GPA) < 0)
-		die_errno(VMM_HOST_ERROR, "KVM_SET_TSS_ADDR failed");
-	if (ioctl(vm->kvm_fd, KVM_CHECK_EXTENSION, KVM_CAP_SET_IDENTITY_MAP_ADDR) > 0) {
-		uint64_t addr = KVM_IDENTITY_MAP_GPA;
-
-		if (ioctl(vm->vm_fd, KVM_SET_IDENTITY_MAP_ADDR, &addr) < 0)
-			die_errno(VMM_HOST_ERROR, "KVM_SET_IDENTITY_MAP_ADDR failed");
+	    ioctl(vm->vm_fd, KVM_SET_TSS_ADDR, (unsigned long)KVM_TSS_GPA) < 0) {
+		mv_seterr(e, errno, "KVM_SET_TSS_ADDR failed");
+		goto fail;
+	}
+	if (ioctl(vm->kvm_fd, KVM_CHECK_EXTENSION, KVM_CAP_SET_IDENTITY_MAP_ADDR) > 0 &&
+	    ioctl(vm->vm_fd, KVM_SET_IDENTITY_MAP_ADDR, &addr) < 0) {
+		mv_seterr(e, errno, "KVM_SET_IDENTITY_MAP_ADDR failed");
+		goto fail;
 	}
 
 	/* MAP_NORESERVE: the host commits only the pages the guest touches. */
 	mem = mmap(NULL, mem_size, PROT_READ | PROT_WRITE,
 		   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-	if (mem == MAP_FAILED)
-		die_errno(VMM_HOST_ERROR, "cannot map %llu bytes of guest memory",
+	if (mem == MAP_FAILED) {
+		mv_seterr(e, errno, "cannot map %llu bytes of guest memory",
 			  (unsigned long long)mem_size);
+		goto fail;
+	}
 	vm->mem = (struct gmem){ .host = mem, .size = mem_size };
 
 	slot = (struct kvm_userspace_memory_region){
@@ -70,15 +74,23 @@ void vm_create(struct vm *vm, int kvm_fd, uint64_t mem_size)
 		.memory_size = mem_size,
 		.userspace_addr = (uintptr_t)mem,
 	};
-	if (ioctl(vm->vm_fd, KVM_SET_USER_MEMORY_REGION, &slot) < 0)
-		die_errno(VMM_HOST_ERROR, "KVM_SET_USER_MEMORY_REGION failed");
+	if (ioctl(vm->vm_fd, KVM_SET_USER_MEMORY_REGION, &slot) < 0) {
+		mv_seterr(e, errno, "KVM_SET_USER_MEMORY_REGION failed");
+		goto fail;
+	}
 
 	n = ioctl(vm->kvm_fd, KVM_GET_VCPU_MMAP_SIZE, 0);
-	if (n < (int)sizeof(struct kvm_run))
-		die_errno(VMM_HOST_ERROR, "KVM_GET_VCPU_MMAP_SIZE returned %d", n);
+	if (n < (int)sizeof(struct kvm_run)) {
+		mv_seterr(e, n < 0 ? errno : 0, "KVM_GET_VCPU_MMAP_SIZE returned %d", n);
+		goto fail;
+	}
 	vm->run_size = (size_t)n;
 	n = ioctl(vm->kvm_fd, KVM_CHECK_EXTENSION, KVM_CAP_COALESCED_MMIO);
 	vm->coalesced_mmio_page = n > 0 ? n : 0;
+	return 0;
+fail:
+	vm_destroy(vm);
+	return -1;
 }
 
 void vm_destroy(struct vm *vm)

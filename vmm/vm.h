@@ -5,6 +5,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "err.h"
 #include "gmem.h"
 
 struct vm {
@@ -22,8 +23,9 @@ int vm_open_kvm(void);
 /* vm_create: creates a VM on kvm_fd (from vm_open_kvm) with its own mem_size bytes of
  * guest memory, its own memory slot 0 at guest-physical 0. Each VM is a separate
  * guest-physical address space: nested paging (EPT/NPT) keeps one VM's vCPUs out of
- * every other VM's memory. Dies with VMM_HOST_ERROR on failure. */
-void vm_create(struct vm *vm, int kvm_fd, uint64_t mem_size);
+ * every other VM's memory. Safe to call from several threads at once (each with its own
+ * vm). Returns 0, or -1 with the reason in e and nothing left open or mapped. */
+int vm_create(struct vm *vm, int kvm_fd, uint64_t mem_size, struct mv_err *e);
 
 /* vm_destroy: unmaps guest memory and closes the VM fd (not kvm_fd). */
 void vm_destroy(struct vm *vm);
