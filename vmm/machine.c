@@ -24,6 +24,7 @@
 
 #include "bootinfo.h"
 #include "console.h"
+#include "crew.h"
 #include "elf_loader.h"
 #include "files.h"
 #include "khc.h"
@@ -42,6 +43,13 @@ struct instance {
 	struct files files; /* its fd table (shared by its vCPUs with --smp) */
 };
 
+/* A failure while building an instance or a vCPU in parallel: the main thread reports
+ * it afterwards, the first by number, as a build one after the other would have. */
+struct build_err {
+	int status;      /* the exit status; 0 while nothing failed */
+	struct mv_err e; /* its line */
+};
+
 struct machine {
 	struct vmm_config *cfg;
 	int kvm_fd;         /* /dev/kvm, shared by the instances' VMs */
@@ -56,6 +64,8 @@ struct machine {
 	struct console con;     /* standard output, shared by the vCPUs */
 	struct con_stream *cs;  /* nvcpu, or NULL with one vCPU */
 	atomic_uint done;       /* vCPU loops that ended */
+	struct crew crew;       /* thread j builds, runs and tears down vCPU j (and instance j) */
+	struct build_err *be;   /* nvcpu: what failed in each thread's build */
 	struct watchdog wd;     /* --timeout, stop signals, output failures */
 	unsigned khc;           /* in-kernel hypercall instruction offered (--khc), or 0 */
 };
@@ -220,70 +230,10 @@ static void open_share(struct machine *m)
 	}
 }
 
-/* A failure while building an instance or a vCPU in parallel: the main thread reports
- * it afterwards, the first by number, as a build one after the other would have. */
-struct build_err {
-	int status;      /* the exit status; 0 while nothing failed */
-	struct mv_err e; /* its line */
-};
-
 static int build_fail(struct build_err *be, int status)
 {
 	be->status = status;
 	return -1;
-}
-
-/* Work on n independent items (instances, vCPUs), a thread each (up to PAR_THREADS),
- * the calling one included. What a VM costs is mostly kernel work done in the calling
- * thread, and much of it waits for an SRCU grace period (the memory slot's swap, the
- * mmu notifier's release when the VM closes), which is long on a busy host: in
- * parallel, the waits overlap and the work spreads over every core. The items are taken
- * in order, and none after a failure, so every item before the first that failed was
- * done. A thread that cannot start leaves its share to the others. The threads must not
- * call malloc (each would get a malloc arena of its own). */
-struct par {
-	struct machine *m;
-	int (*fn)(struct machine *m, unsigned i, struct build_err *be); /* 0 or -1 */
-	unsigned n;
-	struct build_err *be; /* n, or NULL for work that cannot fail */
-	atomic_uint next;     /* the next item to take */
-	atomic_bool failed;   /* an item failed: take no more */
-};
-
-#define PAR_THREADS 32
-
-static void par_take(struct par *p)
-{
-	unsigned i;
-
-	while (!atomic_load(&p->failed) && (i = atomic_fetch_add(&p->next, 1)) < p->n)
-		if (p->fn(p->m, i, p->be ? &p->be[i] : NULL))
-			atomic_store(&p->failed, true);
-}
-
-static void *par_thread(void *arg)
-{
-	par_take(arg);
-	return NULL;
-}
-
-static void par_for(struct machine *m, unsigned n,
-		    int (*fn)(struct machine *m, unsigned i, struct build_err *be),
-		    struct build_err *be)
-{
-	struct par p = { .m = m, .fn = fn, .n = n, .be = be };
-	pthread_t t[PAR_THREADS - 1];
-	const unsigned want = n < PAR_THREADS ? n : PAR_THREADS;
-	unsigned k;
-
-	atomic_init(&p.next, 0);
-	atomic_init(&p.failed, false);
-	for (k = 0; k + 1 < want; k++)
-		if (pthread_create(&t[k], NULL, par_thread, &p))
-			break;
-	par_take(&p);
-	for (unsigned i = 0; i < k; i++)
-		pthread_join(t[i], NULL);
 }
 
 /* Several instances of a guest file: the file is read and checked once, into a template
@@ -365,21 +315,56 @@ static int build_vcpu(struct machine *m, unsigned j, struct build_err *be)
 	return 0;
 }
 
-/* The instances' VMs, memory and images, and the vCPUs, built in parallel; dies with the
- * first failure (by vCPU number). */
+/* Tears down vCPU j (and, without --smp, instance j). */
+static void teardown(struct machine *m, unsigned j)
+{
+	vcpu_destroy(&m->vcpu[j]);
+	if (!m->cfg->smp)
+		vm_destroy(&m->inst[j].vm);
+}
+
+/* Thread j's life, a step at a time as the main thread allows: build vCPU j (and,
+ * without --smp, instance j, which it alone runs), run it, tear it down. Most of what a
+ * VM costs is kernel work done in the calling thread, and much of it waits for an SRCU
+ * grace period (the memory slot's swap, the mmu notifier's release when the VM closes),
+ * long on a busy host: in a thread each, the waits overlap and the work spreads over
+ * every core. One thread does all three steps: starting a thread is no small cost
+ * either. It must not call malloc (it would get a malloc arena of its own). */
+static void instance_life(struct crew *c, unsigned j, void *arg)
+{
+	struct machine *m = arg;
+
+	build_vcpu(m, j, &m->be[j]);
+	if (crew_next(c, CREW_RUN))
+		vcpu_run(&m->vcpu[j], wd_thread_id(&m->wd), &m->done);
+	if (crew_next(c, CREW_TEARDOWN))
+		teardown(m, j);
+}
+
+/* The instances' VMs, memory and images, and the vCPUs, built in parallel, a thread
+ * each; dies with the first failure by vCPU number, as building them one after the
+ * other would. */
 static void build_vms(struct machine *m)
 {
-	struct build_err *be = xcalloc(m->nvcpu, sizeof(*be));
+	unsigned failed = 0;
+	int err;
 
-	if (m->cfg->smp && build_instance(m, 0, &be[0]))
-		die(be[0].status, "%s", be[0].e.msg);
+	m->be = xcalloc(m->nvcpu, sizeof(*m->be));
+	if (m->cfg->smp && build_instance(m, 0, &m->be[0]))
+		die(m->be[0].status, "%s", m->be[0].e.msg);
 	if (m->ninst > 1 && m->cfg->file)
 		load_template(m);
-	par_for(m, m->nvcpu, build_vcpu, be);
+	vcpu_signals_init();
+	if ((err = crew_start(&m->crew, m->nvcpu, instance_life, m, &failed))) {
+		errno = err;
+		die_errno(VMM_HOST_ERROR, "cannot start the thread of vCPU %u", failed);
+	}
+	crew_wait(&m->crew, CREW_RUN);
 	for (unsigned j = 0; j < m->nvcpu; j++)
-		if (be[j].status)
-			die(be[j].status, "%s", be[j].e.msg);
-	free(be);
+		if (m->be[j].status) {
+			crew_join(&m->crew);
+			die(m->be[j].status, "%s", m->be[j].e.msg);
+		}
 	if (m->tmpl.host)
 		munmap(m->tmpl.host, m->tmpl.size);
 	m->tmpl = (struct gmem){ 0 };
@@ -468,24 +453,12 @@ static void stop_all(void *arg)
 		vcpu_stop(&m->vcpu[j]);
 }
 
-/* Starts every vCPU thread and joins them. Returns the watchdog's stop, if any. */
+/* Lets every vCPU run and waits for their loops to end. Returns the watchdog's stop,
+ * if any. */
 static enum wd_reason run(struct machine *m, int *sig)
 {
-	vcpu_signals_init();
-	for (unsigned j = 0; j < m->nvcpu; j++) {
-		int err = vcpu_start(&m->vcpu[j], wd_thread_id(&m->wd), &m->done);
-
-		if (err) { /* tear down what runs, then say why */
-			stop_all(m);
-			for (unsigned i = 0; i < j; i++)
-				vcpu_join(&m->vcpu[i]);
-			errno = err;
-			die_errno(VMM_HOST_ERROR,
-				  "cannot start the thread of vCPU %u (stopped the others)", j);
-		}
-	}
-	for (unsigned j = 0; j < m->nvcpu; j++)
-		vcpu_join(&m->vcpu[j]);
+	crew_allow(&m->crew, CREW_RUN);
+	crew_wait(&m->crew, CREW_TEARDOWN);
 	return wd_joined(&m->wd, sig);
 }
 
@@ -593,29 +566,21 @@ static int outcome_status(struct machine *m, unsigned j)
 	return VMM_HOST_ERROR;
 }
 
-/* Instance i's teardown (and its vCPU's, without --smp): closing a VM is the costly part
- * of a run of several, so the instances are closed in parallel. */
-static int destroy_instance(struct machine *m, unsigned i, struct build_err *be)
-{
-	(void)be;
-	if (!m->cfg->smp)
-		vcpu_destroy(&m->vcpu[i]);
-	vm_destroy(&m->inst[i].vm);
-	return 0;
-}
-
 static void destroy(struct machine *m)
 {
 	for (unsigned j = 0; j < m->nvcpu && m->cs; j++) /* the last output, in vCPU order */
 		con_stream_close(&m->cs[j]);
-	for (unsigned j = 0; j < m->nvcpu && m->cfg->smp; j++)
-		vcpu_destroy(&m->vcpu[j]);
 	for (unsigned i = 0; i < m->ninst; i++) /* free(), here: no malloc arena per thread */
 		files_destroy(&m->inst[i].files);
-	par_for(m, m->ninst, destroy_instance, NULL);
+	/* closing a VM is the costly part of a run of several: each in its thread */
+	crew_allow(&m->crew, CREW_TEARDOWN);
+	crew_join(&m->crew);
+	if (m->cfg->smp)
+		vm_destroy(&m->inst[0].vm);
 	console_close(&m->con);
 	close(m->kvm_fd);
 	share_close(&m->share);
+	free(m->be);
 	free(m->cs);
 	free(m->xs);
 	free(m->vcpu);

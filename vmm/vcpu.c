@@ -402,9 +402,8 @@ static void queue_finish(struct vcpu *v)
 	}
 }
 
-static void *vcpu_thread(void *arg)
+void vcpu_run(struct vcpu *v, pthread_t waiter, atomic_uint *done)
 {
-	struct vcpu *v = arg;
 	sigset_t kick;
 	char name[16];
 
@@ -413,6 +412,12 @@ static void *vcpu_thread(void *arg)
 	sigemptyset(&kick);
 	sigaddset(&kick, SIG_KICK);
 	pthread_sigmask(SIG_UNBLOCK, &kick, NULL);
+	/* From here vcpu_stop kicks this thread; a stop before it is seen by the loop's
+	 * first check. */
+	pthread_mutex_lock(&v->kick_lock);
+	v->thread = pthread_self();
+	v->started = true;
+	pthread_mutex_unlock(&v->kick_lock);
 	v->outcome = vcpu_loop(v);
 	queue_finish(v);
 	ring_finish(v);
@@ -422,28 +427,12 @@ static void *vcpu_thread(void *arg)
 		fflush(v->hc.out);
 	if (v->outcome != VCPU_OUTPUT && console_check_stderr())
 		v->outcome = VCPU_OUTPUT;
-	/* No kick from here on: the thread's id stays valid until it is joined, and the
-	 * loop it would interrupt has ended. */
+	/* No kick from here on: the loop it would interrupt has ended. */
 	pthread_mutex_lock(&v->kick_lock);
 	v->started = false;
 	pthread_mutex_unlock(&v->kick_lock);
-	atomic_fetch_add(v->done, 1);
-	pthread_kill(v->waiter, SIG_DONE);
-	return NULL;
-}
-
-int vcpu_start(struct vcpu *v, pthread_t waiter, atomic_uint *done)
-{
-	int err;
-
-	v->waiter = waiter;
-	v->done = done;
-	/* Under kick_lock: the ring thread may kick this vCPU as soon as it runs. */
-	pthread_mutex_lock(&v->kick_lock);
-	err = pthread_create(&v->thread, NULL, vcpu_thread, v);
-	v->started = v->joinable = !err;
-	pthread_mutex_unlock(&v->kick_lock);
-	return err;
+	atomic_fetch_add(done, 1);
+	pthread_kill(waiter, SIG_DONE);
 }
 
 void vcpu_stop(struct vcpu *v)
@@ -452,17 +441,9 @@ void vcpu_stop(struct vcpu *v)
 	/* immediate_exit catches the window between the stop check and KVM_RUN. */
 	__atomic_store_n(&v->run->immediate_exit, 1, __ATOMIC_RELAXED);
 	pthread_mutex_lock(&v->kick_lock);
-	if (v->started) /* until the thread's last steps, so its id is valid */
+	if (v->started) /* while the loop runs in it */
 		pthread_kill(v->thread, SIG_KICK);
 	pthread_mutex_unlock(&v->kick_lock);
-}
-
-void vcpu_join(struct vcpu *v)
-{
-	/* The thread itself stops the kicks before it ends; vcpu_stop may run meanwhile. */
-	if (v->joinable)
-		pthread_join(v->thread, NULL);
-	v->joinable = false;
 }
 
 static void ring_broken(void *arg)

@@ -41,14 +41,11 @@ struct vcpu {
 	int fd;                    /* from KVM_CREATE_VCPU */
 	struct kvm_run *run;       /* the shared kvm_run area, mmap'd from fd */
 	size_t run_size;           /* its size (KVM_GET_VCPU_MMAP_SIZE) */
-	pthread_t thread;          /* runs vcpu_loop, named vcpu-N */
-	pthread_t waiter;          /* gets SIGUSR2 when the loop ends */
-	atomic_uint *done;         /* counts the vCPUs whose loop ended */
+	pthread_t thread;          /* runs vcpu_loop, named vcpu-N (while started) */
 	struct con_stream *con;    /* its console stream with several vCPUs, else NULL */
-	bool started;              /* thread created and not at its end (under kick_lock) */
-	bool joinable;             /* thread created and not yet joined (main thread only) */
+	bool started;              /* the loop runs in thread (under kick_lock) */
 	pthread_mutex_t kick_lock; /* orders kicks (from the watchdog and ring threads) with
-				    * the thread's creation and end */
+				    * the loop's start and end */
 	atomic_bool stop;          /* asks the loop to return at its next check */
 	enum vcpu_outcome outcome; /* why the loop ended */
 	char why[320];             /* a one-line explanation for FAULT, GUEST_FAIL, ERROR */
@@ -72,17 +69,14 @@ struct vcpu {
  * its own v). Returns 0, or -1 with the reason in e and nothing left open or mapped. */
 int vcpu_create(struct vcpu *v, struct vm *vm, int id, unsigned kvm_id, struct mv_err *e);
 
-/* vcpu_start: runs the loop in a new thread named vcpu-N; when it ends, *done is
- * incremented and SIGUSR2 sent to the thread `waiter`. Signals the caller blocks stay
- * blocked in the new thread. Returns 0 or the pthread_create error. */
-int vcpu_start(struct vcpu *v, pthread_t waiter, atomic_uint *done);
+/* vcpu_run: runs the loop in the calling thread, named vcpu-N for it, until it ends;
+ * then *done is incremented and SIGUSR2 sent to the thread `waiter`. Meanwhile vcpu_stop
+ * kicks that thread. Signals the caller blocks stay blocked, SIGUSR1 aside. */
+void vcpu_run(struct vcpu *v, pthread_t waiter, atomic_uint *done);
 
 /* vcpu_stop: asks the loop to end and kicks the vCPU out of KVM_RUN (and out of a
  * blocking system call). Safe to repeat, from any thread, until vcpu_destroy. */
 void vcpu_stop(struct vcpu *v);
-
-/* vcpu_join: waits for the thread to end (no-op if it was never started). */
-void vcpu_join(struct vcpu *v);
 
 /* vcpu_ring_init: offers the console ring: an eventfd that KVM_IOEVENTFD signals when
  * this vCPU writes its id to HC_PORT_DOORBELL, and the thread that drains the ring.
@@ -102,7 +96,7 @@ void vcpu_destroy(struct vcpu *v);
 const char *vcpu_exit_name(uint32_t reason);
 
 /* vcpu_signals_init: installs the (empty) SIGUSR1 handler that kicks a vCPU out of
- * KVM_RUN. Call once before vcpu_start. */
+ * KVM_RUN. Call once before vcpu_run. */
 void vcpu_signals_init(void);
 
 #endif
