@@ -25,19 +25,20 @@ int crew_start(struct crew *c, unsigned n, void (*fn)(struct crew *c, unsigned j
 	struct crew_start *s = xcalloc(n, sizeof(*s));
 	int err = 0;
 
-	*c = (struct crew){ .step = CREW_BUILD, .fn = fn, .arg = arg };
+	*c = (struct crew){ .step = CREW_BUILD, .n = n, .fn = fn, .arg = arg };
 	pthread_mutex_init(&c->lock, NULL);
 	pthread_cond_init(&c->cond, NULL);
+	pthread_cond_init(&c->arrival, NULL);
 	c->thread = xcalloc(n, sizeof(*c->thread));
 	c->start = s;
-	for (c->n = 0; c->n < n; c->n++) {
-		s[c->n] = (struct crew_start){ .c = c, .j = c->n };
-		err = pthread_create(&c->thread[c->n], NULL, crew_thread, &s[c->n]);
+	for (c->started = 0; c->started < n; c->started++) {
+		s[c->started] = (struct crew_start){ .c = c, .j = c->started };
+		err = pthread_create(&c->thread[c->started], NULL, crew_thread, &s[c->started]);
 		if (err)
 			break;
 	}
 	if (err) {
-		*failed = c->n;
+		*failed = c->started;
 		crew_join(c);
 	}
 	return err;
@@ -48,8 +49,8 @@ bool crew_next(struct crew *c, enum crew_step step)
 	bool go;
 
 	pthread_mutex_lock(&c->lock);
-	c->arrived[step]++;
-	pthread_cond_broadcast(&c->cond);
+	if (++c->arrived[step] == c->n)
+		pthread_cond_signal(&c->arrival); /* the last one: the main thread may wait */
 	while (c->step < step)
 		pthread_cond_wait(&c->cond, &c->lock);
 	go = c->step == step;
@@ -61,7 +62,7 @@ void crew_wait(struct crew *c, enum crew_step step)
 {
 	pthread_mutex_lock(&c->lock);
 	while (c->arrived[step] < c->n)
-		pthread_cond_wait(&c->cond, &c->lock);
+		pthread_cond_wait(&c->arrival, &c->lock);
 	pthread_mutex_unlock(&c->lock);
 }
 
@@ -80,11 +81,14 @@ void crew_join(struct crew *c)
 		c->step = CREW_QUIT;
 	pthread_cond_broadcast(&c->cond);
 	pthread_mutex_unlock(&c->lock);
-	for (unsigned j = 0; j < c->n; j++)
+	for (unsigned j = 0; j < c->started; j++)
 		pthread_join(c->thread[j], NULL);
+	pthread_cond_destroy(&c->arrival);
+	pthread_cond_destroy(&c->cond);
+	pthread_mutex_destroy(&c->lock);
 	free(c->thread);
 	free(c->start);
 	c->thread = NULL;
 	c->start = NULL;
-	c->n = 0;
+	c->started = 0;
 }

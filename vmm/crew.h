@@ -17,11 +17,13 @@ enum crew_step {
 
 struct crew {
 	pthread_mutex_t lock;
-	pthread_cond_t cond;          /* broadcast at every change below */
+	pthread_cond_t cond;          /* broadcast to the threads when step changes */
+	pthread_cond_t arrival;       /* signalled to the main thread when all arrived */
 	enum crew_step step;          /* what the threads may do (under lock) */
 	unsigned arrived[CREW_STEPS]; /* threads done with the step before it (under lock) */
-	unsigned n;                   /* threads started */
-	pthread_t *thread;            /* n of them */
+	unsigned n;                   /* threads in the crew */
+	unsigned started;             /* of them started (main thread only) */
+	pthread_t *thread;            /* n */
 	struct crew_start *start;     /* each thread's number, read as it starts */
 	void (*fn)(struct crew *c, unsigned j, void *arg); /* thread j's whole life */
 	void *arg;
