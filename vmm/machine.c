@@ -258,6 +258,24 @@ static void load_template(struct machine *m)
 		die(VMM_BAD_GUEST, "%s", err);
 }
 
+/* Copies the image of guest-physical [start, end) from src to dst, page by page, except
+ * the pages that are all zero (bss, gaps between segments): a new VM's memory reads as
+ * zero already, and a page nobody writes is never committed. */
+static void copy_image(uint8_t *dst, const uint8_t *src, uint64_t start, uint64_t end)
+{
+	for (uint64_t at = start, next; at < end; at = next) {
+		const size_t off = (size_t)(at - start);
+		size_t n;
+
+		next = (at | (PAGE_SIZE - 1)) + 1;
+		if (next > end)
+			next = end;
+		n = (size_t)(next - at);
+		if (src[off] || memcmp(src + off, src + off + 1, n - 1))
+			memcpy(dst + off, src + off, n);
+	}
+}
+
 /* Loads the guest into instance in: a copy of the template's image, or the built-in
  * image, or the file. Returns 0, or -1 with 126/127 (the file) or 125 in be. */
 static int load_guest(struct machine *m, struct instance *in, struct build_err *be)
@@ -275,7 +293,7 @@ static int load_guest(struct machine *m, struct instance *in, struct build_err *
 			mv_seterr(&be->e, 0, "the guest's image does not fit its memory");
 			return build_fail(be, VMM_HOST_ERROR);
 		}
-		memcpy(dst, src, t->end - t->start);
+		copy_image(dst, src, t->start, t->end);
 		in->img = *t;
 		return 0;
 	}

@@ -95,9 +95,11 @@ fail:
 
 void vm_destroy(struct vm *vm)
 {
-	if (vm->mem.host)
-		munmap(vm->mem.host, vm->mem.size);
+	/* The VM first: with its vCPUs closed this destroys it, and the unmap that follows
+	 * no longer makes KVM zap its mappings of each page (its mmu notifier is gone). */
 	if (vm->vm_fd >= 0)
 		close(vm->vm_fd);
+	if (vm->mem.host)
+		munmap(vm->mem.host, vm->mem.size);
 	*vm = (struct vm){ .kvm_fd = -1, .vm_fd = -1 };
 }

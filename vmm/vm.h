@@ -27,7 +27,8 @@ int vm_open_kvm(void);
  * vm). Returns 0, or -1 with the reason in e and nothing left open or mapped. */
 int vm_create(struct vm *vm, int kvm_fd, uint64_t mem_size, struct mv_err *e);
 
-/* vm_destroy: unmaps guest memory and closes the VM fd (not kvm_fd). */
+/* vm_destroy: closes the VM fd (not kvm_fd), then unmaps guest memory; close its vCPUs
+ * first. */
 void vm_destroy(struct vm *vm);
 
 #endif
