@@ -333,12 +333,29 @@ static int build_vcpu(struct machine *m, unsigned j, struct build_err *be)
 	return 0;
 }
 
-/* Tears down vCPU j (and, without --smp, instance j). */
+/* Tears down vCPU j (and, without --smp, instance j); safe to repeat. */
 static void teardown(struct machine *m, unsigned j)
 {
 	vcpu_destroy(&m->vcpu[j]);
 	if (!m->cfg->smp)
 		vm_destroy(&m->inst[j].vm);
+}
+
+/* Whether the main thread reads vCPU j's VM after its loop ended: its registers or
+ * kvm_run to report a fault or a stop, a classic guest's result word, --stats; and with
+ * --smp the VM is everyone's. Otherwise the thread closes it at once, while the others
+ * still run. */
+static bool vm_needed_after(const struct machine *m, unsigned j)
+{
+	if (m->cfg->smp || m->cfg->stats)
+		return true;
+	switch (m->vcpu[j].outcome) {
+	case VCPU_EXITED:
+	case VCPU_GUEST_FAIL:
+	case VCPU_OUTPUT: return false;
+	case VCPU_HALTED: return m->inst[j].img.classic;
+	default: return true;
+	}
 }
 
 /* Thread j's life, a step at a time as the main thread allows: build vCPU j (and,
@@ -353,10 +370,13 @@ static void instance_life(struct crew *c, unsigned j, void *arg)
 	struct machine *m = arg;
 
 	build_vcpu(m, j, &m->be[j]);
-	if (crew_next(c, CREW_RUN))
+	if (crew_next(c, CREW_RUN)) {
 		vcpu_run(&m->vcpu[j], wd_thread_id(&m->wd), &m->done);
+		if (!vm_needed_after(m, j))
+			teardown(m, j);
+	}
 	if (crew_next(c, CREW_TEARDOWN))
-		teardown(m, j);
+		teardown(m, j); /* again: a no-op */
 }
 
 /* The instances' VMs, memory and images, and the vCPUs, built in parallel, a thread

@@ -438,9 +438,11 @@ void vcpu_run(struct vcpu *v, pthread_t waiter, atomic_uint *done)
 void vcpu_stop(struct vcpu *v)
 {
 	atomic_store(&v->stop, true);
-	/* immediate_exit catches the window between the stop check and KVM_RUN. */
-	__atomic_store_n(&v->run->immediate_exit, 1, __ATOMIC_RELAXED);
 	pthread_mutex_lock(&v->kick_lock);
+	/* immediate_exit catches the window between the stop check and KVM_RUN (the area
+	 * is gone once the vCPU is closed, which its thread may do while others run). */
+	if (v->run)
+		__atomic_store_n(&v->run->immediate_exit, 1, __ATOMIC_RELAXED);
 	if (v->started) /* while the loop runs in it */
 		pthread_kill(v->thread, SIG_KICK);
 	pthread_mutex_unlock(&v->kick_lock);
@@ -504,14 +506,19 @@ int vcpu_queue_init(struct vcpu *v, int vm_fd)
 
 void vcpu_destroy(struct vcpu *v)
 {
+	struct kvm_run *run;
+
 	if (v->hc.queue)
 		queue_destroy(&v->queue);
 	if (v->hc.ring)
 		ring_stop(&v->ring);
-	if (v->run && v->run != MAP_FAILED)
-		munmap(v->run, v->run_size);
+	pthread_mutex_lock(&v->kick_lock); /* vcpu_stop may look at run meanwhile */
+	run = v->run;
+	v->run = NULL;
+	pthread_mutex_unlock(&v->kick_lock);
+	if (run && run != MAP_FAILED)
+		munmap(run, v->run_size);
 	if (v->fd >= 0)
 		close(v->fd);
-	v->run = NULL;
 	v->fd = -1;
 }

@@ -75,7 +75,7 @@ int vcpu_create(struct vcpu *v, struct vm *vm, int id, unsigned kvm_id, struct m
 void vcpu_run(struct vcpu *v, pthread_t waiter, atomic_uint *done);
 
 /* vcpu_stop: asks the loop to end and kicks the vCPU out of KVM_RUN (and out of a
- * blocking system call). Safe to repeat, from any thread, until vcpu_destroy. */
+ * blocking system call). Safe to repeat, from any thread, even after vcpu_destroy. */
 void vcpu_stop(struct vcpu *v);
 
 /* vcpu_ring_init: offers the console ring: an eventfd that KVM_IOEVENTFD signals when
@@ -89,7 +89,8 @@ int vcpu_ring_init(struct vcpu *v, int vm_fd);
  * con and hc.files. Returns 0 or -errno. */
 int vcpu_queue_init(struct vcpu *v, int vm_fd);
 
-/* vcpu_destroy: unmaps kvm_run and closes the descriptors. */
+/* vcpu_destroy: unmaps kvm_run and closes the descriptors; safe to repeat, and to call
+ * while other threads call vcpu_stop. */
 void vcpu_destroy(struct vcpu *v);
 
 /* vcpu_exit_name: "HLT", "IO", "SHUTDOWN"... for a KVM_EXIT_* reason. */
