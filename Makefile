@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # minivirt: kvm-hello-world (a KVM hypervisor) and its guests, tests and benchmarks.
 # Everything is built under $(BUILD); `make clean` removes it. STATIC=1 links statically.
 

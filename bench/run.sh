@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # bench/run.sh: `make bench`: whole-process time of kvm-hello-world against the floor
 # (bench/kvm-floor: create a VM, run one HLT, exit), measured side by side in one
 # hyperfine run, printed as ratios. Informational only: never pass/fail on timing.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* isolate/main.c: isolate's entry point: command line -> struct iso_config; run.c does
  * the rest. */
 #include <fcntl.h>

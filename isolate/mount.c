@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* isolate/mount.c: makes the container's mounts private, gives it its own /proc, and with
  * --root its own root, /dev, binds and tmpfs, over the new mount API (open_tree,
  * move_mount, fsopen, mount_setattr). */

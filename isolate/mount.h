@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* isolate/mount.h: the container's mount namespace: private propagation, a fresh /proc,
  * and with --root a new root (read-only unless --root-rw) with a minimal /dev; the --bind,
  * --ro-bind and --tmpfs mounts on top. */

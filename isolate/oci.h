@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* isolate/oci.h: isolate as an OCI runtime (create, start, state, kill, delete, run, exec,
  * list, spec, features): the global options, the log, and each command's entry point. */
 #ifndef ISO_OCI_H

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # scripts/deps.sh: install the Debian packages minivirt needs, only those missing.
 # Usage: scripts/deps.sh [build|check|bench|svm]...  (default: build)
 # Runs apt-get only when something is missing, so it is cheap to call before every make.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* vmm/config.c: command-line parsing for kvm-hello-world. */
 #include "config.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* vmm/console.c: the guests' standard output: one buffered stream, or per-vCPU streams
  * (fopencookie) merged line by line, all written to fd 1 here so a failed write is
  * seen, with its errno, the moment it happens. */

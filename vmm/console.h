@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* vmm/console.h: the guests' standard output. With one vCPU, a buffered stream written
  * straight to fd 1. With several, each vCPU writes to its own stream, and whole lines
  * reach fd 1 under one lock, prefixed "[vcpuN] ", so the output of one hypercall is never

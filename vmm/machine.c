@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* vmm/machine.c: instances, vCPUs, the run and its exit status.
  *
  * Each instance (--vcpus N without --smp) is its own KVM VM: its own VM fd, guest memory

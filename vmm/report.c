@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* vmm/report.c: --layout, --stats and crash reports. */
 #include "report.h"
 

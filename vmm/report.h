@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* vmm/report.h: what the VMM tells a student about itself: --layout, --stats, and the
  * registers of a guest that crashed. */
 #ifndef VMM_REPORT_H

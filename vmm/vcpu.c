@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* vmm/vcpu.c: vCPU creation, the run loop and its exit dispatch (one place). */
 #include "vcpu.h"
 

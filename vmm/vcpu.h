@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* vmm/vcpu.h: a vCPU, its kvm_run area, its thread and the KVM_RUN loop. */
 #ifndef VMM_VCPU_H
 #define VMM_VCPU_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* vmm/vm.c: opening KVM, creating the VM and its memory. */
 #include "vm.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* vmm/vm.h: /dev/kvm, the VM file descriptor and guest memory. */
 #ifndef VMM_VM_H
 #define VMM_VM_H

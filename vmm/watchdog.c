@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* vmm/watchdog.c: stopping a run within a bound, whatever its threads are blocked in. */
 #include "watchdog.h"
 

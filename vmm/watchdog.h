@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* vmm/watchdog.h: the thread that stops a run: at the --timeout deadline, on SIGINT,
  * SIGTERM or SIGHUP, or when the guests' output fails. It asks every vCPU to stop, then
  * gives the main thread WD_GRACE_MS to finish; if any thread stays blocked (stdin, a full

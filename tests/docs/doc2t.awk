@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # tests/docs/doc2t.awk: turns the command examples of one document into a cram test.
 #
 # A checked example is a block whose first line starts with "$ ": in Markdown a ``` fence

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* tests/guests/flood.c: output without end, for the console's bounds: "nonl MIB" writes
  * MIB mebibytes without a newline (64 KiB per write, 4 KiB in real mode), says so on stderr, then waits for
  * its standard input to close; "lines" prints numbered lines until it is stopped. */

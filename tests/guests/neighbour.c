@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* tests/guests/neighbour.c: the attack of a ring-0 instance (--vcpus N --cpl 0) on its
  * neighbour: instance 0 maps, with its own page tables, the guest-physical addresses
  * just past its memory (where instance 1's slice was when instances shared one VM) and

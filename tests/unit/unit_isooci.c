@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* tests/unit/unit_isooci.c: the OCI config.json parser (isolate/oci_spec.c): every field it
  * reads, and for each bad value the one line that names the field. */
 #include <setjmp.h>

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # tests/vmm/output.sh: the guests' output: bounded memory per vCPU whatever a guest
 # prints (a line longer than 4 KiB goes out in pieces), and lost output is a failure:
 # /dev/full, a closed stdout, a reader gone (EPIPE), also with --stats and --layout.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # tests/vmm/stops.sh: --timeout, SIGINT, SIGTERM and SIGHUP end the whole VMM whatever its
 # threads are blocked in: stdin with several vCPUs, a full stdout (one vCPU, several, the
 # console ring), with the documented status and its line. No timing is asserted: each

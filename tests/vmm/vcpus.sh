@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # tests/vmm/vcpus.sh: several vCPUs: N instances each its own VM (output complete,
 # isolation in ring 3 and ring 0, own fd tables, exit status rule), --smp, stopping them
 # all, bad counts.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* tests/oci/progs/console_recv.c: the other end of --console-socket, as an engine's (conmon)
  * is: listens on PATH, takes the one pty master fd sent over it (SCM_RIGHTS), then copies
  * what the container writes to its terminal to stdout until the terminal closes.
