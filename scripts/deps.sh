@@ -9,7 +9,7 @@ want="gcc make libc6-dev binutils linux-libc-dev libmnl-dev libseccomp-dev libja
 for what in "${@:-build}"; do
 	case "$what" in
 	build) ;;
-	check) want="$want perl libcmocka-dev clang libclang-rt-14-dev iputils-ping iproute2 procps man-db groff-base debootstrap jq libcap2-bin strace python3-cram busybox-static podman runc containerd shellcheck cppcheck clang-format" ;; # perl: prove runs the tests; python3-cram: tests/docs; clang + libFuzzer: make fuzz; ping, ip, ps: tests/isolate; man: tests/install; debootstrap (a --root), jq (the report), setcap, strace: tests/isolate; busybox-static, podman, runc, containerd: tests/oci; shellcheck, cppcheck, clang-format: make lint
+	check) want="$want perl libcmocka-dev clang libclang-rt-14-dev iputils-ping iproute2 procps man-db groff-base debootstrap jq libcap2-bin strace python3-cram busybox-static podman runc containerd shellcheck cppcheck clang-format clang-tidy" ;; # perl: prove runs the tests; python3-cram: tests/docs; clang + libFuzzer: make fuzz; ping, ip, ps: tests/isolate; man: tests/install; debootstrap (a --root), jq (the report), setcap, strace: tests/isolate; busybox-static, podman, runc, containerd: tests/oci; shellcheck, cppcheck, clang-format, clang-tidy: make lint
 	bench) want="$want hyperfine bubblewrap time crun runc jq busybox-static" ;; # crun, runc: bench/oci.sh
 	svm) want="$want qemu-system-x86 busybox-static cpio xz-utils libelf1" ;; # libelf1: the kernel headers' objtool
 	*) echo "deps.sh: unknown group '$what' (build, check, bench, svm)" >&2; exit 2 ;;

@@ -93,42 +93,164 @@ enum {
 	OPT_CLASSIC
 };
 
-static int option_code_known(const struct option *opts, int code)
+static const struct option opts[] = {
+	{ "real", no_argument, NULL, 'r' },
+	{ "protected", no_argument, NULL, 's' },
+	{ "paged", no_argument, NULL, 'p' },
+	{ "long", no_argument, NULL, 'l' },
+	{ "mem", required_argument, NULL, 'm' },
+	{ "guest", required_argument, NULL, 'g' },
+	{ "timeout", required_argument, NULL, 't' },
+	{ "layout", no_argument, NULL, OPT_LAYOUT },
+	{ "stats", no_argument, NULL, OPT_STATS },
+	{ "dir", required_argument, NULL, 'd' },
+	{ "ro", no_argument, NULL, OPT_RO },
+	{ "max-files", required_argument, NULL, OPT_MAX_FILES },
+	{ "vcpus", required_argument, NULL, OPT_VCPUS },
+	{ "smp", no_argument, NULL, OPT_SMP },
+	{ "cpl", required_argument, NULL, OPT_CPL },
+	{ "ring", no_argument, NULL, OPT_RING },
+	{ "queue", no_argument, NULL, OPT_QUEUE },
+	{ "khc", no_argument, NULL, OPT_KHC },
+	{ "classic", no_argument, NULL, OPT_CLASSIC },
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, 'V' },
+	{ NULL, 0, NULL, 0 },
+};
+
+static int option_code_known(int code)
 {
-	for (; opts->name; opts++)
-		if (opts->val == code)
+	for (const struct option *o = opts; o->name; o++)
+		if (o->val == code)
 			return 1;
+	return 0;
+}
+
+/* Sets the field of an option without a value; returns 0, or -1 if c is not one. */
+static int set_flag(int c, struct vmm_config *cfg)
+{
+	switch (c) {
+	case 'r': cfg->mode = MODE_REAL; break;
+	case 's': cfg->mode = MODE_PROT; break;
+	case 'p': cfg->mode = MODE_PAGED32; break;
+	case 'l': cfg->mode = MODE_LONG; break;
+	case OPT_LAYOUT: cfg->layout = true; break;
+	case OPT_STATS: cfg->stats = true; break;
+	case OPT_RO: cfg->ro = true; break;
+	case OPT_SMP: cfg->smp = true; break;
+	case OPT_RING: cfg->ring = true; break;
+	case OPT_QUEUE: cfg->queue = true; break;
+	case OPT_KHC: cfg->khc = true; break;
+	case OPT_CLASSIC: cfg->classic = true; break;
+	default: return -1;
+	}
+	return 0;
+}
+
+/* Sets the field of option c from its value arg; returns 0, -1 with a reason in err for a
+ * bad value, or 1 if c is not an option with a value. */
+static int set_value(int c, const char *arg, struct vmm_config *cfg, char *err, size_t errlen)
+{
+	switch (c) {
+	case 'g': cfg->guest = arg; return 0;
+	case 'd': cfg->dir = arg; return 0;
+	case OPT_VCPUS:
+		if (!parse_int(arg, 1, CONFIG_MAX_VCPUS, &cfg->vcpus))
+			return 0;
+		snprintf(err, errlen, "invalid --vcpus '%s' (1..%d)", arg, CONFIG_MAX_VCPUS);
+		return -1;
+	case OPT_CPL:
+		if (strcmp(arg, "0") && strcmp(arg, "3")) {
+			snprintf(err, errlen, "invalid --cpl '%s' (0 or 3)", arg);
+			return -1;
+		}
+		cfg->cpl = arg[0] - '0';
+		return 0;
+	case OPT_MAX_FILES:
+		if (!parse_int(arg, 3, CONFIG_MAX_FILES, &cfg->max_files))
+			return 0;
+		snprintf(err, errlen, "invalid --max-files '%s' (3..%d: the console takes 0-2)",
+			 arg, CONFIG_MAX_FILES);
+		return -1;
+	case 'm':
+		if (!parse_size(arg, &cfg->mem_size))
+			return 0;
+		snprintf(err, errlen, "invalid memory size '%s' (e.g. 2M, 64K, 1G)", arg);
+		return -1;
+	case 't':
+		if (!parse_seconds(arg, &cfg->timeout))
+			return 0;
+		snprintf(err, errlen, "invalid timeout '%s' (seconds, e.g. 10 or 0.5)", arg);
+		return -1;
+	default: return 1;
+	}
+}
+
+/* The one line for what getopt refused: c is ':' (a missing value) or '?'; the option
+ * is argv[optind - 1], or optopt for an unknown short one. */
+static void option_error(int c, char **argv, char *err, size_t errlen)
+{
+	if (c == ':')
+		snprintf(err, errlen, "option '%s' needs a value", argv[optind - 1]);
+	else if (optopt && option_code_known(optopt))
+		snprintf(err, errlen, "option '%s' takes no value", argv[optind - 1]);
+	else if (optopt)
+		snprintf(err, errlen, "unknown option '-%c'", optopt);
+	else
+		snprintf(err, errlen, "unknown option '%s'", argv[optind - 1]);
+}
+
+/* Options that each parse but do not go together; returns 0 or -1 with a reason. */
+static int check_combinations(const struct vmm_config *cfg, char *err, size_t errlen)
+{
+	/* Separate instances are separate VMs, in any mode; vCPUs sharing one VM need the
+	 * per-vCPU stacks and boot pages that only protected and long mode lay out. */
+	if (cfg->smp && cfg->mode == MODE_REAL) {
+		snprintf(err, errlen, "--smp needs protected or long mode, not -r");
+		return -1;
+	}
+	if (cfg->cpl == 3 && cfg->mode == MODE_REAL) {
+		snprintf(err, errlen,
+			 "--cpl 3 needs protected or long mode: real mode has no rings");
+		return -1;
+	}
+	if (cfg->classic &&
+	    (cfg->mode != MODE_LONG || cfg->vcpus > 1 || cfg->smp || cfg->cpl == 3)) {
+		snprintf(err, errlen,
+			 "--classic is the classic example's layout: long mode, ring 0, "
+			 "one vCPU (not with -r, -s, -p, --vcpus, --smp or --cpl 3)");
+		return -1;
+	}
+	if (cfg->ro && !cfg->dir) {
+		snprintf(err, errlen, "--ro needs --dir");
+		return -1;
+	}
+	return 0;
+}
+
+/* What runs: GUEST and its arguments (argv[optind...]), else --guest, else hello. */
+static int choose_guest(int argc, char **argv, struct vmm_config *cfg, char *err, size_t errlen)
+{
+	if (optind >= argc) {
+		if (!cfg->guest)
+			cfg->guest = "hello";
+		return 0;
+	}
+	if (cfg->guest) {
+		snprintf(err, errlen, "give either --guest %s or a GUEST file ('%s'), not both",
+			 cfg->guest, argv[optind]);
+		return -1;
+	}
+	cfg->file = argv[optind];
+	cfg->argc = argc - optind;
+	cfg->argv = argv + optind;
 	return 0;
 }
 
 enum config_result config_parse(int argc, char **argv, struct vmm_config *cfg, char *err,
 				size_t errlen)
 {
-	static const struct option opts[] = {
-		{ "real", no_argument, NULL, 'r' },
-		{ "protected", no_argument, NULL, 's' },
-		{ "paged", no_argument, NULL, 'p' },
-		{ "long", no_argument, NULL, 'l' },
-		{ "mem", required_argument, NULL, 'm' },
-		{ "guest", required_argument, NULL, 'g' },
-		{ "timeout", required_argument, NULL, 't' },
-		{ "layout", no_argument, NULL, OPT_LAYOUT },
-		{ "stats", no_argument, NULL, OPT_STATS },
-		{ "dir", required_argument, NULL, 'd' },
-		{ "ro", no_argument, NULL, OPT_RO },
-		{ "max-files", required_argument, NULL, OPT_MAX_FILES },
-		{ "vcpus", required_argument, NULL, OPT_VCPUS },
-		{ "smp", no_argument, NULL, OPT_SMP },
-		{ "cpl", required_argument, NULL, OPT_CPL },
-		{ "ring", no_argument, NULL, OPT_RING },
-		{ "queue", no_argument, NULL, OPT_QUEUE },
-		{ "khc", no_argument, NULL, OPT_KHC },
-		{ "classic", no_argument, NULL, OPT_CLASSIC },
-		{ "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, 'V' },
-		{ NULL, 0, NULL, 0 },
-	};
-	int c;
+	int c, r;
 
 	*cfg = (struct vmm_config){ .mode = MODE_LONG,
 				    .mem_size = LAYOUT_MEM_DEFAULT,
@@ -140,107 +262,21 @@ enum config_result config_parse(int argc, char **argv, struct vmm_config *cfg, c
 	optind = 0; /* glibc: full re-initialisation */
 	opterr = 0; /* our own one-line messages; "+": options end at GUEST, the rest is its */
 	while ((c = getopt_long(argc, argv, "+:rsplm:g:t:d:hV", opts, NULL)) != -1) {
-		switch (c) {
-		case 'r': cfg->mode = MODE_REAL; break;
-		case 's': cfg->mode = MODE_PROT; break;
-		case 'p': cfg->mode = MODE_PAGED32; break;
-		case 'l': cfg->mode = MODE_LONG; break;
-		case OPT_LAYOUT: cfg->layout = true; break;
-		case OPT_STATS: cfg->stats = true; break;
-		case 'g': cfg->guest = optarg; break;
-		case 'd': cfg->dir = optarg; break;
-		case OPT_RO: cfg->ro = true; break;
-		case OPT_SMP: cfg->smp = true; break;
-		case OPT_RING: cfg->ring = true; break;
-		case OPT_QUEUE: cfg->queue = true; break;
-		case OPT_KHC: cfg->khc = true; break;
-		case OPT_CLASSIC: cfg->classic = true; break;
-		case OPT_VCPUS:
-			if (parse_int(optarg, 1, CONFIG_MAX_VCPUS, &cfg->vcpus)) {
-				snprintf(err, errlen, "invalid --vcpus '%s' (1..%d)", optarg,
-					 CONFIG_MAX_VCPUS);
-				return CONFIG_ERROR;
-			}
-			break;
-		case OPT_CPL:
-			if (strcmp(optarg, "0") && strcmp(optarg, "3")) {
-				snprintf(err, errlen, "invalid --cpl '%s' (0 or 3)", optarg);
-				return CONFIG_ERROR;
-			}
-			cfg->cpl = optarg[0] - '0';
-			break;
-		case OPT_MAX_FILES:
-			if (parse_int(optarg, 3, CONFIG_MAX_FILES, &cfg->max_files)) {
-				snprintf(err, errlen,
-					 "invalid --max-files '%s' (3..%d: the console takes 0-2)",
-					 optarg, CONFIG_MAX_FILES);
-				return CONFIG_ERROR;
-			}
-			break;
-		case 'h': return CONFIG_HELP;
-		case 'V': return CONFIG_VERSION;
-		case 'm':
-			if (parse_size(optarg, &cfg->mem_size)) {
-				snprintf(err, errlen, "invalid memory size '%s' (e.g. 2M, 64K, 1G)",
-					 optarg);
-				return CONFIG_ERROR;
-			}
-			break;
-		case 't':
-			if (parse_seconds(optarg, &cfg->timeout)) {
-				snprintf(err, errlen,
-					 "invalid timeout '%s' (seconds, e.g. 10 or 0.5)", optarg);
-				return CONFIG_ERROR;
-			}
-			break;
-		case ':':
-			snprintf(err, errlen, "option '%s' needs a value", argv[optind - 1]);
+		if (c == 'h')
+			return CONFIG_HELP;
+		if (c == 'V')
+			return CONFIG_VERSION;
+		if (!set_flag(c, cfg))
+			continue;
+		r = set_value(c, optarg, cfg, err, errlen);
+		if (r < 0)
 			return CONFIG_ERROR;
-		default:
-			if (optopt && option_code_known(opts, optopt))
-				snprintf(err, errlen, "option '%s' takes no value",
-					 argv[optind - 1]);
-			else if (optopt)
-				snprintf(err, errlen, "unknown option '-%c'", optopt);
-			else
-				snprintf(err, errlen, "unknown option '%s'", argv[optind - 1]);
+		if (r > 0) {
+			option_error(c, argv, err, errlen);
 			return CONFIG_ERROR;
 		}
 	}
-	/* Separate instances are separate VMs, in any mode; vCPUs sharing one VM need the
-	 * per-vCPU stacks and boot pages that only protected and long mode lay out. */
-	if (cfg->smp && cfg->mode == MODE_REAL) {
-		snprintf(err, errlen, "--smp needs protected or long mode, not -r");
+	if (check_combinations(cfg, err, errlen) || choose_guest(argc, argv, cfg, err, errlen))
 		return CONFIG_ERROR;
-	}
-	if (cfg->cpl == 3 && cfg->mode == MODE_REAL) {
-		snprintf(err, errlen,
-			 "--cpl 3 needs protected or long mode: real mode has no rings");
-		return CONFIG_ERROR;
-	}
-	if (cfg->classic &&
-	    (cfg->mode != MODE_LONG || cfg->vcpus > 1 || cfg->smp || cfg->cpl == 3)) {
-		snprintf(err, errlen,
-			 "--classic is the classic example's layout: long mode, ring 0, "
-			 "one vCPU (not with -r, -s, -p, --vcpus, --smp or --cpl 3)");
-		return CONFIG_ERROR;
-	}
-	if (cfg->ro && !cfg->dir) {
-		snprintf(err, errlen, "--ro needs --dir");
-		return CONFIG_ERROR;
-	}
-	if (optind < argc) {
-		if (cfg->guest) {
-			snprintf(err, errlen,
-				 "give either --guest %s or a GUEST file ('%s'), not both",
-				 cfg->guest, argv[optind]);
-			return CONFIG_ERROR;
-		}
-		cfg->file = argv[optind];
-		cfg->argc = argc - optind;
-		cfg->argv = argv + optind;
-	} else if (!cfg->guest) {
-		cfg->guest = "hello";
-	}
 	return CONFIG_RUN;
 }
