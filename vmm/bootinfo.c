@@ -9,7 +9,7 @@
 #include <minivirt/hc.h>
 
 uint64_t bootinfo_write(struct gmem *g, const struct layout *l, unsigned slot, int argc,
-			char *const argv[], uint32_t vcpu_id, char *err, size_t errlen)
+			char *const argv[], uint32_t vcpu_id, struct mv_err *err)
 {
 	const struct region page = { "args", layout_args(l, slot), LAYOUT_ARGS_SIZE };
 	const struct region *r = &page;
@@ -31,10 +31,10 @@ uint64_t bootinfo_write(struct gmem *g, const struct layout *l, unsigned slot, i
 	for (int i = 0; i < argc; i++)
 		need += strlen(argv[i]) + 1;
 	if (!base || argc < 0 || need > r->size) {
-		snprintf(err, errlen,
-			 "guest arguments take %" PRIu64 " bytes with the boot info; "
-			 "at most %" PRIu64 " fit",
-			 need, r->size);
+		mv_seterr(err, 0,
+			  "guest arguments take %" PRIu64 " bytes with the boot info; "
+			  "at most %" PRIu64 " fit",
+			  need, r->size);
 		return 0;
 	}
 	memset(base, 0, r->size);

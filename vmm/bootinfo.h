@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "err.h"
 #include "gmem.h"
 #include "layout.h"
 
@@ -15,6 +16,6 @@
  * the guest's virtual ones). Returns its guest address, or 0 with a reason in err when
  * the arguments do not fit a page. */
 uint64_t bootinfo_write(struct gmem *g, const struct layout *l, unsigned slot, int argc,
-			char *const argv[], uint32_t vcpu_id, char *err, size_t errlen);
+			char *const argv[], uint32_t vcpu_id, struct mv_err *err);
 
 #endif

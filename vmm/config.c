@@ -149,7 +149,7 @@ static int set_flag(int c, struct vmm_config *cfg)
 
 /* Sets the field of option c from its value arg; returns 0, -1 with a reason in err for a
  * bad value, or 1 if c is not an option with a value. */
-static int set_value(int c, const char *arg, struct vmm_config *cfg, char *err, size_t errlen)
+static int set_value(int c, const char *arg, struct vmm_config *cfg, struct mv_err *err)
 {
 	switch (c) {
 	case 'g': cfg->guest = arg; return 0;
@@ -157,98 +157,80 @@ static int set_value(int c, const char *arg, struct vmm_config *cfg, char *err, 
 	case OPT_VCPUS:
 		if (!parse_int(arg, 1, CONFIG_MAX_VCPUS, &cfg->vcpus))
 			return 0;
-		snprintf(err, errlen, "invalid --vcpus '%s' (1..%d)", arg, CONFIG_MAX_VCPUS);
-		return -1;
+		return mv_seterr(err, 0, "invalid --vcpus '%s' (1..%d)", arg, CONFIG_MAX_VCPUS);
 	case OPT_CPL:
-		if (strcmp(arg, "0") && strcmp(arg, "3")) {
-			snprintf(err, errlen, "invalid --cpl '%s' (0 or 3)", arg);
-			return -1;
-		}
+		if (strcmp(arg, "0") && strcmp(arg, "3"))
+			return mv_seterr(err, 0, "invalid --cpl '%s' (0 or 3)", arg);
 		cfg->cpl = arg[0] - '0';
 		return 0;
 	case OPT_MAX_FILES:
 		if (!parse_int(arg, 3, CONFIG_MAX_FILES, &cfg->max_files))
 			return 0;
-		snprintf(err, errlen, "invalid --max-files '%s' (3..%d: the console takes 0-2)",
-			 arg, CONFIG_MAX_FILES);
-		return -1;
+		return mv_seterr(err, 0, "invalid --max-files '%s' (3..%d: the console takes 0-2)",
+				 arg, CONFIG_MAX_FILES);
 	case 'm':
 		if (!parse_size(arg, &cfg->mem_size))
 			return 0;
-		snprintf(err, errlen, "invalid memory size '%s' (e.g. 2M, 64K, 1G)", arg);
-		return -1;
+		return mv_seterr(err, 0, "invalid memory size '%s' (e.g. 2M, 64K, 1G)", arg);
 	case 't':
 		if (!parse_seconds(arg, &cfg->timeout))
 			return 0;
-		snprintf(err, errlen, "invalid timeout '%s' (seconds, e.g. 10 or 0.5)", arg);
-		return -1;
+		return mv_seterr(err, 0, "invalid timeout '%s' (seconds, e.g. 10 or 0.5)", arg);
 	default: return 1;
 	}
 }
 
 /* The one line for what getopt refused: c is ':' (a missing value) or '?'; the option
  * is argv[optind - 1], or optopt for an unknown short one. */
-static void option_error(int c, char **argv, char *err, size_t errlen)
+static void option_error(int c, char **argv, struct mv_err *err)
 {
 	if (c == ':')
-		snprintf(err, errlen, "option '%s' needs a value", argv[optind - 1]);
+		mv_seterr(err, 0, "option '%s' needs a value", argv[optind - 1]);
 	else if (optopt && option_code_known(optopt))
-		snprintf(err, errlen, "option '%s' takes no value", argv[optind - 1]);
+		mv_seterr(err, 0, "option '%s' takes no value", argv[optind - 1]);
 	else if (optopt)
-		snprintf(err, errlen, "unknown option '-%c'", optopt);
+		mv_seterr(err, 0, "unknown option '-%c'", optopt);
 	else
-		snprintf(err, errlen, "unknown option '%s'", argv[optind - 1]);
+		mv_seterr(err, 0, "unknown option '%s'", argv[optind - 1]);
 }
 
 /* Options that each parse but do not go together; returns 0 or -1 with a reason. */
-static int check_combinations(const struct vmm_config *cfg, char *err, size_t errlen)
+static int check_combinations(const struct vmm_config *cfg, struct mv_err *err)
 {
 	/* Separate instances are separate VMs, in any mode; vCPUs sharing one VM need the
 	 * per-vCPU stacks and boot pages that only protected and long mode lay out. */
-	if (cfg->smp && cfg->mode == MODE_REAL) {
-		snprintf(err, errlen, "--smp needs protected or long mode, not -r");
-		return -1;
-	}
-	if (cfg->cpl == 3 && cfg->mode == MODE_REAL) {
-		snprintf(err, errlen,
-			 "--cpl 3 needs protected or long mode: real mode has no rings");
-		return -1;
-	}
-	if (cfg->classic &&
-	    (cfg->mode != MODE_LONG || cfg->vcpus > 1 || cfg->smp || cfg->cpl == 3)) {
-		snprintf(err, errlen,
-			 "--classic is the classic example's layout: long mode, ring 0, "
-			 "one vCPU (not with -r, -s, -p, --vcpus, --smp or --cpl 3)");
-		return -1;
-	}
-	if (cfg->ro && !cfg->dir) {
-		snprintf(err, errlen, "--ro needs --dir");
-		return -1;
-	}
+	if (cfg->smp && cfg->mode == MODE_REAL)
+		return mv_seterr(err, 0, "--smp needs protected or long mode, not -r");
+	if (cfg->cpl == 3 && cfg->mode == MODE_REAL)
+		return mv_seterr(err, 0,
+				 "--cpl 3 needs protected or long mode: real mode has no rings");
+	if (cfg->classic && (cfg->mode != MODE_LONG || cfg->vcpus > 1 || cfg->smp || cfg->cpl == 3))
+		return mv_seterr(err, 0,
+				 "--classic is the classic example's layout: long mode, ring 0, "
+				 "one vCPU (not with -r, -s, -p, --vcpus, --smp or --cpl 3)");
+	if (cfg->ro && !cfg->dir)
+		return mv_seterr(err, 0, "--ro needs --dir");
 	return 0;
 }
 
 /* What runs: GUEST and its arguments (argv[optind...]), else --guest, else hello. */
-static int choose_guest(int argc, char **argv, struct vmm_config *cfg, char *err, size_t errlen)
+static int choose_guest(int argc, char **argv, struct vmm_config *cfg, struct mv_err *err)
 {
 	if (optind >= argc) {
 		if (!cfg->guest)
 			cfg->guest = "hello";
 		return 0;
 	}
-	if (cfg->guest) {
-		snprintf(err, errlen, "give either --guest %s or a GUEST file ('%s'), not both",
-			 cfg->guest, argv[optind]);
-		return -1;
-	}
+	if (cfg->guest)
+		return mv_seterr(err, 0, "give either --guest %s or a GUEST file ('%s'), not both",
+				 cfg->guest, argv[optind]);
 	cfg->file = argv[optind];
 	cfg->argc = argc - optind;
 	cfg->argv = argv + optind;
 	return 0;
 }
 
-enum config_result config_parse(int argc, char **argv, struct vmm_config *cfg, char *err,
-				size_t errlen)
+enum config_result config_parse(int argc, char **argv, struct vmm_config *cfg, struct mv_err *err)
 {
 	int c, r;
 
@@ -268,15 +250,15 @@ enum config_result config_parse(int argc, char **argv, struct vmm_config *cfg, c
 			return CONFIG_VERSION;
 		if (!set_flag(c, cfg))
 			continue;
-		r = set_value(c, optarg, cfg, err, errlen);
+		r = set_value(c, optarg, cfg, err);
 		if (r < 0)
 			return CONFIG_ERROR;
 		if (r > 0) {
-			option_error(c, argv, err, errlen);
+			option_error(c, argv, err);
 			return CONFIG_ERROR;
 		}
 	}
-	if (check_combinations(cfg, err, errlen) || choose_guest(argc, argv, cfg, err, errlen))
+	if (check_combinations(cfg, err) || choose_guest(argc, argv, cfg, err))
 		return CONFIG_ERROR;
 	return CONFIG_RUN;
 }

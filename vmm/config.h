@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "err.h"
 #include "layout.h"
 
 struct vmm_config {
@@ -44,8 +45,7 @@ enum config_result {
 
 /* config_parse: parses argv into cfg (defaults first). On CONFIG_ERROR, err holds a
  * one-line reason. Resets getopt, so it may be called more than once. */
-enum config_result config_parse(int argc, char **argv, struct vmm_config *cfg, char *err,
-				size_t errlen);
+enum config_result config_parse(int argc, char **argv, struct vmm_config *cfg, struct mv_err *err);
 
 /* config_usage: the --help text. */
 extern const char config_usage[];

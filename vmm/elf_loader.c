@@ -4,7 +4,6 @@
 
 #include <elf.h>
 #include <inttypes.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
@@ -14,17 +13,6 @@ struct phdr {
 	uint32_t type;
 	uint64_t offset, vaddr, filesz, memsz;
 };
-
-__attribute__((format(printf, 3, 4))) static int fail(char *err, size_t errlen, const char *fmt,
-						      ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-	return -1;
-}
 
 int elf_is_elf(const uint8_t *buf, size_t size)
 {
@@ -71,66 +59,67 @@ static void read_ehdr(const uint8_t *buf, int bits, uint16_t *type, uint16_t *ma
 
 /* Checks the ELF header and returns the program header table's place and shape. */
 static int check_header(const uint8_t *buf, size_t size, enum cpu_mode mode, int *bits,
-			uint64_t *entry, uint64_t *phoff, unsigned *phnum, char *err, size_t errlen)
+			uint64_t *entry, uint64_t *phoff, unsigned *phnum, struct mv_err *err)
 {
 	const int want = mode == MODE_LONG ? 64 : 32;
 	uint16_t type, machine, phentsize;
 
 	if (size < EI_NIDENT || !elf_is_elf(buf, size))
-		return fail(err, errlen, "not an ELF file");
+		return mv_seterr(err, 0, "not an ELF file");
 	if (buf[EI_CLASS] != ELFCLASS32 && buf[EI_CLASS] != ELFCLASS64)
-		return fail(err, errlen, "unknown ELF class %u", buf[EI_CLASS]);
+		return mv_seterr(err, 0, "unknown ELF class %u", buf[EI_CLASS]);
 	*bits = buf[EI_CLASS] == ELFCLASS64 ? 64 : 32;
 	if (buf[EI_DATA] != ELFDATA2LSB)
-		return fail(err, errlen, "not a little-endian ELF");
+		return mv_seterr(err, 0, "not a little-endian ELF");
 	if (size < (*bits == 64 ? sizeof(Elf64_Ehdr) : sizeof(Elf32_Ehdr)))
-		return fail(err, errlen, "truncated ELF header");
+		return mv_seterr(err, 0, "truncated ELF header");
 	read_ehdr(buf, *bits, &type, &machine, &phentsize, entry, phoff, phnum);
 	if (machine != (*bits == 64 ? EM_X86_64 : EM_386))
-		return fail(err, errlen, "ELF for machine %u, not x86 (%s)", machine,
-			    *bits == 64 ? "x86-64" : "i386");
+		return mv_seterr(err, 0, "ELF for machine %u, not x86 (%s)", machine,
+				 *bits == 64 ? "x86-64" : "i386");
 	if (*bits != want)
-		return fail(err, errlen, "a %d-bit ELF cannot run in %s mode; use %s", *bits,
-			    mode_name(mode), *bits == 64 ? "-l" : "-s, -p or -r");
+		return mv_seterr(err, 0, "a %d-bit ELF cannot run in %s mode; use %s", *bits,
+				 mode_name(mode), *bits == 64 ? "-l" : "-s, -p or -r");
 	if (type == ET_DYN)
-		return fail(err, errlen,
-			    "a position-independent ELF: link the guest -static -no-pie");
+		return mv_seterr(err, 0,
+				 "a position-independent ELF: link the guest -static -no-pie");
 	if (type != ET_EXEC)
-		return fail(err, errlen, "ELF type %u is not an executable", type);
+		return mv_seterr(err, 0, "ELF type %u is not an executable", type);
 	if (phentsize != (*bits == 64 ? sizeof(Elf64_Phdr) : sizeof(Elf32_Phdr)))
-		return fail(err, errlen, "unexpected program header size %u", phentsize);
+		return mv_seterr(err, 0, "unexpected program header size %u", phentsize);
 	if (*phnum == 0 || *phnum > ELF_MAX_PHDRS)
-		return fail(err, errlen, "%u program headers (1..%d expected)", *phnum,
-			    ELF_MAX_PHDRS);
+		return mv_seterr(err, 0, "%u program headers (1..%d expected)", *phnum,
+				 ELF_MAX_PHDRS);
 	if (*phoff > size || (uint64_t)*phnum * phentsize > size - *phoff)
-		return fail(err, errlen, "program headers lie outside the file");
+		return mv_seterr(err, 0, "program headers lie outside the file");
 	return 0;
 }
 
 /* Copies loadable segment number i, p, into guest memory below limit, zeroing its tail. */
 static int load_segment(struct gmem *g, const uint8_t *buf, size_t size, uint64_t limit,
-			const struct phdr *p, unsigned i, char *err, size_t errlen)
+			const struct phdr *p, unsigned i, struct mv_err *err)
 {
 	uint8_t *dst;
 
 	if (p->filesz > p->memsz)
-		return fail(err, errlen, "segment %u: file size above memory size", i);
+		return mv_seterr(err, 0, "segment %u: file size above memory size", i);
 	if (p->offset > size || p->filesz > size - p->offset)
-		return fail(err, errlen, "segment %u: data lies outside the file", i);
+		return mv_seterr(err, 0, "segment %u: data lies outside the file", i);
 	if (p->vaddr > limit || p->memsz > limit - p->vaddr)
-		return fail(err, errlen,
-			    "segment %u (0x%" PRIx64 "-0x%" PRIx64 ") does not fit below 0x%" PRIx64
-			    " in guest memory; try a larger --mem",
-			    i, p->vaddr, p->vaddr + (p->memsz - 1), limit);
+		return mv_seterr(err, 0,
+				 "segment %u (0x%" PRIx64 "-0x%" PRIx64
+				 ") does not fit below 0x%" PRIx64
+				 " in guest memory; try a larger --mem",
+				 i, p->vaddr, p->vaddr + (p->memsz - 1), limit);
 	if (!(dst = gmem_ptr(g, p->vaddr, p->memsz)))
-		return fail(err, errlen, "segment %u: outside guest memory", i);
+		return mv_seterr(err, 0, "segment %u: outside guest memory", i);
 	memcpy(dst, buf + p->offset, p->filesz);
 	memset(dst + p->filesz, 0, p->memsz - p->filesz);
 	return 0;
 }
 
 int elf_load(struct gmem *g, const uint8_t *buf, size_t size, enum cpu_mode mode, uint64_t limit,
-	     struct elf_loaded *out, char *err, size_t errlen)
+	     struct elf_loaded *out, struct mv_err *err)
 {
 	uint64_t phoff = 0, entry = 0;
 	unsigned phnum = 0;
@@ -138,7 +127,7 @@ int elf_load(struct gmem *g, const uint8_t *buf, size_t size, enum cpu_mode mode
 	int bits = 0;
 
 	memset(out, 0, sizeof(*out));
-	if (check_header(buf, size, mode, &bits, &entry, &phoff, &phnum, err, errlen))
+	if (check_header(buf, size, mode, &bits, &entry, &phoff, &phnum, err))
 		return -1;
 	out->bits = bits;
 	out->entry = entry;
@@ -150,7 +139,7 @@ int elf_load(struct gmem *g, const uint8_t *buf, size_t size, enum cpu_mode mode
 
 		if (p.type != PT_LOAD || p.memsz == 0)
 			continue;
-		if (load_segment(g, buf, size, limit, &p, i, err, errlen))
+		if (load_segment(g, buf, size, limit, &p, i, err))
 			return -1;
 		out->segments++;
 		if (p.vaddr < out->start)
@@ -161,9 +150,9 @@ int elf_load(struct gmem *g, const uint8_t *buf, size_t size, enum cpu_mode mode
 			entry_ok = true;
 	}
 	if (!out->segments)
-		return fail(err, errlen, "no loadable segment");
+		return mv_seterr(err, 0, "no loadable segment");
 	if (!entry_ok)
-		return fail(err, errlen, "entry point 0x%" PRIx64 " is outside the loaded segments",
-			    entry);
+		return mv_seterr(err, 0, "entry point 0x%" PRIx64 " is outside the loaded segments",
+				 entry);
 	return 0;
 }

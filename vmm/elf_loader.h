@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "err.h"
 #include "gmem.h"
 #include "layout.h"
 
@@ -30,6 +31,6 @@ int elf_is_elf(const uint8_t *buf, size_t size);
  * others). Segments must lie in [0, limit). Returns 0, or -1 with a one-line reason in err;
  * on failure guest memory may hold part of the image. */
 int elf_load(struct gmem *g, const uint8_t *buf, size_t size, enum cpu_mode mode, uint64_t limit,
-	     struct elf_loaded *out, char *err, size_t errlen);
+	     struct elf_loaded *out, struct mv_err *err);
 
 #endif

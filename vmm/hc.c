@@ -49,9 +49,8 @@ enum hc_action hc_dispatch(struct hc_ctx *c, uint32_t nr, uint64_t req)
 	enum hc_action a;
 
 	if (!e || !e->fn) {
-		snprintf(c->why, sizeof(c->why),
-			 "unknown hypercall %" PRIu32 " (port 0x%" PRIx32 ")", nr,
-			 HC_PORT_BASE + nr);
+		mv_seterr(&c->why, 0, "unknown hypercall %" PRIu32 " (port 0x%" PRIx32 ")", nr,
+			  HC_PORT_BASE + nr);
 		return HC_STOP_FAULT;
 	}
 	c->stats.calls[nr]++;
@@ -59,10 +58,10 @@ enum hc_action hc_dispatch(struct hc_ctx *c, uint32_t nr, uint64_t req)
 	 * copy and its OUT fields go back in one write. Check that write too, before the
 	 * handler acts: all or nothing. */
 	if (gva_check(&c->view, req, e->size, true) || gva_read(&c->view, req, buf, e->size)) {
-		snprintf(c->why, sizeof(c->why),
-			 "hypercall %s: request at guest-virtual 0x%" PRIx64 " (%" PRIu32
-			 " bytes) is not mapped writable in guest memory%s",
-			 e->name, req, e->size, c->view.user ? " for ring 3" : "");
+		mv_seterr(&c->why, 0,
+			  "hypercall %s: request at guest-virtual 0x%" PRIx64 " (%" PRIu32
+			  " bytes) is not mapped writable in guest memory%s",
+			  e->name, req, e->size, c->view.user ? " for ring 3" : "");
 		return HC_STOP_FAULT;
 	}
 	/* File calls share the fd table, which --smp vCPUs share: one at a time. */

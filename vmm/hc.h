@@ -11,6 +11,7 @@
 
 #include <minivirt/hc.h>
 
+#include "err.h"
 #include "files.h"
 #include "gva.h"
 #include "ring.h"
@@ -43,7 +44,7 @@ struct hc_ctx {
 	uint64_t sys_start;    /* guest-physical [sys_start, sys_end): the VMM's regions */
 	uint64_t sys_end;      /* (tables to exception stacks), for gva_set_cpl */
 	int exit_status;       /* set when a handler returns HC_STOP_EXIT */
-	char why[320];         /* set when a handler returns HC_STOP_FAIL or _FAULT */
+	struct mv_err why;     /* set when a handler returns HC_STOP_FAIL or _FAULT */
 	struct hc_stats stats; /* accumulated over the guest's life */
 };
 

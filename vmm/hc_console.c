@@ -129,8 +129,8 @@ enum hc_action hc_report(struct hc_ctx *c, void *req)
 	guest_string(c, r->msg, msg, sizeof(msg));
 	switch (r->kind) {
 	case HC_REPORT_FAIL:
-		snprintf(c->why, sizeof(c->why), "guest assertion failed at %s:%" PRIu32 ": %s",
-			 file[0] ? file : "?", r->line, msg);
+		mv_seterr(&c->why, 0, "guest assertion failed at %s:%" PRIu32 ": %s",
+			  file[0] ? file : "?", r->line, msg);
 		return HC_STOP_FAIL;
 	case HC_REPORT_DONE:
 		if (msg[0])
@@ -138,9 +138,8 @@ enum hc_action hc_report(struct hc_ctx *c, void *req)
 		c->exit_status = 0;
 		return HC_STOP_EXIT;
 	default:
-		snprintf(c->why, sizeof(c->why),
-			 "report of unknown kind %" PRIu32 " at %s:%" PRIu32, r->kind,
-			 file[0] ? file : "?", r->line);
+		mv_seterr(&c->why, 0, "report of unknown kind %" PRIu32 " at %s:%" PRIu32, r->kind,
+			  file[0] ? file : "?", r->line);
 		return HC_STOP_FAIL;
 	}
 }

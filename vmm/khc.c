@@ -34,7 +34,7 @@ static void on_alarm(int sig)
 	(void)sig; /* only to make KVM_RUN return EINTR */
 }
 
-enum khc_probe khc_probe(int kvm_fd, unsigned timeout_ms, unsigned *insn, char *why, size_t whylen)
+enum khc_probe khc_probe(int kvm_fd, unsigned timeout_ms, unsigned *insn, struct mv_err *why)
 {
 	struct sigaction sa = { .sa_handler = on_alarm }, old;
 	struct itimerval t = { .it_value = { timeout_ms / 1000, (timeout_ms % 1000) * 1000 } };
@@ -90,24 +90,24 @@ enum khc_probe khc_probe(int kvm_fd, unsigned timeout_ms, unsigned *insn, char *
 
 	ioctl(vcpu, KVM_GET_REGS, &regs);
 	if (rc < 0 && errno == EINTR) {
-		snprintf(why, whylen, "the vCPU did not come back from %s within %u ms",
-			 *insn == HC_KHC_VMMCALL ? "vmmcall" : "vmcall", timeout_ms);
+		mv_seterr(why, 0, "the vCPU did not come back from %s within %u ms",
+			  *insn == HC_KHC_VMMCALL ? "vmmcall" : "vmcall", timeout_ms);
 		result = KHC_HANGS;
 	} else if (rc == 0 && run->exit_reason == KVM_EXIT_HLT &&
 		   (uint32_t)regs.rax == HC_KHC_MAGIC) {
-		snprintf(why, whylen, "minivirt_khc answered");
+		mv_seterr(why, 0, "minivirt_khc answered");
 		result = KHC_OK;
 	} else if (rc == 0 && run->exit_reason == KVM_EXIT_HLT) {
-		snprintf(why, whylen, "KVM answered 0x%llx: the minivirt_khc module is not loaded",
-			 regs.rax);
+		mv_seterr(why, 0, "KVM answered 0x%llx: the minivirt_khc module is not loaded",
+			  regs.rax);
 		result = KHC_NO_MODULE;
 	} else {
-		snprintf(why, whylen, "%s ended the probe VM with %s",
-			 *insn == HC_KHC_VMMCALL ? "vmmcall" : "vmcall",
-			 rc < 0 ? strerror(errno)
-			 : run->exit_reason == KVM_EXIT_SHUTDOWN
-				 ? "a shutdown (the instruction faulted)"
-				 : "an unexpected exit");
+		mv_seterr(why, 0, "%s ended the probe VM with %s",
+			  *insn == HC_KHC_VMMCALL ? "vmmcall" : "vmcall",
+			  rc < 0 ? strerror(errno)
+			  : run->exit_reason == KVM_EXIT_SHUTDOWN
+				  ? "a shutdown (the instruction faulted)"
+				  : "an unexpected exit");
 		result = KHC_FAILS;
 	}
 	munmap(run, (size_t)size);

@@ -7,6 +7,8 @@
 
 #include <stddef.h>
 
+#include "err.h"
+
 enum khc_probe {
 	KHC_OK,        /* the instruction returns and minivirt_khc answers */
 	KHC_NO_MODULE, /* KVM answers (-KVM_ENOSYS), the module is not loaded */
@@ -17,6 +19,6 @@ enum khc_probe {
 /* khc_probe: runs `mov $HC_KHC_PING, %eax; vmcall|vmmcall; hlt` in a throwaway real-mode
  * VM for at most timeout_ms; *insn gets HC_KHC_VMCALL or HC_KHC_VMMCALL (the host CPU's).
  * Dies only if KVM cannot make the probe VM. why says what was seen. */
-enum khc_probe khc_probe(int kvm_fd, unsigned timeout_ms, unsigned *insn, char *why, size_t whylen);
+enum khc_probe khc_probe(int kvm_fd, unsigned timeout_ms, unsigned *insn, struct mv_err *why);
 
 #endif

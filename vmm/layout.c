@@ -25,11 +25,11 @@ static enum pt_format mode_paging(enum cpu_mode mode)
 	return mode == MODE_LONG ? PT_4LEVEL : mode == MODE_PAGED32 ? PT_32BIT : PT_NONE;
 }
 
-int layout_plan(enum cpu_mode mode, uint64_t mem_size, struct layout *l, char *err, size_t errlen)
+int layout_plan(enum cpu_mode mode, uint64_t mem_size, struct layout *l, struct mv_err *err)
 {
 	const struct layout_req req = { .mode = mode, .mem_size = mem_size, .vcpus = 1 };
 
-	return layout_plan_ex(&req, l, err, errlen);
+	return layout_plan_ex(&req, l, err);
 }
 
 /* Sizes and places the tables region below `at` (the GDT). With a user-mode guest the
@@ -60,23 +60,19 @@ static uint64_t place_tables(struct layout *l, uint64_t at)
  * them, every entry user-accessible as there (the guest still runs in ring 0); the image
  * below them; the result and the stack top (the top of memory) as everywhere. The VMM's
  * own pages (GDT and IDT, exception stack, boot info) stay at the top, below the stack. */
-static int place_classic(struct layout *l, uint64_t vmm_pages, char *err, size_t errlen)
+static int place_classic(struct layout *l, uint64_t vmm_pages, struct mv_err *err)
 {
 	const unsigned n = pt_tables_needed(l->pt_fmt, l->mem_size);
 	const uint64_t end = LAYOUT_CLASSIC_TABLES + n * PAGE_SIZE;
 
-	if (l->mode != MODE_LONG || l->stacks != 1) {
-		snprintf(err, errlen,
-			 "--classic is the classic example's layout: long mode, one vCPU");
-		return -1;
-	}
-	if (end > vmm_pages) {
-		snprintf(err, errlen,
-			 "--classic: %u page tables from 0x%llx reach the VMM's pages at "
-			 "0x%" PRIx64,
-			 n, LAYOUT_CLASSIC_TABLES, vmm_pages);
-		return -1;
-	}
+	if (l->mode != MODE_LONG || l->stacks != 1)
+		return mv_seterr(err, 0,
+				 "--classic is the classic example's layout: long mode, one vCPU");
+	if (end > vmm_pages)
+		return mv_seterr(err, 0,
+				 "--classic: %u page tables from 0x%llx reach the VMM's pages at "
+				 "0x%" PRIx64,
+				 n, LAYOUT_CLASSIC_TABLES, vmm_pages);
 	l->classic = true;
 	l->spec = (struct pt_spec){ .fmt = l->pt_fmt, .size = l->mem_size, .user = true };
 	l->reg[REG_TABLES] = (struct region){ "page tables", LAYOUT_CLASSIC_TABLES,
@@ -87,7 +83,7 @@ static int place_classic(struct layout *l, uint64_t vmm_pages, char *err, size_t
 	return 0;
 }
 
-int layout_plan_ex(const struct layout_req *req, struct layout *l, char *err, size_t errlen)
+int layout_plan_ex(const struct layout_req *req, struct layout *l, struct mv_err *err)
 {
 	const enum cpu_mode mode = req->mode;
 	const uint64_t mem_size = req->mem_size;
@@ -95,16 +91,12 @@ int layout_plan_ex(const struct layout_req *req, struct layout *l, char *err, si
 	uint64_t top, at;
 
 	memset(l, 0, sizeof(*l));
-	if (mem_size % PAGE_SIZE) {
-		snprintf(err, errlen, "memory size %" PRIu64 " is not a multiple of 4 KiB",
-			 mem_size);
-		return -1;
-	}
-	if (mem_size < LAYOUT_MEM_MIN || mem_size > LAYOUT_MEM_MAX) {
-		snprintf(err, errlen, "memory size %" PRIu64 " is outside 64 KiB .. 2 GiB",
-			 mem_size);
-		return -1;
-	}
+	if (mem_size % PAGE_SIZE)
+		return mv_seterr(err, 0, "memory size %" PRIu64 " is not a multiple of 4 KiB",
+				 mem_size);
+	if (mem_size < LAYOUT_MEM_MIN || mem_size > LAYOUT_MEM_MAX)
+		return mv_seterr(err, 0, "memory size %" PRIu64 " is outside 64 KiB .. 2 GiB",
+				 mem_size);
 	l->mode = mode;
 	l->mem_size = mem_size;
 	l->pt_fmt = mode_paging(mode);
@@ -115,13 +107,11 @@ int layout_plan_ex(const struct layout_req *req, struct layout *l, char *err, si
 	 * below 64 KiB, and the stack top must fit SP (0x10000 does not): 0xf000. */
 	top = mode == MODE_REAL ? LAYOUT_REAL_TOP : mem_size;
 	l->stack_top = top;
-	if ((uint64_t)stacks * (LAYOUT_STACK_SIZE + LAYOUT_ARGS_SIZE) > top / 2) {
-		snprintf(err, errlen,
-			 "%u vCPUs need %u KiB of stacks and args, more than half of the "
-			 "%" PRIu64 " KiB of memory",
-			 stacks, stacks * 20, top >> 10);
-		return -1;
-	}
+	if ((uint64_t)stacks * (LAYOUT_STACK_SIZE + LAYOUT_ARGS_SIZE) > top / 2)
+		return mv_seterr(err, 0,
+				 "%u vCPUs need %u KiB of stacks and args, more than half of the "
+				 "%" PRIu64 " KiB of memory",
+				 stacks, stacks * 20, top >> 10);
 	at = top - stacks * LAYOUT_STACK_SIZE;
 	l->reg[REG_STACK] = (struct region){ "stack", at, stacks * LAYOUT_STACK_SIZE };
 	at -= stacks * LAYOUT_ARGS_SIZE;
@@ -134,7 +124,7 @@ int layout_plan_ex(const struct layout_req *req, struct layout *l, char *err, si
 		at -= LAYOUT_GDT_SIZE;
 	l->reg[REG_GDT] = (struct region){ "gdt", at, mode != MODE_REAL ? LAYOUT_GDT_SIZE : 0 };
 	if (req->classic)
-		return place_classic(l, at, err, errlen);
+		return place_classic(l, at, err);
 	at = place_tables(l, at);
 	/* At 64 KiB the VMM's regions take at most 13 pages, leaving the image 12 KiB. */
 	l->image_limit = at;

@@ -57,20 +57,18 @@ const char *loader_names(void)
 
 /* A flat image: the bytes at guest address 0, entered at 0. */
 static int load_flat(struct gmem *g, const uint8_t *buf, size_t size, const struct layout *l,
-		     struct loaded *out, char *err, size_t errlen)
+		     struct loaded *out, struct mv_err *err)
 {
 	void *dst;
 
 	if (size == 0) {
-		snprintf(err, errlen, "the image is empty");
-		return -1;
+		return mv_seterr(err, 0, "the image is empty");
 	}
 	if (size > l->image_limit || !(dst = gmem_ptr(g, LAYOUT_IMAGE_GPA, size))) {
-		snprintf(err, errlen,
-			 "the %zu-byte image does not fit below 0x%" PRIx64
-			 " in guest memory; try a larger --mem",
-			 size, l->image_limit);
-		return -1;
+		return mv_seterr(err, 0,
+				 "the %zu-byte image does not fit below 0x%" PRIx64
+				 " in guest memory; try a larger --mem",
+				 size, l->image_limit);
 	}
 	memcpy(dst, buf, size);
 	out->start = LAYOUT_IMAGE_GPA;
@@ -81,29 +79,29 @@ static int load_flat(struct gmem *g, const uint8_t *buf, size_t size, const stru
 }
 
 int loader_builtin(struct gmem *g, const struct guest_image *img, const struct layout *l,
-		   struct loaded *out, char *err, size_t errlen)
+		   struct loaded *out, struct mv_err *err)
 {
 	memset(out, 0, sizeof(*out));
 	snprintf(out->what, sizeof(out->what), "built-in '%s'", img->name);
 	out->classic = img->classic;
 	return load_flat(g, img->start[l->mode], (size_t)(img->end[l->mode] - img->start[l->mode]),
-			 l, out, err, errlen);
+			 l, out, err);
 }
 
 /* Reads all of fd into a new buffer (at most LOADER_FILE_MAX bytes). */
-static uint8_t *read_all(int fd, size_t *size, char *err, size_t errlen)
+static uint8_t *read_all(int fd, size_t *size, struct mv_err *err)
 {
 	struct stat st;
 	uint8_t *buf;
 	size_t got = 0;
 
 	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-		snprintf(err, errlen, "not a regular file");
+		mv_seterr(err, 0, "not a regular file");
 		return NULL;
 	}
 	if ((uint64_t)st.st_size > LOADER_FILE_MAX) {
-		snprintf(err, errlen, "file of %lld bytes is larger than %llu MiB",
-			 (long long)st.st_size, LOADER_FILE_MAX >> 20);
+		mv_seterr(err, 0, "file of %lld bytes is larger than %llu MiB",
+			  (long long)st.st_size, LOADER_FILE_MAX >> 20);
 		return NULL;
 	}
 	buf = xcalloc(1, (size_t)st.st_size + 1);
@@ -111,8 +109,8 @@ static uint8_t *read_all(int fd, size_t *size, char *err, size_t errlen)
 		ssize_t n = RETRY_EINTR(read(fd, buf + got, (size_t)st.st_size - got));
 
 		if (n <= 0) { /* shrank while we read, or an I/O error */
-			snprintf(err, errlen, "cannot read: %s",
-				 n < 0 ? strerror(errno) : "file shrank");
+			mv_seterr(err, n < 0 ? errno : 0,
+				  n < 0 ? "cannot read" : "cannot read: file shrank");
 			free(buf);
 			return NULL;
 		}
@@ -122,14 +120,16 @@ static uint8_t *read_all(int fd, size_t *size, char *err, size_t errlen)
 	return buf;
 }
 
-int loader_file_check(const char *path, char *err, size_t errlen)
+int loader_file_check(const char *path, struct mv_err *err)
 {
 	struct stat st;
 	const char *kind;
 
 	if (stat(path, &st) < 0) {
-		snprintf(err, errlen, "guest '%s': %s", path, strerror(errno));
-		return errno == ENOENT ? -ENOENT : -EINVAL;
+		int e = errno;
+
+		mv_seterr(err, e, "guest '%s'", path);
+		return e == ENOENT ? -ENOENT : -EINVAL;
 	}
 	if (S_ISREG(st.st_mode))
 		return 0;
@@ -139,41 +139,42 @@ int loader_file_check(const char *path, char *err, size_t errlen)
 	       : S_ISBLK(st.st_mode)  ? "a block device"
 	       : S_ISDIR(st.st_mode)  ? "a directory"
 				      : "not a regular file";
-	snprintf(err, errlen, "guest '%s' is %s, not a regular file", path, kind);
+	mv_seterr(err, 0, "guest '%s' is %s, not a regular file", path, kind);
 	return -EINVAL;
 }
 
 int loader_file(struct gmem *g, const char *path, const struct layout *l, struct loaded *out,
-		char *err, size_t errlen)
+		struct mv_err *err)
 {
 	/* O_NONBLOCK: should path become a FIFO after loader_file_check, this open still
 	 * returns, and read_all refuses it. */
 	cleanup_fd int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	cleanup_free uint8_t *buf = NULL;
 	struct elf_loaded e;
-	char why[200];
 	size_t size = 0;
 
 	memset(out, 0, sizeof(*out));
 	if (fd < 0) {
-		snprintf(err, errlen, "guest '%s': %s", path, strerror(errno));
-		return errno == ENOENT ? -ENOENT : -EINVAL;
+		int saved = errno;
+
+		mv_seterr(err, saved, "guest '%s'", path);
+		return saved == ENOENT ? -ENOENT : -EINVAL;
 	}
-	if (!(buf = read_all(fd, &size, why, sizeof(why)))) {
-		snprintf(err, errlen, "guest '%s': %s", path, why);
+	if (!(buf = read_all(fd, &size, err))) {
+		mv_errprefix(err, "guest '%s'", path);
 		return -EINVAL;
 	}
 	if (!elf_is_elf(buf, size)) {
 		snprintf(out->what, sizeof(out->what), "flat image '%s'", path);
 		out->classic = true;
-		if (load_flat(g, buf, size, l, out, why, sizeof(why))) {
-			snprintf(err, errlen, "guest '%s': %s", path, why);
+		if (load_flat(g, buf, size, l, out, err)) {
+			mv_errprefix(err, "guest '%s'", path);
 			return -EINVAL;
 		}
 		return 0;
 	}
-	if (elf_load(g, buf, size, l->mode, l->image_limit, &e, why, sizeof(why))) {
-		snprintf(err, errlen, "guest '%s': %s", path, why);
+	if (elf_load(g, buf, size, l->mode, l->image_limit, &e, err)) {
+		mv_errprefix(err, "guest '%s'", path);
 		return -EINVAL;
 	}
 	snprintf(out->what, sizeof(out->what), "ELF%d file '%s'", e.bits, path);

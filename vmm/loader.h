@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "err.h"
 #include "gmem.h"
 #include "layout.h"
 
@@ -35,18 +36,18 @@ const char *loader_names(void);
 /* loader_builtin: copies img's build for l->mode to guest address 0. Returns 0, or -1
  * with a reason in err when it does not fit below l->image_limit. */
 int loader_builtin(struct gmem *g, const struct guest_image *img, const struct layout *l,
-		   struct loaded *out, char *err, size_t errlen);
+		   struct loaded *out, struct mv_err *err);
 
 /* loader_file_check: whether path names a regular file, found with stat() alone, so a
  * FIFO, socket or device is never opened (opening a FIFO blocks, or releases its writer;
  * opening a device calls its driver). Returns 0; -ENOENT when it does not exist; -EINVAL
  * with a reason in err for anything else. */
-int loader_file_check(const char *path, char *err, size_t errlen);
+int loader_file_check(const char *path, struct mv_err *err);
 
 /* loader_file: loads the file at path: an ELF by its program headers (elf_loader.h),
  * anything else as a flat image at 0. Returns 0; -ENOENT when the file does not exist;
  * or -EINVAL for any other failure (unreadable, bad ELF, too large), with a reason in err. */
 int loader_file(struct gmem *g, const char *path, const struct layout *l, struct loaded *out,
-		char *err, size_t errlen);
+		struct mv_err *err);
 
 #endif

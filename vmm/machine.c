@@ -75,21 +75,22 @@ struct machine {
  * the vCPU on vmcall, so there it is refused, not run into. */
 static unsigned probe_khc(int kvm_fd)
 {
-	char why[160];
+	struct mv_err why = { "" };
 	unsigned insn = 0;
 
-	switch (khc_probe(kvm_fd, 200, &insn, why, sizeof(why))) {
+	switch (khc_probe(kvm_fd, 200, &insn, &why)) {
 	case KHC_OK: return insn;
 	case KHC_NO_MODULE:
-		die(VMM_UNSUPPORTED, "--khc: %s (insmod minivirt_khc.ko, built from kmod/)", why);
+		die(VMM_UNSUPPORTED, "--khc: %s (insmod minivirt_khc.ko, built from kmod/)",
+		    why.msg);
 	case KHC_HANGS:
 		die(VMM_UNSUPPORTED,
 		    "--khc: in-kernel hypercalls hang this host's KVM (%s; kvm_pvm "
 		    "does); not offered",
-		    why);
+		    why.msg);
 	case KHC_FAILS: break;
 	}
-	die(VMM_UNSUPPORTED, "--khc: this host's KVM does not handle hypercalls (%s)", why);
+	die(VMM_UNSUPPORTED, "--khc: this host's KVM does not handle hypercalls (%s)", why.msg);
 }
 
 /* A bad combination of options found while planning: the reason, then the usage. */
@@ -135,13 +136,13 @@ static bool file_is_elf(const char *path)
  * block before --timeout starts): 127 when missing, 126 otherwise. True when it is one. */
 static bool check_guest_file(const char *path)
 {
-	char err[320];
-	int rc = loader_file_check(path, err, sizeof(err));
+	struct mv_err err = { "" };
+	int rc = loader_file_check(path, &err);
 
 	if (rc == -ENOENT)
-		die(VMM_NO_GUEST, "%s", err);
+		die(VMM_NO_GUEST, "%s", err.msg);
 	if (rc)
-		die(VMM_BAD_GUEST, "%s", err);
+		die(VMM_BAD_GUEST, "%s", err.msg);
 	return true;
 }
 
@@ -158,10 +159,10 @@ static void plan(struct machine *m)
 				  .user = user,
 				  .vcpus = cfg->smp ? (unsigned)cfg->vcpus : 1,
 				  .classic = cfg->classic };
-	char err[320];
+	struct mv_err err = { "" };
 
-	if (layout_plan_ex(&req, &m->lay, err, sizeof(err)))
-		usage_error("%s", err);
+	if (layout_plan_ex(&req, &m->lay, &err))
+		usage_error("%s", err.msg);
 	m->nvcpu = (unsigned)cfg->vcpus;
 	m->ninst = cfg->smp ? 1 : m->nvcpu;
 }
@@ -242,7 +243,7 @@ static int build_fail(struct build_err *be, int status)
 static void load_template(struct machine *m)
 {
 	const uint64_t size = m->cfg->mem_size;
-	char err[320];
+	struct mv_err err = { "" };
 	void *mem;
 	int rc;
 
@@ -252,11 +253,11 @@ static void load_template(struct machine *m)
 		die_errno(VMM_HOST_ERROR, "cannot map %llu bytes for the guest's image",
 			  (unsigned long long)size);
 	m->tmpl = (struct gmem){ .host = mem, .size = size };
-	rc = loader_file(&m->tmpl, m->cfg->file, &m->lay, &m->tmpl_img, err, sizeof(err));
+	rc = loader_file(&m->tmpl, m->cfg->file, &m->lay, &m->tmpl_img, &err);
 	if (rc == -ENOENT)
-		die(VMM_NO_GUEST, "%s", err);
+		die(VMM_NO_GUEST, "%s", err.msg);
 	if (rc)
-		die(VMM_BAD_GUEST, "%s", err);
+		die(VMM_BAD_GUEST, "%s", err.msg);
 }
 
 /* Copies the image of guest-physical [start, end) from src to dst, page by page, except
@@ -282,7 +283,6 @@ static void copy_image(uint8_t *dst, const uint8_t *src, uint64_t start, uint64_
 static int load_guest(struct machine *m, struct instance *in, struct build_err *be)
 {
 	struct vmm_config *cfg = m->cfg;
-	char err[320];
 	int rc;
 
 	if (m->tmpl.host) {
@@ -299,14 +299,11 @@ static int load_guest(struct machine *m, struct instance *in, struct build_err *
 		return 0;
 	}
 	if (cfg->file) {
-		rc = loader_file(&in->vm.mem, cfg->file, &m->lay, &in->img, err, sizeof(err));
-		if (rc) {
-			mv_seterr(&be->e, 0, "%s", err);
+		rc = loader_file(&in->vm.mem, cfg->file, &m->lay, &in->img, &be->e);
+		if (rc)
 			return build_fail(be, rc == -ENOENT ? VMM_NO_GUEST : VMM_BAD_GUEST);
-		}
-	} else if (loader_builtin(&in->vm.mem, loader_find(cfg->guest), &m->lay, &in->img, err,
-				  sizeof(err))) {
-		mv_seterr(&be->e, 0, "%s", err);
+	} else if (loader_builtin(&in->vm.mem, loader_find(cfg->guest), &m->lay, &in->img,
+				  &be->e)) {
 		return build_fail(be, VMM_HOST_ERROR);
 	}
 	return 0;
@@ -414,7 +411,7 @@ static void build_vms(struct machine *m)
 static void build(struct machine *m)
 {
 	struct vmm_config *cfg = m->cfg;
-	char err[320];
+	struct mv_err err = { "" };
 
 	m->inst = xcalloc(m->ninst, sizeof(*m->inst));
 	m->vcpu = xcalloc(m->nvcpu, sizeof(*m->vcpu));
@@ -444,10 +441,9 @@ static void build(struct machine *m)
 			v->con = &m->cs[j];
 			v->hc.out = m->cs[j].file;
 		}
-		boot = bootinfo_write(&in->vm.mem, &m->lay, slot, cfg->argc, cfg->argv, j, err,
-				      sizeof(err));
+		boot = bootinfo_write(&in->vm.mem, &m->lay, slot, cfg->argc, cfg->argv, j, &err);
 		if (!boot)
-			die(VMM_USAGE, "%s", err);
+			die(VMM_USAGE, "%s", err.msg);
 		if (m->khc)
 			gmem_write32(&in->vm.mem, boot + offsetof(struct hc_boot_info, khc),
 				     m->khc);
@@ -476,7 +472,7 @@ static void build(struct machine *m)
 				     HC_PORT_QUEUE);
 		}
 		if (x86_setup_vcpu(v->fd, &m->lay, slot, &in->pt, layout_stack_top(&m->lay, slot),
-				   boot, &m->xs[j], err, sizeof(err)) == -ENOTSUP)
+				   boot, &m->xs[j], &err) == -ENOTSUP)
 			die(VMM_UNSUPPORTED, "%s is not supported by this host's KVM%s",
 			    mode_phrase(cfg->mode), cfg->mode == MODE_LONG ? "" : "; use -l");
 		v->trap_rip = traps_report_rip(&m->lay);
@@ -581,18 +577,18 @@ static int outcome_status(struct machine *m, unsigned j)
 		return inst_of(m, j)->img.classic ? check_result(inst_of(m, j), v, m->lay.classic)
 						  : VMM_OK;
 	case VCPU_EXITED: return v->hc.exit_status;
-	case VCPU_GUEST_FAIL: warn_msg("vcpu%d: %s", v->id, v->why); return VMM_GUEST_FAIL;
+	case VCPU_GUEST_FAIL: warn_msg("vcpu%d: %s", v->id, v->why.msg); return VMM_GUEST_FAIL;
 	case VCPU_FAULT:
 		if (v->hc.ring && atomic_load(&v->ring.broken)) { /* found by the ring thread */
-			warn_msg("vcpu%d: console ring refused: %s", v->id, v->why);
+			warn_msg("vcpu%d: console ring refused: %s", v->id, v->why.msg);
 		} else if (v->hc.queue && atomic_load(&v->queue.broken)) {
-			warn_msg("vcpu%d: I/O queue refused: %s", v->id, v->why);
+			warn_msg("vcpu%d: I/O queue refused: %s", v->id, v->why.msg);
 		} else if (v->trapped) { /* the registers of the faulting code, not the stub */
-			warn_msg("vcpu%d: %s", v->id, v->why);
+			warn_msg("vcpu%d: %s", v->id, v->why.msg);
 			report_trap_regs(stderr, v->fd, &v->trap);
 			return VMM_GUEST_FAULT;
 		} else
-			warn_msg("vcpu%d: %s (exit reason %u, KVM_EXIT_%s)", v->id, v->why,
+			warn_msg("vcpu%d: %s (exit reason %u, KVM_EXIT_%s)", v->id, v->why.msg,
 				 v->run->exit_reason, vcpu_exit_name(v->run->exit_reason));
 		report_regs(stderr, v->fd);
 		return VMM_GUEST_FAULT;
@@ -601,7 +597,7 @@ static int outcome_status(struct machine *m, unsigned j)
 	case VCPU_ERROR:
 	case VCPU_STOPPED: break;
 	}
-	warn_msg("vcpu%d: %s", v->id, v->why);
+	warn_msg("vcpu%d: %s", v->id, v->why.msg);
 	return VMM_HOST_ERROR;
 }
 

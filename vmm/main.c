@@ -12,13 +12,13 @@ int main(int argc, char **argv)
 {
 	static char *builtin_argv[2];
 	struct vmm_config cfg;
-	char err[320];
+	struct mv_err err = { "" };
 
-	switch (config_parse(argc, argv, &cfg, err, sizeof(err))) {
+	switch (config_parse(argc, argv, &cfg, &err)) {
 	case CONFIG_HELP: fputs(config_usage, stdout); return VMM_OK;
 	case CONFIG_VERSION: printf("kvm-hello-world %s\n", MINIVIRT_VERSION); return VMM_OK;
 	case CONFIG_ERROR:
-		fprintf(stderr, "%s: %s\n%s", progname, err, config_usage);
+		fprintf(stderr, "%s: %s\n%s", progname, err.msg, config_usage);
 		return VMM_USAGE;
 	case CONFIG_RUN: break;
 	}

@@ -49,7 +49,7 @@ __attribute__((format(printf, 2, 3))) static int corrupt(struct ring *r, const c
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(r->why, sizeof(r->why), fmt, ap);
+	vsnprintf(r->why.msg, sizeof(r->why.msg), fmt, ap);
 	va_end(ap);
 	atomic_store(&r->broken, true);
 	gva_write(&r->view, r->gva + offsetof(struct hc_ring, error), &one, sizeof(one));

@@ -12,6 +12,7 @@
 #include <stdio.h>
 
 #include "console.h"
+#include "err.h"
 #include "gva.h"
 
 struct ring {
@@ -25,7 +26,7 @@ struct ring {
 	bool thread_started;
 	atomic_bool quit;   /* asks the thread to end */
 	atomic_bool broken; /* the ring was refused as corrupt: why says how */
-	char why[200];
+	struct mv_err why;
 	FILE *out;                    /* the guest's console */
 	struct con_stream *con;       /* flushed after each drain when several vCPUs share stdout */
 	void (*on_broken)(void *arg); /* called by the thread when it refuses the ring */

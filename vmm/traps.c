@@ -244,8 +244,10 @@ int traps_decode(const struct gview *view, int wide, uint64_t rsp, uint64_t cr2,
 	return 0;
 }
 
-void traps_describe(const struct trap *t, char *buf, size_t len)
+void traps_describe(const struct trap *t, struct mv_err *why)
 {
+	char *buf = why->msg;
+	size_t len = sizeof(why->msg);
 	int n = snprintf(buf, len, "%s (%s, vector %u) at rip 0x%" PRIx64 " in ring %u", t->name,
 			 t->mnemonic, t->vector, t->rip, (unsigned)(t->cs & 3));
 

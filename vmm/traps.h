@@ -11,6 +11,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "err.h"
 #include "gva.h"
 #include "layout.h"
 
@@ -41,7 +42,7 @@ struct trap {
 int traps_decode(const struct gview *view, int wide, uint64_t rsp, uint64_t cr2, struct trap *t);
 
 /* traps_describe: "page fault (#PF) at rip 0x... (cs 0x1b): write to 0x201000 not
- * mapped, from user mode" into buf. */
-void traps_describe(const struct trap *t, char *buf, size_t len);
+ * mapped, from user mode" into why, the reason a vCPU stopped. */
+void traps_describe(const struct trap *t, struct mv_err *why);
 
 #endif

@@ -108,9 +108,8 @@ static const uint8_t *io_data(struct vcpu *v, uint64_t *len)
 
 	*len = (uint64_t)r->io.size * r->io.count;
 	if (r->io.data_offset > v->run_size || *len > v->run_size - r->io.data_offset) {
-		snprintf(v->why, sizeof(v->why),
-			 "I/O data outside kvm_run (offset %llu, %llu bytes)",
-			 (unsigned long long)r->io.data_offset, (unsigned long long)*len);
+		mv_seterr(&v->why, 0, "I/O data outside kvm_run (offset %llu, %llu bytes)",
+			  (unsigned long long)r->io.data_offset, (unsigned long long)*len);
 		return NULL;
 	}
 	return (const uint8_t *)r + r->io.data_offset;
@@ -128,7 +127,7 @@ static const struct kvm_sregs *guest_sregs(struct vcpu *v, struct kvm_sregs *buf
 	if (v->sync_sregs)
 		return &v->run->s.regs.sregs;
 	if (ioctl(v->fd, KVM_GET_SREGS, buf) < 0) {
-		snprintf(v->why, sizeof(v->why), "KVM_GET_SREGS failed: %s", strerror(errno));
+		mv_seterr(&v->why, errno, "KVM_GET_SREGS failed");
 		return NULL;
 	}
 	return buf;
@@ -141,7 +140,7 @@ static const uint64_t *guest_rax(struct vcpu *v)
 	if (v->sync_regs)
 		return (const uint64_t *)&v->run->s.regs.regs.rax;
 	if (ioctl(v->fd, KVM_GET_REGS, &v->regs) < 0) {
-		snprintf(v->why, sizeof(v->why), "KVM_GET_REGS failed: %s", strerror(errno));
+		mv_seterr(&v->why, errno, "KVM_GET_REGS failed");
 		return NULL;
 	}
 	return (const uint64_t *)&v->regs.rax;
@@ -160,11 +159,11 @@ static enum vcpu_outcome handle_hypercall(struct vcpu *v)
 	uint64_t len;
 
 	if (r->io.direction != KVM_EXIT_IO_OUT || r->io.size != 4 || r->io.count != 1) {
-		snprintf(v->why, sizeof(v->why),
-			 "hypercall %u (port 0x%x) needs one 32-bit out, got "
-			 "%s of %u byte(s) x %u",
-			 nr, r->io.port, r->io.direction == KVM_EXIT_IO_OUT ? "an out" : "an in",
-			 r->io.size, r->io.count);
+		mv_seterr(&v->why, 0,
+			  "hypercall %u (port 0x%x) needs one 32-bit out, got "
+			  "%s of %u byte(s) x %u",
+			  nr, r->io.port, r->io.direction == KVM_EXIT_IO_OUT ? "an out" : "an in",
+			  r->io.size, r->io.count);
 		return VCPU_FAULT;
 	}
 	if (!(data = io_data(v, &len)))
@@ -175,19 +174,19 @@ static enum vcpu_outcome handle_hypercall(struct vcpu *v)
 	/* `rep outsl` may reach us one element per exit, each looking like an `out`: only an
 	 * out of eax is a hypercall. (String I/O that writes what eax holds is that out.) */
 	if (req != (uint32_t)*rax) {
-		snprintf(v->why, sizeof(v->why),
-			 "hypercall %u (port 0x%x): string I/O (outs) is "
-			 "not a hypercall; use one 32-bit out of eax",
-			 nr, r->io.port);
+		mv_seterr(&v->why, 0,
+			  "hypercall %u (port 0x%x): string I/O (outs) is "
+			  "not a hypercall; use one 32-bit out of eax",
+			  nr, r->io.port);
 		return VCPU_FAULT;
 	}
 	if (!(s = guest_sregs(v, &buf)))
 		return VCPU_ERROR;
 	if (gva_view(&v->hc.view, v->mem, s->cr0, s->cr3, s->cr4, s->efer)) {
-		snprintf(v->why, sizeof(v->why),
-			 "hypercall %u from PAE paging, which the VMM does "
-			 "not walk (cr4=0x%llx)",
-			 nr, s->cr4);
+		mv_seterr(&v->why, 0,
+			  "hypercall %u from PAE paging, which the VMM does "
+			  "not walk (cr4=0x%llx)",
+			  nr, s->cr4);
 		return VCPU_FAULT;
 	}
 	/* The call acts with the caller's privilege, taken at this exit. */
@@ -198,12 +197,10 @@ static enum vcpu_outcome handle_hypercall(struct vcpu *v)
 	switch (hc_dispatch(&v->hc, nr, req)) {
 	case HC_CONTINUE: return VCPU_RUNNING;
 	case HC_STOP_EXIT: return VCPU_EXITED;
-	case HC_STOP_FAIL:
-		snprintf(v->why, sizeof(v->why), "%s", v->hc.why);
-		return VCPU_GUEST_FAIL;
+	case HC_STOP_FAIL: v->why = v->hc.why; return VCPU_GUEST_FAIL;
 	case HC_STOP_FAULT: break;
 	}
-	snprintf(v->why, sizeof(v->why), "%s", v->hc.why);
+	v->why = v->hc.why;
 	return VCPU_FAULT;
 }
 
@@ -217,7 +214,7 @@ static enum vcpu_outcome handle_trap(struct vcpu *v)
 	struct gview view;
 
 	if (ioctl(v->fd, KVM_GET_REGS, &regs) < 0) {
-		snprintf(v->why, sizeof(v->why), "KVM_GET_REGS failed: %s", strerror(errno));
+		mv_seterr(&v->why, errno, "KVM_GET_REGS failed");
 		return VCPU_ERROR;
 	}
 	if (!(s = guest_sregs(v, &buf)))
@@ -227,21 +224,21 @@ static enum vcpu_outcome handle_trap(struct vcpu *v)
 	 * it through. KVM leaves rip at the `out` (older kernels: past its 2 bytes). */
 	if ((s->cs.selector & 3) || !v->trap_rip || r->io.size != 1 || r->io.count != 1 ||
 	    (regs.rip != v->trap_rip && regs.rip != v->trap_rip + 2)) {
-		snprintf(v->why, sizeof(v->why),
-			 "unhandled I/O: out to the exception-report port "
-			 "0x%x from ring %u at rip 0x%llx, not from the VMM's stubs: refused",
-			 HC_PORT_TRAP, s->cs.selector & 3, regs.rip);
+		mv_seterr(&v->why, 0,
+			  "unhandled I/O: out to the exception-report port "
+			  "0x%x from ring %u at rip 0x%llx, not from the VMM's stubs: refused",
+			  HC_PORT_TRAP, s->cs.selector & 3, regs.rip);
 		return VCPU_FAULT;
 	}
 	/* Long mode (4-level paging) pushes 8-byte frame slots, the 32-bit modes 4-byte ones. */
 	if (gva_view(&view, v->mem, s->cr0, s->cr3, s->cr4, s->efer) ||
 	    traps_decode(&view, view.fmt == PT_4LEVEL, regs.rsp, s->cr2, &v->trap)) {
-		snprintf(v->why, sizeof(v->why),
-			 "an exception, whose frame at 0x%llx is unreadable", regs.rsp);
+		mv_seterr(&v->why, 0, "an exception, whose frame at 0x%llx is unreadable",
+			  regs.rsp);
 		return VCPU_FAULT;
 	}
 	v->trapped = true;
-	traps_describe(&v->trap, v->why, sizeof(v->why));
+	traps_describe(&v->trap, &v->why);
 	return VCPU_FAULT;
 }
 
@@ -258,9 +255,9 @@ static enum vcpu_outcome handle_io(struct vcpu *v)
 		return handle_trap(v);
 	if (r->io.port != HC_PORT_CONSOLE || r->io.direction != KVM_EXIT_IO_OUT ||
 	    r->io.size != 1) {
-		snprintf(v->why, sizeof(v->why), "unhandled I/O: %s port 0x%x, %u byte(s) x %u",
-			 r->io.direction == KVM_EXIT_IO_OUT ? "out to" : "in from", r->io.port,
-			 r->io.size, r->io.count);
+		mv_seterr(&v->why, 0, "unhandled I/O: %s port 0x%x, %u byte(s) x %u",
+			  r->io.direction == KVM_EXIT_IO_OUT ? "out to" : "in from", r->io.port,
+			  r->io.size, r->io.count);
 		return VCPU_FAULT;
 	}
 	if (!(data = io_data(v, &len)))
@@ -276,24 +273,20 @@ static void describe_exit(struct vcpu *v)
 	const struct kvm_run *r = v->run;
 
 	switch (r->exit_reason) {
-	case KVM_EXIT_SHUTDOWN:
-		snprintf(v->why, sizeof(v->why), "guest shut down (triple fault)");
-		break;
+	case KVM_EXIT_SHUTDOWN: mv_seterr(&v->why, 0, "guest shut down (triple fault)"); break;
 	case KVM_EXIT_FAIL_ENTRY:
-		snprintf(v->why, sizeof(v->why), "VM entry failed, hardware reason 0x%llx",
-			 (unsigned long long)r->fail_entry.hardware_entry_failure_reason);
+		mv_seterr(&v->why, 0, "VM entry failed, hardware reason 0x%llx",
+			  (unsigned long long)r->fail_entry.hardware_entry_failure_reason);
 		break;
 	case KVM_EXIT_INTERNAL_ERROR:
-		snprintf(v->why, sizeof(v->why), "KVM internal error, suberror %u",
-			 r->internal.suberror);
+		mv_seterr(&v->why, 0, "KVM internal error, suberror %u", r->internal.suberror);
 		break;
 	case KVM_EXIT_MMIO:
-		snprintf(v->why, sizeof(v->why),
-			 "%u-byte %s at guest-physical 0x%llx, outside memory", r->mmio.len,
-			 r->mmio.is_write ? "write" : "read",
-			 (unsigned long long)r->mmio.phys_addr);
+		mv_seterr(&v->why, 0, "%u-byte %s at guest-physical 0x%llx, outside memory",
+			  r->mmio.len, r->mmio.is_write ? "write" : "read",
+			  (unsigned long long)r->mmio.phys_addr);
 		break;
-	default: snprintf(v->why, sizeof(v->why), "unhandled exit");
+	default: mv_seterr(&v->why, 0, "unhandled exit");
 	}
 }
 
@@ -305,7 +298,7 @@ static int serve_queue(struct vcpu *v)
 	int n = queue_serve(q, q->active ? vq_avail(&q->vq) : 0); /* the guest is stopped */
 
 	if (n < 0) {
-		snprintf(v->why, sizeof(v->why), "%s", q->why.msg);
+		v->why = q->why;
 		return -1;
 	}
 	q->at_exits += (uint64_t)n;
@@ -352,7 +345,7 @@ static enum vcpu_outcome vcpu_loop(struct vcpu *v)
 				__atomic_store_n(&v->run->immediate_exit, 0, __ATOMIC_RELAXED);
 				continue;
 			}
-			snprintf(v->why, sizeof(v->why), "KVM_RUN failed: %s", strerror(errno));
+			mv_seterr(&v->why, errno, "KVM_RUN failed");
 			return VCPU_ERROR;
 		}
 		v->stats.exits++;
@@ -377,7 +370,7 @@ static void ring_finish(struct vcpu *v)
 	ring_drain(&v->ring);
 	pthread_mutex_unlock(&v->ring.lock);
 	if (atomic_load(&v->ring.broken)) {
-		snprintf(v->why, sizeof(v->why), "%s", v->ring.why);
+		v->why = v->ring.why;
 		v->outcome = VCPU_FAULT;
 	}
 }
@@ -398,7 +391,7 @@ static void queue_finish(struct vcpu *v)
 	if (v->hc.ring)
 		pthread_mutex_unlock(&v->ring.lock);
 	if (atomic_load(&v->queue.broken)) {
-		snprintf(v->why, sizeof(v->why), "%s", v->queue.why.msg);
+		v->why = v->queue.why;
 		v->outcome = VCPU_FAULT;
 	}
 }

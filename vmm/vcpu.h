@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "console.h"
+#include "err.h"
 #include "hc.h"
 #include "queue.h"
 #include "traps.h"
@@ -49,7 +50,7 @@ struct vcpu {
 				    * the loop's start and end */
 	atomic_bool stop;          /* asks the loop to return at its next check */
 	enum vcpu_outcome outcome; /* why the loop ended */
-	char why[320];             /* a one-line explanation for FAULT, GUEST_FAIL, ERROR */
+	struct mv_err why;         /* a one-line explanation for FAULT, GUEST_FAIL, ERROR */
 	struct gmem *mem;          /* its VM's memory, for hypercalls */
 	bool sync_sregs;           /* KVM_CAP_SYNC_REGS: sregs arrive in kvm_run at each exit */
 	bool sync_regs;            /* ... and the general registers */

@@ -121,7 +121,7 @@ static void protected_sregs(const struct layout *l, struct kvm_sregs *sr)
 }
 
 int x86_setup_vcpu(int vcpu_fd, const struct layout *l, unsigned slot, const struct pt_built *pt,
-		   uint64_t rsp, uint64_t rdi, struct x86_setup *out, char *why, size_t whylen)
+		   uint64_t rsp, uint64_t rdi, struct x86_setup *out, struct mv_err *why)
 {
 	struct kvm_sregs sr, back;
 	/* rflags bit 1 is always set; IOPL is 0 in every ring, so ring 3 reaches exactly the
@@ -155,10 +155,9 @@ int x86_setup_vcpu(int vcpu_fd, const struct layout *l, unsigned slot, const str
 	}
 	if (ioctl(vcpu_fd, KVM_SET_SREGS, &sr) < 0) {
 		if (errno == EINVAL) {
-			snprintf(why, whylen,
-				 "KVM_SET_SREGS refused cr0=0x%llx cr4=0x%llx efer=0x%llx",
-				 (unsigned long long)sr.cr0, (unsigned long long)sr.cr4,
-				 (unsigned long long)sr.efer);
+			mv_seterr(why, 0, "KVM_SET_SREGS refused cr0=0x%llx cr4=0x%llx efer=0x%llx",
+				  (unsigned long long)sr.cr0, (unsigned long long)sr.cr4,
+				  (unsigned long long)sr.efer);
 			return -ENOTSUP;
 		}
 		die_errno(VMM_HOST_ERROR, "KVM_SET_SREGS failed");
@@ -175,12 +174,12 @@ int x86_setup_vcpu(int vcpu_fd, const struct layout *l, unsigned slot, const str
 	    (back.cr4 & (CR4_PSE | CR4_PAE)) != (sr.cr4 & (CR4_PSE | CR4_PAE)) ||
 	    (back.efer & (EFER_LME | EFER_LMA)) != (sr.efer & (EFER_LME | EFER_LMA)) ||
 	    (l->pt_fmt != PT_NONE && back.cr3 != sr.cr3)) {
-		snprintf(why, whylen,
-			 "set cr0=0x%llx cr4=0x%llx efer=0x%llx, read back cr0=0x%llx cr4=0x%llx "
-			 "efer=0x%llx",
-			 (unsigned long long)sr.cr0, (unsigned long long)sr.cr4,
-			 (unsigned long long)sr.efer, (unsigned long long)back.cr0,
-			 (unsigned long long)back.cr4, (unsigned long long)back.efer);
+		mv_seterr(why, 0,
+			  "set cr0=0x%llx cr4=0x%llx efer=0x%llx, read back cr0=0x%llx cr4=0x%llx "
+			  "efer=0x%llx",
+			  (unsigned long long)sr.cr0, (unsigned long long)sr.cr4,
+			  (unsigned long long)sr.efer, (unsigned long long)back.cr0,
+			  (unsigned long long)back.cr4, (unsigned long long)back.efer);
 		return -ENOTSUP;
 	}
 	if (ioctl(vcpu_fd, KVM_SET_REGS, &regs) < 0)

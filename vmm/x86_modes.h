@@ -4,6 +4,7 @@
 #ifndef VMM_X86_MODES_H
 #define VMM_X86_MODES_H
 
+#include "err.h"
 #include "layout.h"
 #include "pagetable.h"
 #include "vm.h"
@@ -24,6 +25,6 @@ void x86_build(struct gmem *mem, const struct layout *l, uint64_t phys, struct p
  * when this host's KVM refuses the mode (the control registers read back differ), with
  * the registers in why. Dies on other failures. */
 int x86_setup_vcpu(int vcpu_fd, const struct layout *l, unsigned slot, const struct pt_built *pt,
-		   uint64_t rsp, uint64_t rdi, struct x86_setup *out, char *why, size_t whylen);
+		   uint64_t rsp, uint64_t rdi, struct x86_setup *out, struct mv_err *why);
 
 #endif

@@ -323,7 +323,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (!(call[1] & 1))
 			req &= MEM_SIZE - 1;
 		memcpy(shadow, mem, MEM_SIZE);
-		memset(c.why, 0, sizeof(c.why));
+		memset(c.why.msg, 0, sizeof(c.why.msg));
 		a = hc_dispatch(&c, nr, req);
 		changed = count_changed();
 #ifdef FUZZ_HC_TRACE /* -DFUZZ_HC_TRACE: what each call did, to check seeds */
@@ -331,16 +331,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			"call %u: nr %u req 0x%llx -> action %d, %llu bytes changed, "
 			"errors %llu, why \"%s\"\n",
 			i, nr, (unsigned long long)req, a, (unsigned long long)changed,
-			(unsigned long long)c.stats.errors, c.why);
+			(unsigned long long)c.stats.errors, c.why.msg);
 #endif
 		check(a == HC_CONTINUE || a == HC_STOP_EXIT || a == HC_STOP_FAIL ||
 			      a == HC_STOP_FAULT,
 		      "hc_dispatch returned no enum hc_action");
 		check(sum_calls(&c.stats) == before + (nr < HC_NR_MAX && hc_name(nr)),
 		      "calls counted wrong");
-		check(memchr(c.why, 0, sizeof(c.why)) != NULL, "why not terminated");
+		check(memchr(c.why.msg, 0, sizeof(c.why.msg)) != NULL, "why not terminated");
 		if (a == HC_STOP_FAIL || a == HC_STOP_FAULT)
-			check(c.why[0] && !strchr(c.why, '\n'), "why empty or not one line");
+			check(c.why.msg[0] && !strchr(c.why.msg, '\n'),
+			      "why empty or not one line");
 		if (a == HC_STOP_EXIT)
 			check(c.exit_status >= 0 && c.exit_status <= 255,
 			      "exit status outside 0..255");

@@ -23,7 +23,7 @@
 struct fixture {
 	struct gmem mem;
 	struct layout l;
-	char err[256];
+	struct mv_err err;
 };
 
 static int setup_mode(void **state, enum cpu_mode mode)
@@ -34,7 +34,7 @@ static int setup_mode(void **state, enum cpu_mode mode)
 		free(f);
 		return -1;
 	}
-	if (layout_plan(mode, MEM_SIZE, &f->l, f->err, sizeof(f->err))) {
+	if (layout_plan(mode, MEM_SIZE, &f->l, &f->err)) {
 		gmem_fixture_free(&f->mem);
 		free(f);
 		return -1;
@@ -88,10 +88,10 @@ static void check_slot(struct fixture *f, unsigned slot, int argc, char *const a
 	uint8_t *used = calloc(1, r->size);
 
 	assert_non_null(used);
-	memset(f->err, 0, sizeof(f->err));
-	at = bootinfo_write(&f->mem, &f->l, slot, argc, argv, vcpu, f->err, sizeof(f->err));
+	memset(&f->err, 0, sizeof(f->err));
+	at = bootinfo_write(&f->mem, &f->l, slot, argc, argv, vcpu, &f->err);
 	assert_int_equal(at, r->gpa);
-	assert_string_equal(f->err, "");
+	assert_string_equal(f->err.msg, "");
 	memcpy(&bi, f->mem.host + at, sizeof(bi));
 	assert_int_equal(bi.abi_version, HC_ABI_VERSION);
 	assert_int_equal(bi.argc, argc);
@@ -189,7 +189,7 @@ static void test_slots(void **state)
 	assert_non_null(f->mem.host = malloc(size));
 	f->mem.size = size;
 	memset(f->mem.host, POISON, size);
-	assert_int_equal(layout_plan_ex(&req, &f->l, f->err, sizeof(f->err)), 0);
+	assert_int_equal(layout_plan_ex(&req, &f->l, &f->err), 0);
 	assert_int_equal(page_of(f, 2).gpa, page_of(f, 0).gpa + 2 * LAYOUT_ARGS_SIZE);
 	assert_true(page_of(f, 2).gpa + LAYOUT_ARGS_SIZE <= size);
 	check_slot(f, 2, 2, argv, 2); /* pages 0 and 1 stay poisoned: checked there */
@@ -228,13 +228,12 @@ static void test_fit(void **state)
 	big[size - head1 - 1] = 'A';
 	big[size - head1] = 0;
 	memcpy(snap, f->mem.host, MEM_SIZE);
-	assert_int_equal(bootinfo_write(&f->mem, &f->l, 0, 1, (char *const[]){ big, NULL }, 0,
-					f->err, sizeof(f->err)),
-			 0);
+	assert_int_equal(
+		bootinfo_write(&f->mem, &f->l, 0, 1, (char *const[]){ big, NULL }, 0, &f->err), 0);
 	snprintf(want, sizeof(want), "%llu bytes", (unsigned long long)size + 1);
-	assert_non_null(strstr(f->err, want));
+	assert_non_null(strstr(f->err.msg, want));
 	snprintf(want, sizeof(want), "at most %llu", (unsigned long long)size);
-	assert_non_null(strstr(f->err, want));
+	assert_non_null(strstr(f->err.msg, want));
 	assert_memory_equal(f->mem.host, snap, MEM_SIZE); /* nothing written */
 
 	/* Three arguments, exactly fitting, then one byte over. */
@@ -247,11 +246,11 @@ static void test_fit(void **state)
 	check_write(f, 3, (char *const[]){ a, b, c, NULL }, 0);
 	c[size - head3 - 3 - 3000] = 'c';
 	c[size - head3 - 3 - 3000 + 1] = 0;
-	memset(f->err, 0, sizeof(f->err));
-	assert_int_equal(bootinfo_write(&f->mem, &f->l, 0, 3, (char *const[]){ a, b, c, NULL }, 0,
-					f->err, sizeof(f->err)),
-			 0);
-	assert_non_null(strstr(f->err, "fit"));
+	memset(&f->err, 0, sizeof(f->err));
+	assert_int_equal(
+		bootinfo_write(&f->mem, &f->l, 0, 3, (char *const[]){ a, b, c, NULL }, 0, &f->err),
+		0);
+	assert_non_null(strstr(f->err.msg, "fit"));
 	free(big);
 	free(a);
 	free(b);
@@ -268,14 +267,13 @@ static void test_too_many(void **state)
 	for (int i = 0; i < 600; i++)
 		argv[i] = "";
 	argv[600] = NULL;
-	assert_int_equal(bootinfo_write(&f->mem, &f->l, 0, 600, argv, 0, f->err, sizeof(f->err)),
-			 0);
-	assert_non_null(strstr(f->err, "fit"));
+	assert_int_equal(bootinfo_write(&f->mem, &f->l, 0, 600, argv, 0, &f->err), 0);
+	assert_non_null(strstr(f->err.msg, "fit"));
 	assert_true(all_bytes(f, 0, MEM_SIZE, POISON));
 	/* A negative count is refused too. */
-	f->err[0] = 0;
-	assert_int_equal(bootinfo_write(&f->mem, &f->l, 0, -1, argv, 0, f->err, sizeof(f->err)), 0);
-	assert_true(f->err[0] != 0);
+	f->err.msg[0] = 0;
+	assert_int_equal(bootinfo_write(&f->mem, &f->l, 0, -1, argv, 0, &f->err), 0);
+	assert_true(f->err.msg[0] != 0);
 	assert_true(all_bytes(f, 0, MEM_SIZE, POISON));
 }
 
@@ -286,10 +284,10 @@ static void test_region_outside(void **state)
 	struct layout big;
 	char *const argv[] = { "x", NULL };
 
-	assert_int_equal(layout_plan(MODE_LONG, 2ull << 20, &big, f->err, sizeof(f->err)), 0);
-	f->err[0] = 0;
-	assert_int_equal(bootinfo_write(&f->mem, &big, 0, 1, argv, 0, f->err, sizeof(f->err)), 0);
-	assert_true(f->err[0] != 0);
+	assert_int_equal(layout_plan(MODE_LONG, 2ull << 20, &big, &f->err), 0);
+	f->err.msg[0] = 0;
+	assert_int_equal(bootinfo_write(&f->mem, &big, 0, 1, argv, 0, &f->err), 0);
+	assert_true(f->err.msg[0] != 0);
 	assert_true(all_bytes(f, 0, MEM_SIZE, POISON));
 }
 

@@ -18,7 +18,7 @@
 #define GiB (1ull << 30)
 #define MAX_ARGS 16
 
-static char err[256];
+static struct mv_err err;
 
 /* parse(cfg, "-l", "--mem", "2M", NULL): config_parse on "kvm-hello-world" and the
  * arguments. err is poisoned first, so a test sees only what this call wrote. */
@@ -34,16 +34,16 @@ static enum config_result parse(struct vmm_config *cfg, ...)
 		argc++;
 	}
 	va_end(ap);
-	memset(err, 0, sizeof(err));
-	strcpy(err, "(untouched)");
-	return config_parse(argc, argv, cfg, err, sizeof(err));
+	memset(&err, 0, sizeof(err));
+	strcpy(err.msg, "(untouched)");
+	return config_parse(argc, argv, cfg, &err);
 }
 
 /* The error message mentions s. */
 static void assert_err_has(const char *s)
 {
-	if (!strstr(err, s))
-		fail_msg("message '%s' does not mention '%s'", err, s);
+	if (!strstr(err.msg, s))
+		fail_msg("message '%s' does not mention '%s'", err.msg, s);
 }
 
 static void test_defaults(void **state)

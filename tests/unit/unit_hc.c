@@ -290,7 +290,7 @@ static enum hc_action report(struct fixture *f, uint32_t kind, uint64_t file, ui
 
 static void expect_why(struct fixture *f, const char *want)
 {
-	assert_string_equal(f->c.why, want);
+	assert_string_equal(f->c.why.msg, want);
 }
 
 static void test_report_fail(void **state)
@@ -320,7 +320,7 @@ static void test_report_control_chars(void **state)
 	put_str(f, STR + 0x100, "line1\nline2\x1b[2J\x7f\x01\x1f end \xc3\xa9");
 	assert_int_equal(report(f, HC_REPORT_FAIL, STR, STR + 0x100, 3), HC_STOP_FAIL);
 	expect_why(f, "guest assertion failed at a?b?.c:3: line1?line2?[2J??? end \xc3\xa9");
-	assert_null(strchr(f->c.why, '\n'));
+	assert_null(strchr(f->c.why.msg, '\n'));
 }
 
 static void test_report_bad_pointers(void **state)
@@ -360,10 +360,10 @@ static void test_report_long(void **state)
 	/* With a long line number the whole is cut to fit why, never past it. */
 	before = f->c.stats;
 	assert_int_equal(report(f, HC_REPORT_FAIL, STR, STR + 0x1000, UINT32_MAX), HC_STOP_FAIL);
-	assert_int_equal(strlen(f->c.why), sizeof(f->c.why) - 1);
+	assert_int_equal(strlen(f->c.why.msg), sizeof(f->c.why.msg) - 1);
 	snprintf(want, sizeof(want), "guest assertion failed at %.127s:4294967295: %.159s", file,
 		 msg);
-	assert_memory_equal(f->c.why, want, sizeof(f->c.why) - 1);
+	assert_memory_equal(f->c.why.msg, want, sizeof(f->c.why.msg) - 1);
 	before.calls[HC_NR_REPORT]++;
 	assert_memory_equal(&f->c.stats, &before, sizeof(before));
 	/* A message with no NUL until the end of memory, longer than its buffer: cut. */
@@ -506,9 +506,9 @@ static void test_unknown_nr(void **state)
 		assert_int_equal(hc_dispatch(&f->c, nrs[i], REQ), HC_STOP_FAULT);
 		/* "unknown hypercall N", maybe followed by details after a space */
 		snprintf(want, sizeof(want), "unknown hypercall %" PRIu32, nrs[i]);
-		if (strncmp(f->c.why, want, strlen(want)) ||
-		    (f->c.why[strlen(want)] && f->c.why[strlen(want)] != ' '))
-			fail_msg("why \"%s\", want \"%s\"", f->c.why, want);
+		if (strncmp(f->c.why.msg, want, strlen(want)) ||
+		    (f->c.why.msg[strlen(want)] && f->c.why.msg[strlen(want)] != ' '))
+			fail_msg("why \"%s\", want \"%s\"", f->c.why.msg, want);
 	}
 	expect_out(f, "");
 	assert_memory_equal(&f->c.stats, &zero, sizeof(zero));
@@ -590,11 +590,12 @@ static void test_4level(void **state)
 	put(f, 0xb000, &pv, sizeof(pv));
 	memcpy(snap, f->mem.host, MEM_SIZE);
 	assert_int_equal(hc_dispatch(&f->c, HC_NR_PRINT_VAL, 0xb000), HC_STOP_FAULT);
-	assert_non_null(strstr(f->c.why, "hypercall print_val: request at guest-virtual 0xb000"));
+	assert_non_null(
+		strstr(f->c.why.msg, "hypercall print_val: request at guest-virtual 0xb000"));
 	/* ... or straddling into it, or into an unmapped page. */
 	assert_int_equal(hc_dispatch(&f->c, HC_NR_PRINT_VAL, 0xaffc), HC_STOP_FAULT);
 	assert_int_equal(hc_dispatch(&f->c, HC_NR_REPORT, 0xfff0), HC_STOP_FAULT);
-	assert_non_null(strstr(f->c.why, "hypercall report: request at guest-virtual 0xfff0 "));
+	assert_non_null(strstr(f->c.why.msg, "hypercall report: request at guest-virtual 0xfff0 "));
 	assert_int_equal(hc_dispatch(&f->c, HC_NR_EXIT, 0x10000), HC_STOP_FAULT);
 	assert_int_equal(hc_dispatch(&f->c, HC_NR_EXIT, 0x0000800000000000ull), HC_STOP_FAULT);
 	expect_out(f, "");
@@ -644,8 +645,8 @@ static void test_ring3(void **state)
 	/* get_num_exits on its own page-table page: refused, the tables unchanged. */
 	memcpy(snap, f->mem.host, MEM_SIZE);
 	assert_int_equal(hc_dispatch(&f->c, HC_NR_GET_NUM_EXITS, b.root), HC_STOP_FAULT);
-	assert_non_null(strstr(f->c.why, "hypercall get_num_exits: request at guest-virtual"));
-	assert_non_null(strstr(f->c.why, "ring 3"));
+	assert_non_null(strstr(f->c.why.msg, "hypercall get_num_exits: request at guest-virtual"));
+	assert_non_null(strstr(f->c.why.msg, "ring 3"));
 	assert_int_equal(hc_dispatch(&f->c, HC_NR_GET_NUM_EXITS, 0x7ff8), HC_STOP_FAULT);
 	assert_memory_equal(f->mem.host, snap, MEM_SIZE);
 	/* The same request on a user page works. */

@@ -43,14 +43,15 @@ static void test_mode_names(void **state)
 static void check_refused(enum cpu_mode mode, uint64_t size)
 {
 	struct layout l;
-	char err[128] = "", num[32];
+	struct mv_err err = { "" };
+	char num[32];
 
-	if (layout_plan(mode, size, &l, err, sizeof(err)) != -1)
+	if (layout_plan(mode, size, &l, &err) != -1)
 		fail_msg("%s: size %llu accepted", mode_flag(mode), (unsigned long long)size);
 	snprintf(num, sizeof(num), "%llu", (unsigned long long)size);
-	if (!strstr(err, num))
+	if (!strstr(err.msg, num))
 		fail_msg("%s: size %llu: message '%s' does not name it", mode_flag(mode),
-			 (unsigned long long)size, err);
+			 (unsigned long long)size, err.msg);
 }
 
 static void test_bad_sizes(void **state)
@@ -80,20 +81,15 @@ static void test_bad_sizes(void **state)
 static void test_messages(void **state)
 {
 	struct layout l;
-	char err[128] = "";
+	struct mv_err err = { "" };
 
 	(void)state;
 	/* Each reason is its own: alignment, then range. */
-	assert_int_equal(layout_plan(MODE_LONG, 2 * MiB + 100, &l, err, sizeof(err)), -1);
-	assert_non_null(strstr(err, "4 KiB"));
-	assert_int_equal(layout_plan(MODE_LONG, 60 * KiB, &l, err, sizeof(err)), -1);
-	assert_non_null(strstr(err, "64 KiB"));
-	assert_non_null(strstr(err, "2 GiB"));
-	/* A small buffer gets a cut, terminated message. */
-	memset(err, 'x', sizeof(err));
-	assert_int_equal(layout_plan(MODE_LONG, 60 * KiB, &l, err, 8), -1);
-	assert_int_equal(strlen(err), 7);
-	assert_int_equal(err[8], 'x');
+	assert_int_equal(layout_plan(MODE_LONG, 2 * MiB + 100, &l, &err), -1);
+	assert_non_null(strstr(err.msg, "4 KiB"));
+	assert_int_equal(layout_plan(MODE_LONG, 60 * KiB, &l, &err), -1);
+	assert_non_null(strstr(err.msg, "64 KiB"));
+	assert_non_null(strstr(err.msg, "2 GiB"));
 }
 
 static uint64_t region_end(const struct region *r)
@@ -108,10 +104,10 @@ static void check_plan(enum cpu_mode mode, uint64_t size)
 				   : mode == MODE_PAGED32 ? PT_32BIT
 							  : PT_NONE;
 	struct layout l;
-	char err[128] = "";
+	struct mv_err err = { "" };
 
-	if (layout_plan(mode, size, &l, err, sizeof(err)))
-		fail_msg("%s %llu refused: %s", mode_flag(mode), (unsigned long long)size, err);
+	if (layout_plan(mode, size, &l, &err))
+		fail_msg("%s %llu refused: %s", mode_flag(mode), (unsigned long long)size, err.msg);
 	assert_int_equal(l.mode, mode);
 	assert_int_equal(l.mem_size, size);
 	assert_int_equal(l.pt_fmt, fmt);
@@ -199,41 +195,41 @@ static void test_plans(void **state)
 static void test_real_stack(void **state)
 {
 	struct layout l;
-	char err[128];
+	struct mv_err err;
 
 	(void)state;
 	/* 2 MiB of memory, yet the real-mode stack stays within the first segment. */
-	assert_int_equal(layout_plan(MODE_REAL, 2 * MiB, &l, err, sizeof(err)), 0);
+	assert_int_equal(layout_plan(MODE_REAL, 2 * MiB, &l, &err), 0);
 	assert_true(l.stack_top <= 0xffff); /* SP holds it */
 	assert_true(l.reg[REG_STACK].gpa < 0x10000);
 	assert_true(l.reg[REG_ARGS].gpa < 0x10000);
-	assert_int_equal(layout_plan(MODE_REAL, 64 * KiB, &l, err, sizeof(err)), 0);
+	assert_int_equal(layout_plan(MODE_REAL, 64 * KiB, &l, &err), 0);
 	assert_int_equal(l.stack_top, 0xf000);
 	/* Protected mode, same memory: the stack moves to the top. */
-	assert_int_equal(layout_plan(MODE_PROT, 2 * MiB, &l, err, sizeof(err)), 0);
+	assert_int_equal(layout_plan(MODE_PROT, 2 * MiB, &l, &err), 0);
 	assert_int_equal(l.stack_top, 2 * MiB);
 }
 
 static void test_tables_sizes(void **state)
 {
 	struct layout l;
-	char err[128];
+	struct mv_err err;
 
 	(void)state;
 	/* Worked examples, so the check does not only echo pt_tables_needed. */
-	assert_int_equal(layout_plan(MODE_LONG, 2 * MiB, &l, err, sizeof(err)), 0);
+	assert_int_equal(layout_plan(MODE_LONG, 2 * MiB, &l, &err), 0);
 	assert_int_equal(l.reg[REG_TABLES].size, 3 * PAGE_SIZE); /* PML4, PDPT, PD */
-	assert_int_equal(layout_plan(MODE_LONG, 64 * KiB, &l, err, sizeof(err)), 0);
+	assert_int_equal(layout_plan(MODE_LONG, 64 * KiB, &l, &err), 0);
 	assert_int_equal(l.reg[REG_TABLES].size, 4 * PAGE_SIZE); /* + a PT */
-	assert_int_equal(layout_plan(MODE_LONG, 2 * GiB, &l, err, sizeof(err)), 0);
+	assert_int_equal(layout_plan(MODE_LONG, 2 * GiB, &l, &err), 0);
 	assert_int_equal(l.reg[REG_TABLES].size, 4 * PAGE_SIZE); /* 2 PDs */
-	assert_int_equal(layout_plan(MODE_PAGED32, 2 * MiB, &l, err, sizeof(err)), 0);
+	assert_int_equal(layout_plan(MODE_PAGED32, 2 * MiB, &l, &err), 0);
 	assert_int_equal(l.reg[REG_TABLES].size, 2 * PAGE_SIZE); /* PD, PT */
-	assert_int_equal(layout_plan(MODE_PAGED32, 8 * MiB, &l, err, sizeof(err)), 0);
+	assert_int_equal(layout_plan(MODE_PAGED32, 8 * MiB, &l, &err), 0);
 	assert_int_equal(l.reg[REG_TABLES].size, PAGE_SIZE);
-	assert_int_equal(layout_plan(MODE_REAL, 2 * MiB, &l, err, sizeof(err)), 0);
+	assert_int_equal(layout_plan(MODE_REAL, 2 * MiB, &l, &err), 0);
 	assert_int_equal(l.reg[REG_TABLES].size, 0);
-	assert_int_equal(layout_plan(MODE_PROT, 2 * MiB, &l, err, sizeof(err)), 0);
+	assert_int_equal(layout_plan(MODE_PROT, 2 * MiB, &l, &err), 0);
 	assert_int_equal(l.reg[REG_TABLES].size, 0);
 }
 
@@ -255,9 +251,9 @@ static void test_tables_build(void **state)
 			const struct region *t;
 			struct pt_built b;
 			struct layout l;
-			char err[128];
+			struct mv_err err;
 
-			assert_int_equal(layout_plan(m, sizes[i], &l, err, sizeof(err)), 0);
+			assert_int_equal(layout_plan(m, sizes[i], &l, &err), 0);
 			t = &l.reg[REG_TABLES];
 			assert_int_equal(
 				pt_build(&g, l.pt_fmt, l.mem_size, t->gpa, region_end(t), &b), 0);
@@ -272,7 +268,7 @@ static void test_tables_build(void **state)
 static void test_classic(void **state)
 {
 	struct layout l;
-	char err[256];
+	struct mv_err err;
 
 	(void)state;
 	for (size_t i = 0; i < sizeof(good_sizes) / sizeof(good_sizes[0]); i++) {
@@ -280,7 +276,7 @@ static void test_classic(void **state)
 			.mode = MODE_LONG, .mem_size = good_sizes[i], .vcpus = 1, .classic = true
 		};
 
-		assert_int_equal(layout_plan_ex(&req, &l, err, sizeof(err)), 0);
+		assert_int_equal(layout_plan_ex(&req, &l, &err), 0);
 		assert_true(l.classic);
 		assert_int_equal(l.reg[REG_TABLES].gpa, 0x2000);
 		assert_int_equal(l.reg[REG_TABLES].size,
@@ -296,19 +292,19 @@ static void test_classic(void **state)
 	const struct layout_req two = {
 		.mode = MODE_LONG, .mem_size = 2 * MiB, .vcpus = 1, .classic = true
 	};
-	assert_int_equal(layout_plan_ex(&two, &l, err, sizeof(err)), 0);
+	assert_int_equal(layout_plan_ex(&two, &l, &err), 0);
 	assert_int_equal(l.reg[REG_TABLES].size, 0x3000);
 	for (size_t m = 0; m < 3; m++) {
 		const struct layout_req bad = {
 			.mode = modes[m], .mem_size = 2 * MiB, .vcpus = 1, .classic = true
 		};
-		assert_int_equal(layout_plan_ex(&bad, &l, err, sizeof(err)), -1);
-		assert_non_null(strstr(err, "--classic"));
+		assert_int_equal(layout_plan_ex(&bad, &l, &err), -1);
+		assert_non_null(strstr(err.msg, "--classic"));
 	}
 	const struct layout_req smp = {
 		.mode = MODE_LONG, .mem_size = 2 * MiB, .vcpus = 2, .classic = true
 	};
-	assert_int_equal(layout_plan_ex(&smp, &l, err, sizeof(err)), -1);
+	assert_int_equal(layout_plan_ex(&smp, &l, &err), -1);
 }
 
 int main(void)

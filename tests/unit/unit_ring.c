@@ -147,7 +147,7 @@ static void refused(struct fixture *f, const char *why)
 	assert_int_equal(ring_drain(&f->r), -1);
 	assert_true(atomic_load(&f->r.broken));
 	assert_int_equal(hdr(f)->error, 1);
-	assert_non_null(strstr(f->r.why, why));
+	assert_non_null(strstr(f->r.why.msg, why));
 	fflush(f->r.out);
 	assert_int_equal(f->len, 0);
 	assert_int_equal(ring_drain(&f->r), -1); /* stays refused */

@@ -29,9 +29,9 @@ static void build(struct built *b, enum cpu_mode mode, unsigned vcpus)
 	const struct layout_req req = {
 		.mode = mode, .mem_size = MEM, .user = true, .vcpus = vcpus
 	};
-	char err[128];
+	struct mv_err err;
 
-	assert_int_equal(layout_plan_ex(&req, &b->l, err, sizeof(err)), 0);
+	assert_int_equal(layout_plan_ex(&req, &b->l, &err), 0);
 	b->mem.size = MEM;
 	b->mem.host = calloc(1, MEM);
 	assert_non_null(b->mem.host);
