@@ -25,19 +25,12 @@ static enum pt_format mode_paging(enum cpu_mode mode)
 	return mode == MODE_LONG ? PT_4LEVEL : mode == MODE_PAGED32 ? PT_32BIT : PT_NONE;
 }
 
-int layout_plan(enum cpu_mode mode, uint64_t mem_size, struct layout *l, struct mv_err *err)
-{
-	const struct layout_req req = { .mode = mode, .mem_size = mem_size, .vcpus = 1 };
-
-	return layout_plan_ex(&req, l, err);
-}
-
 /* Sizes and places the tables region below `at` (the GDT). With a user-mode guest the
  * region itself must stay supervisor-only, which may split a large page into a table of
  * 4 KiB pages, which grows the region: iterate until the count stands. */
 static uint64_t place_tables(struct layout *l, uint64_t at)
 {
-	unsigned n = pt_tables_needed(l->pt_fmt, l->mem_size);
+	unsigned n = pt_tables_for(&(struct pt_spec){ .fmt = l->pt_fmt, .size = l->mem_size });
 
 	l->spec = (struct pt_spec){ .fmt = l->pt_fmt, .size = l->mem_size, .user = l->user };
 	for (int i = 0; i < 4 && l->pt_fmt != PT_NONE; i++) {
@@ -62,7 +55,8 @@ static uint64_t place_tables(struct layout *l, uint64_t at)
  * own pages (GDT and IDT, exception stack, boot info) stay at the top, below the stack. */
 static int place_classic(struct layout *l, uint64_t vmm_pages, struct mv_err *err)
 {
-	const unsigned n = pt_tables_needed(l->pt_fmt, l->mem_size);
+	const unsigned n =
+		pt_tables_for(&(struct pt_spec){ .fmt = l->pt_fmt, .size = l->mem_size });
 	const uint64_t end = LAYOUT_CLASSIC_TABLES + n * PAGE_SIZE;
 
 	if (l->mode != MODE_LONG || l->stacks != 1)
@@ -83,7 +77,7 @@ static int place_classic(struct layout *l, uint64_t vmm_pages, struct mv_err *er
 	return 0;
 }
 
-int layout_plan_ex(const struct layout_req *req, struct layout *l, struct mv_err *err)
+int layout_plan(const struct layout_req *req, struct layout *l, struct mv_err *err)
 {
 	const enum cpu_mode mode = req->mode;
 	const uint64_t mem_size = req->mem_size;

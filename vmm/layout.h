@@ -100,14 +100,12 @@ struct layout_req {
 const char *mode_name(enum cpu_mode mode);
 const char *mode_flag(enum cpu_mode mode);
 
-/* layout_plan: fills l for mode and mem_size. Returns 0, or -1 with a one-line reason in
- * err when the size is not a multiple of 4 KiB or outside [LAYOUT_MEM_MIN, MAX]. */
-int layout_plan(enum cpu_mode mode, uint64_t mem_size, struct layout *l, struct mv_err *err);
-
-/* layout_plan_ex: layout_plan for a full request (user mode, vCPUs sharing memory, the
- * classic placement). Also -1 when the stacks and args of that many vCPUs take over half
- * of memory, or when --classic's tables would reach the VMM's pages at the top. */
-int layout_plan_ex(const struct layout_req *req, struct layout *l, struct mv_err *err);
+/* layout_plan: fills l for req (mode, memory size, user mode, vCPUs sharing memory, the
+ * classic placement). Returns 0, or -1 with a one-line reason in err when the size is
+ * not a multiple of 4 KiB or outside [LAYOUT_MEM_MIN, MAX], when the stacks and args of
+ * that many vCPUs take over half of memory, or when --classic's tables would reach the
+ * VMM's pages at the top. */
+int layout_plan(const struct layout_req *req, struct layout *l, struct mv_err *err);
 
 /* layout_stack_top / layout_args: vCPU i's stack top and boot-info page (--smp). */
 uint64_t layout_stack_top(const struct layout *l, unsigned i);

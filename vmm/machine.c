@@ -161,7 +161,7 @@ static void plan(struct machine *m)
 				  .classic = cfg->classic };
 	struct mv_err err = { "" };
 
-	if (layout_plan_ex(&req, &m->lay, &err))
+	if (layout_plan(&req, &m->lay, &err))
 		usage_error("%s", err.msg);
 	m->nvcpu = (unsigned)cfg->vcpus;
 	m->ninst = cfg->smp ? 1 : m->nvcpu;

@@ -22,23 +22,6 @@ uint64_t pt_large_page(enum pt_format fmt)
 	return fmt == PT_32BIT ? (4ull << 20) : (2ull << 20);
 }
 
-static uint64_t div_up(uint64_t a, uint64_t b)
-{
-	return a / b + (a % b != 0);
-}
-
-unsigned pt_tables_needed(enum pt_format fmt, uint64_t map_size)
-{
-	/* Closed form of pt_tables_for() for a plain identity map (no user, at 0). */
-	int tail = map_size % pt_large_page(fmt) != 0;
-
-	if (fmt == PT_32BIT)
-		return 1 + tail; /* PD (+ one PT) */
-	if (fmt == PT_4LEVEL)
-		return 2 + (unsigned)div_up(map_size, 1ull << 30) + tail; /* PML4, PDPT, PDs, PT */
-	return 0;
-}
-
 /* Hands out zeroed 4 KiB tables from [next, limit) of g, or only counts them when g is
  * NULL (a dry run, to size the tables region). */
 struct builder {
@@ -190,14 +173,6 @@ int pt_build_spec(struct gmem *g, const struct pt_spec *s, uint64_t table_gpa, u
 		  struct pt_built *out)
 {
 	return build(g, s, table_gpa, table_limit, out);
-}
-
-int pt_build(struct gmem *g, enum pt_format fmt, uint64_t map_size, uint64_t table_gpa,
-	     uint64_t table_limit, struct pt_built *out)
-{
-	const struct pt_spec s = { .fmt = fmt, .size = map_size };
-
-	return build(g, &s, table_gpa, table_limit, out);
 }
 
 unsigned pt_tables_for(const struct pt_spec *s)

@@ -30,18 +30,6 @@ int pt_levels(enum pt_format fmt);
 /* pt_large_page: the size of fmt's large pages (4 MiB or 2 MiB). */
 uint64_t pt_large_page(enum pt_format fmt);
 
-/* pt_tables_needed: how many 4 KiB tables pt_build writes for map_size bytes. */
-unsigned pt_tables_needed(enum pt_format fmt, uint64_t map_size);
-
-/* pt_build: identity-maps guest-virtual [0, map_size) onto the same guest-physical
- * addresses, present and writable, supervisor only, with the largest pages that fit and
- * 4 KiB pages for a tail; nothing else is mapped. The tables are written, zeroed first,
- * at [table_gpa, table_limit) in g. map_size must be a multiple of 4 KiB, at most
- * 4 GiB for PT_32BIT and 512 GiB for PT_4LEVEL. Returns 0, -EINVAL (bad format, size or
- * alignment), -ENOSPC (tables do not fit below table_limit) or -EFAULT (outside g). */
-int pt_build(struct gmem *g, enum pt_format fmt, uint64_t map_size, uint64_t table_gpa,
-	     uint64_t table_limit, struct pt_built *out);
-
 struct pt_step {
 	uint64_t table; /* guest-physical address of the table read at this level */
 	unsigned index; /* entry index within it */
@@ -65,10 +53,16 @@ struct pt_spec {
 	uint64_t kernel_start, kernel_end; /* guest-virtual range kept supervisor-only */
 };
 
-/* pt_build_spec: as pt_build, for spec s: tables are written at local addresses of g
- * (g's address 0 is guest-physical s->phys) and point with guest-physical addresses;
- * out->root is guest-physical. Large pages are used only where a whole one fits and
- * does not straddle the supervisor-only range. */
+/* pt_build_spec: maps guest-virtual [0, s->size) onto guest-physical [s->phys, s->phys +
+ * s->size), present and writable, with the largest pages that fit and 4 KiB pages for a
+ * tail; nothing else is mapped. With s->user every page is user-accessible except those
+ * of [s->kernel_start, s->kernel_end), which stay supervisor-only: a large page is used
+ * only where a whole one fits and does not straddle that range. The tables are written,
+ * zeroed first, at [table_gpa, table_limit), local addresses of g (g's address 0 is
+ * guest-physical s->phys), and point with guest-physical addresses; out->root is
+ * guest-physical. s->size must be a multiple of 4 KiB, at most 4 GiB for PT_32BIT and
+ * 512 GiB for PT_4LEVEL. Returns 0, -EINVAL (bad format, size or alignment), -ENOSPC
+ * (tables do not fit below table_limit) or -EFAULT (outside g). */
 int pt_build_spec(struct gmem *g, const struct pt_spec *s, uint64_t table_gpa, uint64_t table_limit,
 		  struct pt_built *out);
 

@@ -34,7 +34,8 @@ static int setup_mode(void **state, enum cpu_mode mode)
 		free(f);
 		return -1;
 	}
-	if (layout_plan(mode, MEM_SIZE, &f->l, &f->err)) {
+	if (layout_plan(&(struct layout_req){ .mode = mode, .mem_size = MEM_SIZE }, &f->l,
+			&f->err)) {
 		gmem_fixture_free(&f->mem);
 		free(f);
 		return -1;
@@ -189,7 +190,7 @@ static void test_slots(void **state)
 	assert_non_null(f->mem.host = malloc(size));
 	f->mem.size = size;
 	memset(f->mem.host, POISON, size);
-	assert_int_equal(layout_plan_ex(&req, &f->l, &f->err), 0);
+	assert_int_equal(layout_plan(&req, &f->l, &f->err), 0);
 	assert_int_equal(page_of(f, 2).gpa, page_of(f, 0).gpa + 2 * LAYOUT_ARGS_SIZE);
 	assert_true(page_of(f, 2).gpa + LAYOUT_ARGS_SIZE <= size);
 	check_slot(f, 2, 2, argv, 2); /* pages 0 and 1 stay poisoned: checked there */
@@ -284,7 +285,10 @@ static void test_region_outside(void **state)
 	struct layout big;
 	char *const argv[] = { "x", NULL };
 
-	assert_int_equal(layout_plan(MODE_LONG, 2ull << 20, &big, &f->err), 0);
+	assert_int_equal(
+		layout_plan(&(struct layout_req){ .mode = MODE_LONG, .mem_size = 2ull << 20 }, &big,
+			    &f->err),
+		0);
 	f->err.msg[0] = 0;
 	assert_int_equal(bootinfo_write(&f->mem, &big, 0, 1, argv, 0, &f->err), 0);
 	assert_true(f->err.msg[0] != 0);

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* tests/unit/unit_gva.c: checked guest-virtual accesses (gva_check, gva_iov, gva_read,
  * gva_write, gva_strlen, gva_strcpy, gva_view, gva_cpl) over a calloc'd buffer standing
- * in for guest memory: paging off, identity tables from pt_build, hand-made tables that
+ * in for guest memory: paging off, identity tables from pt_build_spec, hand-made tables that
  * scatter guest-virtual pages over non-contiguous, reversed guest-physical pages, and
  * the privilege of each access: ring 3 against the user and write bits at every level,
  * ring 0 with and without CR0.WP, ring 3 with paging off against the VMM's regions. */
@@ -285,9 +285,9 @@ static void test_none_strlen(void **state)
 	assert_int_equal(gva_strlen(v, UINT64_MAX, UINT64_MAX), -EFAULT);
 }
 
-/* ---- identity tables from pt_build ---- */
+/* ---- identity tables from pt_build_spec ---- */
 
-#define BUILT_MAP 0xc000ull /* pt_build maps [0, 48 KiB); memory goes on to 64 KiB */
+#define BUILT_MAP 0xc000ull /* pt_build_spec maps [0, 48 KiB); memory goes on to 64 KiB */
 #define TABLES 0x1000ull
 
 /* The host address of the leaf entry that maps gva, to edit its flags. */
@@ -306,7 +306,9 @@ static void build(struct fixture *f, enum pt_format fmt, uint64_t map_size)
 	struct pt_built b;
 
 	f->fmt = fmt;
-	assert_int_equal(pt_build(&f->mem, fmt, map_size, TABLES, MEM_SIZE, &b), 0);
+	assert_int_equal(pt_build_spec(&f->mem, &(struct pt_spec){ .fmt = fmt, .size = map_size },
+				       TABLES, MEM_SIZE, &b),
+			 0);
 	f->v = (struct gview){ .mem = &f->mem, .fmt = fmt, .root = b.root };
 }
 
@@ -988,8 +990,8 @@ static void test_priv_ranges_32bit(void **state)
 	test_priv_ranges(state, PT_32BIT);
 }
 
-/* pt_build maps supervisor-only: nothing of it for ring 3. pt_build_spec as the VMM uses
- * it for a ring-3 guest: everything user but the VMM's regions. */
+/* pt_build_spec without .user maps supervisor-only: nothing of it for ring 3. As the VMM
+ * uses it for a ring-3 guest: everything user but the VMM's regions. */
 static void test_priv_built(void **state)
 {
 	struct fixture *f = *state;

@@ -560,7 +560,10 @@ static void test_4level(void **state)
 
 	assert_non_null(snap);
 	/* Identity-map 64 KiB, then move guest-virtual 0x9000 to 0x30000 and 0xa000 to 0x6000. */
-	assert_int_equal(pt_build(&f->mem, PT_4LEVEL, 0x10000, 0x1000, 0x8000, &b), 0);
+	assert_int_equal(pt_build_spec(&f->mem,
+				       &(struct pt_spec){ .fmt = PT_4LEVEL, .size = 0x10000 },
+				       0x1000, 0x8000, &b),
+			 0);
 	f->c.view = (struct gview){ .mem = &f->mem, .fmt = PT_4LEVEL, .root = b.root };
 	*leaf(f, 0x9000) = 0x30000 | PTE_P | PTE_RW;
 	*leaf(f, 0xa000) = 0x6000 | PTE_P | PTE_RW;

@@ -39,6 +39,12 @@ static void test_mode_names(void **state)
 	assert_string_equal(mode_flag(MODE_LONG), "-l");
 }
 
+/* layout_plan for mode and size alone (one vCPU, ring 0, the usual placement). */
+static int plan(enum cpu_mode mode, uint64_t size, struct layout *l, struct mv_err *err)
+{
+	return layout_plan(&(struct layout_req){ .mode = mode, .mem_size = size }, l, err);
+}
+
 /* layout_plan refuses size in mode, with a message that names the size. */
 static void check_refused(enum cpu_mode mode, uint64_t size)
 {
@@ -46,7 +52,7 @@ static void check_refused(enum cpu_mode mode, uint64_t size)
 	struct mv_err err = { "" };
 	char num[32];
 
-	if (layout_plan(mode, size, &l, &err) != -1)
+	if (plan(mode, size, &l, &err) != -1)
 		fail_msg("%s: size %llu accepted", mode_flag(mode), (unsigned long long)size);
 	snprintf(num, sizeof(num), "%llu", (unsigned long long)size);
 	if (!strstr(err.msg, num))
@@ -85,9 +91,9 @@ static void test_messages(void **state)
 
 	(void)state;
 	/* Each reason is its own: alignment, then range. */
-	assert_int_equal(layout_plan(MODE_LONG, 2 * MiB + 100, &l, &err), -1);
+	assert_int_equal(plan(MODE_LONG, 2 * MiB + 100, &l, &err), -1);
 	assert_non_null(strstr(err.msg, "4 KiB"));
-	assert_int_equal(layout_plan(MODE_LONG, 60 * KiB, &l, &err), -1);
+	assert_int_equal(plan(MODE_LONG, 60 * KiB, &l, &err), -1);
 	assert_non_null(strstr(err.msg, "64 KiB"));
 	assert_non_null(strstr(err.msg, "2 GiB"));
 }
@@ -106,7 +112,7 @@ static void check_plan(enum cpu_mode mode, uint64_t size)
 	struct layout l;
 	struct mv_err err = { "" };
 
-	if (layout_plan(mode, size, &l, &err))
+	if (plan(mode, size, &l, &err))
 		fail_msg("%s %llu refused: %s", mode_flag(mode), (unsigned long long)size, err.msg);
 	assert_int_equal(l.mode, mode);
 	assert_int_equal(l.mem_size, size);
@@ -160,8 +166,9 @@ static void check_plan(enum cpu_mode mode, uint64_t size)
 	assert_int_equal(region_end(&l.reg[REG_ARGS]), l.reg[REG_STACK].gpa);
 	assert_true(l.reg[REG_ARGS].size >= 4 * KiB);
 
-	/* Exactly the tables pt_build writes; none without paging. */
-	assert_int_equal(l.reg[REG_TABLES].size, pt_tables_needed(fmt, size) * PAGE_SIZE);
+	/* Exactly the tables pt_build_spec writes; none without paging. */
+	assert_int_equal(l.reg[REG_TABLES].size,
+			 pt_tables_for(&(struct pt_spec){ .fmt = fmt, .size = size }) * PAGE_SIZE);
 	if (fmt == PT_NONE)
 		assert_int_equal(l.reg[REG_TABLES].size, 0);
 	else
@@ -199,14 +206,14 @@ static void test_real_stack(void **state)
 
 	(void)state;
 	/* 2 MiB of memory, yet the real-mode stack stays within the first segment. */
-	assert_int_equal(layout_plan(MODE_REAL, 2 * MiB, &l, &err), 0);
+	assert_int_equal(plan(MODE_REAL, 2 * MiB, &l, &err), 0);
 	assert_true(l.stack_top <= 0xffff); /* SP holds it */
 	assert_true(l.reg[REG_STACK].gpa < 0x10000);
 	assert_true(l.reg[REG_ARGS].gpa < 0x10000);
-	assert_int_equal(layout_plan(MODE_REAL, 64 * KiB, &l, &err), 0);
+	assert_int_equal(plan(MODE_REAL, 64 * KiB, &l, &err), 0);
 	assert_int_equal(l.stack_top, 0xf000);
 	/* Protected mode, same memory: the stack moves to the top. */
-	assert_int_equal(layout_plan(MODE_PROT, 2 * MiB, &l, &err), 0);
+	assert_int_equal(plan(MODE_PROT, 2 * MiB, &l, &err), 0);
 	assert_int_equal(l.stack_top, 2 * MiB);
 }
 
@@ -216,24 +223,24 @@ static void test_tables_sizes(void **state)
 	struct mv_err err;
 
 	(void)state;
-	/* Worked examples, so the check does not only echo pt_tables_needed. */
-	assert_int_equal(layout_plan(MODE_LONG, 2 * MiB, &l, &err), 0);
+	/* Worked examples, so the check does not only echo pt_tables_for. */
+	assert_int_equal(plan(MODE_LONG, 2 * MiB, &l, &err), 0);
 	assert_int_equal(l.reg[REG_TABLES].size, 3 * PAGE_SIZE); /* PML4, PDPT, PD */
-	assert_int_equal(layout_plan(MODE_LONG, 64 * KiB, &l, &err), 0);
+	assert_int_equal(plan(MODE_LONG, 64 * KiB, &l, &err), 0);
 	assert_int_equal(l.reg[REG_TABLES].size, 4 * PAGE_SIZE); /* + a PT */
-	assert_int_equal(layout_plan(MODE_LONG, 2 * GiB, &l, &err), 0);
+	assert_int_equal(plan(MODE_LONG, 2 * GiB, &l, &err), 0);
 	assert_int_equal(l.reg[REG_TABLES].size, 4 * PAGE_SIZE); /* 2 PDs */
-	assert_int_equal(layout_plan(MODE_PAGED32, 2 * MiB, &l, &err), 0);
+	assert_int_equal(plan(MODE_PAGED32, 2 * MiB, &l, &err), 0);
 	assert_int_equal(l.reg[REG_TABLES].size, 2 * PAGE_SIZE); /* PD, PT */
-	assert_int_equal(layout_plan(MODE_PAGED32, 8 * MiB, &l, &err), 0);
+	assert_int_equal(plan(MODE_PAGED32, 8 * MiB, &l, &err), 0);
 	assert_int_equal(l.reg[REG_TABLES].size, PAGE_SIZE);
-	assert_int_equal(layout_plan(MODE_REAL, 2 * MiB, &l, &err), 0);
+	assert_int_equal(plan(MODE_REAL, 2 * MiB, &l, &err), 0);
 	assert_int_equal(l.reg[REG_TABLES].size, 0);
-	assert_int_equal(layout_plan(MODE_PROT, 2 * MiB, &l, &err), 0);
+	assert_int_equal(plan(MODE_PROT, 2 * MiB, &l, &err), 0);
 	assert_int_equal(l.reg[REG_TABLES].size, 0);
 }
 
-/* The plan's table region is where pt_build really succeeds: tables_end is its end. */
+/* The plan's table region is where pt_build_spec really succeeds: tables_end is its end. */
 static void test_tables_build(void **state)
 {
 	static const uint64_t sizes[] = { 64 * KiB, 2 * MiB, 6 * MiB + 4 * KiB, 2 * GiB };
@@ -253,10 +260,13 @@ static void test_tables_build(void **state)
 			struct layout l;
 			struct mv_err err;
 
-			assert_int_equal(layout_plan(m, sizes[i], &l, &err), 0);
+			assert_int_equal(plan(m, sizes[i], &l, &err), 0);
 			t = &l.reg[REG_TABLES];
-			assert_int_equal(
-				pt_build(&g, l.pt_fmt, l.mem_size, t->gpa, region_end(t), &b), 0);
+			assert_int_equal(pt_build_spec(&g,
+						       &(struct pt_spec){ .fmt = l.pt_fmt,
+									  .size = l.mem_size },
+						       t->gpa, region_end(t), &b),
+					 0);
 			assert_int_equal(b.tables_end, region_end(t));
 		}
 		munmap(p, sizes[i]);
@@ -276,11 +286,13 @@ static void test_classic(void **state)
 			.mode = MODE_LONG, .mem_size = good_sizes[i], .vcpus = 1, .classic = true
 		};
 
-		assert_int_equal(layout_plan_ex(&req, &l, &err), 0);
+		assert_int_equal(layout_plan(&req, &l, &err), 0);
 		assert_true(l.classic);
 		assert_int_equal(l.reg[REG_TABLES].gpa, 0x2000);
 		assert_int_equal(l.reg[REG_TABLES].size,
-				 pt_tables_needed(PT_4LEVEL, good_sizes[i]) * 4096ull);
+				 pt_tables_for(&(struct pt_spec){ .fmt = PT_4LEVEL,
+								  .size = good_sizes[i] }) *
+					 4096ull);
 		assert_int_equal(l.image_limit, 0x2000);
 		assert_int_equal(l.reg[REG_RESULT].gpa, 0x400);
 		assert_int_equal(l.reg[REG_RESULT].size, 8);
@@ -292,19 +304,19 @@ static void test_classic(void **state)
 	const struct layout_req two = {
 		.mode = MODE_LONG, .mem_size = 2 * MiB, .vcpus = 1, .classic = true
 	};
-	assert_int_equal(layout_plan_ex(&two, &l, &err), 0);
+	assert_int_equal(layout_plan(&two, &l, &err), 0);
 	assert_int_equal(l.reg[REG_TABLES].size, 0x3000);
 	for (size_t m = 0; m < 3; m++) {
 		const struct layout_req bad = {
 			.mode = modes[m], .mem_size = 2 * MiB, .vcpus = 1, .classic = true
 		};
-		assert_int_equal(layout_plan_ex(&bad, &l, &err), -1);
+		assert_int_equal(layout_plan(&bad, &l, &err), -1);
 		assert_non_null(strstr(err.msg, "--classic"));
 	}
 	const struct layout_req smp = {
 		.mode = MODE_LONG, .mem_size = 2 * MiB, .vcpus = 2, .classic = true
 	};
-	assert_int_equal(layout_plan_ex(&smp, &l, &err), -1);
+	assert_int_equal(layout_plan(&smp, &l, &err), -1);
 }
 
 int main(void)

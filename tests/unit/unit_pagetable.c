@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
-/* tests/unit/unit_pagetable.c: pt_build checked by walking every page in software,
- * pt_walk over hand-made tables, and pt_dump's output. */
+/* tests/unit/unit_pagetable.c: pt_build_spec checked by walking every page in software
+ * (plain identity maps, and the user/kernel split a ring-3 guest gets), pt_walk over
+ * hand-made tables, and pt_dump's output. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -20,7 +21,7 @@
 #define MiB (1ull << 20)
 #define GiB (1ull << 30)
 #define TABLES_GPA 0x1000ull
-#define PATTERN 0xa5        /* poison written before pt_build, checked after */
+#define PATTERN 0xa5        /* poison written before pt_build_spec, checked after */
 #define POISONED (64 * KiB) /* the low memory that gets poisoned in full */
 
 /* Guest memory in a sparse anonymous mapping: 2 GiB costs only the pages touched. */
@@ -52,14 +53,14 @@ static uint64_t min_u64(uint64_t a, uint64_t b)
 	return a < b ? a : b;
 }
 
-/* ---- pt_build over sizes, walked page by page ---- */
+/* ---- pt_build_spec over sizes, walked page by page ---- */
 
 struct build_case {
 	enum pt_format fmt;
 	uint64_t size;
 };
 
-/* Pages outside the tables that pt_build must leave alone: besides [0, POISONED). */
+/* Pages outside the tables that pt_build_spec must leave alone: besides [0, POISONED). */
 static void probe_pages(uint64_t size, uint64_t probe[4])
 {
 	probe[0] = min_u64(MiB, size - PAGE_SIZE);
@@ -87,7 +88,27 @@ static int poisoned(const struct gmem *g, uint64_t gpa, uint64_t len)
 	return 1;
 }
 
-/* The walk level (1-based) at which gva is found not present in the tables pt_build
+/* pt_build_spec for a plain identity map of [0, size): supervisor-only, at guest-physical 0. */
+static int build_plain(struct gmem *g, enum pt_format fmt, uint64_t size, uint64_t table_gpa,
+		       uint64_t table_limit, struct pt_built *out)
+{
+	return pt_build_spec(g, &(struct pt_spec){ .fmt = fmt, .size = size }, table_gpa,
+			     table_limit, out);
+}
+
+/* The tables a plain identity map of size takes, worked out by hand: 32-bit, one PD plus
+ * one PT for a tail below 4 MiB; 4-level, PML4, PDPT, a PD per started GiB, plus one PT
+ * for a tail below 2 MiB. */
+static unsigned expected_tables(enum pt_format fmt, uint64_t size)
+{
+	const unsigned tail = size % pt_large_page(fmt) != 0;
+
+	if (fmt == PT_32BIT)
+		return 1 + tail;
+	return 2 + (unsigned)(round_up(size, GiB) / GiB) + tail;
+}
+
+/* The walk level (1-based) at which gva is found not present in the tables pt_build_spec
  * made for size: the first level whose entry for gva lies beyond what size needs. */
 static int expected_stop(enum pt_format fmt, uint64_t size, uint64_t gva)
 {
@@ -120,7 +141,7 @@ static void test_build(void **state)
 	const struct build_case *c = *state;
 	const uint64_t size = c->size, large = pt_large_page(c->fmt);
 	const int levels = pt_levels(c->fmt);
-	const unsigned needed = pt_tables_needed(c->fmt, size);
+	const unsigned needed = expected_tables(c->fmt, size);
 	const size_t entry_size = c->fmt == PT_32BIT ? 4 : 8;
 	struct gmem g;
 	struct pt_built b;
@@ -136,10 +157,10 @@ static void test_build(void **state)
 	}
 	poison(&g);
 	/* The tables may use any memory: the limit is the end of guest memory. */
-	err = pt_build(&g, c->fmt, size, TABLES_GPA, size, &b);
+	err = build_plain(&g, c->fmt, size, TABLES_GPA, size, &b);
 	assert_int_equal(err, 0);
 
-	/* The counts pt_build reports, against what the sizes imply. */
+	/* The counts pt_build_spec reports, against what the sizes imply. */
 	assert_int_equal(b.root, TABLES_GPA);
 	assert_int_equal(b.tables, needed);
 	assert_in_range(b.tables, 1, sizeof(seen_table));
@@ -235,9 +256,15 @@ static void test_build(void **state)
 	mem_unmap(&g);
 }
 
-/* ---- pt_build's limits and errors ---- */
+/* ---- pt_build_spec's limits and errors ---- */
 
-static void test_tables_needed(void **state)
+/* pt_tables_for of a plain identity map of size (what the layout sizes the region by). */
+static unsigned tables_for(enum pt_format fmt, uint64_t size)
+{
+	return pt_tables_for(&(struct pt_spec){ .fmt = fmt, .size = size });
+}
+
+static void test_tables_for(void **state)
 {
 	(void)state;
 	assert_int_equal(pt_levels(PT_NONE), 0);
@@ -246,18 +273,18 @@ static void test_tables_needed(void **state)
 	assert_int_equal(pt_large_page(PT_32BIT), 4 * MiB);
 	assert_int_equal(pt_large_page(PT_4LEVEL), 2 * MiB);
 	/* 32-bit: one PD, plus one PT when the size is not a multiple of 4 MiB. */
-	assert_int_equal(pt_tables_needed(PT_32BIT, 64 * KiB), 2);
-	assert_int_equal(pt_tables_needed(PT_32BIT, 4 * MiB), 1);
-	assert_int_equal(pt_tables_needed(PT_32BIT, 4 * GiB), 1);
-	assert_int_equal(pt_tables_needed(PT_32BIT, 4 * GiB - PAGE_SIZE), 2);
+	assert_int_equal(tables_for(PT_32BIT, 64 * KiB), 2);
+	assert_int_equal(tables_for(PT_32BIT, 4 * MiB), 1);
+	assert_int_equal(tables_for(PT_32BIT, 4 * GiB), 1);
+	assert_int_equal(tables_for(PT_32BIT, 4 * GiB - PAGE_SIZE), 2);
 	/* 4-level: PML4, PDPT, a PD per started GiB, plus one PT for a tail. */
-	assert_int_equal(pt_tables_needed(PT_4LEVEL, 64 * KiB), 4);
-	assert_int_equal(pt_tables_needed(PT_4LEVEL, 2 * MiB), 3);
-	assert_int_equal(pt_tables_needed(PT_4LEVEL, GiB), 3);
-	assert_int_equal(pt_tables_needed(PT_4LEVEL, GiB + 2 * MiB), 4);
-	assert_int_equal(pt_tables_needed(PT_4LEVEL, GiB + PAGE_SIZE), 5);
-	assert_int_equal(pt_tables_needed(PT_4LEVEL, 512 * GiB), 514);
-	assert_int_equal(pt_tables_needed(PT_NONE, 2 * MiB), 0);
+	assert_int_equal(tables_for(PT_4LEVEL, 64 * KiB), 4);
+	assert_int_equal(tables_for(PT_4LEVEL, 2 * MiB), 3);
+	assert_int_equal(tables_for(PT_4LEVEL, GiB), 3);
+	assert_int_equal(tables_for(PT_4LEVEL, GiB + 2 * MiB), 4);
+	assert_int_equal(tables_for(PT_4LEVEL, GiB + PAGE_SIZE), 5);
+	assert_int_equal(tables_for(PT_4LEVEL, 512 * GiB), 514);
+	assert_int_equal(tables_for(PT_NONE, 2 * MiB), 0);
 }
 
 static void test_build_errors(void **state)
@@ -268,17 +295,18 @@ static void test_build_errors(void **state)
 
 	(void)state;
 	assert_non_null(g.host);
-	assert_int_equal(pt_build(&g, PT_4LEVEL, 0, TABLES_GPA, lim, &b), -EINVAL);
-	assert_int_equal(pt_build(&g, PT_32BIT, 0, TABLES_GPA, lim, &b), -EINVAL);
-	assert_int_equal(pt_build(&g, PT_4LEVEL, MiB + 1, TABLES_GPA, lim, &b), -EINVAL);
-	assert_int_equal(pt_build(&g, PT_32BIT, MiB + 2048, TABLES_GPA, lim, &b), -EINVAL);
-	assert_int_equal(pt_build(&g, PT_4LEVEL, MiB, 0x1800, lim, &b), -EINVAL);
-	assert_int_equal(pt_build(&g, PT_32BIT, MiB, 0x1008, lim, &b), -EINVAL);
-	assert_int_equal(pt_build(&g, PT_NONE, MiB, TABLES_GPA, lim, &b), -EINVAL);
+	assert_int_equal(build_plain(&g, PT_4LEVEL, 0, TABLES_GPA, lim, &b), -EINVAL);
+	assert_int_equal(build_plain(&g, PT_32BIT, 0, TABLES_GPA, lim, &b), -EINVAL);
+	assert_int_equal(build_plain(&g, PT_4LEVEL, MiB + 1, TABLES_GPA, lim, &b), -EINVAL);
+	assert_int_equal(build_plain(&g, PT_32BIT, MiB + 2048, TABLES_GPA, lim, &b), -EINVAL);
+	assert_int_equal(build_plain(&g, PT_4LEVEL, MiB, 0x1800, lim, &b), -EINVAL);
+	assert_int_equal(build_plain(&g, PT_32BIT, MiB, 0x1008, lim, &b), -EINVAL);
+	assert_int_equal(build_plain(&g, PT_NONE, MiB, TABLES_GPA, lim, &b), -EINVAL);
 	/* Beyond what each format can map. */
-	assert_int_equal(pt_build(&g, PT_32BIT, 4 * GiB + PAGE_SIZE, TABLES_GPA, lim, &b), -EINVAL);
-	assert_int_equal(pt_build(&g, PT_32BIT, 8 * GiB, TABLES_GPA, lim, &b), -EINVAL);
-	assert_int_equal(pt_build(&g, PT_4LEVEL, 512 * GiB + PAGE_SIZE, TABLES_GPA, lim, &b),
+	assert_int_equal(build_plain(&g, PT_32BIT, 4 * GiB + PAGE_SIZE, TABLES_GPA, lim, &b),
+			 -EINVAL);
+	assert_int_equal(build_plain(&g, PT_32BIT, 8 * GiB, TABLES_GPA, lim, &b), -EINVAL);
+	assert_int_equal(build_plain(&g, PT_4LEVEL, 512 * GiB + PAGE_SIZE, TABLES_GPA, lim, &b),
 			 -EINVAL);
 	/* Not one byte was written by the refused builds. */
 	for (uint64_t i = 0; i < MiB; i++)
@@ -299,28 +327,23 @@ static void test_build_nospace(void **state)
 	(void)state;
 	assert_non_null(g.host);
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		const uint64_t need = pt_tables_needed(cases[i].fmt, cases[i].size) * PAGE_SIZE;
+		const struct pt_spec s = { .fmt = cases[i].fmt, .size = cases[i].size };
+		const uint64_t need = expected_tables(s.fmt, s.size) * PAGE_SIZE;
 
 		/* Exactly enough room works; one page less, or a limit below the start, does not. */
-		assert_int_equal(pt_build(&g, cases[i].fmt, cases[i].size, TABLES_GPA,
-					  TABLES_GPA + need, &b),
-				 0);
+		assert_int_equal(pt_build_spec(&g, &s, TABLES_GPA, TABLES_GPA + need, &b), 0);
 		assert_int_equal(b.tables_end, TABLES_GPA + need);
-		assert_int_equal(pt_build(&g, cases[i].fmt, cases[i].size, TABLES_GPA,
-					  TABLES_GPA + need - PAGE_SIZE, &b),
-				 -ENOSPC);
-		assert_int_equal(pt_build(&g, cases[i].fmt, cases[i].size, TABLES_GPA,
-					  TABLES_GPA + need - 1, &b),
-				 -ENOSPC);
-		assert_int_equal(pt_build(&g, cases[i].fmt, cases[i].size, TABLES_GPA, 0, &b),
-				 -ENOSPC);
 		assert_int_equal(
-			pt_build(&g, cases[i].fmt, cases[i].size, TABLES_GPA, TABLES_GPA, &b),
+			pt_build_spec(&g, &s, TABLES_GPA, TABLES_GPA + need - PAGE_SIZE, &b),
 			-ENOSPC);
+		assert_int_equal(pt_build_spec(&g, &s, TABLES_GPA, TABLES_GPA + need - 1, &b),
+				 -ENOSPC);
+		assert_int_equal(pt_build_spec(&g, &s, TABLES_GPA, 0, &b), -ENOSPC);
+		assert_int_equal(pt_build_spec(&g, &s, TABLES_GPA, TABLES_GPA, &b), -ENOSPC);
 	}
 	/* Tables at the very top of the address space: no wrap-around to low memory. */
 	assert_int_equal(
-		pt_build(&g, PT_32BIT, 4 * MiB, UINT64_MAX & ~(PAGE_SIZE - 1), UINT64_MAX, &b),
+		build_plain(&g, PT_32BIT, 4 * MiB, UINT64_MAX & ~(PAGE_SIZE - 1), UINT64_MAX, &b),
 		-ENOSPC);
 	free(g.host);
 }
@@ -335,15 +358,17 @@ static void test_build_fault(void **state)
 	(void)state;
 	assert_non_null(g.host);
 	/* The tables would run past the end of guest memory (the limit allows it). */
-	assert_int_equal(pt_build(&g, PT_4LEVEL, size, size - PAGE_SIZE, UINT64_MAX, &b), -EFAULT);
-	assert_int_equal(pt_build(&g, PT_32BIT, size, size - PAGE_SIZE, UINT64_MAX, &b), -EFAULT);
-	assert_int_equal(pt_build(&g, PT_32BIT, size, size, UINT64_MAX, &b), -EFAULT);
-	assert_int_equal(pt_build(&g, PT_4LEVEL, size, 1ull << 32, UINT64_MAX, &b), -EFAULT);
+	assert_int_equal(build_plain(&g, PT_4LEVEL, size, size - PAGE_SIZE, UINT64_MAX, &b),
+			 -EFAULT);
+	assert_int_equal(build_plain(&g, PT_32BIT, size, size - PAGE_SIZE, UINT64_MAX, &b),
+			 -EFAULT);
+	assert_int_equal(build_plain(&g, PT_32BIT, size, size, UINT64_MAX, &b), -EFAULT);
+	assert_int_equal(build_plain(&g, PT_4LEVEL, size, 1ull << 32, UINT64_MAX, &b), -EFAULT);
 	/* The last page that fits: a 4 MiB 32-bit build needs one table. */
-	assert_int_equal(pt_build(&g, PT_32BIT, 4 * MiB, size - PAGE_SIZE, UINT64_MAX, &b), 0);
+	assert_int_equal(build_plain(&g, PT_32BIT, 4 * MiB, size - PAGE_SIZE, UINT64_MAX, &b), 0);
 	assert_int_equal(b.tables_end, size);
 	/* No guest memory at all. */
-	assert_int_equal(pt_build(&none, PT_4LEVEL, size, TABLES_GPA, size, &b), -EFAULT);
+	assert_int_equal(build_plain(&none, PT_4LEVEL, size, TABLES_GPA, size, &b), -EFAULT);
 	free(g.host);
 }
 
@@ -357,7 +382,7 @@ static void test_build_max(void **state)
 	(void)state;
 	assert_non_null(g.host);
 	/* 32-bit paging covers all 4 GiB with 1024 x 4 MiB pages. */
-	assert_int_equal(pt_build(&g, PT_32BIT, 4 * GiB, TABLES_GPA, g.size, &b), 0);
+	assert_int_equal(build_plain(&g, PT_32BIT, 4 * GiB, TABLES_GPA, g.size, &b), 0);
 	assert_int_equal(b.tables, 1);
 	assert_int_equal(b.large, 1024);
 	assert_int_equal(pt_walk(&g, PT_32BIT, b.root, 4 * GiB - 1, &w), 0);
@@ -367,7 +392,7 @@ static void test_build_max(void **state)
 	assert_int_equal(w.gpa, 0x87654321);
 
 	/* 4-level: 512 GiB fills PDPT[0..511], 512 PDs of 512 x 2 MiB. */
-	assert_int_equal(pt_build(&g, PT_4LEVEL, 512 * GiB, TABLES_GPA, g.size, &b), 0);
+	assert_int_equal(build_plain(&g, PT_4LEVEL, 512 * GiB, TABLES_GPA, g.size, &b), 0);
 	assert_int_equal(b.tables, 514);
 	assert_int_equal(b.large, 512 * 512);
 	assert_int_equal(b.small, 0);
@@ -380,6 +405,73 @@ static void test_build_max(void **state)
 	assert_int_equal(pt_walk(&g, PT_4LEVEL, b.root, 512 * GiB, &w), -ENOENT);
 	assert_int_equal(w.steps, 1);
 	free(g.host);
+}
+
+/* ---- pt_build_spec's user/kernel split (a ring-3 guest's tables) ---- */
+
+/* Four large-page slots mapped at guest-physical one large page up (an instance's slice), the VMM's
+ * range from the last page of slot 0 to three pages into slot 3: slot 0 and 3 straddle
+ * it (a table of 4 KiB pages each), slots 1 and 2 lie wholly inside (large pages,
+ * supervisor-only). With user off, the range means nothing: four large supervisor pages. */
+static void check_split(enum pt_format fmt, bool user)
+{
+	const uint64_t large = pt_large_page(fmt), size = 4 * large, phys = large;
+	const struct pt_spec spec = { .fmt = fmt,
+				      .size = size,
+				      .phys = phys,
+				      .user = user,
+				      .kernel_start = large - PAGE_SIZE,
+				      .kernel_end = 3 * large + 3 * PAGE_SIZE };
+	/* PD (32-bit) or PML4, PDPT and PD (4-level), and with user the two tables of 4 KiB
+	 * pages of the straddled slots. */
+	const unsigned dirs = fmt == PT_32BIT ? 1 : 3, tables = dirs + (user ? 2 : 0);
+	struct gmem all, slice;
+	struct pt_built b;
+	struct pt_walk w;
+
+	assert_int_equal(mem_map(&all, phys + size), 0);
+	slice = (struct gmem){ .host = all.host + phys, .size = size };
+	assert_int_equal(pt_build_spec(&slice, &spec, TABLES_GPA, large, &b), 0);
+	assert_int_equal(b.root, phys + TABLES_GPA); /* CR3 is guest-physical */
+	assert_int_equal(b.tables, tables);
+	assert_int_equal(pt_tables_for(&spec), tables); /* the layout sizes the region by it */
+	assert_int_equal(b.large, user ? 2 : 4);
+	assert_int_equal(b.small, user ? 2 * large / PAGE_SIZE : 0);
+	/* Every page, walked as the CPU walks it over the whole of guest-physical memory. */
+	for (uint64_t gva = 0; gva < size; gva += PAGE_SIZE) {
+		const bool kernel = gva >= spec.kernel_start && gva < spec.kernel_end;
+		const unsigned slot = (unsigned)(gva / large);
+		const uint64_t want_size = !user || slot == 1 || slot == 2 ? large : PAGE_SIZE;
+		const uint64_t at = gva + (gva >> 12 & 0xff8); /* an offset inside the page */
+		int rc = pt_walk(&all, fmt, b.root, at, &w);
+
+		if (rc || w.gpa != phys + at || !w.writable || w.user != (user && !kernel) ||
+		    w.page_size != want_size)
+			fail_msg("%s user %d: gva 0x%llx: rc %d gpa 0x%llx rw %d us %d page 0x%llx",
+				 fmt == PT_32BIT ? "32-bit" : "4-level", user,
+				 (unsigned long long)at, rc, (unsigned long long)w.gpa, w.writable,
+				 w.user, (unsigned long long)w.page_size);
+	}
+	assert_int_equal(pt_walk(&all, fmt, b.root, size, &w), -ENOENT);
+	/* One page less room for the tables than they take: refused, not cut short. */
+	assert_int_equal(
+		pt_build_spec(&slice, &spec, TABLES_GPA, TABLES_GPA + (tables - 1) * PAGE_SIZE, &b),
+		-ENOSPC);
+	mem_unmap(&all);
+}
+
+static void test_split_4level(void **state)
+{
+	(void)state;
+	check_split(PT_4LEVEL, true);
+	check_split(PT_4LEVEL, false);
+}
+
+static void test_split_32bit(void **state)
+{
+	(void)state;
+	check_split(PT_32BIT, true);
+	check_split(PT_32BIT, false);
 }
 
 /* ---- pt_walk over hand-made tables ---- */
@@ -695,7 +787,7 @@ static void test_dump_4level(void **state)
 
 	(void)state;
 	assert_non_null(g.host);
-	assert_int_equal(pt_build(&g, PT_4LEVEL, 3 * MiB, TABLES_GPA, g.size, &b), 0);
+	assert_int_equal(build_plain(&g, PT_4LEVEL, 3 * MiB, TABLES_GPA, g.size, &b), 0);
 	out = dump(&g, PT_4LEVEL, b.root);
 	/* Four tables, one line each, with their addresses and entry counts. */
 	assert_int_equal(count_lines(out, "PML4 at gpa 0x1000 (hva"), 1);
@@ -732,7 +824,7 @@ static void test_dump_32bit(void **state)
 
 	(void)state;
 	assert_non_null(g.host);
-	assert_int_equal(pt_build(&g, PT_32BIT, size, TABLES_GPA, size, &b), 0);
+	assert_int_equal(build_plain(&g, PT_32BIT, size, TABLES_GPA, size, &b), 0);
 	out = dump(&g, PT_32BIT, b.root);
 	assert_int_equal(count_lines(out, "PD at gpa 0x1000 (hva"), 1);
 	assert_int_equal(count_lines(out, "2 of 1024 entries present"), 1);
@@ -823,11 +915,13 @@ int main(void)
 		BUILD(PT_32BIT, GiB, "32bit_1GiB"),
 		BUILD(PT_32BIT, GiB + 2 * MiB, "32bit_1GiB_2MiB"),
 		BUILD(PT_32BIT, 2 * GiB, "32bit_2GiB"),
-		cmocka_unit_test(test_tables_needed),
+		cmocka_unit_test(test_tables_for),
 		cmocka_unit_test(test_build_errors),
 		cmocka_unit_test(test_build_nospace),
 		cmocka_unit_test(test_build_fault),
 		cmocka_unit_test(test_build_max),
+		cmocka_unit_test(test_split_4level),
+		cmocka_unit_test(test_split_32bit),
 		HM(test_walk_1g_page),
 		HM(test_walk_2m_pat),
 		HM(test_walk_pse36),

@@ -31,7 +31,7 @@ static void build(struct built *b, enum cpu_mode mode, unsigned vcpus)
 	};
 	struct mv_err err;
 
-	assert_int_equal(layout_plan_ex(&req, &b->l, &err), 0);
+	assert_int_equal(layout_plan(&req, &b->l, &err), 0);
 	b->mem.size = MEM;
 	b->mem.host = calloc(1, MEM);
 	assert_non_null(b->mem.host);
