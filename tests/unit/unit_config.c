@@ -148,25 +148,12 @@ static void test_mem(void **state)
 	assert_int_equal(cfg.mem_size, 3 * MiB);
 }
 
+/* A value parse_size refuses (its grammar is tested in unit_parse.c: a few of each kind
+ * here) is one line that quotes it whole. */
 static void test_mem_bad(void **state)
 {
 	static const char *const bad[] = {
-		"",
-		"-1",
-		"2X",
-		"abc",
-		" 2M",
-		"2M ",
-		"99999999999999999999",
-		"20000000000G",
-		"17179869184G",
-		"2MX",
-		"2iB",
-		"M",
-		"0x",
-		"+2M",
-		"1.5M",
-		"2M2",
+		"", "2X", " 2M", "99999999999999999999", "2iB", "+2M", "1.5M", "2M2",
 	};
 	struct vmm_config cfg;
 	char quoted[64];
