@@ -5,7 +5,7 @@
 #include <inttypes.h>
 #include <string.h>
 
-#include "hc.h"
+#include "hc_dispatch.h"
 
 enum hc_action hc_print_val(struct hc_ctx *c, void *req)
 {

@@ -12,7 +12,7 @@
 #include <sys/uio.h>
 #include <unistd.h>
 
-#include "hc.h"
+#include "hc_dispatch.h"
 #include "util.h"
 
 #define IOV_BATCH 64          /* iovecs per preadv2/pwritev2 call */

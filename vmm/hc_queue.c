@@ -3,7 +3,7 @@
  * hands it to the queue (its thread and eventfd exist from the start, with --queue);
  * queue_wait has nothing left to do, as the exit that carries it served the queue first.
  * The caller (the vCPU at an exit) holds the queue's lock. */
-#include "hc.h"
+#include "hc_dispatch.h"
 #include "queue.h"
 
 enum hc_action hc_queue_setup(struct hc_ctx *c, void *req)

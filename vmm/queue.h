@@ -14,7 +14,7 @@
 
 #include "console.h"
 #include "err.h"
-#include "hc.h"
+#include "hc_dispatch.h"
 #include "ring.h"
 #include "vq.h"
 

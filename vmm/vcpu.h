@@ -11,7 +11,7 @@
 
 #include "console.h"
 #include "err.h"
-#include "hc.h"
+#include "hc_dispatch.h"
 #include "queue.h"
 #include "traps.h"
 #include "vm.h"

@@ -8,7 +8,7 @@
 #include <inttypes.h>
 #include <string.h>
 
-#include "hc.h"
+#include "hc_dispatch.h"
 
 /* A chain as the VMM copied it: the header, the data buffers, the status. */
 struct chain {

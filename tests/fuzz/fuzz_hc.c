@@ -34,7 +34,7 @@
 #include <unistd.h>
 
 #include "files.h"
-#include "hc.h"
+#include "hc_dispatch.h"
 
 #define MEM_SIZE 0x10000u
 #define PAGE 4096u
@@ -43,7 +43,7 @@
 #define MAX_CALLS 4u
 #define MEM_OFF (HDR + MAX_CALLS * CALL_SIZE)
 #define MAX_FILES 8
-#define REQ_MAX 64u       /* no request struct is larger (hc.c's HC_REQ_MAX) */
+#define REQ_MAX 64u       /* no request struct is larger (hc_dispatch.c's HC_REQ_MAX) */
 #define SYS_START 0x8000u /* paging off, ring 3: the VMM's regions */
 #define SYS_END 0xa000u
 #define BUF_PAGES 17u /* of a read or readdir buffer, more than it can fill */

@@ -26,7 +26,7 @@
 #include <unistd.h>
 
 #include "files.h"
-#include "hc.h"
+#include "hc_dispatch.h"
 #include "vq.h"
 
 #define MEM_SIZE 0x10000u

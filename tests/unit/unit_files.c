@@ -19,7 +19,7 @@
 #include <unistd.h>
 
 #include "files.h"
-#include "hc.h"
+#include "hc_dispatch.h"
 
 #define MEM_SIZE 0x40000ull
 #define REQ 0x1000ull /* requests */

@@ -15,7 +15,7 @@
 #include <string.h>
 
 #include "gmem_fixture.h"
-#include "hc.h"
+#include "hc_dispatch.h"
 
 #define MEM_SIZE 0x40000ull /* 256 KiB: room for a 100 KiB string */
 #define REQ 0x1000ull       /* where most requests go */

@@ -18,7 +18,7 @@
 #include <minivirt/hc.h>
 
 #include "files.h"
-#include "hc.h"
+#include "hc_dispatch.h"
 #include "vq.h"
 
 #define MEM 0x10000ull

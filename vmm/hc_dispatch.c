@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* vmm/hc.c: the hypercall table and dispatcher. */
-#include "hc.h"
+/* vmm/hc_dispatch.c: the hypercall table and dispatcher. */
+#include "hc_dispatch.h"
 
 #include <inttypes.h>
 #include <pthread.h>

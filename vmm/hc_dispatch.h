@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: MIT */
-/* vmm/hc.h: the hypercall dispatcher: a request number and the guest-virtual address of
- * its struct in, the struct's OUT fields written back. Handlers (hc_*.c) see a copy of
- * the request and the guest only through struct gview; they return an action, never
- * exit. Pure: unit-tested over a plain buffer and fuzzed. */
-#ifndef VMM_HC_H
-#define VMM_HC_H
+/* vmm/hc_dispatch.h: the hypercall dispatcher and its handlers: a request number and the
+ * guest-virtual address of its struct in, the struct's OUT fields written back. Handlers
+ * (hc_*.c) see a copy of the request and the guest only through struct gview; they
+ * return an action, never exit. Pure: unit-tested over a plain buffer and fuzzed. (The
+ * guest/host ABI itself is include/minivirt/hc.h.) */
+#ifndef VMM_HC_DISPATCH_H
+#define VMM_HC_DISPATCH_H
 
 #include <stdint.h>
 #include <stdio.h>
