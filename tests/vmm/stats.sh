@@ -17,7 +17,7 @@ t_greeting_exits() {
 	done
 }
 
-# kvm_pvm counts every exit but not io_exits; hardware KVM counts io_exits, and its
+# kvm_pvm counts every exit but not io_exits; hardware KVM counts io_exits; either's
 # total also holds exits it handled itself.
 t_kvm_agrees() {
 	need_kvm
@@ -29,7 +29,10 @@ t_kvm_agrees() {
 	expect_out "HLT exits  VMM 1, KVM 1: agree" || return 1
 	if printf '%s\n' "$OUT" | grep -q DIFFER; then fail "a counter differs"; show_output; return 1; fi
 	case $T_PLATFORM in
-	pvm) expect_out "all exits  VMM 15, KVM 15: agree" ;;
+	pvm) # KVM's total also counts the exits it handled itself (a host interrupt, more of
+		# them on a loaded host): the VMM's 15, and KVM's no fewer ("agree" says so).
+		printf '%s\n' "$OUT" | grep -qE '^  all exits  VMM 15, KVM [0-9]+: agree' ||
+			{ fail "all exits: not VMM 15 and an agreeing KVM total"; show_output; return 1; } ;;
 	*) expect_out "I/O exits  VMM 14, KVM 14: agree" ;;
 	esac
 }
