@@ -13,7 +13,7 @@
  * tool defines it once (vmm/util.c, isolate/util.c). */
 extern const char *progname;
 
-/* msg_crlf: stderr is a terminal in raw mode (isolate's pty relay, isolate/pty.c): lines
+/* msg_crlf: stderr is a terminal in raw mode (isolate's pty relay, isolate/pty_relay.c): lines
  * end with "\r\n", as the terminal no longer adds the carriage return. */
 extern bool msg_crlf;
 

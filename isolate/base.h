@@ -31,7 +31,7 @@ __attribute__((format(printf, 2, 3))) void iso_step(const char *who, const char 
 int iso_write_file(const char *path, const char *s);
 
 #include "cleanup.h" /* cleanup_free, cleanup_fd, steal_fd, RETRY_EINTR, ARRAY_SIZE */
-#include "err.h"     /* struct mv_err, mv_seterr, mv_errprefix: the one error type */
+#include "mv_err.h"  /* struct mv_err, mv_seterr, mv_errprefix: the one error type */
 #include "msg.h"     /* warn_msg, die, msg_escape: the messages both tools print */
 
 #endif

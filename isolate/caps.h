@@ -5,7 +5,7 @@
 #ifndef ISO_CAPS_H
 #define ISO_CAPS_H
 
-#include "err.h"
+#include "mv_err.h"
 
 /* The five sets, a bit per capability (1ull << CAP_*). */
 struct iso_caps {

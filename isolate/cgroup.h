@@ -8,7 +8,7 @@
 #include <limits.h>
 #include <stdbool.h>
 
-#include "err.h"
+#include "mv_err.h"
 #include "options.h"
 #include "outcome.h"
 

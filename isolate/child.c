@@ -17,7 +17,7 @@
 #include "mount.h"
 #include "net.h"
 #include "rlimits.h"
-#include "spawn.h"
+#include "ns_spawn.h"
 #include "watch.h"
 
 __attribute__((noreturn)) static void child_fail(const struct iso_child *c, int status,

@@ -9,7 +9,7 @@
 #include <stdbool.h>
 
 #include "options.h"
-#include "pty.h"
+#include "pty_relay.h"
 
 /* What the child takes from isolate across the clone. */
 struct iso_child {

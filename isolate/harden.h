@@ -5,7 +5,7 @@
 #ifndef ISO_HARDEN_H
 #define ISO_HARDEN_H
 
-#include "err.h"
+#include "mv_err.h"
 #include "options.h"
 
 /* iso_harden_apply: no_new_privs, the filter (unless --seccomp none), then the capability

@@ -5,7 +5,7 @@
 #ifndef ISO_MOUNT_H
 #define ISO_MOUNT_H
 
-#include "err.h"
+#include "mv_err.h"
 #include "options.h"
 
 /* iso_mount_check: run by isolate before the container exists, so a bad path makes

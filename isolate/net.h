@@ -9,7 +9,7 @@
 #include <stdbool.h>
 #include <sys/types.h>
 
-#include "err.h"
+#include "mv_err.h"
 #include "options.h"
 
 #define ISO_CONT_IF "eth0" /* the container's end: its own namespace, so no clash */

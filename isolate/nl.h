@@ -8,7 +8,7 @@
 #include <netinet/in.h>
 #include <stdint.h>
 
-#include "err.h"
+#include "mv_err.h"
 
 #define ISO_NL_BUF 32768 /* receive buffer: a dump's batch fits (the kernel sends <= 16 KiB) */
 #define ISO_NL_WHY 128   /* room for the kernel's reason */

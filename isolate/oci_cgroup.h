@@ -6,7 +6,7 @@
 #define ISO_OCI_CGROUP_H
 
 #include "cgroup.h"
-#include "err.h"
+#include "mv_err.h"
 #include "oci_spec.h"
 
 /* oci_cgroup_apply: when r is set: with a delegated cgroup v2, makes OWN/isolate-ID with r's

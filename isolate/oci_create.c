@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* isolate/oci_create.c: `isolate create`'s stages: the bundle checked, the state recorded,
- * the init cloned (spawn.c, the same orchestration as `isolate PROGRAM`'s), the host's side
+ * the init cloned (ns_spawn.c, the same orchestration as `isolate PROGRAM`'s), the host's side
  * (maps, oomScoreAdj, hooks), the init released and its "ready" awaited. */
 #include "oci_create.h"
 
@@ -20,7 +20,7 @@
 #include "oci_hooks.h"
 #include "oci_init.h"
 #include "oci_rootfs.h"
-#include "spawn.h"
+#include "ns_spawn.h"
 #include "userns.h"
 
 /* One create's state, from the bundle to the created container. */

@@ -17,7 +17,7 @@
 #include "oci_spec.h"
 #include "oci_state.h"
 #include "oci_cgroup.h"
-#include "spawn.h"
+#include "ns_spawn.h"
 
 /* One exec's state: the container's, the process's, and what is opened before the first
  * setns. */

@@ -13,7 +13,7 @@
 #include <unistd.h>
 
 #include "base.h"
-#include "err.h"
+#include "mv_err.h"
 
 /* Starts the hook in a process group of its own (so that a timeout kills what it started
  * too), with the state on a pipe to its stdin. Returns its pid, or -1 with a reason. */

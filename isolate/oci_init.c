@@ -13,7 +13,7 @@
 #include "oci_launch.h"
 #include "oci_process.h"
 #include "oci_rootfs.h"
-#include "spawn.h"
+#include "ns_spawn.h"
 
 __attribute__((noreturn)) static void init_fail(const struct oci_init *c, const struct mv_err *e)
 {

@@ -9,7 +9,7 @@
 #include <stdbool.h>
 #include <sys/types.h>
 
-#include "err.h"
+#include "mv_err.h"
 #include "oci_spec.h"
 
 /* Which command's options are parsed. */

@@ -10,7 +10,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#include "err.h"
+#include "mv_err.h"
 
 /* The namespaces of linux.namespaces, in the order they are joined (user first). */
 enum oci_ns {

@@ -9,7 +9,7 @@
 #include <stdbool.h>
 #include <sys/types.h>
 
-#include "err.h"
+#include "mv_err.h"
 
 #define OCI_FIFO "exec.fifo"   /* present from create until start */
 #define OCI_STATE "state.json" /* what state, kill, delete, exec read */

@@ -8,7 +8,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "err.h"
+#include "mv_err.h"
 
 enum iso_net_mode {
 	ISO_NET_AUTO, /* a veth pair when isolate may make one (CAP_NET_ADMIN), else loopback */

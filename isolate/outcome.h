@@ -8,7 +8,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "err.h"
+#include "mv_err.h"
 #include "options.h"
 
 /* The report's "status" values. */

@@ -8,7 +8,7 @@
 #include <stdbool.h>
 #include <sys/types.h>
 
-#include "err.h"
+#include "mv_err.h"
 #include "options.h"
 
 /* iso_limits_check: run by isolate before the container exists: each rlimit asked for fits

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* isolate/run.c: `isolate PROGRAM`'s stages, in order: the plan (paths, limits, accounting,
- * ids), the clone into new namespaces (spawn.c) whose child sets itself up (child.c), the
+ * ids), the clone into new namespaces (ns_spawn.c) whose child sets itself up (child.c), the
  * host's side (maps, veth), the release, the supervision until PROGRAM exits (supervise.c),
  * then the cleanup and the run report. */
 #include "run.h"
@@ -21,9 +21,9 @@
 #include "mount.h"
 #include "net.h"
 #include "outcome.h"
-#include "pty.h"
+#include "pty_relay.h"
 #include "rlimits.h"
-#include "spawn.h"
+#include "ns_spawn.h"
 #include "supervise.h"
 #include "userns.h"
 #include "watch.h"

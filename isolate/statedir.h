@@ -5,7 +5,7 @@
 #ifndef ISO_STATEDIR_H
 #define ISO_STATEDIR_H
 
-#include "err.h"
+#include "mv_err.h"
 
 #define ISO_STATE_DIR "/run/isolate"
 

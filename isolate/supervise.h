@@ -13,7 +13,7 @@
 #include "cgroup.h"
 #include "options.h"
 #include "outcome.h"
-#include "pty.h"
+#include "pty_relay.h"
 #include "watch.h"
 
 /* What the wait needs beyond the signals: the wall-clock deadline, and what to look at

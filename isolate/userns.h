@@ -7,7 +7,7 @@
 #include <stdbool.h>
 #include <sys/types.h>
 
-#include "err.h"
+#include "mv_err.h"
 #include "options.h"
 
 /* The plan for the container's ids: inside 0..count-1 are uid..uid+count-1 and

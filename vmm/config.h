@@ -8,7 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "err.h"
+#include "mv_err.h"
 #include "layout.h"
 
 struct vmm_config {

@@ -8,7 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "err.h"
+#include "mv_err.h"
 #include "gmem.h"
 #include "layout.h"
 

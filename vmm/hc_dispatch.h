@@ -12,7 +12,7 @@
 
 #include <minivirt/hc.h>
 
-#include "err.h"
+#include "mv_err.h"
 #include "files.h"
 #include "gva.h"
 #include "ring.h"

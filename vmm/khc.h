@@ -7,7 +7,7 @@
 
 #include <stddef.h>
 
-#include "err.h"
+#include "mv_err.h"
 
 enum khc_probe {
 	KHC_OK,        /* the instruction returns and minivirt_khc answers */

@@ -24,7 +24,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "err.h"
+#include "mv_err.h"
 #include "pagetable.h"
 
 enum cpu_mode {

@@ -13,7 +13,7 @@
 #include <stdio.h>
 
 #include "console.h"
-#include "err.h"
+#include "mv_err.h"
 #include "hc_dispatch.h"
 #include "ring.h"
 #include "vq.h"

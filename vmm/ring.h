@@ -12,7 +12,7 @@
 #include <stdio.h>
 
 #include "console.h"
-#include "err.h"
+#include "mv_err.h"
 #include "gva.h"
 
 struct ring {

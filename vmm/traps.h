@@ -11,7 +11,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "err.h"
+#include "mv_err.h"
 #include "gva.h"
 #include "layout.h"
 

@@ -10,7 +10,7 @@
 #include <stdint.h>
 
 #include "console.h"
-#include "err.h"
+#include "mv_err.h"
 #include "hc_dispatch.h"
 #include "queue.h"
 #include "traps.h"

@@ -6,7 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "err.h"
+#include "mv_err.h"
 #include "gmem.h"
 
 struct vm {

@@ -10,7 +10,7 @@
 
 #include <minivirt/hc.h>
 
-#include "err.h"
+#include "mv_err.h"
 #include "gva.h"
 
 struct hc_ctx;

@@ -4,7 +4,7 @@
 #ifndef VMM_X86_MODES_H
 #define VMM_X86_MODES_H
 
-#include "err.h"
+#include "mv_err.h"
 #include "layout.h"
 #include "pagetable.h"
 #include "vm.h"

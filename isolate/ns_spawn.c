@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
-/* isolate/spawn.c: a child in new namespaces (clone3) and the two pipes that keep it in
+/* isolate/ns_spawn.c: a child in new namespaces (clone3) and the two pipes that keep it in
  * step with its parent, for `isolate PROGRAM` and the OCI commands alike. */
-#include "spawn.h"
+#include "ns_spawn.h"
 
 #include <fcntl.h>
 #include <linux/sched.h> /* struct clone_args, CLONE_INTO_CGROUP */

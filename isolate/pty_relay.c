@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* isolate/pty.c: the container's own pseudo-terminal and its relay to the caller's terminal. */
-#include "pty.h"
+/* isolate/pty_relay.c: the container's own pseudo-terminal and its relay to the caller's terminal. */
+#include "pty_relay.h"
 
 #include <fcntl.h>
 #include <stdio.h>

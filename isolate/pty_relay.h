@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* isolate/pty.h: the container's own pseudo-terminal, when isolate's stdin is a terminal:
+/* isolate/pty_relay.h: the container's own pseudo-terminal, when isolate's stdin is a terminal:
  * made before the clone, handed to PROGRAM as its controlling terminal, and relayed to and
  * from the caller's terminal (raw while PROGRAM runs, restored on every way out). */
 #ifndef ISO_PTY_H
@@ -10,7 +10,7 @@
 #include <stddef.h>
 #include <termios.h>
 
-#include "err.h"
+#include "mv_err.h"
 
 #define ISO_PTY_BUF 4096
 

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* common/err.c: struct mv_err, the one error type of both tools (err.h). */
-#include "err.h"
+/* common/mv_err.c: struct mv_err, the one error type of both tools (mv_err.h). */
+#include "mv_err.h"
 
 #include <stdarg.h>
 #include <stdio.h>

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* isolate/spawn.h: the one clone orchestration of both front ends (`isolate PROGRAM`, the
+/* isolate/ns_spawn.h: the one clone orchestration of both front ends (`isolate PROGRAM`, the
  * OCI commands): a child in new namespaces (clone3), kept in step with its parent by two
  * pipes: release (parent -> child: the parent's side is set up) and report (child ->
  * parent: why it failed, or that it is ready; closed empty by its exec). */
@@ -9,7 +9,7 @@
 #include <stddef.h>
 #include <sys/types.h>
 
-#include "err.h"
+#include "mv_err.h"
 
 struct iso_spawn {
 	pid_t pid;      /* the child (in the parent), 0 in the child, -1 before the clone */

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* tests/unit/unit_err.c: common/err.c, the one error type: the reason, errno's text,
+/* tests/unit/unit_mv_err.c: common/mv_err.c, the one error type: the reason, errno's text,
  * a prefix, and truncation that always leaves a terminated line. */
 #include <errno.h>
 #include <setjmp.h>
@@ -9,7 +9,7 @@
 
 #include <cmocka.h>
 
-#include "err.h"
+#include "mv_err.h"
 
 static void t_seterr(void **state)
 {

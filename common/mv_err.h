@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
-/* common/err.h: the one error type of both tools: a failure's one-line reason, in a buffer
+/* common/mv_err.h: the one error type of both tools: a failure's one-line reason, in a buffer
  * the error carries itself, so no function takes a (buffer, length) pair or a bare char *. */
-#ifndef MINIVIRT_ERR_H
-#define MINIVIRT_ERR_H
+#ifndef MINIVIRT_MV_ERR_H
+#define MINIVIRT_MV_ERR_H
 
 #include <stddef.h>
 
