@@ -116,29 +116,34 @@ static void log_entry(const char *level, const char *msg)
 	fclose(f);
 }
 
-int oci_fail(const char *fmt, ...)
+/* One message: on stderr with its prefix, and in the --log file at its level. */
+__attribute__((format(printf, 3, 0))) static void say(const char *level, const char *prefix,
+						      const char *fmt, va_list ap)
 {
 	char msg[1024];
+
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	fprintf(stderr, "isolate: %s%s\n", prefix, msg);
+	log_entry(level, msg);
+}
+
+int oci_fail(const char *fmt, ...)
+{
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	say("error", "", fmt, ap);
 	va_end(ap);
-	fprintf(stderr, "isolate: %s\n", msg);
-	log_entry("error", msg);
 	return OCI_FAIL;
 }
 
 void oci_warn(const char *fmt, ...)
 {
-	char msg[1024];
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	say("warning", "warning: ", fmt, ap);
 	va_end(ap);
-	fprintf(stderr, "isolate: warning: %s\n", msg);
-	log_entry("warning", msg);
 }
 
 void oci_debug(const char *fmt, ...)

@@ -408,6 +408,37 @@ static void build_vms(struct machine *m)
 	m->lay.entry = m->inst[0].img.entry;
 }
 
+/* The console ring (--ring) and the I/O queue (--queue) of vCPU j, set up and announced in
+ * its boot info at boot. */
+static void offer_fastpaths(struct machine *m, struct instance *in, struct vcpu *v, unsigned j,
+			    uint64_t boot)
+{
+	const struct vmm_config *cfg = m->cfg;
+
+	/* The ring is one producer per ring: not offered to vCPUs sharing memory. */
+	if (cfg->ring && !cfg->smp) {
+		int rc = vcpu_ring_init(v, in->vm.vm_fd);
+
+		if (rc) {
+			errno = -rc;
+			die_errno(VMM_HOST_ERROR, "cannot set up the console ring of vCPU %u", j);
+		}
+		gmem_write32(&in->vm.mem, boot + offsetof(struct hc_boot_info, doorbell),
+			     HC_PORT_DOORBELL);
+	}
+	/* One queue per vCPU, with --smp too: each its own doorbell value and thread. */
+	if (cfg->queue) {
+		int rc = vcpu_queue_init(v, in->vm.vm_fd);
+
+		if (rc) {
+			errno = -rc;
+			die_errno(VMM_HOST_ERROR, "cannot set up the I/O queue of vCPU %u", j);
+		}
+		gmem_write32(&in->vm.mem, boot + offsetof(struct hc_boot_info, queue),
+			     HC_PORT_QUEUE);
+	}
+}
+
 static void build(struct machine *m)
 {
 	struct vmm_config *cfg = m->cfg;
@@ -447,30 +478,7 @@ static void build(struct machine *m)
 		if (m->khc)
 			gmem_write32(&in->vm.mem, boot + offsetof(struct hc_boot_info, khc),
 				     m->khc);
-		/* The ring is one producer per ring: not offered to vCPUs sharing memory. */
-		if (cfg->ring && !cfg->smp) {
-			int rc = vcpu_ring_init(v, in->vm.vm_fd);
-
-			if (rc) {
-				errno = -rc;
-				die_errno(VMM_HOST_ERROR,
-					  "cannot set up the console ring of vCPU %u", j);
-			}
-			gmem_write32(&in->vm.mem, boot + offsetof(struct hc_boot_info, doorbell),
-				     HC_PORT_DOORBELL);
-		}
-		/* One queue per vCPU, with --smp too: each its own doorbell value and thread. */
-		if (cfg->queue) {
-			int rc = vcpu_queue_init(v, in->vm.vm_fd);
-
-			if (rc) {
-				errno = -rc;
-				die_errno(VMM_HOST_ERROR, "cannot set up the I/O queue of vCPU %u",
-					  j);
-			}
-			gmem_write32(&in->vm.mem, boot + offsetof(struct hc_boot_info, queue),
-				     HC_PORT_QUEUE);
-		}
+		offer_fastpaths(m, in, v, j, boot);
 		if (x86_setup_vcpu(v->fd, &m->lay, slot, &in->pt, layout_stack_top(&m->lay, slot),
 				   boot, &m->xs[j], &err) == -ENOTSUP)
 			die(VMM_UNSUPPORTED, "%s is not supported by this host's KVM%s",

@@ -242,35 +242,22 @@ static void compare(FILE *f, const char *what, uint64_t ours, int found, uint64_
 		fprintf(f, "%" PRIu64 ": DIFFER\n", theirs);
 }
 
-void report_stats(FILE *f, const struct vcpu *v, const char *vm_line)
+/* The hypercalls a vCPU made, by number, and the bytes they moved. */
+static void print_hypercalls(FILE *f, const struct vcpu *v)
 {
-	static const char *const names[] = { "exits", "io_exits", "halt_exits", "mmio_exits",
-					     "hypercalls" };
-	uint64_t kvm[ARRAY_SIZE(names)];
-	int found[ARRAY_SIZE(names)];
-	int n, stats_fd;
+	fprintf(f, "hypercalls: %" PRIu64 " exits", v->stats.hypercalls);
+	for (uint32_t nr = 1; nr < HC_NR_MAX; nr++)
+		if (v->hc.stats.calls[nr])
+			fprintf(f, ", %s %" PRIu64, hc_name(nr), v->hc.stats.calls[nr]);
+	fprintf(f, "; %" PRIu64 " returned an error; display printed %" PRIu64 " bytes\n",
+		v->hc.stats.errors, v->hc.stats.display_bytes);
+	fprintf(f, "files: %" PRIu64 " bytes read, %" PRIu64 " bytes written\n",
+		v->hc.stats.read_bytes, v->hc.stats.write_bytes);
+}
 
-	fprintf(f, "== exit statistics, vCPU %d ==\n", v->id);
-	if (vm_line)
-		fprintf(f, "%s\n", vm_line);
-	fprintf(f, "exits to the VMM: %" PRIu64 "\n", v->stats.exits);
-	for (int i = 0; i < VCPU_EXIT_REASONS; i++)
-		if (v->stats.by_reason[i])
-			fprintf(f, "  %-16s %" PRIu64 "\n", vcpu_exit_name((uint32_t)i),
-				v->stats.by_reason[i]);
-	fprintf(f, "console (port 0xE9): %" PRIu64 " bytes in %" PRIu64 " exits%s\n",
-		v->stats.console_bytes, v->stats.console_exits,
-		v->stats.console_bytes == v->stats.console_exits ? ", one exit per byte" : "");
-	if (v->stats.hypercalls) {
-		fprintf(f, "hypercalls: %" PRIu64 " exits", v->stats.hypercalls);
-		for (uint32_t nr = 1; nr < HC_NR_MAX; nr++)
-			if (v->hc.stats.calls[nr])
-				fprintf(f, ", %s %" PRIu64, hc_name(nr), v->hc.stats.calls[nr]);
-		fprintf(f, "; %" PRIu64 " returned an error; display printed %" PRIu64 " bytes\n",
-			v->hc.stats.errors, v->hc.stats.display_bytes);
-		fprintf(f, "files: %" PRIu64 " bytes read, %" PRIu64 " bytes written\n",
-			v->hc.stats.read_bytes, v->hc.stats.write_bytes);
-	}
+/* The console ring's and the I/O queue's work: what went by without an exit. */
+static void print_fastpaths(FILE *f, const struct vcpu *v)
+{
 	if (v->hc.ring) { /* its thread still runs: read under its lock */
 		struct ring *r = (struct ring *)&v->ring;
 
@@ -293,9 +280,16 @@ void report_stats(FILE *f, const struct vcpu *v, const char *vm_line)
 			q->active ? "set up by the guest" : "offered, not used", q->vq.chains,
 			q->at_exits, q->vq.bytes, q->wakeups, q->polls_out);
 	}
-	if (v->stats.interrupted)
-		fprintf(f, "KVM_RUN interrupted by a signal: %" PRIu64 " times\n",
-			v->stats.interrupted);
+}
+
+/* KVM's own counters for the vCPU, beside the VMM's. */
+static void print_kvm_counters(FILE *f, const struct vcpu *v)
+{
+	static const char *const names[] = { "exits", "io_exits", "halt_exits", "mmio_exits",
+					     "hypercalls" };
+	uint64_t kvm[ARRAY_SIZE(names)];
+	int found[ARRAY_SIZE(names)];
+	int n, stats_fd;
 
 	/* KVM's counters run from the vCPU's creation, so the fd can be opened now. */
 	stats_fd = ioctl(v->fd, KVM_GET_STATS_FD, NULL);
@@ -320,6 +314,28 @@ void report_stats(FILE *f, const struct vcpu *v, const char *vm_line)
 			"  hypercalls answered inside KVM (vmcall/vmmcall): %" PRIu64
 			", none of them an exit to the VMM\n",
 			kvm[4]);
+}
+
+void report_stats(FILE *f, const struct vcpu *v, const char *vm_line)
+{
+	fprintf(f, "== exit statistics, vCPU %d ==\n", v->id);
+	if (vm_line)
+		fprintf(f, "%s\n", vm_line);
+	fprintf(f, "exits to the VMM: %" PRIu64 "\n", v->stats.exits);
+	for (int i = 0; i < VCPU_EXIT_REASONS; i++)
+		if (v->stats.by_reason[i])
+			fprintf(f, "  %-16s %" PRIu64 "\n", vcpu_exit_name((uint32_t)i),
+				v->stats.by_reason[i]);
+	fprintf(f, "console (port 0xE9): %" PRIu64 " bytes in %" PRIu64 " exits%s\n",
+		v->stats.console_bytes, v->stats.console_exits,
+		v->stats.console_bytes == v->stats.console_exits ? ", one exit per byte" : "");
+	if (v->stats.hypercalls)
+		print_hypercalls(f, v);
+	print_fastpaths(f, v);
+	if (v->stats.interrupted)
+		fprintf(f, "KVM_RUN interrupted by a signal: %" PRIu64 " times\n",
+			v->stats.interrupted);
+	print_kvm_counters(f, v);
 }
 
 /* Reads vCPU fd's registers; on failure says so in the report and returns false. */

@@ -109,16 +109,10 @@ static int walk(const struct vq *q, uint32_t head, struct chain *c, struct mv_er
 	return 0;
 }
 
-/* The shape every chain must have: a header the VMM reads, data in the op's direction,
- * a status the VMM writes; the header copied (once) into req. Returns 0 or -1 with err. */
-static int shape(const struct gview *v, const struct chain *c, struct hc_vq_req *req,
-		 struct mv_err *err)
+/* The two ends of a chain: a header the VMM reads, a status the VMM writes. */
+static int shape_ends(const struct hc_vq_desc *h, const struct hc_vq_desc *s, struct mv_err *err)
 {
-	const struct hc_vq_desc *h = &c->d[0], *s = &c->d[c->n - 1];
-
-	if (c->n < 2)
-		return mv_seterr(err, 0, "a chain of one descriptor (header and status needed)");
-	if ((h->flags & HC_VQ_DESC_F_WRITE) || h->len != sizeof(*req))
+	if ((h->flags & HC_VQ_DESC_F_WRITE) || h->len != sizeof(struct hc_vq_req))
 		return mv_seterr(err, 0,
 				 "request header of %" PRIu32 " bytes%s (16, read-only expected)",
 				 h->len, h->flags & HC_VQ_DESC_F_WRITE ? ", device-writable" : "");
@@ -126,6 +120,33 @@ static int shape(const struct gview *v, const struct chain *c, struct hc_vq_req 
 		return mv_seterr(err, 0,
 				 "request status of %" PRIu32 " bytes%s (8, writable expected)",
 				 s->len, s->flags & HC_VQ_DESC_F_WRITE ? "" : ", device-readable");
+	return 0;
+}
+
+/* The data buffers between the ends: all in the op's direction. */
+static int shape_data(const struct chain *c, const struct hc_vq_req *req, struct mv_err *err)
+{
+	for (unsigned i = 1; i + 1 < c->n; i++)
+		if (!(c->d[i].flags & HC_VQ_DESC_F_WRITE) != (req->op == HC_VQ_WRITE))
+			return mv_seterr(err, 0, "%s buffer in a %s request",
+					 req->op == HC_VQ_READ ? "read-only" : "writable",
+					 req->op == HC_VQ_READ ? "read" : "write");
+	return 0;
+}
+
+/* The shape every chain must have: a header the VMM reads, data in the op's direction,
+ * a status the VMM writes; the header copied (once) into req. Returns 0 or -1 with err. */
+static int shape(const struct gview *v, const struct chain *c, struct hc_vq_req *req,
+		 struct mv_err *err)
+{
+	const struct hc_vq_desc *h, *s;
+
+	if (c->n < 2)
+		return mv_seterr(err, 0, "a chain of one descriptor (header and status needed)");
+	h = &c->d[0];
+	s = &c->d[c->n - 1];
+	if (shape_ends(h, s, err))
+		return -1;
 	if (gva_read(v, h->addr, req, sizeof(*req)))
 		return mv_seterr(err, 0, "request header at 0x%" PRIx64 " not readable%s", h->addr,
 				 v->user ? " by ring 3" : "");
@@ -134,12 +155,7 @@ static int shape(const struct gview *v, const struct chain *c, struct hc_vq_req 
 				 v->user ? " by ring 3" : "");
 	if (req->op != HC_VQ_READ && req->op != HC_VQ_WRITE)
 		return mv_seterr(err, 0, "request of unknown op %" PRIu32, req->op);
-	for (unsigned i = 1; i + 1 < c->n; i++)
-		if (!(c->d[i].flags & HC_VQ_DESC_F_WRITE) != (req->op == HC_VQ_WRITE))
-			return mv_seterr(err, 0, "%s buffer in a %s request",
-					 req->op == HC_VQ_READ ? "read-only" : "writable",
-					 req->op == HC_VQ_READ ? "read" : "write");
-	return 0;
+	return shape_data(c, req, err);
 }
 
 /* Runs the request over the data buffers through the read or write hypercall's own

@@ -34,6 +34,7 @@
 #include <unistd.h>
 
 #include "files.h"
+#include "fuzz_bytes.h"
 #include "hc_dispatch.h"
 
 #define MEM_SIZE 0x10000u
@@ -138,15 +139,6 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	close(null);
 	make_tree();
 	return 0;
-}
-
-static uint64_t le(const uint8_t *p, unsigned n)
-{
-	uint64_t v = 0;
-
-	while (n--)
-		v = v << 8 | p[n];
-	return v;
 }
 
 static void check(int cond, const char *what)

@@ -26,6 +26,7 @@
 #include <unistd.h>
 
 #include "files.h"
+#include "fuzz_bytes.h"
 #include "hc_dispatch.h"
 #include "vq.h"
 
@@ -69,15 +70,6 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	check(null >= 0 && dup2(null, STDIN_FILENO) >= 0, "stdin");
 	close(null);
 	return 0;
-}
-
-static uint64_t le(const uint8_t *p, unsigned n)
-{
-	uint64_t v = 0;
-
-	while (n--)
-		v = v << 8 | p[n];
-	return v;
 }
 
 /* Where the VMM may write: the used area and each writable 8-byte descriptor's bytes
