@@ -34,7 +34,7 @@
 #include <unistd.h>
 
 #include "files.h"
-#include "fuzz_bytes.h"
+#include "fuzz_common.h"
 #include "hc_dispatch.h"
 
 #define MEM_SIZE 0x10000u
@@ -124,19 +124,10 @@ static void make_tree(void)
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
-	uint8_t *map;
-	int null;
-
 	(void)argc;
 	(void)argv;
-	map = mmap(NULL, MEM_SIZE + 2 * PAGE, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	die_if(map == MAP_FAILED, "mmap");
-	mem = map + PAGE;
-	die_if(mprotect(mem, MEM_SIZE, PROT_READ | PROT_WRITE) < 0, "mprotect");
-	die_if(!(devnull = fopen("/dev/null", "w")), "/dev/null");
-	/* read(0) reads the VMM's standard input: make it empty, never a terminal. */
-	die_if((null = open("/dev/null", O_RDONLY)) < 0 || dup2(null, STDIN_FILENO) < 0, "stdin");
-	close(null);
+	mem = fuzz_guarded(MEM_SIZE, PAGE);
+	devnull = fuzz_quiet_stdio();
 	make_tree();
 	return 0;
 }

@@ -26,7 +26,7 @@
 #include <unistd.h>
 
 #include "files.h"
-#include "fuzz_bytes.h"
+#include "fuzz_common.h"
 #include "hc_dispatch.h"
 #include "vq.h"
 
@@ -55,20 +55,10 @@ static void check(int cond, const char *what)
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
-	uint8_t *map;
-	int null;
-
 	(void)argc;
 	(void)argv;
-	map = mmap(NULL, MEM_SIZE + 2 * PAGE, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	check(map != MAP_FAILED, "mmap");
-	mem = map + PAGE;
-	check(mprotect(mem, MEM_SIZE, PROT_READ | PROT_WRITE) == 0, "mprotect");
-	check((devnull = fopen("/dev/null", "w")) != NULL, "/dev/null");
-	/* read(0) reads the VMM's standard input: make it empty, never a terminal. */
-	null = open("/dev/null", O_RDONLY);
-	check(null >= 0 && dup2(null, STDIN_FILENO) >= 0, "stdin");
-	close(null);
+	mem = fuzz_guarded(MEM_SIZE, PAGE);
+	devnull = fuzz_quiet_stdio();
 	return 0;
 }
 

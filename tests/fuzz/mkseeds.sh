@@ -107,18 +107,25 @@ mem 384 1024 8; call $UNLINK 384
 mem 448 1 4; call $CLOSE 448
 finish files3
 
+# user_tables: the 4-level tables of the ring-3 seeds: PML4 0x1000 -> PDPT 0x2000 -> PD
+# 0x3000 -> PT 0x4000 mapping pages 0-15 identically, U/S on all but the tables (1-4) and
+# page 8.
+user_tables() {
+	mem 4096 $((0x2000 | 7)) 8; mem 8192 $((0x3000 | 7)) 8; mem 12288 $((0x4000 | 7)) 8
+	p=0
+	while [ $p -lt 16 ]; do
+		case $p in 1|2|3|4|8) fl=3 ;; *) fl=7 ;; esac
+		mem $((16384 + 8 * p)) $((p * 4096 | fl)) 8
+		p=$((p + 1))
+	done
+}
+
 # Ring 3, 4-level: user tables (U/S at every level) over 4 KiB pages: PML4 0x1000 -> PDPT
 # 0x2000 -> PD 0x3000 -> PT 0x4000 mapping pages 0-15 identically, U/S on all but the
 # tables (1-4) and page 8; then open a.txt, read it into user page 5 and into page 8,
 # get_num_exits on the PT itself and on user page 6.
 begin $((2 | 16)) 4096
-mem 4096 $((0x2000 | 7)) 8; mem 8192 $((0x3000 | 7)) 8; mem 12288 $((0x4000 | 7)) 8
-p=0
-while [ $p -lt 16 ]; do
-	case $p in 1|2|3|4|8) fl=3 ;; *) fl=7 ;; esac
-	mem $((16384 + 8 * p)) $((p * 4096 | fl)) 8
-	p=$((p + 1))
-done
+user_tables
 str 1024 "a.txt"
 mem 256 1024 8; call $OPEN 256
 mem 320 3 4; mem 328 20480 8; mem 336 64 8; mem 344 0 8; call $READ 320
@@ -179,13 +186,7 @@ finish write_read
 # the queue in user page 5, a read whose buffer is in page 8 (-EFAULT) and a write of
 # fd 2.
 vqbegin 1 0 4096 20480 21504 22016
-mem 4096 $((0x2000 | 7)) 8; mem 8192 $((0x3000 | 7)) 8; mem 12288 $((0x4000 | 7)) 8
-p=0
-while [ $p -lt 16 ]; do
-	case $p in 1|2|3|4|8) fl=3 ;; *) fl=7 ;; esac
-	mem $((16384 + 8 * p)) $((p * 4096 | fl)) 8
-	p=$((p + 1))
-done
+user_tables
 req 24576 $VQ_READ 0 0; req 24592 $VQ_WRITE 2 -1; str 28672 "stderr"
 desc 0 24576 16 $F_NEXT 1; desc 1 32768 16 $((F_NEXT | F_WRITE)) 2; desc 2 25600 8 $F_WRITE 0
 desc 3 24592 16 $F_NEXT 4; desc 4 28672 6 $F_NEXT 7; desc 7 25608 8 $F_WRITE 0
