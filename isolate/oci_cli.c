@@ -64,18 +64,25 @@ static int global_of(const char *arg, const char **inline_value)
 	return -1;
 }
 
+/* Walks the global options from argv[*i]: returns the next one's index in globals, with
+ * *i past it (and past its value when that is the next argument: *v then NULL), or -1 at
+ * the first argument that is not one. */
+static int next_global(int argc, char **argv, int *i, const char **v)
+{
+	int g = *i < argc ? global_of(argv[*i], v) : -1;
+
+	if (g >= 0)
+		*i += globals[g].value && !*v ? 2 : 1;
+	return g;
+}
+
 bool oci_wants(int argc, char **argv)
 {
+	const char *v;
 	int i = 1;
 
-	while (i < argc) {
-		const char *v;
-		int g = global_of(argv[i], &v);
-
-		if (g < 0)
-			break;
-		i += globals[g].value && !v ? 2 : 1;
-	}
+	while (next_global(argc, argv, &i, &v) >= 0)
+		;
 	if (i >= argc)
 		return i > 1; /* global options alone: the OCI usage */
 	for (size_t c = 0; c < sizeof(commands) / sizeof(commands[0]); c++)
@@ -211,23 +218,18 @@ static int set_global(const char *name, const char *v)
 /* The global options before the command; *cmd: the command's index. */
 static int parse_globals(int argc, char **argv, int *cmd)
 {
-	int i = 1;
+	const char *v;
+	int i = 1, g;
 
-	while (i < argc) {
-		const char *v;
-		int g = global_of(argv[i], &v);
-
-		if (g < 0)
-			break;
+	while ((g = next_global(argc, argv, &i, &v)) >= 0) {
 		if (globals[g].value && !v) {
-			if (i + 1 >= argc) {
+			if (i > argc) {
 				fprintf(stderr, "isolate: %s needs a value\n%s", globals[g].name,
 					oci_usage);
 				return OCI_USAGE;
 			}
-			v = argv[++i];
+			v = argv[i - 1];
 		}
-		i++;
 		if (set_global(globals[g].name, v))
 			return OCI_USAGE;
 	}

@@ -49,13 +49,7 @@ t "without a delegated cgroup v2, isolate only reads /sys/fs/cgroup (strace)" t_
 # "=== NAME rc=N" line; then what is left in /sys/fs/cgroup.
 VM_INIT='#!/bin/busybox sh
 /bin/busybox --install -s /bin
-mount -t proc proc /proc
-mount -t sysfs sysfs /sys
-mount -t devtmpfs devtmpfs /dev
-mount -t tmpfs tmpfs /tmp
-mount -t cgroup2 cgroup2 /sys/fs/cgroup
-exec >/dev/ttyS1 2>&1
-echo "+memory +pids +cpu" >/sys/fs/cgroup/cgroup.subtree_control
+'"$VM_SETUP"'
 one() { n=$1; shift; isolate --net none --report /tmp/$n.json "$@" >/tmp/$n.out 2>&1
 	echo "=== $n rc=$?"; cat /tmp/$n.json; }
 one memory --verbose --memory 64M /progs/memhog

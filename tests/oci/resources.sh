@@ -45,13 +45,7 @@ if [ ! -e /.moved ]; then # pivot_root refuses the initramfs as the root it leav
 	mkdir /n && mount -t tmpfs tmpfs /n && for d in /*; do [ "$d" = /n ] || cp -a "$d" /n/; done
 	touch /n/.moved && exec switch_root /n /init
 fi
-mount -t proc proc /proc
-mount -t sysfs sysfs /sys
-mount -t devtmpfs devtmpfs /dev
-mount -t tmpfs tmpfs /tmp
-mount -t cgroup2 cgroup2 /sys/fs/cgroup
-exec >/dev/ttyS1 2>&1
-echo "+memory +pids +cpu" >/sys/fs/cgroup/cgroup.subtree_control
+'"$VM_SETUP"'
 O="isolate --root /tmp/state"
 C=/sys/fs/cgroup/isolate-c1
 echo "=== create"; $O --log /tmp/log create --bundle /b --pid-file /tmp/pid c1 2>/dev/null; echo "rc=$?"
