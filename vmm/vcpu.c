@@ -447,22 +447,29 @@ static void ring_broken(void *arg)
 	vcpu_stop(arg);
 }
 
+/* Has KVM signal efd, in the kernel and without an exit, when vCPU id writes its id to
+ * port (the ring's and the queue's doorbells). Returns 0 or -errno. */
+static int doorbell_register(int vm_fd, uint16_t port, int efd, int id)
+{
+	struct kvm_ioeventfd io = {
+		.datamatch = (uint64_t)id,
+		.addr = port,
+		.len = 4,
+		.fd = efd,
+		.flags = KVM_IOEVENTFD_FLAG_PIO | KVM_IOEVENTFD_FLAG_DATAMATCH,
+	};
+
+	return ioctl(vm_fd, KVM_IOEVENTFD, &io) < 0 ? -errno : 0;
+}
+
 int vcpu_ring_init(struct vcpu *v, int vm_fd)
 {
-	struct kvm_ioeventfd io;
 	int err = ring_init(&v->ring, v->hc.out, v->con);
 
 	if (err)
 		return err;
-	io = (struct kvm_ioeventfd){
-		.datamatch = (uint64_t)v->id,
-		.addr = HC_PORT_DOORBELL,
-		.len = 4,
-		.fd = v->ring.efd,
-		.flags = KVM_IOEVENTFD_FLAG_PIO | KVM_IOEVENTFD_FLAG_DATAMATCH,
-	};
-	if (ioctl(vm_fd, KVM_IOEVENTFD, &io) < 0)
-		return -errno;
+	if ((err = doorbell_register(vm_fd, HC_PORT_DOORBELL, v->ring.efd, v->id)))
+		return err;
 	v->ring.on_broken = ring_broken;
 	v->ring.arg = v;
 	if ((err = ring_start(&v->ring)))
@@ -473,7 +480,6 @@ int vcpu_ring_init(struct vcpu *v, int vm_fd)
 
 int vcpu_queue_init(struct vcpu *v, int vm_fd)
 {
-	struct kvm_ioeventfd io;
 	int err = queue_init(&v->queue, v->hc.files, v->hc.out, v->con);
 
 	if (err)
@@ -481,15 +487,8 @@ int vcpu_queue_init(struct vcpu *v, int vm_fd)
 	v->queue.ring = v->hc.ring;
 	v->queue.ctx.sys_start = v->hc.sys_start;
 	v->queue.ctx.sys_end = v->hc.sys_end;
-	io = (struct kvm_ioeventfd){
-		.datamatch = (uint64_t)v->id,
-		.addr = HC_PORT_QUEUE,
-		.len = 4,
-		.fd = v->queue.efd,
-		.flags = KVM_IOEVENTFD_FLAG_PIO | KVM_IOEVENTFD_FLAG_DATAMATCH,
-	};
-	if (ioctl(vm_fd, KVM_IOEVENTFD, &io) < 0)
-		return -errno;
+	if ((err = doorbell_register(vm_fd, HC_PORT_QUEUE, v->queue.efd, v->id)))
+		return err;
 	v->queue.on_broken = ring_broken;
 	v->queue.arg = v;
 	if ((err = queue_start(&v->queue)))
