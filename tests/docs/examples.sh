@@ -46,12 +46,21 @@ doc_test() {
 	return 1
 }
 
-# plain_blocks PAGE: the plain ``` blocks of a Markdown page that are not run examples
-# ("LINE: first line"); a block that is not a command's output says what it is instead
-# (```sh, ```c, ```text), so pasted output cannot slip in unchecked
+# plain_blocks PAGE: the blocks of a Markdown page that show output without being run
+# ("LINE: first line"). A plain ``` block must be a run example; a block that is not a
+# command's output says what it is instead (```sh, ```c, ```text); and a ```text block
+# that holds output all the same (a "$ " command line, a line of the tools, of make bench or
+# of ctr) is output that cannot be run here, and says why on the line before its fence:
+# "<!-- not run: REASON -->". So pasted output cannot slip in unchecked.
 plain_blocks() {
-	awk '/^```/ { if (!f) { f = 1; p = ($0 == "```"); first = 1 } else f = 0; next }
-		f && first { if (p && $0 !~ /^\$ /) print FNR ": " $0; first = 0 }' "$T_ROOT/$1"
+	awk '/^```/ {
+			if (!f) { f = 1; p = ($0 == "```"); first = 1; start = FNR; why = (prev ~ /^<!-- not run: .+ -->$/); shown = 0 }
+			else { f = 0; if (shown && !why) print start ": output not run, no <!-- not run: REASON --> before it" }
+			prev = $0; next
+		}
+		f && first { if (p && $0 !~ /^\$ /) print FNR ": " $0; first = 0 }
+		f && !p && /^(\$ |(isolate|kvm-hello-world|bench|goal|ctr): |\[(host|pid 1|parent|child |vcpu[0-9]+)\] )/ { shown = 1 }
+		{ prev = $0 }' "$T_ROOT/$1"
 }
 t_all_run() {
 	bad=
@@ -61,11 +70,11 @@ t_all_run() {
 "
 	done
 	[ -z "$bad" ] && return 0
-	fail "plain blocks that are not run examples (start them with \"\$ COMMAND\", or mark them \`\`\`text):"
+	fail "blocks that show output but are not run examples (start them with \"\$ COMMAND\"; mark a picture \`\`\`text; output that cannot run here \`\`\`text with <!-- not run: REASON --> before it):"
 	printf '%s' "$bad" | sed 's/^/#   /'
 	return 1
 }
-t "every plain block of README.md and docs/*.md is a run example" t_all_run
+t "every block of README.md and docs/*.md that shows output is a run example, or says why not" t_all_run
 
 for page in README.md docs/*.md man/*.[0-9]; do
 	awk -f "$T_ROOT/tests/docs/doc2t.awk" "$T_ROOT/$page" | grep -q '^  \$ ' || continue
