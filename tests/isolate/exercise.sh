@@ -3,8 +3,8 @@
 # tests/isolate/exercise.sh: scripts/ns-exercise.sh, the namespace exercise's sequence, runs
 # as root and as nobody and shows what docs/questions.md says it shows: the maps, the
 # hostname, the veth and its ping (root), the eight-process tree, six new namespaces, the
-# order experiments, the deferred map, the capability rule, a namespace kept by a bind
-# mount; and it leaves no veth, mount or folder behind.
+# minimal form's two processes, the order experiments, the deferred map, the capability
+# rule, a namespace kept by a bind mount; and it leaves no veth, mount or folder behind.
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/iso.inc"
 
@@ -76,6 +76,20 @@ six_new() { # every one of PID 1's six namespaces differs from the parent's
 six_new_root() { [ -s "$T_TMP/root" ] && six_new root; }
 t "as root: PID 1's six namespaces all differ from the parent's" six_new_root
 
+# the minimal form: one unshare and its one child, then isolate and its one child (PROGRAM)
+minimal_ok() { # minimal_ok FILE USER
+	section "$1" "minimal form" >"$T_TMP/$1.min"
+	rows=$(grep -E '^\[parent\] +[0-9]+ +[0-9]+ ' "$T_TMP/$1.min")
+	expect_eq "processes: unshare and its child, isolate and its child" \
+		"$(printf '%s\n' "$rows" | awk '{ c = $5 == "\\_" ? $6 : $5; sub(/.*\//, "", c); printf "%s ", c }')" \
+		"unshare sleep isolate sleep " || return 1
+	# each child's parent is the row above it
+	printf '%s\n' "$rows" | awk 'NR % 2 == 0 && $3 != prev { bad = 1 } { prev = $2 } END { exit bad }' ||
+		fail "a child is not its unshare's or isolate's: $rows"
+}
+t_root_minimal() { [ -s "$T_TMP/root" ] && minimal_ok root root; }
+t "as root: the minimal form is two processes, unshare and PID 1; isolate too" t_root_minimal
+
 t_root_order() {
 	[ -s "$T_TMP/root" ] || return 1
 	o=another
@@ -139,6 +153,9 @@ t "as nobody: the script runs to the end; the user's own one-line maps; no veth"
 
 t_nobody_tree() { [ -s "$T_TMP/nobody" ] && tree_ok nobody nobody && six_new nobody; }
 t "as nobody: the same chain of eight processes and six new namespaces" t_nobody_tree
+
+t_nobody_minimal() { [ -s "$T_TMP/nobody" ] && minimal_ok nobody nobody; }
+t "as nobody: the minimal form is two processes, unshare and PID 1; isolate too" t_nobody_minimal
 
 t_nobody_order() {
 	[ -s "$T_TMP/nobody" ] || return 1
