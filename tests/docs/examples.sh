@@ -42,7 +42,10 @@ doc_test() {
 	n=$(grep -c '^  \$ ' "$t")
 	(cd "$T_TMP" && "$CRAM" --shell=/bin/sh "$t") >"$T_TMP/cram.out" 2>&1 && return 0
 	fail "$page: an example's output differs from the page ($((n - 1)) examples; cram's diff, - page, + now):"
-	sed 's/^/#   /' "$T_TMP/cram.out" | head -n 80
+	sed 's/^/#   /' "$T_TMP/cram.out" | head -n 60
+	# what was printed instead, in case the diff's head did not reach it
+	echo "#   the lines printed instead (+):"
+	grep '^+  ' "$T_TMP/cram.out" | head -n 30 | sed 's/^/#   /'
 	return 1
 }
 
