@@ -70,8 +70,8 @@ void iso_harden_describe(const struct iso_config *cfg)
 			"pid 1",
 			"harden: seccomp filter (%zu BPF instructions, built with "
 			"libseccomp): %zu calls denied with EPERM, new namespaces (clone, unshare), "
-			"setting a personality and the terminal ioctls TIOCSTI and TIOCLINUX too, "
-			"clone3 with ENOSYS",
+			"setting a personality, the terminal ioctls TIOCSTI and TIOCLINUX and "
+			"set-uid or set-gid modes too, clone3 and openat2 with ENOSYS",
 			ARRAY_SIZE(iso_seccomp_bpf), ARRAY_SIZE(iso_seccomp_denied) - 1);
 	else
 		iso_step("pid 1", "harden: no seccomp filter (--seccomp none)");

@@ -5,6 +5,7 @@
  * every container. Run by make; its output is $(BUILD)/isolate-obj/seccomp_filter.h. */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <linux/filter.h>
 #include <linux/sched.h>
 #include <seccomp.h>
@@ -12,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/stat.h>
 
 /* Denied with EPERM, for every process of the container, on x86-64, i386 and x32 alike.
  * Kernel code reachable from a user namespace is where container escapes come from; these
@@ -51,6 +53,25 @@ static const unsigned long ns_flags[] = { CLONE_NEWNS, CLONE_NEWCGROUP, CLONE_NE
 static const unsigned long tty_ioctls[] = { TIOCSTI, TIOCLINUX };
 #define IOCTL_REQUEST_MASK 0xffffffffu
 
+/* No set-uid or set-gid file, as systemd's RestrictSUIDSGID= does: the container's root is
+ * a slot of unprivileged ids that later runs get again, and a set-uid copy of a shell left
+ * in a writable --bind would let any host user become that uid, and reach (signal, trace,
+ * read the files of) whatever a later run in the slot does. The mode argument of each call
+ * that sets one, with S_ISUID or S_ISGID in it; open and openat only when they create
+ * (O_CREAT, O_TMPFILE). openat2's mode is in memory, out of a filter's sight: ENOSYS, as
+ * for clone3 (programs fall back to openat). */
+static const struct {
+	const char *name;
+	unsigned mode_arg; /* the mode's argument */
+	int flags_arg;     /* the open flags' argument, or -1 */
+} mode_calls[] = {
+	{ "chmod", 1, -1 }, { "fchmod", 1, -1 }, { "fchmodat", 2, -1 }, { "fchmodat2", 2, -1 },
+	{ "creat", 1, -1 }, { "mknod", 1, -1 }, { "mknodat", 2, -1 }, { "open", 2, 1 },
+	{ "openat", 3, 2 },
+};
+static const unsigned long suid_bits[] = { S_ISUID, S_ISGID };
+static const unsigned long create_flags[] = { O_CREAT, __O_TMPFILE };
+
 /* personality(2) may only be queried: no READ_IMPLIES_EXEC, MMAP_PAGE_ZERO,
  * ADDR_NO_RANDOMIZE, nor any other persona (setarch and linux32 get EPERM). One
  * comparison: libseccomp allows no more than one on an argument per rule. */
@@ -74,6 +95,28 @@ static void deny(scmp_filter_ctx f, int err_no, const char *name, unsigned n,
 		exit(1);
 	}
 	check(seccomp_rule_add_array(f, SCMP_ACT_ERRNO(err_no), nr, n, cmp), name);
+}
+
+/* One rule per call, bit and creating flag: a rule compares each argument once. */
+static void deny_suid(scmp_filter_ctx f)
+{
+	for (size_t i = 0; i < sizeof(mode_calls) / sizeof(mode_calls[0]); i++)
+		for (size_t b = 0; b < sizeof(suid_bits) / sizeof(suid_bits[0]); b++) {
+			struct scmp_arg_cmp c[2] = { { mode_calls[i].mode_arg, SCMP_CMP_MASKED_EQ,
+						       suid_bits[b], suid_bits[b] } };
+
+			if (mode_calls[i].flags_arg < 0) {
+				deny(f, EPERM, mode_calls[i].name, 1, c);
+				continue;
+			}
+			for (size_t o = 0; o < sizeof(create_flags) / sizeof(create_flags[0]); o++) {
+				c[1] = (struct scmp_arg_cmp){ (unsigned)mode_calls[i].flags_arg,
+							      SCMP_CMP_MASKED_EQ, create_flags[o],
+							      create_flags[o] };
+				deny(f, EPERM, mode_calls[i].name, 2, c);
+			}
+		}
+	deny(f, ENOSYS, "openat2", 0, NULL);
 }
 
 int main(void)
@@ -106,6 +149,7 @@ int main(void)
 		cmp = SCMP_A1(SCMP_CMP_MASKED_EQ, IOCTL_REQUEST_MASK, tty_ioctls[i]);
 		deny(f, EPERM, "ioctl", 1, &cmp);
 	}
+	deny_suid(f);
 	cmp = SCMP_A0(SCMP_CMP_MASKED_EQ, CLONE_NEWTIME, CLONE_NEWTIME);
 	deny(f, EPERM, "unshare", 1, &cmp);
 	/* clone3 passes its flags in memory, out of a filter's sight: ENOSYS makes the C
