@@ -9,6 +9,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/random.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 
@@ -364,16 +365,25 @@ static void folder_of(const char *path, char *dir)
 	snprintf(dir, PATH_MAX, "%s", dirname(copy));
 }
 
-/* What is at path now: 0 a regular file, 1 nothing; -1, with a reason in err, anything
- * else (a symbolic link, which is never followed, a device, FIFO, socket or folder, which
- * are never replaced) or a path that cannot be looked at. The early check and the final
- * write both ask this, so they agree. */
-static int target_state(const char *path, struct mv_err *err)
+/* The last name of path (after its last '/'), or NULL when there is none to write a file
+ * under ("dir/", ".", ".."). */
+static const char *last_name(const char *path)
+{
+	const char *slash = strrchr(path, '/'), *name = slash ? slash + 1 : path;
+
+	return !name[0] || !strcmp(name, ".") || !strcmp(name, "..") ? NULL : name;
+}
+
+/* What is at name in the folder dir now: 0 a regular file, 1 nothing; -1, with a reason in
+ * err, anything else (a symbolic link, which is never followed, a device, FIFO, socket or
+ * folder, which are never replaced) or a name that cannot be looked at. The early check
+ * and the final write both ask this, of the same folder, so they agree. */
+static int target_state(int dir, const char *name, const char *path, struct mv_err *err)
 {
 	struct stat st;
 	const char *what;
 
-	if (lstat(path, &st))
+	if (fstatat(dir, name, &st, AT_SYMLINK_NOFOLLOW))
 		return errno == ENOENT ? 1 : mv_seterr(err, errno, "--report %s", path);
 	switch (st.st_mode & S_IFMT) {
 	case S_IFREG: return 0;
@@ -390,48 +400,87 @@ static int target_state(const char *path, struct mv_err *err)
 			 path, what);
 }
 
-int iso_report_check(const char *path, struct mv_err *err)
+/* The folder of path, opened, once it is one isolate may write in; -1 with a reason. */
+static int open_folder(const char *path, struct mv_err *err)
 {
 	char dir[PATH_MAX];
 	struct stat st;
+	int fd;
+
+	folder_of(path, dir);
+	fd = RETRY_EINTR(open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC));
+	if (fd < 0 || fstat(fd, &st) || access(dir, W_OK | X_OK)) {
+		mv_seterr(err, errno, "--report %s: cannot write the report in %s", path, dir);
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+int iso_report_open(const char *path, struct mv_err *err)
+{
+	const char *name;
+	int dir;
 
 	if (!strcmp(path, "-"))
-		return 0;
+		return ISO_REPORT_STDERR;
 	if (!path[0])
 		return mv_seterr(err, 0, "--report: the FILE name is empty");
 	if (strlen(path) >= PATH_MAX - 16)
 		return mv_seterr(err, ENAMETOOLONG, "--report %.64s...", path);
-	if (target_state(path, err) < 0)
+	name = last_name(path);
+	if (!name)
+		return mv_seterr(err, 0,
+				 "--report %s: a folder; the report goes only to a regular file "
+				 "(replaced) or a new one, or - for stderr",
+				 path);
+	dir = open_folder(path, err);
+	if (dir < 0)
 		return -1;
-	folder_of(path, dir);
-	if (stat(dir, &st))
-		return mv_seterr(err, errno, "--report %s: cannot write the report in %s", path,
-				 dir);
-	if (!S_ISDIR(st.st_mode))
-		return mv_seterr(err, ENOTDIR, "--report %s: cannot write the report in %s", path,
-				 dir);
-	if (access(dir, W_OK | X_OK))
-		return mv_seterr(err, errno, "--report %s: cannot write the report in %s", path,
-				 dir);
-	return 0;
+	if (target_state(dir, name, path, err) < 0) {
+		close(dir);
+		return -1;
+	}
+	return dir;
 }
 
-/* Renames tmp to path if path is still a regular file, or nothing (then without replacing
- * what may appear meanwhile: RENAME_NOREPLACE). Returns 0, or -1 with a reason in err. */
-static int put_in_place(const char *tmp, const char *path, struct mv_err *err)
+/* A new temporary file in dir, its name into tmp (len bytes): a random one, made with
+ * O_EXCL, never through a symbolic link. Returns its fd, or -1 with errno set. */
+static int make_temp(int dir, char *tmp, size_t len)
+{
+	for (int tries = 0; tries < 16; tries++) {
+		unsigned long long r;
+		int fd;
+
+		if (getrandom(&r, sizeof(r), 0) != (long)sizeof(r))
+			return -1;
+		snprintf(tmp, len, ".isolate-report.%012llx", r & 0xffffffffffffull);
+		fd = RETRY_EINTR(openat(
+			dir, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600));
+		if (fd >= 0 || errno != EEXIST)
+			return fd;
+	}
+	return -1;
+}
+
+/* Renames tmp to name in dir if name is still a regular file, or nothing (then without
+ * replacing what may appear meanwhile: RENAME_NOREPLACE). Returns 0, or -1 with a reason. */
+static int put_in_place(int dir, const char *tmp, const char *name, const char *path,
+			struct mv_err *err)
 {
 	for (int tries = 0; tries < 3; tries++) {
-		int r = target_state(path, err);
+		int r = target_state(dir, name, path, err);
 
 		if (r < 0)
 			return -1;
 		if (r == 0)
-			return rename(tmp, path) ? mv_seterr(err, errno,
-							     "--report %s: cannot "
-							     "write the report",
-							     path)
-						 : 0;
-		if (renameat2(AT_FDCWD, tmp, AT_FDCWD, path, RENAME_NOREPLACE) == 0)
+			return renameat(dir, tmp, dir, name) ? mv_seterr(err, errno,
+									 "--report %s: cannot "
+									 "write the report",
+									 path)
+							     : 0;
+		if (renameat2(dir, tmp, dir, name, RENAME_NOREPLACE) == 0)
 			return 0;
 		if (errno != EEXIST)
 			return mv_seterr(err, errno, "--report %s: cannot write the report", path);
@@ -439,52 +488,55 @@ static int put_in_place(const char *tmp, const char *path, struct mv_err *err)
 	return mv_seterr(err, 0, "--report %s: something keeps appearing there", path);
 }
 
-int iso_report_write(const char *path, const char *text, struct mv_err *err)
+/* All of text to fd. Returns 0, or -1 with errno set (EIO for a write of nothing). */
+static int write_all(int fd, const char *text, size_t len)
 {
-	char dir[PATH_MAX], tmp[PATH_MAX + 32];
-	size_t len = strlen(text), done = 0;
-	mode_t mask;
-	int fd;
-
-	if (!strcmp(path, "-")) {
-		while (done < len) {
-			long n = RETRY_EINTR(write(STDERR_FILENO, text + done, len - done));
-
-			if (n <= 0)
-				return mv_seterr(err, errno, "--report -: cannot write to stderr");
-			done += (size_t)n;
-		}
-		return 0;
-	}
-	/* The same folder, so the rename is atomic: a reader sees the old file or the whole
-	 * new one, never a part. */
-	folder_of(path, dir);
-	snprintf(tmp, sizeof(tmp), "%s/.isolate-report.XXXXXX", dir);
-	fd = mkostemp(tmp, O_CLOEXEC);
-	if (fd < 0)
-		return mv_seterr(err, errno, "--report %s: cannot create a file in %s", path, dir);
-	mask = umask(0);
-	umask(mask);
-	fchmod(fd, 0666 & ~mask);
-	while (done < len) {
+	for (size_t done = 0; done < len;) {
 		long n = RETRY_EINTR(write(fd, text + done, len - done));
 
 		if (n <= 0) {
-			mv_seterr(err, n < 0 ? errno : EIO, "--report %s: cannot write %s", path,
-				  tmp);
-			close(fd);
-			unlink(tmp);
+			if (n == 0)
+				errno = EIO;
 			return -1;
 		}
 		done += (size_t)n;
 	}
-	if (close(fd)) {
+	return 0;
+}
+
+int iso_report_write(int dir, const char *path, const char *text, struct mv_err *err)
+{
+	const char *name = last_name(path);
+	char tmp[64];
+	mode_t mask;
+	int fd;
+
+	if (dir == ISO_REPORT_STDERR)
+		return write_all(STDERR_FILENO, text, strlen(text))
+			       ? mv_seterr(err, errno, "--report -: cannot write to stderr")
+			       : 0;
+	/* The same folder, so the rename is atomic: a reader sees the old file or the whole
+	 * new one, never a part. */
+	fd = name ? make_temp(dir, tmp, sizeof(tmp)) : -1;
+	if (fd < 0)
+		return mv_seterr(err, name ? errno : EINVAL,
+				 "--report %s: cannot create a file in its folder", path);
+	mask = umask(0);
+	umask(mask);
+	fchmod(fd, 0666 & ~mask);
+	if (write_all(fd, text, strlen(text))) {
 		mv_seterr(err, errno, "--report %s: cannot write the report", path);
-		unlink(tmp);
+		close(fd);
+		unlinkat(dir, tmp, 0);
 		return -1;
 	}
-	if (put_in_place(tmp, path, err)) {
-		unlink(tmp);
+	if (close(fd)) {
+		mv_seterr(err, errno, "--report %s: cannot write the report", path);
+		unlinkat(dir, tmp, 0);
+		return -1;
+	}
+	if (put_in_place(dir, tmp, name, path, err)) {
+		unlinkat(dir, tmp, 0);
 		return -1;
 	}
 	return 0;

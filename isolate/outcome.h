@@ -73,15 +73,21 @@ int iso_json_string(const char *s, char *buf, size_t len);
 int iso_report_json(const struct iso_config *cfg, const struct iso_facts *f,
 		    const struct iso_outcome *o, char *buf, size_t len);
 
-/* iso_report_check: whether the report can be written to path ("-" always can): path is
- * a regular file or nothing (never a symbolic link, which is not followed, nor a device,
- * FIFO, socket or folder, which are not replaced), its folder exists and is writable.
- * Returns 0, or -1 with a reason in err. Creates nothing. */
-int iso_report_check(const char *path, struct mv_err *err);
+/* What iso_report_open returns for "-": the report goes to stderr. */
+#define ISO_REPORT_STDERR (-2)
 
-/* iso_report_write: writes the text atomically: a temporary file in path's folder, renamed
- * over path ("-": stderr), which must still be what iso_report_check accepts. Returns 0, or -1 with a reason in err,
- * having removed the temporary file. */
-int iso_report_write(const char *path, const char *text, struct mv_err *err);
+/* iso_report_open: whether the report can be written to path: path is a regular file or
+ * nothing (never a symbolic link, which is not followed, nor a device, FIFO, socket or
+ * folder, which are not replaced), its folder exists and is writable. Returns that folder,
+ * opened (O_PATH, close-on-exec): the final write goes there, wherever a name on the way
+ * to it points by then; ISO_REPORT_STDERR for "-"; or -1 with a reason in err. Creates
+ * nothing. */
+int iso_report_open(const char *path, struct mv_err *err);
+
+/* iso_report_write: writes the text atomically: a temporary file in the folder dir (from
+ * iso_report_open), renamed over path's last name there, which must still be what
+ * iso_report_open accepts; ISO_REPORT_STDERR: to stderr. Returns 0, or -1 with a reason in
+ * err, having removed the temporary file. */
+int iso_report_write(int dir, const char *path, const char *text, struct mv_err *err);
 
 #endif

@@ -40,6 +40,7 @@ struct run {
 	int st[2];               /* --init: the status pipe (PROGRAM's wait status) */
 	int wsv[2];              /* the socket pair PROGRAM's watch listener comes over */
 	int sfd;                 /* the signalfd of wait_set */
+	int report_dir;          /* --report's folder (iso_report_open), or -1 */
 	sigset_t wait_set;       /* the signals isolate forwards, and SIGCHLD */
 	struct iso_cgroup cg;    /* the container's cgroup, when there is one */
 	struct iso_pty pty;      /* the container's pseudo-terminal */
@@ -124,8 +125,8 @@ static int plan_cgroup(const struct iso_config *cfg, struct iso_cgroup *cg, stru
 	return 0;
 }
 
-/* Writes the report, if asked for; says so on stderr when it cannot. */
-static void write_report(const struct iso_config *cfg, const struct iso_facts *f)
+/* Writes the report into the folder dir, if asked for; says so on stderr when it cannot. */
+static void write_report(const struct iso_config *cfg, int dir, const struct iso_facts *f)
 {
 	struct iso_outcome o;
 	struct mv_err err = { "" };
@@ -138,7 +139,7 @@ static void write_report(const struct iso_config *cfg, const struct iso_facts *f
 		warn_msg("--report: the report does not fit its buffer");
 		return;
 	}
-	if (iso_report_write(cfg->report, text, &err))
+	if (iso_report_write(dir, cfg->report, text, &err))
 		warn_msg("%s", err.msg);
 	else
 		iso_step("host", "report: %s (status \"%s\")", cfg->report,
@@ -149,15 +150,19 @@ int iso_report_failure(const struct iso_config *cfg, int status, const char *msg
 {
 	struct iso_facts f = { .peak_tasks = -1, .peak_fds = -1, .exit_status = status };
 	struct mv_err err = { "" };
+	int dir;
 
 	if (!cfg->report || !cfg->report[0]) /* an empty name: the one line said it */
 		return status;
-	if (iso_report_check(cfg->report, &err)) {
+	dir = iso_report_open(cfg->report, &err);
+	if (dir == -1) {
 		warn_msg("%s", err.msg);
 		return status;
 	}
 	snprintf(f.message, sizeof(f.message), "%s", msg);
-	write_report(cfg, &f);
+	write_report(cfg, dir, &f);
+	if (dir >= 0)
+		close(dir);
 	return status;
 }
 
@@ -227,6 +232,8 @@ static int start(struct run *r)
 	if (r->sp.pid == 0) {
 		close_fd(&r->st[0]);
 		close_fd(&r->sfd);
+		close_fd(
+			&r->report_dir); /* the host's folder: not for the container, init included */
 		close_fd(&r->wsv[0]);
 		r->c.watch_fd = r->wsv[1];
 		r->c.go_fd = r->sp.release[0];
@@ -368,7 +375,8 @@ static int finish(struct run *r)
 	f->exit_status = r->status;
 	if (!f->ran)
 		snprintf(f->message, sizeof(f->message), "%s", r->err.msg);
-	write_report(r->cfg, f);
+	write_report(r->cfg, r->report_dir, f);
+	close_fd(&r->report_dir);
 	return r->status;
 }
 
@@ -381,7 +389,7 @@ static void run_init(struct run *r, const struct iso_config *cfg)
 	r->c.status_fd = r->c.watch_fd = r->c.go_fd = r->c.report_fd = -1;
 	r->ids.lock_fd = r->ids.slot = -1;
 	iso_spawn_init(&r->sp);
-	r->st[0] = r->st[1] = r->wsv[0] = r->wsv[1] = r->sfd = -1;
+	r->st[0] = r->st[1] = r->wsv[0] = r->wsv[1] = r->sfd = r->report_dir = -1;
 	r->cg.fd = -1;
 	r->pty = (struct iso_pty){ .master = -1, .slave = -1 };
 	r->wt = (struct iso_watch){ .listener = -1, .peak_tasks = -1 };
@@ -398,10 +406,15 @@ int iso_run(const struct iso_config *cfg)
 
 	iso_verbose = cfg->verbose;
 	run_init(&r, cfg);
-	/* A report that cannot be written is said first, before anything is made. */
-	if (cfg->report && iso_report_check(cfg->report, &r.err)) {
-		warn_msg("%s", r.err.msg);
-		return ISO_SETUP;
+	/* A report that cannot be written is said first, before anything is made; its folder
+	 * is held open from now on, so that the report goes there, whatever PROGRAM does to
+	 * the names on the way to it (a writable --bind above it). */
+	if (cfg->report) {
+		r.report_dir = iso_report_open(cfg->report, &r.err);
+		if (r.report_dir == -1) {
+			warn_msg("%s", r.err.msg);
+			return ISO_SETUP;
+		}
 	}
 	if (plan(&r) || prepare(&r) || start(&r))
 		return finish(&r);
