@@ -4,6 +4,7 @@
  * isolate's init, with PROGRAM its child). */
 #include "child.h"
 
+#include <fcntl.h>
 #include <grp.h>
 #include <poll.h>
 #include <stdio.h>
@@ -37,18 +38,58 @@ static int child_setup(const struct iso_config *cfg, struct mv_err *e)
 	return 0;
 }
 
-/* ping without CAP_NET_RAW: ICMP datagram sockets for gid 0, in this network namespace
- * only (Docker does the same). Not fatal: ping would say what it lacks. */
-static void allow_ping(void)
-{
-	int r = iso_write_file("/proc/sys/net/ipv4/ping_group_range", "0 0");
+#define PING_RANGE "/proc/sys/net/ipv4/ping_group_range"
 
+/* What the setup before the release leaves to the steps after it. */
+struct early {
+	bool done;        /* the mounts, hostname, lo and the protections are made */
+	struct iso_nl nl; /* the rtnetlink socket lo came up over, for the veth end */
+	int ping_fd;      /* PING_RANGE opened for writing, or -errno */
+};
+
+/* PING_RANGE opened for writing now, written once gid 0 is mapped (allow_ping): the
+ * kernel checks write access at the open, and the read-only mount iso_mount_protect puts
+ * over /proc/sys is another mount than this file's. Returns the fd, or -errno. */
+static int open_ping(void)
+{
+	int fd = (int)RETRY_EINTR(open(PING_RANGE, O_WRONLY | O_CLOEXEC));
+
+	return fd < 0 ? -errno : fd;
+}
+
+/* ping without CAP_NET_RAW: ICMP datagram sockets for gid 0, in this network namespace
+ * only (Docker does the same), through fd from open_ping. Not fatal: ping would say what
+ * it lacks. */
+static void allow_ping(int fd)
+{
+	int r = fd;
+
+	if (fd >= 0) {
+		long n = RETRY_EINTR(write(fd, "0 0", 3));
+
+		r = n == 3 ? 0 : n < 0 ? -errno : -EIO;
+		close(fd);
+	}
 	if (r)
 		iso_step("pid 1", "net.ipv4.ping_group_range: %s (ping needs CAP_NET_RAW then)",
 			 strerror(-r));
 	else
 		iso_step("pid 1", "net.ipv4.ping_group_range = 0 0: ping works without CAP_NET_RAW "
 				  "(ICMP datagram sockets, this network namespace only)");
+}
+
+/* The steps that need neither the maps nor the veth, made while isolate writes the maps
+ * and makes the veth: the mounts and hostname, lo, and the protections over /proc and /sys
+ * (lo and the mounts take capabilities in the container's own namespaces only). */
+static int setup_early(const struct iso_config *cfg, struct early *e, struct mv_err *err)
+{
+	if (child_setup(cfg, err) || iso_net_lo_up(&e->nl, err))
+		return -1;
+	e->ping_fd = open_ping();
+	if (iso_mount_protect(cfg, err))
+		return -1;
+	e->done = true;
+	return 0;
 }
 
 /* Whether some folder of PATH (as execvp reads it) has an entry called name. */
@@ -180,24 +221,32 @@ static void wait_release(const struct iso_child *c, struct iso_net *net)
 		 (int)getpid(), (int)getuid(), (int)getgid());
 }
 
-/* The network, the protections over /proc and /sys, the terminal, then the hardening,
- * last: the setup before it needed the capabilities and mount calls it takes. */
-static int protect(const struct iso_child *c, const struct iso_net *net, struct mv_err *e)
+/* The network, the protections over /proc and /sys (those setup_early did not make), the
+ * terminal, then the hardening, last: the setup before it needed the capabilities and
+ * mount calls it takes. */
+static int protect(const struct iso_child *c, const struct iso_net *net, struct early *e,
+		   struct mv_err *err)
 {
 	const struct iso_config *cfg = c->cfg;
 
-	if (iso_net_container_setup(net, e))
+	if (!e->done) {
+		if (iso_net_lo_up(&e->nl, err))
+			return -1;
+		e->ping_fd = open_ping();
+	}
+	if (iso_net_container_veth(&e->nl, net, err))
 		return -1;
-	allow_ping();
-	if (iso_mount_protect(cfg, e)) /* after the sysctl above: /proc/sys goes read-only */
+	allow_ping(e->ping_fd);
+	/* after the open above: /proc/sys goes read-only */
+	if (!e->done && iso_mount_protect(cfg, err))
 		return -1;
 	/* The pty before the hardening: with --init, PROGRAM takes it as its terminal */
-	if (iso_pty_child(c->pty, !cfg->init, e))
+	if (iso_pty_child(c->pty, !cfg->init, err))
 		return -1;
 	if (cfg->init && prctl(PR_SET_DUMPABLE, 0, 0, 0, 0))
-		return mv_seterr(e, errno, "prctl(PR_SET_DUMPABLE)");
+		return mv_seterr(err, errno, "prctl(PR_SET_DUMPABLE)");
 	iso_harden_describe(cfg);
-	return iso_harden_apply(cfg, e);
+	return iso_harden_apply(cfg, err);
 }
 
 void iso_child_main(const struct iso_child *c)
@@ -214,17 +263,20 @@ void iso_child_main(const struct iso_child *c)
 	 * control no longer reach isolate's process group, and the caller's terminal is
 	 * nobody's here (TIOCSTI needs a controlling terminal or CAP_SYS_ADMIN over it). */
 	setsid();
-	/* The mounts and hostname go on while isolate writes the maps and makes the veth.
-	 * Not a new root's: its /dev gets files, which need our uid mapped. With --verbose
-	 * the setup waits, so the steps print in order. */
-	bool early = !cfg->verbose && !cfg->root && !c->switch_ids;
+	/* The setup goes on while isolate writes the maps and makes the veth (setup_early),
+	 * but not under a new root (its /dev gets files, which need our uid mapped), nor with
+	 * the user's mounts when the container's ids are a slot's (their sources are reached
+	 * with those ids, which are ours once released). With --verbose the setup waits, so
+	 * the steps print in order. */
+	bool early = !cfg->verbose && !cfg->root && !(c->switch_ids && cfg->n_mounts);
+	struct early e = { .ping_fd = -EBADF };
 
-	if (early && child_setup(cfg, &err))
+	if (early && setup_early(cfg, &e, &err))
 		child_fail(c, ISO_SETUP, &err);
 	wait_release(c, &net);
 	if (!early && child_setup(cfg, &err))
 		child_fail(c, ISO_SETUP, &err);
-	if (protect(c, &net, &err))
+	if (protect(c, &net, &e, &err))
 		child_fail(c, ISO_SETUP, &err);
 	if (cfg->init)
 		run_init(c);

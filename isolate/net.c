@@ -562,36 +562,42 @@ out:
 	iso_nl_close(&ev);
 }
 
-int iso_net_container_setup(const struct iso_net *net, struct mv_err *err)
+int iso_net_lo_up(struct iso_nl *nl, struct mv_err *err)
 {
-	struct iso_nl nl;
 	struct mv_err why = { "" };
-	char c[INET_ADDRSTRLEN];
 	int r;
 
-	if (iso_nl_open(&nl, err))
+	if (iso_nl_open(nl, err))
 		return -1;
-	r = iso_nl_link_up(&nl, "lo", 0, &why);
+	r = iso_nl_link_up(nl, "lo", 0, &why);
 	if (r < 0) {
-		iso_nl_close(&nl);
+		iso_nl_close(nl);
 		return iso_nl_seterr(err, r, &why, "cannot bring lo up");
 	}
 	iso_step("pid 1", "rtnetlink RTM_NEWLINK: lo up (127.0.0.1, in this network namespace)");
+	return 0;
+}
+
+int iso_net_container_veth(struct iso_nl *nl, const struct iso_net *net, struct mv_err *err)
+{
+	struct mv_err why = { "" };
+	char c[INET_ADDRSTRLEN];
+	int r = 0;
+
 	if (net->veth) {
 		inet_ntop(AF_INET, &net->cont_ip, c, sizeof(c));
-		r = iso_nl_link_up(&nl, NULL, net->cont_index, &why);
+		r = iso_nl_link_up(nl, NULL, net->cont_index, &why);
 		if (r == 0)
-			r = iso_nl_add_addr(&nl, net->cont_index, net->cont_ip, net->prefix, &why);
-		if (r < 0) {
-			iso_nl_close(&nl);
-			return iso_nl_seterr(err, r, &why, "cannot add %s/%d to %s", c, net->prefix,
-					     ISO_CONT_IF);
-		}
-		iso_step("pid 1",
-			 "rtnetlink RTM_NEWLINK + RTM_NEWADDR: %s (ifindex %d) up with "
-			 "%s/%d; no default route: only the host end is reachable",
-			 ISO_CONT_IF, net->cont_index, c, net->prefix);
+			r = iso_nl_add_addr(nl, net->cont_index, net->cont_ip, net->prefix, &why);
+		if (r < 0)
+			iso_nl_seterr(err, r, &why, "cannot add %s/%d to %s", c, net->prefix,
+				      ISO_CONT_IF);
+		else
+			iso_step("pid 1",
+				 "rtnetlink RTM_NEWLINK + RTM_NEWADDR: %s (ifindex %d) up with "
+				 "%s/%d; no default route: only the host end is reachable",
+				 ISO_CONT_IF, net->cont_index, c, net->prefix);
 	}
-	iso_nl_close(&nl);
-	return 0;
+	iso_nl_close(nl);
+	return r < 0 ? -1 : 0;
 }

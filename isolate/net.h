@@ -10,6 +10,7 @@
 #include <sys/types.h>
 
 #include "mv_err.h"
+#include "nl.h"
 #include "options.h"
 
 #define ISO_CONT_IF "eth0" /* the container's end: its own namespace, so no clash */
@@ -41,9 +42,13 @@ void iso_net_host_undo(struct iso_net *net);
  * once the container's network namespace is gone, deleting it after 2 s if still there. */
 void iso_net_wait_gone(const struct iso_net *net);
 
-/* iso_net_container_setup: run by PID 1 in its new network namespace: brings lo up and,
- * when net->veth, its veth end, addressed with cont_ip/prefix. Returns 0, or -1 with a
- * reason in err. */
-int iso_net_container_setup(const struct iso_net *net, struct mv_err *err);
+/* The container's side, run by PID 1 in its new network namespace, in two steps: lo may
+ * come up before the release (it takes CAP_NET_ADMIN in the container's own namespace, not
+ * the maps), the veth end only once the host side made it.
+ * iso_net_lo_up: opens nl in the caller's network namespace and brings lo up; nl stays open.
+ * iso_net_container_veth: over nl, the veth end up and addressed with cont_ip/prefix (when
+ * net->veth); closes nl. Each returns 0, or -1 with a reason in err (nl closed). */
+int iso_net_lo_up(struct iso_nl *nl, struct mv_err *err);
+int iso_net_container_veth(struct iso_nl *nl, const struct iso_net *net, struct mv_err *err);
 
 #endif
