@@ -42,7 +42,7 @@ static int child_setup(const struct iso_config *cfg, struct mv_err *e)
 
 /* What the setup before the release leaves to the steps after it. */
 struct early {
-	bool done;        /* the mounts, hostname, lo and the protections are made */
+	bool done;        /* the mounts, hostname, lo, the protections and the filter are made */
 	struct iso_nl nl; /* the rtnetlink socket lo came up over, for the veth end */
 	int ping_fd;      /* PING_RANGE opened for writing, or -errno */
 };
@@ -79,14 +79,16 @@ static void allow_ping(int fd)
 }
 
 /* The steps that need neither the maps nor the veth, made while isolate writes the maps
- * and makes the veth: the mounts and hostname, lo, and the protections over /proc and /sys
- * (lo and the mounts take capabilities in the container's own namespaces only). */
+ * and makes the veth: the mounts and hostname, lo, the protections over /proc and /sys
+ * (lo and the mounts take capabilities in the container's own namespaces only), and the
+ * filter, which denies none of the calls left (the ids, the veth end, the terminal, the
+ * capabilities, the limits). */
 static int setup_early(const struct iso_config *cfg, struct early *e, struct mv_err *err)
 {
 	if (child_setup(cfg, err) || iso_net_lo_up(&e->nl, err))
 		return -1;
 	e->ping_fd = open_ping();
-	if (iso_mount_protect(cfg, err))
+	if (iso_mount_protect(cfg, err) || iso_harden_filter(cfg, err))
 		return -1;
 	e->done = true;
 	return 0;
@@ -221,9 +223,9 @@ static void wait_release(const struct iso_child *c, struct iso_net *net)
 		 (int)getpid(), (int)getuid(), (int)getgid());
 }
 
-/* The network, the protections over /proc and /sys (those setup_early did not make), the
- * terminal, then the hardening, last: the setup before it needed the capabilities and
- * mount calls it takes. */
+/* The network, the protections over /proc and /sys and the filter (those setup_early did
+ * not make), the terminal, then the capabilities, last: the setup before them needed
+ * them. */
 static int protect(const struct iso_child *c, const struct iso_net *net, struct early *e,
 		   struct mv_err *err)
 {
@@ -246,7 +248,9 @@ static int protect(const struct iso_child *c, const struct iso_net *net, struct 
 	if (cfg->init && prctl(PR_SET_DUMPABLE, 0, 0, 0, 0))
 		return mv_seterr(err, errno, "prctl(PR_SET_DUMPABLE)");
 	iso_harden_describe(cfg);
-	return iso_harden_apply(cfg, err);
+	if (!e->done && iso_harden_filter(cfg, err))
+		return -1;
+	return iso_harden_caps(cfg, err);
 }
 
 void iso_child_main(const struct iso_child *c)

@@ -18,11 +18,8 @@
  * iso_seccomp_denied, the calls it answers EPERM. */
 #include "seccomp_filter.h"
 
-int iso_harden_apply(const struct iso_config *cfg, struct mv_err *err)
+int iso_harden_filter(const struct iso_config *cfg, struct mv_err *err)
 {
-	unsigned long long bound = cfg->caps;
-	struct iso_caps sets = { .effective = cfg->caps, .permitted = cfg->caps };
-	struct mv_err e = { "" };
 	struct sock_fprog prog = {
 		.len = ARRAY_SIZE(iso_seccomp_bpf),
 		.filter = (struct sock_filter *)iso_seccomp_bpf,
@@ -34,9 +31,19 @@ int iso_harden_apply(const struct iso_config *cfg, struct mv_err *err)
 		return mv_seterr(err, errno, "prctl(PR_SET_NO_NEW_PRIVS)");
 	/* The filter while the capabilities are all there: without no_new_privs (--no-harden
 	 * --seccomp default), loading one takes CAP_SYS_ADMIN. It denies none of the calls
-	 * below. */
+	 * iso_harden_caps makes, nor those of the steps between the two (the ids, the veth
+	 * end, the terminal, the limits). */
 	if (cfg->seccomp && prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog, 0, 0))
 		return mv_seterr(err, errno, "cannot load the seccomp filter");
+	return 0;
+}
+
+int iso_harden_caps(const struct iso_config *cfg, struct mv_err *err)
+{
+	unsigned long long bound = cfg->caps;
+	struct iso_caps sets = { .effective = cfg->caps, .permitted = cfg->caps };
+	struct mv_err e = { "" };
+
 	/* The bounding set caps what any exec can reach. CAP_NET_RAW stays in it when
 	 * no_new_privs is on, so that binaries with it as a file capability (Debian's ping)
 	 * still start, with no_new_privs holding them to the caller's own, empty, set. */

@@ -8,11 +8,16 @@
 #include "mv_err.h"
 #include "options.h"
 
-/* iso_harden_apply: no_new_privs, the filter (unless --seccomp none), then the capability
- * sets (bounding, ambient, inheritable, permitted, effective) cut down to cfg->caps. Run by
- * the container's PID 1 once its setup (mounts, network) is done: mount and friends are
- * denied after it. Returns 0, or -1 with a reason in err. */
-int iso_harden_apply(const struct iso_config *cfg, struct mv_err *err);
+/* The hardening, in two steps, run by the container's PID 1 once its setup (mounts,
+ * network) is done: mount and friends are denied after the first.
+ * iso_harden_filter: no_new_privs, then the filter (unless --seccomp none). It may come
+ * before the ids are switched and the veth end is up: it denies no call of theirs, nor of
+ * the steps after it up to PROGRAM's exec.
+ * iso_harden_caps: the capability sets (bounding, ambient, inheritable, permitted,
+ * effective) cut down to cfg->caps.
+ * Each returns 0, or -1 with a reason in err. */
+int iso_harden_filter(const struct iso_config *cfg, struct mv_err *err);
+int iso_harden_caps(const struct iso_config *cfg, struct mv_err *err);
 
 /* iso_harden_describe: --verbose: what hardening PROGRAM gets. */
 void iso_harden_describe(const struct iso_config *cfg);
