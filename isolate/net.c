@@ -197,39 +197,6 @@ static int plan_addresses(struct iso_nl *nl, const struct iso_config *cfg, struc
 	return 0;
 }
 
-/* RTM_NEWLINK, kind veth: both ends at once, the host end up. The peer's own ifinfomsg and
- * attributes nest in VETH_INFO_PEER, with IFLA_NET_NS_PID so the kernel creates it
- * directly in the child's network namespace (no move, no name clash with the host). The
- * peer cannot be brought up here: the kernel opens it before pairing it (ENOTCONN). */
-static int create_veth(struct iso_nl *nl, const struct iso_net *net, pid_t child,
-		       struct mv_err *why)
-{
-	char buf[1024];
-	struct nlmsghdr *nlh = iso_nl_msg(buf, RTM_NEWLINK, NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL);
-	struct ifinfomsg *ifi = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifi));
-	struct nlattr *linkinfo, *data, *peer;
-	struct ifinfomsg *pifi;
-
-	ifi->ifi_family = AF_UNSPEC;
-	ifi->ifi_flags = IFF_UP;
-	ifi->ifi_change = IFF_UP;
-	mnl_attr_put_strz(nlh, IFLA_IFNAME, net->host_if);
-	linkinfo = mnl_attr_nest_start(nlh, IFLA_LINKINFO);
-	mnl_attr_put_strz(nlh, IFLA_INFO_KIND, "veth");
-	data = mnl_attr_nest_start(nlh, IFLA_INFO_DATA);
-	peer = mnl_attr_nest_start(nlh, VETH_INFO_PEER);
-	pifi = mnl_nlmsg_get_payload_tail(nlh);
-	memset(pifi, 0, sizeof(*pifi));
-	nlh->nlmsg_len += MNL_ALIGN(sizeof(*pifi));
-	pifi->ifi_family = AF_UNSPEC;
-	mnl_attr_put_strz(nlh, IFLA_IFNAME, ISO_CONT_IF);
-	mnl_attr_put_u32(nlh, IFLA_NET_NS_PID, (uint32_t)child);
-	mnl_attr_nest_end(nlh, peer);
-	mnl_attr_nest_end(nlh, data);
-	mnl_attr_nest_end(nlh, linkinfo);
-	return iso_nl_talk(nl, nlh, NULL, NULL, why);
-}
-
 /* RTM_GETLINK's answer for the host end: its index, and in IFLA_LINK its peer's index
  * (a veth reports its peer there, numbered in the peer's namespace). */
 static int link_attr(const struct nlattr *a, void *data)
@@ -262,6 +229,41 @@ static int get_link(struct iso_nl *nl, struct iso_net *net, struct mv_err *why)
 	ifi->ifi_family = AF_UNSPEC;
 	mnl_attr_put_strz(nlh, IFLA_IFNAME, net->host_if);
 	mnl_attr_put_u32(nlh, IFLA_EXT_MASK, RTEXT_FILTER_SKIP_STATS);
+	return iso_nl_talk(nl, nlh, on_link, net, why);
+}
+
+/* RTM_NEWLINK, kind veth: both ends at once, the host end up. The peer's own ifinfomsg and
+ * attributes nest in VETH_INFO_PEER, with IFLA_NET_NS_PID so the kernel creates it
+ * directly in the child's network namespace (no move, no name clash with the host). The
+ * peer cannot be brought up here: the kernel opens it before pairing it (ENOTCONN). With
+ * NLM_F_ECHO the kernel (since Linux 6.3) answers with the new host end, as RTM_GETLINK
+ * would: its index and its peer's, one round trip fewer. */
+static int create_veth(struct iso_nl *nl, struct iso_net *net, pid_t child, struct mv_err *why)
+{
+	char buf[1024];
+	struct nlmsghdr *nlh =
+		iso_nl_msg(buf, RTM_NEWLINK, NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL | NLM_F_ECHO);
+	struct ifinfomsg *ifi = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifi));
+	struct nlattr *linkinfo, *data, *peer;
+	struct ifinfomsg *pifi;
+
+	ifi->ifi_family = AF_UNSPEC;
+	ifi->ifi_flags = IFF_UP;
+	ifi->ifi_change = IFF_UP;
+	mnl_attr_put_strz(nlh, IFLA_IFNAME, net->host_if);
+	linkinfo = mnl_attr_nest_start(nlh, IFLA_LINKINFO);
+	mnl_attr_put_strz(nlh, IFLA_INFO_KIND, "veth");
+	data = mnl_attr_nest_start(nlh, IFLA_INFO_DATA);
+	peer = mnl_attr_nest_start(nlh, VETH_INFO_PEER);
+	pifi = mnl_nlmsg_get_payload_tail(nlh);
+	memset(pifi, 0, sizeof(*pifi));
+	nlh->nlmsg_len += MNL_ALIGN(sizeof(*pifi));
+	pifi->ifi_family = AF_UNSPEC;
+	mnl_attr_put_strz(nlh, IFLA_IFNAME, ISO_CONT_IF);
+	mnl_attr_put_u32(nlh, IFLA_NET_NS_PID, (uint32_t)child);
+	mnl_attr_nest_end(nlh, peer);
+	mnl_attr_nest_end(nlh, data);
+	mnl_attr_nest_end(nlh, linkinfo);
 	return iso_nl_talk(nl, nlh, on_link, net, why);
 }
 
@@ -431,7 +433,7 @@ int iso_net_host_setup(const struct iso_config *cfg, pid_t child, struct iso_net
 		 "rtnetlink RTM_NEWLINK: veth pair %s (host, up) <-> %s, created in the "
 		 "network namespace of pid %d (IFLA_NET_NS_PID)",
 		 net->host_if, ISO_CONT_IF, (int)child);
-	r = get_link(&nl, net, &why);
+	r = net->host_index && net->cont_index ? 0 : get_link(&nl, net, &why); /* no echo */
 	if (r < 0 || !net->host_index || !net->cont_index) {
 		iso_nl_seterr(err, r < 0 ? r : -ENODEV, &why, "cannot find the veth %s",
 			      net->host_if);
