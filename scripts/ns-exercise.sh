@@ -9,7 +9,8 @@
 # Run it as root or as any user (e.g. nobody: setpriv --reuid=65534 --regid=65534
 # --clear-groups sh scripts/ns-exercise.sh). As root it first moves into a network and a
 # mount namespace of its own (unshare --net --mount), so the veth it makes and the bind
-# mount it shows never touch the machine's own; as a user it cannot make a veth at all.
+# mount it shows never touch the machine's own (it checks that it is there before it makes
+# the veth); as a user it cannot make a veth at all.
 # Each step prints the command, as in the exercise, and its real output; "[child ]" lines
 # are the child shell's column, "[parent]" lines the parent's.
 set -u
@@ -151,6 +152,13 @@ parent_sequence() {
 	await netns
 	run "ps -s $SID -o pid,comm | grep my-net-ns"
 	N=$(pid_of my-net-ns)
+	if [ "$(id -u)" -eq 0 ] && { [ -z "${NS_EXERCISE_HOST_NET:-}" ] ||
+		[ "$(readlink /proc/self/ns/net)" = "$NS_EXERCISE_HOST_NET" ]; }; then
+		# never a veth in the network namespace the script was started in
+		echo "ns-exercise: not in a network namespace of the script's own: no veth" >&2
+		kill -s KILL -- "-$SID" # the child column: its process group
+		exit 1
+	fi
 	if run 'ip link add veth0 type veth peer name peer0'; then
 		run 'ip link set veth0 up'
 		run 'ip addr add 10.11.12.13/24 dev veth0'
@@ -326,8 +334,10 @@ deferred-child) who=child D=$NS_D; deferred_child; exit 0 ;;
 esac
 # As root: a network and a mount namespace of the script's own first, so the veth and the
 # bind mount live and die there, never in the machine's.
+# (NS_EXERCISE_HOST_NET: the namespace it was started in, where it never makes a veth)
 if [ "$(id -u)" -eq 0 ] && [ -z "${NS_EXERCISE_OWN_NS:-}" ]; then
-	NS_EXERCISE_OWN_NS=1 exec unshare --net --mount sh "$ME" "$@"
+	NS_EXERCISE_HOST_NET=$(readlink /proc/self/ns/net) NS_EXERCISE_OWN_NS=1 \
+		exec unshare --net --mount sh "$ME" "$@"
 fi
 TOP=$(mktemp -d "${TMPDIR:-/tmp}/ns-exercise.XXXXXX")
 chmod 755 "$TOP"

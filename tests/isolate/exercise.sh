@@ -35,6 +35,15 @@ t_root_runs() {
 }
 t "as root: the script runs to the end, in a network namespace of its own" t_root_runs
 
+t_root_own_netns() { # told it is in a namespace of its own when it is not, it makes no veth
+	[ "$(id -u)" -eq 0 ] || skip "needs root"
+	before=$(host_links)
+	NS_EXERCISE_OWN_NS=1 TMPDIR=$T_TMP run sh "$EX" sequence
+	expect_rc 1 && expect_err "ns-exercise: not in a network namespace of the script's own: no veth" &&
+		expect_eq "links here" "$(host_links)" "$before"
+}
+t "as root: the script makes its veth only in the network namespace it made itself" t_root_own_netns
+
 t_root_maps() {
 	[ -s "$T_TMP/root" ] || return 1
 	has '^\[child \] uid=65534\(nobody\) gid=65534\(nogroup\)' root &&
