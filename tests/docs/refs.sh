@@ -4,7 +4,8 @@
 # and docs/*.md name exists; every function they tie to a file ("`x86_build()`
 # (vmm/x86_modes.c)", docs/hacking.md's "`vmm/config.c` `config_parse`") is defined in that
 # file (declared, for a header); every function they name as NAME() is defined somewhere in
-# the tree, or is one of the few named on purpose that live elsewhere (below); and every mv_
+# the tree, or is one of the few named on purpose that live elsewhere (below); every
+# snake_case name they quote (`wait_release`, `go_fd`) is a word of the tree; and every mv_
 # function of minivirt-guest(7) is declared in the SDK's headers. A rename or a move that
 # leaves a page behind fails here, with the page and line. tests/docs/refs.awk finds the
 # references.
@@ -109,6 +110,26 @@ t_funcs() {
 	return 1
 }
 t "every NAME() the pages name is defined in the tree, or is named as outside it" t_funcs
+
+# names in backquotes with an underscore (`wait_release`, `struct iso_net`'s `go_fd`): a
+# function, field, variable or constant of the tree, unless named here as outside it (a
+# capability's name, podman's settings, Linux's, the exercise's skeleton); a prefix
+# (`gmem_`) is none
+QUOTED_OUTSIDE="copy_to_user copy_from_user sys_admin runtime_supports_nocgroup
+runtime_supports_nocgroups child_func"
+t_quoted() {
+	git ls-files '*.c' '*.h' '*.S' '*.sh' '*.inc' '*.awk' Makefile 2>/dev/null | xargs grep -ho '[A-Za-z_][A-Za-z0-9_]*' |
+		sort -u >"$T_TMP/words"
+	bad=
+	for page in $PAGES; do
+		for name in $(grep -o '`[a-z][a-z0-9]*_[a-z0-9_]*[a-z0-9]`' "$page" | tr -d '`' | sort -u); do
+			case " $(printf '%s' "$QUOTED_OUTSIDE" | tr '\n' ' ') " in *" $name "*) continue ;; esac
+			grep -qx "$name" "$T_TMP/words" || bad="$bad $page:$name"
+		done
+	done
+	[ -z "$bad" ] || fail "names the pages quote that the tree no longer has:$bad"
+}
+t "every snake_case name the pages quote is in the tree, or is named as outside it" t_quoted
 
 t_guest_man() {
 	bad=
