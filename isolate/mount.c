@@ -447,9 +447,39 @@ int iso_mount_protect(const struct iso_config *cfg, struct mv_err *err)
 	return 0;
 }
 
+/* The id of the mount path is on (statx), or 0 when it cannot be had. */
+static unsigned long long mount_id(const char *path)
+{
+	struct statx stx;
+
+	if (statx(AT_FDCWD, path, 0, STATX_MNT_ID, &stx) || !(stx.stx_mask & STATX_MNT_ID))
+		return 0;
+	return stx.stx_mnt_id;
+}
+
+/* Without --root the container sees the host's folders, /dev/shm among them: POSIX shared
+ * memory and semaphores live there, out of the IPC namespace's reach, and what a program
+ * leaves there is the host's RAM, after the run too. A tmpfs of the container's own covers
+ * it, and goes with its mount namespace; unless a --bind or --tmpfs put something there
+ * (host_shm, the host's mount, is no longer what /dev/shm is on). */
+static int private_shm(unsigned long long host_shm, struct mv_err *err)
+{
+	cleanup_fd int m = -1;
+
+	if (!host_shm || mount_id("/dev/shm") != host_shm)
+		return 0; /* none on this host, or the user's */
+	m = new_fs("tmpfs", MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, "1777");
+	if (m < 0 || move_mount(m, "", AT_FDCWD, "/dev/shm", MOVE_MOUNT_F_EMPTY_PATH))
+		return mv_seterr(err, errno, "cannot mount a tmpfs on /dev/shm");
+	iso_step("pid 1", "mount: new tmpfs on /dev/shm (nosuid,nodev): the container's own, not "
+			  "the host's, gone with it");
+	return 0;
+}
+
 int iso_mount_setup(const struct iso_config *cfg, struct mv_err *err)
 {
 	cleanup_fd int rootfd = -1;
+	unsigned long long shm;
 
 	/* The new mount namespace starts as a copy of the host's, with the host's propagation:
 	 * / is usually "shared", so a mount made here would appear on the host too. Private
@@ -465,10 +495,13 @@ int iso_mount_setup(const struct iso_config *cfg, struct mv_err *err)
 	if (mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL))
 		return mv_seterr(err, errno, "cannot mount proc on /proc");
 	iso_step("pid 1", "mount: new proc on /proc (nosuid,nodev,noexec): this PID namespace's");
-	if (!cfg->n_mounts)
-		return 0;
-	rootfd = (int)RETRY_EINTR(open("/", O_PATH | O_DIRECTORY | O_CLOEXEC));
-	if (rootfd < 0)
-		return mv_seterr(err, errno, "cannot open /");
-	return user_mounts(cfg, rootfd, err);
+	shm = mount_id("/dev/shm");
+	if (cfg->n_mounts) {
+		rootfd = (int)RETRY_EINTR(open("/", O_PATH | O_DIRECTORY | O_CLOEXEC));
+		if (rootfd < 0)
+			return mv_seterr(err, errno, "cannot open /");
+		if (user_mounts(cfg, rootfd, err))
+			return -1;
+	}
+	return private_shm(shm, err);
 }
