@@ -4,27 +4,19 @@
  * no exit, while KVM's own counters, read through them, count every one. */
 #include <minivirt/guest.h>
 
-static uint64_t rdtsc(void)
-{
-	uint32_t lo, hi;
-
-	__asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
-	return ((uint64_t)hi << 32) | lo;
-}
-
 /* khc time N: the cost of one in-kernel hypercall against one exit to the VMM, in TSC
  * cycles, for make bench. */
 static int timing(long n)
 {
 	uint64_t t0, t1, t2;
 
-	t0 = rdtsc();
+	t0 = mv_rdtsc();
 	for (long i = 0; i < n; i++)
 		mv_khc_calls();
-	t1 = rdtsc();
+	t1 = mv_rdtsc();
 	for (long i = 0; i < n; i++)
 		mv_get_num_exits();
-	t2 = rdtsc();
+	t2 = mv_rdtsc();
 	/* 32-bit arithmetic: 32- and 16-bit guests have no 64-bit division (no libgcc). */
 	uint32_t kernel = (uint32_t)(t1 - t0), vmm = (uint32_t)(t2 - t1);
 	uint32_t hundredths = kernel >= 100 ? vmm / (kernel / 100) : 0;

@@ -148,6 +148,19 @@ static inline void mv_putchar_e9(char c)
 	mv_outb(HC_PORT_CONSOLE, (uint8_t)c);
 }
 
+/* --- time --- */
+
+/* mv_rdtsc: the time-stamp counter (ring 3 may read it unless CR4.TSD is set, which the
+ * VMM never sets): cycles at the host TSC's rate (the VMM
+ * sets no TSC scaling), so a guest and a host program can time the same work alike. */
+static inline uint64_t mv_rdtsc(void)
+{
+	uint32_t lo, hi;
+
+	__asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
+	return ((uint64_t)hi << 32) | lo;
+}
+
 /* --- formatted output (printf.c): one mv_display() exit per call ---
  * Conversions d i u x X o c s p %, flags - 0 + space #, width and precision (also *),
  * length modifiers hh h l ll z j t. Each returns the length of the whole output. */
