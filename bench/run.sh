@@ -32,11 +32,15 @@ awk -F, '$1 == "hello -l" { r = $4 } $1 == "floor" { f = $4 }
 # File reads: a guest reading a 64 MiB file with 4 KiB, 64 KiB and 1 MiB read() calls,
 # through an exit each and through the I/O queue (--queue), against host-read, the same
 # loop natively. Each program times its own read loop and nothing else, with the same
-# clock (TSC cycles around the loop: readbench in the guest, host-read on the host), so
-# no process, VM or guest start is in the figures and nothing is subtracted. The file is
-# read once first so the page cache is warm for both; the runs go round-robin (a round
-# is every size and side once) so a load that changes meanwhile touches them all alike,
-# and each figure is the median of its rounds. Ratios: host cycles / guest cycles.
+# clock (TSC cycles around the loop: readbench in the guest, host-read on the host, both
+# into a page-aligned buffer), so no process, VM or guest start is in the figures and
+# nothing is subtracted. The file is read once first so the page cache is warm for both;
+# the runs go round-robin (a round is every size and side once) so a load that changes
+# meanwhile touches them all alike, and each figure is the median of its rounds. Ratios:
+# host cycles / guest cycles. The queue needs two CPUs at once (the vCPU and the VMM's
+# queue thread): the rounds run twice, as the machine is, and with both sides given the
+# CPUs (chrt -f 1: real-time priority, for the host-read runs too) when chrt may do so;
+# the goals are read from the second, the first shows what a shared machine's load does.
 data=$(mktemp -d "${TMPDIR:-/tmp}/minivirt-bench-data.XXXXXX")
 trap 'rm -f "$csv" "$csv.err"; rm -rf "$data"' EXIT
 head -c 67108864 /dev/urandom >"$data/data"
@@ -44,18 +48,23 @@ cat "$data/data" >/dev/null
 rounds=$((RUNS / 6))
 rb="$B/guests/64/readbench.elf"
 cycles() { sed -n 's/.* reads, \([0-9]*\) TSC cycles.*/\1/p'; }
-echo
-echo "bench: 64 MiB file reads (page cache), each read loop timed by itself (TSC), median of $rounds rounds"
-for _ in $(seq "$rounds"); do
-	for c in 4096 65536 1048576; do
-		h=$("$B/bench/host-read" "$data/data" $c)
-		echo "rate 0 $(echo "$h" | sed -n 's/.* reads, \([0-9]*\) TSC cycles, \([0-9]*\) ns/\1 \2/p')"
-		echo "host $c $(echo "$h" | cycles)"
-		echo "exit $c $("$B/kvm-hello-world" --mem 4M --dir "$data" "$rb" data $c | cycles)"
-		echo "queue $c $("$B/kvm-hello-world" --queue --mem 4M --dir "$data" "$rb" data $c | cycles)"
+# read_rounds [PREFIX...]: the rounds, each command run under PREFIX; lines "side size cycles"
+# and "rate 0 cycles ns" (host-read's TSC against its clock_gettime) on stdout.
+read_rounds() {
+	for _ in $(seq "$rounds"); do
+		for c in 4096 65536 1048576; do
+			h=$("$@" "$B/bench/host-read" "$data/data" $c)
+			echo "rate 0 $(echo "$h" | sed -n 's/.* reads, \([0-9]*\) TSC cycles, \([0-9]*\) ns/\1 \2/p')"
+			echo "host $c $(echo "$h" | cycles)"
+			echo "exit $c $("$@" "$B/kvm-hello-world" --mem 4M --dir "$data" "$rb" data $c | cycles)"
+			echo "queue $c $("$@" "$B/kvm-hello-world" --queue --mem 4M --dir "$data" "$rb" data $c | cycles)"
+		done
 	done
-done >"$csv"
-sort -k1,1 -k2,2n -k3,3n "$csv" | awk '
+}
+# read_report GOALS: the medians of read_rounds' lines (stdin) as MiB/s and ratios, and
+# the goals when GOALS is 1.
+read_report() {
+	sort -k1,1 -k2,2n -k3,3n | awk -v goals="$1" '
 	NF < 3 { printf "  a run printed no cycles: %s\n", $0; bad = 1; next }
 	$1 == "rate" { hz += $3 / $4 * 1e9; nr++; next }
 	{ k = $1 " " $2; v[k, ++n[k]] = $3 }
@@ -71,21 +80,62 @@ sort -k1,1 -k2,2n -k3,3n "$csv" | awk '
 				c, 64 * hz / h, 64 * hz / g, x[c], (g - h) / hz * 1e6 / (67108864 / c + 1), 64 * hz / q, r[c]
 		}
 		printf "  (TSC %.3f GHz, from host-read'"'"'s clock_gettime)\n", hz / 1e9
+		if (!goals) exit 0
 		printf "goal: guest reads with 1 MiB requests (an exit each) >= 0.90x the host: %.2fx (%s)\n", x[1048576], (x[1048576] >= 0.9 ? "met" : "NOT met")
 		printf "goal: through the queue, 4 KiB reads >= 0.5x the host: %.2fx (%s)\n", r[4096], (r[4096] >= 0.5 ? "met" : "NOT met")
 		printf "goal: through the queue, 64 KiB reads >= 0.9x the host: %.2fx (%s)\n", r[65536], (r[65536] >= 0.9 ? "met" : "NOT met")
 		printf "goal: through the queue, 1 MiB reads >= 1.0x the host: %.2fx (%s)\n", r[1048576], (r[1048576] >= 1.0 ? "met" : "NOT met")
 	}'
-# The exits themselves, from --stats: the whole guest's run (open, the queue's set-up,
-# its queue_wait exits, the report, exit).
-most=0
-for c in 4096 65536 1048576; do
-	x=$("$B/kvm-hello-world" --queue --stats --mem 4M --dir "$data" "$B/guests/64/readbench.elf" \
-		data $c | sed -n 's/^exits to the VMM: //p')
-	echo "  exits during a 64 MiB read in $c-byte requests through the queue: $x (an exit each: $((67108864 / c + 4)))"
-	[ "$x" -gt "$most" ] && most=$x
-done
+}
+# read_exits [PREFIX...]: the exits of whole guest runs, from --stats (open, the queue's
+# set-up, any queue_wait exits, the report, exit); the last line is "most N".
+read_exits() {
+	most=0
+	for c in 4096 65536 1048576; do
+		x=$("$@" "$B/kvm-hello-world" --queue --stats --mem 4M --dir "$data" "$rb" data $c |
+			sed -n 's/^exits to the VMM: //p')
+		echo "  exits during a 64 MiB read in $c-byte requests through the queue: $x (an exit each: $((67108864 / c + 4)))"
+		[ "$x" -gt "$most" ] && most=$x
+	done
+	echo "most $most"
+}
+# read_latencies GHZ [PREFIX...]: what the queue's polling thresholds are set from
+# (QUEUE_POLL_SPINS in vmm/queue.h, the SPIN_* of guest/sdk/queue.c; docs/fastpaths.md):
+# tests/guests/queuelat drives a queue of its own by hand and times each step with the
+# TSC, waiting as long as it takes.
+read_latencies() {
+	ghz=$1
+	shift
+	echo "  the queue's latencies (tests/guests/queuelat), in us: median, 90th, 99th percentile, largest of 1000"
+	"$@" "$B/kvm-hello-world" --queue --mem 4M --dir "$data" "$B/guests/64/queuelat.elf" data 1000 |
+		awk -v ghz="$ghz" -F': ' '/^status/ { next }
+			{ split($2, v, " "); printf "    %-20s %8.2f %8.2f %8.2f %8.2f\n", $1, v[1] / ghz / 1000, v[2] / ghz / 1000, v[3] / ghz / 1000, v[4] / ghz / 1000 }'
+}
+echo
+echo "bench: 64 MiB file reads (page cache), each read loop timed by itself (TSC), median of $rounds rounds"
+echo "  as the machine is (load average $(cut -d' ' -f1 /proc/loadavg) before the runs):"
+read_rounds >"$csv"
+read_report 0 <"$csv"
+ghz=$(awk '$1 == "rate" && $4 > 0 { s += $3 / $4; n++ } END { printf "%.4f", n ? s / n : 1 }' "$csv")
+x=$(read_exits)
+echo "$x" | sed -n 's/^most \(.*\)/  the most exits during a 64 MiB read through the queue: \1/p'
+rt=
+if chrt -f 1 true 2>/dev/null; then
+	rt="chrt -f 1"
+	echo "  with the CPUs given to both sides (chrt -f 1), the same rounds:"
+else
+	echo "  (chrt -f 1 is refused here: the goals below are read from the run as the machine is)"
+fi
+# shellcheck disable=SC2086 # $rt: the prefix, empty or a command and its arguments
+read_rounds $rt >"$csv"
+read_report 1 <"$csv"
+# shellcheck disable=SC2086
+x=$(read_exits $rt)
+echo "$x" | grep -v '^most'
+most=${x##*most }
 echo "goal: at most 10 exits during a 64 MiB read through the queue: $most ($([ "$most" -le 10 ] && echo met || echo NOT met))"
+# shellcheck disable=SC2086
+read_latencies "$ghz" $rt
 
 # Hypercall throughput: each vCPU's guest makes 20000 get_num_exits calls (one exit
 # each, no output); 1 vCPU against 2 vCPUs (2 instances) in the same run.
@@ -139,18 +189,20 @@ rm -f "$csv".[123]
 # The console ring and the I/O queue against an exit per call: the round trip of one exit
 # to the VMM (a get_num_exits hypercall), of one KVM_IOEVENTFD doorbell (handled in the
 # kernel), and 64-byte console writes, each through an exit, the ring or the queue. Fixed costs (an
-# empty run) are subtracted.
+# empty run) are subtracted. As for the reads, every command runs with the CPUs given to it
+# (chrt -f 1, $rt) when chrt may do so: the ring's and the queue's threads need a CPU of
+# their own beside the vCPU's.
 n=20000
 g="$B/guests/64/hctest.elf"
 echo
-echo "bench: exits, doorbells and 64-byte writes, $n each, $((RUNS / 6)) runs each"
+echo "bench: exits, doorbells and 64-byte writes, $n each, $((RUNS / 6)) runs each${rt:+, under $rt}"
 hyperfine -N --style basic --warmup 1 --runs $((RUNS / 6)) --export-csv "$csv" \
-	-n "empty" "$B/kvm-hello-world --ring $g spincalls 1" \
-	-n "exit" "$B/kvm-hello-world $g spincalls $n" \
-	-n "doorbell" "$B/kvm-hello-world --ring $g doorbells $n" \
-	-n "write exit" "$B/kvm-hello-world $g writes $n" \
-	-n "write ring" "$B/kvm-hello-world --ring $g writes $n" \
-	-n "write queue" "$B/kvm-hello-world --queue $g writes $n" \
+	-n "empty" "$rt $B/kvm-hello-world --ring $g spincalls 1" \
+	-n "exit" "$rt $B/kvm-hello-world $g spincalls $n" \
+	-n "doorbell" "$rt $B/kvm-hello-world --ring $g doorbells $n" \
+	-n "write exit" "$rt $B/kvm-hello-world $g writes $n" \
+	-n "write ring" "$rt $B/kvm-hello-world --ring $g writes $n" \
+	-n "write queue" "$rt $B/kvm-hello-world --queue $g writes $n" \
 	>/dev/null 2>"$csv.err" || { cat "$csv.err"; exit 1; }
 awk -F, -v n=$n 'NR == 1 { next }
 	{ t[$1] = $4 }

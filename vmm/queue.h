@@ -19,10 +19,14 @@
 #include "vq.h"
 
 /* How long the thread polls an idle queue before it clears HC_VQ_USED_F_NO_NOTIFY and
- * sleeps, in polls (a look at avail.idx and a pause each): counted, not timed, so time
- * the thread spends preempted on a busy host does not count. Measured in
- * docs/fastpaths.md: far longer than the gap between a guest's back-to-back requests. */
-#define QUEUE_POLL_SPINS 2000
+ * sleeps, in polls (a look at avail.idx and a pause each, about 75 TSC cycles here):
+ * counted, not timed, so time the thread spends preempted does not count. Set as a
+ * ski-rental rule sets it: poll about as long as sleeping would cost the guest's next
+ * request (the doorbell's `out`, about 36,000 cycles on kvm_pvm, and the wake-up, about
+ * 18,000, less the 5,000 of an answer while polling), so an idle guest costs at most
+ * twice the CPU that the best choice in hindsight would have. Measured with
+ * tests/guests/queuelat (make bench prints it); see docs/fastpaths.md. */
+#define QUEUE_POLL_SPINS 700
 
 struct queue {
 	pthread_mutex_t lock;   /* held while serving: by the thread, or the vCPU at an exit */
@@ -43,7 +47,7 @@ struct queue {
 	void *arg;
 	uint64_t wakeups;   /* doorbells that woke the thread */
 	uint64_t at_exits;  /* chains answered by the vCPU at an exit (queue_wait among them) */
-	uint64_t polls_out; /* times the thread polled an idle queue QUEUE_POLL_NS and slept */
+	uint64_t polls_out; /* times the thread polled an idle queue QUEUE_POLL_SPINS times and slept */
 };
 
 /* queue_init: a queue with no guest memory yet, its eventfd made; requests will run with

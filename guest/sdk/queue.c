@@ -17,17 +17,32 @@
 #endif
 
 /* How long to poll the used ring before the queue_wait exit, in polls (a look at the used
- * ring and a pause each; counted, not timed, so time this vCPU spends preempted does not
- * count): while the VMM's thread is awake (it sets HC_VQ_USED_F_NO_NOTIFY) it is working
- * on the request, and the answer comes as soon as the copy ends: SPIN_AWAKE polls, and one
- * more per SPIN_BYTES bytes in flight (a 1 MiB read takes a few hundred us); asleep, it
- * needs the doorbell's wake-up first. Measured in docs/fastpaths.md. */
-#define SPIN_AWAKE 5000u
-#define SPIN_BYTES 64u
-#define SPIN_ASLEEP 200u
+ * ring and a pause each, about 65 TSC cycles on this project's machine; counted, not
+ * timed, so time this vCPU spends preempted does not count). Measured with
+ * tests/guests/queuelat (make bench prints it; docs/fastpaths.md): while the VMM's
+ * thread is awake (it sets HC_VQ_USED_F_NO_NOTIFY) a 4 KiB read is answered in 5,000
+ * cycles at the median, 8,000-18,000 at the 99th percentile and at worst (a passing
+ * interrupt) 70,000-100,000 in 2000: SPIN_AWAKE polls cover that worst, so a quiet host
+ * makes no exit, and one more poll per SPIN_BYTES bytes in flight covers the copy (0.3
+ * cycles a byte at the 99th percentile, a poll per 128 bytes 0.5). Asleep, the thread
+ * needs the doorbell's wake-up first (15,000-17,000 cycles at the median, 25,000-32,000
+ * at the 90th percentile): SPIN_ASLEEP polls, about what the exit itself costs (50,000-
+ * 60,000), as a ski-rental rule has it. Past these, the thread is most likely off its
+ * CPU, and the exit, which serves the queue, is the faster way on. */
+#define SPIN_AWAKE 1500u
+#define SPIN_BYTES 128u
+#define SPIN_ASLEEP 800u
+/* When polling twice in a row did not bring the answer (the exit did), the VMM's thread
+ * and this vCPU are seldom on a CPU together (a loaded host; one failure alone is more
+ * often a passing interrupt): the next batches skip the doorbell and the polling and go
+ * straight to the queue_wait exit, which serves them, one batch, then two after another
+ * failure, and so on up to BACKOFF_MAX; an answer found by polling ends the backoff. So
+ * on a loaded host a request costs about one exit, as without the queue, rather than a
+ * doorbell, a spin and an exit (measured in docs/fastpaths.md). */
+#define BACKOFF_MAX 64u
 
 struct queue {
-	struct hc_vq_desc desc[QSIZE];
+	struct hc_vq_desc desc[QSIZE] __attribute__((aligned(16))); /* each queue_setup needs */
 	struct {
 		uint16_t flags, idx, ring[QSIZE], event;
 	} avail __attribute__((aligned(4)));
@@ -38,8 +53,11 @@ struct queue {
 	} used;
 	struct hc_vq_req hdr[QSIZE];
 	struct hc_vq_status status[QSIZE];
-	uint32_t bell; /* the doorbell's value: this vCPU's id */
-	int tried, on; /* queue_setup made; it succeeded */
+	uint32_t bell;    /* the doorbell's value: this vCPU's id */
+	int tried, on;    /* queue_setup made; it succeeded */
+	unsigned fails;   /* waits in a row that polling did not answer */
+	unsigned backoff; /* batches answered by the exit after the last failed poll */
+	unsigned direct;  /* of those, still to come */
 };
 
 static struct queue queues[NQUEUES] __attribute__((aligned(16)));
@@ -101,11 +119,19 @@ int sdk_queue_active(void)
 	return mine() != 0;
 }
 
-/* Waits until the VMM has answered every chain published, bytes long in all. */
-static void wait_all(struct queue *q, uint64_t bytes)
+/* The queue_wait exit: it serves what is published. */
+static void exit_wait(void)
+{
+	struct hc_queue_wait w = { 0 };
+
+	mv_hypercall(HC_NR_QUEUE_WAIT, &w);
+}
+
+/* Waits until the VMM has answered every chain published, bytes long in all: by polling,
+ * else by the exit. Returns 1 when polling found the answers, 0 when the exit was made. */
+static int wait_all(struct queue *q, uint64_t bytes)
 {
 	const uint64_t awake_spins = SPIN_AWAKE + bytes / SPIN_BYTES;
-	struct hc_queue_wait w = { 0 };
 
 	for (unsigned spins = 0; __atomic_load_n(&q->used.idx, __ATOMIC_ACQUIRE) != q->avail.idx;
 	     spins++) {
@@ -113,23 +139,43 @@ static void wait_all(struct queue *q, uint64_t bytes)
 			__atomic_load_n(&q->used.flags, __ATOMIC_RELAXED) & HC_VQ_USED_F_NO_NOTIFY;
 
 		if (spins > (awake ? awake_spins : SPIN_ASLEEP)) {
-			mv_hypercall(HC_NR_QUEUE_WAIT, &w); /* its exit serves the queue */
-			return;
+			exit_wait();
+			return 0;
 		}
 		__asm__ volatile("pause");
 	}
+	return 1;
 }
 
-/* Publishes chains [first, first + n) of the avail ring's heads and rings if the VMM's
- * thread sleeps. */
-static void publish(struct queue *q, uint16_t idx)
+/* Publishes the avail ring's heads up to idx and, unless an exit will fetch the answers
+ * (direct), rings if the VMM's thread sleeps. */
+static void publish(struct queue *q, uint16_t idx, int direct)
 {
 	__atomic_store_n(&q->avail.idx, idx, __ATOMIC_RELEASE);
 	/* The store above before the load of used.flags: the VMM clears the flag, then looks
 	 * at avail.idx once more; one of the two sides sees the other. */
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
-	if (!(__atomic_load_n(&q->used.flags, __ATOMIC_RELAXED) & HC_VQ_USED_F_NO_NOTIFY))
+	if (!direct &&
+	    !(__atomic_load_n(&q->used.flags, __ATOMIC_RELAXED) & HC_VQ_USED_F_NO_NOTIFY))
 		mv_outl(HC_PORT_QUEUE, q->bell);
+}
+
+/* Publishes the chains up to idx and has them answered: by polling, or by the exit while
+ * backing off (BACKOFF_MAX). */
+static void answer(struct queue *q, uint16_t idx, uint64_t bytes)
+{
+	if (q->direct) {
+		q->direct--;
+		publish(q, idx, 1);
+		exit_wait();
+		return;
+	}
+	publish(q, idx, 0);
+	if (wait_all(q, bytes))
+		q->fails = q->backoff = 0;
+	else if (++q->fails >= 2)
+		q->direct = q->backoff =
+			q->backoff ? (q->backoff < BACKOFF_MAX ? 2 * q->backoff : BACKOFF_MAX) : 1;
 }
 
 static void set(struct queue *q, unsigned i, hc_gptr_t addr, uint32_t len, uint16_t flags)
@@ -168,8 +214,7 @@ static void run_queued(struct queue *q, struct mv_io *ios, int n)
 			q->avail.ring[idx++ % QSIZE] = (uint16_t)d;
 			bytes += io->len;
 		}
-		publish(q, idx);
-		wait_all(q, bytes);
+		answer(q, idx, bytes);
 		for (int k = 0; k < batch; k++)
 			ios[done + k].ret = (long)q->status[k].ret;
 		done += batch;
