@@ -47,7 +47,7 @@ struct queue {
 	void *arg;
 	uint64_t wakeups;   /* doorbells that woke the thread */
 	uint64_t at_exits;  /* chains answered by the vCPU at an exit (queue_wait among them) */
-	uint64_t polls_out; /* times the thread polled an idle queue QUEUE_POLL_SPINS times and slept */
+	uint64_t polls_out; /* idle queues polled QUEUE_POLL_SPINS times, then slept on */
 };
 
 /* queue_init: a queue with no guest memory yet, its eventfd made; requests will run with
