@@ -139,10 +139,9 @@ static ssize_t console_io(struct hc_ctx *c, const struct file *e, struct iovec *
 	return done;
 }
 
-/* read (into guest memory) or write (from it), in batches of iovecs. */
-/* What a read (into_guest) or write request r on file e may not do: an -HC_E* code, or 0. */
-static int64_t rw_refused(struct hc_ctx *c, const struct file *e, const struct hc_rw *r,
-			  bool into_guest)
+/* What a read (into_guest) or write request r on file e may not do: an -HC_E* code, or 0
+ * (the buffer is checked as it is translated, in do_rw). */
+static int64_t rw_refused(const struct file *e, const struct hc_rw *r, bool into_guest)
 {
 	if (!e || (into_guest ? !e->readable : !e->writable))
 		return -HC_EBADF;
@@ -152,21 +151,29 @@ static int64_t rw_refused(struct hc_ctx *c, const struct file *e, const struct h
 		return -HC_EINVAL;
 	if (e->host < 0 && r->offset != HC_OFFSET_CURRENT)
 		return -HC_ESPIPE;
-	/* All or nothing: every byte of the buffer must be there before any moves. */
-	if (gva_check(&c->view, r->buf, r->len, into_guest))
-		return -HC_EFAULT;
 	return 0;
 }
 
+/* One buffer: read/write at the position (off -1), pread/pwrite at off. */
+static ssize_t rw_one(int fd, const struct iovec *iov, int64_t off, bool into_guest)
+{
+	if (into_guest)
+		return off == HC_OFFSET_CURRENT ? read(fd, iov->iov_base, iov->iov_len)
+						: pread(fd, iov->iov_base, iov->iov_len, off);
+	return off == HC_OFFSET_CURRENT ? write(fd, iov->iov_base, iov->iov_len)
+					: pwrite(fd, iov->iov_base, iov->iov_len, off);
+}
+
+/* read (into guest memory) or write (from it), in batches of iovecs. */
 static int64_t do_rw(struct hc_ctx *c, const struct hc_rw *r, bool into_guest)
 {
 	struct file *e = files_get(c->files, r->fd);
 	uint64_t gva = r->buf, left = r->len;
-	int64_t done = 0, off = r->offset, refused = rw_refused(c, e, r, into_guest);
+	int64_t done = 0, off = r->offset, refused = rw_refused(e, r, into_guest);
 
 	if (refused)
 		return refused;
-	while (left) {
+	for (bool checked = false; left; checked = true) {
 		struct iovec iov[IOV_BATCH];
 		uint64_t want = 0;
 		ssize_t got;
@@ -174,10 +181,17 @@ static int64_t do_rw(struct hc_ctx *c, const struct hc_rw *r, bool into_guest)
 
 		if (n < 0)
 			return done ? done : -HC_EFAULT; /* changed under us: a racing vCPU */
+		/* All or nothing: every byte of the buffer must be there before any moves. The
+		 * first batch's translation checks what it covers (all of a buffer up to
+		 * IOV_BATCH runs: one page walk, not two); the rest is checked before it. */
+		if (!checked && left && gva_check(&c->view, gva, left, into_guest))
+			return -HC_EFAULT;
 		for (int i = 0; i < n; i++)
 			want += iov[i].iov_len;
 		if (e->host < 0)
 			got = console_io(c, e, iov, n);
+		else if (n == 1) /* the plain calls: a few hundred cycles less than the vectored */
+			got = rw_one(e->host, &iov[0], off, into_guest);
 		else if (into_guest)
 			got = preadv2(e->host, iov, n, off, 0);
 		else
