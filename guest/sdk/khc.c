@@ -3,10 +3,12 @@
  * the VMM says in the boot info, and only when it offered them (--khc). */
 #include <minivirt/guest.h>
 
+#include "sdk.h"
+
 long mv_kvm_hypercall(unsigned long nr, unsigned long a0, unsigned long a1, unsigned long a2,
 		      unsigned long a3)
 {
-	const unsigned insn = mv_boot_info() ? mv_boot_info()->khc : 0;
+	const unsigned insn = sdk_offers(mv_boot_info()) ? mv_boot_info()->khc : 0;
 	unsigned long ret;
 
 	if (insn == HC_KHC_VMCALL)

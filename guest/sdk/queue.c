@@ -97,7 +97,7 @@ static struct queue *mine(void)
 	const int id = bi->vcpus > 1 ? my_id() : 0;
 	struct queue *q;
 
-	if (!bi->queue || id < 0)
+	if (!sdk_offers(bi) || !bi->queue || id < 0)
 		return 0;
 	q = &queues[id];
 	if (!q->tried) {

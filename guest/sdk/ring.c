@@ -25,7 +25,7 @@ void sdk_ring_setup(const struct hc_boot_info *bi)
 {
 	struct hc_ring_setup r = { .ring = (hc_gptr_t)(uintptr_t)&ring };
 
-	if (!bi->doorbell || bi->vcpus != 1)
+	if (!sdk_offers(bi) || !bi->doorbell || bi->vcpus != 1)
 		return;
 	ring.h.size = RING_SIZE;
 	mv_hypercall(HC_NR_RING_SETUP, &r);

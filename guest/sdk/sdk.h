@@ -5,6 +5,10 @@
 
 #include <minivirt/guest.h>
 
+/* sdk_offers: whether bi's offers (doorbell, khc, queue) may be read: a boot info of
+ * version HC_ABI_OFFERS or later; an older VMM's has argv where they would be. */
+int sdk_offers(const struct hc_boot_info *bi);
+
 /* sdk_ring_setup: sets up the console ring when the VMM offers it. */
 void sdk_ring_setup(const struct hc_boot_info *bi);
 

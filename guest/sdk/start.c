@@ -14,6 +14,11 @@ const struct hc_boot_info *mv_boot_info(void)
 	return boot;
 }
 
+int sdk_offers(const struct hc_boot_info *bi)
+{
+	return bi && bi->abi_version >= HC_ABI_OFFERS;
+}
+
 __attribute__((used, noreturn)) void sdk_start(const struct hc_boot_info *bi);
 
 void sdk_start(const struct hc_boot_info *bi)

@@ -21,7 +21,13 @@
 
 #include <stdint.h>
 
-#define HC_ABI_VERSION 1
+/* The ABI's version, in the boot info. Structs only grow at their end, and each growth of
+ * the boot info raises the version: a guest reads a field only from a boot info whose
+ * abi_version is at least the version that added it, as an older VMM's args region holds
+ * argv where the newer fields would be. Version 2: the 56-byte boot info below, whose
+ * doorbell, khc and queue (the offers) version 1 lacked or did not settle. */
+#define HC_ABI_VERSION 2
+#define HC_ABI_OFFERS 2 /* the first version whose doorbell, khc and queue a guest may read */
 
 /* The classic console: each `out` of one byte to this port is one exit, and the VMM
  * writes that byte to its standard output (the Bochs/QEMU debug-console port). */

@@ -248,6 +248,11 @@ int main(int argc, char **argv)
 		return case_setup(argv);
 	if (!mv_strcmp(c, "sdk") && argc > 2)
 		return case_sdk(argv);
+	if (!mv_strcmp(c, "v1")) { /* a version 1 boot info, as an older VMM writes: the SDK
+				   * must not read its offers (there, argv), so no queue */
+		((struct hc_boot_info *)mv_boot_info())->abi_version = 1;
+		return mv_printf("written with version %u\n", 1u), 0;
+	}
 	if (!mv_strcmp(c, "noqueue"))
 		return mv_printf("setup: %d\n", setup_ours()), 0;
 	if (setup_ours())
@@ -268,7 +273,7 @@ int main(int argc, char **argv)
 		mv_report_fail(__FILE__, __LINE__, "the VMM answered a corrupt queue");
 	}
 	mv_printf(
-		"usage: queuetest sdk FILE|setup [ADDR]|noqueue|write TEXT...|read FILE|efault ADDR|"
+		"usage: queuetest sdk FILE|setup [ADDR]|v1|noqueue|write TEXT...|read FILE|efault ADDR|"
 		"stdin|bad HOW [ADDR]\n");
 	return 2;
 }

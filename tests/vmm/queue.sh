@@ -124,6 +124,13 @@ m_sdk() { # the SDK's reads, writes, mv_io_submit and printf: the same output ei
 }
 t_sdk() { need_kvm; each_mode m_sdk; }
 
+m_v1() { # a boot info of version 1, as an older VMM writes: the SDK reads no offer from it
+	run "$KHW" --queue --stats "$1" "$(guest_elf "$2" queuetest)" v1
+	expect_rc 0 && expect_out "written with version 1" &&
+		expect_out "I/O queue: offered, not used; 0 requests"
+}
+t_v1() { need_kvm; each_mode m_v1; }
+
 t_examples() { # cat, cp and wc, unchanged, through the queue
 	need_kvm
 	head -c 300000 /dev/urandom | od -An -tx1 >"$S/big"
@@ -161,4 +168,5 @@ t "a queued read of a silent stdin does not outlive --timeout" t_stdin_timeout
 t "the SDK's reads, writes and batches go through the queue, in every mode" t_sdk
 t "cat, cp and wc through the queue, unchanged" t_examples
 t "--smp: the SDK gives each vCPU its own queue" t_smp_sdk
+t "a version 1 boot info (an older VMM's): the SDK sets up no queue" t_v1
 done_testing
