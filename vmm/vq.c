@@ -14,6 +14,8 @@
 struct chain {
 	struct hc_vq_desc d[HC_VQ_CHAIN_MAX];
 	unsigned n;
+	void *status; /* the status's host address, translated once when the chain is taken,
+		       * or NULL when it spans two pages apart in guest memory */
 };
 
 /* The host address of guest-virtual [gva, gva + len): one contiguous run of guest memory
@@ -79,6 +81,7 @@ static int walk(const struct vq *q, uint32_t head, struct chain *c, struct mv_er
 	uint8_t seen[HC_VQ_SIZE_MAX / 8] = { 0 };
 	uint32_t i = head;
 
+	c->status = NULL;
 	for (c->n = 0;; c->n++) {
 		struct hc_vq_desc d;
 
@@ -136,8 +139,7 @@ static int shape_data(const struct chain *c, const struct hc_vq_req *req, struct
 
 /* The shape every chain must have: a header the VMM reads, data in the op's direction,
  * a status the VMM writes; the header copied (once) into req. Returns 0 or -1 with err. */
-static int shape(const struct gview *v, const struct chain *c, struct hc_vq_req *req,
-		 struct mv_err *err)
+static int shape(const struct gview *v, struct chain *c, struct hc_vq_req *req, struct mv_err *err)
 {
 	const struct hc_vq_desc *h, *s;
 
@@ -150,7 +152,10 @@ static int shape(const struct gview *v, const struct chain *c, struct hc_vq_req 
 	if (gva_read(v, h->addr, req, sizeof(*req)))
 		return mv_seterr(err, 0, "request header at 0x%" PRIx64 " not readable%s", h->addr,
 				 v->user ? " by ring 3" : "");
-	if (gva_check(v, s->addr, sizeof(struct hc_vq_status), true))
+	/* Translated once, as the areas are at set-up: the status is written where it was
+	 * when the chain was taken (one page walk, not two). */
+	c->status = area(v, s->addr, sizeof(struct hc_vq_status), true);
+	if (!c->status && gva_check(v, s->addr, sizeof(struct hc_vq_status), true))
 		return mv_seterr(err, 0, "request status at 0x%" PRIx64 " not writable%s", s->addr,
 				 v->user ? " by ring 3" : "");
 	if (req->op != HC_VQ_READ && req->op != HC_VQ_WRITE)
@@ -222,7 +227,9 @@ int vq_serve(struct vq *q, uint16_t avail, struct hc_ctx *c, struct mv_err *err)
 		if (walk(q, head, &ch, err) || shape(&c->view, &ch, &req, err))
 			return -1;
 		st.ret = run(c, &ch, &req);
-		if (gva_write(&c->view, ch.d[ch.n - 1].addr, &st, sizeof(st)))
+		if (ch.status)
+			memcpy(ch.status, &st, sizeof(st));
+		else if (gva_write(&c->view, ch.d[ch.n - 1].addr, &st, sizeof(st)))
 			return mv_seterr(err, 0,
 					 "request status at 0x%" PRIx64 " no longer writable",
 					 ch.d[ch.n - 1].addr);

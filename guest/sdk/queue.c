@@ -178,11 +178,27 @@ static void answer(struct queue *q, uint16_t idx, uint64_t bytes)
 			q->backoff ? (q->backoff < BACKOFF_MAX ? 2 * q->backoff : BACKOFF_MAX) : 1;
 }
 
+/* Stores only what changed: a descriptor or header the VMM's thread has read stays in its
+ * cache (a store would move the line back to this CPU, and the thread's next read
+ * would move it again, some hundreds of cycles each); a read loop's chains are all
+ * alike. */
 static void set(struct queue *q, unsigned i, hc_gptr_t addr, uint32_t len, uint16_t flags)
 {
-	q->desc[i] = (struct hc_vq_desc){
+	const struct hc_vq_desc d = {
 		.addr = addr, .len = len, .flags = flags, .next = (uint16_t)((i + 1) % QSIZE)
 	};
+	struct hc_vq_desc *to = &q->desc[i];
+
+	if (to->addr != d.addr || to->len != d.len || to->flags != d.flags || to->next != d.next)
+		*to = d;
+}
+
+static void set_hdr(struct queue *q, unsigned k, uint32_t op, int32_t fd, int64_t offset)
+{
+	struct hc_vq_req *to = &q->hdr[k];
+
+	if (to->op != op || to->fd != fd || to->offset != offset)
+		*to = (struct hc_vq_req){ .op = op, .fd = fd, .offset = offset };
 }
 
 /* The part of io the queue takes in one chain: at most 4 GiB - 1. */
@@ -204,10 +220,8 @@ static void run_queued(struct queue *q, struct mv_io *ios, int n)
 			const unsigned d = 3 * (unsigned)k;
 			const uint16_t w = io->op == MV_IO_READ ? HC_VQ_DESC_F_WRITE : 0;
 
-			q->hdr[k] = (struct hc_vq_req){ .op = io->op == MV_IO_READ ? HC_VQ_READ
-										   : HC_VQ_WRITE,
-							.fd = io->fd,
-							.offset = io->offset };
+			set_hdr(q, (unsigned)k, io->op == MV_IO_READ ? HC_VQ_READ : HC_VQ_WRITE,
+				io->fd, io->offset);
 			set(q, d, PTR(&q->hdr[k]), sizeof(q->hdr[k]), HC_VQ_DESC_F_NEXT);
 			set(q, d + 1, PTR(io->buf), chain_len(io), HC_VQ_DESC_F_NEXT | w);
 			set(q, d + 2, PTR(&q->status[k]), sizeof(q->status[k]), HC_VQ_DESC_F_WRITE);
