@@ -24,6 +24,16 @@ static char buf[3][128];
 
 #define PTR(p) ((hc_gptr_t)(uintptr_t)(p))
 
+#if MV_GUEST_BITS == 64
+static uintptr_t read_cr3(void) /* ring 0 only */
+{
+	uintptr_t v;
+
+	__asm__ volatile("mov %%cr3, %0" : "=r"(v));
+	return v;
+}
+#endif
+
 static int setup(uint32_t size, hc_gptr_t d, hc_gptr_t a, hc_gptr_t u)
 {
 	struct hc_queue_setup r = { .desc = d, .avail = a, .used = u, .size = size };
@@ -196,6 +206,32 @@ static int case_setup(char **argv)
 	return 0;
 }
 
+/* rosetup (-l --cpl 0): the used ring given through an alias of its own page that the
+ * guest maps read-only (a 2 MiB page at 1 GiB - 2 MiB, written into its page tables as
+ * ring 0 may), then through the same alias writable: the VMM must refuse the first, as
+ * the CPU would refuse the guest's own writes there (CR0.WP is set). */
+static int case_rosetup(void)
+{
+#if MV_GUEST_BITS == 64
+	const uintptr_t alias = (uintptr_t)511 << 21, cr3 = read_cr3() & ~(uintptr_t)0xfff;
+	volatile uint64_t *pml4 = (volatile uint64_t *)cr3;
+	volatile uint64_t *pdpt = (volatile uint64_t *)(uintptr_t)(pml4[0] & ~0xfffull);
+	volatile uint64_t *pd = (volatile uint64_t *)(uintptr_t)(pdpt[0] & ~0xfffull);
+	int rc[2];
+
+	for (int rw = 0; rw < 2; rw++) {
+		pd[511] = 0x1 | 0x80 | (rw ? 0x2 : 0); /* P, PS, R/W: guest-physical 0 */
+		__asm__ volatile("invlpg (%0)" : : "r"(alias) : "memory");
+		rc[rw] = setup(QS, PTR(desc), PTR(&avail), alias + PTR(&used));
+	}
+	mv_printf("used through a read-only alias: %d; through a writable one: %d\n", rc[0], rc[1]);
+	return 0;
+#else
+	mv_printf("rosetup: long mode only\n");
+	return 2;
+#endif
+}
+
 /* Hostile queues (the guest's own, set up before any output): each damages one thing; the VMM must stop the guest. */
 static void damage(const char *how, hc_gptr_t a)
 {
@@ -253,6 +289,8 @@ int main(int argc, char **argv)
 		((struct hc_boot_info *)mv_boot_info())->abi_version = 1;
 		return mv_printf("written with version %u\n", 1u), 0;
 	}
+	if (!mv_strcmp(c, "rosetup"))
+		return case_rosetup();
 	if (!mv_strcmp(c, "noqueue"))
 		return mv_printf("setup: %d\n", setup_ours()), 0;
 	if (setup_ours())
@@ -273,7 +311,7 @@ int main(int argc, char **argv)
 		mv_report_fail(__FILE__, __LINE__, "the VMM answered a corrupt queue");
 	}
 	mv_printf(
-		"usage: queuetest sdk FILE|setup [ADDR]|v1|noqueue|write TEXT...|read FILE|efault ADDR|"
+		"usage: queuetest sdk FILE|setup [ADDR]|v1|rosetup|noqueue|write TEXT...|read FILE|efault ADDR|"
 		"stdin|bad HOW [ADDR]\n");
 	return 2;
 }

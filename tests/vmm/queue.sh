@@ -49,6 +49,14 @@ m_setup() {
 		expect_out "size 3: -22; size 512: -22; desc misaligned: -22; used at $a: -14; desc at it: -14" &&
 		expect_out "setup: 0; again: -17"
 }
+t_used_writable() { # the used ring must be writable with the caller's privilege
+	need_kvm
+	# ring 3: on a supervisor page (its page tables): refused (m_setup's "used at")
+	m_setup -l 64 || return 1
+	# ring 0 with CR0.WP: the same page through a read-only alias, then a writable one
+	run "$KHW" -l --cpl 0 --queue "$QT" rosetup
+	expect_rc 0 && expect_out "used through a read-only alias: -14; through a writable one: 0"
+}
 t_setup() {
 	need_kvm
 	run "$KHW" "$QT" noqueue
@@ -161,6 +169,7 @@ t "with the console ring too, output keeps its order" t_with_ring
 t "reads, vectored reads and errors through the queue, in every mode" t_read
 t "--stats counts the queue's requests" t_stats
 t "queue set-up: -ENOSYS without --queue, bad size, alignment, a supervisor area, twice" t_setup
+t "a used ring the caller may not write (supervisor, read-only) is refused" t_used_writable
 t "a buffer the caller may not use is -EFAULT, the guest goes on" t_efault
 t "hostile queues are refused and the guest stopped" t_hostile
 t "--vcpus and --smp: a queue each" t_vcpus
