@@ -154,14 +154,19 @@ static int64_t rw_refused(const struct file *e, const struct hc_rw *r, bool into
 	return 0;
 }
 
-/* One buffer: read/write at the position (off -1), pread/pwrite at off. */
-static ssize_t rw_one(int fd, const struct iovec *iov, int64_t off, bool into_guest)
+/* Reads into (into_guest) or writes from iov[0, n) at off (-1: the position). One buffer
+ * is the plain call, a few hundred cycles less than the vectored one. */
+static ssize_t rw_host(int fd, const struct iovec *iov, int n, int64_t off, bool into_guest)
 {
-	if (into_guest)
-		return off == HC_OFFSET_CURRENT ? read(fd, iov->iov_base, iov->iov_len)
-						: pread(fd, iov->iov_base, iov->iov_len, off);
-	return off == HC_OFFSET_CURRENT ? write(fd, iov->iov_base, iov->iov_len)
-					: pwrite(fd, iov->iov_base, iov->iov_len, off);
+	const bool at_pos = off == HC_OFFSET_CURRENT;
+
+	if (n == 1 && into_guest)
+		return at_pos ? read(fd, iov->iov_base, iov->iov_len)
+			      : pread(fd, iov->iov_base, iov->iov_len, off);
+	if (n == 1)
+		return at_pos ? write(fd, iov->iov_base, iov->iov_len)
+			      : pwrite(fd, iov->iov_base, iov->iov_len, off);
+	return into_guest ? preadv2(fd, iov, n, off, 0) : pwritev2(fd, iov, n, off, 0);
 }
 
 /* read (into guest memory) or write (from it), in batches of iovecs. */
@@ -188,14 +193,8 @@ static int64_t do_rw(struct hc_ctx *c, const struct hc_rw *r, bool into_guest)
 			return -HC_EFAULT;
 		for (int i = 0; i < n; i++)
 			want += iov[i].iov_len;
-		if (e->host < 0)
-			got = console_io(c, e, iov, n);
-		else if (n == 1) /* the plain calls: a few hundred cycles less than the vectored */
-			got = rw_one(e->host, &iov[0], off, into_guest);
-		else if (into_guest)
-			got = preadv2(e->host, iov, n, off, 0);
-		else
-			got = pwritev2(e->host, iov, n, off, 0);
+		got = e->host < 0 ? console_io(c, e, iov, n)
+				  : rw_host(e->host, iov, n, off, into_guest);
 		if (got < 0)
 			return done ? done : hc_err(errno);
 		done += got;
