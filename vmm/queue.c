@@ -4,10 +4,7 @@
  * keep coming, QUEUE_POLL_SPINS polls after the last one. */
 #include "queue.h"
 
-#include <errno.h>
 #include <string.h>
-#include <sys/eventfd.h>
-#include <unistd.h>
 
 int queue_serve(struct queue *q, uint16_t avail)
 {
@@ -71,7 +68,7 @@ static void poll_queue(struct queue *q)
 	if (q->active) /* from now on the guest need not ring */
 		vq_set_no_notify(&q->vq, true);
 	unlock(q);
-	while (!atomic_load(&q->quit)) {
+	while (!bell_quitting(&q->bell)) {
 		int n = serve_locked(q);
 
 		if (n < 0)
@@ -82,7 +79,7 @@ static void poll_queue(struct queue *q)
 		}
 		/* Poll without the lock, so a thread preempted while polling never holds up
 		 * the vCPU's exits; serve under it. */
-		while (++idle < QUEUE_POLL_SPINS && !vq_pending(&q->vq) && !atomic_load(&q->quit))
+		while (++idle < QUEUE_POLL_SPINS && !vq_pending(&q->vq) && !bell_quitting(&q->bell))
 			__builtin_ia32_pause();
 		if (idle < QUEUE_POLL_SPINS)
 			continue;
@@ -103,14 +100,9 @@ static void poll_queue(struct queue *q)
 static void *queue_thread(void *arg)
 {
 	struct queue *q = arg;
-	uint64_t n;
 
-	pthread_setname_np(pthread_self(), "queue");
-	while (!atomic_load(&q->quit)) {
-		if (read(q->efd, &n, sizeof(n)) < 0 && errno != EINTR)
-			break;
-		if (atomic_load(&q->quit))
-			break;
+	pthread_setname_np(pthread_self(), "queue"); /* by itself: no /proc file to open */
+	while (bell_wait(&q->bell)) {
 		pthread_mutex_lock(&q->lock);
 		q->wakeups++;
 		pthread_mutex_unlock(&q->lock);
@@ -126,35 +118,20 @@ int queue_init(struct queue *q, struct files *files, FILE *out, struct con_strea
 	q->ctx.files = files;
 	q->ctx.out = out;
 	q->con = con;
-	q->efd = eventfd(0, EFD_CLOEXEC);
-	return q->efd < 0 ? -errno : 0;
+	return bell_init(&q->bell);
 }
 
 int queue_start(struct queue *q)
 {
-	int err = pthread_create(&q->thread, NULL, queue_thread, q);
-
-	q->thread_started = !err;
-	return err;
+	return bell_start(&q->bell, queue_thread, q);
 }
 
 void queue_stop(struct queue *q)
 {
-	uint64_t one = 1;
-
-	if (!q->thread_started)
-		return;
-	atomic_store(&q->quit, true);
-	if (write(q->efd, &one, sizeof(one)) < 0) { /* wake it to see quit */
-	}
-	pthread_join(q->thread, NULL);
-	q->thread_started = false;
+	bell_stop(&q->bell);
 }
 
 void queue_destroy(struct queue *q)
 {
-	queue_stop(q);
-	if (q->efd >= 0)
-		close(q->efd);
-	q->efd = -1;
+	bell_close(&q->bell);
 }

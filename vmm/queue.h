@@ -12,6 +12,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "bell.h"
 #include "console.h"
 #include "mv_err.h"
 #include "hc_dispatch.h"
@@ -37,12 +38,10 @@ struct queue {
 	struct hc_ctx ctx;      /* requests run with this: the view at set-up, the fd table,
 				 * the console, the statistics */
 	struct con_stream *con; /* flushed after each batch when several vCPUs share stdout */
-	int efd;                /* the doorbell's eventfd (KVM_IOEVENTFD) */
-	pthread_t thread;       /* serves on each doorbell, polls while busy */
-	bool thread_started;
-	atomic_bool quit;             /* asks the thread to end */
-	atomic_bool broken;           /* refused as corrupt: why says how */
-	struct mv_err why;            /* set under lock, read after broken */
+	struct bell bell;       /* the doorbell's eventfd (KVM_IOEVENTFD) and the thread that
+				 * serves on each ring of it, polling while busy */
+	atomic_bool broken;     /* refused as corrupt: why says how */
+	struct mv_err why;      /* set under lock, read after broken */
 	void (*on_broken)(void *arg); /* called by the thread when it refuses the queue */
 	void *arg;
 	uint64_t wakeups;   /* doorbells that woke the thread */
@@ -54,7 +53,7 @@ struct queue {
  * files and print to out (and con). Returns 0 or -errno. */
 int queue_init(struct queue *q, struct files *files, FILE *out, struct con_stream *con);
 
-/* queue_start: starts the serving thread on q->efd. Returns 0 or an errno. */
+/* queue_start: starts the serving thread on q->bell. Returns 0 or an errno. */
 int queue_start(struct queue *q);
 
 /* queue_serve: answers what the guest published up to avail (vq_avail); call with the ring's lock and lock held

@@ -8,8 +8,6 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <string.h>
-#include <sys/eventfd.h>
-#include <unistd.h>
 
 #include <minivirt/hc.h>
 
@@ -140,12 +138,9 @@ int ring_drain(struct ring *r)
 static void *ring_thread(void *arg)
 {
 	struct ring *r = arg;
-	uint64_t n;
 
-	pthread_setname_np(pthread_self(), "ring");
-	while (!atomic_load(&r->quit)) {
-		if (read(r->efd, &n, sizeof(n)) < 0 && errno != EINTR)
-			break;
+	pthread_setname_np(pthread_self(), "ring"); /* by itself: no /proc file to open */
+	while (bell_wait(&r->bell)) {
 		pthread_mutex_lock(&r->lock);
 		r->wakeups++;
 		if (ring_drain(r) && r->on_broken)
@@ -163,30 +158,15 @@ int ring_init(struct ring *r, FILE *out, struct con_stream *con)
 	pthread_mutex_init(&r->lock, NULL);
 	r->out = out;
 	r->con = con;
-	r->efd = eventfd(0, EFD_CLOEXEC);
-	return r->efd < 0 ? -errno : 0;
+	return bell_init(&r->bell);
 }
 
 int ring_start(struct ring *r)
 {
-	int err = pthread_create(&r->thread, NULL, ring_thread, r);
-
-	r->thread_started = !err;
-	return err;
+	return bell_start(&r->bell, ring_thread, r);
 }
 
 void ring_stop(struct ring *r)
 {
-	uint64_t one = 1;
-
-	if (r->thread_started) {
-		atomic_store(&r->quit, true);
-		if (write(r->efd, &one, sizeof(one)) < 0) { /* wake it to see quit */
-		}
-		pthread_join(r->thread, NULL);
-		r->thread_started = false;
-	}
-	if (r->efd >= 0)
-		close(r->efd);
-	r->efd = -1;
+	bell_close(&r->bell);
 }

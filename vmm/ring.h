@@ -11,6 +11,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "bell.h"
 #include "console.h"
 #include "mv_err.h"
 #include "gva.h"
@@ -21,11 +22,9 @@ struct ring {
 	uint64_t gva;         /* the ring's header */
 	uint32_t size;        /* bytes of data */
 	bool active;          /* set up by the guest */
-	int efd;              /* the doorbell's eventfd (KVM_IOEVENTFD) */
-	pthread_t thread;     /* drains on each doorbell */
-	bool thread_started;
-	atomic_bool quit;   /* asks the thread to end */
-	atomic_bool broken; /* the ring was refused as corrupt: why says how */
+	struct bell bell;     /* the doorbell's eventfd (KVM_IOEVENTFD) and the thread that
+			       * drains on each ring of it */
+	atomic_bool broken;   /* the ring was refused as corrupt: why says how */
 	struct mv_err why;
 	FILE *out;                    /* the guest's console */
 	struct con_stream *con;       /* flushed after each drain when several vCPUs share stdout */
@@ -46,10 +45,11 @@ int ring_drain(struct ring *r);
 /* ring_init: a ring with no guest memory yet, its eventfd made. Returns 0 or -errno. */
 int ring_init(struct ring *r, FILE *out, struct con_stream *con);
 
-/* ring_start: starts the drain thread on r->efd. Returns 0 or an errno. */
+/* ring_start: starts the drain thread on r->bell. Returns 0 or an errno. */
 int ring_start(struct ring *r);
 
-/* ring_stop: ends the thread (after a last drain) and closes the eventfd. */
+/* ring_stop: ends the thread and closes the eventfd (the vCPU drained the ring at its
+ * end). */
 void ring_stop(struct ring *r);
 
 #endif

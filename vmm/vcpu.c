@@ -468,7 +468,7 @@ int vcpu_ring_init(struct vcpu *v, int vm_fd)
 
 	if (err)
 		return err;
-	if ((err = doorbell_register(vm_fd, HC_PORT_DOORBELL, v->ring.efd, v->id)))
+	if ((err = doorbell_register(vm_fd, HC_PORT_DOORBELL, v->ring.bell.efd, v->id)))
 		return err;
 	v->ring.on_broken = ring_broken;
 	v->ring.arg = v;
@@ -487,7 +487,7 @@ int vcpu_queue_init(struct vcpu *v, int vm_fd)
 	v->queue.ring = v->hc.ring;
 	v->queue.ctx.sys_start = v->hc.sys_start;
 	v->queue.ctx.sys_end = v->hc.sys_end;
-	if ((err = doorbell_register(vm_fd, HC_PORT_QUEUE, v->queue.efd, v->id)))
+	if ((err = doorbell_register(vm_fd, HC_PORT_QUEUE, v->queue.bell.efd, v->id)))
 		return err;
 	v->queue.on_broken = ring_broken;
 	v->queue.arg = v;
