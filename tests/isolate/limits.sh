@@ -9,33 +9,19 @@
 
 R=$T_TMP/report.json
 
-# The most forkbomb processes seen on the host at once while PID runs (bounded to 10 s).
-count_bomb() {
-	max=0
-	n=0
-	while kill -0 "$1" 2>/dev/null && [ $n -lt 200 ]; do
-		c=$(ps -e -o comm= | grep -c '^forkbomb$')
-		[ "$c" -gt "$max" ] && max=$c
-		n=$((n + 1))
-		sleep 0.05
-	done
-	echo "$max"
-}
-
 t_forkbomb() {
 	need_isolate && need_progs || return 1
-	pgrep -x forkbomb >/dev/null && { fail "a fork bomb runs already"; return 1; }
 	"$ISO" --net none --processes 20 --wall-time 2 --report "$R" "$PROGS/forkbomb" &
 	pid=$!
-	max=$(count_bomb "$pid")
+	ns=$(bomb_ns "$pid") || { fail "no container seen under isolate $pid"; return 1; }
+	max=$(count_bomb "$pid" "$ns")
 	bounded_wait "$pid"
 	rc=$?
 	expect_eq "status" "$rc" 137 || return 1
 	[ "$max" -ge 2 ] && [ "$max" -le 20 ] ||
 		{ fail "the host saw $max forkbomb processes at once (limit 20)"; return 1; }
 	# gone with its PID 1: nothing left running, at once
-	c=$(ps -e -o comm= | grep -c '^forkbomb$')
-	expect_eq "forkbomb processes left" "$c" 0 || return 1
+	expect_eq "forkbomb processes left" "$(bombs_in "$ns")" 0 || return 1
 	expect_jf "$R" .status "wall-time limit" && expect_jf "$R" .limit wall-time &&
 		expect_jf "$R" '.limits_hit | join(",")' "wall-time,processes" || return 1
 	peak=$(jf "$R" .peak_processes) && in_range "peak_processes" "$peak" 2 20

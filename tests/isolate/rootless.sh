@@ -129,21 +129,16 @@ t_forkbomb() {
 	need_isolate || return 1
 	[ -x "$T_BUILD/isolate-progs/forkbomb" ] || { fail "isolate-progs not built (make)"; return 1; }
 	cp "$T_BUILD/isolate-progs/forkbomb" "$PUB/forkbomb" && chmod 755 "$PUB/forkbomb"
-	pgrep -x forkbomb >/dev/null && { fail "a fork bomb runs already"; return 1; }
 	# RLIMIT_NPROC counts uid 0 of the container's own user namespace: 20 tasks, whatever
 	# else the user runs
 	$AS "$ISO" --net none --processes 20 --wall-time 1.5 --report "$PUB/r.json" "$PUB/forkbomb" &
 	pid=$!
-	max=0
-	while kill -0 "$pid" 2>/dev/null; do
-		c=$(ps -e -o comm= | grep -c '^forkbomb$')
-		[ "$c" -gt "$max" ] && max=$c
-		sleep 0.05
-	done
+	ns=$(bomb_ns "$pid") || { fail "no container seen under isolate $pid"; return 1; }
+	max=$(count_bomb "$pid" "$ns")
 	bounded_wait "$pid"
 	expect_eq "status" "$?" 137 || return 1
 	[ "$max" -ge 2 ] && [ "$max" -le 20 ] || { fail "$max forkbomb processes at once"; return 1; }
-	expect_eq "left" "$(ps -e -o comm= | grep -c '^forkbomb$')" 0 &&
+	expect_eq "left" "$(bombs_in "$ns")" 0 &&
 		expect_eq "hit" "$(jq -r '.limits_hit | join(",")' "$PUB/r.json")" "wall-time,processes"
 }
 t "unprivileged: a fork bomb stays within --processes 20 and is cleaned up" t_forkbomb
