@@ -142,6 +142,13 @@ static void test_cpu(void **state)
 	f.sys = 0.1; /* a loaded machine: the kernel's ticks reached 2 s, rusage says 1.7 */
 	classify(W_EXITCODE(0, SIGKILL));
 	assert_int_equal(o.status, ISO_RUN_TIME_LIMIT);
+	f.user = 1.0; /* half of the limit: the most a loaded machine's ticks stray */
+	f.sys = 0;
+	classify(W_EXITCODE(0, SIGKILL));
+	assert_int_equal(o.status, ISO_RUN_TIME_LIMIT);
+	f.user = 0.9;
+	classify(W_EXITCODE(0, SIGKILL));
+	assert_int_equal(o.status, ISO_RUN_SIGNALED);
 	f.user = 0.5;
 	f.sys = 0;
 	classify(W_EXITCODE(0, SIGKILL)); /* a SIGKILL before the limit: someone else's */
