@@ -43,7 +43,7 @@ static int child_setup(const struct iso_config *cfg, struct mv_err *e)
 /* What the setup before the release leaves to the steps after it. */
 struct early {
 	bool done;        /* the mounts, hostname, lo, the protections and the filter are made */
-	struct iso_nl nl; /* the rtnetlink socket lo came up over, for the veth end */
+	struct iso_nl nl; /* the rtnetlink socket for the veth end (not with --net none) */
 	int ping_fd;      /* PING_RANGE opened for writing, or -errno */
 };
 
@@ -85,7 +85,8 @@ static void allow_ping(int fd)
  * capabilities, the limits). */
 static int setup_early(const struct iso_config *cfg, struct early *e, struct mv_err *err)
 {
-	if (child_setup(cfg, err) || iso_net_lo_up(&e->nl, err))
+	if (child_setup(cfg, err) || iso_net_lo_up(err) ||
+	    (cfg->net != ISO_NET_NONE && iso_nl_open(&e->nl, err)))
 		return -1;
 	e->ping_fd = open_ping();
 	if (iso_mount_protect(cfg, err) || iso_harden_filter(cfg, err))
@@ -232,11 +233,11 @@ static int protect(const struct iso_child *c, const struct iso_net *net, struct 
 	const struct iso_config *cfg = c->cfg;
 
 	if (!e->done) {
-		if (iso_net_lo_up(&e->nl, err))
+		if (iso_net_lo_up(err) || (cfg->net != ISO_NET_NONE && iso_nl_open(&e->nl, err)))
 			return -1;
 		e->ping_fd = open_ping();
 	}
-	if (iso_net_container_veth(&e->nl, net, err))
+	if (cfg->net != ISO_NET_NONE && iso_net_container_veth(&e->nl, net, err))
 		return -1;
 	allow_ping(e->ping_fd);
 	/* after the open above: /proc/sys goes read-only */

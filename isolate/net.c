@@ -17,6 +17,7 @@
 #include <signal.h>
 #include <stddef.h>
 #include <sys/file.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -564,19 +565,17 @@ out:
 	iso_nl_close(&ev);
 }
 
-int iso_net_lo_up(struct iso_nl *nl, struct mv_err *err)
+int iso_net_lo_up(struct mv_err *err)
 {
-	struct mv_err why = { "" };
-	int r;
+	struct ifreq ifr = { .ifr_name = "lo" };
+	cleanup_fd int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 
-	if (iso_nl_open(nl, err))
-		return -1;
-	r = iso_nl_link_up(nl, "lo", 0, &why);
-	if (r < 0) {
-		iso_nl_close(nl);
-		return iso_nl_seterr(err, r, &why, "cannot bring lo up");
-	}
-	iso_step("pid 1", "rtnetlink RTM_NEWLINK: lo up (127.0.0.1, in this network namespace)");
+	if (s < 0 || ioctl(s, SIOCGIFFLAGS, &ifr))
+		return mv_seterr(err, errno, "cannot bring lo up");
+	ifr.ifr_flags |= IFF_UP;
+	if (ioctl(s, SIOCSIFFLAGS, &ifr))
+		return mv_seterr(err, errno, "cannot bring lo up");
+	iso_step("pid 1", "ioctl SIOCSIFFLAGS: lo up (127.0.0.1, in this network namespace)");
 	return 0;
 }
 

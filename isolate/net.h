@@ -45,10 +45,12 @@ void iso_net_wait_gone(const struct iso_net *net);
 /* The container's side, run by PID 1 in its new network namespace, in two steps: lo may
  * come up before the release (it takes CAP_NET_ADMIN in the container's own namespace, not
  * the maps), the veth end only once the host side made it.
- * iso_net_lo_up: opens nl in the caller's network namespace and brings lo up; nl stays open.
- * iso_net_container_veth: over nl, the veth end up and addressed with cont_ip/prefix (when
- * net->veth); closes nl. Each returns 0, or -1 with a reason in err (nl closed). */
-int iso_net_lo_up(struct iso_nl *nl, struct mv_err *err);
+ * iso_net_lo_up: brings lo up, with one ioctl (SIOCSIFFLAGS): no rtnetlink socket, no
+ * allocation, so a run with --net none never opens one.
+ * iso_net_container_veth: over nl (iso_nl_open in this namespace, which may come before the
+ * release too), the veth end up and addressed with cont_ip/prefix when net->veth; closes
+ * nl. Each returns 0, or -1 with a reason in err. */
+int iso_net_lo_up(struct mv_err *err);
 int iso_net_container_veth(struct iso_nl *nl, const struct iso_net *net, struct mv_err *err);
 
 #endif
