@@ -213,11 +213,13 @@ static void become_mapped_root(const struct iso_child *c)
  * host side made; with a slot of root's range, becomes its uid 0. */
 static void wait_release(const struct iso_child *c, struct iso_net *net)
 {
-	long n = RETRY_EINTR(read(c->go_fd, net, sizeof(*net)));
+	struct iso_release rel;
+	long n = RETRY_EINTR(read(c->go_fd, &rel, sizeof(rel)));
 
-	if (n != sizeof(*net) || isolate_gone(c->go_fd))
+	if (n != sizeof(rel) || isolate_gone(c->go_fd))
 		_exit(ISO_SETUP); /* isolate failed or died: it reports, if it can */
-	if (c->switch_ids)
+	*net = rel.net;
+	if (rel.switch_ids)
 		become_mapped_root(c);
 	close(c->go_fd);
 	iso_step("pid 1", "released: getpid() = %d, getuid() = %d, getgid() = %d (mapped)",

@@ -8,8 +8,16 @@
 #include <signal.h>
 #include <stdbool.h>
 
+#include "net.h"
 #include "options.h"
 #include "pty_relay.h"
+
+/* What isolate's release carries to the child: what the host side made, and whether uid 0
+ * is mapped to another uid than isolate's (a slot of root's range: the child follows it). */
+struct iso_release {
+	struct iso_net net;
+	bool switch_ids;
+};
 
 /* What the child takes from isolate across the clone. */
 struct iso_child {
@@ -21,7 +29,7 @@ struct iso_child {
 	sigset_t mask;       /* the signal mask to give PROGRAM: isolate's original one */
 	sigset_t init_set;   /* init's: the signals isolate forwards, SIGCHLD, ISO_INIT_KILL */
 	bool cgroup;         /* memory and processes are limited by a cgroup */
-	bool switch_ids;     /* uid 0 is mapped to another uid than isolate's: follow it */
+	bool switch_ids;     /* known before the clone (the user's mounts): as iso_release's */
 	struct iso_pty *pty; /* the container's pseudo-terminal, when stdin is a terminal */
 };
 

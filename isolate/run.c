@@ -36,6 +36,7 @@ struct run {
 	const struct iso_config *cfg;
 	struct iso_child c;      /* what the child takes across the clone */
 	struct iso_ids ids;      /* the container's ids (userns.c) */
+	bool ids_planned;        /* ids holds them (plan_ids) */
 	struct iso_spawn sp;     /* the child and its go (release) and report pipes */
 	int st[2];               /* --init: the status pipe (PROGRAM's wait status) */
 	int wsv[2];              /* the socket pair PROGRAM's watch listener comes over */
@@ -166,6 +167,16 @@ int iso_report_failure(const struct iso_config *cfg, int status, const char *msg
 	return status;
 }
 
+/* The container's ids (userns.c): as root, a slot of an unprivileged range, held until
+ * exit. */
+static int plan_ids(struct run *r)
+{
+	if (iso_userns_plan(r->cfg, &r->ids, &r->err))
+		return -1;
+	r->ids_planned = true;
+	return 0;
+}
+
 /* The plan's paths and limits, the accounting and the ids, before the container exists: a
  * bad one makes nothing. */
 static int plan(struct run *r)
@@ -184,7 +195,10 @@ static int plan(struct run *r)
 		return mv_seterr(&r->err, 0,
 				 "--processes with --map-host-root: the kernel does not count the "
 				 "host root's processes (RLIMIT_NPROC)");
-	if (iso_userns_plan(cfg, &r->ids, &r->err))
+	/* The ids are planned before the clone when the child's setup depends on them (as
+	 * root, the user's mounts wait for the slot's ids); else while the child sets itself
+	 * up (host_side). */
+	if (cfg->n_mounts && plan_ids(r))
 		return -1;
 	r->c.switch_ids = r->ids.switch_ids;
 	return 0;
@@ -258,14 +272,17 @@ static int start(struct run *r)
  * (the report pipe is close-on-exec), a report when the child failed. */
 static int host_side(struct run *r)
 {
+	struct iso_release rel = { .switch_ids = false };
 	struct iso_spawn_msg m;
 
-	if (iso_userns_map(r->sp.pid, &r->ids, &r->err) ||
+	if ((!r->ids_planned && plan_ids(r)) || iso_userns_map(r->sp.pid, &r->ids, &r->err) ||
 	    iso_net_host_setup(r->cfg, r->sp.pid, &r->net, &r->err))
 		return -1;
 	/* Release the child: one write, which also carries what the host side made. */
 	iso_step("host", "releasing the child (sync pipe); then waiting for its exec");
-	if (iso_spawn_release(&r->sp, &r->net, sizeof(r->net)))
+	rel.net = r->net;
+	rel.switch_ids = r->ids.switch_ids;
+	if (iso_spawn_release(&r->sp, &rel, sizeof(rel)))
 		return mv_seterr(&r->err, errno, "cannot release the container");
 	/* The go pipe stays open until PROGRAM runs: the child's look at it
 	 * (become_mapped_root) tells isolate's death by its EOF. */

@@ -98,7 +98,7 @@ static bool host_root(const char *uid_map)
 
 /* Takes the first free slot of nslots from start on (wrapping): an OFD lock on its byte,
  * which goes with the last fd of this open file (isolate's, and the child's copy until
- * PROGRAM's exec). Returns the slot or -1. */
+ * PROGRAM's exec when it was taken before the clone). Returns the slot or -1. */
 static int take_slot(int fd, unsigned nslots, unsigned start)
 {
 	for (unsigned i = 0; i < nslots; i++) {
