@@ -227,70 +227,10 @@ else
 	echo "  (the QEMU/SVM run failed:)"; tail -n 5 "$csv.err" | sed 's/^/  /'
 fi
 
-# isolate: a whole container run (clone into six namespaces, maps, veth pair, /proc, exec,
-# wait) against bubblewrap and util-linux unshare doing the same namespaces around
-# /bin/true, in one hyperfine run; then peak memory (GNU time's maximum RSS, of isolate
-# and what it waited for). bwrap makes no veth: "isolate" with its veth is held to it.
-bench_isolate() {
-	veth="with its veth"
-	[ "$(id -u)" -eq 0 ] || veth="NO veth: not root, loopback only"
-	echo "bench: isolate /bin/true ($veth) against bwrap and unshare, $RUNS runs each"
-	un="unshare --user --map-root-user --uts --ipc --net --pid --fork --mount --mount-proc /bin/true"
-	bw="bwrap --unshare-all --dev-bind / / --proc /proc /bin/true"
-	hyperfine -N --style basic --warmup 5 --runs "$RUNS" --export-csv "$csv" \
-		-n "isolate" "$B/isolate /bin/true" \
-		-n "isolate --net none" "$B/isolate --net none /bin/true" \
-		-n "bwrap" "$bw" -n "unshare" "$un" >/dev/null 2>"$csv.err" ||
-		{ cat "$csv.err"; return 1; }
-	awk -F, 'NR == 1 { next }
-		{ t[$1] = $4; printf "  %-20s median %7.3f ms  (min %7.3f ms)\n", $1, $4 * 1000, $7 * 1000 }
-		END {
-			r = t["isolate"] / t["bwrap"]; n = t["isolate --net none"] / t["unshare"]
-			printf "goal: isolate (veth) no slower than bwrap: %.2fx (%s)\n", r, (r <= 1.0 ? "met" : "NOT met")
-			printf "goal: isolate --net none within 1.20x of unshare: %.2fx (%s)\n", n, (n <= 1.2 ? "met" : "NOT met")
-		}' "$csv"
-	# peak RSS in KiB: the largest of 10 runs each
-	mi=$(peak "$B/isolate" /bin/true)
-	mb=$(peak $bw)
-	mu=$(peak $un)
-	echo "  peak RSS: isolate $mi KiB, bwrap $mb KiB, unshare $mu KiB"
-	awk -v i="$mi" -v b="$mb" 'BEGIN { printf "goal: isolate peak memory no more than bwrap'"'"'s: %.2fx (%s)\n", i / b, (i <= b ? "met" : "NOT met") }'
-}
-peak() { for _ in 1 2 3 4 5 6 7 8 9 10; do /usr/bin/time -f %M "$@" 2>&1 >/dev/null | tail -n 1; done | sort -n | tail -n 1; }
+# isolate: whole runs against bubblewrap and unshare, peak memory, the hardening's cost
+# (bench/isolate.sh, which says what each baseline makes).
 echo
-if [ -x "$B/isolate" ]; then
-	bench_isolate
-else
-	echo "bench: isolate: $B/isolate is not built (make)"
-fi
-
-# isolate's sandbox: the default hardening (no_new_privs, no capabilities, the seccomp
-# filter) against none of it (--no-harden), with the veth and with --net none, side by side
-# in one hyperfine run; then a run with every limit, --init and the report, which is not
-# held to a goal (the report is a file written, the limits a few setrlimits and a timer).
-bench_harden() {
-	echo "bench: isolate's hardening: default against --no-harden, $RUNS runs each"
-	hyperfine -N --style basic --warmup 5 --runs "$RUNS" --export-csv "$csv" \
-		-n "hardened" "$B/isolate /bin/true" \
-		-n "no-harden" "$B/isolate --no-harden /bin/true" \
-		-n "hardened --net none" "$B/isolate --net none /bin/true" \
-		-n "no-harden --net none" "$B/isolate --no-harden --net none /bin/true" \
-		-n "sandbox --net none" "$B/isolate --net none --init --wall-time 10 --cpu-time 10 --memory 1G --open-files 256 --report $data/report.json /bin/true" \
-		>/dev/null 2>"$csv.err" || { cat "$csv.err"; return 1; }
-	awk -F, 'NR == 1 { next }
-		{ t[$1] = $4; printf "  %-24s median %7.3f ms  (min %7.3f ms)\n", $1, $4 * 1000, $7 * 1000 }
-		END {
-			v = t["hardened"] / t["no-harden"]; n = t["hardened --net none"] / t["no-harden --net none"]
-			printf "goal: hardened within 1.10x of --no-harden: %.2fx with the veth (%s), %.2fx with --net none (%s)\n",
-				v, (v <= 1.1 ? "met" : "NOT met"), n, (n <= 1.1 ? "met" : "NOT met")
-			printf "  (--init, four limits and the report: %.2fx the hardened --net none run)\n",
-				t["sandbox --net none"] / t["hardened --net none"]
-		}' "$csv"
-}
-echo
-if [ -x "$B/isolate" ]; then
-	bench_harden
-fi
+sh "$ROOT/bench/isolate.sh"
 
 # The OCI runtimes: `isolate run` against `crun run` and `runc run` (bench/oci.sh).
 if [ -x "$B/isolate" ]; then
