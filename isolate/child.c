@@ -27,11 +27,17 @@ __attribute__((noreturn)) static void child_fail(const struct iso_child *c, int 
 	iso_spawn_fail(c->report_fd, status, e->msg);
 }
 
-/* The container's own steps: run in its namespaces, with full capabilities there. */
-static int child_setup(const struct iso_config *cfg, struct mv_err *e)
+/* The container's own steps: run in its namespaces, with full capabilities there. The
+ * tmpfs on /dev/shm is its maker's: made at once when our ids are the container's already
+ * (shm NULL), else left to iso_mount_shm once they are, *shm the host's mount it covers. */
+static int child_setup(const struct iso_config *cfg, unsigned long long *shm, struct mv_err *e)
 {
-	if (iso_mount_setup(cfg, e))
+	unsigned long long host_shm;
+
+	if (iso_mount_setup(cfg, &host_shm, e) || (!shm && iso_mount_shm(host_shm, e)))
 		return -1;
+	if (shm)
+		*shm = host_shm;
 	if (sethostname(cfg->hostname, strlen(cfg->hostname)))
 		return mv_seterr(e, errno, "cannot set the hostname to '%s'", cfg->hostname);
 	iso_step("pid 1", "sethostname(\"%s\"): in this UTS namespace only", cfg->hostname);
@@ -40,11 +46,12 @@ static int child_setup(const struct iso_config *cfg, struct mv_err *e)
 
 #define PING_RANGE "/proc/sys/net/ipv4/ping_group_range"
 
-/* What the setup before the release leaves to the steps after it. */
+/* What the setup before the veth's release leaves to the steps after it. */
 struct early {
-	bool done;        /* the mounts, hostname, lo, the protections and the filter are made */
-	struct iso_nl nl; /* the rtnetlink socket for the veth end (not with --net none) */
-	int ping_fd;      /* PING_RANGE opened for writing, or -errno */
+	bool done;              /* the mounts, hostname, lo, the protections and the filter */
+	struct iso_nl nl;       /* the rtnetlink socket for the veth end (not with --net none) */
+	int ping_fd;            /* PING_RANGE opened for writing, or -errno */
+	unsigned long long shm; /* the host's /dev/shm mount, for iso_mount_shm, or 0 */
 };
 
 /* PING_RANGE opened for writing now, written once gid 0 is mapped (allow_ping): the
@@ -78,18 +85,26 @@ static void allow_ping(int fd)
 				  "(ICMP datagram sockets, this network namespace only)");
 }
 
-/* The steps that need neither the maps nor the veth, made while isolate writes the maps
- * and makes the veth: the mounts and hostname, lo, the protections over /proc and /sys
- * (lo and the mounts take capabilities in the container's own namespaces only), and the
- * filter, which denies none of the calls left (the ids, the veth end, the terminal, the
- * capabilities, the limits). */
-static int setup_early(const struct iso_config *cfg, struct early *e, struct mv_err *err)
+/* The steps that need no veth, made while isolate makes it: the mounts and hostname, lo,
+ * the protections over /proc and /sys (lo and the mounts take capabilities in the
+ * container's own namespaces only; ids_ours: the container's ids are ours already, else
+ * the tmpfs on /dev/shm waits for them: setup_ids). */
+static int setup_early(const struct iso_config *cfg, struct early *e, bool ids_ours,
+		       struct mv_err *err)
 {
-	if (child_setup(cfg, err) || iso_net_lo_up(err) ||
+	if (child_setup(cfg, ids_ours ? NULL : &e->shm, err) || iso_net_lo_up(err) ||
 	    (cfg->net != ISO_NET_NONE && iso_nl_open(&e->nl, err)))
 		return -1;
 	e->ping_fd = open_ping();
-	if (iso_mount_protect(cfg, err) || iso_harden_filter(cfg, err))
+	return iso_mount_protect(cfg, err);
+}
+
+/* Once the container's ids are ours: the tmpfs on /dev/shm (theirs), then the filter,
+ * which denies none of the calls left (the veth end, the terminal, the capabilities, the
+ * limits). */
+static int setup_ids(const struct iso_config *cfg, struct early *e, struct mv_err *err)
+{
+	if ((e->shm && iso_mount_shm(e->shm, err)) || iso_harden_filter(cfg, err))
 		return -1;
 	e->done = true;
 	return 0;
@@ -209,18 +224,31 @@ static void become_mapped_root(const struct iso_child *c)
 			  "groups dropped, and uid 0 here is the mapped one outside");
 }
 
-/* Waits for isolate's release (the maps and the veth exist then), which carries what the
- * host side made; with a slot of root's range, becomes its uid 0. */
-static void wait_release(const struct iso_child *c, struct iso_net *net)
+/* isolate releases the child twice on the go pipe: once the maps exist (wait_ids: a
+ * struct iso_ids_msg, whether to become the slot's uid 0), then once the veth exists
+ * (wait_net: the struct iso_net of what the host side made). A short read or a hangup is
+ * isolate's failure or death: it reports, if it can. */
+static bool wait_ids(const struct iso_child *c)
 {
-	struct iso_release rel;
-	long n = RETRY_EINTR(read(c->go_fd, &rel, sizeof(rel)));
+	struct iso_ids_msg m;
+	long n = RETRY_EINTR(read(c->go_fd, &m, sizeof(m)));
 
-	if (n != sizeof(rel) || isolate_gone(c->go_fd))
-		_exit(ISO_SETUP); /* isolate failed or died: it reports, if it can */
-	*net = rel.net;
-	if (rel.switch_ids)
-		become_mapped_root(c);
+	if (n != sizeof(m) || isolate_gone(c->go_fd))
+		_exit(ISO_SETUP);
+	return m.switch_ids;
+}
+
+static void wait_net(const struct iso_child *c, struct iso_net *net)
+{
+	long n = RETRY_EINTR(read(c->go_fd, net, sizeof(*net)));
+
+	if (n != sizeof(*net) || isolate_gone(c->go_fd))
+		_exit(ISO_SETUP);
+}
+
+/* Released, with the container's ids: the go pipe is done with. */
+static void released(const struct iso_child *c)
+{
 	close(c->go_fd);
 	iso_step("pid 1", "released: getpid() = %d, getuid() = %d, getgid() = %d (mapped)",
 		 (int)getpid(), (int)getuid(), (int)getgid());
@@ -270,19 +298,33 @@ void iso_child_main(const struct iso_child *c)
 	 * control no longer reach isolate's process group, and the caller's terminal is
 	 * nobody's here (TIOCSTI needs a controlling terminal or CAP_SYS_ADMIN over it). */
 	setsid();
-	/* The setup goes on while isolate writes the maps and makes the veth (setup_early),
-	 * but not under a new root (its /dev gets files, which need our uid mapped), nor with
-	 * the user's mounts when the container's ids are a slot's (their sources are reached
-	 * with those ids, which are ours once released). With --verbose the setup waits, so
-	 * the steps print in order. */
-	bool early = !cfg->verbose && !cfg->root && !(c->switch_ids && cfg->n_mounts);
+	/* The setup goes on while isolate writes the maps (setup_early), unless under a new
+	 * root (its /dev gets files, which need our uid mapped) or with the user's mounts when
+	 * the container's ids are a slot's (their sources are reached with those ids); then
+	 * while isolate makes the veth. With --verbose it waits for both releases, so the
+	 * steps print in order. */
+	bool before = !cfg->root && !(c->switch_ids && cfg->n_mounts);
 	struct early e = { .ping_fd = -EBADF };
+	bool sw;
 
-	if (early && setup_early(cfg, &e, &err))
-		child_fail(c, ISO_SETUP, &err);
-	wait_release(c, &net);
-	if (!early && child_setup(cfg, &err))
-		child_fail(c, ISO_SETUP, &err);
+	if (cfg->verbose) {
+		sw = wait_ids(c);
+		wait_net(c, &net);
+		if (sw)
+			become_mapped_root(c);
+		released(c);
+		if (child_setup(cfg, NULL, &err))
+			child_fail(c, ISO_SETUP, &err);
+	} else {
+		if (before && setup_early(cfg, &e, false, &err))
+			child_fail(c, ISO_SETUP, &err);
+		if (wait_ids(c))
+			become_mapped_root(c);
+		if ((!before && setup_early(cfg, &e, true, &err)) || setup_ids(cfg, &e, &err))
+			child_fail(c, ISO_SETUP, &err);
+		wait_net(c, &net);
+		released(c);
+	}
 	if (protect(c, &net, &e, &err))
 		child_fail(c, ISO_SETUP, &err);
 	if (cfg->init)

@@ -12,10 +12,10 @@
 #include "options.h"
 #include "pty_relay.h"
 
-/* What isolate's release carries to the child: what the host side made, and whether uid 0
- * is mapped to another uid than isolate's (a slot of root's range: the child follows it). */
-struct iso_release {
-	struct iso_net net;
+/* isolate's first release of the child, once the maps exist: whether uid 0 is mapped to
+ * another uid than isolate's (a slot of root's range: the child follows it). The second,
+ * once the veth exists, is the struct iso_net of what the host side made. */
+struct iso_ids_msg {
 	bool switch_ids;
 };
 
@@ -29,7 +29,7 @@ struct iso_child {
 	sigset_t mask;       /* the signal mask to give PROGRAM: isolate's original one */
 	sigset_t init_set;   /* init's: the signals isolate forwards, SIGCHLD, ISO_INIT_KILL */
 	bool cgroup;         /* memory and processes are limited by a cgroup */
-	bool switch_ids;     /* known before the clone (the user's mounts): as iso_release's */
+	bool switch_ids;     /* known before the clone (the user's mounts): as iso_ids_msg's */
 	struct iso_pty *pty; /* the container's pseudo-terminal, when stdin is a terminal */
 };
 

@@ -462,7 +462,7 @@ static unsigned long long mount_id(const char *path)
  * leaves there is the host's RAM, after the run too. A tmpfs of the container's own covers
  * it, and goes with its mount namespace; unless a --bind or --tmpfs put something there
  * (host_shm, the host's mount, is no longer what /dev/shm is on). */
-static int private_shm(unsigned long long host_shm, struct mv_err *err)
+int iso_mount_shm(unsigned long long host_shm, struct mv_err *err)
 {
 	cleanup_fd int m = -1;
 
@@ -476,10 +476,9 @@ static int private_shm(unsigned long long host_shm, struct mv_err *err)
 	return 0;
 }
 
-int iso_mount_setup(const struct iso_config *cfg, struct mv_err *err)
+int iso_mount_setup(const struct iso_config *cfg, unsigned long long *shm, struct mv_err *err)
 {
 	cleanup_fd int rootfd = -1;
-	unsigned long long shm;
 
 	/* The new mount namespace starts as a copy of the host's, with the host's propagation:
 	 * / is usually "shared", so a mount made here would appear on the host too. Private
@@ -487,6 +486,7 @@ int iso_mount_setup(const struct iso_config *cfg, struct mv_err *err)
 	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL))
 		return mv_seterr(err, errno, "cannot make / private (mount MS_REC|MS_PRIVATE)");
 	iso_step("pid 1", "mount: / and everything under it made private (MS_REC|MS_PRIVATE)");
+	*shm = 0; /* a root of its own has its own /dev */
 	if (cfg->root)
 		return enter_root(cfg, err);
 
@@ -495,13 +495,11 @@ int iso_mount_setup(const struct iso_config *cfg, struct mv_err *err)
 	if (mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL))
 		return mv_seterr(err, errno, "cannot mount proc on /proc");
 	iso_step("pid 1", "mount: new proc on /proc (nosuid,nodev,noexec): this PID namespace's");
-	shm = mount_id("/dev/shm");
-	if (cfg->n_mounts) {
-		rootfd = (int)RETRY_EINTR(open("/", O_PATH | O_DIRECTORY | O_CLOEXEC));
-		if (rootfd < 0)
-			return mv_seterr(err, errno, "cannot open /");
-		if (user_mounts(cfg, rootfd, err))
-			return -1;
-	}
-	return private_shm(shm, err);
+	*shm = mount_id("/dev/shm");
+	if (!cfg->n_mounts)
+		return 0;
+	rootfd = (int)RETRY_EINTR(open("/", O_PATH | O_DIRECTORY | O_CLOEXEC));
+	if (rootfd < 0)
+		return mv_seterr(err, errno, "cannot open /");
+	return user_mounts(cfg, rootfd, err);
 }

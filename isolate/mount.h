@@ -19,8 +19,15 @@ int iso_mount_check(const struct iso_config *cfg, struct mv_err *err);
  * binds and tmpfs on the host's tree; with --root, binds DIR on itself (read-only unless
  * --root-rw), mounts a tmpfs /dev holding the host's null, zero, full, random, urandom
  * and tty, a new /proc, the binds and tmpfs inside DIR, then pivot_root(2)s into it and
- * detaches the old root. Returns 0, or -1 with a reason in err. */
-int iso_mount_setup(const struct iso_config *cfg, struct mv_err *err);
+ * detaches the old root. *shm gets the id of the host's mount on /dev/shm, for
+ * iso_mount_shm (0 with --root). Returns 0, or -1 with a reason in err. */
+int iso_mount_setup(const struct iso_config *cfg, unsigned long long *shm, struct mv_err *err);
+
+/* iso_mount_shm: without --root, a tmpfs of the container's own on /dev/shm, unless the
+ * user's mounts put something there (it is no longer on the host's mount, host_shm); its
+ * root folder is the caller's ids' (the container's root once switched to them). Returns
+ * 0, or -1 with a reason in err. */
+int iso_mount_shm(unsigned long long host_shm, struct mv_err *err);
 
 /* iso_mount_protect: run by the container's process once its mounts, network and sysctls
  * are set up: makes /proc/sys, /proc/sysrq-trigger, /proc/irq, /proc/bus, /proc/fs and

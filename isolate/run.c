@@ -267,22 +267,27 @@ static int start(struct run *r)
 	return 0;
 }
 
-/* The host's side (the maps first: until they exist the child is uid 65534, nobody,
- * inside; then the veth), the release, and the child's word: EOF when PROGRAM was exec'd
- * (the report pipe is close-on-exec), a report when the child failed. */
+/* The host's side (the ids and maps first: until they exist the child is uid 65534,
+ * nobody, inside; then the veth), each released to the child as it is made, and the
+ * child's word: EOF when PROGRAM was exec'd (the report pipe is close-on-exec), a report
+ * when the child failed. */
 static int host_side(struct run *r)
 {
-	struct iso_release rel = { .switch_ids = false };
+	struct iso_ids_msg ids = { .switch_ids = false };
 	struct iso_spawn_msg m;
 
-	if ((!r->ids_planned && plan_ids(r)) || iso_userns_map(r->sp.pid, &r->ids, &r->err) ||
-	    iso_net_host_setup(r->cfg, r->sp.pid, &r->net, &r->err))
+	if ((!r->ids_planned && plan_ids(r)) || iso_userns_map(r->sp.pid, &r->ids, &r->err))
 		return -1;
-	/* Release the child: one write, which also carries what the host side made. */
+	/* The first release: the maps exist. The child takes its ids and goes on with what
+	 * needs them while the veth is made. */
+	ids.switch_ids = r->ids.switch_ids;
+	if (iso_spawn_release(&r->sp, &ids, sizeof(ids)))
+		return mv_seterr(&r->err, errno, "cannot release the container");
+	if (iso_net_host_setup(r->cfg, r->sp.pid, &r->net, &r->err))
+		return -1;
+	/* The second: one write, which carries what the host side made. */
 	iso_step("host", "releasing the child (sync pipe); then waiting for its exec");
-	rel.net = r->net;
-	rel.switch_ids = r->ids.switch_ids;
-	if (iso_spawn_release(&r->sp, &rel, sizeof(rel)))
+	if (iso_spawn_release(&r->sp, &r->net, sizeof(r->net)))
 		return mv_seterr(&r->err, errno, "cannot release the container");
 	/* The go pipe stays open until PROGRAM runs: the child's look at it
 	 * (become_mapped_root) tells isolate's death by its EOF. */
