@@ -192,6 +192,10 @@ static int case_ringbad(int argc, char **argv)
 		return 0;
 	}
 	if (!mv_strcmp(how, "indices")) {
+		/* tail settles once the VMM has drained "before the damage" (its doorbell
+		 * rang): read earlier, the VMM could move it on between our read and its own */
+		while (__atomic_load_n(&r->tail, __ATOMIC_ACQUIRE) != r->head)
+			__asm__ volatile("pause");
 		r->head = r->tail + r->size + 64;
 	} else {
 		if (!mv_strcmp(how, "len"))
