@@ -22,14 +22,29 @@ stop_holder() {
 	wait "$1" 2>/dev/null
 }
 
+# two_at_once ISOLATE_ARGS CMD: two runs of `isolate ISOLATE_ARGS sh -c CMD` (their output
+# in $T_TMP/a and $T_TMP/b) that are both still running when both have printed: each then
+# waits for the go file, made once both outputs are there (no sleep to guess the overlap).
+two_at_once() {
+	rm -f "$T_TMP/go" "$T_TMP/a" "$T_TMP/b"
+	hold="n=0; while [ ! -e $T_TMP/go ] && [ \$n -lt 600 ]; do sleep 0.05; n=\$((n + 1)); done"
+	# shellcheck disable=SC2086
+	"$HISO" $1 sh -c "$2; $hold" >"$T_TMP/a" &
+	a=$!
+	# shellcheck disable=SC2086
+	"$HISO" $1 sh -c "$2; $hold" >"$T_TMP/b" &
+	b=$!
+	both=0
+	poll 300 sh -c "[ -s '$T_TMP/a' ] && [ -s '$T_TMP/b' ]" || both=1
+	: >"$T_TMP/go"
+	bounded_wait $a && bounded_wait $b || return 1
+	[ $both = 0 ] || fail "the two runs did not both print within 30 s"
+}
+
 t_slots() {
 	need_isolate || return 1
 	# two at once: distinct slots, neither the host's root nor any user's
-	"$HISO" --net none sh -c 'cat /proc/self/uid_map; sleep 1' >"$T_TMP/a" &
-	a=$!
-	"$HISO" --net none sh -c 'cat /proc/self/uid_map; sleep 1' >"$T_TMP/b" &
-	b=$!
-	bounded_wait $a && bounded_wait $b || { fail "a run failed"; return 1; }
+	two_at_once "--net none" 'cat /proc/self/uid_map' || { fail "a run failed"; return 1; }
 	ua=$(awk '{ print $2 }' "$T_TMP/a") && ub=$(awk '{ print $2 }' "$T_TMP/b")
 	expect_slot_map "$(cat "$T_TMP/a")" && expect_slot_map "$(cat "$T_TMP/b")" || return 1
 	[ "$ua" != "$ub" ] || { fail "two runs at once share uid $ua"; return 1; }
@@ -121,11 +136,7 @@ t_classic_address() {
 			return 1
 	done
 	# two at once still get distinct subnets
-	"$HISO" sh -c 'ip -4 -o addr show eth0 | awk "{ print \$4 }"; sleep 1' >"$T_TMP/a" &
-	a=$!
-	"$HISO" sh -c 'ip -4 -o addr show eth0 | awk "{ print \$4 }"; sleep 1' >"$T_TMP/b" &
-	b=$!
-	bounded_wait $a && bounded_wait $b || return 1
+	two_at_once "" 'ip -4 -o addr show eth0 | awk "{ print \$4 }"' || return 1
 	[ -s "$T_TMP/a" ] && [ "$(cat "$T_TMP/a")" != "$(cat "$T_TMP/b")" ] ||
 		{ fail "concurrent runs: '$(cat "$T_TMP/a")' and '$(cat "$T_TMP/b")'"; return 1; }
 }

@@ -102,8 +102,9 @@ test_propagation() {
 		out=$(unshare --mount --propagation private sh -c '
 			mount -t tmpfs prop "$1" && mount --make-shared "$1" && mkdir "$1/sub" &&
 			$2 create --bundle "$3" "p$4" && mount -t tmpfs sub "$1/sub" &&
-			touch "$1/sub/mark" && $2 start "p$4" &&
-			while [ "$($2 state "p$4" | jq -r .status)" != stopped ]; do sleep 0.1; done
+			touch "$1/sub/mark" && $2 start "p$4" && n=0 &&
+			while [ "$($2 state "p$4" | jq -r .status)" != stopped ] && [ $n -lt 300 ]; do
+				sleep 0.1; n=$((n + 1)); done
 			$2 delete "p$4"' sh "$P" "$OCI" "$B" "$prop" 2>&1)
 		mkdir -p "$B/rootfs/p"
 		case $prop in

@@ -244,12 +244,15 @@ test_concurrent() {
 	for i in 1 2 3 4; do oci create --bundle "$B" p$i & done
 	wait
 	for i in 1 2 3 4; do expect_eq "p$i" "$(state_of p$i)" created || return 1; done
-	flock "$OCI_ROOT/p1" sleep 3 &
-	sleep 0.3
-	run timeout 1 "$ISO" --root "$OCI_ROOT" start p1
-	expect_rc 124 || { fail "start did not wait for p1's lock"; return 1; }
-	run $OCI start p2; expect_rc 0 || return 1
-	wait
+	# p1's lock held until the go file appears; the start waits while flock says it holds it
+	flock "$OCI_ROOT/p1" sh -c ": >'$T_TMP/held'; while [ ! -e '$T_TMP/go' ]; do sleep 0.05; done" &
+	holder=$!
+	poll 100 test -e "$T_TMP/held" || { fail "flock never took p1's lock"; kill $holder; return 1; }
+	run timeout -k 5 1 "$ISO" --root "$OCI_ROOT" start p1
+	expect_rc 124 || { fail "start did not wait for p1's lock"; : >"$T_TMP/go"; return 1; }
+	run $OCI start p2; expect_rc 0 || { : >"$T_TMP/go"; return 1; }
+	: >"$T_TMP/go"
+	wait $holder
 	run $OCI start p1; expect_rc 0 || return 1
 	for i in 1 2 3 4; do oci delete --force p$i || return 1; done
 	nothing_left "$B"

@@ -94,7 +94,9 @@ t_hostile() {
 
 t_stdin_timeout() { # the queue's thread blocked on a silent stdin: --timeout still ends it
 	need_kvm
-	run sh -c "sleep 4 | '$KHW' -t 1 --queue '$QT' stdin"
+	# stdin a FIFO opened for reading and writing: never an EOF, however late the VMM starts
+	rm -f "$T_TMP/silent" && mkfifo "$T_TMP/silent" || return 1
+	run sh -c "'$KHW' -t 1 --queue '$QT' stdin <>'$T_TMP/silent'"
 	expect_rc 124 && expect_err "(--timeout); stopped it"
 }
 
