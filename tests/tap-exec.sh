@@ -76,7 +76,9 @@ rc=$(cat "$tmp/rc")
 if [ -e "$tmp/hung" ]; then
 	cur=$(cat "$tmp/current" 2>/dev/null)
 	if [ -n "$cur" ]; then what="$cur"
-	else what="after: $(grep -E '^(not )?ok ' "$tmp/out" | tail -n 1)"; fi
+	elif last=$(grep -E '^(not )?ok ' "$tmp/out" | tail -n 1) && [ -n "$last" ]; then
+		what="after: $last"
+	else what="before its first result"; fi
 	echo "not ok - $name: still running after $limit s (killed: a hang) in $what"
 elif [ "$rc" -gt 128 ]; then
 	echo "# $name: ended by signal $((rc - 128))"

@@ -32,20 +32,27 @@ for f in "$ROOT"/tests/vmm/*.sh; do
 	name=$(basename "$f" .sh)
 	sh "$f" >"$work/out" 2>&1
 	rc=$?
-	planned=0
+	plan=
+	results=0
 	before=$FAILS
 	while IFS= read -r line; do
 		case $line in
 		"ok "* | "not ok "*)
 			st=${line%% [0-9]*}
 			rest=${line#"$st "}
+			results=$((results + 1))
 			emit "$st" "${rest#* - }" ;;
-		1..*) planned=1 ;;
+		1..*) plan=${line#1..} ;;
 		*) echo "$line" ;;
 		esac
 	done <"$work/out"
-	if [ $planned = 0 ] || { [ $rc -ne 0 ] && [ $FAILS = "$before" ]; }; then
-		emit "not ok" "asan-$name: exited with status $rc$([ $planned = 1 ] || echo ", without a plan") and no failing result"
+	# as prove judges a file: its plan, its results and its status
+	if [ -z "$plan" ]; then
+		emit "not ok" "asan-$name: no plan (exit status $rc, $results results)"
+	elif [ "$plan" != "$results" ]; then
+		emit "not ok" "asan-$name: plan 1..$plan, but $results results (exit status $rc)"
+	elif [ $rc -ne 0 ] && [ $FAILS = "$before" ]; then
+		emit "not ok" "asan-$name: exited with status $rc and no failing result"
 	fi
 done
 

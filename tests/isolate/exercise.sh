@@ -15,7 +15,7 @@ export ISOLATE="$ISO"
 ex_run() { # ex_run FILE [AS_NOBODY]
 	[ -s "$T_TMP/$1" ] && return 0
 	# shellcheck disable=SC2086
-	TMPDIR=$T_TMP timeout 240 $2 sh "$EX" all >"$T_TMP/$1" 2>&1
+	TMPDIR=$T_TMP timeout -k 5 240 $2 sh "$EX" all >"$T_TMP/$1" 2>&1
 	echo $? >"$T_TMP/$1.rc"
 }
 # line PATTERN FILE: the section's output holds a line matching the extended regex
@@ -149,7 +149,7 @@ t_nobody_runs() {
 	chmod a+rx "$T_TMP"
 	mkdir -m 1777 "$T_TMP/nb"
 	(T_TMP_OUT=$T_TMP; T_TMP=$T_TMP/nb; [ -s "$T_TMP_OUT/nobody" ] ||
-		TMPDIR=$T_TMP timeout 240 $AS_NOBODY sh "$EX" all >"$T_TMP_OUT/nobody" 2>&1
+		TMPDIR=$T_TMP timeout -k 5 240 $AS_NOBODY sh "$EX" all >"$T_TMP_OUT/nobody" 2>&1
 		echo $? >"$T_TMP_OUT/nobody.rc")
 	! ls "$T_TMP/nb" | grep -q . || { fail "a folder was left behind"; return 1; }
 	expect_eq "status" "$(cat "$T_TMP/nobody.rc")" 0 || { sed 's/^/#   /' "$T_TMP/nobody" | tail -n 20; return 1; }

@@ -43,7 +43,7 @@ $1
 stty -icanon min 0 time 0
 printf 'caller-got:[%s]\n' "\$(dd bs=256 count=1 2>/dev/null)"
 EOF
-	as_user "$WHO" timeout 60 script -qec "sh $PUB/term.sh" /dev/null </dev/null >"$T_TMP/term" 2>&1
+	as_user "$WHO" timeout -k 5 60 script -qec "sh $PUB/term.sh" /dev/null </dev/null >"$T_TMP/term" 2>&1
 }
 # (printable characters only: script(1) itself may put a control character, its EOF, into
 # the terminal's input when its stdin ends; the marker typed is letters)
@@ -113,7 +113,7 @@ EOF
 		printf '%s\n' 'sleep 30 &' \
 			'[ "$(ps -o pgid= -p $!)" -eq $! ] && echo "JOB-PGID-OWN" || echo "JOB-PGID-SHARED"' \
 			'kill %1' 'exit 7' |
-			as_user "$WHO" timeout 60 script -qec "sh $PUB/inter.sh" /dev/null >"$T_TMP/inter" 2>&1
+			as_user "$WHO" timeout -k 5 60 script -qec "sh $PUB/inter.sh" /dev/null >"$T_TMP/inter" 2>&1
 		tr -d '\r' <"$T_TMP/inter" >"$T_TMP/inter.txt"
 		if grep -qi "job control turned off\|cannot set tty process group\|can't access tty" "$T_TMP/inter.txt"; then
 			fail "$WHO $opt: the shell has no job control"; sed 's/^/#   /' "$T_TMP/inter.txt"; return 1
@@ -147,7 +147,7 @@ echo "rc1=\$?"
 echo "rc2=\$?"
 stty -g >"$PUB/after"
 EOF
-	timeout 60 script -qec "sh $PUB/ways.sh" /dev/null </dev/null >"$T_TMP/ways" 2>&1
+	timeout -k 5 60 script -qec "sh $PUB/ways.sh" /dev/null </dev/null >"$T_TMP/ways" 2>&1
 	tr -d '\r' <"$T_TMP/ways" >"$T_TMP/ways.txt"
 	grep -q "rc1=127" "$T_TMP/ways.txt" && grep -q "rc2=137" "$T_TMP/ways.txt" ||
 		{ fail "unexpected statuses"; sed 's/^/#   /' "$T_TMP/ways.txt"; return 1; }
@@ -168,7 +168,7 @@ echo "caller \$(tty)"
 wait \$!
 echo "rc=\$?"
 EOF
-	timeout 60 script -qec "sh $PUB/bg.sh" /dev/null </dev/null >"$T_TMP/bg" 2>&1
+	timeout -k 5 60 script -qec "sh $PUB/bg.sh" /dev/null </dev/null >"$T_TMP/bg" 2>&1
 	tr -d '\r' <"$T_TMP/bg" >"$T_TMP/bg.txt"
 	caller=$(sed -n 's/.*caller //p' "$T_TMP/bg.txt")
 	grep -q "rc=0" "$T_TMP/bg.txt" && [ -n "$caller" ] && grep -q "inside $caller\$" "$T_TMP/bg.txt" ||
@@ -210,7 +210,7 @@ t_crlf() {
 	kill -USR1 \$(pgrep -o -f "$mark"); : >"$PUB/done") &
 "$ISO" --net none sh -c ": $mark; : >$PUB/ready; while [ ! -e $PUB/done ]; do sleep 0.05; done"
 EOF
-	timeout 60 script -qec "sh $PUB/crlf.sh" /dev/null </dev/null >"$T_TMP/crlf" 2>&1
+	timeout -k 5 60 script -qec "sh $PUB/crlf.sh" /dev/null </dev/null >"$T_TMP/crlf" 2>&1
 	cr=$(printf '\r')
 	grep -q "no handler for SIGUSR1, so the kernel drops it$cr\$" "$T_TMP/crlf" ||
 		{ fail "isolate's line in raw mode:"; od -c "$T_TMP/crlf" | tail -n 8 | sed 's/^/#   /'; return 1; }
@@ -234,7 +234,7 @@ stty rows 33 cols 91
 "$ISO" --net none sh "$PUB/prog.sh" "$PUB"
 echo "rc=\$?"
 EOF
-	timeout 60 script -qec "sh $PUB/win.sh" /dev/null </dev/null >"$T_TMP/win" 2>&1
+	timeout -k 5 60 script -qec "sh $PUB/win.sh" /dev/null </dev/null >"$T_TMP/win" 2>&1
 	tr -d '\r' <"$T_TMP/win" >"$T_TMP/win.txt"
 	grep -q "start 33 91" "$T_TMP/win.txt" && grep -q "winch 40 100" "$T_TMP/win.txt" &&
 		grep -q "rc=0" "$T_TMP/win.txt" ||

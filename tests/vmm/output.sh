@@ -51,7 +51,7 @@ t_bounded_rss() { # 4 vCPUs x 8 MiB without a newline: the peak RSS of 4 x 0 MiB
 t_dev_full() { # ENOSPC: one vCPU, several, with --stats, with --layout
 	need_kvm
 	for opts in "" "--vcpus 3" "--stats" "--layout" "--ring"; do
-		timeout 60 "$KHW" $opts "$HELLO" >/dev/full 2>"$T_TMP/err"
+		timeout -k 5 60 "$KHW" $opts "$HELLO" >/dev/full 2>"$T_TMP/err"
 		RC=$?
 		ERR=$(cat "$T_TMP/err")
 		expect_rc 125 && expect_err "cannot write the guest's output to standard output: No space left on device" &&
@@ -62,7 +62,7 @@ t_dev_full() { # ENOSPC: one vCPU, several, with --stats, with --layout
 t_closed_stdout() { # EBADF: stdout closed, whatever fd the VMM opens next
 	need_kvm
 	for opts in "" "--vcpus 2" "--stats"; do
-		timeout 60 "$KHW" $opts "$HELLO" >&- 2>"$T_TMP/err"
+		timeout -k 5 60 "$KHW" $opts "$HELLO" >&- 2>"$T_TMP/err"
 		RC=$?
 		ERR=$(cat "$T_TMP/err")
 		expect_rc 125 && expect_err "cannot write the guest's output to standard output: Bad file descriptor" ||
@@ -73,7 +73,7 @@ t_closed_stdout() { # EBADF: stdout closed, whatever fd the VMM opens next
 t_epipe() { # the reader goes away while the guests print forever: EPIPE ends the run
 	need_kvm
 	for opts in "" "--vcpus 2"; do
-		{ timeout 60 "$KHW" -t 0 $opts "$FLOOD" lines 2>"$T_TMP/err"; echo $? >"$T_TMP/rc"; } | head -n 5 >/dev/null
+		{ timeout -k 5 60 "$KHW" -t 0 $opts "$FLOOD" lines 2>"$T_TMP/err"; echo $? >"$T_TMP/rc"; } | head -n 5 >/dev/null
 		RC=$(cat "$T_TMP/rc")
 		ERR=$(cat "$T_TMP/err")
 		expect_rc 125 && expect_err "cannot write the guest's output to standard output: Broken pipe" &&
@@ -83,7 +83,7 @@ t_epipe() { # the reader goes away while the guests print forever: EPIPE ends th
 
 t_stderr_full() { # the guest's own writes to fd 2 fail: a failure too (no line can be read)
 	need_kvm
-	timeout 60 "$KHW" "$FLOOD" nonl 0 </dev/null >"$T_TMP/out" 2>/dev/full
+	timeout -k 5 60 "$KHW" "$FLOOD" nonl 0 </dev/null >"$T_TMP/out" 2>/dev/full
 	RC=$?
 	expect_rc 125
 }
