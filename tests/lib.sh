@@ -35,12 +35,14 @@ skip() { echo "$*" >"$T_TMP/skip"; exit 77; }
 # platforms (kvm_platform's names, comma-separated, or "any") and how the skip's reason
 # begins. Every other case that does not apply on a platform asserts the platform's refusal
 # instead (e.g. -p on kvm_pvm, --khc without the minivirt_khc module).
-#  - isolate/cgroup: a host that delegates a cgroup v2 to us: isolate uses it, so the test
-#    that it only reads /sys/fs/cgroup does not apply (the cgroup path runs in its QEMU guest)
+#  - isolate/cgroup, oci/resources: a host that delegates a cgroup v2 to us: isolate uses it,
+#    so the tests that it only reads /sys/fs/cgroup do not apply (the cgroup path is tested
+#    in their QEMU guests, which have one)
 #  - vmm/cli: /dev/kvm open to every user (mode 0666 on some distributions): no user lacks
 #    the permission, so the refusal cannot be seen
 #  - vmm/stats: kernels before 5.14 have no KVM_GET_STATS_FD to compare with
 T_TOLERATED='isolate/cgroup any this host has a delegated cgroup v2
+oci/resources any this host has a delegated cgroup v2
 vmm/cli any /dev/kvm is open to others here
 vmm/stats svm,vmx this KVM has no KVM_GET_STATS_FD'
 # The file as tolerations name it: suite/name.
