@@ -268,7 +268,7 @@ demo: $(BUILD)/kvm-hello-world
 
 check: all $(UNIT_BINS) $(FUZZ_BINS) $(BUILD)/tsan/kvm-hello-world \
 	$(BUILD)/asan/kvm-hello-world
-	sh tests/run.sh unit vmm isolate oci docs install fuzzsuite tsan asan svm
+	sh tests/run.sh unit harness vmm isolate oci docs install fuzzsuite tsan asan svm
 
 # The command examples of README.md and docs/ run again, their real output written back
 # into the pages (cram merges it; scripts/docs-refresh.sh); `git diff` shows what changed.

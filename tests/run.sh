@@ -61,9 +61,13 @@ for f in $files; do
 	elif [ "$plan" -ne $((ok + sk + nok)) ]; then why="plan 1..$plan, but $((ok + sk + nok)) results"
 	elif [ "$rc" != 0 ] && [ "$nok" -eq 0 ]; then why="exit status $rc"
 	fi
-	if [ -n "$why" ]; then
+	# as MinivirtFormatter counts: a file's broken plan or status is one failure when no
+	# result of its own failed
+	if [ -n "$why" ] && [ "$nok" -eq 0 ]; then
 		echo "not ok - $name: $why"
-		nok=$((nok + 1))
+		nok=1
+	elif [ -n "$why" ]; then
+		echo "# $name: $why"
 	fi
 	passed=$((passed + ok)) failed=$((failed + nok)) skipped=$((skipped + sk))
 done
@@ -72,4 +76,4 @@ if [ "$skipped" -gt 0 ]; then
 else
 	echo "$passed passed, $failed failed"
 fi
-[ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]
+[ "$failed" -eq 0 ]
