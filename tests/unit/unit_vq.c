@@ -19,7 +19,9 @@
 
 #include "files.h"
 #include "hc_dispatch.h"
+#include "pagetable.h"
 #include "vq.h"
+#include "x86.h"
 
 #define MEM 0x10000ull
 #define QS 32u
@@ -172,6 +174,37 @@ static void test_setup_checks(void **state)
 	assert_int_equal(q.size, QS);
 }
 
+/* The VMM writes the used ring: in a page the guest's tables map read-only it is refused
+ * (-HC_EFAULT); the descriptor table and the avail ring, which the VMM only reads, may be
+ * read-only. */
+static void test_setup_readonly(void **state)
+{
+	struct fixture *f = *state;
+	struct hc_queue_setup r = { .desc = DESC, .avail = AVAIL, .used = USED, .size = QS };
+	struct gview v = { .mem = &f->mem, .fmt = PT_4LEVEL };
+	const struct pt_step *leaf;
+	struct pt_built b;
+	struct pt_walk w;
+	uint64_t e;
+	struct vq q;
+
+	/* 4 KiB pages over the 64 KiB, their four tables at 0xc000 */
+	assert_int_equal(pt_build_spec(&f->mem, &(struct pt_spec){ .fmt = PT_4LEVEL, .size = MEM },
+				       0xc000, MEM, &b),
+			 0);
+	v.root = b.root;
+	assert_int_equal(vq_setup(&q, &v, &r), 0);
+	/* the page of the three areas read-only */
+	assert_int_equal(pt_walk(&f->mem, PT_4LEVEL, b.root, USED, &w), 0);
+	leaf = &w.step[w.steps - 1];
+	memcpy(&e, f->mem.host + leaf->table + 8ull * leaf->index, 8);
+	e &= ~(uint64_t)PTE_RW;
+	memcpy(f->mem.host + leaf->table + 8ull * leaf->index, &e, 8);
+	assert_int_equal(vq_setup(&q, &v, &r), -HC_EFAULT);
+	r.used = 0x4000; /* a writable page: desc and avail read-only are fine */
+	assert_int_equal(vq_setup(&q, &v, &r), 0);
+}
+
 static void test_console_writes(void **state)
 {
 	struct fixture *f = *state;
@@ -291,6 +324,28 @@ DAMAGE(long_chain, "chain at head 0 longer than 16 descriptors",
 	       set(f, 6 + i, DATA, 1, HC_VQ_DESC_F_NEXT, (uint16_t)(7 + i));
        desc(f)[1].next = 6)
 
+/* The longest chain served: header, 14 buffers, status (16 descriptors). */
+static void test_chain_of_16(void **state)
+{
+	struct fixture *f = *state;
+
+	memcpy(f->mem.host + DATA, "abcdefghijklmn", 14);
+	chain(f, 0, 0, HC_VQ_WRITE, 1, HC_OFFSET_CURRENT, DATA, 1);
+	desc(f)[0].next = 6;
+	for (unsigned i = 0; i < 14; i++)
+		set(f, 6 + i, DATA + i, 1, HC_VQ_DESC_F_NEXT, (uint16_t)(7 + i));
+	desc(f)[19].next = 2;
+	publish(f, 0);
+	assert_int_equal(vq_serve(&f->q, vq_avail(&f->q), &f->c, &f->err), 1);
+	expect_out(f, "abcdefghijklmn");
+	assert_int_equal(status(f, 0), 14);
+}
+/* One descriptor more (15 buffers) is one too many. */
+DAMAGE(chain_of_17, "chain at head 0 longer than 16 descriptors", desc(f)[0].next = 6;
+       for (unsigned i = 0; i < 15; i++)
+	       set(f, 6 + i, DATA + i, 1, HC_VQ_DESC_F_NEXT, (uint16_t)(7 + i));
+       desc(f)[20].next = 2)
+
 static void test_head(void **state)
 {
 	struct fixture *f = *state;
@@ -335,7 +390,8 @@ int main(void)
 		T(next),         T(loop),           T(indirect),    T(hdr_len),
 		T(hdr_dir),      T(status_len),     T(one),         T(op),
 		T(data_dir),     T(hdr_addr),       T(status_addr), T(long_chain),
-		T(head),         T(avail_ahead),    T(no_notify),
+		T(head),         T(avail_ahead),    T(no_notify),   T(setup_readonly),
+		T(chain_of_16),  T(chain_of_17),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
