@@ -124,6 +124,21 @@ mutant nproc-limit isolate/rlimits.c 'r[n] = (struct iso_rlimit){ li->resource, 
 	'r[n] = (struct iso_rlimit){ li->resource, rlim_of(cfg, l) + 1, rlim_of(cfg, l) + 1 };' tests/isolate/limits.sh
 mutant no-nnp isolate/harden.c 'if (cfg->no_new_privs && prctl(PR_SET_NO_NEW_PRIVS' \
 	'if (0 && cfg->no_new_privs && prctl(PR_SET_NO_NEW_PRIVS' tests/isolate/harden.sh
+# --- the I/O queue (vmm/vq.c): a chain's length bound, its loop check, the used ring's writability
+mutant vq-chain-max vmm/vq.c 'if (c->n == HC_VQ_CHAIN_MAX)' 'if (c->n == HC_VQ_CHAIN_MAX + 1)' \
+	unit_vq tests/vmm/queue.sh
+mutant vq-no-loop vmm/vq.c 'if (seen[i / 8] & (1u << (i % 8)))' \
+	'if (0 && (seen[i / 8] & (1u << (i % 8))))' unit_vq tests/vmm/queue.sh
+mutant vq-used-ro vmm/vq.c 'q->used = area(v, r->used, HC_VQ_USED_BYTES(n), true);' \
+	'q->used = area(v, r->used, HC_VQ_USED_BYTES(n), false);' unit_vq tests/vmm/queue.sh
+# --- isolate's hardening against a hostile program: the masks, the fds, the id pool
+mutant no-masks isolate/mount.c 'if (iso_mount_mask(masked_paths, ARRAY_SIZE(masked_paths), err))' \
+	'if (0 && iso_mount_mask(masked_paths, ARRAY_SIZE(masked_paths), err))' \
+	tests/isolate/hostile_root.sh
+mutant fds-ignored isolate/main.c 'close_range(3u + (unsigned)preserve, ~0u, 0);' \
+	'close_range(3u, ~0u, 0);' tests/isolate/hostile_root.sh
+mutant pool-host-root isolate/userns.c 'ids->uid = (uid_t)(upool.base + (unsigned long long)s * size);' \
+	'ids->uid = 0;' tests/isolate/namespaces.sh tests/isolate/hostile_root.sh
 }
 
 # The suites the chosen bugs run, first without any bug: what fails then is flaky here.
