@@ -85,6 +85,18 @@ vmm_running() {
 	done
 	return 1
 }
+# vmm_guarding PID: waits (at most 10 s) until the VMM PID runs its watchdog thread: it
+# blocks its stop signals before it starts it, so from then on, in the set-up, the layout or
+# the run, a SIGTERM, SIGINT or SIGHUP is its own to handle. Fails when PID ends or 10 s pass.
+vmm_guarding() {
+	_n=200
+	while [ $_n -gt 0 ] && [ -e "/proc/$1" ]; do
+		grep -qx watchdog /proc/"$1"/task/*/comm 2>/dev/null && return 0
+		_n=$((_n - 1))
+		sleep 0.05
+	done
+	return 1
+}
 # bounded_exit PID: waits (at most 10 s) for the background PID to end, its status in $RC;
 # one still running then is killed (SIGKILL) and fails.
 bounded_exit() {

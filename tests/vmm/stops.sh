@@ -66,7 +66,9 @@ stop_by() { # stop_by SIG NUM OPTS... : SIG while blocked, status 128+NUM and it
 	shift 2
 	"$KHW" -t 0 "$@" >"$T_TMP/out" 2>"$T_TMP/err" <"$T_TMP/in" 7>&- 8>&- &
 	pid=$!
-	sleep 0.5 # whenever it comes, the signal must stop it: before the run, or during it
+	# whenever it comes once the VMM handles it (in the set-up, the layout or the run), the
+	# signal must stop it; one sent before would end it by the default action, without a line
+	vmm_guarding "$pid" || { kill -9 "$pid"; fail "no watchdog thread within 10 s"; return 1; }
 	kill -"$sig" "$pid"
 	ended "$pid" || return 1
 	expect_rc $((128 + num)) && expect_eq "lines" "$(lines "stopped by signal $num")" 1
