@@ -57,7 +57,9 @@ run_tests() {
 }
 # failures LOG: its failing results (without the number) and unit assertions, not hangs
 failures() {
-	grep -E '^not ok|: error: ' "$1" | grep -v '(killed: a hang)' | sed 's/^not ok [0-9]* *- //'
+	# (cmocka's error line has no newline of its own: what follows it is cut off)
+	grep -E '^not ok|: error: ' "$1" | grep -v '(killed: a hang)' |
+		sed -e 's/^not ok [0-9]* *- //' -e 's/\(: error: Failure!\).*/\1/'
 }
 # mutant NAME FILE OLD NEW TESTS...: TESTS are test files (tests/SUITE/NAME.sh) or unit
 # binaries (unit_NAME).
