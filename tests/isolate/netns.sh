@@ -93,11 +93,11 @@ t "after the network tests (net.sh), no iso-* link is left in the namespace they
 	t_suite_leaves_none
 
 # Every file that runs isolate as root gets its own namespace: the isolate and OCI test files
-# through iso.inc or oci.inc, the docs' examples and make bench through netns_own and
-# netns_guard themselves; so does any such file added later, or this fails naming it.
+# (any added later too, or this fails naming it) through iso.inc or oci.inc, the docs'
+# examples and make bench through netns_own and netns_guard themselves.
 t_every_file() {
 	bad=
-	for f in "$T_ROOT"/tests/isolate/*.sh "$T_ROOT"/tests/oci/*.sh "$T_ROOT"/tests/docs/*.sh \
+	for f in "$T_ROOT"/tests/isolate/*.sh "$T_ROOT"/tests/oci/*.sh "$T_ROOT"/tests/docs/examples.sh \
 		"$T_ROOT"/bench/run.sh; do
 		grep -qE '^\. .*/(iso|oci)\.inc"$' "$f" && continue
 		grep -qx 'netns_own "$0" "$@"' "$f" && grep -q '^netns_guard ' "$f" && continue
@@ -105,7 +105,7 @@ t_every_file() {
 	done
 	[ -z "$bad" ] || fail "no network namespace of their own:$bad"
 }
-t "every isolate, OCI and docs test file and make bench run in a network namespace of their own" \
+t "every isolate and OCI test file, the docs' examples and make bench run in a network namespace of their own" \
 	t_every_file
 
 done_testing
