@@ -506,9 +506,11 @@ static enum wd_reason run(struct machine *m, int *sig)
 }
 
 /* The status of a stop by the watchdog, reported (a line per vCPU still running, with
- * its registers, for a timeout). */
-static int stop_status(struct machine *m, enum wd_reason r, int sig)
+ * its registers, for a timeout). ended: the status the vCPUs' own outcomes give, kept when
+ * a timeout came as the last of them ended by itself (it stopped nothing). */
+static int stop_status(struct machine *m, enum wd_reason r, int sig, int ended)
 {
+	bool stopped = false;
 	int err, fd;
 
 	switch (r) {
@@ -516,11 +518,12 @@ static int stop_status(struct machine *m, enum wd_reason r, int sig)
 		for (unsigned j = 0; j < m->nvcpu; j++) {
 			if (m->vcpu[j].outcome != VCPU_STOPPED)
 				continue;
+			stopped = true;
 			warn_msg("vcpu%u: guest still running after %g s (--timeout); stopped it",
 				 j, m->cfg->timeout);
 			report_regs(stderr, m->vcpu[j].fd);
 		}
-		return VMM_TIMEOUT;
+		return stopped ? VMM_TIMEOUT : ended;
 	case WD_SIGNAL:
 		warn_msg("stopped by signal %d (%s)", sig, strsignal(sig));
 		return 128 + sig;
@@ -698,13 +701,13 @@ int machine_run(struct vmm_config *cfg)
 				status = s;
 		}
 	if (stop != WD_NONE)
-		status = stop_status(&m, stop, sig);
+		status = stop_status(&m, stop, sig, status);
 	if (cfg->stats && !console_error(NULL))
 		report_stats_all(stdout, m.vcpu, m.nvcpu, cfg->smp);
 	destroy(&m); /* flushes the guests' last output */
 	flush_stdout();
 	if (stop == WD_NONE && console_error(NULL))
-		status = stop_status(&m, WD_OUTPUT, 0);
+		status = stop_status(&m, WD_OUTPUT, 0, status);
 	late = wd_finish(&m.wd, &late_sig);
 	if (stop == WD_NONE && late == WD_SIGNAL) { /* a signal while reporting */
 		char line[200];
