@@ -21,6 +21,16 @@
 . "$T_ROOT/scripts/netns.sh"
 netns_own "$0" "$@"
 netns_guard "not ok 1 - $T_FILE" || exit 1
+# The OCI examples use isolate's default state folder, /run/isolate-oci, as a reader would;
+# other runs on the machine (another checkout's examples, an engine's containers) use it
+# too, and `isolate list` would show theirs. As root the examples get a fresh one: a tmpfs
+# over it, in a mount namespace of their own.
+if [ "$(id -u)" -eq 0 ] && [ "${MINIVIRT_OCI_STATE_OWN:-}" != 1 ]; then
+	mkdir -p /run/isolate-oci || exit 1
+	MINIVIRT_OCI_STATE_OWN=1 unshare --mount --propagation private -- sh -c \
+		'mount -t tmpfs -o mode=0700 isolate-oci /run/isolate-oci && exec sh "$0" "$@"' "$0" "$@"
+	exit
+fi
 
 CRAM=$(command -v cram3 || command -v cram)
 
