@@ -88,11 +88,15 @@ static void allow_ping(int fd)
 /* The steps that need no veth, made while isolate makes it: the mounts and hostname, lo,
  * the protections over /proc and /sys (lo and the mounts take capabilities in the
  * container's own namespaces only; ids_ours: the container's ids are ours already, else
- * the tmpfs on /dev/shm waits for them: setup_ids). */
-static int setup_early(const struct iso_config *cfg, struct early *e, bool ids_ours,
+ * the tmpfs on /dev/shm waits for them: setup_ids). With --net none isolate brings lo up
+ * meanwhile (c->lo_by_host). */
+static int setup_early(const struct iso_child *c, struct early *e, bool ids_ours,
 		       struct mv_err *err)
 {
-	if (child_setup(cfg, ids_ours ? NULL : &e->shm, err) || iso_net_lo_up(err) ||
+	const struct iso_config *cfg = c->cfg;
+
+	if (child_setup(cfg, ids_ours ? NULL : &e->shm, err) ||
+	    (!c->lo_by_host && iso_net_lo_up(err)) ||
 	    (cfg->net != ISO_NET_NONE && iso_nl_open(&e->nl, err)))
 		return -1;
 	e->ping_fd = open_ping();
@@ -228,14 +232,14 @@ static void become_mapped_root(const struct iso_child *c)
  * struct iso_ids_msg, whether to become the slot's uid 0), then once the veth exists
  * (wait_net: the struct iso_net of what the host side made). A short read or a hangup is
  * isolate's failure or death: it reports, if it can. */
-static bool wait_ids(const struct iso_child *c)
+static struct iso_ids_msg wait_ids(const struct iso_child *c)
 {
 	struct iso_ids_msg m;
 	long n = RETRY_EINTR(read(c->go_fd, &m, sizeof(m)));
 
 	if (n != sizeof(m) || isolate_gone(c->go_fd))
 		_exit(ISO_SETUP);
-	return m.switch_ids;
+	return m;
 }
 
 static void wait_net(const struct iso_child *c, struct iso_net *net)
@@ -305,22 +309,26 @@ void iso_child_main(const struct iso_child *c)
 	 * steps print in order. */
 	bool before = !cfg->root && !(c->switch_ids && cfg->n_mounts);
 	struct early e = { .ping_fd = -EBADF };
-	bool sw;
+	struct iso_ids_msg ids;
 
 	if (cfg->verbose) {
-		sw = wait_ids(c);
+		ids = wait_ids(c);
 		wait_net(c, &net);
-		if (sw)
+		if (ids.switch_ids)
 			become_mapped_root(c);
 		released(c);
 		if (child_setup(cfg, NULL, &err))
 			child_fail(c, ISO_SETUP, &err);
 	} else {
-		if (before && setup_early(cfg, &e, false, &err))
+		if (before && setup_early(c, &e, false, &err))
 			child_fail(c, ISO_SETUP, &err);
-		if (wait_ids(c))
+		ids = wait_ids(c);
+		if (ids.switch_ids)
 			become_mapped_root(c);
-		if ((!before && setup_early(cfg, &e, true, &err)) || setup_ids(cfg, &e, &err))
+		/* lo: isolate's, unless it could not reach this network namespace and back */
+		if ((!before && setup_early(c, &e, true, &err)) ||
+		    (c->lo_by_host && !ids.lo_up && iso_net_lo_up(&err)) ||
+		    setup_ids(cfg, &e, &err))
 			child_fail(c, ISO_SETUP, &err);
 		wait_net(c, &net);
 		released(c);

@@ -17,6 +17,7 @@
  * once the veth exists, is the struct iso_net of what the host side made. */
 struct iso_ids_msg {
 	bool switch_ids;
+	bool lo_up; /* isolate brought lo up (c->lo_by_host): else the child does */
 };
 
 /* What the child takes from isolate across the clone. */
@@ -30,6 +31,7 @@ struct iso_child {
 	sigset_t init_set;   /* init's: the signals isolate forwards, SIGCHLD, ISO_INIT_KILL */
 	bool cgroup;         /* memory and processes are limited by a cgroup */
 	bool switch_ids;     /* known before the clone (the user's mounts): as iso_ids_msg's */
+	bool lo_by_host;     /* isolate tries to bring lo up (iso_net_lo_up_for): iso_ids_msg's */
 	struct iso_pty *pty; /* the container's pseudo-terminal, when stdin is a terminal */
 };
 

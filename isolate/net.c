@@ -11,6 +11,7 @@
 #include <linux/rtnetlink.h>
 #include <linux/veth.h>
 #include <poll.h>
+#include <sched.h>
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
@@ -577,6 +578,29 @@ int iso_net_lo_up(struct mv_err *err)
 		return mv_seterr(err, errno, "cannot bring lo up");
 	iso_step("pid 1", "ioctl SIOCSIFFLAGS: lo up (127.0.0.1, in this network namespace)");
 	return 0;
+}
+
+int iso_net_lo_up_for(pid_t child, struct mv_err *err)
+{
+	char path[64];
+	cleanup_fd int own = (int)RETRY_EINTR(open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC));
+	cleanup_fd int theirs = -1;
+	int r;
+
+	snprintf(path, sizeof(path), "/proc/%d/ns/net", (int)child);
+	theirs = (int)RETRY_EINTR(open(path, O_RDONLY | O_CLOEXEC));
+	/* The way back first: a root of a user namespace that does not own isolate's own
+	 * network namespace (unshare -r) could enter the container's and not come back. */
+	if (own >= 0 && setns(own, CLONE_NEWNET) && errno == EPERM)
+		return 1;
+	if (own < 0 || theirs < 0 || setns(theirs, CLONE_NEWNET))
+		return mv_seterr(err, errno, "cannot enter the container's network namespace");
+	r = iso_net_lo_up(err);
+	/* back, or stop: nothing isolate does next may run in the container's namespace */
+	if (setns(own, CLONE_NEWNET))
+		die(ISO_SETUP, "cannot return to the host's network namespace: %s",
+		    strerror(errno));
+	return r;
 }
 
 int iso_net_container_veth(struct iso_nl *nl, const struct iso_net *net, struct mv_err *err)

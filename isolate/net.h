@@ -51,6 +51,12 @@ void iso_net_wait_gone(const struct iso_net *net);
  * release too), the veth end up and addressed with cont_ip/prefix when net->veth; closes
  * nl. Each returns 0, or -1 with a reason in err. */
 int iso_net_lo_up(struct mv_err *err);
+
+/* iso_net_lo_up_for: the same, run by isolate (root) for the container of process child,
+ * from inside its network namespace (setns), and back: with --net none, while the child
+ * sets up the rest. Returns 0, 1 when isolate could not come back to its own namespace
+ * (it stays there: the child must do it), or -1 with a reason in err. */
+int iso_net_lo_up_for(pid_t child, struct mv_err *err);
 int iso_net_container_veth(struct iso_nl *nl, const struct iso_net *net, struct mv_err *err);
 
 #endif

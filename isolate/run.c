@@ -201,6 +201,9 @@ static int plan(struct run *r)
 	if (cfg->n_mounts && plan_ids(r))
 		return -1;
 	r->c.switch_ids = r->ids.switch_ids;
+	/* With --net none, root's isolate has nothing to do while the child sets itself up:
+	 * it brings the container's lo up, from inside its network namespace. */
+	r->c.lo_by_host = !cfg->verbose && cfg->net == ISO_NET_NONE && geteuid() == 0;
 	return 0;
 }
 
@@ -275,12 +278,15 @@ static int host_side(struct run *r)
 {
 	struct iso_ids_msg ids = { .switch_ids = false };
 	struct iso_spawn_msg m;
+	int lo = 1;
 
-	if ((!r->ids_planned && plan_ids(r)) || iso_userns_map(r->sp.pid, &r->ids, &r->err))
+	if ((!r->ids_planned && plan_ids(r)) || iso_userns_map(r->sp.pid, &r->ids, &r->err) ||
+	    (r->c.lo_by_host && (lo = iso_net_lo_up_for(r->sp.pid, &r->err)) < 0))
 		return -1;
 	/* The first release: the maps exist. The child takes its ids and goes on with what
 	 * needs them while the veth is made. */
 	ids.switch_ids = r->ids.switch_ids;
+	ids.lo_up = lo == 0;
 	if (iso_spawn_release(&r->sp, &ids, sizeof(ids)))
 		return mv_seterr(&r->err, errno, "cannot release the container");
 	if (iso_net_host_setup(r->cfg, r->sp.pid, &r->net, &r->err))
