@@ -36,16 +36,19 @@ bw="bwrap --unshare-all --dev-bind / / --proc /proc /bin/true"
 
 # The machine is shared: hyperfine runs one command's runs after the other's, so a load that
 # changes meanwhile skews a ratio. The four commands are measured in three rounds, each in
-# another order, and the ratio held to a goal is the median of the rounds'.
+# another order, and the ratio held to a goal is the median of the rounds'. The veth's runs
+# come last in each round, and the next round waits a second: the kernel tears their network
+# namespaces down in the background for a while after them (a veth's is the slow part),
+# which slowed whatever command came next.
 veth="with its veth"
 [ "$(id -u)" -eq 0 ] || veth="NO veth: not root, loopback only"
 echo "bench: isolate /bin/true ($veth) against bwrap and unshare, 3 rounds of $RUNS runs each"
-set -- -n "isolate" "$B/isolate /bin/true" -n "isolate --net none" "$B/isolate --net none /bin/true" \
-	-n "bwrap" "$bw" -n "unshare" "$un"
+set -- -n "isolate --net none" "$B/isolate --net none /bin/true" -n "bwrap" "$bw" -n "unshare" "$un"
 for round in 1 2 3; do
+	[ "$round" -eq 1 ] || sleep 1
 	hyperfine -N --style basic --warmup 5 --runs "$RUNS" --export-csv "$tmp/csv.$round" "$@" \
-		>/dev/null 2>"$tmp/err" || { cat "$tmp/err"; exit 1; }
-	set -- "$@" "$1" "$2" "$3" && shift 3 # the first command goes last next round
+		-n "isolate" "$B/isolate /bin/true" >/dev/null 2>"$tmp/err" || { cat "$tmp/err"; exit 1; }
+	set -- "$@" "$1" "$2" "$3" && shift 3 # the first command goes last but the veth's next round
 done
 awk -F, 'FNR == 1 { r++; next }
 	{ t[r, $1] = $4; m[r, $1] = $7 }
