@@ -234,17 +234,19 @@ static int get_link(struct iso_nl *nl, struct iso_net *net, struct mv_err *why)
 	return iso_nl_talk(nl, nlh, on_link, net, why);
 }
 
-/* RTM_NEWLINK, kind veth: both ends at once, the host end up. The peer's own ifinfomsg and
- * attributes nest in VETH_INFO_PEER, with IFLA_NET_NS_PID so the kernel creates it
- * directly in the child's network namespace (no move, no name clash with the host). The
- * peer cannot be brought up here: the kernel opens it before pairing it (ENOTCONN). With
- * NLM_F_ECHO the kernel (since Linux 6.3) answers with the new host end, as RTM_GETLINK
- * would: its index and its peer's, one round trip fewer. */
+/* RTM_NEWLINK, kind veth: both ends at once. The container's end is the new link itself,
+ * made up, directly in the child's network namespace (IFLA_NET_NS_PID: no move, no name
+ * clash with the host); the host end is its peer (VETH_INFO_PEER, its own ifinfomsg and
+ * attributes), made in isolate's own namespace, down. Up comes the host end afterwards
+ * (host_up): the end that comes up second finds its peer's carrier on and starts sending
+ * at once, while the first waits for the kernel's link watch, a work item that may run
+ * late on a busy machine and drops every packet the end sends until then. The container's
+ * end, first, is the one that waits: its own process can see when it is ready
+ * (iso_net_container_veth); isolate's answers to PROGRAM's first packets go at once. */
 static int create_veth(struct iso_nl *nl, struct iso_net *net, pid_t child, struct mv_err *why)
 {
 	char buf[1024];
-	struct nlmsghdr *nlh =
-		iso_nl_msg(buf, RTM_NEWLINK, NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL | NLM_F_ECHO);
+	struct nlmsghdr *nlh = iso_nl_msg(buf, RTM_NEWLINK, NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL);
 	struct ifinfomsg *ifi = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifi));
 	struct nlattr *linkinfo, *data, *peer;
 	struct ifinfomsg *pifi;
@@ -252,7 +254,8 @@ static int create_veth(struct iso_nl *nl, struct iso_net *net, pid_t child, stru
 	ifi->ifi_family = AF_UNSPEC;
 	ifi->ifi_flags = IFF_UP;
 	ifi->ifi_change = IFF_UP;
-	mnl_attr_put_strz(nlh, IFLA_IFNAME, net->host_if);
+	mnl_attr_put_strz(nlh, IFLA_IFNAME, ISO_CONT_IF);
+	mnl_attr_put_u32(nlh, IFLA_NET_NS_PID, (uint32_t)child);
 	linkinfo = mnl_attr_nest_start(nlh, IFLA_LINKINFO);
 	mnl_attr_put_strz(nlh, IFLA_INFO_KIND, "veth");
 	data = mnl_attr_nest_start(nlh, IFLA_INFO_DATA);
@@ -261,12 +264,12 @@ static int create_veth(struct iso_nl *nl, struct iso_net *net, pid_t child, stru
 	memset(pifi, 0, sizeof(*pifi));
 	nlh->nlmsg_len += MNL_ALIGN(sizeof(*pifi));
 	pifi->ifi_family = AF_UNSPEC;
-	mnl_attr_put_strz(nlh, IFLA_IFNAME, ISO_CONT_IF);
-	mnl_attr_put_u32(nlh, IFLA_NET_NS_PID, (uint32_t)child);
+	mnl_attr_put_strz(nlh, IFLA_IFNAME, net->host_if);
+	mnl_attr_put_u32(nlh, IFLA_NET_NS_PID, (uint32_t)getpid());
 	mnl_attr_nest_end(nlh, peer);
 	mnl_attr_nest_end(nlh, data);
 	mnl_attr_nest_end(nlh, linkinfo);
-	return iso_nl_talk(nl, nlh, on_link, net, why);
+	return iso_nl_talk(nl, nlh, NULL, NULL, why);
 }
 
 /* Whether isolate has CAP_NET_ADMIN: without it a veth on the host is out of reach. */
@@ -432,15 +435,21 @@ int iso_net_host_setup(const struct iso_config *cfg, pid_t child, struct iso_net
 		goto out;
 	}
 	iso_step("host",
-		 "rtnetlink RTM_NEWLINK: veth pair %s (host, up) <-> %s, created in the "
-		 "network namespace of pid %d (IFLA_NET_NS_PID)",
+		 "rtnetlink RTM_NEWLINK: veth pair %s (host) <-> %s (up), the latter created "
+		 "in the network namespace of pid %d (IFLA_NET_NS_PID)",
 		 net->host_if, ISO_CONT_IF, (int)child);
-	r = net->host_index && net->cont_index ? 0 : get_link(&nl, net, &why); /* no echo */
+	r = get_link(&nl, net, &why);
 	if (r < 0 || !net->host_index || !net->cont_index) {
 		iso_nl_seterr(err, r < 0 ? r : -ENODEV, &why, "cannot find the veth %s",
 			      net->host_if);
 		goto undo;
 	}
+	r = iso_nl_link_up(&nl, NULL, net->host_index, &why);
+	if (r < 0) {
+		iso_nl_seterr(err, r, &why, "cannot bring %s up", net->host_if);
+		goto undo;
+	}
+	iso_step("host", "rtnetlink RTM_NEWLINK: %s up, second: it sends at once", net->host_if);
 	r = iso_nl_add_addr(&nl, net->host_index, net->host_ip, net->prefix, &why);
 	inet_ntop(AF_INET, &net->host_ip, h, sizeof(h));
 	inet_ntop(AF_INET, &net->cont_ip, c, sizeof(c));
@@ -603,6 +612,24 @@ int iso_net_lo_up_for(pid_t child, struct mv_err *err)
 	return r;
 }
 
+/* Waits (at most 2 s) for link index to be operationally up: the container's end came up
+ * first (create_veth), so it sends only once the kernel's link watch has seen its carrier
+ * and given it its queue; the same pass sets its operational state. */
+static int wait_oper_up(struct iso_nl *nl, int index, struct mv_err *why)
+{
+	struct timespec pause = { 0, 50 * 1000 };
+	int r;
+
+	for (int i = 0; i < 40000; i++) {
+		r = iso_nl_oper_up(nl, index, why);
+		if (r != 0)
+			return r < 0 ? r : 0;
+		nanosleep(&pause, NULL);
+	}
+	mv_seterr(why, 0, "not up after 2 s");
+	return -ETIMEDOUT;
+}
+
 int iso_net_container_veth(struct iso_nl *nl, const struct iso_net *net, struct mv_err *err)
 {
 	struct mv_err why = { "" };
@@ -611,16 +638,17 @@ int iso_net_container_veth(struct iso_nl *nl, const struct iso_net *net, struct 
 
 	if (net->veth) {
 		inet_ntop(AF_INET, &net->cont_ip, c, sizeof(c));
-		r = iso_nl_link_up(nl, NULL, net->cont_index, &why);
-		if (r == 0)
-			r = iso_nl_add_addr(nl, net->cont_index, net->cont_ip, net->prefix, &why);
+		r = iso_nl_add_addr(nl, net->cont_index, net->cont_ip, net->prefix, &why);
 		if (r < 0)
 			iso_nl_seterr(err, r, &why, "cannot add %s/%d to %s", c, net->prefix,
 				      ISO_CONT_IF);
+		else if ((r = wait_oper_up(nl, net->cont_index, &why)) < 0)
+			iso_nl_seterr(err, r, &why, "%s is not up", ISO_CONT_IF);
 		else
 			iso_step("pid 1",
-				 "rtnetlink RTM_NEWLINK + RTM_NEWADDR: %s (ifindex %d) up with "
-				 "%s/%d; no default route: only the host end is reachable",
+				 "rtnetlink RTM_NEWADDR: %s (ifindex %d) has %s/%d, and is up "
+				 "once the link watch has seen it (RTM_GETLINK); no default "
+				 "route: only the host end is reachable",
 				 ISO_CONT_IF, net->cont_index, c, net->prefix);
 	}
 	iso_nl_close(nl);

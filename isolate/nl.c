@@ -4,7 +4,7 @@
 
 #include <linux/if_link.h>
 #include <linux/rtnetlink.h>
-#include <net/if.h>
+#include <linux/if.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -162,6 +162,35 @@ int iso_nl_link_up(struct iso_nl *nl, const char *name, int index, struct mv_err
 	if (name)
 		mnl_attr_put_strz(nlh, IFLA_IFNAME, name);
 	return iso_nl_talk(nl, nlh, NULL, NULL, why);
+}
+
+static int oper_attr(const struct nlattr *a, void *data)
+{
+	if (mnl_attr_get_type(a) == IFLA_OPERSTATE && mnl_attr_validate(a, MNL_TYPE_U8) == 0)
+		*(int *)data = mnl_attr_get_u8(a);
+	return MNL_CB_OK;
+}
+
+static int on_oper(const struct nlmsghdr *nlh, void *data)
+{
+	if (nlh->nlmsg_type == RTM_NEWLINK)
+		mnl_attr_parse(nlh, sizeof(struct ifinfomsg), oper_attr, data);
+	return MNL_CB_OK;
+}
+
+/* RTM_GETLINK of link index: whether its IFLA_OPERSTATE says up. */
+int iso_nl_oper_up(struct iso_nl *nl, int index, struct mv_err *why)
+{
+	char buf[512];
+	struct nlmsghdr *nlh = iso_nl_msg(buf, RTM_GETLINK, NLM_F_ACK);
+	struct ifinfomsg *ifi = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifi));
+	int state = IF_OPER_UNKNOWN, r;
+
+	ifi->ifi_family = AF_UNSPEC;
+	ifi->ifi_index = index;
+	mnl_attr_put_u32(nlh, IFLA_EXT_MASK, RTEXT_FILTER_SKIP_STATS);
+	r = iso_nl_talk(nl, nlh, on_oper, &state, why);
+	return r < 0 ? r : state == IF_OPER_UP;
 }
 
 /* RTM_NEWADDR: ip/prefix on link index (ip in network byte order). */

@@ -49,4 +49,8 @@ int iso_nl_del_addr(struct iso_nl *nl, int index, struct in_addr ip, int prefix,
 		    struct mv_err *why);
 int iso_nl_del_link(struct iso_nl *nl, const char *name, struct mv_err *why);
 
+/* iso_nl_oper_up: 1 when link index is operationally up (RFC 2863's state, which the
+ * kernel's link watch sets), 0 when not yet, or -errno with the kernel's reason in why. */
+int iso_nl_oper_up(struct iso_nl *nl, int index, struct mv_err *why);
+
 #endif
