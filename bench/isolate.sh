@@ -20,13 +20,7 @@
 # isolate with its veth is held to bwrap (no veth), isolate --net none to unshare.
 set -eu
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
-B=${MINIVIRT_BUILD:-$ROOT/build}
-RUNS=${BENCH_RUNS:-60}
-# As root, isolate's runs below make veths: the whole benchmark runs in a network namespace
-# of its own (scripts/netns.sh), never in the machine's.
-. "$ROOT/scripts/netns.sh"
-netns_own "$0" "$@"
-netns_guard bench || exit 1
+. "$ROOT/bench/bench.inc"
 [ -x "$B/isolate" ] || { echo "bench: isolate: $B/isolate is not built (make)"; exit 0; }
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/minivirt-bench-isolate.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT

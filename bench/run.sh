@@ -5,13 +5,7 @@
 # hyperfine run, printed as ratios. Informational only: never pass/fail on timing.
 set -eu
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
-B=${MINIVIRT_BUILD:-$ROOT/build}
-RUNS=${BENCH_RUNS:-60}
-# As root, isolate's runs below make veths: the whole benchmark runs in a network namespace
-# of its own (scripts/netns.sh), never in the machine's.
-. "$ROOT/scripts/netns.sh"
-netns_own "$0" "$@"
-netns_guard bench || exit 1
+. "$ROOT/bench/bench.inc"
 csv=$(mktemp "${TMPDIR:-/tmp}/minivirt-bench.XXXXXX")
 trap 'rm -f "$csv" "$csv.err"' EXIT
 

@@ -7,18 +7,12 @@
  * 64-bit guests). Each figure is the median, the 90th and 99th percentile and the largest of N samples. */
 #include <minivirt/guest.h>
 
+#include "vq_rings.h"
+
 #define QS 4
 #define NMAX 2000
 
-static struct hc_vq_desc desc[QS] __attribute__((aligned(16)));
-static struct {
-	uint16_t flags, idx, ring[QS], event;
-} avail __attribute__((aligned(4)));
-static struct {
-	uint16_t flags, idx;
-	struct hc_vq_used_elem ring[QS];
-	uint16_t event;
-} used __attribute__((aligned(4)));
+VQ_RINGS(QS);
 static struct hc_vq_req hdr;
 static struct hc_vq_status status;
 #if MV_GUEST_BITS == 64

@@ -7,17 +7,11 @@
  * the status, a bad header or area stops the guest). */
 #include <minivirt/guest.h>
 
+#include "vq_rings.h"
+
 #define QS 32 /* descriptors: more than HC_VQ_CHAIN_MAX, for a long chain */
 
-static struct hc_vq_desc desc[QS] __attribute__((aligned(16)));
-static struct {
-	uint16_t flags, idx, ring[QS], event;
-} avail __attribute__((aligned(4)));
-static struct {
-	uint16_t flags, idx;
-	struct hc_vq_used_elem ring[QS];
-	uint16_t event;
-} used __attribute__((aligned(4)));
+VQ_RINGS(QS);
 static struct hc_vq_req hdr[QS];
 static struct hc_vq_status status[QS];
 static char buf[3][128];
