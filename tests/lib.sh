@@ -61,6 +61,14 @@ skip_allowed() {
 	}
 }
 fail() { echo "# $*"; return 1; }
+# fail_list HEADER LIST: passes when LIST (lines, each ending in a newline) is empty, else
+# fails with HEADER and LIST's lines beneath it.
+fail_list() {
+	[ -z "$2" ] && return 0
+	fail "$1"
+	printf '%s' "$2" | sed 's/^/#   /'
+	return 1
+}
 need_kvm() { [ "$T_PLATFORM" != none ] || skip "no usable /dev/kvm"; }
 
 # run CMD...: runs it with a time bound, leaving stdout in $OUT, stderr in $ERR and the

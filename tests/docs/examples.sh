@@ -82,10 +82,7 @@ t_all_run() {
 		[ -z "$b" ] || bad="$bad$(printf '%s\n' "$b" | sed "s|^|$page:|")
 "
 	done
-	[ -z "$bad" ] && return 0
-	fail "blocks that show output but are not run examples (start them with \"\$ COMMAND\"; mark a picture \`\`\`text; output that cannot run here \`\`\`text with <!-- not run: REASON --> before it):"
-	printf '%s' "$bad" | sed 's/^/#   /'
-	return 1
+	fail_list "blocks that show output but are not run examples (start them with \"\$ COMMAND\"; mark a picture \`\`\`text; output that cannot run here \`\`\`text with <!-- not run: REASON --> before it):" "$bad"
 }
 t "every block of README.md and docs/*.md that shows output is a run example, or says why not" t_all_run
 

@@ -52,10 +52,7 @@ t_paths() {
 	done <<EOF
 $(grep ' path ' "$T_TMP/refs")
 EOF
-	[ -z "$bad" ] && return 0
-	fail "files or folders the pages name that are not in the tree:"
-	printf '%s' "$bad" | sed 's/^/#   /'
-	return 1
+	fail_list "files or folders the pages name that are not in the tree:" "$bad"
 }
 t "every file and folder the pages name exists" t_paths
 
@@ -72,10 +69,7 @@ t_pairs() {
 	done <<EOF
 $(grep ' pair ' "$T_TMP/refs")
 EOF
-	[ -z "$bad" ] && return 0
-	fail "functions the pages place in a file that does not define them:"
-	printf '%s' "$bad" | sed 's/^/#   /'
-	return 1
+	fail_list "functions the pages place in a file that does not define them:" "$bad"
 }
 t "every function tied to a file is defined in that file" t_pairs
 
@@ -104,10 +98,7 @@ t_funcs() {
 			bad="$bad$(grep " func $name\$" "$T_TMP/refs" | cut -d' ' -f1 | tr '\n' ' ')$name()
 "
 	done
-	[ -z "$bad" ] && return 0
-	fail "functions the pages name that no file defines (renamed? else list them in OUTSIDE):"
-	printf '%s' "$bad" | sed 's/^/#   /'
-	return 1
+	fail_list "functions the pages name that no file defines (renamed? else list them in OUTSIDE):" "$bad"
 }
 t "every NAME() the pages name is defined in the tree, or is named as outside it" t_funcs
 
