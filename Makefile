@@ -211,7 +211,7 @@ FUZZ_FLAGS := -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=a
 # The queue parser's fuzzer (tests/fuzz/fuzz_vq.c) is built the same way over the same
 # sources; `make fuzz` runs it too, with its own corpus (tests/fuzzsuite/vq.sh in check).
 FUZZ_SRCS := vmm/gva.c vmm/gmem.c vmm/pagetable.c vmm/vq.c \
-	$(wildcard vmm/hc_*.c) vmm/files.c vmm/util.c vmm/ring.c vmm/bell.c vmm/console.c $(COMMON_SRCS)
+	$(wildcard vmm/hc_*.c) vmm/files.c vmm/util.c vmm/ring.c vmm/bell.c vmm/console.c vmm/split.c $(COMMON_SRCS)
 FUZZ_BINS := $(BUILD)/fuzz/fuzz_hc $(BUILD)/fuzz/fuzz_vq
 FUZZ_TIME ?= 60
 

@@ -16,6 +16,7 @@
 #include "files.h"
 #include "gva.h"
 #include "ring.h"
+#include "split.h"
 
 struct queue;
 
@@ -40,6 +41,7 @@ struct hc_ctx {
 	struct files *files;   /* the guest's fd table and shared folder */
 	struct ring *ring;     /* the console ring offered to this vCPU (--ring), or NULL */
 	struct queue *queue;   /* the I/O queue offered to this vCPU (--queue), or NULL */
+	struct split *split;   /* splits large reads in two (the queue's), or NULL */
 	uint64_t exits;        /* this vCPU's exits so far, the current one included */
 	uint32_t vcpu_id;      /* the calling vCPU's number */
 	uint64_t sys_start;    /* guest-physical [sys_start, sys_end): the VMM's regions */

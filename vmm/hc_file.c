@@ -17,6 +17,7 @@
 
 #define IOV_BATCH 64          /* iovecs per preadv2/pwritev2 call */
 #define DIRENT_BUF (32 << 10) /* host buffer for one getdents64 */
+_Static_assert(IOV_BATCH <= SPLIT_IOV, "a batch must fit a split read");
 
 int64_t hc_err(int e)
 {
@@ -169,6 +170,18 @@ static ssize_t rw_host(int fd, const struct iovec *iov, int n, int64_t off, bool
 	return into_guest ? preadv2(fd, iov, n, off, 0) : pwritev2(fd, iov, n, off, 0);
 }
 
+/* One batch of a read or write: iov[0, n), want bytes in all, at off (-1: the position):
+ * the console, a large read split in two (vmm/split.c), or one host call. */
+static ssize_t move(struct hc_ctx *c, struct file *e, struct iovec *iov, int n, uint64_t want,
+		    int64_t off, bool into_guest)
+{
+	if (e->host < 0)
+		return console_io(c, e, iov, n);
+	if (into_guest && split_worth(c->split, want))
+		return split_read(c->split, e->host, iov, n, off);
+	return rw_host(e->host, iov, n, off, into_guest);
+}
+
 /* read (into guest memory) or write (from it), in batches of iovecs. */
 static int64_t do_rw(struct hc_ctx *c, const struct hc_rw *r, bool into_guest)
 {
@@ -193,8 +206,7 @@ static int64_t do_rw(struct hc_ctx *c, const struct hc_rw *r, bool into_guest)
 			return -HC_EFAULT;
 		for (int i = 0; i < n; i++)
 			want += iov[i].iov_len;
-		got = e->host < 0 ? console_io(c, e, iov, n)
-				  : rw_host(e->host, iov, n, off, into_guest);
+		got = move(c, e, iov, n, want, off, into_guest);
 		if (got < 0)
 			return done ? done : hc_err(errno);
 		done += got;

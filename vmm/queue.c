@@ -118,20 +118,26 @@ int queue_init(struct queue *q, struct files *files, FILE *out, struct con_strea
 	q->ctx.files = files;
 	q->ctx.out = out;
 	q->con = con;
+	split_init(&q->split);
+	q->ctx.split = &q->split;
 	return bell_init(&q->bell);
 }
 
 int queue_start(struct queue *q)
 {
-	return bell_start(&q->bell, queue_thread, q);
+	int err = split_start(&q->split);
+
+	return err ? err : bell_start(&q->bell, queue_thread, q);
 }
 
 void queue_stop(struct queue *q)
 {
 	bell_stop(&q->bell);
+	split_stop(&q->split);
 }
 
 void queue_destroy(struct queue *q)
 {
 	bell_close(&q->bell);
+	split_stop(&q->split);
 }

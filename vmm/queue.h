@@ -17,6 +17,7 @@
 #include "mv_err.h"
 #include "hc_dispatch.h"
 #include "ring.h"
+#include "split.h"
 #include "vq.h"
 
 /* How long the thread polls an idle queue before it clears HC_VQ_USED_F_NO_NOTIFY and
@@ -40,6 +41,7 @@ struct queue {
 	struct con_stream *con; /* flushed after each batch when several vCPUs share stdout */
 	struct bell bell;       /* the doorbell's eventfd (KVM_IOEVENTFD) and the thread that
 				 * serves on each ring of it, polling while busy */
+	struct split split;     /* large reads, halved with a helper thread (ctx.split) */
 	atomic_bool broken;     /* refused as corrupt: why says how */
 	struct mv_err why;      /* set under lock, read after broken */
 	void (*on_broken)(void *arg); /* called by the thread when it refuses the queue */
@@ -53,14 +55,15 @@ struct queue {
  * files and print to out (and con). Returns 0 or -errno. */
 int queue_init(struct queue *q, struct files *files, FILE *out, struct con_stream *con);
 
-/* queue_start: starts the serving thread on q->bell. Returns 0 or an errno. */
+/* queue_start: starts the serving thread on q->bell and the split reads' helper.
+ * Returns 0 or an errno. */
 int queue_start(struct queue *q);
 
 /* queue_serve: answers what the guest published up to avail (vq_avail); call with the ring's lock and lock held
  * (the vCPU at an exit, which drained the ring). Returns 0, or -1 when the queue is corrupt (broken set, why says why). */
 int queue_serve(struct queue *q, uint16_t avail);
 
-/* queue_stop: ends the thread (if any); what it left is served by the caller. */
+/* queue_stop: ends the threads (if any); what they left is served by the caller. */
 void queue_stop(struct queue *q);
 
 /* queue_destroy: stops the thread and closes the eventfd. */

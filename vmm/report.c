@@ -275,10 +275,12 @@ static void print_fastpaths(FILE *f, const struct vcpu *v)
 		fprintf(f,
 			"I/O queue: %s; %" PRIu64 " requests (%" PRIu64
 			" answered at an exit), %" PRIu64 " bytes; %" PRIu64
-			" doorbell wake-ups, %" PRIu64
-			" idle polls that slept (no exit to the VMM)\n",
+			" doorbell wake-ups, %" PRIu64 " idle polls that slept, %" PRIu64
+			" reads split in two (%" PRIu64
+			" halves read by the helper) (no exit to the VMM)\n",
 			q->active ? "set up by the guest" : "offered, not used", q->vq.chains,
-			q->at_exits, q->vq.bytes, q->wakeups, q->polls_out);
+			q->at_exits, q->vq.bytes, q->wakeups, q->polls_out, q->split.reads,
+			q->split.helped);
 	}
 }
 

@@ -1,8 +1,9 @@
 # SPDX-License-Identifier: MIT
 # tests/vmm/queue.sh: the I/O queue (--queue): reads and writes through a virtqueue in the
 # guest's memory (tests/guests/queuetest.c drives it by hand), in every mode and with
-# several vCPUs; its set-up checks; buffers the caller may not use are -HC_EFAULT; and
-# hostile queues stop the guest with a report.
+# several vCPUs; large reads split between two threads (readcheck); its set-up checks;
+# buffers the caller may not use are -HC_EFAULT; and hostile queues stop the guest with a
+# report.
 . "$(dirname "$0")/../lib.sh"
 
 S=$T_TMP/share
@@ -157,6 +158,20 @@ t_examples() { # cat, cp and wc, unchanged, through the queue
 	expect_out "hypercalls: " && expect_out "I/O queue: set up by the guest; "
 }
 
+t_split() { # large reads, split between the queue's thread and its helper (vmm/split.c)
+	need_kvm
+	head -c $((3 * 524288 + 12345)) /dev/urandom >"$S/r" # its end inside a page
+	want=$(cksum <"$S/r" | cut -d' ' -f1-2)
+	run "$KHW" --queue --stats --mem 8M --dir "$S" "$(guest_elf 64 readcheck)" r
+	expect_rc 0 && expect_out "reference: $want" && expect_out "readcheck: ok" || return 1
+	# Two CPUs or more (the svm suite's QEMU has one): reads were split.
+	n=$(printf '%s\n' "$OUT" | sed -n 's/.*, \([0-9]*\) reads split in two .*/\1/p')
+	[ "$(nproc)" -lt 2 ] || [ "${n:-0}" -gt 0 ] ||
+		{ fail "no read was split in two"; show_output; return 1; }
+	run "$KHW" --mem 8M --dir "$S" "$(guest_elf 64 readcheck)" r # an exit each: the same
+	expect_rc 0 && expect_out "reference: $want" && expect_out "readcheck: ok"
+}
+
 t_smp_sdk() { # --smp: each vCPU finds its own queue
 	need_kvm
 	run "$KHW" --queue --smp --vcpus 2 --stats --dir "$S" "$(guest_elf 64 wc)" f
@@ -178,6 +193,7 @@ t "--vcpus and --smp: a queue each" t_vcpus
 t "a queued read of a silent stdin does not outlive --timeout" t_stdin_timeout
 t "the SDK's reads, writes and batches go through the queue, in every mode" t_sdk
 t "cat, cp and wc through the queue, unchanged" t_examples
+t "large reads split in two threads: the file's bytes, in order, to its end" t_split
 t "--smp: the SDK gives each vCPU its own queue" t_smp_sdk
 t "a version 1 boot info (an older VMM's): the SDK sets up no queue" t_v1
 done_testing
