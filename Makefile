@@ -82,7 +82,7 @@ GUEST_PROGS := $(wildcard guest/examples/*.c tests/guests/*.c)
 GUEST_ELFS := $(foreach b,$(SDK_BITS),$(foreach g,$(GUEST_PROGS),\
 	$(BUILD)/guests/$(b)/$(basename $(notdir $(g))).elf))
 
-all: $(BUILD)/kvm-hello-world $(BUILD)/bench/kvm-floor $(BUILD)/bench/host-read $(SDK_LIBS) \
+all: $(BUILD)/kvm-hello-world $(BUILD)/bench/kvm-floor $(BUILD)/bench/host-read $(BUILD)/bench/alternate $(SDK_LIBS) \
 	$(GUEST_ELFS) $(ISO_BIN)
 
 define SDK_RULES

@@ -15,7 +15,7 @@
 #include <sys/ioctl.h>
 #include <sys/stat.h>
 
-/* Denied with EPERM, for every process of the container, on x86-64, i386 and x32 alike.
+/* Denied with EPERM, for every process of the container, on x86-64 and i386 alike.
  * Kernel code reachable from a user namespace is where container escapes come from; these
  * are the calls no ordinary program needs and exploits often do:
  * - loading kernel code or a new kernel: modules, kexec;
@@ -27,23 +27,62 @@
  * - clock, swap, reboot, accounting, quotas, kernel log, raw I/O ports, vm86, uselib,
  *   open_by_handle_at (the "shocker" escape), nfsservctl, lookup_dcookie, _sysctl. */
 static const char *const denied[] = {
-	"kexec_load", "kexec_file_load", "init_module", "finit_module", "delete_module",
-	"keyctl", "add_key", "request_key",
-	"bpf", "perf_event_open", "userfaultfd",
-	"io_uring_setup", "io_uring_enter", "io_uring_register",
-	"mount", "umount", "umount2", "pivot_root", "chroot", "open_tree", "move_mount",
-	"fsopen", "fsconfig", "fsmount", "fspick", "mount_setattr", "setns",
-	"acct", "swapon", "swapoff", "reboot", "settimeofday", "stime", "clock_settime",
-	"clock_adjtime", "adjtimex", "syslog", "iopl", "ioperm", "quotactl", "quotactl_fd",
-	"vm86", "vm86old", "uselib", "open_by_handle_at", "nfsservctl", "lookup_dcookie",
+	"kexec_load",
+	"kexec_file_load",
+	"init_module",
+	"finit_module",
+	"delete_module",
+	"keyctl",
+	"add_key",
+	"request_key",
+	"bpf",
+	"perf_event_open",
+	"userfaultfd",
+	"io_uring_setup",
+	"io_uring_enter",
+	"io_uring_register",
+	"mount",
+	"umount",
+	"umount2",
+	"pivot_root",
+	"chroot",
+	"open_tree",
+	"move_mount",
+	"fsopen",
+	"fsconfig",
+	"fsmount",
+	"fspick",
+	"mount_setattr",
+	"setns",
+	"acct",
+	"swapon",
+	"swapoff",
+	"reboot",
+	"settimeofday",
+	"stime",
+	"clock_settime",
+	"clock_adjtime",
+	"adjtimex",
+	"syslog",
+	"iopl",
+	"ioperm",
+	"quotactl",
+	"quotactl_fd",
+	"vm86",
+	"vm86old",
+	"uselib",
+	"open_by_handle_at",
+	"nfsservctl",
+	"lookup_dcookie",
 	"_sysctl",
 };
 
 /* New namespaces: a user namespace gives a process every capability again, inside it, and
  * so the kernel code behind them (netfilter, ...). clone with any of these flags, unshare
  * with them (and CLONE_NEWTIME, which means a CSIGNAL bit to clone), are denied. */
-static const unsigned long ns_flags[] = { CLONE_NEWNS, CLONE_NEWCGROUP, CLONE_NEWUTS,
-					  CLONE_NEWIPC, CLONE_NEWUSER, CLONE_NEWPID, CLONE_NEWNET };
+static const unsigned long ns_flags[] = { CLONE_NEWNS,  CLONE_NEWCGROUP, CLONE_NEWUTS,
+					  CLONE_NEWIPC, CLONE_NEWUSER,   CLONE_NEWPID,
+					  CLONE_NEWNET };
 
 /* ioctls on a terminal that reach past the container: TIOCSTI pushes bytes into a
  * terminal's input, as if typed (a program holding the caller's terminal would type
@@ -65,9 +104,9 @@ static const struct {
 	unsigned mode_arg; /* the mode's argument */
 	int flags_arg;     /* the open flags' argument, or -1 */
 } mode_calls[] = {
-	{ "chmod", 1, -1 }, { "fchmod", 1, -1 }, { "fchmodat", 2, -1 }, { "fchmodat2", 2, -1 },
-	{ "creat", 1, -1 }, { "mknod", 1, -1 }, { "mknodat", 2, -1 }, { "open", 2, 1 },
-	{ "openat", 3, 2 },
+	{ "chmod", 1, -1 },     { "fchmod", 1, -1 }, { "fchmodat", 2, -1 },
+	{ "fchmodat2", 2, -1 }, { "creat", 1, -1 },  { "mknod", 1, -1 },
+	{ "mknodat", 2, -1 },   { "open", 2, 1 },    { "openat", 3, 2 },
 };
 static const unsigned long suid_bits[] = { S_ISUID, S_ISGID };
 static const unsigned long create_flags[] = { O_CREAT, __O_TMPFILE };
@@ -85,16 +124,23 @@ static void check(int r, const char *what)
 	}
 }
 
+/* The architecture whose filter deny() adds rules to. */
+static uint32_t rule_arch;
+
+/* Denies name on rule_arch, when the call exists there: a call another architecture
+ * alone has (stime, vm86 on x86-64) would cost the filter a comparison with a number the
+ * kernel never passes. A name no architecture knows is a mistake in the lists above. */
 static void deny(scmp_filter_ctx f, int err_no, const char *name, unsigned n,
 		 const struct scmp_arg_cmp *cmp)
 {
-	int nr = seccomp_syscall_resolve_name(name);
+	int nr = seccomp_syscall_resolve_name(name); /* the native number, translated */
 
 	if (nr == __NR_SCMP_ERROR) {
 		fprintf(stderr, "seccomp_gen: libseccomp knows no system call %s\n", name);
 		exit(1);
 	}
-	check(seccomp_rule_add_array(f, SCMP_ACT_ERRNO(err_no), nr, n, cmp), name);
+	if (seccomp_syscall_resolve_name_arch(rule_arch, name) >= 0)
+		check(seccomp_rule_add_array(f, SCMP_ACT_ERRNO(err_no), nr, n, cmp), name);
 }
 
 /* One rule per call, bit and creating flag: a rule compares each argument once. */
@@ -109,7 +155,8 @@ static void deny_suid(scmp_filter_ctx f)
 				deny(f, EPERM, mode_calls[i].name, 1, c);
 				continue;
 			}
-			for (size_t o = 0; o < sizeof(create_flags) / sizeof(create_flags[0]); o++) {
+			for (size_t o = 0; o < sizeof(create_flags) / sizeof(create_flags[0]);
+			     o++) {
 				c[1] = (struct scmp_arg_cmp){ (unsigned)mode_calls[i].flags_arg,
 							      SCMP_CMP_MASKED_EQ, create_flags[o],
 							      create_flags[o] };
@@ -119,25 +166,11 @@ static void deny_suid(scmp_filter_ctx f)
 	deny(f, ENOSYS, "openat2", 0, NULL);
 }
 
-int main(void)
+/* Every rule, for one architecture's filter. */
+static void add_rules(scmp_filter_ctx f)
 {
-	scmp_filter_ctx f = seccomp_init(SCMP_ACT_ALLOW);
 	struct scmp_arg_cmp cmp;
-	struct sock_filter ins;
-	FILE *tmp = tmpfile();
-	size_t n = 0;
 
-	if (!f || !tmp) {
-		fprintf(stderr, "seccomp_gen: seccomp_init or tmpfile failed\n");
-		return 1;
-	}
-	/* 32-bit and x32 calls go through the same rules (else a 32-bit program would be
-	 * killed by the filter's bad-architecture action); a binary tree, not a list. */
-	if (seccomp_arch_native() == SCMP_ARCH_X86_64) {
-		check(seccomp_arch_add(f, SCMP_ARCH_X86), "seccomp_arch_add(x86)");
-		check(seccomp_arch_add(f, SCMP_ARCH_X32), "seccomp_arch_add(x32)");
-	}
-	check(seccomp_attr_set(f, SCMP_FLTATR_CTL_OPTIMIZE, 2), "SCMP_FLTATR_CTL_OPTIMIZE");
 	for (size_t i = 0; i < sizeof(denied) / sizeof(denied[0]); i++)
 		deny(f, EPERM, denied[i], 0, NULL);
 	for (size_t i = 0; i < sizeof(ns_flags) / sizeof(ns_flags[0]); i++) {
@@ -157,7 +190,48 @@ int main(void)
 	deny(f, ENOSYS, "clone3", 0, NULL);
 	cmp = SCMP_A0(SCMP_CMP_NE, PERSONALITY_QUERY);
 	deny(f, EPERM, "personality", 1, &cmp);
+}
 
+/* A filter for arch alone, with every rule: built one architecture at a time (then merged)
+ * so that each has only the calls it has. A call of an architecture the filter does not
+ * name fails with ENOSYS: on x86-64 that is the x32 ABI, which Debian's kernels build but
+ * leave off (syscall.x32=n: every x32 call fails with ENOSYS there anyway), and whose
+ * rules would be a fifth of the filter, compiled again at every load. */
+static scmp_filter_ctx arch_filter(uint32_t arch)
+{
+	scmp_filter_ctx f = seccomp_init(SCMP_ACT_ALLOW);
+
+	if (!f) {
+		fprintf(stderr, "seccomp_gen: seccomp_init failed\n");
+		exit(1);
+	}
+	if (arch != seccomp_arch_native()) {
+		check(seccomp_arch_add(f, arch), "seccomp_arch_add");
+		check(seccomp_arch_remove(f, SCMP_ARCH_NATIVE), "seccomp_arch_remove");
+	}
+	check(seccomp_attr_set(f, SCMP_FLTATR_ACT_BADARCH, SCMP_ACT_ERRNO(ENOSYS)),
+	      "SCMP_FLTATR_ACT_BADARCH");
+	/* a binary tree of the call numbers, not a list */
+	check(seccomp_attr_set(f, SCMP_FLTATR_CTL_OPTIMIZE, 2), "SCMP_FLTATR_CTL_OPTIMIZE");
+	rule_arch = arch;
+	add_rules(f);
+	return f;
+}
+
+int main(void)
+{
+	scmp_filter_ctx f = arch_filter(seccomp_arch_native());
+	struct sock_filter ins;
+	FILE *tmp = tmpfile();
+	size_t n = 0;
+
+	if (!tmp) {
+		fprintf(stderr, "seccomp_gen: tmpfile failed\n");
+		return 1;
+	}
+	/* 32-bit calls go through the same rules (else a 32-bit program would get ENOSYS) */
+	if (seccomp_arch_native() == SCMP_ARCH_X86_64)
+		check(seccomp_merge(f, arch_filter(SCMP_ARCH_X86)), "seccomp_merge(x86)");
 	check(seccomp_export_bpf(f, fileno(tmp)), "seccomp_export_bpf");
 	rewind(tmp);
 	printf("/* Generated by isolate/gen/seccomp_gen.c with libseccomp %u.%u.%u: do not edit. */\n",

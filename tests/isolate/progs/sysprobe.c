@@ -5,7 +5,8 @@
  * perf_event_open, unshare(CLONE_NEWUSER), mount, personality(READ_IMPLIES_EXEC),
  * kexec_load, init_module, io_uring_setup, setns, chroot, clone(CLONE_NEWNET); then
  * getpid as a control, and a thread (pthread_create: clone3 gets ENOSYS, glibc falls back
- * to clone). */
+ * to clone); keyctl again through the i386 entry (int 0x80: the filter's 32-bit half), and
+ * getpid through the x32 ABI (the filter answers ENOSYS: no rules for it, and no kill). */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
@@ -27,6 +28,21 @@ static void *thread(void *arg)
 static void show(const char *name, long r)
 {
 	printf("%s %s\n", name, r < 0 ? strerrorname_np(errno) : "ok");
+}
+
+/* An i386 system call from this 64-bit process: its result, -errno on failure. */
+static long int80(long nr, long a, long b, long c)
+{
+	long r;
+
+	__asm__ volatile("int $0x80" : "=a"(r) : "a"(nr), "b"(a), "c"(b), "d"(c) : "memory");
+	return r;
+}
+
+static void show_raw(const char *name, long r)
+{
+	errno = r < 0 && r > -4096 ? (int)-r : 0;
+	show(name, r < 0 && r > -4096 ? -1 : 0);
 }
 
 int main(void)
@@ -64,5 +80,8 @@ int main(void)
 		errno = e;
 		show("pthread", e ? -1 : 0);
 	}
+	show_raw("keyctl_i386",
+		 int80(288 /* keyctl */, KEYCTL_GET_KEYRING_ID, KEY_SPEC_SESSION_KEYRING, 0));
+	show("getpid_x32", syscall(0x40000000 /* __X32_SYSCALL_BIT */ | SYS_getpid));
 	return 0;
 }
