@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /* bench/alternate.c: alternate RUNS WARMUP NAME CMD [ARGS...] [-- NAME CMD [ARGS...]]...:
- * runs the commands in turn (A B C A B C ...), RUNS times each after WARMUP rounds, and
- * prints "NAME median_s min_s" for each. hyperfine runs all of one command's runs, then
- * the next's: on a shared machine a load that changes meanwhile lands on one command only
- * and skews their ratio; in turn, it lands on all of them alike. */
+ * runs the commands in turn, RUNS times each after WARMUP rounds, and prints "NAME
+ * median_s min_s" for each. hyperfine runs all of one command's runs, then the next's: on
+ * a shared machine a load that changes meanwhile lands on one command only and skews their
+ * ratio; in turn, it lands on all of them alike. Each round starts one command further on
+ * (A B C, B C A, C A B, ...), so that each follows each other as often: what one leaves
+ * the kernel to do after it (a network namespace's teardown) slows them all alike. */
 #include <errno.h>
 #include <fcntl.h>
 #include <spawn.h>
@@ -82,7 +84,8 @@ int main(int argc, char **argv)
 	posix_spawn_file_actions_init(&quiet);
 	posix_spawn_file_actions_addopen(&quiet, 1, "/dev/null", O_WRONLY, 0);
 	for (int r = -warmup; r < runs; r++)
-		for (int c = 0; c < n; c++) {
+		for (int i = 0; i < n; i++) {
+			int c = (i + r + warmup) % n;
 			double t = run(&cmds[c], &quiet);
 
 			if (t < 0) {
