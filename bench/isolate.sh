@@ -42,7 +42,7 @@ bw="bwrap --unshare-all --dev-bind / / --proc /proc /bin/true"
 veth="with its veth"
 [ "$(id -u)" -eq 0 ] || veth="NO veth: not root, loopback only"
 turns=$((3 * RUNS))
-echo "bench: isolate /bin/true ($veth) against bwrap and unshare, $turns runs each, in turn (bench/alternate)"
+echo "bench: isolate /bin/true ($veth) against bwrap and unshare, $turns runs each, in turn (bench/alternate.c)"
 # in_turn [PREFIX...]: the four commands' medians, in ms, on one line: isolate, --net none,
 # bwrap, unshare.
 in_turn() {

@@ -157,7 +157,7 @@ t_debian() {
 	run "$ISO" --init --net none --root "$ROOTFS" --tmpfs /tmp --ro-bind "$PROGS:/opt" \
 		--report "$T_TMP/r.json" sh -c ". /etc/os-release; echo \$ID \$VERSION_CODENAME
 		id -un; hostname; dpkg-query -W -f='\${Package}\\n' dash coreutils
-		ls /work /root 2>&1 | head -n 1; echo x >/tmp/x && cat /tmp/x; /opt/sysprobe | grep ^keyctl
+		ls /work /root 2>&1 | head -n 1; echo x >/tmp/x && cat /tmp/x; /opt/sysprobe | grep '^keyctl '
 		/opt/memhog 10 >/dev/null && echo allocated; : $mark"
 	expect_rc 0 || return 1
 	expect_eq "inside Debian" "$(printf '%s\n' "$OUT" | tr '\n' ' ')" \
