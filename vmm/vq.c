@@ -137,6 +137,47 @@ static int shape_data(const struct chain *c, const struct hc_vq_req *req, struct
 	return 0;
 }
 
+/* The header and the status of chain c in one translation when one page holds both (the
+ * SDK keeps them side by side): a single page walk, with the write access the status
+ * needs anyway, instead of one for each; the header is copied (once) into req, the
+ * status's host address kept. False when they lie apart or the page is not writable:
+ * each is then translated by itself, as any chain's are. */
+static bool ends_together(const struct gview *v, struct chain *c, struct hc_vq_req *req)
+{
+	const uint64_t h = c->d[0].addr, s = c->d[c->n - 1].addr;
+	const uint64_t h_end = h + sizeof(*req), s_end = s + sizeof(struct hc_vq_status);
+	const uint64_t lo = h < s ? h : s, hi = h_end > s_end ? h_end : s_end;
+	uint8_t *p;
+
+	if (h_end < h || s_end < s || lo >> 12 != (hi - 1) >> 12)
+		return false; /* past the end of the address space, or on two pages */
+	if (!(p = area(v, lo, hi - lo, true)))
+		return false;
+	memcpy(req, p + (h - lo), sizeof(*req));
+	c->status = p + (s - lo);
+	return true;
+}
+
+/* The header copied (once) into req and the status translated, together when they can
+ * be. Returns 0 or -1 with err. */
+static int ends(const struct gview *v, struct chain *c, struct hc_vq_req *req, struct mv_err *err)
+{
+	const uint64_t h = c->d[0].addr, s = c->d[c->n - 1].addr;
+
+	if (ends_together(v, c, req))
+		return 0;
+	if (gva_read(v, h, req, sizeof(*req)))
+		return mv_seterr(err, 0, "request header at 0x%" PRIx64 " not readable%s", h,
+				 v->user ? " by ring 3" : "");
+	/* Translated once, as the areas are at set-up: the status is written where it was
+	 * when the chain was taken (one page walk, not two). */
+	c->status = area(v, s, sizeof(struct hc_vq_status), true);
+	if (!c->status && gva_check(v, s, sizeof(struct hc_vq_status), true))
+		return mv_seterr(err, 0, "request status at 0x%" PRIx64 " not writable%s", s,
+				 v->user ? " by ring 3" : "");
+	return 0;
+}
+
 /* The shape every chain must have: a header the VMM reads, data in the op's direction,
  * a status the VMM writes; the header copied (once) into req. Returns 0 or -1 with err. */
 static int shape(const struct gview *v, struct chain *c, struct hc_vq_req *req, struct mv_err *err)
@@ -149,15 +190,8 @@ static int shape(const struct gview *v, struct chain *c, struct hc_vq_req *req, 
 	s = &c->d[c->n - 1];
 	if (shape_ends(h, s, err))
 		return -1;
-	if (gva_read(v, h->addr, req, sizeof(*req)))
-		return mv_seterr(err, 0, "request header at 0x%" PRIx64 " not readable%s", h->addr,
-				 v->user ? " by ring 3" : "");
-	/* Translated once, as the areas are at set-up: the status is written where it was
-	 * when the chain was taken (one page walk, not two). */
-	c->status = area(v, s->addr, sizeof(struct hc_vq_status), true);
-	if (!c->status && gva_check(v, s->addr, sizeof(struct hc_vq_status), true))
-		return mv_seterr(err, 0, "request status at 0x%" PRIx64 " not writable%s", s->addr,
-				 v->user ? " by ring 3" : "");
+	if (ends(v, c, req, err))
+		return -1;
 	if (req->op != HC_VQ_READ && req->op != HC_VQ_WRITE)
 		return mv_seterr(err, 0, "request of unknown op %" PRIu32, req->op);
 	return shape_data(c, req, err);

@@ -46,12 +46,20 @@ struct queue {
 	struct {
 		uint16_t flags, idx, ring[QSIZE], event;
 	} avail __attribute__((aligned(4)));
+	/* One cache line: the first chain's header and status, then the used ring's flags
+	 * and index. A lone request (a read loop's) is answered in that line, so the guest
+	 * finds the status in the line it polls (one move of a line between the CPUs, not
+	 * two), and the VMM translates header and status with one page walk. */
 	struct {
-		uint16_t flags, idx;
-		struct hc_vq_used_elem ring[QSIZE];
-		uint16_t event;
-	} used;
-	struct hc_vq_req hdr[QSIZE];
+		struct hc_vq_req hdr;
+		struct hc_vq_status status;
+		struct {
+			uint16_t flags, idx;
+			struct hc_vq_used_elem ring[QSIZE];
+			uint16_t event;
+		} used;
+	} line __attribute__((aligned(64)));
+	struct hc_vq_req hdr[QSIZE]; /* the other chains' (index 0 unused) */
 	struct hc_vq_status status[QSIZE];
 	uint32_t bell;    /* the doorbell's value: this vCPU's id */
 	int tried, on;    /* queue_setup made; it succeeded */
@@ -64,6 +72,17 @@ static struct queue queues[NQUEUES] __attribute__((aligned(16)));
 static uintptr_t tops[NQUEUES]; /* --smp: where each vCPU's stack began */
 
 #define PTR(p) ((hc_gptr_t)(uintptr_t)(p))
+
+/* Chain k's header and status in a batch. */
+static struct hc_vq_req *hdr_of(struct queue *q, unsigned k)
+{
+	return k ? &q->hdr[k] : &q->line.hdr;
+}
+
+static struct hc_vq_status *status_of(struct queue *q, unsigned k)
+{
+	return k ? &q->status[k] : &q->line.status;
+}
 
 void sdk_queue_start(const struct hc_boot_info *bi)
 {
@@ -103,7 +122,7 @@ static struct queue *mine(void)
 	if (!q->tried) {
 		struct hc_queue_setup r = { .desc = PTR(q->desc),
 					    .avail = PTR(&q->avail),
-					    .used = PTR(&q->used),
+					    .used = PTR(&q->line.used),
 					    .size = QSIZE };
 
 		q->tried = 1;
@@ -133,10 +152,10 @@ static int wait_all(struct queue *q, uint64_t bytes)
 {
 	const uint64_t awake_spins = SPIN_AWAKE + bytes / SPIN_BYTES;
 
-	for (unsigned spins = 0; __atomic_load_n(&q->used.idx, __ATOMIC_ACQUIRE) != q->avail.idx;
-	     spins++) {
-		const int awake =
-			__atomic_load_n(&q->used.flags, __ATOMIC_RELAXED) & HC_VQ_USED_F_NO_NOTIFY;
+	for (unsigned spins = 0;
+	     __atomic_load_n(&q->line.used.idx, __ATOMIC_ACQUIRE) != q->avail.idx; spins++) {
+		const int awake = __atomic_load_n(&q->line.used.flags, __ATOMIC_RELAXED) &
+				  HC_VQ_USED_F_NO_NOTIFY;
 
 		if (spins > (awake ? awake_spins : SPIN_ASLEEP)) {
 			exit_wait();
@@ -156,7 +175,7 @@ static void publish(struct queue *q, uint16_t idx, int direct)
 	 * at avail.idx once more; one of the two sides sees the other. */
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
 	if (!direct &&
-	    !(__atomic_load_n(&q->used.flags, __ATOMIC_RELAXED) & HC_VQ_USED_F_NO_NOTIFY))
+	    !(__atomic_load_n(&q->line.used.flags, __ATOMIC_RELAXED) & HC_VQ_USED_F_NO_NOTIFY))
 		mv_outl(HC_PORT_QUEUE, q->bell);
 }
 
@@ -195,7 +214,7 @@ static void set(struct queue *q, unsigned i, hc_gptr_t addr, uint32_t len, uint1
 
 static void set_hdr(struct queue *q, unsigned k, uint32_t op, int32_t fd, int64_t offset)
 {
-	struct hc_vq_req *to = &q->hdr[k];
+	struct hc_vq_req *to = hdr_of(q, k);
 
 	if (to->op != op || to->fd != fd || to->offset != offset)
 		*to = (struct hc_vq_req){ .op = op, .fd = fd, .offset = offset };
@@ -222,15 +241,21 @@ static void run_queued(struct queue *q, struct mv_io *ios, int n)
 
 			set_hdr(q, (unsigned)k, io->op == MV_IO_READ ? HC_VQ_READ : HC_VQ_WRITE,
 				io->fd, io->offset);
-			set(q, d, PTR(&q->hdr[k]), sizeof(q->hdr[k]), HC_VQ_DESC_F_NEXT);
+			set(q, d, PTR(hdr_of(q, (unsigned)k)), sizeof(struct hc_vq_req),
+			    HC_VQ_DESC_F_NEXT);
 			set(q, d + 1, PTR(io->buf), chain_len(io), HC_VQ_DESC_F_NEXT | w);
-			set(q, d + 2, PTR(&q->status[k]), sizeof(q->status[k]), HC_VQ_DESC_F_WRITE);
-			q->avail.ring[idx++ % QSIZE] = (uint16_t)d;
+			set(q, d + 2, PTR(status_of(q, (unsigned)k)), sizeof(struct hc_vq_status),
+			    HC_VQ_DESC_F_WRITE);
+			/* As set() does: the slot keeps the head it held a lap ago, most often
+			 * (a read loop's are all 0), and the VMM's copy of its line stays good. */
+			if (q->avail.ring[idx % QSIZE] != d)
+				q->avail.ring[idx % QSIZE] = (uint16_t)d;
+			idx++;
 			bytes += io->len;
 		}
 		answer(q, idx, bytes);
 		for (int k = 0; k < batch; k++)
-			ios[done + k].ret = (long)q->status[k].ret;
+			ios[done + k].ret = (long)status_of(q, (unsigned)k)->ret;
 		done += batch;
 	}
 }

@@ -324,6 +324,39 @@ DAMAGE(long_chain, "chain at head 0 longer than 16 descriptors",
 	       set(f, 6 + i, DATA, 1, HC_VQ_DESC_F_NEXT, (uint16_t)(7 + i));
        desc(f)[1].next = 6)
 
+/* Header and status translated together when one page holds both (vq.c's ends_together),
+ * with write access: a page the guest's tables map read-only still gives the header, with
+ * the status elsewhere; with both there, the status is the one refused. */
+static void test_ends_readonly(void **state)
+{
+	struct fixture *f = *state;
+	const int fd = open_f(f);
+	const struct pt_step *leaf;
+	struct pt_built b;
+	struct pt_walk w;
+	uint64_t e;
+
+	assert_int_equal(pt_build_spec(&f->mem, &(struct pt_spec){ .fmt = PT_4LEVEL, .size = MEM },
+				       0xc000, MEM, &b),
+			 0);
+	f->c.view = (struct gview){ .mem = &f->mem, .fmt = PT_4LEVEL, .root = b.root };
+	assert_int_equal(pt_walk(&f->mem, PT_4LEVEL, b.root, HDRS, &w), 0); /* and STATS */
+	leaf = &w.step[w.steps - 1];
+	memcpy(&e, f->mem.host + leaf->table + 8ull * leaf->index, 8);
+	e &= ~(uint64_t)PTE_RW;
+	memcpy(f->mem.host + leaf->table + 8ull * leaf->index, &e, 8);
+	/* the status on a writable page: answered */
+	publish(f, chain(f, 0, 0, HC_VQ_READ, fd, 0, DATA, 5));
+	desc(f)[2].addr = DATA + 0x800;
+	assert_int_equal(vq_serve(&f->q, vq_avail(&f->q), &f->c, &f->err), 1);
+	assert_memory_equal(f->mem.host + DATA, "abcde", 5);
+	assert_int_equal(*(int64_t *)(f->mem.host + DATA + 0x800), 5);
+	/* both on the read-only page */
+	publish(f, chain(f, 3, 1, HC_VQ_READ, fd, 0, DATA, 5));
+	assert_int_equal(vq_serve(&f->q, vq_avail(&f->q), &f->c, &f->err), -1);
+	assert_string_equal(f->err.msg, "request status at 0x2808 not writable");
+}
+
 /* The longest chain served: header, 14 buffers, status (16 descriptors). */
 static void test_chain_of_16(void **state)
 {
@@ -386,12 +419,12 @@ static void test_no_notify(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		T(setup_checks), T(console_writes), T(file_reads),  T(own_indices),
-		T(next),         T(loop),           T(indirect),    T(hdr_len),
-		T(hdr_dir),      T(status_len),     T(one),         T(op),
-		T(data_dir),     T(hdr_addr),       T(status_addr), T(long_chain),
-		T(head),         T(avail_ahead),    T(no_notify),   T(setup_readonly),
-		T(chain_of_16),  T(chain_of_17),
+		T(setup_checks), T(console_writes), T(file_reads),    T(own_indices),
+		T(next),         T(loop),           T(indirect),      T(hdr_len),
+		T(hdr_dir),      T(status_len),     T(one),           T(op),
+		T(data_dir),     T(hdr_addr),       T(status_addr),   T(long_chain),
+		T(head),         T(avail_ahead),    T(no_notify),     T(setup_readonly),
+		T(chain_of_16),  T(chain_of_17),    T(ends_readonly),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
