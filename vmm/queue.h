@@ -55,8 +55,8 @@ struct queue {
  * files and print to out (and con). Returns 0 or -errno. */
 int queue_init(struct queue *q, struct files *files, FILE *out, struct con_stream *con);
 
-/* queue_start: starts the serving thread on q->bell and the split reads' helper.
- * Returns 0 or an errno. */
+/* queue_start: starts the serving thread on q->bell and the split reads' helper (without
+ * which large reads are read whole). Returns 0 or an errno (the serving thread's). */
 int queue_start(struct queue *q);
 
 /* queue_serve: answers what the guest published up to avail (vq_avail); call with the ring's lock and lock held
