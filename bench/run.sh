@@ -183,10 +183,10 @@ rm -f "$csv".[123]
 # The console ring and the I/O queue against an exit per call: the round trip of one exit
 # to the VMM (a get_num_exits hypercall), of one KVM_IOEVENTFD doorbell (handled in the
 # kernel), and 64-byte console writes, each through an exit, the ring or the queue. Each
-# way's fixed costs (an empty run of it) are subtracted: a VM with an ioeventfd takes
-# 10-20 ms more to destroy on this project's machine (KVM waits for an SRCU grace period
-# as it takes the ioeventfd off its bus), more than 20000 writes through the queue cost,
-# so the queue writes 10 times as many. As for the reads, every command runs with the
+# way's fixed costs (an empty run of it) are subtracted: a VM closed soon after an
+# ioeventfd was registered takes 13-16 ms more to close on this project's machine (it
+# waits for the SRCU work the registration left, docs/fastpaths.md), more than 20000
+# writes through the queue cost, so the queue writes 10 times as many. As for the reads, every command runs with the
 # CPUs given to it (chrt -f 1, $rt) when chrt may do so: the ring's and the queue's
 # threads need a CPU of their own beside the vCPU's.
 n=20000
