@@ -81,13 +81,14 @@ run() {
 	ERR=$(cat "$T_TMP/err")
 }
 
-# vmm_running PID N: waits (at most 10 s) until the VMM PID runs N vCPU threads (named
-# vcpu-0, ...): it blocks its stop signals before it starts them, so from then on a
+# vmm_running PID N: waits (at most 10 s) until the VMM PID holds N vCPUs (fds
+# anon_inode:kvm-vcpu:N; a lone vCPU runs in the main thread, several in threads named
+# vcpu-0, ...): it blocks its stop signals before it makes them, so from then on a
 # SIGTERM, SIGINT or SIGHUP is its own to handle. Fails when PID ends or 10 s pass.
 vmm_running() {
 	_n=200
 	while [ $_n -gt 0 ] && [ -e "/proc/$1" ]; do
-		[ "$(cat /proc/"$1"/task/*/comm 2>/dev/null | grep -c '^vcpu-')" -ge "$2" ] && return 0
+		[ "$(ls -l /proc/"$1"/fd 2>/dev/null | grep -c 'anon_inode:kvm-vcpu')" -ge "$2" ] && return 0
 		_n=$((_n - 1))
 		sleep 0.05
 	done

@@ -68,6 +68,7 @@ struct machine {
 	struct crew crew;       /* thread j builds, runs and tears down vCPU j (and instance j) */
 	struct build_err *be;   /* nvcpu: what failed in each thread's build */
 	struct watchdog wd;     /* --timeout, stop signals, output failures */
+	bool solo;              /* one vCPU: the main thread builds, runs and closes it */
 	unsigned khc;           /* in-kernel hypercall instruction offered (--khc), or 0 */
 };
 
@@ -165,6 +166,10 @@ static void plan(struct machine *m)
 		usage_error("%s", err.msg);
 	m->nvcpu = (unsigned)cfg->vcpus;
 	m->ninst = cfg->smp ? 1 : m->nvcpu;
+	/* A thread costs about as much to start as a VM to build (docs/vmm.md), and the
+	 * hand-overs between it and the main thread each wake a CPU: one vCPU has no
+	 * parallel work to spread, so it runs where the run is set up. */
+	m->solo = m->nvcpu == 1;
 }
 
 /* The most vCPUs this host's KVM gives one VM (api.rst: KVM_CAP_MAX_VCPUS, else
@@ -366,7 +371,10 @@ static bool vm_needed_after(const struct machine *m, unsigned j)
 static void instance_life(struct crew *c, unsigned j, void *arg)
 {
 	struct machine *m = arg;
+	char name[16];
 
+	snprintf(name, sizeof(name), "vcpu-%u", j);
+	pthread_setname_np(pthread_self(), name); /* by itself: no /proc file to open */
 	build_vcpu(m, j, &m->be[j]);
 	if (crew_next(c, CREW_RUN)) {
 		vcpu_run(&m->vcpu[j], wd_thread_id(&m->wd), &m->done);
@@ -378,8 +386,8 @@ static void instance_life(struct crew *c, unsigned j, void *arg)
 }
 
 /* The instances' VMs, memory and images, and the vCPUs, built in parallel, a thread
- * each; dies with the first failure by vCPU number, as building them one after the
- * other would. */
+ * each (one vCPU: built here); dies with the first failure by vCPU number, as building
+ * them one after the other would. */
 static void build_vms(struct machine *m)
 {
 	unsigned failed = 0;
@@ -391,6 +399,12 @@ static void build_vms(struct machine *m)
 	if (m->ninst > 1 && m->cfg->file)
 		load_template(m);
 	vcpu_signals_init();
+	if (m->solo) {
+		if (build_vcpu(m, 0, &m->be[0]))
+			die(m->be[0].status, "%s", m->be[0].e.msg);
+		m->lay.entry = m->inst[0].img.entry;
+		return;
+	}
 	if ((err = crew_start(&m->crew, m->nvcpu, instance_life, m, &failed))) {
 		errno = err;
 		die_errno(VMM_HOST_ERROR, "cannot start the thread of vCPU %u", failed);
@@ -496,10 +510,14 @@ static void stop_all(void *arg)
 		vcpu_stop(&m->vcpu[j]);
 }
 
-/* Lets every vCPU run and waits for their loops to end. Returns the watchdog's stop,
- * if any. */
+/* Lets every vCPU run and waits for their loops to end (one vCPU: runs it here).
+ * Returns the watchdog's stop, if any. */
 static enum wd_reason run(struct machine *m, int *sig)
 {
+	if (m->solo) {
+		vcpu_run(&m->vcpu[0], wd_thread_id(&m->wd), &m->done);
+		return wd_joined(&m->wd, sig);
+	}
 	crew_allow(&m->crew, CREW_RUN);
 	crew_wait(&m->crew, CREW_TEARDOWN);
 	return wd_joined(&m->wd, sig);
@@ -619,8 +637,12 @@ static void destroy(struct machine *m)
 	for (unsigned i = 0; i < m->ninst; i++) /* free(), here: no malloc arena per thread */
 		files_destroy(&m->inst[i].files);
 	/* closing a VM is the costly part of a run of several: each in its thread */
-	crew_allow(&m->crew, CREW_TEARDOWN);
-	crew_join(&m->crew);
+	if (m->solo) {
+		teardown(m, 0); /* the VM first, then its memory, as the threads do */
+	} else {
+		crew_allow(&m->crew, CREW_TEARDOWN);
+		crew_join(&m->crew);
+	}
 	if (m->cfg->smp)
 		vm_destroy(&m->inst[0].vm);
 	console_close(&m->con);

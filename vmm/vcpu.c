@@ -399,10 +399,7 @@ static void queue_finish(struct vcpu *v)
 void vcpu_run(struct vcpu *v, pthread_t waiter, atomic_uint *done)
 {
 	sigset_t kick;
-	char name[16];
 
-	snprintf(name, sizeof(name), "vcpu-%d", v->id);
-	pthread_setname_np(pthread_self(), name); /* by itself: no /proc file to open */
 	sigemptyset(&kick);
 	sigaddset(&kick, SIG_KICK);
 	pthread_sigmask(SIG_UNBLOCK, &kick, NULL);

@@ -43,7 +43,7 @@ struct vcpu {
 	int fd;                    /* from KVM_CREATE_VCPU */
 	struct kvm_run *run;       /* the shared kvm_run area, mmap'd from fd */
 	size_t run_size;           /* its size (KVM_GET_VCPU_MMAP_SIZE) */
-	pthread_t thread;          /* runs vcpu_loop, named vcpu-N (while started) */
+	pthread_t thread;          /* runs vcpu_loop (while started) */
 	struct con_stream *con;    /* its console stream with several vCPUs, else NULL */
 	bool started;              /* the loop runs in thread (under kick_lock) */
 	pthread_mutex_t kick_lock; /* orders kicks (from the watchdog and ring threads) with
@@ -71,7 +71,8 @@ struct vcpu {
  * its own v). Returns 0, or -1 with the reason in e and nothing left open or mapped. */
 int vcpu_create(struct vcpu *v, struct vm *vm, int id, unsigned kvm_id, struct mv_err *e);
 
-/* vcpu_run: runs the loop in the calling thread, named vcpu-N for it, until it ends;
+/* vcpu_run: runs the loop in the calling thread (vcpu-N, or the main thread for a lone
+ * vCPU) until it ends;
  * then *done is incremented and SIGUSR2 sent to the thread `waiter`. Meanwhile vcpu_stop
  * kicks that thread. Signals the caller blocks stay blocked, SIGUSR1 aside. */
 void vcpu_run(struct vcpu *v, pthread_t waiter, atomic_uint *done);

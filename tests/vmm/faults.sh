@@ -53,11 +53,11 @@ t_timeout() {
 
 # A stop signal kicks the vCPU out of KVM_RUN: status 128+N, no hang, no thread left.
 # The signal goes once the guest runs (vmm_running): the VMM blocks its stop signals
-# before it starts the vCPU threads, so a signal sent earlier ends it by the default action.
+# before it makes its vCPUs, so a signal sent earlier ends it by the default action.
 stop_by() { # stop_by SIGNAL NUMBER DESCRIPTION (strsignal's)
 	"$KHW" --guest spin --timeout 0 >"$T_TMP/out" 2>"$T_TMP/err" &
 	pid=$!
-	vmm_running "$pid" 1 || { kill -9 "$pid"; fail "no vCPU thread within 10 s"; return 1; }
+	vmm_running "$pid" 1 || { kill -9 "$pid"; fail "no vCPU within 10 s"; return 1; }
 	kill -s "$1" "$pid"
 	bounded_exit "$pid" || { fail "still running 10 s after SIG$1"; return 1; }
 	OUT=$(cat "$T_TMP/out"); ERR=$(cat "$T_TMP/err")

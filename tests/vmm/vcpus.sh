@@ -151,8 +151,8 @@ t_stop_all() { # SIGTERM and --timeout stop every vCPU: no hang, a clear status
 	expect_rc 124 && expect_eq "timeouts" "$(printf '%s\n' "$ERR" | grep -c 'still running after 0.5 s')" 4 || return 1
 	"$KHW" --vcpus 4 --guest spin --timeout 0 >/dev/null 2>"$T_TMP/err" &
 	pid=$!
-	# once its 4 vCPU threads run, the VMM handles SIGTERM itself (blocked, then waited for)
-	vmm_running "$pid" 4 || { kill -9 "$pid"; fail "no 4 vCPU threads within 10 s"; return 1; }
+	# once it holds its 4 vCPUs, the VMM handles SIGTERM itself (blocked, then waited for)
+	vmm_running "$pid" 4 || { kill -9 "$pid"; fail "no 4 vCPUs within 10 s"; return 1; }
 	kill -TERM "$pid"
 	bounded_exit "$pid" || { fail "still running 10 s after SIGTERM"; return 1; }
 	ERR=$(cat "$T_TMP/err")
