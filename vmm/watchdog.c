@@ -82,10 +82,10 @@ static enum wd_reason wait_stop(struct watchdog *w, int *sig)
 			pthread_mutex_unlock(&w->lock);
 			return WD_NONE;
 		}
-		armed = w->armed && w->timeout > 0;
+		armed = w->armed;
 		left = w->deadline;
 		pthread_mutex_unlock(&w->lock);
-		if (armed) {
+		if (armed && w->timeout > 0) {
 			clock_gettime(CLOCK_MONOTONIC, &now);
 			left.tv_sec -= now.tv_sec;
 			left.tv_nsec -= now.tv_nsec;
@@ -95,6 +95,15 @@ static enum wd_reason wait_stop(struct watchdog *w, int *sig)
 			}
 			if (left.tv_sec < 0)
 				return WD_TIMEOUT;
+			s = sigtimedwait(&set, NULL, &left);
+		} else if (w->timeout > 0) {
+			/* Not armed yet: the deadline, once set, is --timeout after a moment still
+			 * to come, so --timeout from now ends before it (wd_running need not wake
+			 * this thread: a wake-up costs the run a CPU's). */
+			const long ms = (long)(w->timeout * 1000.0 + 0.5);
+
+			left = (struct timespec){ .tv_sec = 0 };
+			add_ms(&left, ms > 0 ? ms : 1); /* not a spin for a sub-ms --timeout */
 			s = sigtimedwait(&set, NULL, &left);
 		} else {
 			s = sigwaitinfo(&set, NULL);
@@ -194,7 +203,8 @@ void wd_running(struct watchdog *w)
 	clock_gettime(CLOCK_MONOTONIC, &w->deadline);
 	add_ms(&w->deadline, (long)(w->timeout * 1000.0 + 0.5));
 	pthread_mutex_unlock(&w->lock);
-	pthread_kill(w->thread, SIGUSR2); /* recompute its wait with the deadline */
+	/* No wake-up: the watchdog waits --timeout at most while not armed, and then reads
+	 * the deadline set here. */
 }
 
 enum wd_reason wd_joined(struct watchdog *w, int *sig)
