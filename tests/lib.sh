@@ -88,7 +88,11 @@ run() {
 vmm_running() {
 	_n=200
 	while [ $_n -gt 0 ] && [ -e "/proc/$1" ]; do
-		[ "$(ls -l /proc/"$1"/fd 2>/dev/null | grep -c 'anon_inode:kvm-vcpu')" -ge "$2" ] && return 0
+		_v=0
+		for _f in /proc/"$1"/fd/*; do
+			case $(readlink "$_f" 2>/dev/null) in anon_inode:kvm-vcpu*) _v=$((_v + 1)) ;; esac
+		done
+		[ "$_v" -ge "$2" ] && return 0
 		_n=$((_n - 1))
 		sleep 0.05
 	done

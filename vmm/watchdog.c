@@ -66,6 +66,36 @@ static int stop_status(const struct watchdog *w, enum wd_reason r, int sig, char
 	return VMM_HOST_ERROR;
 }
 
+/* How long the watchdog may sleep now, into *left; false when the deadline has passed.
+ * Without --timeout, *left is unset: it waits for a signal only. */
+static bool time_left(const struct watchdog *w, bool armed, struct timespec deadline,
+		      struct timespec *left, bool *timed)
+{
+	struct timespec now;
+	long ms;
+
+	*timed = w->timeout > 0;
+	if (!*timed)
+		return true;
+	if (!armed) {
+		/* Not armed yet: the deadline, once set, is --timeout after a moment still to
+		 * come, so --timeout from now ends before it (wd_running need not wake this
+		 * thread: a wake-up costs the run a CPU's). */
+		ms = (long)(w->timeout * 1000.0 + 0.5);
+		*left = (struct timespec){ .tv_sec = 0 };
+		add_ms(left, ms > 0 ? ms : 1); /* not a spin for a sub-ms --timeout */
+		return true;
+	}
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	left->tv_sec = deadline.tv_sec - now.tv_sec;
+	left->tv_nsec = deadline.tv_nsec - now.tv_nsec;
+	if (left->tv_nsec < 0) {
+		left->tv_sec--;
+		left->tv_nsec += 1000000000L;
+	}
+	return left->tv_sec >= 0;
+}
+
 /* Waits for the next stop; returns its reason (WD_NONE: the run finished first). */
 static enum wd_reason wait_stop(struct watchdog *w, int *sig)
 {
@@ -73,8 +103,8 @@ static enum wd_reason wait_stop(struct watchdog *w, int *sig)
 
 	stop_signals(&set);
 	for (;;) {
-		struct timespec now, left;
-		bool armed;
+		struct timespec deadline, left;
+		bool armed, timed;
 		int s;
 
 		pthread_mutex_lock(&w->lock);
@@ -83,36 +113,14 @@ static enum wd_reason wait_stop(struct watchdog *w, int *sig)
 			return WD_NONE;
 		}
 		armed = w->armed;
-		left = w->deadline;
+		deadline = w->deadline;
 		pthread_mutex_unlock(&w->lock);
-		if (armed && w->timeout > 0) {
-			clock_gettime(CLOCK_MONOTONIC, &now);
-			left.tv_sec -= now.tv_sec;
-			left.tv_nsec -= now.tv_nsec;
-			if (left.tv_nsec < 0) {
-				left.tv_sec--;
-				left.tv_nsec += 1000000000L;
-			}
-			if (left.tv_sec < 0)
-				return WD_TIMEOUT;
-			s = sigtimedwait(&set, NULL, &left);
-		} else if (w->timeout > 0) {
-			/* Not armed yet: the deadline, once set, is --timeout after a moment still
-			 * to come, so --timeout from now ends before it (wd_running need not wake
-			 * this thread: a wake-up costs the run a CPU's). */
-			const long ms = (long)(w->timeout * 1000.0 + 0.5);
-
-			left = (struct timespec){ .tv_sec = 0 };
-			add_ms(&left, ms > 0 ? ms : 1); /* not a spin for a sub-ms --timeout */
-			s = sigtimedwait(&set, NULL, &left);
-		} else {
-			s = sigwaitinfo(&set, NULL);
-		}
-		if (s < 0 && errno == EAGAIN)
-			continue; /* the deadline: checked above, against the clock */
+		if (!time_left(w, armed, deadline, &left, &timed))
+			return WD_TIMEOUT;
+		s = timed ? sigtimedwait(&set, NULL, &left) : sigwaitinfo(&set, NULL);
 		if (s < 0)
-			continue;   /* EINTR */
-		if (s == SIGUSR2) { /* a vCPU ended, or wd_running/wd_finish changed the state */
+			continue; /* EAGAIN: the deadline, checked above against the clock; EINTR */
+		if (s == SIGUSR2) { /* a vCPU ended, or wd_finish changed the state */
 			if (console_error(NULL))
 				return WD_OUTPUT;
 			continue;
