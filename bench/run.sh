@@ -186,14 +186,15 @@ rm -f "$csv".[123]
 # way's fixed costs (an empty run of it) are subtracted: a VM closed soon after an
 # ioeventfd was registered takes 13-16 ms more to close on this project's machine (it
 # waits for the SRCU work the registration left, docs/fastpaths.md), more than 20000
-# writes through the queue cost, so the queue writes 10 times as many. As for the reads, every command runs with the
+# writes through the queue, or through the ring while its thread polls, cost, so these two
+# write 10 times as many. As for the reads, every command runs with the
 # CPUs given to it (chrt -f 1, $rt) when chrt may do so: the ring's and the queue's
 # threads need a CPU of their own beside the vCPU's.
 n=20000
 nq=$((10 * n))
 g="$B/guests/64/hctest.elf"
 echo
-echo "bench: exits, doorbells and 64-byte writes, $n each ($nq through the queue), $((RUNS / 6)) runs each${rt:+, under $rt}"
+echo "bench: exits, doorbells and 64-byte writes, $n each ($nq through the ring and the queue), $((RUNS / 6)) runs each${rt:+, under $rt}"
 hyperfine -N --style basic --warmup 1 --runs $((RUNS / 6)) --export-csv "$csv" \
 	-n "empty" "$rt $B/kvm-hello-world $g spincalls 1" \
 	-n "empty ring" "$rt $B/kvm-hello-world --ring $g spincalls 1" \
@@ -201,7 +202,7 @@ hyperfine -N --style basic --warmup 1 --runs $((RUNS / 6)) --export-csv "$csv" \
 	-n "exit" "$rt $B/kvm-hello-world $g spincalls $n" \
 	-n "doorbell" "$rt $B/kvm-hello-world --ring $g doorbells $n" \
 	-n "write exit" "$rt $B/kvm-hello-world $g writes $n" \
-	-n "write ring" "$rt $B/kvm-hello-world --ring $g writes $n" \
+	-n "write ring" "$rt $B/kvm-hello-world --ring $g writes $nq" \
 	-n "write queue" "$rt $B/kvm-hello-world --queue $g writes $nq" \
 	>/dev/null 2>"$csv.err" || { cat "$csv.err"; exit 1; }
 awk -F, -v n=$n -v nq=$nq 'NR == 1 { next }
@@ -210,7 +211,7 @@ awk -F, -v n=$n -v nq=$nq 'NR == 1 { next }
 	function each(way, empty, count) { return (t[way] - t[empty]) / count * 1e6 }
 	END {
 		e = each("exit", "empty", n); d = each("doorbell", "empty ring", n)
-		we = each("write exit", "empty", n); wr = each("write ring", "empty ring", n)
+		we = each("write exit", "empty", n); wr = each("write ring", "empty ring", nq)
 		wq = each("write queue", "empty queue", nq)
 		if (e <= 0 || d <= 0 || we <= 0 || wr <= 0 || wq <= 0) {
 			printf "  a way cost less than its empty run: exit %.2f, doorbell %.2f, writes %.2f, %.2f, %.2f us: the machine was too busy to tell\n", e, d, we, wr, wq

@@ -73,18 +73,13 @@ enum hc_action hc_vcpu_id(struct hc_ctx *c, void *req)
 enum hc_action hc_ring_setup(struct hc_ctx *c, void *req)
 {
 	struct hc_ring_setup *r = req;
-	uint32_t size = 0;
 
 	if (!c->ring)
 		r->ret = -HC_ENOSYS;
 	else if (c->ring->active)
 		r->ret = -HC_EEXIST;
-	else if (!(r->ret = ring_validate_setup(&c->view, r->ring, &size))) {
-		c->ring->view = c->view;
-		c->ring->gva = r->ring;
-		c->ring->size = size;
-		c->ring->active = true;
-	}
+	else
+		r->ret = ring_setup(c->ring, &c->view, r->ring, r->flags);
 	c->stats.errors += r->ret < 0;
 	return HC_CONTINUE;
 }

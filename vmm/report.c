@@ -264,9 +264,10 @@ static void print_fastpaths(FILE *f, const struct vcpu *v)
 		pthread_mutex_lock(&r->lock);
 		fprintf(f,
 			"console ring: %s; %" PRIu64 " records, %" PRIu64 " bytes, %" PRIu64
-			" doorbell wake-ups of the ring thread (no exit to the VMM)\n",
+			" doorbell wake-ups of the ring thread, %" PRIu64
+			" idle polls that slept (no exit to the VMM)\n",
 			r->active ? "set up by the guest" : "offered, not used", r->records,
-			r->bytes, r->wakeups);
+			r->bytes, r->wakeups, r->polls_out);
 		pthread_mutex_unlock(&r->lock);
 	}
 	if (v->hc.queue) { /* its thread has ended with the vCPU's loop */

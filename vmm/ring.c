@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
-/* vmm/ring.c: draining the console ring. The guest may change the ring while we read
- * it: every field is read once into a local copy, checked, then used. */
+/* vmm/ring.c: draining the console ring, and the thread that drains it on each doorbell
+ * and polls a while after. The guest may change the ring while we read it: every field
+ * is read once into a local copy, checked, then used; awake is only ever written. */
 #include "ring.h"
 
 #include <errno.h>
@@ -8,26 +9,69 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <string.h>
+#include <sys/uio.h>
 
 #include <minivirt/hc.h>
 
 #define RING_MIN 4096u
 #define RING_MAX (1u << 20)
-#define HDR sizeof(struct hc_ring)
+/* The header's fields the drain reads (head, tail, size, error): never awake, which the
+ * polling thread writes meanwhile. */
+#define HDR_READ HC_RING_HDR_V2
 
-int ring_validate_setup(const struct gview *v, uint64_t gva, uint32_t *size)
+static uint32_t header_bytes(uint32_t flags)
+{
+	return flags & HC_RING_F_AWAKE ? (uint32_t)sizeof(struct hc_ring) : HC_RING_HDR_V2;
+}
+
+int ring_validate_setup(const struct gview *v, uint64_t gva, uint32_t flags, uint32_t *size)
 {
 	struct hc_ring h;
 
-	if (gva % HC_RING_ALIGN)
+	if (gva % HC_RING_ALIGN || (flags & ~HC_RING_F_AWAKE))
 		return -HC_EINVAL;
-	if (gva_read(v, gva, &h, HDR))
+	if (gva_read(v, gva, &h, HDR_READ))
 		return -HC_EFAULT;
 	if (h.size < RING_MIN || h.size > RING_MAX || (h.size & (h.size - 1)))
 		return -HC_EINVAL;
-	if (gva_check(v, gva, HDR + (uint64_t)h.size, true))
+	if (gva_check(v, gva, header_bytes(flags) + (uint64_t)h.size, true))
 		return -HC_EFAULT;
 	*size = h.size;
+	return 0;
+}
+
+/* The host address of the aligned 32-bit header field at gva (checked writable by
+ * ring_validate_setup; 4-byte aligned, so on one page). */
+static uint32_t *field(const struct gview *v, uint64_t gva)
+{
+	struct iovec iov;
+	uint64_t at = gva, left = sizeof(uint32_t);
+
+	if (gva_iov(v, &at, &left, true, &iov, 1) != 1 || left)
+		return NULL;
+	return iov.iov_base;
+}
+
+int ring_setup(struct ring *r, const struct gview *v, uint64_t gva, uint32_t flags)
+{
+	uint32_t size, *head_at = NULL, *awake_at = NULL;
+	int err = ring_validate_setup(v, gva, flags, &size);
+
+	if (err)
+		return err;
+	if (flags & HC_RING_F_AWAKE) {
+		head_at = field(v, gva + offsetof(struct hc_ring, head));
+		awake_at = field(v, gva + offsetof(struct hc_ring, awake));
+		if (!head_at || !awake_at)
+			return -HC_EFAULT;
+	}
+	r->view = *v;
+	r->gva = gva;
+	r->size = size;
+	r->hdr = header_bytes(flags);
+	r->head_at = head_at;
+	r->awake_at = awake_at;
+	r->active = true;
 	return 0;
 }
 
@@ -36,9 +80,9 @@ static int ring_read(struct ring *r, uint32_t at, void *dst, uint32_t n)
 {
 	uint32_t off = at & (r->size - 1), first = r->size - off < n ? r->size - off : n;
 
-	if (gva_read(&r->view, r->gva + HDR + off, dst, first))
+	if (gva_read(&r->view, r->gva + r->hdr + off, dst, first))
 		return -1;
-	return gva_read(&r->view, r->gva + HDR, (uint8_t *)dst + first, n - first) ? -1 : 0;
+	return gva_read(&r->view, r->gva + r->hdr, (uint8_t *)dst + first, n - first) ? -1 : 0;
 }
 
 __attribute__((format(printf, 2, 3))) static int corrupt(struct ring *r, const char *fmt, ...)
@@ -105,7 +149,7 @@ int ring_drain(struct ring *r)
 
 	if (!r->active || atomic_load(&r->broken))
 		return atomic_load(&r->broken) ? -1 : 0;
-	if (gva_read(&r->view, r->gva, &h, HDR))
+	if (gva_read(&r->view, r->gva, &h, HDR_READ))
 		return corrupt(r, "ring header unmapped");
 	if (h.head - h.tail > r->size)
 		return corrupt(
@@ -131,8 +175,72 @@ int ring_drain(struct ring *r)
 			      sizeof(h.tail)))
 			return corrupt(r, "ring header unmapped");
 	}
+	atomic_store(&r->seen, h.head);
 	fflush(r->out);
 	return 0;
+}
+
+bool ring_pending(struct ring *r)
+{
+	return r->head_at && __atomic_load_n(r->head_at, __ATOMIC_SEQ_CST) != atomic_load(&r->seen);
+}
+
+void ring_set_awake(struct ring *r, bool awake)
+{
+	/* Sequentially consistent: on x86 an xchg, so no later load of head passes it. */
+	__atomic_store_n(r->awake_at, awake ? 1u : 0u, __ATOMIC_SEQ_CST);
+}
+
+bool ring_idle(struct ring *r)
+{
+	ring_set_awake(r, false);
+	if (!ring_pending(r))
+		return true;
+	ring_set_awake(r, true);
+	return false;
+}
+
+/* Drains under the lock; stops the guest when the ring is refused. Returns ring_drain's. */
+static int drain_locked(struct ring *r)
+{
+	int rc;
+
+	pthread_mutex_lock(&r->lock);
+	rc = ring_drain(r);
+	if (rc && r->on_broken)
+		r->on_broken(r->arg); /* the guest may be waiting for room: stop it */
+	if (r->con)
+		con_stream_flush(r->con, false);
+	pthread_mutex_unlock(&r->lock);
+	return rc;
+}
+
+/* After a doorbell's drain: polls head while records keep coming, draining them, until
+ * the ring stays idle RING_POLL_SPINS; then ring_idle. Polls without the lock, so a thread
+ * preempted while polling never holds up the vCPU's exits; drains under it. */
+static void poll_ring(struct ring *r)
+{
+	unsigned idle = 0;
+	bool polls;
+
+	pthread_mutex_lock(&r->lock);
+	polls = r->active && r->awake_at && !atomic_load(&r->broken);
+	if (polls) /* from now on the guest need not ring */
+		ring_set_awake(r, true);
+	pthread_mutex_unlock(&r->lock);
+	while (polls && !bell_quitting(&r->bell)) {
+		while (++idle < RING_POLL_SPINS && !ring_pending(r) && !bell_quitting(&r->bell))
+			__builtin_ia32_pause();
+		if (idle >= RING_POLL_SPINS && ring_idle(r)) {
+			pthread_mutex_lock(&r->lock);
+			r->polls_out++;
+			pthread_mutex_unlock(&r->lock);
+			return;
+		}
+		idle = 0;
+		if (drain_locked(r))
+			return;
+	}
 }
 
 static void *ring_thread(void *arg)
@@ -143,11 +251,9 @@ static void *ring_thread(void *arg)
 	while (bell_wait(&r->bell)) {
 		pthread_mutex_lock(&r->lock);
 		r->wakeups++;
-		if (ring_drain(r) && r->on_broken)
-			r->on_broken(r->arg); /* the guest may be waiting for room: stop it */
-		if (r->con)
-			con_stream_flush(r->con, false);
 		pthread_mutex_unlock(&r->lock);
+		if (!drain_locked(r))
+			poll_ring(r);
 	}
 	return NULL;
 }

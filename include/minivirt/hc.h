@@ -25,9 +25,12 @@
  * the boot info raises the version: a guest reads a field only from a boot info whose
  * abi_version is at least the version that added it, as an older VMM's args region holds
  * argv where the newer fields would be. Version 2: the 56-byte boot info below, whose
- * doorbell, khc and queue (the offers) version 1 lacked or did not settle. */
-#define HC_ABI_VERSION 2
-#define HC_ABI_OFFERS 2 /* the first version whose doorbell, khc and queue a guest may read */
+ * doorbell, khc and queue (the offers) version 1 lacked or did not settle. Version 3: the
+ * same boot info; ring_setup takes HC_RING_F_AWAKE (a console ring whose header says when
+ * the VMM's thread is awake, so a record needs no doorbell then). */
+#define HC_ABI_VERSION 3
+#define HC_ABI_RING_AWAKE 3 /* the first version whose ring_setup takes HC_RING_F_AWAKE */
+#define HC_ABI_OFFERS 2     /* the first version whose doorbell, khc and queue a guest may read */
 
 /* The classic console: each `out` of one byte to this port is one exit, and the VMM
  * writes that byte to its standard output (the Bochs/QEMU debug-console port). */
@@ -251,7 +254,13 @@ struct hc_dirent {
  * guest runs on. Exits to the VMM drain the ring first, so output keeps its order, and
  * everything is printed before the VM exits. A full ring makes the guest wait (ringing
  * again), never drops. A corrupt ring (head - tail > size, a record longer than what is
- * in the ring, an unknown kind) stops the guest with a report. */
+ * in the ring, an unknown kind) stops the guest with a report.
+ * Event suppression (HC_RING_F_AWAKE, ABI version 3, as VRING_USED_F_NO_NOTIFY): the
+ * thread polls head for a while after each drain and says so in `awake`; the guest
+ * publishes head, then (a full barrier) reads awake, and rings only when it is 0. The
+ * thread clears awake, then (a full barrier) looks at head once more before it sleeps, so
+ * one of the two sees the other. awake is only a hint to the guest: the VMM writes it and
+ * never reads it back, and a guest that changes it only loses its own wake-ups. */
 #define HC_PORT_DOORBELL 0x4f0
 
 struct hc_ring {
@@ -259,8 +268,13 @@ struct hc_ring {
 	uint32_t tail;  /* VMM: bytes consumed, free-running */
 	uint32_t size;  /* bytes of data[]: a power of two, 4 KiB .. 1 MiB */
 	uint32_t error; /* VMM: 1 once it refused the ring as corrupt */
+	uint32_t awake; /* VMM, HC_RING_F_AWAKE rings only: 1 while its thread polls head */
+	uint32_t pad;
 	uint8_t data[]; /* records, each 8-byte aligned, wrapping around the end */
 };
+/* A ring set up without HC_RING_F_AWAKE (as before ABI version 3) has no awake or pad:
+ * its data[] starts right after error, at this offset. */
+#define HC_RING_HDR_V2 16u
 
 enum hc_ring_kind {
 	HC_RING_DISPLAY = 1,   /* payload: bytes to print (no NUL needed) */
@@ -278,12 +292,15 @@ struct hc_ring_rec {
 #define HC_RING_REC_SIZE(len) ((16u + (len) + HC_RING_ALIGN - 1) & ~(uint32_t)(HC_RING_ALIGN - 1))
 
 /* ring_setup: registers the ring at `ring` (its header and data must be mapped and
- * writable). Returns 0, -HC_ENOSYS when the VMM runs without --ring, -HC_EINVAL for a
- * bad size, -HC_EFAULT for a ring outside memory, -HC_EEXIST when one is set up. */
+ * writable). flags: 0 (the 16-byte header of HC_RING_HDR_V2, a doorbell for each record)
+ * or HC_RING_F_AWAKE (the whole struct hc_ring, awake kept up to date; from ABI version
+ * 3). Returns 0, -HC_ENOSYS when the VMM runs without --ring, -HC_EINVAL for a bad size
+ * or unknown flags, -HC_EFAULT for a ring outside memory, -HC_EEXIST when one is set up. */
+#define HC_RING_F_AWAKE 1u
 struct hc_ring_setup {
 	hc_gptr_t ring; /* IN */
 	int32_t ret;    /* OUT */
-	uint32_t pad;
+	uint32_t flags; /* IN: 0 or HC_RING_F_AWAKE (was padding, zero, before version 3) */
 };
 
 /* --- The I/O queue (kvm-hello-world --queue): reads and writes without an exit each. ---
@@ -452,7 +469,9 @@ _Static_assert(sizeof(struct hc_boot_info) == 56, "hc_boot_info size");
 HC_ASSERT_LAYOUT(struct hc_boot_info, queue, 48);
 HC_ASSERT_LAYOUT(struct hc_boot_info, doorbell, 40);
 HC_ASSERT_LAYOUT(struct hc_boot_info, khc, 44);
-_Static_assert(sizeof(struct hc_ring) == 16, "hc_ring size");
+_Static_assert(sizeof(struct hc_ring) == 24, "hc_ring size");
+HC_ASSERT_LAYOUT(struct hc_ring, error, 12);
+HC_ASSERT_LAYOUT(struct hc_ring, awake, HC_RING_HDR_V2);
 _Static_assert(sizeof(struct hc_ring_rec) == 16, "hc_ring_rec size");
 _Static_assert(sizeof(struct hc_ring_setup) == 16, "hc_ring_setup size");
 _Static_assert(sizeof(struct hc_vq_desc) == 16, "hc_vq_desc size");

@@ -212,6 +212,31 @@ static int case_ringbad(int argc, char **argv)
 		__asm__ volatile("pause");
 }
 
+/* Records that must be printed with no exit to fetch them: after each line the guest
+ * waits, without an exit, for the VMM's thread to consume it, then idles a varying while
+ * (from none to well past the thread's polling), so lines come while the thread polls,
+ * as it gives up and asleep. A wake-up lost (no doorbell while the thread sleeps) hangs
+ * the guest until --timeout. */
+static int case_ringsync(int n)
+{
+	const struct hc_ring *r = sdk_ring();
+
+	if (!sdk_ring_active()) {
+		mv_printf("no ring\n");
+		return 1;
+	}
+	for (int i = 0; i < n; i++) {
+		mv_printf("sync %d\n", i);
+		while (__atomic_load_n(&r->tail, __ATOMIC_ACQUIRE) !=
+		       __atomic_load_n(&r->head, __ATOMIC_RELAXED))
+			__asm__ volatile("pause");
+		/* 0-2046 pauses, across the thread's polling; every 8th far past it */
+		for (unsigned k = i % 8 == 7 ? 65536u : (unsigned)i * 97u % 1024u * 2u; k; k--)
+			__asm__ volatile("pause");
+	}
+	return 0;
+}
+
 /* Hypercalls as fast as the guest can make them, for make bench. */
 static int case_spincalls(int n)
 {
@@ -266,6 +291,8 @@ int main(int argc, char **argv)
 		return case_mixed(arg_num(argc, argv, 2, 100));
 	if (!mv_strcmp(c, "writes"))
 		return case_writes(arg_num(argc, argv, 2, 1000));
+	if (!mv_strcmp(c, "ringsync"))
+		return case_ringsync(arg_num(argc, argv, 2, 100));
 	if (!mv_strcmp(c, "doorbells"))
 		return case_doorbells(arg_num(argc, argv, 2, 1000));
 	if (!mv_strcmp(c, "spincalls"))

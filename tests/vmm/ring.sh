@@ -24,6 +24,14 @@ t_full_ring_waits() { # 5000 x 64 bytes through a 16 KiB ring (256 records): the
 	expect_eq "lines" "$n" 5000 && expect_out "console ring: set up by the guest; 5000 records, 320000 bytes"
 }
 
+t_no_lost_wakeups() { # lines that wait, with no exit, for the thread: polling, giving up, asleep
+	need_kvm
+	run "$KHW" -t 60 --ring --stats "$HC" ringsync 200
+	expect_rc 0 || return 1
+	expect_eq "lines" "$(printf '%s\n' "$OUT" | grep -c '^sync [0-9]*$')" 200 &&
+		expect_out "sync 199" && expect_out "console ring: set up by the guest; 200 records"
+}
+
 t_no_exits() { # console output through the ring costs no exit to the VMM
 	need_kvm
 	run "$KHW" --ring "$(guest_elf 64 hypercalls)"
@@ -71,6 +79,7 @@ t_hostile() {
 
 t "ring output is identical to an exit per call, in every mode" t_same_output
 t "a full ring makes the guest wait, nothing is lost" t_full_ring_waits
+t "no record waits unnoticed: doorbells skipped only while the thread polls" t_no_lost_wakeups
 t "console output through the ring takes no exit" t_no_exits
 t "several vCPUs, a ring each, complete and in order" t_vcpus
 t "--smp: no ring offered, output through exits" t_smp_no_ring
