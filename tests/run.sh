@@ -49,8 +49,10 @@ trap 'rm -rf "$tmp"' EXIT
 out=$tmp/out
 for f in $files; do
 	name=$(basename "$f" .sh)
+	t0=$(date +%s)
 	{ sh tests/tap-exec.sh "$f"; echo $? >"$tmp/rc"; } | tee "$out"
 	rc=$(cat "$tmp/rc")
+	echo "# $name: $(($(date +%s) - t0)) s" # as prove --timer says, for where time goes
 	ok=$(grep -E '^ok ' "$out" | grep -vc '# SKIP')
 	sk=$(grep -cE '^ok .*# SKIP' "$out")
 	nok=$(grep -cE '^not ok' "$out")
