@@ -35,7 +35,8 @@ static struct hc_ring *hdr(struct fixture *f)
 	return (struct hc_ring *)(f->mem.host + RING);
 }
 
-static int fx_setup(void **state)
+/* A ring in fresh memory, set up with flags. */
+static int setup_with(void **state, uint32_t flags)
 {
 	struct fixture *f = calloc(1, sizeof(*f));
 
@@ -43,23 +44,20 @@ static int fx_setup(void **state)
 	hdr(f)->size = SIZE;
 	f->r.out = open_memstream(&f->out, &f->len);
 	f->r.view = (struct gview){ .mem = &f->mem, .fmt = PT_NONE };
-	assert_int_equal(ring_setup(&f->r, &f->r.view, RING, HC_RING_F_AWAKE), 0);
+	assert_int_equal(ring_setup(&f->r, &f->r.view, RING, flags), 0);
 	*state = f;
 	return 0;
+}
+
+static int fx_setup(void **state)
+{
+	return setup_with(state, HC_RING_F_AWAKE);
 }
 
 /* The same over a ring set up as a guest older than ABI version 3 sets it up. */
 static int fx_setup_v2(void **state)
 {
-	struct fixture *f = calloc(1, sizeof(*f));
-
-	f->mem = (struct gmem){ .host = calloc(1, MEM), .size = MEM };
-	hdr(f)->size = SIZE;
-	f->r.out = open_memstream(&f->out, &f->len);
-	f->r.view = (struct gview){ .mem = &f->mem, .fmt = PT_NONE };
-	assert_int_equal(ring_setup(&f->r, &f->r.view, RING, 0), 0);
-	*state = f;
-	return 0;
+	return setup_with(state, 0);
 }
 
 static int fx_teardown(void **state)
